@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KEEL_BITOPS_H
+#define KEEL_BITOPS_H
+
+#include <keel/types.h>
+
+#define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
+#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))
+#define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
+#define FIELD_GET(mask, v) (((v) & (mask)) >> __builtin_ctzll(mask))
+#define FIELD_PREP(mask, v) (((u64)(v) << __builtin_ctzll(mask)) & (mask))
+
+static inline unsigned int fls64(u64 x)
+{
+	return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+static inline unsigned int ffs64(u64 x)
+{
+	return x ? __builtin_ctzll(x) + 1 : 0;
+}
+
+static inline unsigned int popcount64(u64 x)
+{
+	return __builtin_popcountll(x);
+}
+
+static inline bool is_power_of_2(u64 x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Smallest order such that (1 << order) >= x. */
+static inline unsigned int order_base_2(u64 x)
+{
+	return x <= 1 ? 0 : fls64(x - 1);
+}
+
+static inline void bitmap_set(unsigned long *map, unsigned int bit)
+{
+	map[bit / 64] |= 1UL << (bit % 64);
+}
+
+static inline void bitmap_clear(unsigned long *map, unsigned int bit)
+{
+	map[bit / 64] &= ~(1UL << (bit % 64));
+}
+
+static inline bool bitmap_test(const unsigned long *map, unsigned int bit)
+{
+	return (map[bit / 64] >> (bit % 64)) & 1;
+}
+
+#endif
