@@ -49,7 +49,4 @@ static inline long atomic_cmpxchg(atomic_t *a, long old, long new_value)
 	return old;
 }
 
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
-
 #endif

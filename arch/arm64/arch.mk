@@ -1,0 +1,11 @@
+# arm64: toolchain, compiler flags and how to run under QEMU.
+CROSS_COMPILE ?= aarch64-linux-gnu-
+ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mno-outline-atomics \
+	-fvisibility=hidden -mcmodel=small
+ARCH_LDFLAGS :=
+
+QEMU ?= qemu-system-aarch64
+QEMU_GIC ?= 3
+QEMU_CPU ?= cortex-a57
+QEMU_ARGS = -M virt,virtualization=on,gic-version=$(QEMU_GIC) -cpu $(QEMU_CPU) \
+	-nic none -kernel $(BUILD)/keel.bin

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The driver registry: bind device-tree nodes to drivers by compatible. */
+#include <keel/devtree.h>
+#include <keel/driver.h>
+#include <keel/errno.h>
+#include <keel/heap.h>
+#include <keel/list.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+
+extern const struct driver *const _drivers_start[], *const _drivers_end[];
+
+struct binding {
+	struct list_head link;
+	struct driver_binding b;
+};
+
+static LIST_HEAD(bindings);
+
+static bool driver_serves(const struct driver *drv, const char *compat)
+{
+	for (const char *const *c = drv->compatible; c && *c; c++)
+		if (!strcmp(*c, compat))
+			return true;
+	return false;
+}
+
+const struct driver *driver_find(const char *compatible)
+{
+	for (const struct driver *const *d = _drivers_start; d < _drivers_end;
+	     d++)
+		if (driver_serves(*d, compatible))
+			return *d;
+	return NULL;
+}
+
+/* The driver of this stage for node, by the node's most specific entry. */
+static const struct driver *match_node(const struct devtree_node *node,
+				       enum driver_stage stage)
+{
+	const char *compat;
+
+	for (unsigned int i = 0;
+	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
+	     i++) {
+		const struct driver *drv = driver_find(compat);
+
+		if (drv)
+			return drv->stage == stage ? drv : NULL;
+	}
+	return NULL;
+}
+
+static void record(const struct driver *drv, const struct devtree_node *node,
+		   int result)
+{
+	struct binding *b = keel_zalloc(sizeof(*b));
+
+	if (!b)
+		return;
+	b->b.driver = drv;
+	b->b.node = node;
+	b->b.result = result;
+	list_add_tail(&b->link, &bindings);
+}
+
+void driver_probe_all(void)
+{
+	struct devtree_node *root = devtree_host_root();
+
+	for (unsigned int stage = 0; stage < DRIVER_STAGE_COUNT; stage++) {
+		for (struct devtree_node *n = root; n;
+		     n = devtree_next(root, n)) {
+			const struct driver *drv;
+			int err;
+
+			if (!devtree_is_available(n))
+				continue;
+			drv = match_node(n, stage);
+			if (!drv || !drv->probe)
+				continue;
+			err = drv->probe(n);
+			record(drv, n, err);
+			if (err)
+				printk(KERN_ERR "%s: probe of %s failed: %s\n",
+				       drv->name, n->name, strerror(err));
+		}
+	}
+}
+
+int driver_for_each_binding(int (*fn)(const struct driver_binding *b,
+				      void *arg),
+			    void *arg)
+{
+	struct binding *b;
+
+	list_for_each_entry(b, &bindings, link) {
+		int ret = fn(&b->b, arg);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The life of a boot, from the first C on the boot CPU to the terminal. */
+#include <keel/cpu.h>
+#include <keel/devtree.h>
+#include <keel/driver.h>
+#include <keel/errno.h>
+#include <keel/fdt.h>
+#include <keel/heap.h>
+#include <keel/irq.h>
+#include <keel/memory.h>
+#include <keel/page_alloc.h>
+#include <keel/panic.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <keel/string.h>
+#include <keel/terminal.h>
+#include <keel/version.h>
+#include <arch/irqflags.h>
+#include <arch/mmu.h>
+
+static u64 read_cells(const u32 *p, int cells)
+{
+	u64 v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | kfdt32_to_cpu(p[i]);
+	return v;
+}
+
+/*
+ * Polled output on the /chosen stdout-path device, so that boot messages
+ * appear before interrupts, the heap or the live tree exist.
+ */
+static void early_console_init(const void *fdt)
+{
+	int chosen = kfdt_path_offset(fdt, "/chosen");
+	const char *path;
+	char buf[128];
+	int node, len, parent;
+	const u32 *reg;
+
+	if (chosen < 0)
+		return;
+	path = kfdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path || len <= 1 || (size_t)len > sizeof(buf))
+		return;
+	memcpy(buf, path, len);
+	buf[len - 1] = 0;
+	char *colon = strchr(buf, ':');
+
+	if (colon)
+		*colon = 0;
+	node = kfdt_path_offset(fdt, buf);
+	parent = node >= 0 ? kfdt_parent_offset(fdt, node) : -1;
+	if (parent < 0)
+		return;
+	reg = kfdt_getprop(fdt, node, "reg", &len);
+	int ac = kfdt_address_cells(fdt, parent);
+
+	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
+		return;
+	for (int i = 0;; i++) {
+		const char *compat;
+		int clen;
+
+		compat = kfdt_getprop(fdt, node, "compatible", &clen);
+		/* Walk the NUL-separated list. */
+		for (int off = 0; compat && off < clen;
+		     off += strnlen(compat + off, clen - off) + 1) {
+			const struct driver *drv = driver_find(compat + off);
+
+			if (drv && drv->early_console &&
+			    drv->early_console(read_cells(reg, ac)) == 0)
+				return;
+		}
+		if (i == 0)
+			break;
+	}
+}
+
+static void print_banner(void)
+{
+	char cpu[96];
+
+	arch_cpu_describe(cpu, sizeof(cpu));
+	printk(KERN_INFO "\nKeel %s (%s) - %s\n", KEEL_VERSION, KEEL_ARCH_NAME,
+	       KEEL_BUILD_INFO);
+	printk(KERN_INFO "boot CPU: %s\n", cpu);
+}
+
+void __noreturn keel_main(paddr_t fdt_pa)
+{
+	const void *fdt = arch_phys_to_virt(fdt_pa);
+	struct devtree_node *root;
+	int err;
+
+	cpus[0].id = 0;
+	cpus[0].state = CPU_ONLINE;
+	arch_set_cpu_local(&cpus[0]);
+	arch_cpu_init();
+	if (kfdt_check_header(fdt))
+		arch_halt(); /* no device tree: nowhere to even print */
+	early_console_init(fdt);
+	print_banner();
+
+	err = memory_init(fdt, fdt_pa);
+	if (err)
+		panic("no usable RAM in the device tree (%s)", strerror(err));
+	err = devtree_unflatten(fdt, &root);
+	if (err)
+		panic("cannot parse the host device tree (%s)", strerror(err));
+	devtree_set_host_root(root);
+
+	timer_cpu_init(&cpus[0].timers);
+	sched_init_cpu();
+	if (!thread_adopt_idle(NULL, 0))
+		panic("out of memory for the idle thread");
+
+	driver_probe_all();
+	if (!timer_ready())
+		panic("no clock source: is the timer node missing?");
+	err = irq_cpu_init();
+	if (err)
+		panic("no interrupt controller (%s)", strerror(err));
+	arch_irq_enable();
+	smp_init();
+
+	err = terminal_start();
+	if (err)
+		printk(KERN_ERR "terminal: not started (%s)\n", strerror(err));
+	sched_run_idle();
+}

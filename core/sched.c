@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-CPU scheduler. Each run queue is owned by one CPU: only that CPU
+ * picks threads from it, and a thread changes queue only while its context
+ * is saved (on wake-up, on affinity change, or right after being switched
+ * out), so a context is never live on two CPUs.
+ *
+ * The run-queue lock is held across the context switch and released by
+ * the thread switched to (sched_finish_switch), the classic way to make
+ * "put prev away, pick next, switch" atomic.
+ */
+#include <keel/cpu.h>
+#include <keel/errno.h>
+#include <keel/irq.h>
+#include <keel/printk.h>
+#include <keel/sched.h>
+#include <arch/irqflags.h>
+
+#define SLICE_NS ((u64)CONFIG_SCHED_TIMESLICE_MS * NSEC_PER_MSEC)
+#define LOAD_SAMPLE_NS NSEC_PER_SEC
+
+static void slice_expired(struct timer_event *ev)
+{
+	struct sched_cpu *sc = ev->arg;
+
+	sc->need_resched = true;
+}
+
+void sched_init_cpu(void)
+{
+	struct sched_cpu *sc = &this_cpu()->sched;
+
+	spin_lock_init(&sc->lock);
+	for (unsigned int p = 0; p < CONFIG_SCHED_PRIORITIES; p++)
+		list_init(&sc->ready[p]);
+	sc->nr_ready = 0;
+	sc->need_resched = false;
+	timer_event_init(&sc->slice_timer, slice_expired, sc);
+}
+
+static void enqueue(struct sched_cpu *sc, struct thread *t)
+{
+	t->state = THREAD_READY;
+	list_add_tail(&t->queue_link, &sc->ready[t->prio]);
+	sc->nr_ready++;
+}
+
+static void dequeue(struct sched_cpu *sc, struct thread *t)
+{
+	list_del(&t->queue_link);
+	sc->nr_ready--;
+}
+
+static struct thread *pick_next(struct sched_cpu *sc)
+{
+	for (int p = CONFIG_SCHED_PRIORITIES - 1; p >= 0; p--) {
+		if (!list_empty(&sc->ready[p])) {
+			struct thread *t = list_first_entry(
+				&sc->ready[p], struct thread, queue_link);
+
+			dequeue(sc, t);
+			return t;
+		}
+	}
+	return sc->idle;
+}
+
+static bool cpu_allowed(const struct thread *t, unsigned int cpu)
+{
+	return (t->affinity >> cpu) & 1;
+}
+
+/* The allowed online CPU with the fewest ready threads. */
+static unsigned int pick_cpu(const struct thread *t)
+{
+	unsigned int best = t->cpu, c;
+	unsigned int best_load = ~0U;
+
+	for_each_online_cpu(c) {
+		unsigned int load = cpus[c].sched.nr_ready +
+				    (cpus[c].sched.current !=
+				     cpus[c].sched.idle);
+
+		if (cpu_allowed(t, c) && load < best_load) {
+			best = c;
+			best_load = load;
+		}
+	}
+	return best;
+}
+
+/* Put t (saved, not current anywhere) on CPU cpu's queue; lock held. */
+static void enqueue_and_kick(unsigned int cpu, struct thread *t)
+{
+	struct sched_cpu *sc = &cpus[cpu].sched;
+
+	t->cpu = cpu;
+	enqueue(sc, t);
+	if (sc->current == sc->idle || t->prio > sc->current->prio) {
+		sc->need_resched = true;
+		if (cpu != cpu_id())
+			ipi_send(cpu, IPI_RESCHEDULE);
+	}
+}
+
+static void account_switch(struct sched_cpu *sc, struct thread *prev,
+			   struct thread *next, u64 now)
+{
+	u64 ran = now - prev->last_switch_in_ns;
+
+	prev->runtime_ns += ran;
+	if (prev == sc->idle)
+		sc->idle_ns += ran;
+	next->last_switch_in_ns = now;
+	if (next == sc->idle)
+		sc->idle_since_ns = now;
+	next->switches++;
+	sc->context_switches++;
+}
+
+/* Lock order: two run queues are always taken lowest CPU first. */
+static void lock_two(unsigned int a, unsigned int b)
+{
+	if (a == b) {
+		spin_lock(&cpus[a].sched.lock);
+	} else if (a < b) {
+		spin_lock(&cpus[a].sched.lock);
+		spin_lock(&cpus[b].sched.lock);
+	} else {
+		spin_lock(&cpus[b].sched.lock);
+		spin_lock(&cpus[a].sched.lock);
+	}
+}
+
+static void unlock_two(unsigned int a, unsigned int b)
+{
+	spin_unlock(&cpus[a].sched.lock);
+	if (a != b)
+		spin_unlock(&cpus[b].sched.lock);
+}
+
+/*
+ * Runs on the CPU that just switched, in the new thread's context, with
+ * the run-queue lock taken by schedule(). prev's registers are saved now.
+ */
+static void sched_finish_switch(struct thread *prev)
+{
+	struct sched_cpu *sc = &this_cpu()->sched;
+	unsigned int self = cpu_id();
+
+	prev->on_cpu = false;
+	spin_unlock(&sc->lock);
+
+	if (prev->state == THREAD_EXITED) {
+		thread_reap(prev);
+		return;
+	}
+
+	if (prev->state == THREAD_READY && prev->cpu != self) {
+		/* Marked for migration by schedule(): hand it over. */
+		unsigned int target = prev->cpu;
+
+		lock_two(self, target);
+		enqueue_and_kick(target, prev);
+		unlock_two(self, target);
+	}
+}
+
+void schedule(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct cpu *cpu = this_cpu();
+	struct sched_cpu *sc = &cpu->sched;
+	struct thread *prev, *next;
+	u64 now;
+
+	spin_lock(&sc->lock);
+	prev = sc->current;
+	sc->need_resched = false;
+
+	if (prev->state == THREAD_RUNNING && prev != sc->idle) {
+		if (cpu_allowed(prev, cpu->id)) {
+			enqueue(sc, prev);
+		} else {
+			/* Leave it off every queue until it is saved. */
+			prev->state = THREAD_READY;
+			prev->cpu = pick_cpu(prev);
+		}
+	}
+	next = pick_next(sc);
+	if (next == prev) {
+		next->state = THREAD_RUNNING;
+		spin_unlock(&sc->lock);
+		arch_irq_restore(flags);
+		return;
+	}
+	now = timer_now_ns();
+	account_switch(sc, prev, next, now);
+	next->state = THREAD_RUNNING;
+	next->on_cpu = true;
+	next->cpu = cpu->id;
+	sc->current = next;
+	sc->last_prev = prev;
+
+	if (next == sc->idle)
+		timer_event_cancel(&sc->slice_timer);
+	else
+		timer_event_arm(&sc->slice_timer, now + SLICE_NS);
+
+	arch_context_switch(&prev->ctx, &next->ctx);
+	/* Back in prev, possibly much later; prev is current again. */
+	sched_finish_switch(this_cpu()->sched.last_prev);
+	arch_irq_restore(flags);
+}
+
+void sched_finish_new_thread(void)
+{
+	sched_finish_switch(this_cpu()->sched.last_prev);
+}
+
+void sched_wake(struct thread *t)
+{
+	unsigned long flags = arch_irq_save();
+
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+		struct sched_cpu *sc = &cpus[cpu].sched;
+
+		spin_lock(&sc->lock);
+		if (t->cpu != cpu) {
+			spin_unlock(&sc->lock);
+			continue;
+		}
+		if (t->state == THREAD_BLOCKED) {
+			if (sc->current == t) {
+				/* Still on its way into schedule(): let it run on. */
+				t->state = THREAD_RUNNING;
+			} else {
+				enqueue_and_kick(cpu, t);
+			}
+		}
+		spin_unlock(&sc->lock);
+		break;
+	}
+	arch_irq_restore(flags);
+}
+
+void sched_irq_exit(void)
+{
+	struct sched_cpu *sc = &this_cpu()->sched;
+
+	if (sc->need_resched && sc->current)
+		schedule();
+}
+
+void sched_reschedule_ipi(void)
+{
+	this_cpu()->sched.need_resched = true;
+}
+
+void __noreturn sched_run_idle(void)
+{
+	struct sched_cpu *sc = &this_cpu()->sched;
+
+	for (;;) {
+		arch_irq_disable();
+		if (!sc->need_resched && sc->nr_ready == 0)
+			arch_cpu_idle();
+		arch_irq_enable();
+		if (sc->need_resched || sc->nr_ready)
+			schedule();
+	}
+}
+
+void thread_yield(void)
+{
+	this_cpu()->sched.need_resched = true;
+	schedule();
+}
+
+static void sleep_timer_fired(struct timer_event *ev)
+{
+	sched_wake(ev->arg);
+}
+
+void thread_sleep_ns(u64 ns)
+{
+	struct thread *self = thread_current();
+	unsigned long flags = arch_irq_save();
+
+	timer_event_init(&self->sleep_timer, sleep_timer_fired, self);
+	self->state = THREAD_BLOCKED;
+	timer_event_arm(&self->sleep_timer, timer_now_ns() + ns);
+	schedule();
+	arch_irq_restore(flags);
+}
+
+void thread_sleep_ms(u64 ms)
+{
+	thread_sleep_ns(ms * NSEC_PER_MSEC);
+}
+
+int thread_set_affinity(struct thread *t, u64 mask)
+{
+	unsigned long flags;
+	unsigned int c, cpu;
+	bool any = false;
+
+	for_each_online_cpu(c)
+		any |= (mask >> c) & 1;
+	if (!any || t->is_idle)
+		return -EINVAL;
+
+	flags = arch_irq_save();
+	for (;;) {
+		cpu = READ_ONCE(t->cpu);
+		spin_lock(&cpus[cpu].sched.lock);
+		if (t->cpu == cpu)
+			break;
+		spin_unlock(&cpus[cpu].sched.lock);
+	}
+	t->affinity = mask;
+	if (cpu_allowed(t, cpu)) {
+		spin_unlock(&cpus[cpu].sched.lock);
+	} else if (t->state == THREAD_READY) {
+		unsigned int target = pick_cpu(t);
+
+		spin_unlock(&cpus[cpu].sched.lock);
+		lock_two(cpu, target);
+		if (t->state == THREAD_READY && t->cpu == cpu && !t->on_cpu) {
+			dequeue(&cpus[cpu].sched, t);
+			enqueue_and_kick(target, t);
+		}
+		unlock_two(cpu, target);
+	} else if (t->state == THREAD_RUNNING) {
+		/* schedule() on its CPU moves it once it is switched out. */
+		cpus[cpu].sched.need_resched = true;
+		spin_unlock(&cpus[cpu].sched.lock);
+		if (cpu != cpu_id())
+			ipi_send(cpu, IPI_RESCHEDULE);
+		else
+			schedule();
+	} else {
+		/* Blocked or new: it starts on an allowed CPU when woken. */
+		t->cpu = pick_cpu(t);
+		spin_unlock(&cpus[cpu].sched.lock);
+	}
+	arch_irq_restore(flags);
+	return 0;
+}
+
+int thread_set_priority(struct thread *t, unsigned int prio)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	if (prio == THREAD_PRIO_IDLE || prio >= CONFIG_SCHED_PRIORITIES ||
+	    t->is_idle)
+		return -EINVAL;
+	flags = arch_irq_save();
+	cpu = t->cpu;
+	spin_lock(&cpus[cpu].sched.lock);
+	if (t->state == THREAD_READY && !t->on_cpu && t->cpu == cpu) {
+		dequeue(&cpus[cpu].sched, t);
+		t->prio = prio;
+		enqueue(&cpus[cpu].sched, t);
+	} else {
+		t->prio = prio;
+	}
+	spin_unlock_irqrestore(&cpus[cpu].sched.lock, flags);
+	return 0;
+}
+
+unsigned int sched_cpu_load(unsigned int cpu)
+{
+	struct sched_cpu *sc = &cpus[cpu].sched;
+	u64 now = timer_now_ns();
+	u64 idle = sc->idle_ns;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	if (sc->current == sc->idle)
+		idle += now - sc->idle_since_ns;
+	if (now - sc->load_sample_ns >= LOAD_SAMPLE_NS / 4) {
+		u64 span = now - sc->load_sample_ns;
+		u64 idle_span = idle - sc->load_sample_idle_ns;
+
+		if (idle_span > span)
+			idle_span = span;
+		sc->load_percent = (unsigned int)((span - idle_span) * 100 /
+						  (span ? span : 1));
+		sc->load_sample_ns = now;
+		sc->load_sample_idle_ns = idle;
+	}
+	spin_unlock_irqrestore(&sc->lock, flags);
+	return sc->load_percent;
+}
+
+void waitqueue_init(struct waitqueue *wq)
+{
+	spin_lock_init(&wq->lock);
+	list_init(&wq->waiters);
+}
+
+void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags)
+{
+	struct thread *self = thread_current();
+
+	list_add_tail(&self->queue_link, &wq->waiters);
+	self->state = THREAD_BLOCKED;
+	spin_unlock(&wq->lock);
+	schedule();
+	spin_lock(&wq->lock);
+	(void)flags; /* interrupts stay masked throughout */
+}
+
+static void wake_first(struct waitqueue *wq)
+{
+	struct thread *t =
+		list_first_entry(&wq->waiters, struct thread, queue_link);
+
+	list_del(&t->queue_link);
+	sched_wake(t);
+}
+
+void waitqueue_wake_one(struct waitqueue *wq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	if (!list_empty(&wq->waiters))
+		wake_first(wq);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void waitqueue_wake_all(struct waitqueue *wq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	while (!list_empty(&wq->waiters))
+		wake_first(wq);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timekeeping and per-CPU timer events. Conversions use a 32.32 fixed
+ * point multiplier so that no 128-bit division is ever needed.
+ */
+#include <keel/cpu.h>
+#include <keel/errno.h>
+#include <keel/timer.h>
+#include <arch/cpu.h>
+
+static const struct clocksource *clock;
+static const struct clockevent *event_dev;
+static u64 cycles_to_ns_mult; /* ns = cycles * mult >> 32 */
+static u64 ns_to_cycles_mult; /* cycles = ns * mult >> 32 */
+
+static u64 mul_shift32(u64 a, u64 mult)
+{
+	return (u64)(((unsigned __int128)a * mult) >> 32);
+}
+
+int clocksource_register(const struct clocksource *cs)
+{
+	if (!cs || !cs->read || cs->freq_hz == 0)
+		return -EINVAL;
+	if (clock)
+		return -EBUSY;
+	cycles_to_ns_mult = (NSEC_PER_SEC << 32) / cs->freq_hz;
+	ns_to_cycles_mult = ((u64)cs->freq_hz << 32) / NSEC_PER_SEC;
+	clock = cs;
+	return 0;
+}
+
+int clockevent_register(const struct clockevent *ce)
+{
+	if (!ce || !ce->program || !ce->stop)
+		return -EINVAL;
+	if (event_dev)
+		return -EBUSY;
+	event_dev = ce;
+	return 0;
+}
+
+bool timer_ready(void)
+{
+	return clock != NULL;
+}
+
+u64 timer_read_cycles(void)
+{
+	return clock ? clock->read() : 0;
+}
+
+u64 timer_counter_freq(void)
+{
+	return clock ? clock->freq_hz : 0;
+}
+
+u64 timer_cycles_to_ns(u64 cycles)
+{
+	return mul_shift32(cycles, cycles_to_ns_mult);
+}
+
+u64 timer_ns_to_cycles(u64 ns)
+{
+	return mul_shift32(ns, ns_to_cycles_mult);
+}
+
+u64 timer_now_ns(void)
+{
+	return clock ? timer_cycles_to_ns(clock->read()) : 0;
+}
+
+void timer_udelay(u64 us)
+{
+	u64 end = timer_now_ns() + us * NSEC_PER_USEC;
+
+	while (timer_ready() && timer_now_ns() < end)
+		arch_cpu_relax();
+}
+
+void timer_cpu_init(struct timer_cpu *tc)
+{
+	spin_lock_init(&tc->lock);
+	list_init(&tc->events);
+	tc->programmed_ns = 0;
+	tc->interrupts = 0;
+}
+
+void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg)
+{
+	list_init(&ev->link);
+	ev->fn = fn;
+	ev->arg = arg;
+	ev->deadline_ns = 0;
+	ev->cpu = -1;
+}
+
+bool timer_event_armed(const struct timer_event *ev)
+{
+	return READ_ONCE(ev->cpu) >= 0;
+}
+
+/* Program the device for the head of this CPU's queue; lock held. */
+static void reprogram(struct timer_cpu *tc)
+{
+	if (!event_dev)
+		return;
+	if (list_empty(&tc->events)) {
+		if (tc->programmed_ns) {
+			event_dev->stop();
+			tc->programmed_ns = 0;
+		}
+		return;
+	}
+	struct timer_event *first =
+		list_first_entry(&tc->events, struct timer_event, link);
+
+	if (tc->programmed_ns != first->deadline_ns) {
+		tc->programmed_ns = first->deadline_ns;
+		event_dev->program(timer_ns_to_cycles(first->deadline_ns));
+	}
+}
+
+static void insert_sorted(struct timer_cpu *tc, struct timer_event *ev)
+{
+	struct timer_event *pos;
+
+	list_for_each_entry(pos, &tc->events, link) {
+		if (pos->deadline_ns > ev->deadline_ns) {
+			list_insert_between(&ev->link, pos->link.prev,
+					    &pos->link);
+			return;
+		}
+	}
+	list_add_tail(&ev->link, &tc->events);
+}
+
+void timer_event_cancel(struct timer_event *ev)
+{
+	for (;;) {
+		int cpu = READ_ONCE(ev->cpu);
+		unsigned long flags;
+
+		if (cpu < 0)
+			return;
+		struct timer_cpu *tc = &cpus[cpu].timers;
+
+		spin_lock_irqsave(&tc->lock, flags);
+		if (ev->cpu == cpu) {
+			list_del(&ev->link);
+			ev->cpu = -1;
+			if ((unsigned int)cpu == cpu_id())
+				reprogram(tc);
+			spin_unlock_irqrestore(&tc->lock, flags);
+			return;
+		}
+		/* It moved or fired meanwhile: look again. */
+		spin_unlock_irqrestore(&tc->lock, flags);
+	}
+}
+
+void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
+{
+	unsigned long flags;
+	struct timer_cpu *tc;
+
+	timer_event_cancel(ev);
+	flags = arch_irq_save();
+	tc = &this_cpu()->timers;
+	spin_lock(&tc->lock);
+	ev->deadline_ns = deadline_ns;
+	ev->cpu = (int)cpu_id();
+	insert_sorted(tc, ev);
+	reprogram(tc);
+	spin_unlock_irqrestore(&tc->lock, flags);
+}
+
+void timer_clockevent_interrupt(void)
+{
+	struct timer_cpu *tc = &this_cpu()->timers;
+
+	spin_lock(&tc->lock);
+	tc->interrupts++;
+	tc->programmed_ns = 0;
+	for (;;) {
+		u64 now = timer_now_ns();
+		struct timer_event *ev;
+
+		if (list_empty(&tc->events))
+			break;
+		ev = list_first_entry(&tc->events, struct timer_event, link);
+		if (ev->deadline_ns > now)
+			break;
+		list_del(&ev->link);
+		ev->cpu = -1;
+		/* Callbacks may arm events on this CPU: drop the lock. */
+		spin_unlock(&tc->lock);
+		ev->fn(ev);
+		spin_lock(&tc->lock);
+	}
+	if (list_empty(&tc->events) && event_dev)
+		event_dev->stop();
+	reprogram(tc);
+	spin_unlock(&tc->lock);
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ARM GICv2 distributor and CPU interface. Every interrupt stays in
+ * Group 0, which a GIC without security extensions signals as IRQ.
+ */
+#include <keel/cpu.h>
+#include <keel/devtree.h>
+#include <keel/driver.h>
+#include <keel/errno.h>
+#include <keel/io.h>
+#include <keel/irq.h>
+#include <keel/printk.h>
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ICPENDR 0x280
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_SGIR 0xf00
+
+#define GICC_CTLR 0x00
+#define GICC_PMR 0x04
+#define GICC_BPR 0x08
+#define GICC_IAR 0x0c
+#define GICC_EOIR 0x10
+
+#define DEFAULT_PRIORITY 0xa0
+#define SPURIOUS_FIRST 1020
+
+static char *gicd, *gicc;
+static unsigned int nr_lines;
+static u8 cpu_iface_mask[CONFIG_MAX_CPUS];
+
+static void gicv2_handle(void)
+{
+	for (;;) {
+		u32 iar = readl(gicc + GICC_IAR);
+		unsigned int id = iar & 0x3ff;
+
+		if (id >= SPURIOUS_FIRST)
+			break;
+		irq_dispatch(id);
+		writel(iar, gicc + GICC_EOIR);
+	}
+}
+
+static void gicv2_enable(unsigned int irq)
+{
+	writel(1U << (irq % 32), gicd + GICD_ISENABLER + (irq / 32) * 4);
+}
+
+static void gicv2_disable(unsigned int irq)
+{
+	writel(1U << (irq % 32), gicd + GICD_ICENABLER + (irq / 32) * 4);
+}
+
+static void gicv2_send_ipi(unsigned int cpu, enum ipi_type ipi)
+{
+	/* SGIs carry the IPI type as their number. */
+	writel(((u32)cpu_iface_mask[cpu] << 16) | (u32)ipi,
+	       gicd + GICD_SGIR);
+}
+
+static unsigned int gicv2_ipi_irq(enum ipi_type ipi)
+{
+	return (unsigned int)ipi;
+}
+
+/* <type number flags>: type 0 = SPI (from 32), 1 = PPI (from 16). */
+static int gic_translate(const u32 *cells, unsigned int ncells,
+			 unsigned int *irq)
+{
+	if (ncells < 2)
+		return -EINVAL;
+	if (cells[0] == 0 && cells[1] < 988)
+		*irq = 32 + cells[1];
+	else if (cells[0] == 1 && cells[1] < 16)
+		*irq = 16 + cells[1];
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int gicv2_cpu_init(void)
+{
+	/* ITARGETSR0 is banked: it reads back this CPU's interface bit. */
+	cpu_iface_mask[cpu_id()] = readl(gicd + GICD_ITARGETSR) & 0xff;
+	writel(0xffffffff, gicd + GICD_ICENABLER);
+	for (unsigned int i = 0; i < 32; i += 4)
+		writel(0x01010101U * DEFAULT_PRIORITY,
+		       gicd + GICD_IPRIORITYR + i);
+	writel(0xf0, gicc + GICC_PMR);
+	writel(0, gicc + GICC_BPR);
+	writel(1, gicc + GICC_CTLR);
+	return 0;
+}
+
+static const struct irqchip gicv2_chip = {
+	.name = "gic-v2",
+	.handle = gicv2_handle,
+	.enable = gicv2_enable,
+	.disable = gicv2_disable,
+	.send_ipi = gicv2_send_ipi,
+	.translate = gic_translate,
+	.ipi_irq = gicv2_ipi_irq,
+	.cpu_init = gicv2_cpu_init,
+};
+
+static struct irqchip gicv2_instance;
+
+static int gicv2_probe(struct devtree_node *node)
+{
+	u64 dist, dist_size, cpu, cpu_size;
+	u32 boot_mask;
+	int err;
+
+	if (devtree_read_reg(node, 0, &dist, &dist_size) ||
+	    devtree_read_reg(node, 1, &cpu, &cpu_size))
+		return -EINVAL;
+	gicd = ioremap(dist, 0x1000);
+	gicc = ioremap(cpu, 0x2000);
+	if (!gicd || !gicc)
+		return -ENOMEM;
+
+	nr_lines = 32 * ((readl(gicd + GICD_TYPER) & 0x1f) + 1);
+	if (nr_lines > 1020)
+		nr_lines = 1020;
+	writel(0, gicd + GICD_CTLR);
+	boot_mask = readl(gicd + GICD_ITARGETSR) & 0xff;
+	for (unsigned int i = 32; i < nr_lines; i += 32) {
+		writel(0xffffffff, gicd + GICD_ICENABLER + i / 8);
+		writel(0xffffffff, gicd + GICD_ICPENDR + i / 8);
+	}
+	for (unsigned int i = 32; i < nr_lines; i += 4) {
+		writel(0x01010101U * DEFAULT_PRIORITY,
+		       gicd + GICD_IPRIORITYR + i);
+		writel(0x01010101U * boot_mask, gicd + GICD_ITARGETSR + i);
+	}
+	writel(1, gicd + GICD_CTLR);
+
+	gicv2_instance = gicv2_chip;
+	gicv2_instance.nr_irqs = nr_lines;
+	err = irqchip_register(&gicv2_instance, node);
+	if (err)
+		return err;
+	printk(KERN_INFO "gic-v2: %u interrupt lines\n", nr_lines);
+	return 0;
+}
+
+static const char *const gicv2_compatible[] = {
+	"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", NULL
+};
+
+static const struct driver gicv2_driver = {
+	.name = "gic-v2",
+	.compatible = gicv2_compatible,
+	.stage = DRIVER_STAGE_IRQCHIP,
+	.probe = gicv2_probe,
+};
+DRIVER_REGISTER(gicv2_driver);

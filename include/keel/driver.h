@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host device drivers (core/driver.c). A driver declares the compatible
+ * strings it serves and a probe stage; at boot, for each stage in order,
+ * every available device-tree node whose compatible matches is probed.
+ * Nothing else in Keel names a device.
+ */
+#ifndef KEEL_DRIVER_H
+#define KEEL_DRIVER_H
+
+#include <keel/types.h>
+
+struct devtree_node;
+
+enum driver_stage {
+	DRIVER_STAGE_IRQCHIP, /* interrupt controllers first */
+	DRIVER_STAGE_TIMER, /* then time: the scheduler needs it */
+	DRIVER_STAGE_FIRMWARE, /* PSCI and the like: CPU bring-up, power */
+	DRIVER_STAGE_CONSOLE,
+	DRIVER_STAGE_DEVICE,
+	DRIVER_STAGE_COUNT,
+};
+
+struct driver {
+	const char *name;
+	const char *const *compatible; /* NULL-terminated */
+	enum driver_stage stage;
+	int (*probe)(struct devtree_node *node);
+	/* Optional: polled output before interrupts and heap exist. */
+	int (*early_console)(paddr_t base);
+};
+
+#define DRIVER_REGISTER(var)                                            \
+	static const struct driver *const __driver_ptr_##var __used      \
+		__section(".keel.drivers." #var) = &(var)
+
+/* Probe every stage; errors are logged per device and do not stop boot. */
+void driver_probe_all(void);
+/* The driver that claims a compatible string, or NULL. */
+const struct driver *driver_find(const char *compatible);
+/* Visit every bound device. */
+struct driver_binding {
+	const struct driver *driver;
+	const struct devtree_node *node;
+	int result;
+};
+int driver_for_each_binding(int (*fn)(const struct driver_binding *b,
+				      void *arg),
+			    void *arg);
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Threads and the scheduler (core/thread.c, core/sched.c).
+ *
+ * Every CPU has its own run queue with CONFIG_SCHED_PRIORITIES levels
+ * (higher number runs first) and round-robin time slices within a level.
+ * A thread runs only on CPUs in its affinity mask; changing the mask
+ * migrates it. Idle CPUs wait in arch_cpu_idle() with no periodic tick.
+ */
+#ifndef KEEL_SCHED_H
+#define KEEL_SCHED_H
+
+#include <keel/list.h>
+#include <keel/spinlock.h>
+#include <keel/timer.h>
+#include <keel/types.h>
+#include <arch/context.h>
+
+#define THREAD_NAME_LEN 32
+#define THREAD_PRIO_IDLE 0
+#define THREAD_PRIO_LOW 1
+#define THREAD_PRIO_NORMAL (CONFIG_SCHED_PRIORITIES / 2)
+#define THREAD_PRIO_HIGH (CONFIG_SCHED_PRIORITIES - 1)
+#define CPU_MASK_ALL (~0ULL)
+
+enum thread_state {
+	THREAD_NEW,
+	THREAD_READY,
+	THREAD_RUNNING,
+	THREAD_BLOCKED,
+	THREAD_EXITED,
+};
+
+struct thread {
+	struct arch_context ctx;
+	struct list_head queue_link; /* run queue or wait queue */
+	struct list_head all_link;
+	char name[THREAD_NAME_LEN];
+	unsigned int id;
+	volatile enum thread_state state;
+	unsigned int prio;
+	unsigned int cpu; /* the CPU whose run queue owns it */
+	u64 affinity;
+	bool on_cpu; /* its context is live on some CPU */
+	bool is_idle;
+	void *stack;
+	size_t stack_size;
+	struct timer_event sleep_timer;
+	u64 runtime_ns;
+	u64 last_switch_in_ns;
+	u64 switches;
+};
+
+struct sched_cpu {
+	spinlock_t lock;
+	struct list_head ready[CONFIG_SCHED_PRIORITIES];
+	unsigned int nr_ready;
+	struct thread *current;
+	struct thread *idle;
+	struct thread *last_prev; /* switched out by the last switch */
+	volatile bool need_resched;
+	struct timer_event slice_timer;
+	u64 idle_ns; /* time spent in the idle thread */
+	u64 idle_since_ns; /* when the idle thread last started running */
+	u64 load_sample_ns, load_sample_idle_ns; /* for load figures */
+	unsigned int load_percent;
+	u64 context_switches;
+};
+
+struct waitqueue {
+	spinlock_t lock;
+	struct list_head waiters;
+};
+
+#define WAITQUEUE_INIT(wq) { SPINLOCK_INIT, LIST_HEAD_INIT((wq).waiters) }
+
+/*
+ * Create a thread (state NEW); thread_start() makes it runnable. prio is
+ * 1..CONFIG_SCHED_PRIORITIES-1; affinity a mask of CPU numbers.
+ */
+struct thread *thread_create(const char *name, thread_fn fn, void *arg,
+			     unsigned int prio, u64 affinity);
+int thread_start(struct thread *t);
+void __noreturn thread_exit(void);
+struct thread *thread_current(void);
+void thread_yield(void);
+void thread_sleep_ns(u64 ns);
+void thread_sleep_ms(u64 ms);
+/* Move t to CPUs in mask (at least one online): -EINVAL otherwise. */
+int thread_set_affinity(struct thread *t, u64 mask);
+int thread_set_priority(struct thread *t, unsigned int prio);
+const char *thread_state_name(enum thread_state s);
+
+/*
+ * Visit every thread under the thread-list lock; fn must not sleep or
+ * create threads. Stops early when fn returns non-zero.
+ */
+int thread_for_each(int (*fn)(struct thread *t, void *arg), void *arg);
+unsigned int thread_count(void);
+
+/* Free an exited thread once no CPU runs on its stack (scheduler only). */
+void thread_reap(struct thread *t);
+/* Make the code running on this CPU at boot its idle thread. */
+struct thread *thread_adopt_idle(void *stack_base, size_t stack_size);
+void sched_init_cpu(void);
+/* A new thread's first step: finish the switch that started it. */
+void sched_finish_new_thread(void);
+void __noreturn sched_run_idle(void);
+void schedule(void);
+/* Make a BLOCKED thread runnable (any CPU, any context). */
+void sched_wake(struct thread *t);
+/* After an interrupt: switch if something more urgent became ready. */
+void sched_irq_exit(void);
+/* The reschedule IPI landed on this CPU. */
+void sched_reschedule_ipi(void);
+/* Recent load of a CPU in percent (busy time over the last sample). */
+unsigned int sched_cpu_load(unsigned int cpu);
+
+void waitqueue_init(struct waitqueue *wq);
+/*
+ * Sleep on wq. The caller holds wq->lock taken with spin_lock_irqsave
+ * (flags); it is released while sleeping and held again on return.
+ */
+void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags);
+void waitqueue_wake_all(struct waitqueue *wq);
+void waitqueue_wake_one(struct waitqueue *wq);
+
+#endif

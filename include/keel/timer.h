@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Time and timer events (core/timer.c). Keel is tickless: each CPU
+ * programs its clock-event device for the earliest pending event only, so
+ * an idle CPU with nothing pending takes no timer interrupts at all.
+ */
+#ifndef KEEL_TIMER_H
+#define KEEL_TIMER_H
+
+#include <keel/list.h>
+#include <keel/spinlock.h>
+#include <keel/types.h>
+
+struct clocksource {
+	const char *name;
+	u64 (*read)(void); /* free-running, monotonic counter */
+	u64 freq_hz;
+};
+
+struct clockevent {
+	const char *name;
+	/* Interrupt this CPU when the counter reaches deadline. */
+	void (*program)(u64 deadline_cycles);
+	/* No interrupt on this CPU until the next program(). */
+	void (*stop)(void);
+};
+
+struct timer_event;
+typedef void (*timer_event_fn)(struct timer_event *ev);
+
+struct timer_event {
+	struct list_head link;
+	u64 deadline_ns;
+	timer_event_fn fn; /* runs in interrupt context on the armed CPU */
+	void *arg;
+	int cpu; /* -1 when not armed */
+};
+
+/* Per-CPU queue, embedded in struct cpu. */
+struct timer_cpu {
+	spinlock_t lock;
+	struct list_head events; /* sorted by deadline */
+	u64 programmed_ns; /* deadline given to the device, 0 = none */
+	u64 interrupts;
+};
+
+int clocksource_register(const struct clocksource *cs);
+int clockevent_register(const struct clockevent *ce);
+bool timer_ready(void);
+
+u64 timer_now_ns(void);
+u64 timer_cycles_to_ns(u64 cycles);
+u64 timer_ns_to_cycles(u64 ns);
+u64 timer_counter_freq(void);
+u64 timer_read_cycles(void);
+
+void timer_cpu_init(struct timer_cpu *tc);
+void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg);
+/* Arm (or re-arm) ev on the calling CPU for an absolute time. */
+void timer_event_arm(struct timer_event *ev, u64 deadline_ns);
+/* Disarm ev wherever it is armed; harmless when not armed. */
+void timer_event_cancel(struct timer_event *ev);
+bool timer_event_armed(const struct timer_event *ev);
+
+/* The clock-event driver calls this from its interrupt on each CPU. */
+void timer_clockevent_interrupt(void);
+
+/* Busy-wait (only for early boot and device quirks). */
+void timer_udelay(u64 us);
+
+#endif
