@@ -27,10 +27,11 @@ static bool driver_serves(const struct driver *drv, const char *compat)
 
 const struct driver *driver_find(const char *compatible)
 {
-	for (const struct driver *const *d = _drivers_start; d < _drivers_end;
-	     d++)
-		if (driver_serves(*d, compatible))
-			return *d;
+	size_t n = LINKER_TABLE_COUNT(_drivers_start, _drivers_end);
+
+	for (size_t i = 0; i < n; i++)
+		if (driver_serves(_drivers_start[i], compatible))
+			return _drivers_start[i];
 	return NULL;
 }
 
@@ -83,7 +84,7 @@ void driver_probe_all(void)
 			record(drv, n, err);
 			if (err)
 				printk(KERN_ERR "%s: probe of %s failed: %s\n",
-				       drv->name, n->name, strerror(err));
+				       drv->name, n->name, error_name(err));
 		}
 	}
 }

@@ -105,10 +105,11 @@ void __noreturn keel_main(paddr_t fdt_pa)
 
 	err = memory_init(fdt, fdt_pa);
 	if (err)
-		panic("no usable RAM in the device tree (%s)", strerror(err));
+		panic("no usable RAM in the device tree (%s)", error_name(err));
 	err = devtree_unflatten(fdt, &root);
 	if (err)
-		panic("cannot parse the host device tree (%s)", strerror(err));
+		panic("cannot parse the host device tree (%s)",
+		      error_name(err));
 	devtree_set_host_root(root);
 
 	timer_cpu_init(&cpus[0].timers);
@@ -121,12 +122,13 @@ void __noreturn keel_main(paddr_t fdt_pa)
 		panic("no clock source: is the timer node missing?");
 	err = irq_cpu_init();
 	if (err)
-		panic("no interrupt controller (%s)", strerror(err));
+		panic("no interrupt controller (%s)", error_name(err));
 	arch_irq_enable();
 	smp_init();
 
 	err = terminal_start();
 	if (err)
-		printk(KERN_ERR "terminal: not started (%s)\n", strerror(err));
+		printk(KERN_ERR "terminal: not started (%s)\n",
+		       error_name(err));
 	sched_run_idle();
 }

@@ -135,12 +135,11 @@ int devtree_irq_get(const struct devtree_node *node, unsigned int index,
 		u32 ph;
 
 		if (devtree_prop_read_u32(p, "interrupt-parent", &ph) == 0) {
-			const struct devtree_node *ctl = devtree_find_phandle(
-				devtree_host_root(), ph);
+			const struct devtree_node *ctl =
+				devtree_find_phandle(devtree_host_root(), ph);
 
-			if (!ctl || devtree_prop_read_u32(ctl,
-							  "#interrupt-cells",
-							  &cells))
+			if (!ctl || devtree_prop_read_u32(
+					    ctl, "#interrupt-cells", &cells))
 				return -EINVAL;
 			break;
 		}

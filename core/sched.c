@@ -77,9 +77,9 @@ static unsigned int pick_cpu(const struct thread *t)
 	unsigned int best_load = ~0U;
 
 	for_each_online_cpu(c) {
-		unsigned int load = cpus[c].sched.nr_ready +
-				    (cpus[c].sched.current !=
-				     cpus[c].sched.idle);
+		unsigned int load =
+			cpus[c].sched.nr_ready +
+			(cpus[c].sched.current != cpus[c].sched.idle);
 
 		if (cpu_allowed(t, c) && load < best_load) {
 			best = c;

@@ -36,9 +36,9 @@ static const char *const cpu_state_names[] = {
 
 const char *cpu_state_name(enum cpu_state state)
 {
-	return (unsigned int)state < ARRAY_SIZE(cpu_state_names)
-		       ? cpu_state_names[state]
-		       : "?";
+	return (unsigned int)state < ARRAY_SIZE(cpu_state_names) ?
+		       cpu_state_names[state] :
+		       "?";
 }
 
 static void ipi_handler(unsigned int irq, void *arg)
@@ -109,7 +109,8 @@ static int enumerate_cpus(void)
 		if (hwid == boot_hwid)
 			continue;
 		if (count >= CONFIG_MAX_CPUS) {
-			printk(KERN_WARN "cpu: %s ignored: CONFIG_MAX_CPUS is %d\n",
+			printk(KERN_WARN
+			       "cpu: %s ignored: CONFIG_MAX_CPUS is %d\n",
 			       n->name, CONFIG_MAX_CPUS);
 			continue;
 		}
@@ -152,16 +153,18 @@ int smp_init(void)
 
 	err = register_ipis();
 	if (err)
-		printk(KERN_ERR "smp: IPIs unavailable (%s)\n", strerror(err));
+		printk(KERN_ERR "smp: IPIs unavailable (%s)\n",
+		       error_name(err));
 	err = enumerate_cpus();
 	if (err)
 		printk(KERN_WARN "smp: no /cpus node, running on one CPU\n");
 	for (unsigned int id = 1; id < cpus_possible; id++) {
 		err = start_cpu(id);
 		if (err)
-			printk(KERN_ERR "smp: CPU%u (hwid 0x%llx) failed to start: %s\n",
+			printk(KERN_ERR
+			       "smp: CPU%u (hwid 0x%llx) failed to start: %s\n",
 			       id, (unsigned long long)cpus[id].hwid,
-			       strerror(err));
+			       error_name(err));
 		else
 			online++;
 	}

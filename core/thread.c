@@ -142,6 +142,9 @@ struct thread *thread_adopt_idle(void *stack_base, size_t stack_size)
 	sc->idle = t;
 	sc->current = t;
 	sc->idle_since_ns = t->last_switch_in_ns;
+	/* Load is measured from when this CPU started, not from power-on. */
+	sc->load_sample_ns = t->last_switch_in_ns;
+	sc->load_sample_idle_ns = 0;
 	thread_list_add(t);
 	return t;
 }

@@ -6,6 +6,9 @@
 #include <asm/sysreg.h>
 
 #define HCR_RW (1ULL << 31)
+#define HCR_FMO (1ULL << 3)
+#define HCR_IMO (1ULL << 4)
+#define HCR_AMO (1ULL << 5)
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
 #define CNTHCTL_EL1PCEN (1ULL << 1)
 #define CNTHCTL_EVNTEN (1ULL << 2)
@@ -32,8 +35,12 @@ paddr_t arch_secondary_entry(void)
 
 void arch_cpu_init(void)
 {
-	/* Lower ELs are AArch64; nothing is trapped until a guest runs. */
-	write_sysreg(hcr_el2, HCR_RW);
+	/*
+	 * Lower ELs are AArch64. Physical IRQ/FIQ/SError are routed to EL2
+	 * (IMO/FMO/AMO): without them an interrupt targets EL1 and is never
+	 * taken while Keel runs at EL2.
+	 */
+	write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO);
 	/*
 	 * Guests will read the physical counter without a trap. The event
 	 * stream (every 2^11 counter ticks) bounds any WFE wait in Keel.
@@ -80,13 +87,14 @@ int arch_cpu_describe(char *buf, size_t len)
 	const char *name = implementer == 0x41 ? arm_core_name(part) : NULL;
 
 	if (name)
-		return snprintf(buf, len, "ARMv8 %s r%up%u (MIDR 0x%08llx), EL2",
-				name, (unsigned int)(midr >> 20) & 0xf,
-				(unsigned int)midr & 0xf,
-				(unsigned long long)midr);
-	return snprintf(buf, len,
-			"ARMv8 implementer 0x%02x part 0x%03x (MIDR 0x%08llx), EL2",
-			implementer, part, (unsigned long long)midr);
+		return snprintf(
+			buf, len, "ARMv8 %s r%up%u (MIDR 0x%08llx), EL2", name,
+			(unsigned int)(midr >> 20) & 0xf,
+			(unsigned int)midr & 0xf, (unsigned long long)midr);
+	return snprintf(
+		buf, len,
+		"ARMv8 implementer 0x%02x part 0x%03x (MIDR 0x%08llx), EL2",
+		implementer, part, (unsigned long long)midr);
 }
 
 void __noreturn arch_halt(void)

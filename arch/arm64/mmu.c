@@ -15,8 +15,8 @@
 /* MAIR_EL2 slots, referenced by AttrIndx in descriptors. */
 #define MAIR_DEVICE_nGnRnE 0
 #define MAIR_NORMAL_WB 1
-#define MAIR_VALUE (0x00ULL << (8 * MAIR_DEVICE_nGnRnE) | \
-		    0xffULL << (8 * MAIR_NORMAL_WB))
+#define MAIR_VALUE \
+	(0x00ULL << (8 * MAIR_DEVICE_nGnRnE) | 0xffULL << (8 * MAIR_NORMAL_WB))
 
 #define PTE_ATTRINDX(i) ((u64)(i) << 2)
 #define PTE_AP_RO (1ULL << 7)
@@ -125,8 +125,7 @@ void arm64_mmu_enable_secondary(void)
 
 static void map_or_hang(u64 start, u64 end, enum mmu_attr attr)
 {
-	if (end > start &&
-	    arch_mmu_map(start, start, end - start, attr) != 0) {
+	if (end > start && arch_mmu_map(start, start, end - start, attr) != 0) {
 		for (;;)
 			__asm__ volatile("wfe");
 	}

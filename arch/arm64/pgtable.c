@@ -64,8 +64,8 @@ static int split_block(struct arm64_pgtable *pt, u64 *slot, u64 va,
 	/* Break before make: the old block must leave every TLB first. */
 	write_desc(slot, 0);
 	pt->flush_range(pt, va & ~(LEVEL_SIZE(level) - 1), LEVEL_SIZE(level));
-	write_desc(slot, arch_virt_to_phys(table) | PT_DESC_VALID |
-				 PT_DESC_TABLE);
+	write_desc(slot,
+		   arch_virt_to_phys(table) | PT_DESC_VALID | PT_DESC_TABLE);
 	return 0;
 }
 
@@ -81,8 +81,8 @@ static int map_level(struct arm64_pgtable *pt, u64 *table, unsigned int level,
 
 		if (chunk > size)
 			chunk = size;
-		bool leaf_fits = level >= 1 && chunk == block &&
-				 IS_ALIGNED(pa, block);
+		bool leaf_fits =
+			level >= 1 && chunk == block && IS_ALIGNED(pa, block);
 
 		if (leaf_fits && !is_table(desc, level)) {
 			u64 want = leaf_desc(pa, attrs, level);
@@ -126,8 +126,7 @@ next:
 	return 0;
 }
 
-int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size,
-		u64 attrs)
+int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size, u64 attrs)
 {
 	unsigned long flags;
 	int err;
@@ -142,8 +141,8 @@ int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size,
 	return err;
 }
 
-static int unmap_level(struct arm64_pgtable *pt, u64 *table,
-		       unsigned int level, u64 va, u64 size)
+static int unmap_level(struct arm64_pgtable *pt, u64 *table, unsigned int level,
+		       u64 va, u64 size)
 {
 	while (size) {
 		u64 block = LEVEL_SIZE(level);

@@ -9,7 +9,10 @@
 #include <asm/sysreg.h>
 
 static const char *const vector_names[] = {
-	"EL2t exception", "FIQ", "SError", "lower-EL AArch64 exception",
+	"EL2t exception",
+	"FIQ",
+	"SError",
+	"lower-EL AArch64 exception",
 	"lower-EL AArch32 exception",
 };
 
@@ -64,7 +67,8 @@ void arm64_sync_exception(struct arch_regs *regs)
 	u64 far = read_sysreg(far_el2);
 	u32 ec = (esr >> 26) & 0x3f;
 
-	printk(KERN_EMERG "EL2 synchronous exception: %s (ESR 0x%llx, FAR 0x%llx)\n",
+	printk(KERN_EMERG
+	       "EL2 synchronous exception: %s (ESR 0x%llx, FAR 0x%llx)\n",
 	       exception_class_name(ec), (unsigned long long)esr,
 	       (unsigned long long)far);
 	arch_regs_dump(regs);
@@ -75,8 +79,9 @@ void arm64_sync_exception(struct arch_regs *regs)
 void arm64_unexpected_exception(struct arch_regs *regs, u64 kind);
 void arm64_unexpected_exception(struct arch_regs *regs, u64 kind)
 {
-	const char *what = kind < ARRAY_SIZE(vector_names) ? vector_names[kind]
-							   : "exception";
+	const char *what = kind < ARRAY_SIZE(vector_names) ?
+				   vector_names[kind] :
+				   "exception";
 
 	printk(KERN_EMERG "unexpected %s (ESR 0x%llx)\n", what,
 	       (unsigned long long)read_sysreg(esr_el2));

@@ -40,7 +40,8 @@ static void add_reserved(paddr_t start, paddr_t end, const char *what)
 	end = ALIGN_UP(end, PAGE_SIZE);
 	if (end <= start || map.nr_reserved >= MEMORY_MAX_RESERVED) {
 		if (end > start)
-			printk(KERN_WARN "memory: too many reserved ranges, %s ignored\n",
+			printk(KERN_WARN
+			       "memory: too many reserved ranges, %s ignored\n",
 			       what);
 		return;
 	}
@@ -117,10 +118,10 @@ static void find_reserved(const void *fdt, paddr_t fdt_pa)
 	node = kfdt_path_offset(fdt, "/chosen");
 	if (node >= 0) {
 		int len;
-		const u32 *s = kfdt_getprop(fdt, node, "linux,initrd-start",
-					    &len);
-		const u32 *e = kfdt_getprop(fdt, node, "linux,initrd-end",
-					    NULL);
+		const u32 *s =
+			kfdt_getprop(fdt, node, "linux,initrd-start", &len);
+		const u32 *e =
+			kfdt_getprop(fdt, node, "linux,initrd-end", NULL);
 
 		if (s && e && (len == 4 || len == 8)) {
 			initrd_start = read_cells(s, len / 4);

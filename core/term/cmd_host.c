@@ -61,8 +61,7 @@ static int host_cpu_info(void)
 		if (online && smp_call_on_cpu(c, read_hwid, &hwid))
 			hwid = cp->hwid;
 		term_printf("%-4u 0x%-10llx %-9s %-16s %u%%\n", c,
-			    (unsigned long long)hwid,
-			    cpu_state_name(cp->state),
+			    (unsigned long long)hwid, cpu_state_name(cp->state),
 			    online && cur ? cur->name : "-",
 			    online ? sched_cpu_load(c) : 0);
 	}

@@ -11,6 +11,7 @@
 #include <keel/sched.h>
 #include <keel/string.h>
 #include <keel/terminal.h>
+#include <keel/timer.h>
 
 #define LINE_LEN 256
 #define HISTORY CONFIG_TERMINAL_HISTORY
@@ -76,28 +77,31 @@ int term_printf(const char *fmt, ...)
 
 const struct term_command *term_command_find(const char *name)
 {
-	for (const struct term_command *const *c = _commands_start;
-	     c < _commands_end; c++)
-		if (!strcmp((*c)->name, name))
-			return *c;
+	size_t n = LINKER_TABLE_COUNT(_commands_start, _commands_end);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(_commands_start[i]->name, name))
+			return _commands_start[i];
 	return NULL;
 }
 
-void term_for_each_command(void (*fn)(const struct term_command *c,
-				      void *arg),
+void term_for_each_command(void (*fn)(const struct term_command *c, void *arg),
 			   void *arg)
 {
 	/* The linker sorts the section by variable name; sort by command. */
+	size_t n = LINKER_TABLE_COUNT(_commands_start, _commands_end);
 	const char *last = "";
 
 	for (;;) {
 		const struct term_command *next = NULL;
 
-		for (const struct term_command *const *c = _commands_start;
-		     c < _commands_end; c++)
-			if (strcmp((*c)->name, last) > 0 &&
-			    (!next || strcmp((*c)->name, next->name) < 0))
-				next = *c;
+		for (size_t i = 0; i < n; i++) {
+			const struct term_command *c = _commands_start[i];
+
+			if (strcmp(c->name, last) > 0 &&
+			    (!next || strcmp(c->name, next->name) < 0))
+				next = c;
+		}
 		if (!next)
 			return;
 		fn(next, arg);
@@ -168,7 +172,8 @@ int term_execute(char *line)
 	if (err == -EINVAL)
 		term_usage(cmd);
 	else if (err)
-		term_printf("error: %s failed: %s\n", cmd->name, strerror(err));
+		term_printf("error: %s failed: %s\n", cmd->name,
+			    error_name(err));
 	return err;
 }
 
@@ -389,7 +394,15 @@ static void terminal_thread(void *arg)
 {
 	char line[LINE_LEN];
 
-	term_puts("\nKeel management terminal. Type 'help' for commands.\n");
+	u64 ns = timer_now_ns();
+
+	/* Time since power-on: under QEMU -icount this is the boot's cost. */
+	term_printf(
+		"\nKeel ready in %llu.%03llu ms (%llu ns since power-on).\n",
+		(unsigned long long)(ns / NSEC_PER_MSEC),
+		(unsigned long long)(ns % NSEC_PER_MSEC / 1000),
+		(unsigned long long)ns);
+	term_puts("Management terminal: type 'help' for commands.\n");
 	for (;;) {
 		term_puts(TERM_PROMPT);
 		read_line(&editor);
@@ -406,8 +419,8 @@ int terminal_start(void)
 	term_dev = console_get();
 	if (!term_dev)
 		return -ENODEV;
-	t = thread_create("terminal", terminal_thread, NULL,
-			  THREAD_PRIO_NORMAL, CPU_MASK_ALL);
+	t = thread_create("terminal", terminal_thread, NULL, THREAD_PRIO_NORMAL,
+			  CPU_MASK_ALL);
 	if (!t)
 		return -ENOMEM;
 	return thread_start(t);

@@ -48,8 +48,8 @@ static int psci_to_errno(s64 ret)
 
 static int psci_cpu_on(u64 hwid, paddr_t entry, u64 context)
 {
-	return psci_to_errno((s64)arm64_smccc_smc(fn_cpu_on, hwid, entry,
-						  context));
+	return psci_to_errno(
+		(s64)arm64_smccc_smc(fn_cpu_on, hwid, entry, context));
 }
 
 static void psci_system_off(void)

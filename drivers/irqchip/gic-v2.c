@@ -59,8 +59,7 @@ static void gicv2_disable(unsigned int irq)
 static void gicv2_send_ipi(unsigned int cpu, enum ipi_type ipi)
 {
 	/* SGIs carry the IPI type as their number. */
-	writel(((u32)cpu_iface_mask[cpu] << 16) | (u32)ipi,
-	       gicd + GICD_SGIR);
+	writel(((u32)cpu_iface_mask[cpu] << 16) | (u32)ipi, gicd + GICD_SGIR);
 }
 
 static unsigned int gicv2_ipi_irq(enum ipi_type ipi)
@@ -149,9 +148,9 @@ static int gicv2_probe(struct devtree_node *node)
 	return 0;
 }
 
-static const char *const gicv2_compatible[] = {
-	"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic", NULL
-};
+static const char *const gicv2_compatible[] = { "arm,cortex-a15-gic",
+						"arm,gic-400",
+						"arm,cortex-a9-gic", NULL };
 
 static const struct driver gicv2_driver = {
 	.name = "gic-v2",

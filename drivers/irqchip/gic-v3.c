@@ -218,9 +218,8 @@ static int gicv3_probe(struct devtree_node *node)
 		if (i > 1) {
 			u32 nr;
 
-			if (devtree_prop_read_u32(node,
-						  "#redistributor-regions",
-						  &nr) ||
+			if (devtree_prop_read_u32(
+				    node, "#redistributor-regions", &nr) ||
 			    i > nr)
 				break;
 		}
@@ -261,7 +260,8 @@ static int gicv3_probe(struct devtree_node *node)
 	err = irqchip_register(&gicv3_instance, node);
 	if (err)
 		return err;
-	printk(KERN_INFO "gic-v3: %u interrupt lines, %u redistributor region(s)\n",
+	printk(KERN_INFO
+	       "gic-v3: %u interrupt lines, %u redistributor region(s)\n",
 	       nr_lines, nr_gicr_regions);
 	return 0;
 }

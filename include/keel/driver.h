@@ -30,9 +30,9 @@ struct driver {
 	int (*early_console)(paddr_t base);
 };
 
-#define DRIVER_REGISTER(var)                                            \
-	static const struct driver *const __driver_ptr_##var __used      \
-		__section(".keel.drivers." #var) = &(var)
+#define DRIVER_REGISTER(var)                                                   \
+	static const struct driver *const __driver_ptr_##var __used __section( \
+		".keel.drivers." #var) = &(var)
 
 /* Probe every stage; errors are logged per device and do not stop boot. */
 void driver_probe_all(void);

@@ -30,6 +30,6 @@
 #define EALREADY 114
 
 /* A short name for an error code, for messages shown to users. */
-const char *strerror(int err);
+const char *error_name(int err);
 
 #endif

@@ -72,7 +72,10 @@ struct waitqueue {
 	struct list_head waiters;
 };
 
-#define WAITQUEUE_INIT(wq) { SPINLOCK_INIT, LIST_HEAD_INIT((wq).waiters) }
+#define WAITQUEUE_INIT(wq)                                  \
+	{                                                   \
+		SPINLOCK_INIT, LIST_HEAD_INIT((wq).waiters) \
+	}
 
 /*
  * Create a thread (state NEW); thread_start() makes it runnable. prio is

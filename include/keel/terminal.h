@@ -20,8 +20,8 @@ struct term_command {
 	int (*run)(int argc, char **argv);
 };
 
-#define TERM_COMMAND(var)                                                \
-	static const struct term_command *const __cmd_ptr_##var __used    \
+#define TERM_COMMAND(var)                                              \
+	static const struct term_command *const __cmd_ptr_##var __used \
 		__section(".keel.commands." #var) = &(var)
 
 /* Start the terminal thread on the console; -ENODEV without a console. */
@@ -37,8 +37,7 @@ int term_printf(const char *fmt, ...) __printf(1, 2);
 void term_puts(const char *s);
 /* The registered commands, sorted by name. */
 const struct term_command *term_command_find(const char *name);
-void term_for_each_command(void (*fn)(const struct term_command *c,
-				      void *arg),
+void term_for_each_command(void (*fn)(const struct term_command *c, void *arg),
 			   void *arg);
 /* Run one command line as if typed; returns the command's result. */
 int term_execute(char *line);

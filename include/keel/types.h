@@ -41,6 +41,14 @@ typedef uintptr_t vaddr_t;
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
+/*
+ * Entries of a table the linker gathers from a section (drivers, terminal
+ * commands) between two symbols; counted through addresses, since the two
+ * symbols are distinct objects to the compiler.
+ */
+#define LINKER_TABLE_COUNT(start, end) \
+	(((uintptr_t)(end) - (uintptr_t)(start)) / sizeof((start)[0]))
+
 /* One untorn access the compiler may neither merge nor repeat. */
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))

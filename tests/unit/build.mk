@@ -11,13 +11,20 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-I$(SRCTREE)/tests/unit/host/include -I$(SRCTREE)/tests/unit \
 	-I$(SRCTREE)/include -include $(SRCTREE)/tests/unit/host/host_config.h
 
+# Each test's sources compile to their own objects (so that -MMD tracks
+# every header of every source) under $(BUILD)/unit/<test>.objs/.
 define unit_rule
-$(BUILD)/unit/$(1): $$(addprefix $(SRCTREE)/,$$($(1)_SRCS))
+$(1)_OBJS := $$(addprefix $(BUILD)/unit/$(1).objs/,$$(patsubst %.c,%.o,$$($(1)_SRCS)))
+$(BUILD)/unit/$(1).objs/%.o: $(SRCTREE)/%.c
 	@mkdir -p $$(dir $$@)
-	@$$(if $(Q),echo "  HOSTCC  unit/$(1)")
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) -o $$@ \
-		$$(addprefix $(SRCTREE)/,$$($(1)_SRCS)) $$($(1)_LDLIBS)
--include $(BUILD)/unit/$(1).d
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+$(BUILD)/unit/$(1): $$($(1)_OBJS)
+	@$$(if $(Q),echo "  HOSTLD  unit/$(1)")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$($(1)_OBJS) $$($(1)_LDLIBS)
+.PHONY: unit-$(1)
+unit-$(1): $(BUILD)/unit/$(1)
+	$(Q)$(SRCTREE)/tools/run-unit-tests.sh $$<
+-include $$($(1)_OBJS:.o=.d)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

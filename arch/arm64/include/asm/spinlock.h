@@ -15,7 +15,10 @@ typedef struct {
 	volatile u16 next;
 } arch_spinlock_t;
 
-#define ARCH_SPINLOCK_INIT { 0, 0 }
+#define ARCH_SPINLOCK_INIT \
+	{                  \
+		0, 0       \
+	}
 
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {

@@ -4,11 +4,11 @@
 
 #include <keel/types.h>
 
-#define read_sysreg(reg)                                           \
-	({                                                         \
-		u64 sysreg_val_;                                   \
+#define read_sysreg(reg)                                               \
+	({                                                             \
+		u64 sysreg_val_;                                       \
 		__asm__ volatile("mrs %0, " #reg : "=r"(sysreg_val_)); \
-		sysreg_val_;                                       \
+		sysreg_val_;                                           \
 	})
 
 #define write_sysreg(reg, val) \

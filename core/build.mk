@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+# Objects of the core hypervisor.
+
+obj-y += core/devtree.o
+obj-y += core/mm/page_alloc.o
+obj-y += core/mm/heap.o
+obj-y += core/mm/mm_report.o
+obj-y += core/mm/memory.o
+obj-y += core/init.o core/printk.o core/panic.o core/timer.o core/sched.o core/thread.o core/irq.o core/smp.o core/power.o core/driver.o core/chardev.o
+obj-$(CONFIG_TERMINAL) += core/term/terminal.o core/term/cmd_help.o
+obj-$(CONFIG_CMD_VERSION) += core/term/cmd_version.o
+obj-$(CONFIG_CMD_HOST) += core/term/cmd_host.o
+obj-$(CONFIG_CMD_HEAP) += core/term/cmd_heap.o
+obj-$(CONFIG_CMD_THREAD) += core/term/cmd_thread.o
+obj-$(CONFIG_CMD_DEVTREE) += core/term/cmd_devtree.o
+obj-$(CONFIG_CMD_POWER) += core/term/cmd_power.o

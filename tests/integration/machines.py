@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+"""How to start Keel under QEMU, per architecture.
+
+The integration tests are written once; each architecture only says here
+which QEMU binary and machine options boot Keel on it.
+"""
+import os
+
+BUILD = os.environ.get("KEEL_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+ARCH = os.environ.get("KEEL_ARCH", "arm64")
+
+
+def arm64_command(smp, mem, irqchip="gicv3", extra=None):
+    gic = {"gicv2": "2", "gicv3": "3"}[irqchip]
+    cmd = [
+        "qemu-system-aarch64",
+        "-M", f"virt,virtualization=on,gic-version={gic}",
+        "-cpu", "cortex-a57",
+        "-smp", str(smp),
+        "-m", str(mem),
+        "-nographic", "-nic", "none",
+        "-kernel", os.path.join(BUILD, "keel.bin"),
+    ]
+    return cmd + list(extra or [])
+
+
+MACHINES = {
+    "arm64": {
+        "command": arm64_command,
+        "irqchips": ["gicv2", "gicv3"],
+        "default_irqchip": "gicv3",
+        "max_smp": {"gicv2": 8, "gicv3": 8},
+        "hwid_name": "MPIDR",
+        # QEMU virt numbers CPUs' MPIDR affinity 0, 1, ... (Aff0 first).
+        "hwid_of_cpu": lambda n: (n // 16) << 8 | (n % 16),
+        "ram_base": 0x40000000,
+        "root_compatible": "linux,dummy-virt",
+    },
+}
+
+
+def machine():
+    return MACHINES[ARCH]

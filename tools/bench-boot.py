@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench: how long Keel takes from QEMU start to its first prompt.
+
+Each configuration boots under `-icount shift=0,sleep=off`, where the guest-visible
+clock advances one nanosecond per instruction (and, with sleep=off, jumps
+straight to the next timer deadline while every CPU idles), so the time Keel
+reports at its prompt is deterministic: it counts the instructions the boot
+executed plus any timer waits. Wall time is measured too, as the median of
+several runs, but it depends on the host.
+
+Writes a table to stdout and build/bench/boot.json.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+
+import keel  # noqa: E402
+from machines import ARCH, BUILD  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SMPS = [1, 4]
+READY = re.compile(r"Keel ready in [\d.]+ ms \((\d+) ns since power-on\)")
+
+
+def boot_once(smp, icount):
+    extra = ["-icount", "shift=0,sleep=off"] if icount else []
+    start = time.monotonic()
+    k = keel.Keel(smp=smp, mem=512, extra=extra)
+    try:
+        k.boot()
+        wall = time.monotonic() - start
+        m = READY.search(k.boot_log)
+        if not m:
+            raise RuntimeError("no 'Keel ready' line before the prompt")
+        online = f"{smp} of {smp} CPUs online" in k.boot_log
+        if not online:
+            raise RuntimeError(f"not all {smp} CPUs came online")
+        return wall, int(m.group(1))
+    finally:
+        k.close()
+
+
+def main():
+    results = []
+    for smp in SMPS:
+        virt = [boot_once(smp, True)[1] for _ in range(2)]
+        if virt[0] != virt[1]:
+            print(f"warning: smp{smp} icount runs differ: {virt}", file=sys.stderr)
+        walls = [boot_once(smp, False)[0] for _ in range(RUNS)]
+        results.append({
+            "arch": ARCH,
+            "smp": smp,
+            "icount_virtual_ns_to_prompt": virt[0],
+            "icount_repeatable": virt[0] == virt[1],
+            "wall_s_to_prompt_median": round(statistics.median(walls), 3),
+            "wall_s_runs": [round(w, 3) for w in walls],
+        })
+
+    print(f"{'arch':<8}{'smp':>4}  {'virtual ns to prompt (icount)':>30}  {'wall s (median)':>16}")
+    for r in results:
+        print(f"{r['arch']:<8}{r['smp']:>4}  {r['icount_virtual_ns_to_prompt']:>30}  "
+              f"{r['wall_s_to_prompt_median']:>16.3f}")
+    out_dir = os.path.join(BUILD, "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "boot.json")
+    with open(path, "w") as f:
+        json.dump({"boot": results}, f, indent=2)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
