@@ -6,7 +6,7 @@
 #   make run | debug                         boot in QEMU (debug: wait for gdb)
 #   make test                                unit tests, checks, QEMU integration
 #   make bench                               boot figures under -icount
-#   make menuconfig | oldconfig | savedefconfig
+#   make menuconfig | oldconfig | olddefconfig | savedefconfig
 #   make O=<dir> VERBOSE=y                   out-of-tree build, show commands
 
 SRCTREE := $(CURDIR)
@@ -44,7 +44,7 @@ HOST_TOOLS_STAMP := $(BUILD)/.host-tools-ok
 
 .DEFAULT_GOAL := all
 .PHONY: all run debug test unittest check format bench clean distclean \
-	menuconfig oldconfig savedefconfig host-tools integration help
+	menuconfig oldconfig olddefconfig savedefconfig host-tools integration help
 
 # Check (and, where missing, install) the host tools once per build tree.
 $(HOST_TOOLS_STAMP):
@@ -68,6 +68,9 @@ menuconfig: $(HOST_TOOLS_STAMP)
 oldconfig: $(HOST_TOOLS_STAMP)
 	$(Q)$(KCONFIG_RUN) kconfig-conf --oldconfig $(SRCTREE)/Kconfig
 
+olddefconfig: $(HOST_TOOLS_STAMP)
+	$(Q)$(KCONFIG_RUN) kconfig-conf --olddefconfig $(SRCTREE)/Kconfig
+
 savedefconfig: $(KCONFIG_CONFIG)
 	$(Q)$(KCONFIG_RUN) kconfig-conf --savedefconfig=$(BUILD)/defconfig $(SRCTREE)/Kconfig
 	@echo "wrote $(BUILD)/defconfig"
@@ -83,7 +86,7 @@ $(AUTOCONF) $(AUTOCONF_MK): $(KCONFIG_CONFIG) $(shell find $(SRCTREE) -name Kcon
 	$(Q)touch $(AUTOCONF) $(AUTOCONF_MK)
 
 # Targets that need no configuration skip reading auto.conf.
-NOCONFIG_GOALS := %_defconfig menuconfig oldconfig clean distclean unittest check format help host-tools
+NOCONFIG_GOALS := %_defconfig menuconfig oldconfig olddefconfig clean distclean unittest check format help host-tools
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(AUTOCONF_MK)
 endif

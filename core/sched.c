@@ -31,38 +31,26 @@ void sched_init_cpu(void)
 	struct sched_cpu *sc = &this_cpu()->sched;
 
 	spin_lock_init(&sc->lock);
-	for (unsigned int p = 0; p < CONFIG_SCHED_PRIORITIES; p++)
-		list_init(&sc->ready[p]);
-	sc->nr_ready = 0;
+	runqueue_init(&sc->rq);
 	sc->need_resched = false;
 	timer_event_init(&sc->slice_timer, slice_expired, sc);
 }
 
 static void enqueue(struct sched_cpu *sc, struct thread *t)
 {
-	t->state = THREAD_READY;
-	list_add_tail(&t->queue_link, &sc->ready[t->prio]);
-	sc->nr_ready++;
+	runqueue_add(&sc->rq, t);
 }
 
 static void dequeue(struct sched_cpu *sc, struct thread *t)
 {
-	list_del(&t->queue_link);
-	sc->nr_ready--;
+	runqueue_remove(&sc->rq, t);
 }
 
 static struct thread *pick_next(struct sched_cpu *sc)
 {
-	for (int p = CONFIG_SCHED_PRIORITIES - 1; p >= 0; p--) {
-		if (!list_empty(&sc->ready[p])) {
-			struct thread *t = list_first_entry(
-				&sc->ready[p], struct thread, queue_link);
+	struct thread *t = runqueue_pop(&sc->rq);
 
-			dequeue(sc, t);
-			return t;
-		}
-	}
-	return sc->idle;
+	return t ? t : sc->idle;
 }
 
 static bool cpu_allowed(const struct thread *t, unsigned int cpu)
@@ -78,7 +66,7 @@ static unsigned int pick_cpu(const struct thread *t)
 
 	for_each_online_cpu(c) {
 		unsigned int load =
-			cpus[c].sched.nr_ready +
+			cpus[c].sched.rq.nr_ready +
 			(cpus[c].sched.current != cpus[c].sched.idle);
 
 		if (cpu_allowed(t, c) && load < best_load) {
@@ -264,10 +252,10 @@ void __noreturn sched_run_idle(void)
 
 	for (;;) {
 		arch_irq_disable();
-		if (!sc->need_resched && sc->nr_ready == 0)
+		if (!sc->need_resched && sc->rq.nr_ready == 0)
 			arch_cpu_idle();
 		arch_irq_enable();
-		if (sc->need_resched || sc->nr_ready)
+		if (sc->need_resched || sc->rq.nr_ready)
 			schedule();
 	}
 }

@@ -51,10 +51,29 @@ struct thread {
 	u64 switches;
 };
 
+/*
+ * Ready threads of one CPU by priority (core/runqueue.c): FIFO within a
+ * level, highest level first. No locking: the owner's lock covers it.
+ */
+struct runqueue {
+	struct list_head ready[CONFIG_SCHED_PRIORITIES];
+	u32 nonempty; /* bit p set when ready[p] has threads */
+	unsigned int nr_ready;
+};
+
+void runqueue_init(struct runqueue *rq);
+/* Append t at its priority (t->prio) and mark it READY. */
+void runqueue_add(struct runqueue *rq, struct thread *t);
+/* Take t out of the queue it is in. */
+void runqueue_remove(struct runqueue *rq, struct thread *t);
+/* Remove and return the first thread of the highest priority, or NULL. */
+struct thread *runqueue_pop(struct runqueue *rq);
+/* Highest priority with a ready thread, or -1 when empty. */
+int runqueue_top_priority(const struct runqueue *rq);
+
 struct sched_cpu {
 	spinlock_t lock;
-	struct list_head ready[CONFIG_SCHED_PRIORITIES];
-	unsigned int nr_ready;
+	struct runqueue rq;
 	struct thread *current;
 	struct thread *idle;
 	struct thread *last_prev; /* switched out by the last switch */

@@ -13,12 +13,12 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 class Keel:
     """One QEMU running Keel; commands go in, their output comes back."""
 
-    def __init__(self, smp=1, mem=512, irqchip=None, extra=None):
+    def __init__(self, smp=1, mem=512, irqchip=None, extra=None, build=None):
         m = machine()
         self.smp = smp
         self.mem = mem
         self.irqchip = irqchip or m["default_irqchip"]
-        cmd = m["command"](smp, mem, self.irqchip, extra)
+        cmd = m["command"](smp, mem, self.irqchip, extra, build)
         self.child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                                    codec_errors="replace", timeout=60)
         self.boot_log = ""

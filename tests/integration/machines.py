@@ -10,7 +10,7 @@ BUILD = os.environ.get("KEEL_BUILD", os.path.join(os.path.dirname(__file__), "..
 ARCH = os.environ.get("KEEL_ARCH", "arm64")
 
 
-def arm64_command(smp, mem, irqchip="gicv3", extra=None):
+def arm64_command(smp, mem, irqchip="gicv3", extra=None, build=None):
     gic = {"gicv2": "2", "gicv3": "3"}[irqchip]
     cmd = [
         "qemu-system-aarch64",
@@ -19,7 +19,7 @@ def arm64_command(smp, mem, irqchip="gicv3", extra=None):
         "-smp", str(smp),
         "-m", str(mem),
         "-nographic", "-nic", "none",
-        "-kernel", os.path.join(BUILD, "keel.bin"),
+        "-kernel", os.path.join(build or BUILD, "keel.bin"),
     ]
     return cmd + list(extra or [])
 
