@@ -82,6 +82,8 @@ $(KCONFIG_CONFIG): | $(HOST_TOOLS_STAMP)
 
 $(AUTOCONF) $(AUTOCONF_MK): $(KCONFIG_CONFIG) $(shell find $(SRCTREE) -name Kconfig -not -path '$(BUILD)/*')
 	$(Q)mkdir -p $(BUILD)/include/generated $(BUILD)/include/config
+	@# New options in Kconfig take their defaults instead of asking.
+	$(Q)$(KCONFIG_RUN) kconfig-conf --olddefconfig $(SRCTREE)/Kconfig >/dev/null
 	$(Q)$(KCONFIG_RUN) kconfig-conf --silentoldconfig $(SRCTREE)/Kconfig
 	$(Q)touch $(AUTOCONF) $(AUTOCONF_MK)
 

@@ -14,3 +14,4 @@ obj-$(CONFIG_CMD_HEAP) += core/term/cmd_heap.o
 obj-$(CONFIG_CMD_THREAD) += core/term/cmd_thread.o
 obj-$(CONFIG_CMD_DEVTREE) += core/term/cmd_devtree.o
 obj-$(CONFIG_CMD_POWER) += core/term/cmd_power.o
+obj-$(CONFIG_CMD_SELFTEST) += core/term/cmd_selftest.o

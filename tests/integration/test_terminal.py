@@ -9,7 +9,7 @@ from machines import machine
 
 M = machine()
 
-COMMANDS = ["devtree", "heap", "help", "host", "reset", "shutdown", "thread",
+COMMANDS = ["devtree", "heap", "help", "host", "reset", "selftest", "shutdown", "thread",
             "version"]
 
 
@@ -121,6 +121,7 @@ def test_devtree_attr_get(keel_smp4):
     ("devtree", "usage: devtree print [path] | devtree attr get <path> <name>", None),
     ("devtree attr get /", "usage: devtree print", "error: wrong arguments"),
     ("help a b", "usage: help [command]", None),
+    ("selftest a b", "usage: selftest list", None),
     ("shutdown now", "usage: shutdown", None),
     ("reset 1", "usage: reset", None),
 ])
