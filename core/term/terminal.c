@@ -286,27 +286,48 @@ static void history_add(struct line_editor *ed, const char *line)
 		ed->hist_count++;
 }
 
+/* A byte read ahead while parsing an escape sequence, handled next. */
+static int pushed_back = -1;
+
 static char read_char(void)
 {
 	char c;
 
+	if (pushed_back >= 0) {
+		c = (char)pushed_back;
+		pushed_back = -1;
+		return c;
+	}
 	chardev_read(term_dev, &c, 1);
 	return c;
+}
+
+/*
+ * Inside an escape sequence, a control byte (Enter above all) is not part
+ * of it: end the sequence and let the line editor see that byte.
+ */
+static bool read_seq_char(char *c)
+{
+	*c = read_char();
+	if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+		pushed_back = (unsigned char)*c;
+		return false;
+	}
+	return true;
 }
 
 /* After ESC: CSI sequences for cursor keys, home/end and delete. */
 static void handle_escape(struct line_editor *ed)
 {
-	char c = read_char();
-	char param = 0;
+	char c, param = 0;
 
-	if (c != '[' && c != 'O')
+	if (!read_seq_char(&c) || (c != '[' && c != 'O'))
 		return;
-	c = read_char();
+	if (!read_seq_char(&c))
+		return;
 	if (c >= '0' && c <= '9') {
 		param = c;
-		c = read_char();
-		if (c != '~')
+		if (!read_seq_char(&c) || c != '~')
 			return;
 	}
 	switch (param ? param : c) {

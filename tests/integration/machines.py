@@ -18,7 +18,11 @@ def arm64_command(smp, mem, irqchip="gicv3", extra=None, build=None):
         "-cpu", "cortex-a57",
         "-smp", str(smp),
         "-m", str(mem),
-        "-nographic", "-nic", "none",
+        # Every byte typed reaches Keel's UART: no QEMU monitor mux on
+        # stdio (Ctrl-A) and no signals from Ctrl-C.
+        "-display", "none", "-monitor", "none", "-nic", "none",
+        "-chardev", "stdio,id=console,signal=off,mux=off",
+        "-serial", "chardev:console",
         "-kernel", os.path.join(build or BUILD, "keel.bin"),
     ]
     return cmd + list(extra or [])

@@ -9,7 +9,7 @@ from machines import machine
 
 M = machine()
 CONFIGS = [(smp, chip) for chip in M["irqchips"] for smp in (1, 4)]
-CONFIGS.append((M["max_smp"][M["default_irqchip"]], M["default_irqchip"]))
+CONFIGS += [(M["max_smp"][chip], chip) for chip in M["irqchips"]]
 
 
 def cpu_lines(out):

@@ -188,3 +188,34 @@ def test_ctrl_c_abandons_the_line(keel_smp4):
     assert "^C" in out
     assert k.child.isalive()
     assert k.cmd("version").startswith("Keel")
+
+
+def test_random_input_cannot_crash_keel(keel_smp4):
+    """Nothing a user types can crash Keel: random bytes, escape sequences
+    and half-formed commands, then the terminal must still work."""
+    import random
+    rng = random.Random(1234)
+    words = ["host", "cpu", "info", "ram", "irq", "stats", "heap", "thread",
+             "list", "devtree", "print", "attr", "get", "/", "/cpus", "help",
+             "version", '"', "selftest", "\x1b[", "\x1b[3~", "\x1b[A",
+             "\x1b[B", "\x1b[C", "\x1b[D", "\x7f", "\x15", "\x01", "\x05",
+             "\x03", "\x00", "\x1bO", "\x1b[1~", "\x1b[4~"]
+    k = keel_smp4
+    for i in range(60):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            if rng.random() < 0.7:
+                parts.append(rng.choice(words))
+            else:
+                parts.append("".join(chr(rng.randint(0, 126)) for _ in range(rng.randint(1, 8))))
+        line = " ".join(parts).replace("\r", "").replace("\n", "")
+        # Never power the machine off or reset it by accident.
+        for word in ("shutdown", "reset"):
+            line = line.replace(word, "x")
+        k.send_raw(line + "\r")
+        # Resynchronise: whatever the line did, a marker command answers.
+        k.send_raw(f"\x15help mark{i}\r")
+        k.child.expect_exact(f"error: no command 'mark{i}'", timeout=120)
+        k.wait_prompt()
+    assert k.cmd("version").startswith("Keel")
+    assert "errors found:  0" in k.cmd("heap info")
