@@ -31,8 +31,7 @@ struct arm64_pgtable {
  * block/page descriptor other than the address and type). Re-mapping a
  * range with identical output is allowed; a conflicting one is -EEXIST.
  */
-int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size,
-		u64 attrs);
+int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size, u64 attrs);
 /* Unmap, splitting blocks that the range only partly covers. */
 int pgtable_unmap(struct arm64_pgtable *pt, u64 va, u64 size);
 /* Output address and attributes of the leaf mapping va; -ENOENT if none. */
