@@ -98,6 +98,7 @@ include arch/$(ARCH)/build.mk
 include core/build.mk
 include libs/build.mk
 include drivers/build.mk
+include emulators/build.mk
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 DEPS := $(OBJS:.o=.d)

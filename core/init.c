@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The life of a boot, from the first C on the boot CPU to the terminal. */
+#include <keel/bundle.h>
 #include <keel/cpu.h>
+#include <keel/guest.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
 #include <keel/errno.h>
@@ -78,6 +80,23 @@ static void early_console_init(const void *fdt)
 	}
 }
 
+/* The loader's initrd is Keel's boot bundle of guest files. */
+static void open_bundle(void)
+{
+	paddr_t start, end;
+	int n;
+
+	if (memory_initrd(&start, &end))
+		return;
+	n = bundle_open(arch_phys_to_virt(start), end - start);
+	if (n < 0)
+		printk(KERN_ERR
+		       "bundle: the initrd is not a cpio archive (%s)\n",
+		       error_name(n));
+	else
+		printk(KERN_INFO "bundle: %d file(s)\n", n);
+}
+
 static void print_banner(void)
 {
 	char cpu[96];
@@ -125,6 +144,8 @@ void __noreturn keel_main(paddr_t fdt_pa)
 		panic("no interrupt controller (%s)", error_name(err));
 	arch_irq_enable();
 	smp_init();
+	open_bundle();
+	guest_create_boot_guests();
 
 	err = terminal_start();
 	if (err)

@@ -176,13 +176,19 @@ void schedule(void)
 		}
 	}
 	next = pick_next(sc);
+	now = timer_now_ns();
 	if (next == prev) {
 		next->state = THREAD_RUNNING;
+		/*
+		 * A busy thread keeps a slice running even when alone, so
+		 * that one woken later at its priority gets a turn.
+		 */
+		if (next != sc->idle)
+			timer_event_arm(&sc->slice_timer, now + SLICE_NS);
 		spin_unlock(&sc->lock);
 		arch_irq_restore(flags);
 		return;
 	}
-	now = timer_now_ns();
 	account_switch(sc, prev, next, now);
 	next->state = THREAD_RUNNING;
 	next->on_cpu = true;

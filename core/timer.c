@@ -135,8 +135,23 @@ static void insert_sorted(struct timer_cpu *tc, struct timer_event *ev)
 	list_add_tail(&ev->link, &tc->events);
 }
 
+/*
+ * After cancel returns, ev's callback is not running anywhere (unless the
+ * caller is that callback), so ev's owner may free it.
+ */
+static void wait_callback_done(struct timer_event *ev)
+{
+	for (unsigned int c = 0; c < cpus_possible; c++) {
+		if (this_cpu() && c == cpu_id())
+			continue;
+		while (READ_ONCE(cpus[c].timers.running) == ev)
+			arch_cpu_relax();
+	}
+}
+
 void timer_event_cancel(struct timer_event *ev)
 {
+	wait_callback_done(ev);
 	for (;;) {
 		int cpu = READ_ONCE(ev->cpu);
 		unsigned long flags;
@@ -194,9 +209,11 @@ void timer_clockevent_interrupt(void)
 		list_del(&ev->link);
 		ev->cpu = -1;
 		/* Callbacks may arm events on this CPU: drop the lock. */
+		tc->running = ev;
 		spin_unlock(&tc->lock);
 		ev->fn(ev);
 		spin_lock(&tc->lock);
+		tc->running = NULL;
 	}
 	if (list_empty(&tc->events) && event_dev)
 		event_dev->stop();

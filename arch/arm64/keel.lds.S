@@ -39,6 +39,10 @@ SECTIONS
 		_commands_start = .;
 		KEEP(*(SORT(.keel.commands.*)))
 		_commands_end = .;
+		. = ALIGN(8);
+		_emulators_start = .;
+		KEEP(*(SORT(.keel.emulators.*)))
+		_emulators_end = .;
 	} :rodata
 	.rela.dyn : {
 		. = ALIGN(8);

@@ -211,3 +211,19 @@ int pgtable_lookup(struct arm64_pgtable *pt, u64 va, u64 *pa, u64 *attrs)
 	}
 	return -ENOENT;
 }
+
+static void free_level(u64 *table, unsigned int level,
+		       void (*free_table)(void *))
+{
+	for (unsigned int i = 0; level < 3 && i < PT_ENTRIES; i++)
+		if (is_table(table[i], level))
+			free_level(table_of(table[i]), level + 1, free_table);
+	free_table(table);
+}
+
+void pgtable_free_tables(struct arm64_pgtable *pt, void (*free_table)(void *))
+{
+	if (pt->root)
+		free_level(pt->root, pt->start_level, free_table);
+	pt->root = NULL;
+}

@@ -36,6 +36,8 @@ int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size, u64 attrs);
 int pgtable_unmap(struct arm64_pgtable *pt, u64 va, u64 size);
 /* Output address and attributes of the leaf mapping va; -ENOENT if none. */
 int pgtable_lookup(struct arm64_pgtable *pt, u64 va, u64 *pa, u64 *attrs);
+/* Free every table below the root and the root itself (not the memory). */
+void pgtable_free_tables(struct arm64_pgtable *pt, void (*free_table)(void *));
 /* The level to start at for va_bits of input address (4 KiB granule). */
 unsigned int pgtable_start_level(unsigned int va_bits);
 

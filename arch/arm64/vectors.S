@@ -58,6 +58,13 @@
 	b	\label
 .endm
 
+/* A guest exit: free two registers on the host stack, then switch. */
+.macro guest_vector label
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	b	\label
+.endm
+
 .macro unexpected_vector kind
 	save_frame
 	mov	x0, sp
@@ -78,14 +85,14 @@ arm64_vectors:
 	vector_entry el2h_irq
 	vector_entry el2h_fiq
 	vector_entry el2h_serror
-	vector_entry lower64_unexpected	/* lower EL, AArch64 */
-	vector_entry lower64_unexpected
-	vector_entry lower64_unexpected
-	vector_entry lower64_unexpected
-	vector_entry lower32_unexpected	/* lower EL, AArch32 */
-	vector_entry lower32_unexpected
-	vector_entry lower32_unexpected
-	vector_entry lower32_unexpected
+	guest_vector arm64_guest_exit_sync	/* lower EL, AArch64 */
+	guest_vector arm64_guest_exit_irq
+	guest_vector arm64_guest_exit_fiq
+	guest_vector arm64_guest_exit_serror
+	guest_vector arm64_guest_exit_sync	/* lower EL, AArch32 */
+	guest_vector arm64_guest_exit_irq
+	guest_vector arm64_guest_exit_fiq
+	guest_vector arm64_guest_exit_serror
 
 el2t_unexpected:
 	unexpected_vector 0
@@ -93,10 +100,6 @@ el2h_fiq:
 	unexpected_vector 1
 el2h_serror:
 	unexpected_vector 2
-lower64_unexpected:
-	unexpected_vector 3
-lower32_unexpected:
-	unexpected_vector 4
 
 el2h_sync:
 	save_frame

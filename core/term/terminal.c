@@ -33,8 +33,12 @@ struct line_editor {
 
 static struct line_editor editor;
 
+/* Bytes written since boot: tells whether a command explained itself. */
+static u64 term_output_bytes;
+
 static void term_write(const char *s, size_t n)
 {
+	term_output_bytes += n;
 	if (term_dev)
 		chardev_write(term_dev, s, n);
 }
@@ -150,6 +154,7 @@ int term_execute(char *line)
 	char *argv[TERM_MAX_ARGS];
 	const struct term_command *cmd;
 	int argc = split_words(line, argv, TERM_MAX_ARGS);
+	u64 before;
 	int err;
 
 	if (argc == -E2BIG) {
@@ -168,10 +173,11 @@ int term_execute(char *line)
 			    argv[0]);
 		return -ENOENT;
 	}
+	before = term_output_bytes;
 	err = cmd->run(argc, argv);
 	if (err == -EINVAL)
 		term_usage(cmd);
-	else if (err)
+	else if (err && term_output_bytes == before)
 		term_printf("error: %s failed: %s\n", cmd->name,
 			    error_name(err));
 	return err;

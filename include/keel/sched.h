@@ -16,6 +16,8 @@
 #include <keel/types.h>
 #include <arch/context.h>
 
+struct vcpu;
+
 #define THREAD_NAME_LEN 32
 #define THREAD_PRIO_IDLE 0
 #define THREAD_PRIO_LOW 1
@@ -49,6 +51,7 @@ struct thread {
 	u64 runtime_ns;
 	u64 last_switch_in_ns;
 	u64 switches;
+	struct vcpu *vcpu; /* the vCPU this thread runs, if any */
 };
 
 /*

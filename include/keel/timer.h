@@ -41,6 +41,7 @@ struct timer_cpu {
 	spinlock_t lock;
 	struct list_head events; /* sorted by deadline */
 	u64 programmed_ns; /* deadline given to the device, 0 = none */
+	struct timer_event *volatile running; /* callback in progress */
 	u64 interrupts;
 };
 

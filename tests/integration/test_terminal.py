@@ -9,8 +9,8 @@ from machines import machine
 
 M = machine()
 
-COMMANDS = ["devtree", "heap", "help", "host", "reset", "selftest", "shutdown", "thread",
-            "version"]
+COMMANDS = ["bundle", "devtree", "guest", "heap", "help", "host", "reset", "selftest", "shutdown", "thread", "vcpu",
+            "version", "vserial"]
 
 
 def test_help_lists_every_command(keel_smp4):

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef ASM_VCPU_H
+#define ASM_VCPU_H
+
+/* Offsets into struct arm64_guest_ctx, shared with vcpu_switch.S. */
+#define GCTX_X0 0
+#define GCTX_PC 248
+#define GCTX_PSTATE 256
+#define GCTX_HOST_SP 264
+#define GCTX_HOST_REGS 272
+#define GCTX_HOST_TPIDR 368
+#define GCTX_ESR 376
+#define GCTX_FAR 384
+#define GCTX_HPFAR 392
+#define GCTX_EXIT_KIND 400
+#define GCTX_FPREGS 416
+#define GCTX_FPSR 928
+#define GCTX_FPCR 936
+
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
+
+#ifndef __ASSEMBLY__
+#include <keel/types.h>
+#include "../../pgtable.h"
+
+/* What the world switch saves and restores; layout fixed by the offsets. */
+struct arm64_guest_ctx {
+	u64 x[31];
+	u64 pc;
+	u64 pstate;
+	u64 host_sp;
+	u64 host_regs[12]; /* x19..x30 */
+	u64 host_tpidr;
+	u64 esr, far, hpfar;
+	u64 exit_kind;
+	u64 pad;
+	u64 fpregs[64] __aligned(16); /* q0..q31 */
+	u64 fpsr, fpcr;
+};
+
+/* EL1 and timer state, switched in C around each entry. */
+struct arm64_el1_state {
+	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair,
+		amair, vbar, contextidr, cntkctl, par, tpidr_el1, sp_el1,
+		elr_el1, spsr_el1, sp_el0, tpidr_el0, tpidrro_el0, csselr,
+		mdscr;
+	u64 cntv_ctl, cntv_cval;
+};
+
+struct arch_vcpu {
+	struct arm64_guest_ctx ctx;
+	struct arm64_el1_state el1;
+	u64 mpidr;
+	u64 hcr;
+	/* The pending MMIO read's destination, from the syndrome. */
+	unsigned int mmio_reg;
+	bool mmio_sign_extend, mmio_64bit;
+};
+
+struct arch_guest {
+	struct arm64_pgtable s2;
+	u64 vttbr;
+	unsigned int vmid;
+	u64 cntvoff;
+};
+
+#endif
+#endif

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guests' stage-2 translation: the shared page-table walker with stage-2
+ * leaf attributes, a VMID per guest, and a 39-bit IPA space starting at
+ * level 1 (one 4 KiB root table, no concatenation).
+ */
+#include "pgtable.h"
+#include <keel/bitops.h>
+#include <keel/errno.h>
+#include <keel/guest.h>
+#include <keel/page_alloc.h>
+#include <keel/spinlock.h>
+#include <arch/barrier.h>
+#include <arch/irqflags.h>
+#include <arch/mmu.h>
+#include <asm/sysreg.h>
+
+#define S2_MEMATTR_NORMAL_WB (0xfULL << 2)
+#define S2_AP_RO (1ULL << 6)
+#define S2_AP_RW (3ULL << 6)
+#define S2_SH_INNER (3ULL << 8)
+#define S2_AF (1ULL << 10)
+
+#define VTCR_RES1 (1ULL << 31)
+#define VTCR_SL0_LEVEL1 (1ULL << 6)
+#define VTCR_IRGN0_WBWA (1ULL << 8)
+#define VTCR_ORGN0_WBWA (1ULL << 10)
+#define VTCR_SH0_INNER (3ULL << 12)
+#define VTCR_PS_SHIFT 16
+
+#define VMID_COUNT 256
+
+static unsigned long vmid_map[VMID_COUNT / 64];
+static DEFINE_SPINLOCK(vmid_lock);
+
+unsigned int arch_guest_pa_bits(void)
+{
+	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+	unsigned int parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+	unsigned int pa = parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
+
+	return pa < 39 ? pa : 39;
+}
+
+u64 arm64_vtcr(void);
+u64 arm64_vtcr(void)
+{
+	unsigned int parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	if (parange > 5)
+		parange = 5;
+	return VTCR_RES1 | ((u64)parange << VTCR_PS_SHIFT) | VTCR_SH0_INNER |
+	       VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA | VTCR_SL0_LEVEL1 |
+	       (64 - arch_guest_pa_bits());
+}
+
+static void *alloc_s2_table(void)
+{
+	return page_alloc_zeroed(0);
+}
+
+/* TLB entries are tagged with the VMID in VTTBR_EL2: switch to it. */
+static void flush_guest_tlb(struct arm64_pgtable *pt, u64 ipa, u64 size)
+{
+	struct arch_guest *ag = container_of(pt, struct arch_guest, s2);
+	unsigned long flags = arch_irq_save();
+	u64 old = read_sysreg(vttbr_el2);
+
+	write_sysreg(vttbr_el2, ag->vttbr);
+	isb();
+	dsb(ishst);
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb(ish);
+	isb();
+	write_sysreg(vttbr_el2, old);
+	isb();
+	arch_irq_restore(flags);
+}
+
+int arch_guest_init(struct guest *g)
+{
+	struct arch_guest *ag = &g->arch;
+	unsigned long flags;
+	unsigned int vmid = 0;
+
+	spin_lock_irqsave(&vmid_lock, flags);
+	for (unsigned int i = 1; i < VMID_COUNT; i++) {
+		if (!bitmap_test(vmid_map, i)) {
+			bitmap_set(vmid_map, i);
+			vmid = i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vmid_lock, flags);
+	if (!vmid)
+		return -EBUSY;
+
+	ag->vmid = vmid;
+	ag->s2.va_bits = arch_guest_pa_bits();
+	ag->s2.start_level = 1;
+	ag->s2.alloc_table = alloc_s2_table;
+	ag->s2.flush_range = flush_guest_tlb;
+	spin_lock_init(&ag->s2.lock);
+	ag->s2.root = alloc_s2_table();
+	if (!ag->s2.root) {
+		spin_lock_irqsave(&vmid_lock, flags);
+		bitmap_clear(vmid_map, vmid);
+		spin_unlock_irqrestore(&vmid_lock, flags);
+		return -ENOMEM;
+	}
+	ag->vttbr = ((u64)vmid << 48) | arch_virt_to_phys(ag->s2.root);
+	/* The guest's virtual counter starts near zero. */
+	ag->cntvoff = read_sysreg(cntpct_el0);
+	return 0;
+}
+
+static void free_table(void *table)
+{
+	page_free(table, 0);
+}
+
+void arch_guest_destroy(struct guest *g)
+{
+	struct arch_guest *ag = &g->arch;
+	unsigned long flags;
+
+	if (!ag->vmid)
+		return;
+	flush_guest_tlb(&ag->s2, 0, 0);
+	pgtable_free_tables(&ag->s2, free_table);
+	spin_lock_irqsave(&vmid_lock, flags);
+	bitmap_clear(vmid_map, ag->vmid);
+	spin_unlock_irqrestore(&vmid_lock, flags);
+	ag->vmid = 0;
+}
+
+int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
+		   enum guest_mem_type type)
+{
+	u64 attrs = S2_MEMATTR_NORMAL_WB | S2_SH_INNER | S2_AF |
+		    (type == GUEST_MEM_ROM ? S2_AP_RO : S2_AP_RW);
+
+	return pgtable_map(&g->arch.s2, gpa, hpa, size, attrs);
+}
+
+int arch_guest_unmap(struct guest *g, u64 gpa, u64 size)
+{
+	return pgtable_unmap(&g->arch.s2, gpa, size);
+}

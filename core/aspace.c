@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Guest address spaces: a sorted array of regions, binary-searched. */
+#include <keel/errno.h>
+#include <keel/guest.h>
+#include <keel/string.h>
+
+struct region *aspace_find(struct aspace *as, u64 gpa)
+{
+	unsigned int lo = 0, hi = as->nr;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		struct region *r = &as->regions[mid];
+
+		if (gpa < r->gpa)
+			hi = mid;
+		else if (gpa - r->gpa >= r->size)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+int aspace_insert(struct aspace *as, const struct region *r,
+		  struct region **out)
+{
+	unsigned int pos = 0;
+
+	if (!r->size || r->gpa + r->size < r->gpa)
+		return -EINVAL;
+	if (as->nr == ASPACE_MAX_REGIONS)
+		return -ENOSPC;
+	while (pos < as->nr && as->regions[pos].gpa < r->gpa)
+		pos++;
+	if (pos > 0) {
+		const struct region *prev = &as->regions[pos - 1];
+
+		if (prev->gpa + prev->size > r->gpa)
+			return -EEXIST;
+	}
+	if (pos < as->nr && r->gpa + r->size > as->regions[pos].gpa)
+		return -EEXIST;
+	memmove(&as->regions[pos + 1], &as->regions[pos],
+		(as->nr - pos) * sizeof(*r));
+	as->regions[pos] = *r;
+	as->nr++;
+	if (out)
+		*out = &as->regions[pos];
+	return 0;
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: each is a hypervisor thread that enters its guest through the
+ * arch and dispatches the exits it gets back. The scheduler shares CPUs
+ * between vCPU threads like any others.
+ */
+#include <keel/cpu.h>
+#include <keel/devemu.h>
+#include <keel/errno.h>
+#include <keel/guest.h>
+#include <keel/heap.h>
+#include <keel/irq.h>
+#include <keel/printf.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+#include <arch/irqflags.h>
+
+static const char *const exit_names[VCPU_EXIT_REASONS] = {
+	[VCPU_EXIT_NONE] = "handled",
+	[VCPU_EXIT_IRQ] = "irq",
+	[VCPU_EXIT_MMIO] = "mmio",
+	[VCPU_EXIT_WFI] = "wfi",
+	[VCPU_EXIT_YIELD] = "yield",
+	[VCPU_EXIT_HYPERCALL] = "hypercall",
+	[VCPU_EXIT_SYSREG] = "sysreg",
+	[VCPU_EXIT_CPU_OFF] = "cpu-off",
+	[VCPU_EXIT_SYSTEM_OFF] = "system-off",
+	[VCPU_EXIT_SYSTEM_RESET] = "system-reset",
+	[VCPU_EXIT_FATAL] = "fatal",
+};
+
+const char *vcpu_exit_name(enum vcpu_exit_reason r)
+{
+	return (unsigned int)r < VCPU_EXIT_REASONS && exit_names[r] ?
+		       exit_names[r] :
+		       "?";
+}
+
+static const char *const state_names[] = {
+	[VCPU_OFF] = "off",	      [VCPU_RUNNING] = "running",
+	[VCPU_WAITING] = "waiting",   [VCPU_PAUSED] = "paused",
+	[VCPU_STOPPING] = "stopping",
+};
+
+const char *vcpu_state_name(enum vcpu_state s)
+{
+	return (unsigned int)s < ARRAY_SIZE(state_names) ? state_names[s] : "?";
+}
+
+struct vcpu *vcpu_current(void)
+{
+	struct thread *t = thread_current();
+
+	return t ? t->vcpu : NULL;
+}
+
+struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid)
+{
+	for (unsigned int i = 0; i < g->nr_vcpus; i++)
+		if (arch_vcpu_hwid(g->vcpus[i]) == hwid)
+			return g->vcpus[i];
+	return NULL;
+}
+
+/* Change state and wake the vCPU's thread; wait.lock held. */
+static void set_state_locked(struct vcpu *v, enum vcpu_state s)
+{
+	v->state = s;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state == VCPU_WAITING)
+		set_state_locked(v, VCPU_RUNNING);
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	waitqueue_wake_all(&v->wait);
+	/* In guest mode elsewhere: any interrupt makes it exit. */
+	cpu = READ_ONCE(v->thread->cpu);
+	if (v->thread->on_cpu && cpu != cpu_id())
+		ipi_send(cpu, IPI_RESCHEDULE);
+}
+
+int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state != VCPU_OFF) {
+		spin_unlock_irqrestore(&v->wait.lock, flags);
+		return -EALREADY;
+	}
+	arch_vcpu_reset(v, entry, arg);
+	set_state_locked(v, VCPU_RUNNING);
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	waitqueue_wake_all(&v->wait);
+	return 0;
+}
+
+void vcpu_power_off(struct vcpu *v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state == VCPU_RUNNING || v->state == VCPU_WAITING)
+		set_state_locked(v, VCPU_OFF);
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+}
+
+static void wakeup_timer_fired(struct timer_event *ev)
+{
+	vcpu_kick(ev->arg);
+}
+
+/*
+ * Sleep until the vCPU may enter its guest; false when it must stop.
+ * While asleep the vCPU is "parked": not in guest mode, safe to reset.
+ */
+static bool wait_until_runnable(struct vcpu *v)
+{
+	unsigned long flags;
+	bool run;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	while (v->state != VCPU_RUNNING && v->state != VCPU_STOPPING) {
+		v->parked = true;
+		waitqueue_sleep_locked(&v->wait, &flags);
+	}
+	v->parked = false;
+	run = v->state == VCPU_RUNNING;
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	return run;
+}
+
+static void wait_for_interrupt(struct vcpu *v)
+{
+	u64 deadline = arch_vcpu_timer_deadline(v);
+	unsigned long flags;
+
+	if (guest_irq_pending(v))
+		return;
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state == VCPU_RUNNING)
+		set_state_locked(v, VCPU_WAITING);
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	if (deadline)
+		timer_event_arm(&v->wakeup, deadline);
+	wait_until_runnable(v);
+	timer_event_cancel(&v->wakeup);
+}
+
+static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct region *r = aspace_find(&v->guest->aspace, e->gpa);
+	struct devemu_instance *dev;
+	unsigned long flags;
+	u64 value = 0;
+	int err = -EINVAL;
+
+	if (!r || r->type != REGION_EMULATED || !e->size) {
+		arch_vcpu_inject_abort(v, e);
+		return;
+	}
+	dev = r->dev;
+	spin_lock_irqsave(&dev->lock, flags);
+	if (e->write) {
+		dev->writes++;
+		if (dev->emu->write)
+			err = dev->emu->write(dev, e->gpa - r->gpa, e->size,
+					      e->value);
+	} else {
+		dev->reads++;
+		if (dev->emu->read)
+			err = dev->emu->read(dev, e->gpa - r->gpa, e->size,
+					     &value);
+	}
+	spin_unlock_irqrestore(&dev->lock, flags);
+	if (err)
+		arch_vcpu_inject_abort(v, e);
+	else
+		arch_vcpu_mmio_done(v, e, value);
+}
+
+static void handle_exit(struct vcpu *v, struct vcpu_exit *e)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_MMIO:
+		handle_mmio(v, e);
+		break;
+	case VCPU_EXIT_WFI:
+		wait_for_interrupt(v);
+		break;
+	case VCPU_EXIT_YIELD:
+		thread_yield();
+		break;
+	case VCPU_EXIT_CPU_OFF:
+		vcpu_power_off(v);
+		break;
+	case VCPU_EXIT_SYSTEM_OFF:
+		guest_request_halt(v->guest, "powered off");
+		break;
+	case VCPU_EXIT_SYSTEM_RESET:
+		guest_request_reset(v->guest);
+		break;
+	case VCPU_EXIT_FATAL:
+		printk(KERN_ERR "guest %s: vCPU%u: %s\n", guest_name(v->guest),
+		       v->index, e->why ? e->why : "fatal exit");
+		guest_request_halt(v->guest, e->why ? e->why : "fatal exit");
+		break;
+	default:
+		break;
+	}
+}
+
+static void vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+
+	thread_current()->vcpu = v;
+	while (wait_until_runnable(v)) {
+		struct vcpu_exit e;
+		u64 start = timer_now_ns();
+
+		arch_irq_disable();
+		arch_vcpu_run(v, &e);
+		arch_irq_enable();
+		v->stats.run_ns += timer_now_ns() - start;
+		v->stats.exits[e.reason]++;
+		handle_exit(v, &e);
+		if (this_cpu()->sched.need_resched)
+			schedule();
+	}
+	/* The destroyer frees v once it sees this; touch nothing after. */
+	WRITE_ONCE(v->thread_done, true);
+}
+
+int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
+		struct vcpu **out)
+{
+	struct vcpu *v = keel_zalloc(sizeof(*v));
+	char name[THREAD_NAME_LEN];
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	v->guest = g;
+	v->index = index;
+	v->state = VCPU_OFF;
+	v->affinity = affinity;
+	waitqueue_init(&v->wait);
+	timer_event_init(&v->wakeup, wakeup_timer_fired, v);
+	err = arch_vcpu_init(v);
+	if (err) {
+		keel_free(v);
+		return err;
+	}
+	snprintf(name, sizeof(name), "%s/vcpu%u", g->name, index);
+	v->thread = thread_create(name, vcpu_thread, v, THREAD_PRIO_NORMAL,
+				  v->affinity ? v->affinity : CPU_MASK_ALL);
+	if (!v->thread) {
+		arch_vcpu_destroy(v);
+		keel_free(v);
+		return -ENOMEM;
+	}
+	err = thread_start(v->thread);
+	if (err) {
+		/* A new thread that never ran: nothing else references it. */
+		arch_vcpu_destroy(v);
+		keel_free(v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	set_state_locked(v, VCPU_STOPPING);
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	vcpu_kick(v);
+	waitqueue_wake_all(&v->wait);
+	while (!READ_ONCE(v->thread_done))
+		thread_sleep_ms(1);
+	timer_event_cancel(&v->wakeup);
+	arch_vcpu_destroy(v);
+	keel_free(v);
+}

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
+# Device emulators for guests, each selected by its Kconfig option.
+obj-$(CONFIG_EMU_PL011) += emulators/serial/pl011.o
+obj-$(CONFIG_EMU_PL031) += emulators/rtc/pl031.o

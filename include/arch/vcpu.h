@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What core/ asks of an architecture to run guests.
+ *
+ * asm/vcpu.h provides struct arch_vcpu (registers and trap state of one
+ * vCPU) and struct arch_guest (second-stage tables, VMID), which core
+ * embeds and never reads.
+ *
+ * arch_vcpu_run() enters the guest and returns with a struct vcpu_exit
+ * that core dispatches. Exits the arch can handle alone (firmware calls
+ * such as PSCI or SBI, system-register traps, timer bookkeeping) never
+ * reach core.
+ */
+#ifndef ARCH_VCPU_H
+#define ARCH_VCPU_H
+
+#include <keel/types.h>
+
+enum vcpu_exit_reason {
+	VCPU_EXIT_NONE, /* handled by arch: enter again */
+	VCPU_EXIT_IRQ, /* a host interrupt is pending */
+	VCPU_EXIT_MMIO, /* access to guest-physical address outside RAM */
+	VCPU_EXIT_WFI, /* wait for interrupt */
+	VCPU_EXIT_YIELD, /* WFE or a spin hint: let others run */
+	VCPU_EXIT_HYPERCALL, /* firmware call handled by arch (counted) */
+	VCPU_EXIT_SYSREG, /* system register trap handled by arch */
+	VCPU_EXIT_CPU_OFF, /* this vCPU powers off */
+	VCPU_EXIT_SYSTEM_OFF, /* the guest asks to power off */
+	VCPU_EXIT_SYSTEM_RESET, /* the guest asks to reset */
+	VCPU_EXIT_FATAL, /* the guest did something Keel cannot continue */
+	VCPU_EXIT_REASONS,
+};
+
+struct vcpu_exit {
+	enum vcpu_exit_reason reason;
+	/* MMIO */
+	u64 gpa;
+	unsigned int size; /* 1, 2, 4, 8 */
+	bool write;
+	u64 value; /* written value (write) */
+	/* FATAL: what went wrong */
+	const char *why;
+};
+
+#include <asm/vcpu.h>
+
+struct guest;
+struct vcpu;
+
+enum guest_mem_type {
+	GUEST_MEM_RAM, /* normal memory, read/write/execute */
+	GUEST_MEM_ROM, /* normal memory, read/execute */
+};
+
+int arch_guest_init(struct guest *g);
+void arch_guest_destroy(struct guest *g);
+int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
+		   enum guest_mem_type type);
+int arch_guest_unmap(struct guest *g, u64 gpa, u64 size);
+/* The guest-physical address bits the CPU supports for guests. */
+unsigned int arch_guest_pa_bits(void);
+
+int arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+/* Registers to their reset state: pc = entry, first argument = arg. */
+void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg);
+/* Run the guest with host interrupts masked; returns on an exit. */
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
+/* Finish an MMIO exit: a read's value goes to the register; skip it. */
+void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
+			 u64 value);
+/* The access of an MMIO exit faults in the guest (external abort). */
+void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit);
+/* The hardware id this vCPU reports (MPIDR, hart id). */
+u64 arch_vcpu_hwid(const struct vcpu *v);
+/* The guest's next timer deadline in host ns (0 = none armed). */
+u64 arch_vcpu_timer_deadline(struct vcpu *v);
+/* Print the vCPU's registers with the given printer. */
+void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...));
+
+/*
+ * Where in RAM the kernel image goes, as an offset from the RAM base (an
+ * arm64/riscv Image header says; otherwise 0).
+ */
+u64 arch_guest_kernel_offset(const void *image, size_t size);
+/* Add what the arch owns to a guest's device tree: CPUs, firmware, timer. */
+struct devtree_node;
+int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root);
+
+/* Names of exit reasons for statistics. */
+const char *vcpu_exit_name(enum vcpu_exit_reason r);
+
+#endif

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guests, their vCPUs and address spaces (core/guest.c, core/vcpu.c,
+ * core/aspace.c). A guest is described by a device-tree node (see
+ * docs/guest-config.md); everything about it is derived from that node.
+ */
+#ifndef KEEL_GUEST_H
+#define KEEL_GUEST_H
+
+#include <keel/list.h>
+#include <keel/sched.h>
+#include <keel/spinlock.h>
+#include <keel/types.h>
+#include <arch/vcpu.h>
+
+struct devtree_node;
+struct devemu_instance;
+
+#define GUEST_NAME_LEN 32
+#define GUEST_MAX_VCPUS 8
+#define ASPACE_MAX_REGIONS 32
+
+enum region_type {
+	REGION_RAM, /* host pages, mapped read/write */
+	REGION_ROM, /* host pages, mapped read-only */
+	REGION_EMULATED, /* trapped: accesses go to an emulator */
+};
+
+struct region {
+	u64 gpa, size;
+	enum region_type type;
+	char name[48];
+	void *host; /* RAM/ROM: Keel address of the backing memory */
+	unsigned int order; /* RAM/ROM: page_alloc order of the backing */
+	struct devemu_instance *dev; /* EMULATED */
+};
+
+/* Regions sorted by guest-physical address, never overlapping. */
+struct aspace {
+	struct region regions[ASPACE_MAX_REGIONS];
+	unsigned int nr;
+};
+
+/* The region holding gpa, or NULL. */
+struct region *aspace_find(struct aspace *as, u64 gpa);
+/* Insert a region; -EEXIST when it overlaps one, -ENOSPC when full. */
+int aspace_insert(struct aspace *as, const struct region *r,
+		  struct region **out);
+
+enum vcpu_state {
+	VCPU_OFF, /* not started (secondaries wait for PSCI CPU_ON) */
+	VCPU_RUNNING, /* runnable or running guest code */
+	VCPU_WAITING, /* in WFI, waiting for an interrupt */
+	VCPU_PAUSED,
+	VCPU_STOPPING, /* its thread is on its way out */
+};
+
+struct vcpu_stats {
+	u64 exits[VCPU_EXIT_REASONS];
+	u64 run_ns; /* time spent in guest mode */
+};
+
+struct guest;
+
+struct vcpu {
+	struct guest *guest;
+	unsigned int index;
+	u64 affinity;
+	volatile enum vcpu_state state;
+	enum vcpu_state state_before_pause;
+	volatile bool parked; /* asleep outside guest mode */
+	volatile bool thread_done;
+	struct thread *thread;
+	struct waitqueue wait; /* WFI, pause, power-off */
+	struct timer_event wakeup; /* WFI deadline (the guest's timer) */
+	struct vcpu_stats stats;
+	struct arch_vcpu arch;
+};
+
+enum guest_state {
+	GUEST_CREATED, /* built, vCPUs not started */
+	GUEST_RUNNING,
+	GUEST_PAUSED,
+	GUEST_HALTED, /* powered off or stopped after a fault */
+};
+
+struct guest {
+	struct list_head link;
+	char name[GUEST_NAME_LEN];
+	unsigned int id;
+	volatile enum guest_state state;
+	struct devtree_node *config; /* private copy of the description */
+	struct aspace aspace;
+	struct list_head devices; /* devemu instances */
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[GUEST_MAX_VCPUS];
+	u64 entry; /* vCPU0's first instruction */
+	u64 boot_arg; /* x0/a1: the guest's device tree */
+	spinlock_t lock;
+	const struct guest_irqchip *irqchip;
+	void *irqchip_priv;
+	u64 irq_raised; /* lines raised with no controller to take them */
+	struct arch_guest arch;
+};
+
+const char *guest_name(const struct guest *g);
+const char *guest_state_name(enum guest_state s);
+const char *vcpu_state_name(enum vcpu_state s);
+
+/*
+ * Create a guest from a description node (copied; the caller keeps its
+ * node). Problems are printed naming the node and the reason; returns
+ * 0 and *out, or -errno.
+ */
+int guest_create(const struct devtree_node *desc, struct guest **out);
+/* Create a guest from a DTB whose root (or /guests/<x>) describes it. */
+int guest_create_from_fdt(const void *fdt, size_t size, struct guest **out);
+int guest_start(struct guest *g);
+int guest_pause(struct guest *g);
+int guest_resume(struct guest *g);
+int guest_reset(struct guest *g);
+int guest_halt(struct guest *g);
+int guest_destroy(struct guest *g);
+struct guest *guest_find(const char *name);
+int guest_for_each(int (*fn)(struct guest *g, void *arg), void *arg);
+/* Create every /guests/<name> of the host tree; start the autostart ones. */
+void guest_create_boot_guests(void);
+
+/* vCPU life (core/vcpu.c) */
+int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
+		struct vcpu **out);
+void vcpu_destroy(struct vcpu *v);
+/* Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot). */
+int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);
+/* The current vCPU stops (PSCI CPU_OFF) until powered on again. */
+void vcpu_power_off(struct vcpu *v);
+/* Make v leave guest mode soon (an interrupt became pending, a pause). */
+void vcpu_kick(struct vcpu *v);
+/* The vCPU of g with hardware id hwid, or NULL. */
+struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid);
+/* Request from a vCPU that the whole guest halts or resets. */
+void guest_request_halt(struct guest *g, const char *why);
+void guest_request_reset(struct guest *g);
+/* The calling thread's vCPU, or NULL for plain hypervisor threads. */
+struct vcpu *vcpu_current(void);
+
+/*
+ * Interrupt lines of a guest, delivered by its interrupt controller
+ * emulator once it has registered (guest_set_irqchip).
+ */
+struct guest_irqchip {
+	void (*set_line)(void *priv, unsigned int irq, bool level);
+	/* Something is pending for v: WFI must not sleep. */
+	bool (*pending)(void *priv, struct vcpu *v);
+};
+void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
+		       void *priv);
+void guest_irq_set(struct guest *g, unsigned int irq, bool level);
+bool guest_irq_pending(struct vcpu *v);
+
+/* Guest memory access for the hypervisor (emulators, loaders). */
+int guest_memory_write(struct guest *g, u64 gpa, const void *src, size_t len);
+int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len);
+
+#endif

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * basic: a small bare-metal test firmware that Keel boots as a guest.
+ *
+ * This header is the whole contract between the arch-neutral part
+ * (tests/common/basic/) and one arch layer (tests/<arch>/<board>/basic/).
+ * The arch layer boots, owns every device, interrupt controller and timer,
+ * fills in `platform` and calls basic_main(); the common part runs the
+ * command loop and every test that needs nothing but the hooks below. A
+ * new architecture supplies the arch_*() functions, its own commands and
+ * benchmark operations, and reuses everything else unchanged.
+ *
+ * The firmware assumes an LP64 target: uint64_t prints with %lx / %lu.
+ */
+#ifndef BASIC_H
+#define BASIC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BASIC_MAX_CPUS 16
+#define BASIC_MAX_RAM 8
+#define BASIC_MAX_RESERVED 16
+#define BASIC_MAX_FREE (BASIC_MAX_RAM + BASIC_MAX_RESERVED)
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define MiB (1024UL * 1024UL)
+
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn __attribute__((noreturn))
+#define __aligned(n) __attribute__((aligned(n)))
+
+/* A barrier against the compiler only; the arch orders the hardware. */
+#define barrier() __asm__ __volatile__("" ::: "memory")
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+struct basic_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/*
+ * What the arch layer found at boot. CPU 0 is the CPU that booted; the
+ * others follow in device-tree order.
+ */
+struct basic_platform {
+	const char *arch;
+	/* What the arch calls a fault's syndrome and its address register. */
+	const char *syndrome_name;
+	const char *fault_addr_name;
+	const void *fdt;
+	uint32_t fdt_size;
+	uint64_t image_start, image_end;
+	struct basic_range ram[BASIC_MAX_RAM];
+	unsigned int nr_ram;
+	/* The image, the device tree and /memreserve/ entries. */
+	struct basic_range reserved[BASIC_MAX_RESERVED];
+	unsigned int nr_reserved;
+	uint64_t cpu_hwid[BASIC_MAX_CPUS];
+	unsigned int nr_cpus;
+	/* Whether interrupts work; tests needing them fail early if not. */
+	bool irq_ok;
+};
+
+extern struct basic_platform platform;
+
+/* ---- provided by the arch layer ---- */
+
+void arch_putc(char c);
+/* Next input byte; sleeps (interrupts taken) while there is none. */
+int arch_getc(void);
+
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+/* One-shot timer interrupt at an absolute counter value, this CPU. */
+void arch_timer_arm(uint64_t deadline);
+void arch_timer_stop(void);
+
+void arch_irq_disable(void);
+void arch_irq_enable(void);
+/*
+ * Sleep until an interrupt is pending. Called with interrupts disabled so
+ * that a wake-up between the caller's check and the sleep is not lost;
+ * the interrupt is taken when the caller enables interrupts again.
+ */
+void arch_wfi(void);
+/* A short cooperative pause: returns on an event or within a few ms. */
+void arch_wfe(void);
+/* Wake CPUs pausing in arch_wfe(). */
+void arch_sev(void);
+
+unsigned int arch_cpu_id(void);
+/* Start secondary CPU `cpu` at basic_secondary_main(); 0 or an error. */
+int arch_cpu_start(unsigned int cpu);
+/* Send inter-processor interrupt `kind` (0..15) to CPU `cpu`. */
+void arch_ipi_send(unsigned int cpu, unsigned int kind);
+/* Power the machine off; returns only on failure, with an error code. */
+long arch_poweroff(void);
+__noreturn void arch_halt(void);
+
+struct basic_fault {
+	uint64_t syndrome;
+	uint64_t addr;
+};
+/* Load 32 bits; false, with the fault described in *f, if it faulted. */
+bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f);
+
+/* Start counting retired instructions; false if there is no such counter. */
+bool arch_inst_counter_start(void);
+uint32_t arch_inst_count(void);
+
+/* Arch lines for `info`. */
+void arch_info(void);
+
+/* ---- provided by the common part, called by the arch layer ---- */
+
+__noreturn void basic_main(void);
+__noreturn void basic_secondary_main(unsigned int cpu);
+/* The timer armed with arch_timer_arm() fired; the arch has stopped it. */
+void basic_timer_irq(uint64_t now);
+void basic_ipi_irq(unsigned int kind, uint64_t now);
+
+/* ---- commands and the test runner ---- */
+
+struct basic_command {
+	const char *name;
+	const char *args;
+	const char *help;
+	/* 0: PASS; otherwise the value of fail(), whose text is the reason. */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct basic_command arch_commands[];
+extern const unsigned int arch_nr_commands;
+
+/* Records why the running command fails; returns -1 for `return fail()`. */
+__printf(1, 2) int fail(const char *fmt, ...);
+/* Name printed in the result line when it is not the command's own. */
+__printf(1, 2) void result_name(const char *fmt, ...);
+/* Parse an unsigned number (decimal or 0x hex); false if malformed. */
+bool parse_u64(const char *s, uint64_t *out);
+
+/* ---- benchmarks ---- */
+
+struct bench_sample {
+	uint32_t ticks;
+	uint32_t insts;
+};
+
+struct bench_op {
+	const char *name;
+	const char *help;
+	/* Once before the runs: 0, or fail(). May be NULL. */
+	int (*prepare)(void);
+	/* One measured operation: 0, or fail(). */
+	int (*run)(struct bench_sample *s);
+	/* Whether insts means anything for this operation. */
+	bool counts_insts;
+};
+
+extern const struct bench_op arch_bench_ops[];
+extern const unsigned int arch_nr_bench_ops;
+
+static inline void bench_begin(struct bench_sample *s)
+{
+	s->insts = arch_inst_count();
+	s->ticks = (uint32_t)arch_counter();
+}
+
+static inline void bench_end(struct bench_sample *s)
+{
+	uint32_t t = (uint32_t)arch_counter();
+	uint32_t i = arch_inst_count();
+
+	s->ticks = t - s->ticks;
+	s->insts = i - s->insts;
+}
+
+/* ---- shared helpers ---- */
+
+/* SMP and IPIs (smp.c). */
+int basic_start_secondaries(void);
+bool basic_cpu_online(unsigned int cpu);
+
+/* Timing (timing.c). */
+uint64_t ticks_from_us(uint64_t us);
+uint64_t ticks_to_ns(uint64_t ticks);
+/* Prints ticks as milliseconds with three decimals. */
+void print_ms(uint64_t ticks);
+/* Pause with arch_wfe() until *p >= target or timeout; false on timeout. */
+bool wait_count(const volatile unsigned int *p, unsigned int target,
+		uint64_t timeout_ticks);
+/* Sleep the given time in WFI, woken by a one-shot timer. */
+void delay_ticks(uint64_t ticks);
+/* Sort for medians. */
+void sort_u32(uint32_t *v, unsigned int n);
+
+/* Free RAM above the image, without reserved ranges (memtest.c). */
+unsigned int basic_free_ram(struct basic_range *out, unsigned int max);
+uint64_t basic_ram_total(void);
+
+/* Device tree (fdt.c). */
+int fdt_scan(const void *fdt, struct basic_platform *p);
+const void *fdt_getprop_path(const void *fdt, const char *path,
+			     const char *prop, int *len);
+bool fdt_prop_has_string(const void *prop, int len, const char *s);
+
+/* Output (printf.c). */
+__printf(1, 2) int printf(const char *fmt, ...);
+int vprintf(const char *fmt, va_list ap);
+__printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+void puts_raw(const char *s);
+
+/* Strings (string.c). */
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
+/* Common tests used by arch commands. */
+int test_rtc(uint32_t (*read_seconds)(void));
+int test_ipi(void);
+
+#endif /* BASIC_H */

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmarks: one operation measured n times, the median reported in
+ * counter ticks and, where a retired-instruction counter runs, in
+ * instructions. Medians rather than means so that a host interrupt or a
+ * vCPU being descheduled in the middle of one run does not move the
+ * figure. The cost of reading the counters themselves is measured the
+ * same way and printed as "overhead" rather than subtracted, so the raw
+ * numbers stay comparable across hypervisor versions.
+ */
+#include "commands.h"
+
+#define BENCH_MAX 16384U
+
+static uint32_t sample_ticks[BENCH_MAX];
+static uint32_t sample_insts[BENCH_MAX];
+
+static int ipi_prepare(void)
+{
+	if (platform.nr_cpus < 2)
+		return fail("needs a second vCPU");
+	return basic_start_secondaries();
+}
+
+static int ipi_run(struct bench_sample *s)
+{
+	unsigned int seq = ipi_bench_seq + 1;
+	uint64_t start = arch_counter(), second = arch_counter_freq();
+
+	WRITE_ONCE(ipi_bench_seq, seq);
+	bench_begin(s);
+	arch_ipi_send(1, IPI_BENCH);
+	while (READ_ONCE(ipi_bench_ack) != seq) {
+		if (arch_counter() - start > second)
+			return fail("vCPU1 did not answer within 1 s");
+		arch_wfe();
+	}
+	bench_end(s);
+	return 0;
+}
+
+/* A deadline 100 us ahead, this vCPU sleeping in WFI until it fires. */
+static int timer_run(struct bench_sample *s)
+{
+	uint64_t deadline = arch_counter() + ticks_from_us(100), fired;
+
+	if (!platform.irq_ok)
+		return fail("no interrupts");
+	if (!timer_oneshot(deadline, &fired))
+		return fail("no timer interrupt");
+	s->ticks = (uint32_t)(fired - deadline);
+	s->insts = 0;
+	return 0;
+}
+
+static const struct bench_op common_ops[] = {
+	{ "ipi", "IPI to vCPU1 until it has recorded it", ipi_prepare, ipi_run,
+	  true },
+	{ "timer", "timer deadline to interrupt handler, from WFI", NULL,
+	  timer_run, false },
+};
+
+static const struct bench_op *find_op(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < arch_nr_bench_ops; i++) {
+		if (!strcmp(arch_bench_ops[i].name, name))
+			return &arch_bench_ops[i];
+	}
+	for (i = 0; i < ARRAY_SIZE(common_ops); i++) {
+		if (!strcmp(common_ops[i].name, name))
+			return &common_ops[i];
+	}
+	return NULL;
+}
+
+void bench_help(void)
+{
+	unsigned int i;
+
+	printf("bench operations (n: 1..%u, default 1000):\n", BENCH_MAX);
+	for (i = 0; i < arch_nr_bench_ops; i++)
+		printf("  %-24s %s\n", arch_bench_ops[i].name,
+		       arch_bench_ops[i].help);
+	for (i = 0; i < ARRAY_SIZE(common_ops); i++)
+		printf("  %-24s %s\n", common_ops[i].name, common_ops[i].help);
+}
+
+int cmd_bench(int argc, char **argv)
+{
+	const struct bench_op *op;
+	uint64_t n = 1000;
+	uint32_t ovh_ticks, ovh_insts;
+	unsigned int i;
+	bool insts;
+
+	if (argc < 2 || argc > 3)
+		return fail("usage: bench <op> [n]");
+	result_name("bench %s", argv[1]);
+	op = find_op(argv[1]);
+	if (!op)
+		return fail("unknown operation; see help");
+	if (argc == 3 && (!parse_u64(argv[2], &n) || !n || n > BENCH_MAX))
+		return fail("n must be 1..%u", BENCH_MAX);
+	if (op->prepare && op->prepare())
+		return -1;
+	insts = op->counts_insts && arch_inst_counter_start();
+
+	/* What an empty measurement costs. */
+	for (i = 0; i < n; i++) {
+		struct bench_sample s;
+
+		bench_begin(&s);
+		bench_end(&s);
+		sample_ticks[i] = s.ticks;
+		sample_insts[i] = s.insts;
+	}
+	sort_u32(sample_ticks, (unsigned int)n);
+	sort_u32(sample_insts, (unsigned int)n);
+	ovh_ticks = sample_ticks[n / 2];
+	ovh_insts = sample_insts[n / 2];
+
+	for (i = 0; i < n; i++) {
+		struct bench_sample s;
+
+		if (op->run(&s))
+			return -1;
+		sample_ticks[i] = s.ticks;
+		sample_insts[i] = s.insts;
+	}
+	sort_u32(sample_ticks, (unsigned int)n);
+	sort_u32(sample_insts, (unsigned int)n);
+
+	printf("bench %s median %u ticks = %lu ns (min %u, max %u, overhead %u ticks, %lu runs, counter %lu Hz)\n",
+	       op->name, sample_ticks[n / 2], ticks_to_ns(sample_ticks[n / 2]),
+	       sample_ticks[0], sample_ticks[n - 1], ovh_ticks, n,
+	       arch_counter_freq());
+	if (insts)
+		printf("bench %s median %u instructions (min %u, max %u, overhead %u)\n",
+		       op->name, sample_insts[n / 2], sample_insts[0],
+		       sample_insts[n - 1], ovh_insts);
+	else
+		printf("bench %s instructions not counted\n", op->name);
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The commands the common part implements itself (private to it). */
+#ifndef BASIC_COMMANDS_H
+#define BASIC_COMMANDS_H
+
+#include "basic.h"
+
+/* IPI kinds used by the common tests. */
+#define IPI_PING 1
+#define IPI_PONG 2
+#define IPI_BENCH 3
+
+int cmd_memtest(int argc, char **argv);
+int cmd_timer(int argc, char **argv);
+int cmd_wfi(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+void bench_help(void);
+
+/* The timer test's state machine, shared with the timer benchmark. */
+bool timer_oneshot(uint64_t deadline, uint64_t *fired_at);
+
+/* The IPI benchmark's handshake with the secondary CPU. */
+extern unsigned int ipi_bench_seq;
+extern unsigned int ipi_bench_ack;
+
+#endif /* BASIC_COMMANDS_H */

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command loop and the test runner. Every command ends with exactly
+ * one line "<name>: PASS" or "<name>: FAIL (<reason>)" so that a test
+ * driving the console can wait for it; informational lines never contain
+ * "<name>: ".
+ */
+#include "commands.h"
+
+#define LINE_MAX 128
+#define ARGS_MAX 8
+
+struct basic_platform platform;
+
+static char fail_reason[160];
+static char result[48];
+static bool failed;
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fail_reason, sizeof(fail_reason), fmt, ap);
+	va_end(ap);
+	failed = true;
+	return -1;
+}
+
+void result_name(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(result, sizeof(result), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * One line from the console with echo. Backspace/DEL erase, Ctrl-U clears,
+ * Ctrl-C abandons the line; escape sequences (arrow keys) are swallowed
+ * rather than echoed as garbage. CR LF counts as one end of line.
+ */
+static unsigned int read_line(char *buf, unsigned int size)
+{
+	static bool last_cr;
+	unsigned int n = 0;
+	int esc = 0;
+
+	for (;;) {
+		int c = arch_getc();
+		bool was_cr = last_cr;
+
+		last_cr = c == '\r';
+		if (esc == 1) {
+			esc = c == '[' || c == 'O' ? 2 : 0;
+			continue;
+		}
+		if (esc == 2) {
+			if (c >= 0x40 && c <= 0x7e)
+				esc = 0;
+			continue;
+		}
+		switch (c) {
+		case '\n':
+			if (was_cr)
+				break;
+			/* fall through */
+		case '\r':
+			puts_raw("\n");
+			buf[n] = '\0';
+			return n;
+		case '\b':
+		case 0x7f:
+			if (n) {
+				n--;
+				puts_raw("\b \b");
+			}
+			break;
+		case 0x15:
+			for (; n; n--)
+				puts_raw("\b \b");
+			break;
+		case 0x03:
+			puts_raw("^C\n");
+			buf[0] = '\0';
+			return 0;
+		case 0x1b:
+			esc = 1;
+			break;
+		default:
+			if (c >= 0x20 && c < 0x7f && n + 1 < size) {
+				buf[n++] = (char)c;
+				arch_putc((char)c);
+			}
+			break;
+		}
+	}
+}
+
+static int split_args(char *line, char **argv)
+{
+	int argc = 0;
+
+	while (*line) {
+		while (*line == ' ' || *line == '\t')
+			*line++ = '\0';
+		if (!*line)
+			break;
+		if (argc == ARGS_MAX)
+			return -1;
+		argv[argc++] = line;
+		while (*line && *line != ' ' && *line != '\t')
+			line++;
+	}
+	return argc;
+}
+
+static int cmd_hi(int argc, char **argv)
+{
+	printf("hello from basic firmware on vCPU%u\n", arch_cpu_id());
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	struct basic_range free_ram[BASIC_MAX_FREE];
+	unsigned int i, n;
+
+	printf("arch %s, vCPU%u, counter %lu Hz\n", platform.arch,
+	       arch_cpu_id(), arch_counter_freq());
+	printf("image 0x%lx-0x%lx\n", platform.image_start, platform.image_end);
+	printf("device tree 0x%lx, %u bytes\n",
+	       (uint64_t)(uintptr_t)platform.fdt, platform.fdt_size);
+	for (i = 0; i < platform.nr_ram; i++)
+		printf("RAM 0x%lx-0x%lx (%lu MiB)\n", platform.ram[i].base,
+		       platform.ram[i].base + platform.ram[i].size,
+		       platform.ram[i].size / MiB);
+	for (i = 0; i < platform.nr_reserved; i++)
+		printf("reserved 0x%lx-0x%lx\n", platform.reserved[i].base,
+		       platform.reserved[i].base + platform.reserved[i].size);
+	n = basic_free_ram(free_ram, ARRAY_SIZE(free_ram));
+	for (i = 0; i < n; i++)
+		printf("free 0x%lx-0x%lx\n", free_ram[i].base,
+		       free_ram[i].base + free_ram[i].size);
+	for (i = 0; i < platform.nr_cpus; i++)
+		printf("vCPU%u id 0x%lx%s\n", i, platform.cpu_hwid[i],
+		       basic_cpu_online(i) ? " online" : "");
+	arch_info();
+	return 0;
+}
+
+static int read_addr_arg(int argc, char **argv, uint64_t def, uint64_t *addr)
+{
+	if (argc > 2 || (argc == 2 && !parse_u64(argv[1], addr)))
+		return fail("bad address");
+	if (argc < 2)
+		*addr = def;
+	if (*addr & 3)
+		return fail("address 0x%lx is not 4-byte aligned", *addr);
+	return 0;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	struct basic_fault f;
+	uint64_t addr;
+	uint32_t v;
+
+	if (argc != 2)
+		return fail("usage: probe <addr>");
+	if (read_addr_arg(argc, argv, 0, &addr))
+		return -1;
+	if (arch_try_read32(addr, &v, &f))
+		printf("probe 0x%lx: value 0x%08x\n", addr, v);
+	else
+		printf("probe 0x%lx: abort (%s 0x%lx)\n", addr,
+		       platform.syndrome_name, f.syndrome);
+	return 0;
+}
+
+static int cmd_abort(int argc, char **argv)
+{
+	struct basic_fault f;
+	uint64_t addr;
+	uint32_t v;
+
+	if (read_addr_arg(argc, argv, 0x3f000000, &addr))
+		return -1;
+	if (arch_try_read32(addr, &v, &f))
+		return fail("no abort: 0x%lx read 0x%08x", addr, v);
+	printf("abort at 0x%lx: %s 0x%lx %s 0x%lx\n", addr,
+	       platform.syndrome_name, f.syndrome, platform.fault_addr_name,
+	       f.addr);
+	return 0;
+}
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	long rc = arch_poweroff();
+
+	return fail("power-off call returned %ld", rc);
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct basic_command common_commands[] = {
+	{ "help", "", "list the commands", cmd_help },
+	{ "hi", "", "say hello from this vCPU", cmd_hi },
+	{ "info", "", "show what the firmware found at boot", cmd_info },
+	{ "memtest", "", "pattern-test the free RAM above the image",
+	  cmd_memtest },
+	{ "timer", "[hz] [count]", "periodic timer interrupts (100 Hz, 50)",
+	  cmd_timer },
+	{ "wfi", "", "sleep in WFI until a timer interrupt 10 ms ahead",
+	  cmd_wfi },
+	{ "probe", "<addr>", "read 32 bits, report value or abort", cmd_probe },
+	{ "abort", "[addr]", "expect an abort reading addr (0x3f000000)",
+	  cmd_abort },
+	{ "bench", "<op> [n]", "median cost of an operation (see below)",
+	  cmd_bench },
+	{ "poweroff", "", "power the machine off", cmd_poweroff },
+};
+
+static void help_line(const struct basic_command *c)
+{
+	char usage[40];
+
+	snprintf(usage, sizeof(usage), "%s %s", c->name, c->args);
+	printf("  %-24s %s\n", usage, c->help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(common_commands); i++)
+		help_line(&common_commands[i]);
+	for (i = 0; i < arch_nr_commands; i++)
+		help_line(&arch_commands[i]);
+	bench_help();
+	return 0;
+}
+
+static const struct basic_command *find_command(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(common_commands); i++) {
+		if (!strcmp(common_commands[i].name, name))
+			return &common_commands[i];
+	}
+	for (i = 0; i < arch_nr_commands; i++) {
+		if (!strcmp(arch_commands[i].name, name))
+			return &arch_commands[i];
+	}
+	return NULL;
+}
+
+static void run_command(const struct basic_command *c, int argc, char **argv)
+{
+	failed = false;
+	fail_reason[0] = '\0';
+	result_name("%s", c->name);
+	if (c->run(argc, argv) == 0 && !failed)
+		printf("%s: PASS\n", result);
+	else
+		printf("%s: FAIL (%s)\n", result,
+		       fail_reason[0] ? fail_reason : "no reason given");
+}
+
+void basic_main(void)
+{
+	static char line[LINE_MAX];
+	char *argv[ARGS_MAX];
+
+	printf("basic firmware (%s) on vCPU%u, %lu MiB RAM, %u vCPUs\n",
+	       platform.arch, arch_cpu_id(), basic_ram_total() / MiB,
+	       platform.nr_cpus);
+	for (;;) {
+		const struct basic_command *c;
+		int argc;
+
+		puts_raw("basic# ");
+		read_line(line, sizeof(line));
+		argc = split_args(line, argv);
+		if (argc == 0)
+			continue;
+		if (argc < 0) {
+			printf("too many arguments\n");
+			continue;
+		}
+		c = find_command(argv[0]);
+		if (c)
+			run_command(c, argc, argv);
+		else
+			printf("unknown command\n");
+	}
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Secondary CPUs and inter-processor interrupts. Every shared variable has
+ * exactly one writer (a CPU's own counters, or CPU 0), so no atomic
+ * read-modify-write is needed: exclusives are not guaranteed to work on
+ * the non-cacheable memory the firmware uses with its MMU off.
+ */
+#include "commands.h"
+
+static unsigned int online[BASIC_MAX_CPUS] = { 1 };
+static unsigned int pings[BASIC_MAX_CPUS];
+/* pings[] as vCPU 0's answer handler last saw them. */
+static unsigned int answers[BASIC_MAX_CPUS];
+
+unsigned int ipi_bench_seq;
+unsigned int ipi_bench_ack;
+
+bool basic_cpu_online(unsigned int cpu)
+{
+	return cpu < BASIC_MAX_CPUS && READ_ONCE(online[cpu]);
+}
+
+void basic_secondary_main(unsigned int cpu)
+{
+	WRITE_ONCE(online[cpu], 1);
+	arch_sev();
+	/*
+	 * Parked for good: WFI with the interrupt taken after it, never a
+	 * spin, as the hypervisor may share the physical CPU.
+	 */
+	for (;;) {
+		arch_irq_disable();
+		arch_wfi();
+		arch_irq_enable();
+	}
+}
+
+void basic_ipi_irq(unsigned int kind, uint64_t now)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	switch (kind) {
+	case IPI_PING:
+		WRITE_ONCE(pings[cpu], pings[cpu] + 1);
+		arch_ipi_send(0, IPI_PONG);
+		break;
+	case IPI_PONG:
+		/*
+		 * Several CPUs' answers may merge into one interrupt (a GICv3
+		 * SGI pends once per target, whatever the sources), so count
+		 * what each sender recorded before sending, not interrupts:
+		 * each record is followed by an interrupt taken after it.
+		 */
+		for (cpu = 0; cpu < platform.nr_cpus; cpu++)
+			WRITE_ONCE(answers[cpu], READ_ONCE(pings[cpu]));
+		break;
+	case IPI_BENCH:
+		WRITE_ONCE(ipi_bench_ack, READ_ONCE(ipi_bench_seq));
+		arch_sev();
+		break;
+	default:
+		break;
+	}
+}
+
+int basic_start_secondaries(void)
+{
+	uint64_t second = arch_counter_freq();
+	unsigned int cpu;
+
+	if (!platform.irq_ok && platform.nr_cpus > 1)
+		return fail("no interrupts to talk to other vCPUs with");
+	for (cpu = 1; cpu < platform.nr_cpus; cpu++) {
+		int rc;
+
+		if (READ_ONCE(online[cpu]))
+			continue;
+		rc = arch_cpu_start(cpu);
+		if (rc)
+			return fail("starting vCPU%u failed (%d)", cpu, rc);
+		if (!wait_count(&online[cpu], 1, second))
+			return fail("vCPU%u did not come up within 1 s", cpu);
+		printf("vCPU%u started\n", cpu);
+	}
+	return 0;
+}
+
+/*
+ * Every vCPU, the boot one included (an IPI to oneself is legal and is
+ * the only case on a single vCPU), gets one ping and answers with an IPI
+ * to vCPU 0.
+ */
+int test_ipi(void)
+{
+	unsigned int before[BASIC_MAX_CPUS], cpu, got = 0, answered = 0;
+	uint64_t second = arch_counter_freq();
+
+	if (!platform.irq_ok)
+		return fail("no interrupts");
+	if (basic_start_secondaries())
+		return -1;
+	for (cpu = 0; cpu < platform.nr_cpus; cpu++)
+		before[cpu] = READ_ONCE(pings[cpu]);
+	for (cpu = 0; cpu < platform.nr_cpus; cpu++)
+		arch_ipi_send(cpu, IPI_PING);
+	for (cpu = 0; cpu < platform.nr_cpus; cpu++) {
+		if (wait_count(&pings[cpu], before[cpu] + 1, second))
+			got++;
+		else
+			printf("ipi vCPU%u: no interrupt\n", cpu);
+		if (wait_count(&answers[cpu], before[cpu] + 1, second))
+			answered++;
+		else
+			printf("ipi vCPU%u: no answer on vCPU0\n", cpu);
+	}
+	printf("ipi %u of %u vCPUs interrupted, %u answers back on vCPU0\n",
+	       got, platform.nr_cpus, answered);
+	if (got != platform.nr_cpus)
+		return fail("%u of %u vCPUs got the interrupt", got,
+			    platform.nr_cpus);
+	if (answered != platform.nr_cpus)
+		return fail("%u of %u answers arrived", answered,
+			    platform.nr_cpus);
+	return 0;
+}

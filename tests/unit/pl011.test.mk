@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0
+# The PL011 UART emulator through its operations, with the real virtual
+# serial ports behind it. test_pl011.c #includes the emulator (its
+# operations are reachable only through a linker section on Keel).
+UNIT_TESTS += pl011
+pl011_SRCS := tests/unit/test_pl011.c core/vserial.c \
+	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
+	tests/unit/host/host_support.c
+$(BUILD)/unit/pl011: $(SRCTREE)/emulators/serial/pl011.c

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emulators/serial/pl011.c driven through its emulator operations as
+ * core/ drives them (instance lock held around read, write and reset),
+ * with the real core/vserial.c behind it and the input callback called
+ * as the console binder calls it. The emulator source is included so that
+ * its operations table, reachable on Keel only through a linker section,
+ * is at hand.
+ */
+#include "unit.h"
+#include <stdarg.h>
+#include <string.h>
+
+#include "../../emulators/serial/pl011.c"
+
+#include <keel/chardev.h>
+
+/* ---- what the emulator and core/vserial.c need from the rest of Keel ---- */
+
+static struct guest fake_guest = { .name = "vm1" };
+
+const char *guest_name(const struct guest *g)
+{
+	return g->name;
+}
+
+static unsigned int irq_changes;
+static bool irq_line;
+
+void devemu_irq_set(struct devemu_instance *inst, unsigned int index,
+		    bool level)
+{
+	/* Only ever a change, and only with the instance locked. */
+	CHECK_EQ(index, 0);
+	CHECK(spin_is_locked(&inst->lock));
+	CHECK(level != irq_line);
+	irq_line = level;
+	irq_changes++;
+}
+
+static char error_msg[256];
+
+void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+}
+
+/* No console: these are never reached unless a port is bound. */
+struct chardev *console_get(void)
+{
+	return NULL;
+}
+
+int chardev_write(struct chardev *cd, const char *buf, size_t len)
+{
+	return (int)len;
+}
+
+int chardev_getc_timeout(struct chardev *cd, u64 timeout_ns)
+{
+	return -ETIMEDOUT;
+}
+
+void thread_sleep_ms(u64 ms)
+{
+}
+
+/* ---- the instance, as core/guest.c builds it ---- */
+
+static const struct emulator *const emu = &pl011_emulator;
+
+static struct devemu_instance *instance(const char *name, u64 size)
+{
+	struct devemu_instance *inst = calloc(1, sizeof(*inst));
+
+	inst->emu = emu;
+	inst->guest = &fake_guest;
+	strlcpy(inst->name, name, sizeof(inst->name));
+	inst->base = 0x9000000;
+	inst->size = size;
+	inst->irqs[0] = 33;
+	inst->nr_irqs = 1;
+	spin_lock_init(&inst->lock);
+	list_init(&inst->link);
+	return inst;
+}
+
+static struct devemu_instance *create(void)
+{
+	struct devemu_instance *inst = instance("pl011@9000000", 0x1000);
+
+	irq_line = false;
+	irq_changes = 0;
+	CHECK_EQ(emu->probe(inst, NULL), 0);
+	CHECK(inst->priv != NULL);
+	return inst;
+}
+
+static void destroy(struct devemu_instance *inst)
+{
+	emu->remove(inst);
+	CHECK(inst->priv == NULL);
+	free(inst);
+}
+
+static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
+		    u64 *value)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	err = emu->read(inst, off, size, value);
+	spin_unlock_irqrestore(&inst->lock, flags);
+	return err;
+}
+
+static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
+		     u64 value)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	err = emu->write(inst, off, size, value);
+	spin_unlock_irqrestore(&inst->lock, flags);
+	return err;
+}
+
+static u64 rd(struct devemu_instance *inst, u64 off)
+{
+	u64 v = 0xdeadbeef;
+
+	CHECK_EQ(try_read(inst, off, 4, &v), 0);
+	return v;
+}
+
+static void wr(struct devemu_instance *inst, u64 off, u64 v)
+{
+	CHECK_EQ(try_write(inst, off, 4, v), 0);
+}
+
+static void reset(struct devemu_instance *inst)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	emu->reset(inst);
+	spin_unlock_irqrestore(&inst->lock, flags);
+}
+
+static struct vserial *port(void)
+{
+	struct vserial *vs = vserial_find("vm1/pl011@9000000");
+
+	CHECK(vs != NULL);
+	return vs;
+}
+
+/* Typed input, as the binder hands it over (no lock held). */
+static size_t type(const char *s, size_t len)
+{
+	struct vserial *vs = port();
+	size_t n = vs->rx(vs, s, len);
+
+	CHECK(!spin_is_locked(&((struct devemu_instance *)vs->priv)->lock));
+	return n;
+}
+
+static size_t type_str(const char *s)
+{
+	return type(s, strlen(s));
+}
+
+#define ENABLED (CR_UARTEN | CR_TXE | CR_RXE)
+
+/*
+ * Enable the UART and clear the transmit interrupt that enabling raises,
+ * so that tests of receiving see only their own bits.
+ */
+static void enable(struct devemu_instance *inst)
+{
+	wr(inst, UARTCR, ENABLED);
+	wr(inst, UARTICR, INT_ALL);
+}
+
+/* Enabled, FIFOs on, the receive trigger at level selection sel. */
+static struct devemu_instance *create_fifo(unsigned int sel)
+{
+	struct devemu_instance *inst = create();
+
+	wr(inst, UARTLCR_H, LCR_H_FEN | (3 << 5));
+	wr(inst, UARTIFLS, sel << 3 | 2);
+	enable(inst);
+	return inst;
+}
+
+/* ---- the tests ---- */
+
+UNIT_TEST(reset_values)
+{
+	struct devemu_instance *inst = create();
+	static const u64 reserved[] = { 0x008, 0x00c, 0x010, 0x014, 0x01c,
+					0x04c, 0x080, 0x090, 0xf00, 0xfdc };
+
+	CHECK_EQ(rd(inst, UARTDR), 0);
+	CHECK_EQ(rd(inst, UARTRSR), 0);
+	CHECK_EQ(rd(inst, UARTFR), FR_TXFE | FR_RXFE);
+	CHECK_EQ(rd(inst, UARTILPR), 0);
+	CHECK_EQ(rd(inst, UARTIBRD), 0);
+	CHECK_EQ(rd(inst, UARTFBRD), 0);
+	CHECK_EQ(rd(inst, UARTLCR_H), 0);
+	CHECK_EQ(rd(inst, UARTCR), 0x300);
+	CHECK_EQ(rd(inst, UARTIFLS), 0x12);
+	CHECK_EQ(rd(inst, UARTIMSC), 0);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK_EQ(rd(inst, UARTMIS), 0);
+	CHECK_EQ(rd(inst, UARTICR), 0);
+	CHECK_EQ(rd(inst, UARTDMACR), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		CHECK_EQ(rd(inst, reserved[i]), 0);
+	CHECK(!irq_line);
+	CHECK_EQ(irq_changes, 0);
+	destroy(inst);
+}
+
+UNIT_TEST(id_registers)
+{
+	struct devemu_instance *inst = create();
+	static const u8 want[] = { 0x11, 0x10, 0x14, 0x00,
+				   0x0d, 0xf0, 0x05, 0xb1 };
+	u64 v;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		CHECK_EQ(rd(inst, 0xfe0 + 4 * i), want[i]);
+		CHECK_EQ(try_read(inst, 0xfe0 + 4 * i, 1, &v), 0);
+		CHECK_EQ(v, want[i]);
+		CHECK_EQ(try_read(inst, 0xfe0 + 4 * i + 1, 1, &v), 0);
+		CHECK_EQ(v, 0);
+	}
+	/* Read-only: writes change nothing. */
+	wr(inst, 0xfe0, 0xff);
+	wr(inst, 0xffc, 0);
+	CHECK_EQ(rd(inst, 0xfe0), 0x11);
+	CHECK_EQ(rd(inst, 0xffc), 0xb1);
+	destroy(inst);
+}
+
+UNIT_TEST(probe_creates_named_port)
+{
+	struct devemu_instance *inst = create();
+	struct devemu_instance *dup = instance("pl011@9000000", 0x1000);
+	struct vserial *vs = port();
+
+	CHECK(vs->priv == inst);
+	CHECK(vs->rx == pl011_rx);
+	/* A second UART of the same name in the same guest is refused. */
+	error_msg[0] = 0;
+	CHECK_EQ(emu->probe(dup, NULL), -EEXIST);
+	CHECK(dup->priv == NULL);
+	CHECK(strstr(error_msg, "vm1/pl011@9000000") != NULL);
+	free(dup);
+	destroy(inst);
+	CHECK(vserial_find("vm1/pl011@9000000") == NULL);
+}
+
+UNIT_TEST(probe_refuses_bad_windows_and_names)
+{
+	struct devemu_instance *small = instance("uart@0", 0x100);
+	struct devemu_instance *lng = instance(
+		"a-very-long-node-name-for-a-uart@123456789abcdef", 0x1000);
+	struct guest long_guest = { .name = "guest-with-a-long-name-0123456" };
+
+	error_msg[0] = 0;
+	CHECK_EQ(emu->probe(small, NULL), -EINVAL);
+	CHECK(strstr(error_msg, "0x100") != NULL);
+	CHECK(small->priv == NULL);
+	lng->guest = &long_guest;
+	error_msg[0] = 0;
+	CHECK_EQ(emu->probe(lng, NULL), -EINVAL);
+	CHECK(strstr(error_msg, "too long") != NULL);
+	CHECK(lng->priv == NULL);
+	free(small);
+	free(lng);
+}
+
+UNIT_TEST(transmit_reaches_port)
+{
+	struct devemu_instance *inst = create();
+	struct vserial *vs = port();
+	char buf[16];
+
+	wr(inst, UARTCR, ENABLED);
+	/* Bits above the data byte are ignored, as hardware does. */
+	wr(inst, UARTDR, 0xffffff00 | 'h');
+	CHECK_EQ(try_write(inst, UARTDR, 1, 'e'), 0);
+	CHECK_EQ(try_write(inst, UARTDR, 2, 0x0f00 | 'l'), 0);
+	wr(inst, UARTDR, 'l');
+	wr(inst, UARTDR, 'o');
+	CHECK_EQ(vs->written, 5);
+	CHECK_EQ(vserial_recent(vs, buf, sizeof(buf)), 5);
+	CHECK(!memcmp(buf, "hello", 5));
+	/* Instantaneous: never busy, never full. */
+	CHECK_EQ(rd(inst, UARTFR) & (FR_TXFE | FR_TXFF | 1U << 3), FR_TXFE);
+	/* A write to the error-bit lanes of UARTDR sends nothing. */
+	CHECK_EQ(try_write(inst, UARTDR + 1, 1, 'x'), 0);
+	CHECK_EQ(vs->written, 5);
+	destroy(inst);
+}
+
+UNIT_TEST(transmit_needs_uarten_and_txe)
+{
+	struct devemu_instance *inst = create();
+	struct vserial *vs = port();
+
+	/* Reset state: TXE and RXE set, but the UART disabled. */
+	wr(inst, UARTDR, 'a');
+	CHECK_EQ(vs->written, 0);
+	wr(inst, UARTCR, CR_UARTEN | CR_RXE);
+	wr(inst, UARTDR, 'b');
+	CHECK_EQ(vs->written, 0);
+	wr(inst, UARTCR, CR_UARTEN | CR_TXE);
+	wr(inst, UARTDR, 'c');
+	CHECK_EQ(vs->written, 1);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_TXFE | FR_TXFF), FR_TXFE);
+	destroy(inst);
+}
+
+UNIT_TEST(fifo_fill_and_overflow_with_fen)
+{
+	struct devemu_instance *inst = create_fifo(2);
+	char in[40];
+
+	for (int i = 0; i < 40; i++)
+		in[i] = (char)('A' + i);
+	CHECK_EQ(type(in, 40), 32);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_RXFF | FR_RXFE), FR_RXFF);
+	/* Flow-controlled: nothing was lost, so no overrun. */
+	CHECK_EQ(type(in + 32, 8), 0);
+	CHECK_EQ(rd(inst, UARTRSR), 0);
+	CHECK_EQ(rd(inst, UARTRIS) & INT_OE, 0);
+	for (int i = 0; i < 32; i++)
+		CHECK_EQ(rd(inst, UARTDR), 'A' + i);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_RXFF | FR_RXFE), FR_RXFE);
+	/* Reading an empty FIFO gives nothing and changes nothing. */
+	CHECK_EQ(rd(inst, UARTDR), 0);
+	/* Room again: the rest is accepted, wrapping around the ring. */
+	CHECK_EQ(type(in + 32, 8), 8);
+	CHECK_EQ(type(in, 30), 24);
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(rd(inst, UARTDR), 'A' + 32 + i);
+	for (int i = 0; i < 24; i++)
+		CHECK_EQ(rd(inst, UARTDR), 'A' + i);
+	CHECK(rd(inst, UARTFR) & FR_RXFE);
+	destroy(inst);
+}
+
+UNIT_TEST(fifo_is_one_deep_without_fen)
+{
+	struct devemu_instance *inst = create();
+
+	enable(inst);
+	CHECK_EQ(type_str("ab"), 1);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_RXFF | FR_RXFE), FR_RXFF);
+	CHECK_EQ(type_str("b"), 0);
+	CHECK_EQ(rd(inst, UARTDR), 'a');
+	CHECK_EQ(rd(inst, UARTFR) & (FR_RXFF | FR_RXFE), FR_RXFE);
+	CHECK_EQ(type_str("b"), 1);
+	CHECK_EQ(rd(inst, UARTDR), 'b');
+	destroy(inst);
+}
+
+UNIT_TEST(clearing_fen_flushes)
+{
+	struct devemu_instance *inst = create_fifo(2);
+
+	CHECK_EQ(type_str("hello"), 5);
+	wr(inst, UARTLCR_H, 3 << 5);
+	CHECK(rd(inst, UARTFR) & FR_RXFE);
+	CHECK_EQ(rd(inst, UARTDR), 0);
+	/* Setting FEN keeps what the holding register has. */
+	CHECK_EQ(type_str("x"), 1);
+	wr(inst, UARTLCR_H, LCR_H_FEN);
+	CHECK_EQ(rd(inst, UARTDR), 'x');
+	destroy(inst);
+}
+
+UNIT_TEST(receive_needs_uarten_and_rxe)
+{
+	struct devemu_instance *inst = create();
+
+	CHECK_EQ(type_str("a"), 0); /* reset: UART disabled */
+	wr(inst, UARTCR, CR_UARTEN | CR_TXE);
+	CHECK_EQ(type_str("a"), 0);
+	wr(inst, UARTCR, ENABLED | CR_LBE);
+	CHECK_EQ(type_str("a"), 0); /* loopback: the line is not heard */
+	wr(inst, UARTCR, ENABLED);
+	CHECK_EQ(type_str("a"), 1);
+	/* What was received stays readable after disabling. */
+	wr(inst, UARTCR, 0);
+	CHECK_EQ(rd(inst, UARTDR), 'a');
+	destroy(inst);
+}
+
+UNIT_TEST(rx_interrupt_at_each_ifls_level)
+{
+	static const unsigned int levels[] = { 4, 8, 16, 24, 28, 28, 28, 28 };
+
+	for (unsigned int sel = 0; sel < 8; sel++) {
+		struct devemu_instance *inst = create_fifo(sel);
+		unsigned int level = levels[sel];
+
+		wr(inst, UARTIMSC, INT_RX);
+		for (unsigned int i = 0; i + 1 < level; i++)
+			CHECK_EQ(type_str("x"), 1);
+		CHECK_EQ(rd(inst, UARTRIS) & (INT_RX | INT_RT), INT_RT);
+		CHECK(!irq_line);
+		CHECK_EQ(type_str("y"), 1);
+		CHECK_EQ(rd(inst, UARTRIS) & INT_RX, INT_RX);
+		CHECK_EQ(rd(inst, UARTMIS), INT_RX);
+		CHECK(irq_line);
+		/* One read takes the FIFO below the level. */
+		CHECK_EQ(rd(inst, UARTDR), 'x');
+		CHECK_EQ(rd(inst, UARTRIS) & INT_RX, 0);
+		CHECK(!irq_line);
+		destroy(inst);
+	}
+}
+
+UNIT_TEST(rx_interrupt_without_fifo_is_per_character)
+{
+	struct devemu_instance *inst = create();
+
+	enable(inst);
+	wr(inst, UARTIMSC, INT_RX);
+	CHECK_EQ(type_str("a"), 1);
+	CHECK_EQ(rd(inst, UARTMIS), INT_RX);
+	CHECK(irq_line);
+	CHECK_EQ(rd(inst, UARTDR), 'a');
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK(!irq_line);
+	destroy(inst);
+}
+
+UNIT_TEST(receive_timeout_below_level)
+{
+	struct devemu_instance *inst = create_fifo(2); /* level 16 */
+	char many[20];
+
+	wr(inst, UARTIMSC, INT_RT);
+	CHECK_EQ(type_str("abc"), 3);
+	CHECK_EQ(rd(inst, UARTRIS) & (INT_RX | INT_RT), INT_RT);
+	CHECK_EQ(rd(inst, UARTMIS), INT_RT);
+	CHECK(irq_line);
+	/* Cleared, it stays clear until more data arrives. */
+	wr(inst, UARTICR, INT_RT);
+	CHECK(!irq_line);
+	CHECK_EQ(rd(inst, UARTDR), 'a');
+	CHECK_EQ(rd(inst, UARTRIS) & INT_RT, 0);
+	CHECK_EQ(type_str("d"), 1);
+	CHECK(irq_line);
+	/* Reading everything ends it. */
+	while (!(rd(inst, UARTFR) & FR_RXFE))
+		rd(inst, UARTDR);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK(!irq_line);
+
+	/* Above the level it is RX; reading below the level brings RT. */
+	memset(many, 'm', sizeof(many));
+	CHECK_EQ(type(many, 17), 17);
+	wr(inst, UARTICR, INT_ALL);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK_EQ(rd(inst, UARTDR), 'm');
+	CHECK_EQ(rd(inst, UARTRIS), 0); /* 16 left: still at the level */
+	CHECK_EQ(rd(inst, UARTDR), 'm');
+	CHECK_EQ(rd(inst, UARTRIS), INT_RT);
+	CHECK(irq_line);
+	destroy(inst);
+}
+
+UNIT_TEST(ifls_change_reevaluates)
+{
+	struct devemu_instance *inst = create_fifo(4); /* level 28 */
+
+	CHECK_EQ(type_str("0123456789"), 10);
+	CHECK_EQ(rd(inst, UARTRIS), INT_RT);
+	wr(inst, UARTIFLS, 1 << 3); /* level 8: now above it */
+	CHECK_EQ(rd(inst, UARTRIS) & INT_RX, INT_RX);
+	wr(inst, UARTIFLS, 3 << 3); /* level 24 */
+	CHECK_EQ(rd(inst, UARTRIS), INT_RT);
+	CHECK_EQ(rd(inst, UARTIFLS), 3 << 3);
+	destroy(inst);
+}
+
+UNIT_TEST(imsc_masks_and_line_follows_mis)
+{
+	struct devemu_instance *inst = create();
+
+	enable(inst);
+	CHECK_EQ(type_str("a"), 1);
+	CHECK_EQ(rd(inst, UARTRIS), INT_RX);
+	CHECK_EQ(rd(inst, UARTMIS), 0);
+	CHECK(!irq_line);
+	CHECK_EQ(irq_changes, 0);
+	wr(inst, UARTIMSC, INT_RX | INT_RT);
+	CHECK(irq_line);
+	CHECK_EQ(irq_changes, 1);
+	/* Unrelated writes do not drive the line again. */
+	wr(inst, UARTIBRD, 26);
+	wr(inst, UARTIMSC, INT_RX | INT_OE);
+	CHECK_EQ(irq_changes, 1);
+	wr(inst, UARTIMSC, 0);
+	CHECK(!irq_line);
+	CHECK_EQ(irq_changes, 2);
+	CHECK_EQ(rd(inst, UARTRIS), INT_RX); /* raw status stays */
+	wr(inst, UARTIMSC, INT_RX);
+	CHECK(irq_line);
+	CHECK_EQ(irq_changes, 3);
+	destroy(inst);
+}
+
+UNIT_TEST(icr_clears_only_written_bits)
+{
+	struct devemu_instance *inst = create();
+
+	/* Raise several sources through loopback: RX, modem, overrun. */
+	wr(inst, UARTCR, ENABLED | CR_LBE | CR_RTS);
+	wr(inst, UARTDR, 'a');
+	wr(inst, UARTDR, 'b'); /* one-deep FIFO: overrun */
+	wr(inst, UARTIMSC, INT_ALL);
+	CHECK_EQ(rd(inst, UARTRIS), INT_CTSM | INT_RX | INT_TX | INT_OE);
+	wr(inst, UARTICR, INT_OE | INT_CTSM);
+	CHECK_EQ(rd(inst, UARTRIS), INT_RX | INT_TX);
+	CHECK(irq_line);
+	wr(inst, UARTICR, INT_RX | INT_TX);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK_EQ(rd(inst, UARTMIS), 0);
+	CHECK(!irq_line);
+	/* UARTICR is write-only; reading it does not clear anything. */
+	CHECK_EQ(rd(inst, UARTICR), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(tx_interrupt)
+{
+	struct devemu_instance *inst = create();
+
+	/* Transmit disabled: no transmit interrupt even when unmasked. */
+	wr(inst, UARTIMSC, INT_TX);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK(!irq_line);
+	/* Enabling transmit with an empty FIFO raises it. */
+	wr(inst, UARTCR, ENABLED);
+	CHECK_EQ(rd(inst, UARTRIS), INT_TX);
+	CHECK(irq_line);
+	wr(inst, UARTICR, INT_TX);
+	CHECK(!irq_line);
+	/* Each byte sent passes the FIFO through its level again. */
+	wr(inst, UARTDR, 'z');
+	CHECK_EQ(rd(inst, UARTMIS), INT_TX);
+	CHECK(irq_line);
+	/* Masked and unmasked again: heard at once. */
+	wr(inst, UARTIMSC, 0);
+	wr(inst, UARTICR, INT_TX);
+	wr(inst, UARTIMSC, INT_TX);
+	CHECK(irq_line);
+	/* Disabling the UART or the transmitter drops it. */
+	wr(inst, UARTCR, CR_TXE | CR_RXE);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK(!irq_line);
+	wr(inst, UARTCR, ENABLED);
+	CHECK(irq_line);
+	wr(inst, UARTCR, CR_UARTEN | CR_RXE);
+	CHECK(!irq_line);
+	destroy(inst);
+}
+
+UNIT_TEST(loopback_overrun_and_errors)
+{
+	struct devemu_instance *inst = create();
+	struct vserial *vs = port();
+
+	wr(inst, UARTCR, ENABLED | CR_LBE);
+	wr(inst, UARTDR, 'a');
+	CHECK_EQ(vs->written, 0); /* looped back, not sent */
+	wr(inst, UARTDR, 'b'); /* lost: the holding register is full */
+	CHECK_EQ(rd(inst, UARTRSR), RSR_OE);
+	CHECK(rd(inst, UARTRIS) & INT_OE);
+	CHECK_EQ(rd(inst, UARTDR), 'a');
+	/* The next character to get in carries the overrun flag. */
+	wr(inst, UARTDR, 'c');
+	CHECK_EQ(rd(inst, UARTDR), DR_OE | 'c');
+	wr(inst, UARTDR, 'd');
+	CHECK_EQ(rd(inst, UARTDR), 'd');
+	/* Any write to UARTECR clears the status. */
+	CHECK_EQ(rd(inst, UARTRSR), RSR_OE);
+	wr(inst, UARTRSR, 0);
+	CHECK_EQ(rd(inst, UARTRSR), 0);
+
+	/* A break is received as a 0 with BE. */
+	wr(inst, UARTLCR_H, LCR_H_BRK);
+	CHECK_EQ(rd(inst, UARTDR), DR_BE);
+	CHECK_EQ(rd(inst, UARTRSR), 0x4); /* BE */
+	CHECK(rd(inst, UARTRIS) & INT_BE);
+	/* Holding the break sends no more. */
+	wr(inst, UARTLCR_H, LCR_H_BRK | LCR_H_FEN);
+	CHECK(rd(inst, UARTFR) & FR_RXFE);
+	destroy(inst);
+}
+
+UNIT_TEST(loopback_modem_lines)
+{
+	struct devemu_instance *inst = create();
+
+	/* Not in loopback, nothing is attached: inputs inactive. */
+	wr(inst, UARTCR, ENABLED | CR_RTS | CR_DTR | CR_OUT1 | CR_OUT2);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_CTS | FR_DSR | FR_DCD | FR_RI), 0);
+	CHECK_EQ(rd(inst, UARTRIS) & 0xf, 0);
+	wr(inst, UARTCR, ENABLED | CR_LBE | CR_RTS | CR_OUT2);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_CTS | FR_DSR | FR_DCD | FR_RI),
+		 FR_CTS | FR_RI);
+	CHECK_EQ(rd(inst, UARTRIS) & 0xf, INT_CTSM | INT_RIM);
+	wr(inst, UARTICR, 0xf);
+	wr(inst, UARTCR, ENABLED | CR_LBE | CR_RTS | CR_DTR | CR_OUT1);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_CTS | FR_DSR | FR_DCD | FR_RI),
+		 FR_CTS | FR_DSR | FR_DCD);
+	CHECK_EQ(rd(inst, UARTRIS) & 0xf, INT_DSRM | INT_DCDM | INT_RIM);
+	destroy(inst);
+}
+
+UNIT_TEST(access_sizes_and_lanes)
+{
+	struct devemu_instance *inst = create();
+	u64 v;
+
+	CHECK_EQ(try_read(inst, UARTCR, 8, &v), -EINVAL);
+	CHECK_EQ(try_write(inst, UARTCR, 8, 0), -EINVAL);
+	CHECK_EQ(try_read(inst, UARTCR, 3, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, UARTCR + 1, 2, &v), -EINVAL);
+	CHECK_EQ(try_write(inst, UARTCR + 2, 4, 0), -EINVAL);
+	CHECK_EQ(rd(inst, UARTCR), 0x300);
+
+	/* Narrow reads see their byte lanes. */
+	CHECK_EQ(try_read(inst, UARTCR + 1, 1, &v), 0);
+	CHECK_EQ(v, 0x03);
+	CHECK_EQ(try_read(inst, UARTCR, 1, &v), 0);
+	CHECK_EQ(v, 0x00);
+	CHECK_EQ(try_read(inst, UARTCR, 2, &v), 0);
+	CHECK_EQ(v, 0x300);
+	CHECK_EQ(try_read(inst, UARTCR + 2, 2, &v), 0);
+	CHECK_EQ(v, 0);
+
+	/* Narrow writes change only their lanes; upper bits are ignored. */
+	CHECK_EQ(try_write(inst, UARTCR, 2, 0xffff0301), 0);
+	CHECK_EQ(rd(inst, UARTCR), 0x301);
+	CHECK_EQ(try_write(inst, UARTCR + 1, 1, 0x01), 0);
+	CHECK_EQ(rd(inst, UARTCR), 0x101);
+	CHECK_EQ(try_write(inst, UARTCR + 2, 2, 0xffff), 0);
+	CHECK_EQ(rd(inst, UARTCR), 0x101);
+	wr(inst, UARTCR, 0xffffffff);
+	CHECK_EQ(rd(inst, UARTCR), 0xff87); /* bits 6:3 reserved */
+
+	wr(inst, UARTIBRD, 0x12345);
+	CHECK_EQ(rd(inst, UARTIBRD), 0x2345);
+	wr(inst, UARTFBRD, 0xff);
+	CHECK_EQ(rd(inst, UARTFBRD), 0x3f);
+	wr(inst, UARTILPR, 0x1ff);
+	CHECK_EQ(rd(inst, UARTILPR), 0xff);
+	wr(inst, UARTLCR_H, 0x1fe);
+	CHECK_EQ(rd(inst, UARTLCR_H), 0xfe);
+	wr(inst, UARTIFLS, 0xff);
+	CHECK_EQ(rd(inst, UARTIFLS), 0x3f);
+	wr(inst, UARTIMSC, 0xffff);
+	CHECK_EQ(rd(inst, UARTIMSC), 0x7ff);
+	wr(inst, UARTDMACR, 0xff);
+	CHECK_EQ(rd(inst, UARTDMACR), 0x7);
+
+	/* Read-only and reserved registers ignore writes. */
+	wr(inst, UARTIMSC, 0);
+	wr(inst, UARTFR, 0);
+	wr(inst, UARTRIS, INT_ALL);
+	wr(inst, UARTMIS, INT_ALL);
+	wr(inst, 0x008, 0xffffffff);
+	wr(inst, 0x04c, 0xffffffff);
+	CHECK_EQ(rd(inst, UARTFR) & (FR_TXFE | FR_RXFE), FR_TXFE | FR_RXFE);
+	CHECK_EQ(rd(inst, 0x008), 0);
+	CHECK_EQ(rd(inst, 0x04c), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(reset_restores_power_on_state)
+{
+	struct devemu_instance *inst = create_fifo(0);
+	struct vserial *vs = port();
+
+	wr(inst, UARTDR, 'o');
+	wr(inst, UARTIMSC, INT_RX | INT_TX);
+	wr(inst, UARTIBRD, 13);
+	wr(inst, UARTDMACR, 1);
+	CHECK_EQ(type_str("typed"), 5);
+	CHECK(irq_line);
+	reset(inst);
+	CHECK(!irq_line);
+	CHECK_EQ(rd(inst, UARTFR), FR_TXFE | FR_RXFE);
+	CHECK_EQ(rd(inst, UARTCR), 0x300);
+	CHECK_EQ(rd(inst, UARTLCR_H), 0);
+	CHECK_EQ(rd(inst, UARTIFLS), 0x12);
+	CHECK_EQ(rd(inst, UARTIBRD), 0);
+	CHECK_EQ(rd(inst, UARTIMSC), 0);
+	CHECK_EQ(rd(inst, UARTRIS), 0);
+	CHECK_EQ(rd(inst, UARTDMACR), 0);
+	/* The port and what the guest said before stay. */
+	CHECK(port() == vs);
+	CHECK_EQ(vs->written, 1);
+	destroy(inst);
+}
+
+UNIT_TEST(two_uarts_two_ports)
+{
+	struct devemu_instance *a = create();
+	struct devemu_instance *b = instance("pl011@9001000", 0x1000);
+	struct vserial *pa = port();
+	struct vserial *pb;
+
+	CHECK_EQ(emu->probe(b, NULL), 0);
+	pb = vserial_find("vm1/pl011@9001000");
+	CHECK(pb != NULL && pb != pa);
+	wr(a, UARTCR, ENABLED);
+	wr(b, UARTCR, ENABLED);
+	wr(a, UARTDR, 'A');
+	wr(b, UARTDR, 'B');
+	wr(b, UARTDR, 'B');
+	CHECK_EQ(pa->written, 1);
+	CHECK_EQ(pb->written, 2);
+	CHECK_EQ(pb->rx(pb, "q", 1), 1);
+	CHECK_EQ(rd(a, UARTFR) & FR_RXFE, FR_RXFE);
+	CHECK_EQ(rd(b, UARTDR), 'q');
+	destroy(b);
+	destroy(a);
+}
+
+UNIT_MAIN()
