@@ -113,7 +113,27 @@ ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --build-id=none \
 	-nostdlib $(ARCH_LDFLAGS)
 
-all: $(BUILD)/keel.bin
+all: $(BUILD)/keel.bin $(BUILD)/bundle.cpio $(BUILD)/test-bundle.cpio
+
+# ---- guests: test firmware, descriptions, boot bundles ----
+include $(GUEST_FIRMWARE_MK)
+
+$(BUILD)/guests/%.dtb: $(SRCTREE)/$(GUEST_DIR)/%.dts
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $*.dtb")
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+bundle_dtbs = $(addprefix $(BUILD)/guests/,$(addsuffix .dtb,$(1)))
+
+# What `make run` boots: the firmware and the guests that start with it.
+$(BUILD)/bundle.cpio: $(GUEST_FIRMWARE_ARM64) $(call bundle_dtbs,$(RUN_GUESTS))
+	@$(if $(Q),echo "  BUNDLE  bundle.cpio")
+	$(Q)$(SRCTREE)/tools/make-bundle.sh $@ $^
+
+# What the integration tests boot: also guests made to be refused.
+$(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE_ARM64) $(call bundle_dtbs,$(TEST_GUESTS))
+	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
+	$(Q)$(SRCTREE)/tools/make-bundle.sh $@ $^
 
 $(BUILD)/%.o: $(SRCTREE)/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
@@ -145,11 +165,13 @@ QEMU_MEM ?= 512
 QEMU_EXTRA ?=
 
 run: all
-	$(QEMU) $(QEMU_ARGS) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic $(QEMU_EXTRA)
+	$(QEMU) $(QEMU_ARGS) -initrd $(BUILD)/bundle.cpio -smp $(QEMU_SMP) \
+		-m $(QEMU_MEM) -nographic $(QEMU_EXTRA)
 
 debug: all
 	@echo "QEMU waits for gdb on :1234: gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMU_ARGS) -smp $(QEMU_SMP) -m $(QEMU_MEM) -nographic -s -S $(QEMU_EXTRA)
+	$(QEMU) $(QEMU_ARGS) -initrd $(BUILD)/bundle.cpio -smp $(QEMU_SMP) \
+		-m $(QEMU_MEM) -nographic -s -S $(QEMU_EXTRA)
 
 # ---- tests ----
 include tests/unit/build.mk

@@ -9,3 +9,10 @@ QEMU_GIC ?= 3
 QEMU_CPU ?= cortex-a57
 QEMU_ARGS = -M virt,virtualization=on,gic-version=$(QEMU_GIC) -cpu $(QEMU_CPU) \
 	-nic none -kernel $(BUILD)/keel.bin
+
+# The guests `make run` and the tests boot: firmware build and descriptions.
+GUEST_FIRMWARE_MK := tests/arm64/virt-v8/basic/build.mk
+GUEST_DIR := tests/arm64/virt-v8
+RUN_GUESTS := basic0
+TEST_GUESTS := basic0 basic1 bad/no-memory bad/overlap bad/unknown-compatible \
+	bad/too-many-vcpus
