@@ -483,8 +483,10 @@ static void free_guest(struct guest *g)
 {
 	struct devemu_instance *d, *tmp;
 
+	/* A guest refused half-built may have fewer vCPUs than described. */
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
-		vcpu_destroy(g->vcpus[i]);
+		if (g->vcpus[i])
+			vcpu_destroy(g->vcpus[i]);
 	list_for_each_entry_safe(d, tmp, &g->devices, link) {
 		if (d->emu && d->emu->remove)
 			d->emu->remove(d);

@@ -39,8 +39,8 @@ struct vgic *vgic_of(struct guest *g);
  * pending interrupts were left out (the arch then asks for an underflow
  * maintenance exit). Returns the number filled.
  */
-unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v,
-			   struct vgic_lr *lrs, unsigned int max, bool *more);
+unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
+			   unsigned int max, bool *more);
 /*
  * After the guest exits: the LRs' states as the guest left them (an
  * interrupt neither pending nor active was completed). Level-sensitive

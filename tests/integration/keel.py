@@ -55,6 +55,40 @@ class Keel:
         self.child.close()
 
 
+FW_PROMPT = "basic# "
+ESCAPE = "\x1dq"
+
+
+class Console:
+    """The console bound to a guest's serial port (vserial bind)."""
+
+    def __init__(self, keel, port):
+        self.keel = keel
+        self.port = port
+
+    def __enter__(self):
+        self.keel.send_raw(f"vserial bind {self.port}\r")
+        self.keel.child.expect_exact(f"connected to {self.port}", timeout=30)
+        self.keel.send_raw("\r")
+        self.keel.child.expect_exact(FW_PROMPT, timeout=30)
+        return self
+
+    def run(self, line, timeout=120):
+        """A firmware command; returns (PASS or FAIL line, its output)."""
+        name = line.split()[0]
+        self.keel.send_raw(line + "\r")
+        self.keel.child.expect(rf"{re.escape(name)}: (PASS|FAIL[^\r\n]*)",
+                               timeout=timeout)
+        out = self.keel.child.before
+        verdict = self.keel.child.match.group(1)
+        self.keel.child.expect_exact(FW_PROMPT, timeout=timeout)
+        return verdict, ANSI.sub("", out).replace("\r", "")
+
+    def __exit__(self, *exc):
+        self.keel.send_raw(ESCAPE)
+        self.keel.wait_prompt()
+
+
 def start(**kwargs):
     k = Keel(**kwargs)
     try:

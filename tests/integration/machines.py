@@ -38,6 +38,8 @@ MACHINES = {
         # QEMU virt numbers CPUs' MPIDR affinity 0, 1, ... (Aff0 first).
         "hwid_of_cpu": lambda n: (n // 16) << 8 | (n % 16),
         "ram_base": 0x40000000,
+        # The reference guest's UART, as the guest descriptions name it.
+        "guest_uart": "pl011@9000000",
         "root_compatible": "linux,dummy-virt",
     },
 }

@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Guests: the basic test firmware booted by Keel, driven through
+`vserial bind`, and the guest life cycle from the terminal."""
+import os
+import re
+
+import pytest
+
+import keel
+from machines import BUILD, machine
+
+M = machine()
+BUNDLE = os.path.join(BUILD, "test-bundle.cpio")
+UART = M["guest_uart"]
+# Firmware checks that need no guest interrupt controller.
+FIRMWARE_CHECKS = ["hi", "psci", "rtc", "memtest", "abort", "mmu"]
+
+
+def boot(smp=2, **kw):
+    return keel.start(smp=smp, extra=["-initrd", BUNDLE], **kw)
+
+
+def guests(k):
+    out = k.cmd("guest list")
+    return {f[1]: f[2] for f in (ln.split() for ln in out.splitlines()[1:])}
+
+
+@pytest.fixture(scope="module")
+def two_guests():
+    """basic0 starts at boot; basic1 is created and started by hand."""
+    k = boot(smp=2)
+    assert "created" in k.cmd("guest create basic1.dtb")
+    assert "guest basic1 started" in k.cmd("guest kick basic1")
+    yield k
+    k.close()
+
+
+def test_autostart_guest_runs_at_boot(two_guests):
+    k = two_guests
+    assert "guest basic0: started" in k.boot_log
+    assert guests(k) == {"basic0": "running", "basic1": "running"}
+    out = k.cmd("vserial list")
+    assert re.search(rf"^basic0/{re.escape(UART)}\s+no\s+[1-9]\d*$", out, re.M)
+
+
+@pytest.mark.parametrize("guest", ["basic0", "basic1"])
+def test_firmware_checks_pass(two_guests, guest):
+    with keel.Console(two_guests, f"{guest}/{UART}") as con:
+        verdict, out = con.run("hi")
+        assert verdict == "PASS" and "hello from basic firmware on vCPU0" in out
+        for check in FIRMWARE_CHECKS[1:]:
+            verdict, out = con.run(check)
+            assert verdict == "PASS", f"{check}: {verdict}\n{out}"
+
+
+def test_guest_cannot_read_outside_its_ram(two_guests):
+    """Both guests' RAM is 64 MiB at the same guest address; whatever lies
+    beyond it (another guest's memory, Keel's) answers with an abort."""
+    base = M["ram_base"]
+    with keel.Console(two_guests, f"basic0/{UART}") as con:
+        for addr in (base + 64 * 2**20, base + 128 * 2**20, base - 0x1000,
+                     0x48000000, 0x7ffff000):
+            verdict, out = con.run(f"probe {addr:#x}")
+            assert verdict == "PASS"
+            assert re.search(rf"probe {addr:#x}: abort", out), out
+
+
+def test_vserial_dump_keeps_recent_output(two_guests):
+    out = two_guests.cmd(f"vserial dump basic1/{UART}")
+    assert "basic firmware (arm64) on vCPU0" in out
+
+
+def test_guest_regions_and_vcpus(two_guests):
+    k = two_guests
+    out = k.cmd("guest region list basic0")
+    assert re.search(r"0x0000000040000000 0x0000000043ffffff ram\s+memory@40000000", out)
+    assert re.search(rf"0x0000000009000000 0x0000000009000fff emulated\s+{re.escape(UART)} pl011", out)
+    out = k.cmd("vcpu list")
+    assert re.search(r"^basic0/0\s+(running|waiting)\s+0x0\s", out, re.M)
+    assert re.search(r"^basic1/1\s+off\s+0x1\s", out, re.M)
+    regs = k.cmd("vcpu dumpreg basic0/0")
+    assert re.search(r"^pc\s+0x0000000040[0-9a-f]{6}", regs, re.M)
+    stats = k.cmd("vcpu stats basic0/0")
+    assert int(re.search(r"^mmio\s+(\d+)", stats, re.M).group(1)) > 0
+    assert int(re.search(r"^hypercall\s+(\d+)", stats, re.M).group(1)) > 0
+
+
+def test_dumpmem_reads_the_loaded_firmware(two_guests):
+    out = two_guests.cmd("guest dumpmem basic0 0x40080038 4")
+    # The arm64 Image header's magic, "ARM\x64", where Keel loaded it.
+    assert out.split(":")[1].split() == ["41", "52", "4d", "64"]
+
+
+def test_pause_resume_while_the_other_runs(two_guests):
+    k = two_guests
+    assert "guest basic0 paused" in k.cmd("guest pause basic0")
+    assert guests(k)["basic0"] == "paused"
+    assert re.search(r"^basic0/0\s+paused", k.cmd("vcpu list"), re.M)
+    # The other guest is unaffected.
+    with keel.Console(k, f"basic1/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+    assert "guest basic0 resumed" in k.cmd("guest resume basic0")
+    with keel.Console(k, f"basic0/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+
+
+def test_reset_restarts_the_firmware(two_guests):
+    k = two_guests
+    before = int(re.search(rf"basic0/{re.escape(UART)}\s+\w+\s+(\d+)",
+                           k.cmd("vserial list")).group(1))
+    assert "guest basic0 reset" in k.cmd("guest reset basic0")
+    k.child.expect(r"\s*")
+    with keel.Console(k, f"basic0/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+    dump = k.cmd(f"vserial dump basic0/{UART}")
+    # A second banner after the reset.
+    assert dump.count("basic firmware (arm64) on vCPU0") >= 2
+    after = int(re.search(rf"basic0/{re.escape(UART)}\s+\w+\s+(\d+)",
+                          k.cmd("vserial list")).group(1))
+    assert after > before
+
+
+def test_guest_commands_reject_bad_input(two_guests):
+    k = two_guests
+    assert "error: no guest 'nosuch'" in k.cmd("guest pause nosuch")
+    assert "error: guest basic1 is running" in k.cmd("guest kick basic1")
+    assert "error: no file 'nosuch.dtb' in the boot bundle" in k.cmd("guest create nosuch.dtb")
+    assert "guest basic1: a guest with this name exists" in k.cmd("guest create basic1.dtb")
+    assert "error: length must be 1 to 4096 bytes" in k.cmd("guest dumpmem basic0 0x40000000 0")
+    assert "is not guest RAM" in k.cmd("guest dumpmem basic0 0x9000000 16")
+    assert "error: guest basic0 has no vCPU '7'" in k.cmd("vcpu stats basic0/7")
+    assert "is not <guest>/<vcpu>" in k.cmd("vcpu dumpreg basic0")
+    assert "basic0/nosuch" in k.cmd("vserial bind basic0/nosuch")
+    assert k.cmd("version").startswith("Keel")
+    assert "usage: guest list" in k.cmd("guest")
+
+
+@pytest.mark.parametrize("dtb,message", [
+    ("no-memory.dtb", "guest nomem: no RAM"),
+    ("overlap.dtb", "guest overlap: pl011@40001000: registers at 0x40001000 overlap another region"),
+    ("unknown-compatible.dtb", 'guest unknown: frobnicator@a000000: no emulator for compatible "acme,frobnicator"'),
+    ("too-many-vcpus.dtb", "guest greedy: vcpus = 64: must be 1 to 8"),
+])
+def test_bad_guest_descriptions_are_refused(two_guests, dtb, message):
+    k = two_guests
+    out = k.cmd(f"guest create {dtb}")
+    assert message in out
+    names = guests(k)
+    assert set(names) == {"basic0", "basic1"}
+    assert k.cmd("version").startswith("Keel")
+
+
+def free_and_heap(k):
+    ram = k.cmd("host ram info")
+    free = int(re.search(r"^Free:\s+(\d+) KiB", ram, re.M).group(1))
+    heap = re.search(r"in use:\s+(\d+) bytes in (\d+) blocks", k.cmd("heap info")).groups()
+    return free, heap
+
+
+def test_create_destroy_50_times_returns_all_memory():
+    k = boot(smp=2)
+    try:
+        baseline = free_and_heap(k)
+        for i in range(50):
+            assert "created" in k.cmd("guest create basic1.dtb")
+            assert "started" in k.cmd("guest kick basic1")
+            if i % 10 == 0:
+                with keel.Console(k, f"basic1/{UART}") as con:
+                    assert con.run("hi")[0] == "PASS"
+            assert "destroyed" in k.cmd("guest destroy basic1")
+        assert free_and_heap(k) == baseline
+        assert "errors found:  0" in k.cmd("heap info")
+    finally:
+        k.close()
+
+
+@pytest.mark.parametrize("smp", [2, 4])
+def test_two_guests_oversubscribed(smp):
+    """Two guests, two vCPUs each, sharing `smp` host CPUs."""
+    k = boot(smp=smp)
+    try:
+        assert "created" in k.cmd("guest create basic1.dtb")
+        k.cmd("guest kick basic1")
+        for g in ("basic0", "basic1"):
+            with keel.Console(k, f"{g}/{UART}") as con:
+                assert con.run("hi")[0] == "PASS"
+                assert con.run("memtest")[0] == "PASS"
+        threads = k.cmd("thread list")
+        assert len(re.findall(r"basic[01]/vcpu[01]", threads)) == 4
+    finally:
+        k.close()
