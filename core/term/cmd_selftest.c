@@ -366,11 +366,13 @@ static const char *test_memory_baseline(void)
 	heap_get_stats(&h0);
 	page_alloc_get_stats(&p0);
 	for (unsigned int i = 0; i < 512; i++) {
-		ptrs[i] = keel_malloc(sizes[i % ARRAY_SIZE(sizes)]);
+		size_t size = sizes[i % ARRAY_SIZE(sizes)];
+
+		ptrs[i] = keel_malloc(size);
 		if (!ptrs[i])
 			fail = "allocation failed";
 		else
-			memset(ptrs[i], (int)i, sizes[i % ARRAY_SIZE(sizes)]);
+			memset(ptrs[i], (int)i, size);
 	}
 	for (unsigned int i = 0; i < 512; i += 2)
 		keel_free(ptrs[i]);
