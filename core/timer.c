@@ -10,22 +10,12 @@
 
 static const struct clocksource *clock;
 static const struct clockevent *event_dev;
-static u64 cycles_to_ns_mult; /* ns = cycles * mult >> 32 */
-static u64 ns_to_cycles_mult; /* cycles = ns * mult >> 32 */
-
-static u64 mul_shift32(u64 a, u64 mult)
-{
-	return (u64)(((unsigned __int128)a * mult) >> 32);
-}
-
 int clocksource_register(const struct clocksource *cs)
 {
-	if (!cs || !cs->read || cs->freq_hz == 0)
+	if (!cs || !cs->read || cs->freq_hz == 0 || cs->freq_hz > 4000000000ULL)
 		return -EINVAL;
 	if (clock)
 		return -EBUSY;
-	cycles_to_ns_mult = (NSEC_PER_SEC << 32) / cs->freq_hz;
-	ns_to_cycles_mult = ((u64)cs->freq_hz << 32) / NSEC_PER_SEC;
 	clock = cs;
 	return 0;
 }
@@ -55,14 +45,26 @@ u64 timer_counter_freq(void)
 	return clock ? clock->freq_hz : 0;
 }
 
+/*
+ * Exact conversions without 128-bit division: whole seconds and the
+ * remainder separately, each product fitting in 64 bits (frequencies up to
+ * 4 GHz). Cycles round down to ns (time never runs ahead of the counter);
+ * ns round up to cycles (a deadline is never reached early).
+ */
 u64 timer_cycles_to_ns(u64 cycles)
 {
-	return mul_shift32(cycles, cycles_to_ns_mult);
+	u64 freq = clock->freq_hz;
+
+	return cycles / freq * NSEC_PER_SEC +
+	       cycles % freq * NSEC_PER_SEC / freq;
 }
 
 u64 timer_ns_to_cycles(u64 ns)
 {
-	return mul_shift32(ns, ns_to_cycles_mult);
+	u64 freq = clock->freq_hz;
+
+	return ns / NSEC_PER_SEC * freq +
+	       (ns % NSEC_PER_SEC * freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 }
 
 u64 timer_now_ns(void)
@@ -82,7 +84,7 @@ void timer_cpu_init(struct timer_cpu *tc)
 {
 	spin_lock_init(&tc->lock);
 	list_init(&tc->events);
-	tc->programmed_ns = 0;
+	tc->programmed = false;
 	tc->interrupts = 0;
 }
 
@@ -106,16 +108,17 @@ static void reprogram(struct timer_cpu *tc)
 	if (!event_dev)
 		return;
 	if (list_empty(&tc->events)) {
-		if (tc->programmed_ns) {
+		if (tc->programmed) {
 			event_dev->stop();
-			tc->programmed_ns = 0;
+			tc->programmed = false;
 		}
 		return;
 	}
 	struct timer_event *first =
 		list_first_entry(&tc->events, struct timer_event, link);
 
-	if (tc->programmed_ns != first->deadline_ns) {
+	if (!tc->programmed || tc->programmed_ns != first->deadline_ns) {
+		tc->programmed = true;
 		tc->programmed_ns = first->deadline_ns;
 		event_dev->program(timer_ns_to_cycles(first->deadline_ns));
 	}
@@ -196,7 +199,7 @@ void timer_clockevent_interrupt(void)
 
 	spin_lock(&tc->lock);
 	tc->interrupts++;
-	tc->programmed_ns = 0;
+	tc->programmed = false;
 	for (;;) {
 		u64 now = timer_now_ns();
 		struct timer_event *ev;

@@ -36,17 +36,39 @@ static u64 read_cells(const u32 *p, int cells)
 
 static void add_reserved(paddr_t start, paddr_t end, const char *what)
 {
+	struct mem_range *near;
+	u64 best = ~0ULL;
+
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
-	if (end <= start || map.nr_reserved >= MEMORY_MAX_RESERVED) {
-		if (end > start)
-			printk(KERN_WARN
-			       "memory: too many reserved ranges, %s ignored\n",
-			       what);
+	if (end <= start)
+		return;
+	if (map.nr_reserved < MEMORY_MAX_RESERVED) {
+		map.reserved[map.nr_reserved++] =
+			(struct mem_range){ start, end, what };
 		return;
 	}
-	map.reserved[map.nr_reserved++] =
-		(struct mem_range){ start, end, what };
+	/*
+	 * The table is full. Reserved memory must never reach the allocator,
+	 * so grow the nearest entry to cover this range too: reserving a
+	 * little more is safe, handing out firmware's memory is not.
+	 */
+	near = &map.reserved[0];
+	for (unsigned int i = 0; i < map.nr_reserved; i++) {
+		struct mem_range *r = &map.reserved[i];
+		u64 gap = r->end < start ? start - r->end
+			  : end < r->start ? r->start - end
+					   : 0;
+
+		if (gap < best) {
+			best = gap;
+			near = r;
+		}
+	}
+	near->start = MIN(near->start, start);
+	near->end = MAX(near->end, end);
+	printk(KERN_WARN "memory: reserved-range table full: %s merged into %s\n",
+	       what, near->what);
 }
 
 /* Read every "reg" pair of a node with the given cell sizes into out. */
@@ -117,15 +139,17 @@ static void find_reserved(const void *fdt, paddr_t fdt_pa)
 
 	node = kfdt_path_offset(fdt, "/chosen");
 	if (node >= 0) {
-		int len;
+		int len, elen;
 		const u32 *s =
 			kfdt_getprop(fdt, node, "linux,initrd-start", &len);
 		const u32 *e =
-			kfdt_getprop(fdt, node, "linux,initrd-end", NULL);
+			kfdt_getprop(fdt, node, "linux,initrd-end", &elen);
 
-		if (s && e && (len == 4 || len == 8)) {
+		/* Each may be one or two cells, independently. */
+		if (s && e && (len == 4 || len == 8) &&
+		    (elen == 4 || elen == 8)) {
 			initrd_start = read_cells(s, len / 4);
-			initrd_end = read_cells(e, len / 4);
+			initrd_end = read_cells(e, elen / 4);
 			add_reserved(initrd_start, initrd_end, "initrd");
 		}
 	}

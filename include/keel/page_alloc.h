@@ -13,7 +13,8 @@
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PAGE_MAX_ORDER 18 /* largest block: 2^18 pages = 1 GiB */
-#define PAGE_ALLOC_MAX_ZONES 16
+/* RAM banks split by reserved ranges: MEMORY_MAX_BANKS + MAX_RESERVED. */
+#define PAGE_ALLOC_MAX_ZONES 48
 
 /*
  * Hand [base, base + size) to the allocator. Both are rounded inward to

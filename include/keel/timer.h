@@ -40,7 +40,8 @@ struct timer_event {
 struct timer_cpu {
 	spinlock_t lock;
 	struct list_head events; /* sorted by deadline */
-	u64 programmed_ns; /* deadline given to the device, 0 = none */
+	u64 programmed_ns; /* deadline given to the device */
+	bool programmed; /* the device holds programmed_ns */
 	struct timer_event *volatile running; /* callback in progress */
 	u64 interrupts;
 };
