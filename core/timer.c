@@ -53,16 +53,20 @@ u64 timer_counter_freq(void)
  */
 u64 timer_cycles_to_ns(u64 cycles)
 {
-	u64 freq = clock->freq_hz;
+	u64 freq = clock ? clock->freq_hz : 0;
 
+	if (!freq)
+		return 0;
 	return cycles / freq * NSEC_PER_SEC +
 	       cycles % freq * NSEC_PER_SEC / freq;
 }
 
 u64 timer_ns_to_cycles(u64 ns)
 {
-	u64 freq = clock->freq_hz;
+	u64 freq = clock ? clock->freq_hz : 0;
 
+	if (!freq)
+		return 0;
 	return ns / NSEC_PER_SEC * freq +
 	       (ns % NSEC_PER_SEC * freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 }

@@ -34,6 +34,11 @@ static u64 read_cells(const u32 *p, int cells)
 	return v;
 }
 
+static bool premapped(const struct mem_range *r)
+{
+	return !strcmp(r->what, "keel") || !strcmp(r->what, "device tree");
+}
+
 static void add_reserved(paddr_t start, paddr_t end, const char *what)
 {
 	struct mem_range *near;
@@ -53,12 +58,16 @@ static void add_reserved(paddr_t start, paddr_t end, const char *what)
 	 * so grow the nearest entry to cover this range too: reserving a
 	 * little more is safe, handing out firmware's memory is not.
 	 */
-	near = &map.reserved[0];
+	near = &map.reserved[map.nr_reserved - 1];
 	for (unsigned int i = 0; i < map.nr_reserved; i++) {
 		struct mem_range *r = &map.reserved[i];
-		u64 gap = r->end < start ? start - r->end
-			  : end < r->start ? r->start - end
-					   : 0;
+
+		/* Keel and the device tree are mapped apart: keep them exact. */
+		if (premapped(r))
+			continue;
+		u64 gap = r->end < start ? start - r->end :
+			  end < r->start ? r->start - end :
+					   0;
 
 		if (gap < best) {
 			best = gap;
@@ -67,7 +76,8 @@ static void add_reserved(paddr_t start, paddr_t end, const char *what)
 	}
 	near->start = MIN(near->start, start);
 	near->end = MAX(near->end, end);
-	printk(KERN_WARN "memory: reserved-range table full: %s merged into %s\n",
+	printk(KERN_WARN
+	       "memory: reserved-range table full: %s merged into %s\n",
 	       what, near->what);
 }
 
@@ -206,11 +216,6 @@ static int for_each_gap(paddr_t start, paddr_t end,
 		start = cut;
 	}
 	return 0;
-}
-
-static bool premapped(const struct mem_range *r)
-{
-	return !strcmp(r->what, "keel") || !strcmp(r->what, "device tree");
 }
 
 static bool any_reserved(const struct mem_range *r)
