@@ -100,7 +100,8 @@ include libs/build.mk
 include drivers/build.mk
 include emulators/build.mk
 
-OBJS := $(addprefix $(BUILD)/,$(obj-y))
+# Sorted: objects two options both need are listed once.
+OBJS := $(addprefix $(BUILD)/,$(sort $(obj-y)))
 DEPS := $(OBJS:.o=.d)
 
 CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-common \
@@ -204,6 +205,8 @@ test: $(HOST_TOOLS_STAMP)
 bench: all
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
 		$(HOST_PYTHON) tools/bench-boot.py
+	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
+		$(HOST_PYTHON) tools/bench-guest.py
 
 clean:
 	rm -rf $(BUILD)/arch $(BUILD)/core $(BUILD)/libs $(BUILD)/drivers \

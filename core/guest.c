@@ -275,6 +275,25 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	return 0;
 }
 
+int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
+{
+	struct region r = {
+		.gpa = base, .size = size, .type = REGION_EMULATED, .dev = inst
+	};
+	int err;
+
+	if (base < inst->base)
+		return -EINVAL; /* offsets are counted from inst->base */
+	snprintf(r.name, sizeof(r.name), "%s", inst->name);
+	err = aspace_insert(&inst->guest->aspace, &r, NULL);
+	if (err)
+		devemu_error(inst, "window at 0x%llx %s",
+			     (unsigned long long)base,
+			     err == -EEXIST ? "overlaps another region" :
+					      "does not fit");
+	return err;
+}
+
 static bool is_memory_node(const struct devtree_node *n)
 {
 	const char *type;

@@ -64,6 +64,22 @@ int irq_cpu_init(void)
 	return 0;
 }
 
+static void enable_here(void *arg)
+{
+	chip->enable((unsigned int)(uintptr_t)arg);
+}
+
+/* A banked interrupt is enabled in each CPU's own interface. */
+static void enable_on_all_cpus(unsigned int irq)
+{
+	unsigned int c;
+
+	chip->enable(irq);
+	for_each_online_cpu(c)
+		if (c != cpu_id())
+			smp_call_on_cpu(c, enable_here, (void *)(uintptr_t)irq);
+}
+
 int irq_register(unsigned int irq, irq_handler_fn fn, void *arg,
 		 const char *name, unsigned int flags)
 {
@@ -89,7 +105,10 @@ int irq_register(unsigned int irq, irq_handler_fn fn, void *arg,
 	}
 	descs[irq] = d;
 	spin_unlock_irqrestore(&desc_lock, lock_flags);
-	chip->enable(irq);
+	if (flags & IRQ_FLAG_PERCPU)
+		enable_on_all_cpus(irq);
+	else
+		chip->enable(irq);
 	return 0;
 }
 

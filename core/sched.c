@@ -77,14 +77,20 @@ static unsigned int pick_cpu(const struct thread *t)
 	return best;
 }
 
-/* Put t (saved, not current anywhere) on CPU cpu's queue; lock held. */
-static void enqueue_and_kick(unsigned int cpu, struct thread *t)
+/*
+ * Put t (saved, not current anywhere) on CPU cpu's queue; lock held. A
+ * thread that was waiting (wakeup) also preempts one of equal priority:
+ * waiters are mostly vCPUs and device threads that should answer an
+ * interrupt promptly, not after a whole time slice of a busy neighbour.
+ */
+static void enqueue_and_kick(unsigned int cpu, struct thread *t, bool wakeup)
 {
 	struct sched_cpu *sc = &cpus[cpu].sched;
 
 	t->cpu = cpu;
 	enqueue(sc, t);
-	if (sc->current == sc->idle || t->prio > sc->current->prio) {
+	if (sc->current == sc->idle || t->prio > sc->current->prio ||
+	    (wakeup && t->prio == sc->current->prio)) {
 		sc->need_resched = true;
 		if (cpu != cpu_id())
 			ipi_send(cpu, IPI_RESCHEDULE);
@@ -149,7 +155,7 @@ static void sched_finish_switch(struct thread *prev)
 		unsigned int target = prev->cpu;
 
 		lock_two(self, target);
-		enqueue_and_kick(target, prev);
+		enqueue_and_kick(target, prev, false);
 		unlock_two(self, target);
 	}
 }
@@ -230,7 +236,7 @@ void sched_wake(struct thread *t)
 				/* Still on its way into schedule(): let it run on. */
 				t->state = THREAD_RUNNING;
 			} else {
-				enqueue_and_kick(cpu, t);
+				enqueue_and_kick(cpu, t, true);
 			}
 		}
 		spin_unlock(&sc->lock);
@@ -323,7 +329,7 @@ int thread_set_affinity(struct thread *t, u64 mask)
 		lock_two(cpu, target);
 		if (t->state == THREAD_READY && t->cpu == cpu && !t->on_cpu) {
 			dequeue(&cpus[cpu].sched, t);
-			enqueue_and_kick(target, t);
+			enqueue_and_kick(target, t, false);
 		}
 		unlock_two(cpu, target);
 	} else if (t->state == THREAD_RUNNING) {

@@ -169,12 +169,12 @@ static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 	if (e->write) {
 		dev->writes++;
 		if (dev->emu->write)
-			err = dev->emu->write(dev, e->gpa - r->gpa, e->size,
+			err = dev->emu->write(dev, e->gpa - dev->base, e->size,
 					      e->value);
 	} else {
 		dev->reads++;
 		if (dev->emu->read)
-			err = dev->emu->read(dev, e->gpa - r->gpa, e->size,
+			err = dev->emu->read(dev, e->gpa - dev->base, e->size,
 					     &value);
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);

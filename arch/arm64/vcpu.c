@@ -10,6 +10,7 @@
 #include <arch/irqflags.h>
 #include <asm/sysreg.h>
 #include "psci_emul.h"
+#include "vgic_lr.h"
 
 #define HCR_VM (1ULL << 0)
 #define HCR_SWIO (1ULL << 1)
@@ -67,11 +68,13 @@ int arch_vcpu_init(struct vcpu *v)
 	v->arch.mpidr =
 		(1ULL << 31) | ((u64)(v->index / 16) << 8) | (v->index % 16);
 	v->arch.hcr = HCR_GUEST;
-	return 0;
+	arm64_vgic_vcpu_init(v);
+	return vgic_of(v->guest) ? arm64_vgic_init() : 0;
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
+	arm64_vgic_vcpu_destroy(v);
 }
 
 void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
@@ -295,14 +298,23 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		skip_instruction(a);
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
-	case EC_SYSREG:
+	case EC_SYSREG: {
+		u32 iss = a->ctx.esr & 0x1ffffff;
+		unsigned int rt = (iss >> 5) & 0x1f;
+		u64 value = get_reg(a, rt);
+
 		if (is_dc_set_way(a->ctx.esr)) {
+			skip_instruction(a);
+		} else if (arm64_vgic_sysreg(v, iss, &value)) {
+			if (iss & 1)
+				set_reg(a, rt, value);
 			skip_instruction(a);
 		} else {
 			inject_undefined(a);
 		}
 		exit->reason = VCPU_EXIT_SYSREG;
 		break;
+	}
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
 		if (ec == EC_IABT_LOW) {
@@ -335,10 +347,12 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, a->hcr);
 	el1_restore(&a->el1);
+	arm64_vgic_flush(v);
 	__asm__ volatile("isb" ::: "memory");
 
 	arm64_vcpu_enter(&a->ctx);
 
+	arm64_vgic_sync(v);
 	el1_save(&a->el1);
 	switch (a->ctx.exit_kind) {
 	case GUEST_EXIT_SYNC:
@@ -355,19 +369,31 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 }
 
+/* The guest's timer condition: enabled, unmasked, CVAL reached. */
+bool arm64_vtimer_expired(struct vcpu *v)
+{
+	const struct arm64_el1_state *s = &v->arch.el1;
+
+	return (s->cntv_ctl & 3) == 1 &&
+	       s->cntv_cval + v->guest->arch.cntvoff <= timer_read_cycles();
+}
+
 u64 arch_vcpu_timer_deadline(struct vcpu *v)
 {
 	const struct arm64_el1_state *s = &v->arch.el1;
-	u64 now_cycles, cval_phys;
+	u64 now_cycles, cval_phys, now_ns, wait_ns;
 
 	/* ENABLE set, IMASK clear: the timer will raise its interrupt. */
 	if ((s->cntv_ctl & 3) != 1)
 		return 0;
 	cval_phys = s->cntv_cval + v->guest->arch.cntvoff;
 	now_cycles = timer_read_cycles();
+	now_ns = timer_now_ns();
 	if (cval_phys <= now_cycles)
-		return timer_now_ns();
-	return timer_now_ns() + timer_cycles_to_ns(cval_phys - now_cycles);
+		return now_ns;
+	/* Round up: waking a cycle early would find the timer not expired. */
+	wait_ns = timer_cycles_to_ns(cval_phys - now_cycles) + 1;
+	return now_ns + wait_ns;
 }
 
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))

@@ -10,6 +10,7 @@
 #include <keel/io.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
+#include "gic-common.h"
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
@@ -65,21 +66,6 @@ static void gicv2_send_ipi(unsigned int cpu, enum ipi_type ipi)
 static unsigned int gicv2_ipi_irq(enum ipi_type ipi)
 {
 	return (unsigned int)ipi;
-}
-
-/* <type number flags>: type 0 = SPI (from 32), 1 = PPI (from 16). */
-static int gic_translate(const u32 *cells, unsigned int ncells,
-			 unsigned int *irq)
-{
-	if (ncells < 2)
-		return -EINVAL;
-	if (cells[0] == 0 && cells[1] < 988)
-		*irq = 32 + cells[1];
-	else if (cells[0] == 1 && cells[1] < 16)
-		*irq = 16 + cells[1];
-	else
-		return -EINVAL;
-	return 0;
 }
 
 static int gicv2_cpu_init(void)

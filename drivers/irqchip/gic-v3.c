@@ -10,6 +10,7 @@
 #include <keel/io.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
+#include "gic-common.h"
 #include <keel/timer.h>
 #include <asm/sysreg.h>
 
@@ -121,20 +122,6 @@ static unsigned int gicv3_ipi_irq(enum ipi_type ipi)
 	return (unsigned int)ipi;
 }
 
-static int gicv3_translate(const u32 *cells, unsigned int ncells,
-			   unsigned int *irq)
-{
-	if (ncells < 2)
-		return -EINVAL;
-	if (cells[0] == 0 && cells[1] < 988)
-		*irq = 32 + cells[1];
-	else if (cells[0] == 1 && cells[1] < 16)
-		*irq = 16 + cells[1];
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static char *find_redistributor(u64 affinity)
 {
 	for (unsigned int r = 0; r < nr_gicr_regions; r++) {
@@ -194,7 +181,7 @@ static const struct irqchip gicv3_chip = {
 	.enable = gicv3_enable,
 	.disable = gicv3_disable,
 	.send_ipi = gicv3_send_ipi,
-	.translate = gicv3_translate,
+	.translate = gic_translate,
 	.ipi_irq = gicv3_ipi_irq,
 	.cpu_init = gicv3_cpu_init,
 };

@@ -184,31 +184,16 @@ static void reg_write(struct pl031 *s, u64 reg, u32 val, u32 mask)
 	}
 }
 
-/* 8, 16 or 32 bits, naturally aligned, on the lanes of one register. */
-static int access_check(u64 offset, unsigned int size)
-{
-	if (size != 1 && size != 2 && size != 4)
-		return -EINVAL;
-	if (offset & (size - 1))
-		return -EINVAL;
-	return 0;
-}
-
-static u32 size_mask(unsigned int size)
-{
-	return size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
-}
-
 static int pl031_read(struct devemu_instance *inst, u64 offset,
 		      unsigned int size, u64 *value)
 {
 	struct pl031 *s = inst->priv;
-	unsigned int shift = (unsigned int)(offset & 3) * 8;
-	int err = access_check(offset, size);
+	struct reg32_lanes l;
+	int err = devemu_reg32_lanes(offset, size, &l);
 
 	if (err)
 		return err;
-	*value = (reg_read(s, offset & ~3ULL) >> shift) & size_mask(size);
+	*value = (reg_read(s, l.reg) & l.mask) >> l.shift;
 	return 0;
 }
 
@@ -216,14 +201,12 @@ static int pl031_write(struct devemu_instance *inst, u64 offset,
 		       unsigned int size, u64 value)
 {
 	struct pl031 *s = inst->priv;
-	unsigned int shift = (unsigned int)(offset & 3) * 8;
-	int err = access_check(offset, size);
-	u32 mask;
+	struct reg32_lanes l;
+	int err = devemu_reg32_lanes(offset, size, &l);
 
 	if (err)
 		return err;
-	mask = size_mask(size) << shift;
-	reg_write(s, offset & ~3ULL, ((u32)value << shift) & mask, mask);
+	reg_write(s, l.reg, ((u32)value << l.shift) & l.mask, l.mask);
 	update_irq(s);
 	return 0;
 }

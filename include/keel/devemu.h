@@ -15,6 +15,7 @@
 
 #include <keel/list.h>
 #include <keel/spinlock.h>
+#include <keel/errno.h>
 #include <keel/types.h>
 
 struct guest;
@@ -34,7 +35,8 @@ struct emulator {
 	int (*probe)(struct devemu_instance *inst,
 		     const struct devtree_node *node);
 	/*
-	 * A guest access. offset < inst->size, size in {1, 2, 4, 8}. Return 0,
+	 * A guest access at offset = gpa - inst->base (below inst->size for
+	 * the main window), size in {1, 2, 4, 8}. Return 0,
 	 * or -EINVAL for an access the device does not support (the guest
 	 * then gets an external abort).
 	 */
@@ -64,6 +66,38 @@ struct devemu_instance {
 	struct list_head link; /* in the guest's device list */
 	u64 reads, writes; /* accesses seen, for statistics */
 };
+
+/*
+ * Give an instance a second register window (a GIC's redistributors, say).
+ * Accesses to it reach the same read/write operations with
+ * offset = gpa - inst->base, so offsets beyond inst->size tell the window
+ * apart. -EEXIST when it overlaps a region, -ENOSPC when none is left.
+ */
+int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size);
+
+/*
+ * Devices with 32-bit registers that also take 8- and 16-bit accesses to
+ * their byte lanes (PrimeCell peripherals and the like): a narrow access
+ * reads or writes only its lanes of the register it falls in.
+ */
+struct reg32_lanes {
+	u64 reg; /* offset of the 32-bit register */
+	unsigned int shift; /* bit position of the access within it */
+	u32 mask; /* the lanes accessed, in register position */
+};
+
+/* Sizes 1, 2, 4, naturally aligned: 0 and *l filled, else -EINVAL. */
+static inline int devemu_reg32_lanes(u64 offset, unsigned int size,
+				     struct reg32_lanes *l)
+{
+	if ((size != 1 && size != 2 && size != 4) || (offset & (size - 1)))
+		return -EINVAL;
+	l->reg = offset & ~3ULL;
+	l->shift = (unsigned int)(offset & 3) * 8;
+	l->mask = (size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1)
+		  << l->shift;
+	return 0;
+}
 
 /* The emulator serving a compatible string, or NULL. */
 const struct emulator *devemu_find(const char *compatible);

@@ -5,8 +5,8 @@
  * sequential-write and read-write parts share.
  *
  * Everything in a blob is big-endian and nothing in it can be trusted to
- * be aligned, so fields are read and written a byte at a time (the
- * compiler folds these into single loads and byte swaps where it may).
+ * be aligned, so fields are read and written through __builtin_memcpy()
+ * (a single unaligned access) and byte-swapped.
  * Offsets handed to and returned by the public API are relative to the
  * start of the structure block, as in libfdt; "absolute" offsets are
  * relative to the start of the blob.
@@ -57,35 +57,43 @@
 
 #define KFDT_INT_MAX 0x7fffffff
 
+/* Unaligned big-endian loads and stores. */
 static inline u32 kfdt_ld32(const void *p)
 {
-	const u8 *b = p;
+	u32 v;
 
-	return ((u32)b[0] << 24) | ((u32)b[1] << 16) | ((u32)b[2] << 8) |
-	       (u32)b[3];
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 static inline u64 kfdt_ld64(const void *p)
 {
-	const u8 *b = p;
+	u64 v;
 
-	return ((u64)kfdt_ld32(b) << 32) | kfdt_ld32(b + 4);
+	__builtin_memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
 }
 
 static inline void kfdt_st32(void *p, u32 v)
 {
-	u8 *b = p;
-
-	b[0] = (u8)(v >> 24);
-	b[1] = (u8)(v >> 16);
-	b[2] = (u8)(v >> 8);
-	b[3] = (u8)v;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	__builtin_memcpy(p, &v, sizeof(v));
 }
 
 static inline void kfdt_st64(void *p, u64 v)
 {
-	kfdt_st32(p, (u32)(v >> 32));
-	kfdt_st32((u8 *)p + 4, (u32)v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	__builtin_memcpy(p, &v, sizeof(v));
 }
 
 static inline u32 kfdt_hdr(const void *fdt, unsigned int field)
@@ -122,17 +130,26 @@ static inline u64 kfdt_sabs(const void *fdt, int offset)
 int kfdt_probe_ro(const void *fdt);
 
 /*
- * A pointer to len bytes at structure offset offset, or NULL unless they
- * lie inside both the blob's total size and (from version 17) the
- * structure block.
+ * What walking the structure block needs from the header, read once: the
+ * block may be read from st up to limit bytes, which stay inside both the
+ * blob's total size and (from version 17) the block's recorded size.
  */
-const void *kfdt_struct_ptr(const void *fdt, int offset, unsigned int len);
+struct kfdt_view {
+	const u8 *st;
+	u64 limit;
+	bool old; /* before version 16: realigned values, full-path names */
+	int node,
+		node_next; /* a node met last, and the offset after its name */
+};
+
+void kfdt_view_init(struct kfdt_view *v, const void *fdt);
 
 /*
  * Decode the token at structure offset offset. Returns the token and sets
  * *next to the offset of the following token; on a blob that ends early
  * or is malformed returns KFDT_END with *next set to the (negative) error.
  */
+u32 kfdt_view_tag(const struct kfdt_view *v, int offset, int *next);
 u32 kfdt_next_tag(const void *fdt, int offset, int *next);
 
 /* Offset just past the BEGIN_NODE token and name at offset, or an error. */

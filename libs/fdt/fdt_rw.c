@@ -104,10 +104,15 @@ static int find_add_string(void *fdt, const char *s, bool *added)
 	return (int)size;
 }
 
+/*
+ * Set a property, resizing its value in place or adding it as the node's
+ * first property. val must not point into the blob: the blob moves under
+ * it before it is copied (as with libfdt).
+ */
 int kfdt_setprop(void *fdt, int nodeoffset, const char *name, const void *val,
 		 int len)
 {
-	int offset, oldlen, next;
+	int offset, oldlen, nameoff;
 	u8 *prop;
 	bool added;
 	int err = rw_probe(fdt);
@@ -120,35 +125,32 @@ int kfdt_setprop(void *fdt, int nodeoffset, const char *name, const void *val,
 	offset = kfdt_find_prop(fdt, nodeoffset, name, (int)strlen(name),
 				&oldlen);
 	if (offset >= 0) {
-		/* Resize the value in place. */
 		err = splice_struct(fdt, offset + KFDT_PROP_HDR,
 				    KFDT_TAGALIGN((u64)(u32)oldlen),
 				    KFDT_TAGALIGN((u64)len));
 		if (err)
 			return err;
 	} else if (offset == -KFDT_ERR_NOTFOUND) {
-		/* A new property goes first in the node. */
-		next = kfdt_check_node(fdt, nodeoffset);
-		if (next < 0)
-			return next;
-		err = find_add_string(fdt, name, &added);
-		if (err < 0)
-			return err;
-		offset = next;
-		next = err; /* the name's offset */
+		offset = kfdt_check_node(fdt, nodeoffset);
+		if (offset < 0)
+			return offset;
+		nameoff = find_add_string(fdt, name, &added);
+		if (nameoff < 0)
+			return nameoff;
 		err = splice_struct(fdt, offset, 0,
 				    KFDT_PROP_HDR + KFDT_TAGALIGN((u64)len));
 		if (err) {
+			/* Give the name back (its bytes stay, as libfdt's do). */
 			if (added)
-				kfdt_set_hdr(fdt, KFDT_H_SIZE_STRINGS,
-					     kfdt_hdr(fdt,
-						      KFDT_H_SIZE_STRINGS) -
-						     (u32)(strlen(name) + 1));
+				kfdt_set_hdr(
+					fdt, KFDT_H_SIZE_STRINGS,
+					kfdt_hdr(fdt, KFDT_H_SIZE_STRINGS) -
+						(u32)(strlen(name) + 1));
 			return err;
 		}
 		prop = kfdt_at_w(fdt, kfdt_sabs(fdt, offset));
 		kfdt_st32(prop, KFDT_PROP);
-		kfdt_st32(prop + 8, (u32)next);
+		kfdt_st32(prop + 8, (u32)nameoff);
 	} else {
 		return offset;
 	}
@@ -352,6 +354,13 @@ int kfdt_pack(void *fdt)
 	nrsv = kfdt_num_mem_rsv(fdt);
 	if (nrsv < 0)
 		return nrsv;
+	/*
+	 * rw_probe() saw room for one reservation entry; if the list runs
+	 * on into the structure block, packing would overrun the blob.
+	 */
+	if (blocks_misordered(fdt, ((u64)nrsv + 1) * KFDT_RSV_ENTRY,
+			      kfdt_hdr(fdt, KFDT_H_SIZE_STRUCT)))
+		return -KFDT_ERR_BADLAYOUT;
 	pack_blocks(fdt, fdt, ((u32)nrsv + 1) * KFDT_RSV_ENTRY,
 		    kfdt_hdr(fdt, KFDT_H_SIZE_STRUCT));
 	kfdt_set_hdr(fdt, KFDT_H_TOTALSIZE, (u32)data_size(fdt));

@@ -69,9 +69,12 @@ static u8 *grab_space(void *fdt, u64 len)
 	return kfdt_at_w(fdt, kfdt_sabs(fdt, (int)size));
 }
 
+/* The header rounded up to a whole reservation entry, as libfdt lays it. */
+#define SW_HDR_SIZE 48
+
 int kfdt_create(void *buf, int bufsize)
 {
-	if (bufsize < KFDT_HDR_SIZE)
+	if (bufsize < SW_HDR_SIZE)
 		return -KFDT_ERR_NOSPACE;
 	memset(buf, 0, (size_t)bufsize);
 	kfdt_set_hdr(buf, KFDT_H_MAGIC, KFDT_SW_MAGIC);
@@ -79,8 +82,8 @@ int kfdt_create(void *buf, int bufsize)
 	/* last_comp_version holds creation flags (none) until the end. */
 	kfdt_set_hdr(buf, KFDT_H_LAST_COMP, 0);
 	kfdt_set_hdr(buf, KFDT_H_TOTALSIZE, (u32)bufsize);
-	kfdt_set_hdr(buf, KFDT_H_OFF_RSVMAP, KFDT_HDR_SIZE);
-	kfdt_set_hdr(buf, KFDT_H_OFF_STRUCT, KFDT_HDR_SIZE);
+	kfdt_set_hdr(buf, KFDT_H_OFF_RSVMAP, SW_HDR_SIZE);
+	kfdt_set_hdr(buf, KFDT_H_OFF_STRUCT, SW_HDR_SIZE);
 	kfdt_set_hdr(buf, KFDT_H_OFF_STRINGS, 0);
 	return 0;
 }
@@ -175,6 +178,8 @@ static int find_add_string(void *fdt, const char *s, bool *added)
 	const char *p;
 
 	*added = false;
+	if (size > total)
+		return 0; /* a damaged header: claim no room */
 	p = kfdt_find_string(end - size, size, s);
 	if (p)
 		return -(int)(end - p);
@@ -231,6 +236,11 @@ int kfdt_finish(void *fdt)
 	/* Move the strings down to just after the structure block. */
 	total = kfdt_totalsize(fdt);
 	strsize = kfdt_hdr(fdt, KFDT_H_SIZE_STRINGS);
+	/* grab_space() keeps them apart unless the header was damaged. */
+	if ((u64)kfdt_hdr(fdt, KFDT_H_OFF_STRUCT) +
+		    kfdt_hdr(fdt, KFDT_H_SIZE_STRUCT) + strsize >
+	    total)
+		return -KFDT_ERR_BADSTATE;
 	newstr = kfdt_hdr(fdt, KFDT_H_OFF_STRUCT) +
 		 kfdt_hdr(fdt, KFDT_H_SIZE_STRUCT);
 	memmove(kfdt_at_w(fdt, newstr), kfdt_at(fdt, total - strsize), strsize);

@@ -75,9 +75,11 @@ class Console:
 
     def run(self, line, timeout=120):
         """A firmware command; returns (PASS or FAIL line, its output)."""
-        name = line.split()[0]
+        words = line.split()
+        # `bench <op>` reports as "bench <op>: PASS"; others by their name.
+        name = " ".join(words[:2]) if words[0] == "bench" else words[0]
         self.keel.send_raw(line + "\r")
-        self.keel.child.expect(rf"{re.escape(name)}: (PASS|FAIL[^\r\n]*)",
+        self.keel.child.expect(rf"{re.escape(name)}: (PASS|FAIL[^\r\n]*)\r",
                                timeout=timeout)
         out = self.keel.child.before
         verdict = self.keel.child.match.group(1)

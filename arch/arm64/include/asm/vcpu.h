@@ -25,6 +25,8 @@
 #ifndef __ASSEMBLY__
 #include <keel/types.h>
 #include "../../pgtable.h"
+#include <keel/timer.h>
+#include <keel/vgic.h>
 
 /* What the world switch saves and restores; layout fixed by the offsets. */
 struct arm64_guest_ctx {
@@ -50,6 +52,8 @@ struct arm64_el1_state {
 	u64 cntv_ctl, cntv_cval;
 };
 
+#define VGIC_MAX_LRS 16
+
 struct arch_vcpu {
 	struct arm64_guest_ctx ctx;
 	struct arm64_el1_state el1;
@@ -58,6 +62,12 @@ struct arch_vcpu {
 	/* The pending MMIO read's destination, from the syndrome. */
 	unsigned int mmio_reg;
 	bool mmio_sign_extend, mmio_64bit;
+	/* GICv3 virtual CPU interface state and what the LRs hold. */
+	u64 vmcr, ap0r0, ap1r0;
+	unsigned int lrs_used;
+	u32 lr_intid[VGIC_MAX_LRS];
+	struct vgic_lr lr_meta[VGIC_MAX_LRS];
+	struct timer_event vtimer_event;
 };
 
 struct arch_guest {

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the GICv2 and GICv3 drivers share. */
+#ifndef DRIVERS_GIC_COMMON_H
+#define DRIVERS_GIC_COMMON_H
+
+#include <keel/types.h>
+
+/*
+ * A GIC "interrupts" specifier, <type number flags>: type 0 is an SPI
+ * (INTIDs from 32), type 1 a PPI (INTIDs 16 to 31).
+ */
+int gic_translate(const u32 *cells, unsigned int ncells, unsigned int *irq);
+
+#endif

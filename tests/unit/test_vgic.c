@@ -1,0 +1,1253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emulators/irqchip/vgic-v3.c driven as Keel drives it: register accesses
+ * through its emulator operations with the instance lock held (as core
+ * does), device lines through the guest_irqchip it registers, and the list
+ * register calls of keel/vgic.h as the arch glue makes them. The guest is
+ * a fake with 1-4 vCPUs whose hardware ids exercise every affinity level.
+ * The emulator source is included so that its operations table, reachable
+ * on Keel only through a linker section, is at hand.
+ */
+#include "unit.h"
+#include <stdarg.h>
+#include <string.h>
+
+#include "../../emulators/irqchip/vgic-v3.c"
+
+#include <keel/string.h>
+
+#define DIST_BASE 0x8000000ULL
+#define RD_BASE 0x80a0000ULL
+#define RD_OFF (RD_BASE - DIST_BASE)
+
+/* MPIDR-style ids: Aff0, Aff1, and Aff2 + Aff3 for the last one. */
+static const u64 hwids[4] = { 0x0, 0x1, 0x100, 0x0100020000ULL };
+
+/* ---- what the emulator needs from the rest of Keel ---- */
+
+static struct guest fake_guest;
+static struct vcpu fake_vcpus[4];
+static struct devtree_node gic_node, config_node;
+static u32 prop_vcpus;
+static u32 prop_nr_irqs; /* 0: absent */
+static int reg_entries;
+static u64 rd_size;
+static struct vgic *cur; /* the model under test, for the kick check */
+static unsigned int kicks[4];
+static unsigned int windows_added;
+static u64 window_base, window_size;
+static int window_err;
+static char error_msg[256];
+
+u64 arch_vcpu_hwid(const struct vcpu *v)
+{
+	return hwids[v->index];
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	/* Kicks take the vCPU's own locks: never under the model's. */
+	CHECK(!cur || !spin_is_locked(&cur->lock));
+	kicks[v->index]++;
+}
+
+void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
+		       void *priv)
+{
+	g->irqchip = chip;
+	g->irqchip_priv = priv;
+}
+
+int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
+{
+	windows_added++;
+	window_base = base;
+	window_size = size;
+	return window_err;
+}
+
+void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
+	va_end(ap);
+}
+
+int devtree_prop_read_u32(const struct devtree_node *node, const char *name,
+			  u32 *out)
+{
+	if (node == &config_node && !strcmp(name, "vcpus") && prop_vcpus) {
+		*out = prop_vcpus;
+		return 0;
+	}
+	if (node == &gic_node && !strcmp(name, "keel,nr-irqs") &&
+	    prop_nr_irqs) {
+		*out = prop_nr_irqs;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int devtree_read_reg(const struct devtree_node *node, unsigned int index,
+		     u64 *addr, u64 *size)
+{
+	if (node != &gic_node || (int)index >= reg_entries)
+		return -ENOENT;
+	*addr = index ? RD_BASE : DIST_BASE;
+	*size = index ? rd_size : 0x10000;
+	return 0;
+}
+
+/* ---- the instance, as core/guest.c builds it ---- */
+
+static const struct emulator *const emu = &vgic_v3_emulator;
+static unsigned int ncpus;
+
+static void setup(unsigned int n, u32 nr_irqs_prop)
+{
+	memset(&fake_guest, 0, sizeof(fake_guest));
+	memset(fake_vcpus, 0, sizeof(fake_vcpus));
+	memset(kicks, 0, sizeof(kicks));
+	fake_guest.config = &config_node;
+	prop_vcpus = n;
+	prop_nr_irqs = nr_irqs_prop;
+	reg_entries = 2;
+	rd_size = 0xf60000;
+	windows_added = 0;
+	window_err = 0;
+	error_msg[0] = '\0';
+	cur = NULL;
+	ncpus = n;
+}
+
+/* vCPUs come after devices, as in core. */
+static void make_vcpus(void)
+{
+	for (unsigned int i = 0; i < ncpus; i++) {
+		fake_vcpus[i].index = i;
+		fake_vcpus[i].guest = &fake_guest;
+		fake_guest.vcpus[i] = &fake_vcpus[i];
+	}
+	fake_guest.nr_vcpus = ncpus;
+}
+
+static struct devemu_instance *instance(void)
+{
+	struct devemu_instance *inst = calloc(1, sizeof(*inst));
+
+	inst->emu = emu;
+	inst->guest = &fake_guest;
+	strlcpy(inst->name, "intc@8000000", sizeof(inst->name));
+	inst->base = DIST_BASE;
+	inst->size = 0x10000;
+	spin_lock_init(&inst->lock);
+	list_init(&inst->link);
+	return inst;
+}
+
+static struct devemu_instance *create_irqs(unsigned int n, u32 nr_irqs)
+{
+	struct devemu_instance *inst;
+
+	setup(n, nr_irqs);
+	inst = instance();
+	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK(inst->priv != NULL);
+	cur = inst->priv;
+	make_vcpus();
+	return inst;
+}
+
+static struct devemu_instance *create(unsigned int n)
+{
+	return create_irqs(n, 0);
+}
+
+static void destroy(struct devemu_instance *inst)
+{
+	emu->remove(inst);
+	CHECK(inst->priv == NULL);
+	CHECK(fake_guest.irqchip == NULL);
+	cur = NULL;
+	free(inst);
+}
+
+static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
+		    u64 *value)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	err = emu->read(inst, off, size, value);
+	spin_unlock_irqrestore(&inst->lock, flags);
+	return err;
+}
+
+static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
+		     u64 value)
+{
+	unsigned long flags;
+	int err;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	err = emu->write(inst, off, size, value);
+	spin_unlock_irqrestore(&inst->lock, flags);
+	return err;
+}
+
+static u64 rd_sized(struct devemu_instance *inst, u64 off, unsigned int size)
+{
+	u64 v = 0xdeadbeef;
+
+	CHECK_EQ(try_read(inst, off, size, &v), 0);
+	return v;
+}
+
+static u64 rd(struct devemu_instance *inst, u64 off)
+{
+	return rd_sized(inst, off, 4);
+}
+
+static void wr_sized(struct devemu_instance *inst, u64 off, unsigned int size,
+		     u64 v)
+{
+	CHECK_EQ(try_write(inst, off, size, v), 0);
+}
+
+static void wr(struct devemu_instance *inst, u64 off, u64 v)
+{
+	wr_sized(inst, off, 4, v);
+}
+
+/* Offsets of a vCPU's redistributor frames from the distributor's base */
+static u64 rdb(unsigned int cpu, u64 reg)
+{
+	return RD_OFF + cpu * GIC_RD_FRAME + reg;
+}
+
+static u64 sgib(unsigned int cpu, u64 reg)
+{
+	return RD_OFF + cpu * GIC_RD_FRAME + GIC_SGI_BASE + reg;
+}
+
+static void reset(struct devemu_instance *inst)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	emu->reset(inst);
+	spin_unlock_irqrestore(&inst->lock, flags);
+}
+
+static struct vgic *vg_of(void)
+{
+	return vgic_of(&fake_guest);
+}
+
+static void line(unsigned int irq, bool level)
+{
+	fake_guest.irqchip->set_line(fake_guest.irqchip_priv, irq, level);
+}
+
+static bool pending(unsigned int cpu)
+{
+	return fake_guest.irqchip->pending(fake_guest.irqchip_priv,
+					   &fake_vcpus[cpu]);
+}
+
+static unsigned int fill(unsigned int cpu, struct vgic_lr *lrs,
+			 unsigned int max, bool *more)
+{
+	bool m;
+	unsigned int n = vgic_fill_lrs(vg_of(), &fake_vcpus[cpu], lrs, max,
+				       more ? more : &m);
+
+	return n;
+}
+
+static void sync(unsigned int cpu, const struct vgic_lr *lrs, unsigned int n)
+{
+	vgic_sync_lrs(vg_of(), &fake_vcpus[cpu], lrs, n);
+}
+
+/* Enable both groups, put SPI intid in group 1, enabled, priority prio. */
+static void spi_on(struct devemu_instance *inst, unsigned int intid,
+		   unsigned int prio)
+{
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, GICD_IGROUPR + intid / 32 * 4,
+	   rd(inst, GICD_IGROUPR + intid / 32 * 4) | 1U << (intid % 32));
+	wr_sized(inst, GICD_IPRIORITYR + intid, 1, prio);
+	wr(inst, GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
+}
+
+static void private_on(struct devemu_instance *inst, unsigned int cpu,
+		       unsigned int intid, unsigned int prio)
+{
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, sgib(cpu, GICR_IGROUPR0),
+	   rd(inst, sgib(cpu, GICR_IGROUPR0)) | 1U << intid);
+	wr_sized(inst, sgib(cpu, GICD_IPRIORITYR + intid), 1, prio);
+	wr(inst, sgib(cpu, GICD_ISENABLER), 1U << intid);
+}
+
+static void set_edge(struct devemu_instance *inst, unsigned int intid)
+{
+	u64 off = GICD_ICFGR + intid / 16 * 4;
+
+	wr(inst, off, rd(inst, off) | 2U << (intid % 16 * 2));
+}
+
+/* ---- probing ---- */
+
+UNIT_TEST(probe_registers_window_and_irqchip)
+{
+	struct devemu_instance *inst = create(2);
+
+	CHECK_EQ(windows_added, 1);
+	CHECK_EQ(window_base, RD_BASE);
+	CHECK_EQ(window_size, 0xf60000);
+	CHECK(fake_guest.irqchip == &vgic_irqchip_ops);
+	CHECK(vg_of() == inst->priv);
+	CHECK_EQ(vg_of()->nr_cpus, 2);
+	CHECK_EQ(vg_of()->nr_irqs, DEFAULT_NR_IRQS);
+	destroy(inst);
+	CHECK(vgic_of(&fake_guest) == NULL);
+	CHECK(vgic_of(NULL) == NULL);
+}
+
+UNIT_TEST(probe_sizes_from_description_before_vcpus_exist)
+{
+	struct devemu_instance *inst;
+
+	setup(3, 0);
+	inst = instance();
+	/* No vCPU exists yet: only the description says how many. */
+	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	cur = inst->priv;
+	CHECK_EQ(cur->nr_cpus, 3);
+	/* Lines raised before the vCPUs exist are kept, nobody kicked. */
+	line(40, true);
+	CHECK_EQ(kicks[0], 0);
+	make_vcpus();
+	spi_on(inst, 40, 0);
+	CHECK(pending(0));
+	destroy(inst);
+}
+
+UNIT_TEST(probe_rejects_bad_nodes)
+{
+	struct devemu_instance *inst;
+
+	setup(2, 0);
+	reg_entries = 1;
+	inst = instance();
+	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK(strstr(error_msg, "redistributors") != NULL);
+	CHECK(fake_guest.irqchip == NULL);
+
+	setup(2, 0);
+	rd_size = 0x20000; /* one frame for two vCPUs */
+	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK(strstr(error_msg, "too small") != NULL);
+
+	setup(2, 0);
+	inst->size = 0x1000;
+	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	inst->size = 0x10000;
+
+	setup(0, 0);
+	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+
+	setup(2, 20);
+	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK(strstr(error_msg, "keel,nr-irqs") != NULL);
+
+	setup(2, 0);
+	window_err = -EEXIST;
+	CHECK_EQ(emu->probe(inst, &gic_node), -EEXIST);
+	CHECK(fake_guest.irqchip == NULL);
+	CHECK(inst->priv == NULL);
+
+	setup(2, 0);
+	fake_guest.irqchip = &vgic_irqchip_ops;
+	CHECK_EQ(emu->probe(inst, &gic_node), -EBUSY);
+	fake_guest.irqchip = NULL;
+	free(inst);
+}
+
+UNIT_TEST(nr_irqs_property_sets_itlines)
+{
+	struct devemu_instance *inst = create_irqs(1, 100);
+
+	CHECK_EQ(rd(inst, GICD_TYPER) & 0x1f, 3); /* 128 INTIDs */
+	/* Past the last line: RAZ/WI */
+	wr(inst, GICD_ISENABLER + 4 * 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 4 * 4), 0);
+	wr(inst, GICD_ISENABLER + 3 * 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 3 * 4), 0xffffffff);
+	destroy(inst);
+
+	inst = create_irqs(1, 1020);
+	CHECK_EQ(rd(inst, GICD_TYPER) & 0x1f, 31);
+	CHECK_EQ(cur->nr_irqs, 1020);
+	wr(inst, GICD_ISENABLER + 31 * 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 31 * 4), 0x0fffffff);
+	wr_sized(inst, GICD_IROUTER + 8 * 1019, 8, 0x100);
+	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 1019, 8), 0x100);
+	destroy(inst);
+}
+
+/* ---- identification and reset values ---- */
+
+UNIT_TEST(distributor_identification)
+{
+	struct devemu_instance *inst = create(4);
+	u32 typer = (u32)rd(inst, GICD_TYPER);
+
+	CHECK_EQ(typer & 0x1f, 8); /* 288 INTIDs */
+	CHECK_EQ((typer >> 5) & 7, 3); /* four vCPUs */
+	CHECK_EQ((typer >> 19) & 0x1f, 9); /* 10 INTID bits */
+	CHECK_EQ(typer & (1U << 17), 0); /* LPIS */
+	CHECK_EQ(typer & (1U << 10), 0); /* SecurityExtn */
+	CHECK(typer & TYPER_A3V);
+	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	CHECK_EQ(rd(inst, GICD_IIDR), GIC_IIDR_VALUE);
+	CHECK_EQ(rd(inst, GICD_TYPER2), 0);
+	CHECK_EQ(rd(inst, GICD_STATUSR), 0);
+	CHECK_EQ(rd(inst, GIC_PIDR2), 0x3b);
+	CHECK_EQ((rd(inst, GIC_PIDR2) >> 4) & 0xf, 3);
+	CHECK_EQ(rd(inst, GIC_CIDR0), 0x0d);
+	/* ARE and DS cannot be cleared; RWP is never set. */
+	wr(inst, GICD_CTLR, 0);
+	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	wr(inst, GICD_CTLR, 0xffffffff);
+	CHECK_EQ(rd(inst, GICD_CTLR),
+		 CTLR_ARE | CTLR_DS | CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	/* Read-only identification ignores writes. */
+	wr(inst, GICD_TYPER, 0);
+	CHECK_EQ(rd(inst, GICD_TYPER), typer);
+	destroy(inst);
+}
+
+UNIT_TEST(redistributor_identification)
+{
+	struct devemu_instance *inst = create(4);
+
+	for (unsigned int c = 0; c < 4; c++) {
+		u64 t = rd_sized(inst, rdb(c, GICR_TYPER), 8);
+		u64 aff = (hwids[c] & 0xffffff) | (hwids[c] >> 32) << 24;
+
+		CHECK_EQ(t >> 32, aff);
+		CHECK_EQ((t >> 8) & 0xffff, c);
+		CHECK_EQ(!!(t & GICR_TYPER_LAST), c == 3);
+		CHECK_EQ(t & 1, 0); /* PLPIS */
+		CHECK_EQ(rd(inst, rdb(c, GICR_TYPER)), (u32)t);
+		CHECK_EQ(rd(inst, rdb(c, GICR_TYPER + 4)), t >> 32);
+		CHECK_EQ(rd(inst, rdb(c, GICR_IIDR)), GIC_IIDR_VALUE);
+		CHECK_EQ(rd(inst, rdb(c, GIC_PIDR2)), 0x3b);
+		CHECK_EQ(rd(inst, rdb(c, GICR_CTLR)), 0);
+	}
+	CHECK_EQ(rd_sized(inst, rdb(3, GICR_TYPER), 8) >> 32, 0x01020000);
+	/* Frames past the last vCPU read as zero. */
+	CHECK_EQ(rd(inst, rdb(4, GICR_TYPER)), 0);
+	CHECK_EQ(rd(inst, sgib(4, GICD_ISENABLER)), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(waker_handshake)
+{
+	struct devemu_instance *inst = create(2);
+
+	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
+		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+	wr(inst, rdb(0, GICR_WAKER), 0);
+	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)), 0);
+	CHECK_EQ(rd(inst, rdb(1, GICR_WAKER)),
+		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+	wr(inst, rdb(0, GICR_WAKER), WAKER_PROCESSOR_SLEEP);
+	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
+		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+	wr(inst, rdb(0, GICR_WAKER), 0);
+	reset(inst);
+	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
+		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+	destroy(inst);
+}
+
+UNIT_TEST(reset_values)
+{
+	struct devemu_instance *inst = create(2);
+
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+		for (unsigned int n = 0; n < 9; n++) {
+			CHECK_EQ(rd(inst, GICD_IGROUPR + 4 * n), 0);
+			CHECK_EQ(rd(inst, GICD_ISENABLER + 4 * n), 0);
+			CHECK_EQ(rd(inst, GICD_ISPENDR + 4 * n), 0);
+			CHECK_EQ(rd(inst, GICD_ISACTIVER + 4 * n), 0);
+		}
+		for (unsigned int i = 32; i < 288; i += 4)
+			CHECK_EQ(rd(inst, GICD_IPRIORITYR + i), 0);
+		for (unsigned int n = 2; n < 18; n++)
+			CHECK_EQ(rd(inst, GICD_ICFGR + 4 * n), 0);
+		for (unsigned int i = 32; i < 288; i++)
+			CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * i, 8), 0);
+		for (unsigned int c = 0; c < 2; c++) {
+			CHECK_EQ(rd(inst, sgib(c, GICR_IGROUPR0)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICD_ISENABLER)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICD_ISACTIVER)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICR_ICFGR0)), 0xaaaaaaaa);
+			CHECK_EQ(rd(inst, sgib(c, GICR_ICFGR1)), 0);
+			for (unsigned int i = 0; i < 32; i += 4)
+				CHECK_EQ(rd(inst, sgib(c, GICD_IPRIORITYR + i)),
+					 0);
+		}
+		CHECK(!pending(0) && !pending(1));
+		/* Dirty everything, then reset. */
+		wr(inst, GICD_CTLR, 3);
+		for (unsigned int n = 1; n < 9; n++) {
+			wr(inst, GICD_IGROUPR + 4 * n, ~0U);
+			wr(inst, GICD_ISENABLER + 4 * n, ~0U);
+			wr(inst, GICD_ISPENDR + 4 * n, ~0U);
+			wr(inst, GICD_ISACTIVER + 4 * n, ~0U);
+		}
+		for (unsigned int i = 32; i < 288; i += 4)
+			wr(inst, GICD_IPRIORITYR + i, 0xa0a0a0a0);
+		for (unsigned int n = 2; n < 18; n++)
+			wr(inst, GICD_ICFGR + 4 * n, ~0U);
+		for (unsigned int i = 32; i < 288; i++)
+			wr_sized(inst, GICD_IROUTER + 8 * i, 8, 0x100);
+		for (unsigned int c = 0; c < 2; c++) {
+			wr(inst, sgib(c, GICR_IGROUPR0), ~0U);
+			wr(inst, sgib(c, GICD_ISENABLER), ~0U);
+			wr(inst, sgib(c, GICD_ISPENDR), ~0U);
+			wr(inst, sgib(c, GICD_ISACTIVER), ~0U);
+			wr(inst, sgib(c, GICR_ICFGR1), ~0U);
+			wr(inst, sgib(c, GICD_IPRIORITYR), 0x80808080);
+		}
+		CHECK(rd(inst, GICD_ISPENDR + 4) != 0);
+		reset(inst);
+	}
+	destroy(inst);
+}
+
+/* ---- set/clear registers ---- */
+
+UNIT_TEST(enable_set_clear)
+{
+	struct devemu_instance *inst = create(2);
+
+	wr(inst, GICD_ISENABLER + 4, 0x00010001);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0x00010001);
+	CHECK_EQ(rd(inst, GICD_ICENABLER + 4), 0x00010001);
+	wr(inst, GICD_ISENABLER + 4, 0x2);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0x00010003);
+	wr(inst, GICD_ICENABLER + 4, 0x00010000);
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0x3);
+	/* INTIDs below 32 are the redistributors' with ARE set. */
+	wr(inst, GICD_ISENABLER, ~0U);
+	CHECK_EQ(rd(inst, GICD_ISENABLER), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISENABLER)), 0);
+	/* Banked per vCPU */
+	wr(inst, sgib(1, GICD_ISENABLER), 0x80000002);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER)), 0x80000002);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISENABLER)), 0);
+	wr(inst, sgib(1, GICD_ICENABLER), 0x2);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ICENABLER)), 0x80000000);
+	/* Extended PPI range: RAZ/WI */
+	wr(inst, sgib(1, GICD_ISENABLER + 4), ~0U);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER + 4)), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(pending_and_active_set_clear)
+{
+	struct devemu_instance *inst = create(2);
+
+	wr(inst, GICD_ISPENDR + 8, 0x5);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 8), 0x5);
+	CHECK_EQ(rd(inst, GICD_ICPENDR + 8), 0x5);
+	wr(inst, GICD_ICPENDR + 8, 0x1);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 8), 0x4);
+	wr(inst, GICD_ISACTIVER + 8, 0x30);
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 8), 0x30);
+	CHECK_EQ(rd(inst, GICD_ICACTIVER + 8), 0x30);
+	wr(inst, GICD_ICACTIVER + 8, 0x10);
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 8), 0x20);
+	/* Group registers are plain read/write */
+	wr(inst, GICD_IGROUPR + 8, 0xf0f0f0f0);
+	CHECK_EQ(rd(inst, GICD_IGROUPR + 8), 0xf0f0f0f0);
+	wr(inst, GICD_IGROUPR + 8, 0x1);
+	CHECK_EQ(rd(inst, GICD_IGROUPR + 8), 0x1);
+	/* SGI frame, per vCPU */
+	wr(inst, sgib(0, GICD_ISPENDR), 0x10001);
+	wr(inst, sgib(1, GICD_ISACTIVER), 0x20000);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0x10001);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ICACTIVER)), 0x20000);
+	wr(inst, sgib(0, GICD_ICPENDR), 0x1);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0x10000);
+	destroy(inst);
+}
+
+UNIT_TEST(security_registers_raz_wi)
+{
+	struct devemu_instance *inst = create(1);
+
+	wr(inst, GICD_IGRPMODR + 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_IGRPMODR + 4), 0);
+	wr(inst, GICD_NSACR + 8, ~0U);
+	CHECK_EQ(rd(inst, GICD_NSACR + 8), 0);
+	wr(inst, sgib(0, GICD_IGRPMODR), ~0U);
+	CHECK_EQ(rd(inst, sgib(0, GICD_IGRPMODR)), 0);
+	/* GICv2 leftovers: no effect with affinity routing. */
+	wr(inst, GICD_SGIR, 0x00010001);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	wr_sized(inst, GICD_SPENDSGIR, 1, 0xff);
+	CHECK_EQ(rd(inst, GICD_SPENDSGIR), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	wr_sized(inst, GICD_ITARGETSR + 40, 1, 0xff);
+	CHECK_EQ(rd_sized(inst, GICD_ITARGETSR + 40, 1), 0);
+	/* Reserved offsets and the LPI registers */
+	wr(inst, 0x0020, ~0U);
+	CHECK_EQ(rd(inst, 0x0020), 0);
+	wr(inst, 0xc000, ~0U);
+	CHECK_EQ(rd(inst, 0xc000), 0);
+	wr_sized(inst, rdb(0, GICR_PROPBASER), 8, ~0ULL);
+	CHECK_EQ(rd_sized(inst, rdb(0, GICR_PROPBASER), 8), 0);
+	wr(inst, rdb(0, GICR_CTLR), 1); /* EnableLPIs */
+	CHECK_EQ(rd(inst, rdb(0, GICR_CTLR)), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(priority_byte_access)
+{
+	struct devemu_instance *inst = create(2);
+
+	wr_sized(inst, GICD_IPRIORITYR + 33, 1, 0xa8);
+	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 32), 0xa800);
+	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 33, 1), 0xa8);
+	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 32, 1), 0);
+	wr(inst, GICD_IPRIORITYR + 36, 0x11223344);
+	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 36, 1), 0x44);
+	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 39, 1), 0x11);
+	/* All eight bits are kept. */
+	wr_sized(inst, GICD_IPRIORITYR + 287, 1, 0xff);
+	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 287, 1), 0xff);
+	/* Past the last line and below 32: RAZ/WI */
+	wr(inst, GICD_IPRIORITYR + 288, ~0U);
+	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 288), 0);
+	wr(inst, GICD_IPRIORITYR + 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 4), 0);
+	/* Private priorities in the SGI frame, per vCPU */
+	wr_sized(inst, sgib(1, GICD_IPRIORITYR + 27), 1, 0x60);
+	wr(inst, sgib(1, GICD_IPRIORITYR), 0x01020304);
+	CHECK_EQ(rd(inst, sgib(1, GICD_IPRIORITYR + 24)), 0x60000000);
+	CHECK_EQ(rd_sized(inst, sgib(1, GICD_IPRIORITYR + 2), 1), 0x02);
+	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 24)), 0);
+	/* The last byte of the SGI frame's range does not reach SPI 32. */
+	wr_sized(inst, sgib(0, GICD_IPRIORITYR + 31), 1, 0x90);
+	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 32), 0xa800);
+	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 28)), 0x90000000);
+	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 32)), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(config_registers)
+{
+	struct devemu_instance *inst = create(2);
+
+	wr(inst, GICD_ICFGR + 8, 0xffffffff);
+	/* Only the upper bit of each SPI field is implemented. */
+	CHECK_EQ(rd(inst, GICD_ICFGR + 8), 0xaaaaaaaa);
+	wr(inst, GICD_ICFGR + 8, 0x00000008);
+	CHECK_EQ(rd(inst, GICD_ICFGR + 8), 0x8);
+	/* Private configuration lives in the SGI frame. */
+	wr(inst, GICD_ICFGR, 0);
+	wr(inst, GICD_ICFGR + 4, ~0U);
+	CHECK_EQ(rd(inst, GICD_ICFGR), 0);
+	CHECK_EQ(rd(inst, GICD_ICFGR + 4), 0);
+	/* SGIs are edge-triggered, whatever is written. */
+	wr(inst, sgib(0, GICR_ICFGR0), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ICFGR0)), 0xaaaaaaaa);
+	/* PPIs are configurable, per vCPU. */
+	wr(inst, sgib(1, GICR_ICFGR1), 0x80000000);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ICFGR1)), 0x80000000);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ICFGR1)), 0);
+	destroy(inst);
+}
+
+/* ---- routing ---- */
+
+UNIT_TEST(irouter_access)
+{
+	struct devemu_instance *inst = create(4);
+
+	wr_sized(inst, GICD_IROUTER + 8 * 40, 8, 0xffffffffffffffffULL);
+	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 40, 8), IROUTER_MASK);
+	wr(inst, GICD_IROUTER + 8 * 41, 0x80000101);
+	wr(inst, GICD_IROUTER + 8 * 41 + 4, 0x12);
+	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 41, 8), 0x1280000101ULL);
+	CHECK_EQ(rd(inst, GICD_IROUTER + 8 * 41), 0x80000101);
+	CHECK_EQ(rd(inst, GICD_IROUTER + 8 * 41 + 4), 0x12);
+	wr(inst, GICD_IROUTER + 8 * 41, 0x1);
+	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 41, 8), 0x1200000001ULL);
+	/* No routes for private interrupts */
+	wr_sized(inst, GICD_IROUTER + 8 * 20, 8, 0x100);
+	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 20, 8), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(spi_routing_by_affinity)
+{
+	struct devemu_instance *inst = create(4);
+	struct vgic_lr lrs[4];
+
+	spi_on(inst, 50, 0x80);
+	wr_sized(inst, GICD_IROUTER + 8 * 50, 8, 0x100); /* vCPU2 */
+	line(50, true);
+	CHECK(!pending(0) && !pending(1) && pending(2) && !pending(3));
+	CHECK_EQ(kicks[2], 1);
+	CHECK_EQ(kicks[0] + kicks[1] + kicks[3], 0);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK_EQ(fill(2, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 50);
+	line(50, false);
+	sync(2, lrs, 1);
+	CHECK(!pending(2));
+
+	/* Aff3 and Aff2 */
+	line(51, true);
+	spi_on(inst, 51, 0x80);
+	memset(kicks, 0, sizeof(kicks));
+	wr_sized(inst, GICD_IROUTER + 8 * 51, 8, 0x0100020000ULL);
+	CHECK_EQ(kicks[3], 1);
+	CHECK(pending(3));
+	CHECK_EQ(fill(3, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 51);
+
+	/* IRM: any PE, which here means vCPU0 */
+	line(52, true);
+	spi_on(inst, 52, 0x80);
+	wr_sized(inst, GICD_IROUTER + 8 * 52, 8, IROUTER_IRM | 0x101);
+	CHECK(pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 52);
+
+	/* An affinity nobody has: not delivered at all. */
+	line(53, true);
+	spi_on(inst, 53, 0x80);
+	memset(kicks, 0, sizeof(kicks));
+	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x5);
+	for (unsigned int c = 0; c < 4; c++) {
+		bool more;
+
+		CHECK_EQ(kicks[c], 0);
+		CHECK_EQ(fill(c, lrs, 4, &more), 0);
+		CHECK(!more);
+	}
+	/* Re-routing it makes it deliverable and kicks the new target. */
+	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x1);
+	CHECK_EQ(kicks[1], 1);
+	CHECK(pending(1));
+	destroy(inst);
+}
+
+/* ---- gating ---- */
+
+UNIT_TEST(group_and_ctlr_gating)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[4];
+
+	spi_on(inst, 40, 0);
+	wr(inst, GICD_CTLR, 0);
+	line(40, true);
+	CHECK(!pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	/* Group 0 enabled does not help a group 1 interrupt. */
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	CHECK(!pending(0));
+	memset(kicks, 0, sizeof(kicks));
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
+	CHECK(pending(0));
+	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK(lrs[0].group1);
+	/* EOIed with the line still high */
+	lrs[0].pending = false;
+	sync(0, lrs, 1);
+
+	/* Group 0 goes by EnableGrp0 and reaches the LR as group 0. */
+	wr(inst, GICD_IGROUPR + 4, 0);
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
+	CHECK(!pending(0));
+	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	CHECK(pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK(!lrs[0].group1);
+	lrs[0].pending = false;
+	sync(0, lrs, 1);
+
+	/* Disabled: pending, but not delivered. */
+	wr(inst, GICD_ICENABLER + 4, 1U << 8);
+	CHECK(!pending(0));
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
+	memset(kicks, 0, sizeof(kicks));
+	wr(inst, GICD_ISENABLER + 4, 1U << 8);
+	CHECK_EQ(kicks[0], 1);
+	CHECK(pending(0));
+	destroy(inst);
+}
+
+/* ---- edge and level ---- */
+
+UNIT_TEST(edge_semantics)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[4], done;
+	unsigned int n;
+
+	spi_on(inst, 40, 0x20);
+	set_edge(inst, 40);
+	line(40, true);
+	line(40, false);
+	/* The edge was latched: pending after the line fell. */
+	CHECK(pending(0));
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
+	n = fill(0, lrs, 4, NULL);
+	CHECK_EQ(n, 1);
+	CHECK(lrs[0].pending && !lrs[0].active && !lrs[0].eoi_notify);
+	CHECK_EQ(lrs[0].priority, 0x20);
+	/* Owned by the LR: not offered again. */
+	CHECK(!pending(0));
+	CHECK_EQ(fill(0, lrs + 1, 3, NULL), 0);
+	/* The guest took it: active in the LR. */
+	done = lrs[0];
+	done.pending = false;
+	done.active = true;
+	sync(0, &done, 1);
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 4), 1U << 8);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+	/* A new edge while active: active and pending together. */
+	line(40, true);
+	n = fill(0, lrs, 4, NULL);
+	CHECK_EQ(n, 1);
+	CHECK(lrs[0].pending && lrs[0].active);
+	done = lrs[0];
+	done.pending = false;
+	done.active = false;
+	sync(0, &done, 1);
+	/* Completed; the line stays high but an edge is an edge. */
+	CHECK(!pending(0));
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 4), 0);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+	/* Holding a high line is not a new edge. */
+	line(40, true);
+	CHECK(!pending(0));
+	destroy(inst);
+}
+
+UNIT_TEST(level_semantics)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[4], done;
+
+	spi_on(inst, 40, 0x20);
+	line(40, true);
+	CHECK(pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK(lrs[0].pending && lrs[0].eoi_notify);
+	/* Completed with the line still high: pending again at once. */
+	done = lrs[0];
+	done.pending = false;
+	sync(0, &done, 1);
+	CHECK(pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	/* Acked, line drops, then EOI: nothing left. */
+	done = lrs[0];
+	done.pending = false;
+	done.active = true;
+	sync(0, &done, 1);
+	line(40, false);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK(lrs[0].active && !lrs[0].pending && lrs[0].eoi_notify);
+	done = lrs[0];
+	done.active = false;
+	sync(0, &done, 1);
+	CHECK(!pending(0));
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+
+	/* ICPENDR clears the latch, never the line. */
+	line(40, true);
+	wr(inst, GICD_ICPENDR + 4, 1U << 8);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
+	CHECK(pending(0));
+	line(40, false);
+	CHECK(!pending(0));
+	/* ISPENDR latches a level interrupt until it is taken. */
+	wr(inst, GICD_ISPENDR + 4, 1U << 8);
+	CHECK(pending(0));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	done = lrs[0];
+	done.pending = false;
+	sync(0, &done, 1);
+	CHECK(!pending(0));
+	destroy(inst);
+}
+
+UNIT_TEST(level_line_drops_while_in_lr)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[4];
+
+	spi_on(inst, 40, 0x20);
+	line(40, true);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	line(40, false);
+	/* The LR still says pending, but the line it came from is low. */
+	sync(0, lrs, 1);
+	CHECK(!pending(0));
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+	/* A software latch handed out comes back if not taken. */
+	wr(inst, GICD_ISPENDR + 4, 1U << 8);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
+	sync(0, lrs, 1);
+	CHECK(pending(0));
+	destroy(inst);
+}
+
+UNIT_TEST(clear_while_in_lr)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lrs[4];
+
+	spi_on(inst, 40, 0x20);
+	set_edge(inst, 40);
+	line(40, true);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	memset(kicks, 0, sizeof(kicks));
+	/* The guest clears it on another vCPU: the owner must resync. */
+	wr(inst, GICD_ICPENDR + 4, 1U << 8);
+	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+	sync(0, lrs, 1);
+	CHECK(!pending(0));
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+
+	/* Same for active */
+	wr(inst, GICD_ISPENDR + 4, 1U << 8);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	lrs[0].pending = false;
+	lrs[0].active = true;
+	wr(inst, GICD_ICACTIVER + 4, 1U << 8);
+	sync(0, lrs, 1);
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 4), 0);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+
+	/* Reads while in an LR show the state it was handed out with. */
+	wr(inst, GICD_ISPENDR + 4, 1U << 8);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
+	CHECK_EQ(rd(inst, GICD_ISACTIVER + 4), 0);
+	/* Syncing LRs the vCPU does not own changes nothing. */
+	sync(1, lrs, 1);
+	CHECK_EQ(fill(0, lrs + 1, 3, NULL), 0);
+	sync(0, lrs, 1);
+	CHECK(pending(0));
+	destroy(inst);
+}
+
+/* ---- filling the list registers ---- */
+
+UNIT_TEST(fill_order_priority_and_active_first)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[8];
+	unsigned int n;
+	bool more;
+
+	spi_on(inst, 40, 0x80);
+	spi_on(inst, 41, 0x40);
+	spi_on(inst, 42, 0xc0);
+	spi_on(inst, 43, 0x40);
+	private_on(inst, 0, 27, 0x60);
+	private_on(inst, 0, 1, 0x10);
+	for (unsigned int i = 40; i <= 43; i++)
+		line(i, true);
+	vgic_set_private_line(vg_of(), &fake_vcpus[0], 27, true);
+	wr(inst, sgib(0, GICD_ISPENDR), 1U << 1);
+	/* An active one, lowest priority of all, comes first. */
+	wr(inst, GICD_ICPENDR + 4, 0);
+	spi_on(inst, 44, 0xf0);
+	wr(inst, GICD_ISACTIVER + 4, 1U << 12);
+
+	n = fill(0, lrs, 8, &more);
+	CHECK_EQ(n, 7);
+	CHECK(!more);
+	CHECK_EQ(lrs[0].intid, 44);
+	CHECK(lrs[0].active && !lrs[0].pending);
+	CHECK_EQ(lrs[1].intid, 1);
+	CHECK_EQ(lrs[2].intid, 41);
+	CHECK_EQ(lrs[3].intid, 43); /* equal priority: lower INTID first */
+	CHECK_EQ(lrs[4].intid, 27);
+	CHECK_EQ(lrs[5].intid, 40);
+	CHECK_EQ(lrs[6].intid, 42);
+	/* Give them back untouched. */
+	sync(0, lrs, n);
+
+	/* Three LRs: the active one and the two best pending. */
+	n = fill(0, lrs, 3, &more);
+	CHECK_EQ(n, 3);
+	CHECK(more);
+	CHECK_EQ(lrs[0].intid, 44);
+	CHECK_EQ(lrs[1].intid, 1);
+	CHECK_EQ(lrs[2].intid, 41);
+	/* What was left is still deliverable. */
+	CHECK(pending(0));
+	{
+		struct vgic_lr rest[8];
+
+		CHECK_EQ(fill(0, rest, 8, &more), 4);
+		CHECK(!more);
+		CHECK_EQ(rest[0].intid, 43);
+		sync(0, rest, 4);
+	}
+	sync(0, lrs, 3);
+
+	/* One LR: only the active one, and more is set. */
+	n = fill(0, lrs, 1, &more);
+	CHECK_EQ(n, 1);
+	CHECK(more);
+	CHECK_EQ(lrs[0].intid, 44);
+	sync(0, lrs, 1);
+	CHECK_EQ(fill(0, lrs, 0, &more), 0);
+	CHECK(more);
+	destroy(inst);
+}
+
+UNIT_TEST(active_interrupt_filled_even_when_disabled)
+{
+	struct devemu_instance *inst = create(1);
+	struct vgic_lr lrs[2];
+
+	spi_on(inst, 40, 0x80);
+	line(40, true);
+	CHECK_EQ(fill(0, lrs, 2, NULL), 1);
+	lrs[0].pending = false;
+	lrs[0].active = true;
+	sync(0, lrs, 1);
+	/* The guest masks it while handling it: it must still EOI it. */
+	wr(inst, GICD_ICENABLER + 4, 1U << 8);
+	wr(inst, GICD_CTLR, 0);
+	CHECK_EQ(fill(0, lrs, 2, NULL), 1);
+	CHECK(lrs[0].active && !lrs[0].pending);
+	destroy(inst);
+}
+
+/* ---- SGIs ---- */
+
+static u64 sgi1r(unsigned int intid, u32 targets, u64 aff1, u64 aff2, u64 aff3)
+{
+	return targets | aff1 << 16 | (u64)intid << 24 | aff2 << 32 |
+	       aff3 << 48;
+}
+
+UNIT_TEST(sgi1r_decoding)
+{
+	struct devemu_instance *inst = create(4);
+	struct vgic *vg = vg_of();
+
+	for (unsigned int c = 0; c < 4; c++)
+		private_on(inst, c, 5, 0);
+	for (unsigned int c = 0; c < 4; c++)
+		private_on(inst, c, 9, 0);
+	/* Aff1 0, Aff0 1 and 0: vCPUs 1 and 0, INTID 5. */
+	vgic_sgi1r_write(vg, &fake_vcpus[2], sgi1r(5, 0x3, 0, 0, 0));
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 5);
+	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 0);
+	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(kicks[1], 1);
+	CHECK_EQ(kicks[2] + kicks[3], 0);
+	/* Aff1 1, Aff0 0: vCPU2 */
+	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
+	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 1U << 9);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
+	/* Aff3 1, Aff2 2: vCPU3 */
+	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 0, 2, 1));
+	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 1U << 9);
+	/* Targets nobody has are ignored. */
+	memset(kicks, 0, sizeof(kicks));
+	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0xfffc, 0, 0, 0));
+	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0x1, 7, 0, 0));
+	for (unsigned int c = 0; c < 4; c++) {
+		CHECK_EQ(kicks[c], 0);
+		CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 3), 0);
+	}
+	destroy(inst);
+}
+
+UNIT_TEST(sgi1r_irm_all_but_self)
+{
+	struct devemu_instance *inst = create(4);
+	struct vgic_lr lrs[4];
+
+	for (unsigned int c = 0; c < 4; c++)
+		private_on(inst, c, 15, 0);
+	vgic_sgi1r_write(vg_of(), &fake_vcpus[1],
+			 SGI1R_IRM | sgi1r(15, 0x1, 0, 0, 0));
+	for (unsigned int c = 0; c < 4; c++) {
+		CHECK_EQ(!!(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 15)),
+			 c != 1);
+		CHECK_EQ(kicks[c], c != 1);
+		CHECK_EQ(pending(c), c != 1);
+	}
+	CHECK_EQ(fill(2, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 15);
+	CHECK(!lrs[0].eoi_notify); /* SGIs are edge */
+	destroy(inst);
+}
+
+UNIT_TEST(sgi_disabled_stays_pending)
+{
+	struct devemu_instance *inst = create(2);
+
+	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], sgi1r(4, 0x2, 0, 0, 0));
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 4);
+	CHECK_EQ(kicks[1], 0);
+	CHECK(!pending(1));
+	private_on(inst, 1, 4, 0);
+	CHECK_EQ(kicks[1], 1);
+	CHECK(pending(1));
+	destroy(inst);
+}
+
+/* ---- private lines ---- */
+
+UNIT_TEST(private_lines_per_vcpu)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lrs[4], done;
+
+	private_on(inst, 0, 27, 0xa0);
+	private_on(inst, 1, 27, 0xa0);
+	vgic_set_private_line(vg_of(), &fake_vcpus[1], 27, true);
+	CHECK(!pending(0));
+	CHECK(pending(1));
+	CHECK_EQ(kicks[1], 1);
+	CHECK_EQ(kicks[0], 0);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK_EQ(fill(1, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 27);
+	CHECK(lrs[0].eoi_notify);
+	/* Timer still firing at EOI: pending again. */
+	done = lrs[0];
+	done.pending = false;
+	sync(1, &done, 1);
+	CHECK(pending(1));
+	vgic_set_private_line(vg_of(), &fake_vcpus[1], 27, false);
+	CHECK(!pending(1));
+	/* SGIs have no lines; out-of-range INTIDs are ignored. */
+	vgic_set_private_line(vg_of(), &fake_vcpus[0], 3, true);
+	vgic_set_private_line(vg_of(), &fake_vcpus[0], 40, true);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
+	destroy(inst);
+}
+
+UNIT_TEST(device_lines)
+{
+	struct devemu_instance *inst = create(2);
+
+	/* A device on a PPI drives vCPU0's. */
+	line(23, true);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 23);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 0);
+	/* SGIs and INTIDs past the last are ignored. */
+	line(2, true);
+	line(288, true);
+	line(5000, true);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 23);
+	line(287, true);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 8 * 4), 0x80000000);
+	destroy(inst);
+}
+
+UNIT_TEST(has_pending)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lrs[2];
+
+	CHECK(!vgic_vcpu_has_pending(vg_of(), &fake_vcpus[0]));
+	spi_on(inst, 100, 0);
+	wr_sized(inst, GICD_IROUTER + 8 * 100, 8, 1);
+	wr(inst, GICD_ISPENDR + 12, 1U << 4);
+	CHECK(!vgic_vcpu_has_pending(vg_of(), &fake_vcpus[0]));
+	CHECK(vgic_vcpu_has_pending(vg_of(), &fake_vcpus[1]));
+	/* Handed to an LR: the LR has it now. */
+	CHECK_EQ(fill(1, lrs, 2, NULL), 1);
+	CHECK(!vgic_vcpu_has_pending(vg_of(), &fake_vcpus[1]));
+	sync(1, lrs, 1);
+	CHECK(vgic_vcpu_has_pending(vg_of(), &fake_vcpus[1]));
+	destroy(inst);
+}
+
+/* ---- access sizes ---- */
+
+UNIT_TEST(bad_access_sizes)
+{
+	struct devemu_instance *inst = create(2);
+	u64 v;
+
+	CHECK_EQ(try_read(inst, GICD_CTLR, 2, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_CTLR, 8, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_CTLR, 1, &v), -EINVAL);
+	CHECK_EQ(try_write(inst, GICD_CTLR, 8, 3), -EINVAL);
+	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	CHECK_EQ(try_write(inst, GICD_ISENABLER + 5, 1, 1), -EINVAL);
+	CHECK_EQ(try_write(inst, GICD_ISENABLER + 4, 8, 1), -EINVAL);
+	CHECK_EQ(try_write(inst, GICD_IPRIORITYR + 34, 2, 1), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_IPRIORITYR + 34, 1, &v), 0);
+	CHECK_EQ(try_read(inst, GICD_IPRIORITYR + 33, 4, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40, 8, &v), 0);
+	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40 + 4, 8, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40, 1, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, GICD_ICFGR + 8, 1, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, rdb(1, GICR_TYPER), 8, &v), 0);
+	CHECK_EQ(try_read(inst, rdb(1, GICR_WAKER), 8, &v), -EINVAL);
+	CHECK_EQ(try_read(inst, rdb(1, GICR_TYPER), 2, &v), -EINVAL);
+	CHECK_EQ(try_write(inst, sgib(1, GICD_ISENABLER), 8, 1), -EINVAL);
+	CHECK_EQ(try_write(inst, sgib(1, GICD_ISENABLER), 1, 1), -EINVAL);
+	CHECK_EQ(try_write(inst, sgib(1, GICD_IPRIORITYR + 3), 1, 1), 0);
+	CHECK_EQ(try_read(inst, sgib(1, GICR_ICFGR1), 2, &v), -EINVAL);
+	/* Nothing changed through a refused access. */
+	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0);
+	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER)), 0);
+	/* Past the redistributor window */
+	CHECK_EQ(try_read(inst, RD_OFF + 0xf60000, 4, &v), -EINVAL);
+	destroy(inst);
+}
+
+UNIT_TEST(kicks_only_outside_the_lock)
+{
+	struct devemu_instance *inst = create(2);
+
+	/* vcpu_kick() checks that the model's lock is free every time. */
+	spi_on(inst, 60, 0);
+	line(60, true);
+	wr(inst, GICD_ICENABLER + 4, 1U << 28);
+	wr(inst, GICD_ISENABLER + 4, 1U << 28);
+	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], SGI1R_IRM);
+	CHECK(kicks[0] >= 2);
+	destroy(inst);
+}
+
+UNIT_MAIN();

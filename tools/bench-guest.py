@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench, guest part: costs measured from inside the basic firmware.
+
+The firmware's `bench <op> <n>` times n operations with the virtual
+counter and, where QEMU counts them (only under -icount), with the PMU's
+instructions-retired event, and prints medians. Each operation runs twice
+under `-icount shift=0,sleep=off` (deterministic): once as a Keel guest,
+once on bare QEMU (the same firmware at EL1 with QEMU's own devices and
+firmware calls), and the table gives the ratio Keel / bare.
+
+Writes build/bench/guest.json.
+"""
+import json
+import os
+import re
+import sys
+
+import pexpect
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+
+import keel  # noqa: E402
+from machines import ARCH, BUILD, machine  # noqa: E402
+
+N = int(os.environ.get("BENCH_N", "1000"))
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+OPS = ["hvc", "mmio-read", "mmio-write", "ipi", "timer"]
+TICKS = re.compile(r"bench (\S+) median (\d+) ticks = (\d+) ns")
+INSNS = re.compile(r"bench (\S+) median (\d+) instructions")
+FIRMWARE = os.path.join(BUILD, "guests", "arm64", "basic", "basic.bin")
+
+
+def parse(out):
+    result = {}
+    m = TICKS.search(out)
+    if m:
+        result["ticks"] = int(m.group(2))
+        result["ns"] = int(m.group(3))
+    m = INSNS.search(out)
+    if m:
+        result["instructions"] = int(m.group(2))
+    return result
+
+
+
+
+def on_keel(smp):
+    k = keel.Keel(smp=smp, mem=512,
+                  extra=ICOUNT + ["-initrd", os.path.join(BUILD, "bundle.cpio")])
+    try:
+        k.boot()
+        uart = machine()["guest_uart"]
+        with keel.Console(k, f"basic0/{uart}") as con:
+            # Start the second vCPU first: `sgi` powers secondaries on.
+            con.run("sgi", timeout=300)
+            results = {}
+            for op in OPS:
+                verdict, out = con.run(f"bench {op} {N}", timeout=600)
+                results[op] = parse(out) if verdict == "PASS" else {"error": verdict}
+            return results
+    finally:
+        k.close()
+
+
+def on_bare_qemu(smp):
+    cmd = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a57",
+           "-smp", str(smp), "-m", "64", "-display", "none", "-monitor", "none",
+           "-nic", "none", "-chardev", "stdio,id=c,signal=off,mux=off",
+           "-serial", "chardev:c", "-kernel", FIRMWARE] + ICOUNT
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=600)
+    try:
+        child.expect_exact("basic# ")
+        child.send("sgi\r")
+        child.expect(r"sgi: (PASS|FAIL)")
+        child.expect_exact("basic# ")
+        results = {}
+        for op in OPS:
+            child.send(f"bench {op} {N}\r")
+            child.expect(rf"bench {re.escape(op)}: (PASS|FAIL[^\r\n]*)")
+            out, verdict = child.before, child.match.group(1)
+            child.expect_exact("basic# ")
+            results[op] = parse(out) if verdict == "PASS" else {"error": verdict}
+        return results
+    finally:
+        child.terminate(force=True)
+
+
+def main():
+    smp = 2  # the ipi benchmark needs a second vCPU
+    guest = on_keel(smp)
+    bare = on_bare_qemu(smp)
+    rows = []
+    for op in OPS:
+        g, b = guest.get(op, {}), bare.get(op, {})
+        row = {"op": op, "keel": g, "bare_qemu": b}
+        if g.get("instructions") and b.get("instructions"):
+            row["ratio_instructions"] = round(g["instructions"] / b["instructions"], 2)
+        if g.get("ticks") and b.get("ticks"):
+            row["ratio_ticks"] = round(g["ticks"] / b["ticks"], 2)
+        rows.append(row)
+
+    def cell(d, key):
+        return str(d.get(key, d.get("error", "-")))
+
+    print(f"{'op':<12}{'keel insns':>12}{'bare insns':>12}{'ratio':>8}"
+          f"{'keel ticks':>12}{'bare ticks':>12}")
+    for r in rows:
+        print(f"{r['op']:<12}{cell(r['keel'], 'instructions'):>12}"
+              f"{cell(r['bare_qemu'], 'instructions'):>12}"
+              f"{str(r.get('ratio_instructions', '-')):>8}"
+              f"{cell(r['keel'], 'ticks'):>12}{cell(r['bare_qemu'], 'ticks'):>12}")
+    out_dir = os.path.join(BUILD, "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "guest.json")
+    with open(path, "w") as f:
+        json.dump({"arch": ARCH, "n": N, "icount": ICOUNT[1], "smp": smp,
+                   "results": rows}, f, indent=2)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
