@@ -114,14 +114,19 @@ static void add_bank(paddr_t start, paddr_t end, const char *what)
 static int find_ram(const void *fdt)
 {
 	int ac = kfdt_address_cells(fdt, 0), sc = kfdt_size_cells(fdt, 0);
-	int node;
+	int node, depth = 0;
 
-	for (node = kfdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = kfdt_next_node(fdt, node, NULL)) {
+	/*
+	 * Host RAM is described by memory nodes under the root (depth 2 when
+	 * walking from before the root, at depth 1); deeper ones
+	 * belong to guest descriptions (/guests/<name>/machine).
+	 */
+	for (node = kfdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = kfdt_next_node(fdt, node, &depth)) {
 		const char *type = kfdt_getprop(fdt, node, "device_type", NULL);
 		const char *status = kfdt_getprop(fdt, node, "status", NULL);
 
-		if (!type || strcmp(type, "memory"))
+		if (depth != 2 || !type || strcmp(type, "memory"))
 			continue;
 		if (status && strcmp(status, "okay") && strcmp(status, "ok"))
 			continue;

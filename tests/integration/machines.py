@@ -40,6 +40,8 @@ MACHINES = {
         "ram_base": 0x40000000,
         # The reference guest's UART, as the guest descriptions name it.
         "guest_uart": "pl011@9000000",
+        # Where the reference guests and the basic firmware live.
+        "guest_dir": "arm64/virt-v8",
         "root_compatible": "linux,dummy-virt",
     },
 }

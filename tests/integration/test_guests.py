@@ -195,3 +195,60 @@ def test_two_guests_oversubscribed(smp):
         assert len(re.findall(r"^basic[01]/[01]\s+(running|waiting)", out, re.M)) == 4
     finally:
         k.close()
+
+
+def test_firmware_calls_get_psci_answers(two_guests):
+    """An unknown SMCCC function returns NOT_SUPPORTED (-1) in x0: the
+    firmware's hvc benchmark checks every answer."""
+    with keel.Console(two_guests, f"basic1/{UART}") as con:
+        verdict, out = con.run("bench hvc 20")
+        assert verdict == "PASS", out
+        assert re.search(r"bench hvc median \d+ ticks", out)
+
+
+def test_guest_power_off_halts_only_that_guest():
+    k = boot(smp=2)
+    try:
+        k.send_raw(f"vserial bind basic0/{UART}\r")
+        k.child.expect_exact("connected to")
+        k.send_raw("\rpoweroff\r")
+        k.child.expect_exact("guest basic0: halted (powered off)", timeout=30)
+        k.send_raw(keel.ESCAPE)
+        k.wait_prompt()
+        assert guests(k) == {"basic0": "halted"}
+        assert k.cmd("version").startswith("Keel")
+        # Kicking a halted guest boots it again from its images.
+        assert "guest basic0 started" in k.cmd("guest kick basic0")
+        with keel.Console(k, f"basic0/{UART}") as con:
+            assert con.run("hi")[0] == "PASS"
+    finally:
+        k.close()
+
+
+def test_guests_described_in_the_host_device_tree(tmp_path):
+    """A /guests/<name> node in the device tree the loader passes is
+    created at boot, and runs when kicked."""
+    import subprocess
+    base = tmp_path / "qemu.dtb"
+    cmd = M["command"](2, 512, M["default_irqchip"],
+                       ["-machine", f"dumpdtb={base}"])
+    subprocess.run(cmd, check=True, capture_output=True)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(base)],
+                         check=True, capture_output=True, text=True).stdout
+    guest = open(os.path.join(os.path.dirname(__file__), "..", M["guest_dir"],
+                              "basic1.dts")).read()
+    guest = guest.replace("/dts-v1/;", "").replace("basic1 {", "hostg {")
+    (tmp_path / "host.dts").write_text(dts + "\n" + guest)
+    host = tmp_path / "host.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(host),
+                    str(tmp_path / "host.dts")], check=True)
+    k = keel.start(smp=2, extra=["-initrd", BUNDLE, "-dtb", str(host)])
+    try:
+        assert "guest hostg: created" in k.boot_log
+        names = guests(k)
+        assert names["hostg"] == "created" and names["basic0"] == "running"
+        assert "guest hostg started" in k.cmd("guest kick hostg")
+        with keel.Console(k, f"hostg/{UART}") as con:
+            assert con.run("hi")[0] == "PASS"
+    finally:
+        k.close()
