@@ -167,7 +167,15 @@ struct vgic_irq {
 struct vgic_cpu {
 	struct vgic_irq priv[NR_PRIVATE];
 	bool asleep; /* GICR_WAKER.ProcessorSleep */
+	/*
+	 * The generation at which a fill found nothing for this vCPU (or
+	 * NO_GEN): while nothing else has taken the lock since, the next
+	 * fill has nothing to find either and skips its scan.
+	 */
+	u64 quiet_gen;
 };
+
+#define NO_GEN (~0ULL)
 
 struct vgic {
 	spinlock_t lock;
@@ -180,6 +188,7 @@ struct vgic {
 	unsigned int nr_cpus;
 	u32 ctlr; /* CTLR_ENABLE_G0 | CTLR_ENABLE_G1 */
 	u32 kick; /* vCPUs to kick once the lock is dropped */
+	u64 gen; /* bumped whenever the lock is taken: state may change */
 	struct vgic_cpu *cpus;
 	struct vgic_irq *spis; /* nr_irqs - 32 */
 	u64 *irouter; /* nr_irqs - 32 */
@@ -297,6 +306,7 @@ static void note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
 static void vgic_lock(struct vgic *vg, unsigned long *flags)
 {
 	spin_lock_irqsave(&vg->lock, *flags);
+	vg->gen++;
 }
 
 static void unlock_and_kick(struct vgic *vg, unsigned long flags)
@@ -331,6 +341,7 @@ static void reset_locked(struct vgic *vg)
 		for (unsigned int i = 0; i < NR_PRIVATE; i++)
 			reset_irq(&vg->cpus[c].priv[i], i < NR_SGIS);
 		vg->cpus[c].asleep = true;
+		vg->cpus[c].quiet_gen = NO_GEN;
 	}
 	for (unsigned int i = 0; i < vg->nr_irqs - NR_PRIVATE; i++) {
 		reset_irq(&vg->spis[i], false);
@@ -985,6 +996,15 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		return 0;
 	cpu = (unsigned int)c;
 	vgic_lock(vg, &flags);
+	/*
+	 * The common case on an exit: nothing happened since the last fill
+	 * found nothing, so skip scanning every interrupt.
+	 */
+	if (vg->cpus[cpu].quiet_gen == vg->gen - 1) {
+		vg->cpus[cpu].quiet_gen = vg->gen;
+		spin_unlock_irqrestore(&vg->lock, flags);
+		return 0;
+	}
 	/* Active first: the guest must be able to deactivate them. */
 	for (unsigned int i = 0; i < vg->nr_irqs; i++) {
 		struct vgic_irq *s = irq_of(vg, cpu, i);
@@ -1020,6 +1040,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 	}
 	for (unsigned int i = 0; i < n; i++)
 		hand_out(irq_of(vg, cpu, lrs[i].intid), &lrs[i], cpu);
+	vg->cpus[cpu].quiet_gen = (n || left) ? NO_GEN : vg->gen;
 	spin_unlock_irqrestore(&vg->lock, flags);
 	*more = left;
 	return n;
@@ -1031,7 +1052,8 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 	int c = vcpu_index(vg, v);
 	unsigned long flags;
 
-	if (c < 0)
+	/* Nothing was handed out: nothing to take back (keeps gen quiet). */
+	if (c < 0 || !n)
 		return;
 	vgic_lock(vg, &flags);
 	for (unsigned int i = 0; i < n; i++) {
@@ -1099,6 +1121,12 @@ void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 	unsigned long flags;
 
 	if (c < 0 || intid < NR_SGIS || intid >= NR_PRIVATE)
+		return;
+	/*
+	 * Only the vCPU itself drives its private lines, so an unchanged
+	 * level can be seen without the lock (and leaves gen quiet).
+	 */
+	if (!!(READ_ONCE(vg->cpus[c].priv[intid].flags) & IRQ_LINE) == level)
 		return;
 	vgic_lock(vg, &flags);
 	set_line_locked(vg, (unsigned int)c, intid, level);
