@@ -118,18 +118,24 @@ int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len)
 
 /* ---- building a guest ---- */
 
-/* Back [gpa, gpa + size) with host pages, in power-of-two blocks. */
-static int add_ram(struct guest *g, const struct devtree_node *node, u64 gpa,
-		   u64 size)
+/*
+ * Back [gpa, gpa + size) with host pages in power-of-two blocks (RAM, or
+ * ROM mapped read-only: the guest's writes to it then fault).
+ */
+static int add_memory(struct guest *g, const struct devtree_node *node, u64 gpa,
+		      u64 size, enum region_type type)
 {
+	const char *kind = type == REGION_ROM ? "ROM" : "RAM";
+
 	if (!IS_ALIGNED(gpa | size, PAGE_SIZE) || !size) {
-		config_error(g, node, "RAM must be page-aligned and non-empty");
+		config_error(g, node, "%s must be page-aligned and non-empty",
+			     kind);
 		return -EINVAL;
 	}
 	while (size) {
 		unsigned int order = MIN(fls64(size / PAGE_SIZE) - 1,
 					 (unsigned int)PAGE_MAX_ORDER);
-		struct region r = { .gpa = gpa, .type = REGION_RAM };
+		struct region r = { .gpa = gpa, .type = type };
 		struct region *added;
 		int err;
 
@@ -144,29 +150,62 @@ static int add_ram(struct guest *g, const struct devtree_node *node, u64 gpa,
 			config_error(
 				g, node,
 				err == -EEXIST ?
-					"RAM at 0x%llx overlaps another region" :
-					"too many regions (at 0x%llx)",
-				(unsigned long long)gpa);
+					"%s at 0x%llx overlaps another region" :
+					"too many regions (%s at 0x%llx)",
+				kind, (unsigned long long)gpa);
 			return err;
 		}
 		added->host = page_alloc_zeroed(order);
 		if (!added->host) {
 			config_error(g, node,
-				     "out of memory for %llu KiB of RAM",
-				     (unsigned long long)(r.size >> 10));
+				     "out of memory for %llu KiB of %s",
+				     (unsigned long long)(r.size >> 10), kind);
 			return -ENOMEM;
 		}
-		err = arch_guest_map(g, gpa, arch_virt_to_phys(added->host),
-				     r.size, GUEST_MEM_RAM);
+		err = arch_guest_map(
+			g, gpa, arch_virt_to_phys(added->host), r.size,
+			type == REGION_ROM ? GUEST_MEM_ROM : GUEST_MEM_RAM);
 		if (err) {
-			config_error(g, node, "cannot map RAM at 0x%llx: %s",
-				     (unsigned long long)gpa, error_name(err));
+			config_error(g, node, "cannot map %s at 0x%llx: %s",
+				     kind, (unsigned long long)gpa,
+				     error_name(err));
 			return err;
 		}
 		gpa += r.size;
 		size -= r.size;
 	}
 	return 0;
+}
+
+/* A ROM: read-only pages holding a bundle file (the rest reads as 0). */
+static int add_rom(struct guest *g, const struct devtree_node *node)
+{
+	struct bundle_file f;
+	const char *file;
+	u64 base, size;
+	int err;
+
+	if (devtree_read_reg(node, 0, &base, &size)) {
+		config_error(g, node, "missing \"reg\"");
+		return -EINVAL;
+	}
+	if (devtree_prop_read_string(node, "file", &file)) {
+		config_error(g, node, "no \"file\" for the ROM's contents");
+		return -EINVAL;
+	}
+	if (bundle_find(file, &f)) {
+		config_error(g, node, "file \"%s\" is not in the boot bundle",
+			     file);
+		return -ENOENT;
+	}
+	if (f.size > size) {
+		config_error(g, node,
+			     "\"%s\" (%zu bytes) is larger than the ROM", file,
+			     f.size);
+		return -E2BIG;
+	}
+	err = add_memory(g, node, base, size, REGION_ROM);
+	return err ? err : guest_memory_write(g, base, f.data, f.size);
 }
 
 /*
@@ -322,10 +361,14 @@ static int build_machine(struct guest *g, const struct devtree_node *machine)
 				u64 base, size;
 
 				devtree_read_reg(n, i, &base, &size);
-				err = add_ram(g, n, base, size);
+				err = add_memory(g, n, base, size, REGION_RAM);
 				if (err)
 					return err;
 			}
+		} else if (devtree_is_compatible(n, "keel,rom")) {
+			err = add_rom(g, n);
+			if (err)
+				return err;
 		} else if (devtree_prop_find(n, "compatible")) {
 			err = add_device(g, n);
 			if (err)

@@ -3,3 +3,4 @@
 obj-$(CONFIG_EMU_PL011) += emulators/serial/pl011.o
 obj-$(CONFIG_EMU_PL031) += emulators/rtc/pl031.o
 obj-$(CONFIG_EMU_VGIC_V3) += emulators/irqchip/vgic-v3.o
+obj-$(CONFIG_EMU_ZERO) += emulators/memory/zero.o

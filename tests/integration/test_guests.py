@@ -252,3 +252,22 @@ def test_guests_described_in_the_host_device_tree(tmp_path):
             assert con.run("hi")[0] == "PASS"
     finally:
         k.close()
+
+
+def test_rom_and_zero_regions(two_guests):
+    """basic1 maps the firmware image as a ROM at 0 and a zero region over
+    the virtio-mmio slots."""
+    k = two_guests
+    out = k.cmd("guest region list basic1")
+    assert re.search(r"0x0000000000000000 0x00000000000fffff rom\s+flash@0", out)
+    assert re.search(r"0x000000000a000000 0x000000000a003fff emulated\s+virtio-slots@a000000 zero", out)
+    image = open(os.path.join(BUILD, "guests", M["guest_dir"].split("/")[0],
+                              "basic", "basic.bin"), "rb").read(16)
+    dump = k.cmd("guest dumpmem basic1 0x0 16")
+    assert bytes(int(b, 16) for b in dump.split(":")[1].split()) == image
+    word = int.from_bytes(image[:4], "little")
+    with keel.Console(k, f"basic1/{UART}") as con:
+        verdict, out = con.run("probe 0x0")
+        assert verdict == "PASS" and f"value {word:#010x}" in out, out
+        verdict, out = con.run("probe 0xa000100")
+        assert verdict == "PASS" and "value 0x00000000" in out, out
