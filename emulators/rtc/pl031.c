@@ -96,6 +96,17 @@ static void check_match(struct pl031 *s)
 		s->ris |= INT_MATCH;
 		return;
 	}
+	/*
+	 * Keep no timer for a masked match (the usual case: MR is 0 after
+	 * reset, a match some 68 years away). A far event would be the next
+	 * deadline of an idle machine, and QEMU's -icount then jumps virtual
+	 * time to it. Masked, RTCRIS shows a match only when the counter
+	 * equals MR as it is read; unmasking starts the comparator again.
+	 */
+	if (!(s->imsc & INT_MATCH)) {
+		timer_event_cancel(&s->match_timer);
+		return;
+	}
 	arm_match(s, ticks);
 }
 
@@ -137,6 +148,8 @@ static u32 reg_read(struct pl031 *s, u64 reg)
 	case RTCIMSC:
 		return s->imsc;
 	case RTCRIS:
+		if (!(s->imsc & INT_MATCH) && counter(s) == s->mr)
+			s->ris |= INT_MATCH;
 		return s->ris;
 	case RTCMIS:
 		return s->ris & s->imsc;
@@ -174,6 +187,7 @@ static void reg_write(struct pl031 *s, u64 reg, u32 val, u32 mask)
 		break;
 	case RTCIMSC:
 		s->imsc = merge(s->imsc, val, mask) & INT_MATCH;
+		match_changed(s);
 		break;
 	case RTCICR:
 		/* Any write clears the interrupt, as the TRM says. */

@@ -271,3 +271,17 @@ def test_rom_and_zero_regions(two_guests):
         assert verdict == "PASS" and f"value {word:#010x}" in out, out
         verdict, out = con.run("probe 0xa000100")
         assert verdict == "PASS" and "value 0x00000000" in out, out
+
+
+@pytest.mark.skipif("gicv2" not in M["irqchips"], reason="no GICv2 host")
+def test_gicv3_guest_on_a_gicv2_host_is_refused():
+    """The vGIC needs the GICv3 virtual CPU interface; on a GICv2 host a
+    guest with a GICv3 is refused with a reason, and Keel goes on."""
+    k = keel.start(smp=2, irqchip="gicv2", extra=["-initrd", BUNDLE])
+    try:
+        assert "vgic: the host has no GICv3 CPU interface" in k.boot_log
+        assert "guest basic0: cannot create vCPU0" in k.boot_log
+        assert guests(k) == {}
+        assert k.cmd("version").startswith("Keel")
+    finally:
+        k.close()

@@ -435,10 +435,25 @@ UNIT_TEST(remove_cancels_timer)
 {
 	struct devemu_instance *inst = create(T0, 0);
 
+	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0 + 100);
 	CHECK(queued != NULL);
 	destroy(inst);
 	CHECK(queued == NULL);
+}
+
+UNIT_TEST(masked_match_keeps_no_timer)
+{
+	struct devemu_instance *inst = create(T0, 0);
+
+	/* A masked match far away must not leave an event queued. */
+	wr(inst, RTCMR, T0 + 100);
+	CHECK(queued == NULL);
+	wr(inst, RTCIMSC, 1);
+	CHECK(queued != NULL);
+	wr(inst, RTCIMSC, 0);
+	CHECK(queued == NULL);
+	destroy(inst);
 }
 
 UNIT_TEST(access_sizes_and_lanes)
