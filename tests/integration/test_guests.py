@@ -285,3 +285,23 @@ def test_gicv3_guest_on_a_gicv2_host_is_refused():
         assert k.cmd("version").startswith("Keel")
     finally:
         k.close()
+
+
+def test_bundle_list_shows_the_boot_bundle(two_guests):
+    out = two_guests.cmd("bundle list")
+    size = os.path.getsize(os.path.join(BUILD, "guests", "arm64", "basic", "basic.bin"))
+    assert re.search(rf"^basic\.bin\s+{size}$", out, re.M)
+    assert re.search(r"^basic0\.dtb\s+\d+$", out, re.M)
+    assert re.search(r"^\d+ files, \d+ bytes$", out, re.M)
+
+
+def test_halt_and_kick_from_the_terminal(two_guests):
+    k = two_guests
+    assert "guest basic1 halted" in k.cmd("guest halt basic1")
+    assert guests(k)["basic1"] == "halted"
+    assert re.search(r"^basic1/0\s+off", k.cmd("vcpu list"), re.M)
+    assert "guest basic1 started" in k.cmd("guest kick basic1")
+    with keel.Console(k, f"basic1/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+        # Restarted from its images: vCPU1 is off again until sgi starts it.
+        assert con.run("sgi")[0] == "PASS"
