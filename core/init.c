@@ -20,15 +20,6 @@
 #include <arch/irqflags.h>
 #include <arch/mmu.h>
 
-static u64 read_cells(const u32 *p, int cells)
-{
-	u64 v = 0;
-
-	for (int i = 0; i < cells; i++)
-		v = (v << 32) | kfdt32_to_cpu(p[i]);
-	return v;
-}
-
 /*
  * Polled output on the /chosen stdout-path device, so that boot messages
  * appear before interrupts, the heap or the live tree exist.
@@ -36,9 +27,9 @@ static u64 read_cells(const u32 *p, int cells)
 static void early_console_init(const void *fdt)
 {
 	int chosen = kfdt_path_offset(fdt, "/chosen");
-	const char *path;
+	const char *path, *compat;
 	char buf[128];
-	int node, len, parent;
+	int node, len, parent, clen;
 	const u32 *reg;
 
 	if (chosen < 0)
@@ -61,22 +52,15 @@ static void early_console_init(const void *fdt)
 
 	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
 		return;
-	for (int i = 0;; i++) {
-		const char *compat;
-		int clen;
+	compat = kfdt_getprop(fdt, node, "compatible", &clen);
+	/* The NUL-separated list, most specific first. */
+	for (int off = 0; compat && off < clen;
+	     off += strnlen(compat + off, clen - off) + 1) {
+		const struct driver *drv = driver_find(compat + off);
 
-		compat = kfdt_getprop(fdt, node, "compatible", &clen);
-		/* Walk the NUL-separated list. */
-		for (int off = 0; compat && off < clen;
-		     off += strnlen(compat + off, clen - off) + 1) {
-			const struct driver *drv = driver_find(compat + off);
-
-			if (drv && drv->early_console &&
-			    drv->early_console(read_cells(reg, ac)) == 0)
-				return;
-		}
-		if (i == 0)
-			break;
+		if (drv && drv->early_console &&
+		    drv->early_console(kfdt_read_cells(reg, ac)) == 0)
+			return;
 	}
 }
 

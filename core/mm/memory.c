@@ -25,15 +25,6 @@ int memory_initrd(paddr_t *start, paddr_t *end)
 	return 0;
 }
 
-static u64 read_cells(const u32 *p, int cells)
-{
-	u64 v = 0;
-
-	for (int i = 0; i < cells; i++)
-		v = (v << 32) | kfdt32_to_cpu(p[i]);
-	return v;
-}
-
 static bool premapped(const struct mem_range *r)
 {
 	return !strcmp(r->what, "keel") || !strcmp(r->what, "device tree");
@@ -92,8 +83,8 @@ static int read_reg_ranges(const void *fdt, int node, int ac, int sc,
 	if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return -EINVAL;
 	for (int i = 0; (i + ac + sc) * 4 <= len; i += ac + sc) {
-		u64 base = read_cells(reg + i, ac);
-		u64 size = sc ? read_cells(reg + i + ac, sc) : 0;
+		u64 base = kfdt_read_cells(reg + i, ac);
+		u64 size = sc ? kfdt_read_cells(reg + i + ac, sc) : 0;
 
 		if (size)
 			out(base, base + size, what);
@@ -163,8 +154,8 @@ static void find_reserved(const void *fdt, paddr_t fdt_pa)
 		/* Each may be one or two cells, independently. */
 		if (s && e && (len == 4 || len == 8) &&
 		    (elen == 4 || elen == 8)) {
-			initrd_start = read_cells(s, len / 4);
-			initrd_end = read_cells(e, elen / 4);
+			initrd_start = kfdt_read_cells(s, len / 4);
+			initrd_end = kfdt_read_cells(e, elen / 4);
 			add_reserved(initrd_start, initrd_end, "initrd");
 		}
 	}

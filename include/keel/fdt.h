@@ -47,6 +47,16 @@ static inline u64 kfdt64_to_cpu(u64 v)
 }
 
 #define cpu_to_kfdt32(v) kfdt32_to_cpu(v)
+
+/* A number of 1 or 2 big-endian cells ("reg" addresses and sizes). */
+static inline u64 kfdt_read_cells(const u32 *p, int cells)
+{
+	u64 v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | kfdt32_to_cpu(p[i]);
+	return v;
+}
 #define cpu_to_kfdt64(v) kfdt64_to_cpu(v)
 
 /* Header */
