@@ -62,12 +62,6 @@ struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid)
 	return NULL;
 }
 
-/* Change state and wake the vCPU's thread; wait.lock held. */
-static void set_state_locked(struct vcpu *v, enum vcpu_state s)
-{
-	v->state = s;
-}
-
 void vcpu_kick(struct vcpu *v)
 {
 	unsigned long flags;
@@ -75,7 +69,7 @@ void vcpu_kick(struct vcpu *v)
 
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_WAITING)
-		set_state_locked(v, VCPU_RUNNING);
+		v->state = VCPU_RUNNING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	waitqueue_wake_all(&v->wait);
 	/* In guest mode elsewhere: any interrupt makes it exit. */
@@ -94,7 +88,7 @@ int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
 		return -EALREADY;
 	}
 	arch_vcpu_reset(v, entry, arg);
-	set_state_locked(v, VCPU_RUNNING);
+	v->state = VCPU_RUNNING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	waitqueue_wake_all(&v->wait);
 	return 0;
@@ -106,7 +100,7 @@ void vcpu_power_off(struct vcpu *v)
 
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_RUNNING || v->state == VCPU_WAITING)
-		set_state_locked(v, VCPU_OFF);
+		v->state = VCPU_OFF;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
@@ -144,7 +138,7 @@ static void wait_for_interrupt(struct vcpu *v)
 		return;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_RUNNING)
-		set_state_locked(v, VCPU_WAITING);
+		v->state = VCPU_WAITING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	if (deadline)
 		timer_event_arm(&v->wakeup, deadline);
@@ -281,10 +275,9 @@ void vcpu_destroy(struct vcpu *v)
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->wait.lock, flags);
-	set_state_locked(v, VCPU_STOPPING);
+	v->state = VCPU_STOPPING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
-	vcpu_kick(v);
-	waitqueue_wake_all(&v->wait);
+	vcpu_kick(v); /* wakes it too */
 	while (!READ_ONCE(v->thread_done))
 		thread_sleep_ms(1);
 	timer_event_cancel(&v->wakeup);

@@ -16,6 +16,7 @@
 
 extern char secondary_entry[];
 void arm64_thread_trampoline(void);
+u64 arm64_vtcr(void);
 
 void arch_cpu_idle(void)
 {
@@ -48,6 +49,13 @@ void arch_cpu_init(void)
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN |
 					  CNTHCTL_EVNTEN | CNTHCTL_EVNTI(10));
 	write_sysreg(cntvoff_el2, 0);
+	/*
+	 * The same for every guest on this CPU, so set once here rather
+	 * than on each guest entry: stage-2 geometry, and the MIDR guests
+	 * read (the host's own).
+	 */
+	write_sysreg(vtcr_el2, arm64_vtcr());
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	__asm__ volatile("isb" ::: "memory");
 }
 

@@ -55,7 +55,6 @@
 #define DFSC_EXTABT 0x10
 
 void arm64_vcpu_enter(struct arm64_guest_ctx *ctx);
-u64 arm64_vtcr(void);
 
 u64 arch_vcpu_hwid(const struct vcpu *v)
 {
@@ -341,10 +340,8 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 
 	memset(exit, 0, sizeof(*exit));
 	write_sysreg(vttbr_el2, ag->vttbr);
-	write_sysreg(vtcr_el2, arm64_vtcr());
 	write_sysreg(cntvoff_el2, ag->cntvoff);
 	write_sysreg(vmpidr_el2, a->mpidr);
-	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, a->hcr);
 	el1_restore(&a->el1);
 	arm64_vgic_flush(v);
