@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Keel top-level Makefile.
 #
-#   make [ARCH=arm64] qemu-virt_defconfig   configure (written to $(O)/.config)
+#   make [ARCH=arm64|riscv64] qemu-virt_defconfig  configure ($(O)/.config)
 #   make                                     build $(O)/keel.elf and keel.bin
 #   make run | debug                         boot in QEMU (debug: wait for gdb)
 #   make test                                unit tests, checks, QEMU integration
@@ -30,7 +30,14 @@ ARCH := arm64
 endif
 DEFCONFIG ?= qemu-virt_defconfig
 
-include arch/$(ARCH)/arch.mk
+# ARCH names the target (what CONFIG_ARCH_NAME records, what the tests and
+# the banner say); SRCARCH the directory under arch/ that implements it.
+SRCARCH := $(if $(filter riscv64,$(ARCH)),riscv,$(ARCH))
+ifeq ($(wildcard arch/$(SRCARCH)/arch.mk),)
+$(error unknown ARCH "$(ARCH)": no arch/$(SRCARCH)/arch.mk)
+endif
+
+include arch/$(SRCARCH)/arch.mk
 
 CC := $(CROSS_COMPILE)gcc
 LD := $(CROSS_COMPILE)ld
@@ -54,13 +61,13 @@ $(HOST_TOOLS_STAMP):
 
 host-tools: $(HOST_TOOLS_STAMP)
 
-KCONFIG_ENV := srctree=$(SRCTREE) SRCARCH=$(ARCH) KCONFIG_CONFIG=$(KCONFIG_CONFIG) \
+KCONFIG_ENV := srctree=$(SRCTREE) SRCARCH=$(SRCARCH) KCONFIG_CONFIG=$(KCONFIG_CONFIG) \
 	KCONFIG_AUTOHEADER=$(AUTOCONF) KCONFIG_AUTOCONFIG=$(AUTOCONF_MK)
 KCONFIG_RUN = cd $(BUILD) && $(KCONFIG_ENV)
 
 %_defconfig: $(HOST_TOOLS_STAMP)
-	$(Q)test -f arch/$(ARCH)/configs/$@ || { echo "no such config: arch/$(ARCH)/configs/$@"; exit 1; }
-	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(ARCH)/configs/$@ $(SRCTREE)/Kconfig
+	$(Q)test -f arch/$(SRCARCH)/configs/$@ || { echo "no such config: arch/$(SRCARCH)/configs/$@"; exit 1; }
+	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(SRCARCH)/configs/$@ $(SRCTREE)/Kconfig
 
 menuconfig: $(HOST_TOOLS_STAMP)
 	$(Q)$(KCONFIG_RUN) kconfig-mconf $(SRCTREE)/Kconfig
@@ -78,7 +85,7 @@ savedefconfig: $(KCONFIG_CONFIG)
 # Without a configuration, build the default one for ARCH.
 $(KCONFIG_CONFIG): | $(HOST_TOOLS_STAMP)
 	@echo "  CONFIG  $(ARCH) $(DEFCONFIG) (no $(KCONFIG_CONFIG) yet)"
-	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(ARCH)/configs/$(DEFCONFIG) $(SRCTREE)/Kconfig
+	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(SRCARCH)/configs/$(DEFCONFIG) $(SRCTREE)/Kconfig
 
 $(AUTOCONF) $(AUTOCONF_MK): $(KCONFIG_CONFIG) $(shell find $(SRCTREE) -name Kconfig -not -path '$(BUILD)/*')
 	$(Q)mkdir -p $(BUILD)/include/generated $(BUILD)/include/config
@@ -94,7 +101,7 @@ ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 endif
 
 obj-y :=
-include arch/$(ARCH)/build.mk
+include arch/$(SRCARCH)/build.mk
 include core/build.mk
 include libs/build.mk
 include drivers/build.mk
@@ -108,7 +115,7 @@ CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-common \
 	-fno-stack-protector -fPIE -O2 -g -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wvla -MMD -MP \
-	-include $(AUTOCONF) -I$(SRCTREE)/include -I$(SRCTREE)/arch/$(ARCH)/include \
+	-include $(AUTOCONF) -I$(SRCTREE)/include -I$(SRCTREE)/arch/$(SRCARCH)/include \
 	-isystem $(shell $(CC) -print-file-name=include) $(ARCH_CFLAGS)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --build-id=none \
@@ -127,12 +134,12 @@ $(BUILD)/guests/%.dtb: $(SRCTREE)/$(GUEST_DIR)/%.dts
 bundle_dtbs = $(addprefix $(BUILD)/guests/,$(addsuffix .dtb,$(1)))
 
 # What `make run` boots: the firmware and the guests that start with it.
-$(BUILD)/bundle.cpio: $(GUEST_FIRMWARE_ARM64) $(call bundle_dtbs,$(RUN_GUESTS))
+$(BUILD)/bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(RUN_GUESTS))
 	@$(if $(Q),echo "  BUNDLE  bundle.cpio")
 	$(Q)$(SRCTREE)/tools/make-bundle.sh $@ $^
 
 # What the integration tests boot: also guests made to be refused.
-$(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE_ARM64) $(call bundle_dtbs,$(TEST_GUESTS))
+$(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS))
 	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
 	$(Q)$(SRCTREE)/tools/make-bundle.sh $@ $^
 
@@ -146,7 +153,7 @@ $(BUILD)/%.o: $(SRCTREE)/%.S $(AUTOCONF)
 	@$(if $(Q),echo "  AS      $*.S")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(BUILD)/keel.lds: $(SRCTREE)/arch/$(ARCH)/keel.lds.S $(AUTOCONF)
+$(BUILD)/keel.lds: $(SRCTREE)/arch/$(SRCARCH)/keel.lds.S $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) -E -P -x assembler-with-cpp $< -o $@
 

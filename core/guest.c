@@ -8,10 +8,12 @@
 #include <keel/bundle.h>
 #include <keel/devemu.h>
 #include <keel/devtree.h>
+#include <keel/driver.h>
 #include <keel/errno.h>
 #include <keel/fdt.h>
 #include <keel/guest.h>
 #include <keel/heap.h>
+#include <keel/memory.h>
 #include <keel/mutex.h>
 #include <keel/page_alloc.h>
 #include <keel/printf.h>
@@ -92,7 +94,7 @@ static int guest_memory_copy(struct guest *g, u64 gpa, void *buf, size_t len,
 		struct region *r = aspace_find(&g->aspace, gpa);
 		size_t chunk;
 
-		if (!r || r->type == REGION_EMULATED)
+		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
 			return -EFAULT;
 		chunk = MIN(len, r->gpa + r->size - gpa);
 		if (to_guest)
@@ -206,6 +208,112 @@ static int add_rom(struct guest *g, const struct devtree_node *node)
 	}
 	err = add_memory(g, node, base, size, REGION_ROM);
 	return err ? err : guest_memory_write(g, base, f.data, f.size);
+}
+
+int guest_map_host_device(struct guest *g, const char *name, u64 gpa,
+			  paddr_t hpa, u64 size)
+{
+	struct region r = {
+		.gpa = gpa, .size = size, .type = REGION_PASSTHROUGH, .hpa = hpa
+	};
+	int err;
+
+	if (!size || !IS_ALIGNED(gpa | hpa | size, PAGE_SIZE))
+		return -EINVAL;
+	strlcpy(r.name, name, sizeof(r.name));
+	/* On failure the guest is being built and is destroyed whole. */
+	err = aspace_insert(&g->aspace, &r, NULL);
+	return err ? err : arch_guest_map(g, gpa, hpa, size, GUEST_MEM_DEVICE);
+}
+
+struct host_range {
+	paddr_t start, end;
+	const char *owner; /* the driver using an overlapped device */
+};
+
+static bool ranges_overlap(paddr_t a, paddr_t a_end, paddr_t b, paddr_t b_end)
+{
+	return a < b_end && b < a_end;
+}
+
+static int check_binding(const struct driver_binding *b, void *arg)
+{
+	struct host_range *hr = arg;
+	int count = devtree_reg_count(b->node);
+
+	if (b->result)
+		return 0;
+	for (int i = 0; i < count; i++) {
+		u64 base, size;
+
+		if (!devtree_read_reg(b->node, i, &base, &size) &&
+		    ranges_overlap(hr->start, hr->end, base, base + size)) {
+			hr->owner = b->driver->name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A host device handed to the guest: "reg" is where the guest sees it and
+ * "host-address" (64 bits) where it is. Host RAM and the devices Keel's
+ * own drivers use are refused: a guest owning either could take Keel down.
+ */
+static int add_passthrough(struct guest *g, const struct devtree_node *node)
+{
+	const struct memory_map *map = memory_get_map();
+	struct host_range hr;
+	u64 base, size, hpa;
+	u32 hi, lo;
+	int err;
+
+	if (devtree_read_reg(node, 0, &base, &size) || !size) {
+		config_error(g, node, "missing or empty \"reg\"");
+		return -EINVAL;
+	}
+	if (devtree_prop_read_u32_index(node, "host-address", 0, &hi) ||
+	    devtree_prop_read_u32_index(node, "host-address", 1, &lo)) {
+		config_error(g, node, "needs \"host-address\" (two cells)");
+		return -EINVAL;
+	}
+	hpa = (u64)hi << 32 | lo;
+	if (!IS_ALIGNED(base | hpa | size, PAGE_SIZE)) {
+		config_error(g, node,
+			     "addresses and size must be page-aligned");
+		return -EINVAL;
+	}
+	hr.start = hpa;
+	hr.end = hpa + size;
+	for (unsigned int i = 0; map && i < map->nr_banks; i++) {
+		if (ranges_overlap(hr.start, hr.end, map->banks[i].start,
+				   map->banks[i].end)) {
+			config_error(g, node,
+				     "host range 0x%llx-0x%llx is host RAM",
+				     (unsigned long long)hr.start,
+				     (unsigned long long)hr.end - 1);
+			return -EPERM;
+		}
+	}
+	hr.owner = NULL;
+	driver_for_each_binding(check_binding, &hr);
+	if (hr.owner) {
+		config_error(g, node,
+			     "host range 0x%llx-0x%llx is in use by Keel's "
+			     "%s driver",
+			     (unsigned long long)hr.start,
+			     (unsigned long long)hr.end - 1, hr.owner);
+		return -EBUSY;
+	}
+	err = guest_map_host_device(g, node->name, base, hpa, size);
+	if (err)
+		config_error(
+			g, node,
+			err == -EEXIST ?
+				"registers at 0x%llx overlap another region" :
+				"cannot map 0x%llx: %s",
+			(unsigned long long)base, error_name(err));
+	return err;
 }
 
 /*
@@ -367,6 +475,10 @@ static int build_machine(struct guest *g, const struct devtree_node *machine)
 			}
 		} else if (devtree_is_compatible(n, "keel,rom")) {
 			err = add_rom(g, n);
+			if (err)
+				return err;
+		} else if (devtree_is_compatible(n, "keel,passthrough")) {
+			err = add_passthrough(g, n);
 			if (err)
 				return err;
 		} else if (devtree_prop_find(n, "compatible")) {

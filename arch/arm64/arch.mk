@@ -12,7 +12,8 @@ QEMU_ARGS = -M virt,virtualization=on,gic-version=$(QEMU_GIC) -cpu $(QEMU_CPU) \
 
 # The guests `make run` and the tests boot: firmware build and descriptions.
 GUEST_FIRMWARE_MK := tests/arm64/virt-v8/basic/build.mk
+GUEST_FIRMWARE = $(GUEST_FIRMWARE_ARM64)
 GUEST_DIR := tests/arm64/virt-v8
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 bad/no-memory bad/overlap bad/unknown-compatible \
-	bad/too-many-vcpus
+TEST_GUESTS := basic0 basic1 basic-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
+	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel

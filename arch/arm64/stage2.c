@@ -16,6 +16,8 @@
 #include <asm/sysreg.h>
 
 #define S2_MEMATTR_NORMAL_WB (0xfULL << 2)
+#define S2_MEMATTR_DEVICE_NGNRE (0x1ULL << 2)
+#define S2_XN (1ULL << 54)
 #define S2_AP_RO (1ULL << 6)
 #define S2_AP_RW (3ULL << 6)
 #define S2_SH_INNER (3ULL << 8)
@@ -137,8 +139,13 @@ void arch_guest_destroy(struct guest *g)
 int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
 		   enum guest_mem_type type)
 {
-	u64 attrs = S2_MEMATTR_NORMAL_WB | S2_SH_INNER | S2_AF |
-		    (type == GUEST_MEM_ROM ? S2_AP_RO : S2_AP_RW);
+	u64 attrs = S2_AF | (type == GUEST_MEM_ROM ? S2_AP_RO : S2_AP_RW);
+
+	/* Device: the guest's own attributes can only make it stricter. */
+	if (type == GUEST_MEM_DEVICE)
+		attrs |= S2_MEMATTR_DEVICE_NGNRE | S2_XN;
+	else
+		attrs |= S2_MEMATTR_NORMAL_WB | S2_SH_INNER;
 
 	return pgtable_map(&g->arch.s2, gpa, hpa, size, attrs);
 }

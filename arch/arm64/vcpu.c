@@ -68,7 +68,9 @@ int arch_vcpu_init(struct vcpu *v)
 		(1ULL << 31) | ((u64)(v->index / 16) << 8) | (v->index % 16);
 	v->arch.hcr = HCR_GUEST;
 	arm64_vgic_vcpu_init(v);
-	return vgic_of(v->guest) ? arm64_vgic_init() : 0;
+	return vgic_of(v->guest) ?
+		       arm64_vgic_init(vgic_version_of(vgic_of(v->guest))) :
+		       0;
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
@@ -89,6 +91,8 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->el1.sctlr = SCTLR_EL1_RES1;
 	a->mpidr = mpidr;
 	a->hcr = HCR_GUEST;
+	/* The virtual CPU interface comes out of reset too. */
+	a->vmcr = a->ap0r0 = a->ap1r0 = 0;
 }
 
 static void el1_restore(const struct arm64_el1_state *s)

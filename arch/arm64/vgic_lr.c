@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The GICv3 virtual CPU interface: around every guest entry, interrupts
- * move between the arch-neutral vGIC model and the ICH_LR list registers,
- * and the guest's virtual timer is turned into its PPI. The guest's own
- * ICC_* accesses go to the hardware's virtual interface untrapped, except
- * SGI generation, which reaches Keel as a system-register trap.
+ * The GIC virtual CPU interface: around every guest entry, interrupts
+ * move between the arch-neutral vGIC model and the hardware's list
+ * registers, and the guest's virtual timer is turned into its PPI. Two
+ * kinds of hardware hold the list registers: a GICv3 CPU interface
+ * (ICH_* system registers), for guests with a GICv3, and a GICv2's
+ * virtual interface control block (GICH, memory-mapped), for guests with
+ * a GICv2, whose CPU interface is the GICV frame mapped into them. With
+ * a GICv3 the guest's ICC_* accesses reach the virtual interface
+ * untrapped, except SGI generation, which is a system-register trap.
  */
 #include <keel/errno.h>
+#include <keel/gic.h>
 #include <keel/guest.h>
+#include <keel/io.h>
 #include <keel/printk.h>
 #include <keel/irq.h>
 #include <keel/timer.h>
@@ -33,7 +39,35 @@
 #define VTIMER_PPI 27
 #define MAINTENANCE_PPI 25
 
+/* GICv2 virtual interface control (GICH), banked per CPU */
+#define GICH_HCR 0x000
+#define GICH_VTR 0x004
+#define GICH_VMCR 0x008
+#define GICH_APR 0x0f0
+#define GICH_LR0 0x100
+
+#define GICH_LR_VIRTUALID_MASK 0x3ffU
+#define GICH_LR_CPUID_SHIFT 10
+#define GICH_LR_EOI (1U << 19)
+#define GICH_LR_PRIORITY_SHIFT 23 /* the top five bits of eight */
+#define GICH_LR_PENDING (1U << 28)
+#define GICH_LR_ACTIVE (1U << 29)
+#define GICH_LR_GROUP1 (1U << 30)
+
+/* How one kind of hardware holds list registers and the interface state. */
+struct lr_hw {
+	enum vgic_version version;
+	u64 (*encode)(const struct vgic_lr *lr);
+	bool (*pending)(u64 lr);
+	bool (*active)(u64 lr);
+	u64 (*lr_access)(unsigned int n, bool write, u64 value);
+	void (*load)(const struct arch_vcpu *a, bool underflow);
+	void (*save)(struct arch_vcpu *a);
+};
+
+static const struct lr_hw *hw;
 static unsigned int nr_lrs;
+static char *gich;
 
 /* The list registers are sixteen distinct system registers. */
 #define LR_CASE(n, crm, op2)                                         \
@@ -44,7 +78,7 @@ static unsigned int nr_lrs;
 			value = read_sysreg(S3_4_C12_##crm##_##op2); \
 		break
 
-static u64 lr_access(unsigned int n, bool write, u64 value)
+static u64 v3_lr_access(unsigned int n, bool write, u64 value)
 {
 	switch (n) {
 		LR_CASE(0, C12, 0);
@@ -69,33 +103,178 @@ static u64 lr_access(unsigned int n, bool write, u64 value)
 	return value;
 }
 
-/* The maintenance interrupt only has to make the guest exit. */
-static void maintenance_interrupt(unsigned int irq, void *arg)
+static u64 v3_encode(const struct vgic_lr *lr)
 {
+	return lr->intid | ((u64)lr->priority << LR_PRIORITY_SHIFT) |
+	       (lr->group1 ? LR_GROUP1 : 0) |
+	       (lr->pending ? LR_STATE_PENDING : 0) |
+	       (lr->active ? LR_STATE_ACTIVE : 0) |
+	       (lr->eoi_notify ? LR_EOI : 0);
+}
+
+static bool v3_pending(u64 lr)
+{
+	return lr & LR_STATE_PENDING;
+}
+
+static bool v3_active(u64 lr)
+{
+	return lr & LR_STATE_ACTIVE;
+}
+
+static void v3_load(const struct arch_vcpu *a, bool underflow)
+{
+	write_sysreg(ICH_VMCR_EL2, a->vmcr);
+	write_sysreg(ICH_AP0R0_EL2, a->ap0r0);
+	write_sysreg(ICH_AP1R0_EL2, a->ap1r0);
+	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
+}
+
+static void v3_save(struct arch_vcpu *a)
+{
+	a->vmcr = read_sysreg(ICH_VMCR_EL2);
+	a->ap0r0 = read_sysreg(ICH_AP0R0_EL2);
+	a->ap1r0 = read_sysreg(ICH_AP1R0_EL2);
 	write_sysreg(ICH_HCR_EL2, 0);
 }
 
-int arm64_vgic_init(void)
-{
-	static bool done;
-	int err;
+static const struct lr_hw v3_hw = {
+	.version = VGIC_V3,
+	.encode = v3_encode,
+	.pending = v3_pending,
+	.active = v3_active,
+	.lr_access = v3_lr_access,
+	.load = v3_load,
+	.save = v3_save,
+};
 
-	if (done)
-		return 0;
-	/* ID_AA64PFR0_EL1.GIC: the GICv3 system-register interface exists. */
-	if (!((read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf) ||
-	    !(read_sysreg(ICC_SRE_EL2) & 1)) {
+static u64 v2_encode(const struct vgic_lr *lr)
+{
+	u32 v = (lr->intid & GICH_LR_VIRTUALID_MASK) |
+		((u32)lr->priority >> 3) << GICH_LR_PRIORITY_SHIFT |
+		(lr->group1 ? GICH_LR_GROUP1 : 0) |
+		(lr->pending ? GICH_LR_PENDING : 0) |
+		(lr->active ? GICH_LR_ACTIVE : 0) |
+		(lr->eoi_notify ? GICH_LR_EOI : 0);
+
+	if (lr->intid < 16)
+		v |= (u32)(lr->source & 7) << GICH_LR_CPUID_SHIFT;
+	return v;
+}
+
+static bool v2_pending(u64 lr)
+{
+	return lr & GICH_LR_PENDING;
+}
+
+static bool v2_active(u64 lr)
+{
+	return lr & GICH_LR_ACTIVE;
+}
+
+static u64 v2_lr_access(unsigned int n, bool write, u64 value)
+{
+	if (write) {
+		writel((u32)value, gich + GICH_LR0 + 4 * n);
+		return value;
+	}
+	return readl(gich + GICH_LR0 + 4 * n);
+}
+
+static void v2_load(const struct arch_vcpu *a, bool underflow)
+{
+	writel((u32)a->vmcr, gich + GICH_VMCR);
+	writel((u32)a->ap0r0, gich + GICH_APR);
+	writel(ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0), gich + GICH_HCR);
+}
+
+static void v2_save(struct arch_vcpu *a)
+{
+	a->vmcr = readl(gich + GICH_VMCR);
+	a->ap0r0 = readl(gich + GICH_APR);
+	writel(0, gich + GICH_HCR);
+}
+
+static const struct lr_hw v2_hw = {
+	.version = VGIC_V2,
+	.encode = v2_encode,
+	.pending = v2_pending,
+	.active = v2_active,
+	.lr_access = v2_lr_access,
+	.load = v2_load,
+	.save = v2_save,
+};
+
+/* The maintenance interrupt only has to make the guest exit. */
+static void maintenance_interrupt(unsigned int irq, void *arg)
+{
+	if (hw == &v2_hw)
+		writel(0, gich + GICH_HCR);
+	else
+		write_sysreg(ICH_HCR_EL2, 0);
+}
+
+/* ID_AA64PFR0_EL1.GIC and ICC_SRE_EL2.SRE: a GICv3 CPU interface in use. */
+static bool host_has_v3(void)
+{
+	return ((read_sysreg(id_aa64pfr0_el1) >> 24) & 0xf) &&
+	       (read_sysreg(ICC_SRE_EL2) & 1);
+}
+
+static int init_v3(void)
+{
+	if (!host_has_v3()) {
 		printk(KERN_ERR "vgic: the host has no GICv3 CPU interface\n");
 		return -ENODEV;
 	}
 	nr_lrs = (read_sysreg(ICH_VTR_EL2) & 0x1f) + 1;
+	hw = &v3_hw;
+	return MAINTENANCE_PPI;
+}
+
+static int init_v2(void)
+{
+	const struct gic_v2_virt *virt = gic_v2_virt();
+
+	if (!virt) {
+		printk(KERN_ERR "vgic: the host has no GICv2 virtual "
+				"interface (GICH)\n");
+		return -ENODEV;
+	}
+	gich = ioremap(virt->gich_base, 0x1000);
+	if (!gich)
+		return -ENOMEM;
+	nr_lrs = (readl(gich + GICH_VTR) & 0x3f) + 1;
+	hw = &v2_hw;
+	return (int)virt->maintenance_irq;
+}
+
+/*
+ * Once, when the first guest with a vGIC is created; every later guest
+ * must use the same kind, which is the host's.
+ */
+int arm64_vgic_init(enum vgic_version version)
+{
+	int irq, err;
+
+	if (hw) {
+		if (hw->version == version)
+			return 0;
+		printk(KERN_ERR "vgic: this host offers GICv%d guests only\n",
+		       (int)hw->version);
+		return -ENODEV;
+	}
+	irq = version == VGIC_V3 ? init_v3() : init_v2();
+	if (irq < 0)
+		return irq;
 	if (nr_lrs > VGIC_MAX_LRS)
 		nr_lrs = VGIC_MAX_LRS;
-	err = irq_register(MAINTENANCE_PPI, maintenance_interrupt, NULL,
+	err = irq_register((unsigned int)irq, maintenance_interrupt, NULL,
 			   "vgic-maint", IRQ_FLAG_PERCPU);
-	if (err && err != -EBUSY)
+	if (err && err != -EBUSY) {
+		hw = NULL;
 		return err;
-	done = true;
+	}
 	return 0;
 }
 
@@ -143,30 +322,17 @@ void arm64_vgic_flush(struct vcpu *v)
 	unsigned int n;
 
 	a->lrs_used = 0;
-	if (!vg)
+	if (!vg || !hw)
 		return;
 	sync_vtimer(vg, v);
 	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
 	for (unsigned int i = 0; i < nr_lrs; i++) {
-		u64 lr = 0;
-
-		if (i < n) {
-			lr = lrs[i].intid |
-			     ((u64)lrs[i].priority << LR_PRIORITY_SHIFT) |
-			     (lrs[i].group1 ? LR_GROUP1 : 0) |
-			     (lrs[i].pending ? LR_STATE_PENDING : 0) |
-			     (lrs[i].active ? LR_STATE_ACTIVE : 0) |
-			     (lrs[i].eoi_notify ? LR_EOI : 0);
-			a->lr_intid[i] = lrs[i].intid;
+		if (i < n)
 			a->lr_meta[i] = lrs[i];
-		}
-		lr_access(i, true, lr);
+		hw->lr_access(i, true, i < n ? hw->encode(&lrs[i]) : 0);
 	}
 	a->lrs_used = n;
-	write_sysreg(ICH_VMCR_EL2, a->vmcr);
-	write_sysreg(ICH_AP0R0_EL2, a->ap0r0);
-	write_sysreg(ICH_AP1R0_EL2, a->ap1r0);
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (more ? ICH_HCR_UIE : 0));
+	hw->load(a, more);
 }
 
 void arm64_vgic_sync(struct vcpu *v)
@@ -175,19 +341,16 @@ void arm64_vgic_sync(struct vcpu *v)
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 	struct arch_vcpu *a = &v->arch;
 
-	if (!vg)
+	if (!vg || !hw)
 		return;
-	a->vmcr = read_sysreg(ICH_VMCR_EL2);
-	a->ap0r0 = read_sysreg(ICH_AP0R0_EL2);
-	a->ap1r0 = read_sysreg(ICH_AP1R0_EL2);
-	write_sysreg(ICH_HCR_EL2, 0);
+	hw->save(a);
 	for (unsigned int i = 0; i < a->lrs_used; i++) {
-		u64 lr = lr_access(i, false, 0);
+		u64 lr = hw->lr_access(i, false, 0);
 
 		lrs[i] = a->lr_meta[i];
-		lrs[i].pending = lr & LR_STATE_PENDING;
-		lrs[i].active = lr & LR_STATE_ACTIVE;
-		lr_access(i, true, 0);
+		lrs[i].pending = hw->pending(lr);
+		lrs[i].active = hw->active(lr);
+		hw->lr_access(i, true, 0);
 	}
 	vgic_sync_lrs(vg, v, lrs, a->lrs_used);
 	a->lrs_used = 0;
@@ -201,7 +364,8 @@ bool arm64_vgic_sysreg(struct vcpu *v, u32 iss, u64 *reg)
 	u32 crn = (iss >> 10) & 0xf, crm = (iss >> 1) & 0xf;
 	bool read = iss & 1;
 
-	if (!vg || op0 != 3 || op1 != 0 || crn != 12 || crm != 11 || op2 != 5)
+	if (!vg || vgic_version_of(vg) != VGIC_V3 || op0 != 3 || op1 != 0 ||
+	    crn != 12 || crm != 11 || op2 != 5)
 		return false;
 	if (read)
 		*reg = 0; /* write-only: reads as zero */

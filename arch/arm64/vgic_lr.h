@@ -5,7 +5,7 @@
 #include <keel/guest.h>
 
 /* Once, when the first guest with a vGIC is created. */
-int arm64_vgic_init(void);
+int arm64_vgic_init(enum vgic_version version);
 void arm64_vgic_vcpu_init(struct vcpu *v);
 void arm64_vgic_vcpu_destroy(struct vcpu *v);
 /* Load the list registers before entry; read them back after exit. */

@@ -62,8 +62,18 @@ static int print_regions(struct guest *g)
 	term_printf("%-18s %-18s %-9s %s\n", "START", "END", "TYPE", "NAME");
 	for (unsigned int i = 0; i < g->aspace.nr; i++) {
 		const struct region *r = &g->aspace.regions[i];
-		static const char *const types[] = { "ram", "rom", "emulated" };
+		static const char *const types[] = { "ram", "rom", "emulated",
+						     "host" };
 
+		if (r->type == REGION_PASSTHROUGH) {
+			term_printf("0x%016llx 0x%016llx %-9s %s at host "
+				    "0x%llx\n",
+				    (unsigned long long)r->gpa,
+				    (unsigned long long)(r->gpa + r->size - 1),
+				    types[r->type], r->name,
+				    (unsigned long long)r->hpa);
+			continue;
+		}
 		term_printf("0x%016llx 0x%016llx %-9s %s%s%s\n",
 			    (unsigned long long)r->gpa,
 			    (unsigned long long)(r->gpa + r->size - 1),

@@ -7,6 +7,7 @@
 #include <keel/devtree.h>
 #include <keel/driver.h>
 #include <keel/errno.h>
+#include <keel/gic.h>
 #include <keel/io.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
@@ -31,6 +32,8 @@
 #define SPURIOUS_FIRST 1020
 
 static char *gicd, *gicc;
+static struct gic_v2_virt virt;
+static bool have_virt;
 static unsigned int nr_lines;
 static u8 cpu_iface_mask[CONFIG_MAX_CPUS];
 
@@ -95,6 +98,34 @@ static const struct irqchip gicv2_chip = {
 
 static struct irqchip gicv2_instance;
 
+const struct gic_v2_virt *gic_v2_virt(void)
+{
+	return have_virt ? &virt : NULL;
+}
+
+/*
+ * The virtualization extensions, when the node lists them: GICH and GICV
+ * as the third and fourth "reg" entries, the maintenance PPI in
+ * "interrupts".
+ */
+static void find_virt(struct devtree_node *node)
+{
+	u32 cells[3];
+
+	if (devtree_read_reg(node, 2, &virt.gich_base, &virt.gich_size) ||
+	    devtree_read_reg(node, 3, &virt.gicv_base, &virt.gicv_size))
+		return;
+	for (unsigned int i = 0; i < 3; i++)
+		if (devtree_prop_read_u32_index(node, "interrupts", i,
+						&cells[i]))
+			return;
+	if (gic_translate(cells, 3, &virt.maintenance_irq))
+		return;
+	have_virt = true;
+	printk(KERN_INFO "gic-v2: virtualization extensions, GICV at 0x%llx\n",
+	       (unsigned long long)virt.gicv_base);
+}
+
 static int gicv2_probe(struct devtree_node *node)
 {
 	u64 dist, dist_size, cpu, cpu_size;
@@ -131,6 +162,7 @@ static int gicv2_probe(struct devtree_node *node)
 	if (err)
 		return err;
 	printk(KERN_INFO "gic-v2: %u interrupt lines\n", nr_lines);
+	find_virt(node);
 	return 0;
 }
 

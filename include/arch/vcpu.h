@@ -50,6 +50,7 @@ struct vcpu;
 enum guest_mem_type {
 	GUEST_MEM_RAM, /* normal memory, read/write/execute */
 	GUEST_MEM_ROM, /* normal memory, read/execute */
+	GUEST_MEM_DEVICE, /* device registers: uncached, never executable */
 };
 
 int arch_guest_init(struct guest *g);

@@ -24,6 +24,7 @@ enum region_type {
 	REGION_RAM, /* host pages, mapped read/write */
 	REGION_ROM, /* host pages, mapped read-only */
 	REGION_EMULATED, /* trapped: accesses go to an emulator */
+	REGION_PASSTHROUGH, /* host device registers, mapped untrapped */
 };
 
 struct region {
@@ -33,6 +34,7 @@ struct region {
 	void *host; /* RAM/ROM: Keel address of the backing memory */
 	unsigned int order; /* RAM/ROM: page_alloc order of the backing */
 	struct devemu_instance *dev; /* EMULATED */
+	paddr_t hpa; /* PASSTHROUGH: the host physical address */
 };
 
 /* Regions sorted by guest-physical address, never overlapping. */
@@ -159,6 +161,16 @@ void guest_irq_set(struct guest *g, unsigned int irq, bool level);
 bool guest_irq_pending(struct vcpu *v);
 
 /* Guest memory access for the hypervisor (emulators, loaders). */
+/*
+ * Map host device registers [hpa, hpa + size) at gpa, untrapped, as a
+ * region named name (page-aligned; -EEXIST on overlap). For Keel's own
+ * callers, which know the range is safe to hand out (the GICv2 virtual CPU
+ * interface); descriptions go through "keel,passthrough" nodes, which
+ * are checked against host RAM and Keel's own devices first.
+ */
+int guest_map_host_device(struct guest *g, const char *name, u64 gpa,
+			  paddr_t hpa, u64 size);
+
 int guest_memory_write(struct guest *g, u64 gpa, const void *src, size_t len);
 int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len);
 

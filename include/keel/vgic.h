@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The virtual GICv3 model (emulators/irqchip/vgic-v3.c): the guest's
- * distributor and redistributors as an emulator (compatible "arm,gic-v3"),
- * and the interrupt state behind them. The CPU interface itself is the
+ * The virtual GIC: one interrupt model (emulators/irqchip/vgic-model.c)
+ * behind two register front ends, GICv3 (vgic-v3.c, compatible
+ * "arm,gic-v3": distributor and redistributors) and GICv2 (vgic-v2.c,
+ * "arm,cortex-a15-gic": distributor; the CPU interface is the host's GICV
+ * frame mapped into the guest). The CPU interface itself is the
  * hardware's: the arch glue (arch/arm64/vgic_lr.c) moves interrupts
- * between this model and the list registers around every guest entry.
+ * between the model and the list registers around every guest entry.
  *
  * Interrupt numbers are GIC INTIDs: SGIs 0-15 and PPIs 16-31 are banked per
- * vCPU, SPIs from 32 are shared and routed by GICD_IROUTER.
+ * vCPU, SPIs from 32 are shared and routed by GICD_IROUTER (v3) or
+ * GICD_ITARGETSR (v2).
  */
 #ifndef KEEL_VGIC_H
 #define KEEL_VGIC_H
@@ -18,6 +21,11 @@ struct guest;
 struct vcpu;
 struct vgic;
 
+enum vgic_version {
+	VGIC_V2 = 2,
+	VGIC_V3 = 3,
+};
+
 /* One list register's worth of interrupt, in arch-neutral form. */
 struct vgic_lr {
 	u32 intid;
@@ -27,10 +35,14 @@ struct vgic_lr {
 	bool group1;
 	/* Level-sensitive: ask for a maintenance exit when EOIed. */
 	bool eoi_notify;
+	/* GICv2 SGIs: the vCPU that sent it (GICV_IAR.CPUID); else 0. */
+	u8 source;
 };
 
-/* The guest's model, or NULL when its machine has no GICv3. */
+/* The guest's model, or NULL when its machine has no GIC. */
 struct vgic *vgic_of(struct guest *g);
+/* Which architecture version the guest's GIC is. */
+enum vgic_version vgic_version_of(const struct vgic *vg);
 
 /*
  * Before entering vCPU v: hand up to max interrupts to the list registers,
@@ -49,7 +61,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 		   unsigned int n);
 /*
- * The guest wrote ICC_SGI1R_EL1 on vCPU src: the register value as
+ * GICv3: the guest wrote ICC_SGI1R_EL1 on vCPU src: the register value as
  * written (TargetList, Aff1-3, INTID, IRM).
  */
 void vgic_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value);

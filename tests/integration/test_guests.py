@@ -144,6 +144,8 @@ def test_guest_commands_reject_bad_input(two_guests):
     ("overlap.dtb", "guest overlap: pl011@40001000: registers at 0x40001000 overlap another region"),
     ("unknown-compatible.dtb", 'guest unknown: frobnicator@a000000: no emulator for compatible "acme,frobnicator"'),
     ("too-many-vcpus.dtb", "guest greedy: vcpus = 64: must be 1 to 8"),
+    ("passthrough-ram.dtb", "guest ptram: steal@a100000: host range 0x40000000-0x40000fff is host RAM"),
+    ("passthrough-keel.dtb", "guest ptkeel: steal@a100000: host range 0x9000000-0x9000fff is in use by Keel's pl011 driver"),
 ])
 def test_bad_guest_descriptions_are_refused(two_guests, dtb, message):
     k = two_guests
@@ -271,6 +273,53 @@ def test_rom_and_zero_regions(two_guests):
         assert verdict == "PASS" and f"value {word:#010x}" in out, out
         verdict, out = con.run("probe 0xa000100")
         assert verdict == "PASS" and "value 0x00000000" in out, out
+
+
+def test_passthrough_region_reaches_the_host_device(two_guests):
+    """basic1 has the host's PL061 GPIO passed through: the guest reads the
+    device's own ID registers, untrapped."""
+    k = two_guests
+    out = k.cmd("guest region list basic1")
+    assert re.search(r"0x0000000009030000 0x0000000009030fff host\s+gpio@9030000 at host 0x9030000", out), out
+    with keel.Console(k, f"basic1/{UART}") as con:
+        # PL061 GPIOPeriphID0 and GPIOPCellID0 (ARM DDI 0190).
+        verdict, out = con.run("probe 0x9030fe0")
+        assert verdict == "PASS" and "value 0x00000061" in out, out
+        verdict, out = con.run("probe 0x9030ff0")
+        assert verdict == "PASS" and "value 0x0000000d" in out, out
+    assert "is not guest RAM" in k.cmd("guest dumpmem basic1 0x9030000 16")
+
+
+def test_gicv2_guest_on_a_gicv3_host_is_refused(two_guests):
+    k = two_guests
+    out = k.cmd("guest create basic-gicv2.dtb")
+    assert "the host has no GICv2 virtual CPU interface (GICV)" in out, out
+    assert set(guests(k)) == {"basic0", "basic1"}
+
+
+@pytest.mark.skipif("gicv2" not in M["irqchips"], reason="no GICv2 host")
+def test_gicv2_guest_on_a_gicv2_host():
+    """A guest with a GICv2 runs on a GICv2 host: distributor emulated,
+    CPU interface the host's GICV, interrupts through the GICH list
+    registers. Every firmware check passes on both vCPUs' interrupts."""
+    k = keel.start(smp=2, irqchip="gicv2", extra=["-initrd", BUNDLE])
+    try:
+        assert "created" in k.cmd("guest create basic-gicv2.dtb")
+        assert "guest basicv2 started" in k.cmd("guest kick basicv2")
+        out = k.cmd("guest region list basicv2")
+        assert re.search(r"0x0000000008010000 \S+ host\s+interrupt-controller@8000000 at host 0x", out), out
+        with keel.Console(k, f"basicv2/{UART}") as con:
+            verdict, out = con.run("info")
+            assert "GICv2: GICD_CTLR 0x1" in out, out
+            for check in FIRMWARE_CHECKS:
+                verdict, out = con.run(check)
+                assert verdict == "PASS", f"{check}: {verdict}\n{out}"
+        assert "guest basicv2 reset" in k.cmd("guest reset basicv2")
+        with keel.Console(k, f"basicv2/{UART}") as con:
+            verdict, out = con.run("sgi")
+            assert verdict == "PASS", out
+    finally:
+        k.close()
 
 
 @pytest.mark.skipif("gicv2" not in M["irqchips"], reason="no GICv2 host")

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # The PL011 UART emulator through its operations, with the real virtual
-# serial ports behind it. test_pl011.c #includes the emulator (its
-# operations are reachable only through a linker section on Keel).
+# serial ports behind it (and no console), on the shared fake guest
+# (host/fake_guest.c).
+# test_pl011.c #includes the emulator (its operations are reachable only
+# through a linker section on Keel).
 UNIT_TESTS += pl011
 pl011_SRCS := tests/unit/test_pl011.c core/vserial.c \
+	tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/pl011: $(SRCTREE)/emulators/serial/pl011.c

@@ -8,93 +8,28 @@
  * is at hand.
  */
 #include "unit.h"
-#include <stdarg.h>
 #include <string.h>
 
 #include "../../emulators/serial/pl011.c"
-
-#include <keel/chardev.h>
-
-/* ---- what the emulator and core/vserial.c need from the rest of Keel ---- */
-
-static struct guest fake_guest = { .name = "vm1" };
-
-const char *guest_name(const struct guest *g)
-{
-	return g->name;
-}
-
-static unsigned int irq_changes;
-static bool irq_line;
-
-void devemu_irq_set(struct devemu_instance *inst, unsigned int index,
-		    bool level)
-{
-	/* Only ever a change, and only with the instance locked. */
-	CHECK_EQ(index, 0);
-	CHECK(spin_is_locked(&inst->lock));
-	CHECK(level != irq_line);
-	irq_line = level;
-	irq_changes++;
-}
-
-static char error_msg[256];
-
-void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
-	va_end(ap);
-}
-
-/* No console: these are never reached unless a port is bound. */
-struct chardev *console_get(void)
-{
-	return NULL;
-}
-
-int chardev_write(struct chardev *cd, const char *buf, size_t len)
-{
-	return (int)len;
-}
-
-int chardev_getc_timeout(struct chardev *cd, u64 timeout_ns)
-{
-	return -ETIMEDOUT;
-}
-
-void thread_sleep_ms(u64 ms)
-{
-}
+#include "host/fake_guest.h"
 
 /* ---- the instance, as core/guest.c builds it ---- */
+
+#define UART_IRQ 33
 
 static const struct emulator *const emu = &pl011_emulator;
 
 static struct devemu_instance *instance(const char *name, u64 size)
 {
-	struct devemu_instance *inst = calloc(1, sizeof(*inst));
-
-	inst->emu = emu;
-	inst->guest = &fake_guest;
-	strlcpy(inst->name, name, sizeof(inst->name));
-	inst->base = 0x9000000;
-	inst->size = size;
-	inst->irqs[0] = 33;
-	inst->nr_irqs = 1;
-	spin_lock_init(&inst->lock);
-	list_init(&inst->link);
-	return inst;
+	return fake_instance(emu, name, 0x9000000, size, UART_IRQ);
 }
 
 static struct devemu_instance *create(void)
 {
-	struct devemu_instance *inst = instance("pl011@9000000", 0x1000);
+	struct devemu_instance *inst;
 
-	irq_line = false;
-	irq_changes = 0;
+	fake_guest_init("vm1", 1);
+	inst = instance("pl011@9000000", 0x1000);
 	CHECK_EQ(emu->probe(inst, NULL), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
@@ -102,33 +37,19 @@ static struct devemu_instance *create(void)
 
 static void destroy(struct devemu_instance *inst)
 {
-	emu->remove(inst);
-	CHECK(inst->priv == NULL);
-	free(inst);
+	fake_destroy(inst);
 }
 
 static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
 		    u64 *value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->read(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_read(inst, off, size, value);
 }
 
 static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
 		     u64 value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->write(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_write(inst, off, size, value);
 }
 
 static u64 rd(struct devemu_instance *inst, u64 off)
@@ -146,11 +67,7 @@ static void wr(struct devemu_instance *inst, u64 off, u64 v)
 
 static void reset(struct devemu_instance *inst)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	emu->reset(inst);
-	spin_unlock_irqrestore(&inst->lock, flags);
+	fake_reset(inst);
 }
 
 static struct vserial *port(void)
@@ -223,8 +140,8 @@ UNIT_TEST(reset_values)
 	CHECK_EQ(rd(inst, UARTDMACR), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
 		CHECK_EQ(rd(inst, reserved[i]), 0);
-	CHECK(!irq_line);
-	CHECK_EQ(irq_changes, 0);
+	CHECK(!fake_irq_lines[UART_IRQ]);
+	CHECK_EQ(fake_irq_changes, 0);
 	destroy(inst);
 }
 
@@ -259,10 +176,10 @@ UNIT_TEST(probe_creates_named_port)
 	CHECK(vs->priv == inst);
 	CHECK(vs->rx == pl011_rx);
 	/* A second UART of the same name in the same guest is refused. */
-	error_msg[0] = 0;
+	fake_error_msg[0] = 0;
 	CHECK_EQ(emu->probe(dup, NULL), -EEXIST);
 	CHECK(dup->priv == NULL);
-	CHECK(strstr(error_msg, "vm1/pl011@9000000") != NULL);
+	CHECK(strstr(fake_error_msg, "vm1/pl011@9000000") != NULL);
 	free(dup);
 	destroy(inst);
 	CHECK(vserial_find("vm1/pl011@9000000") == NULL);
@@ -275,14 +192,14 @@ UNIT_TEST(probe_refuses_bad_windows_and_names)
 		"a-very-long-node-name-for-a-uart@123456789abcdef", 0x1000);
 	struct guest long_guest = { .name = "guest-with-a-long-name-0123456" };
 
-	error_msg[0] = 0;
+	fake_error_msg[0] = 0;
 	CHECK_EQ(emu->probe(small, NULL), -EINVAL);
-	CHECK(strstr(error_msg, "0x100") != NULL);
+	CHECK(strstr(fake_error_msg, "0x100") != NULL);
 	CHECK(small->priv == NULL);
 	lng->guest = &long_guest;
-	error_msg[0] = 0;
+	fake_error_msg[0] = 0;
 	CHECK_EQ(emu->probe(lng, NULL), -EINVAL);
-	CHECK(strstr(error_msg, "too long") != NULL);
+	CHECK(strstr(fake_error_msg, "too long") != NULL);
 	CHECK(lng->priv == NULL);
 	free(small);
 	free(lng);
@@ -418,15 +335,15 @@ UNIT_TEST(rx_interrupt_at_each_ifls_level)
 		for (unsigned int i = 0; i + 1 < level; i++)
 			CHECK_EQ(type_str("x"), 1);
 		CHECK_EQ(rd(inst, UARTRIS) & (INT_RX | INT_RT), INT_RT);
-		CHECK(!irq_line);
+		CHECK(!fake_irq_lines[UART_IRQ]);
 		CHECK_EQ(type_str("y"), 1);
 		CHECK_EQ(rd(inst, UARTRIS) & INT_RX, INT_RX);
 		CHECK_EQ(rd(inst, UARTMIS), INT_RX);
-		CHECK(irq_line);
+		CHECK(fake_irq_lines[UART_IRQ]);
 		/* One read takes the FIFO below the level. */
 		CHECK_EQ(rd(inst, UARTDR), 'x');
 		CHECK_EQ(rd(inst, UARTRIS) & INT_RX, 0);
-		CHECK(!irq_line);
+		CHECK(!fake_irq_lines[UART_IRQ]);
 		destroy(inst);
 	}
 }
@@ -439,10 +356,10 @@ UNIT_TEST(rx_interrupt_without_fifo_is_per_character)
 	wr(inst, UARTIMSC, INT_RX);
 	CHECK_EQ(type_str("a"), 1);
 	CHECK_EQ(rd(inst, UARTMIS), INT_RX);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	CHECK_EQ(rd(inst, UARTDR), 'a');
 	CHECK_EQ(rd(inst, UARTRIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	destroy(inst);
 }
 
@@ -455,19 +372,19 @@ UNIT_TEST(receive_timeout_below_level)
 	CHECK_EQ(type_str("abc"), 3);
 	CHECK_EQ(rd(inst, UARTRIS) & (INT_RX | INT_RT), INT_RT);
 	CHECK_EQ(rd(inst, UARTMIS), INT_RT);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	/* Cleared, it stays clear until more data arrives. */
 	wr(inst, UARTICR, INT_RT);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	CHECK_EQ(rd(inst, UARTDR), 'a');
 	CHECK_EQ(rd(inst, UARTRIS) & INT_RT, 0);
 	CHECK_EQ(type_str("d"), 1);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	/* Reading everything ends it. */
 	while (!(rd(inst, UARTFR) & FR_RXFE))
 		rd(inst, UARTDR);
 	CHECK_EQ(rd(inst, UARTRIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 
 	/* Above the level it is RX; reading below the level brings RT. */
 	memset(many, 'm', sizeof(many));
@@ -478,7 +395,7 @@ UNIT_TEST(receive_timeout_below_level)
 	CHECK_EQ(rd(inst, UARTRIS), 0); /* 16 left: still at the level */
 	CHECK_EQ(rd(inst, UARTDR), 'm');
 	CHECK_EQ(rd(inst, UARTRIS), INT_RT);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	destroy(inst);
 }
 
@@ -504,22 +421,22 @@ UNIT_TEST(imsc_masks_and_line_follows_mis)
 	CHECK_EQ(type_str("a"), 1);
 	CHECK_EQ(rd(inst, UARTRIS), INT_RX);
 	CHECK_EQ(rd(inst, UARTMIS), 0);
-	CHECK(!irq_line);
-	CHECK_EQ(irq_changes, 0);
+	CHECK(!fake_irq_lines[UART_IRQ]);
+	CHECK_EQ(fake_irq_changes, 0);
 	wr(inst, UARTIMSC, INT_RX | INT_RT);
-	CHECK(irq_line);
-	CHECK_EQ(irq_changes, 1);
+	CHECK(fake_irq_lines[UART_IRQ]);
+	CHECK_EQ(fake_irq_changes, 1);
 	/* Unrelated writes do not drive the line again. */
 	wr(inst, UARTIBRD, 26);
 	wr(inst, UARTIMSC, INT_RX | INT_OE);
-	CHECK_EQ(irq_changes, 1);
+	CHECK_EQ(fake_irq_changes, 1);
 	wr(inst, UARTIMSC, 0);
-	CHECK(!irq_line);
-	CHECK_EQ(irq_changes, 2);
+	CHECK(!fake_irq_lines[UART_IRQ]);
+	CHECK_EQ(fake_irq_changes, 2);
 	CHECK_EQ(rd(inst, UARTRIS), INT_RX); /* raw status stays */
 	wr(inst, UARTIMSC, INT_RX);
-	CHECK(irq_line);
-	CHECK_EQ(irq_changes, 3);
+	CHECK(fake_irq_lines[UART_IRQ]);
+	CHECK_EQ(fake_irq_changes, 3);
 	destroy(inst);
 }
 
@@ -535,11 +452,11 @@ UNIT_TEST(icr_clears_only_written_bits)
 	CHECK_EQ(rd(inst, UARTRIS), INT_CTSM | INT_RX | INT_TX | INT_OE);
 	wr(inst, UARTICR, INT_OE | INT_CTSM);
 	CHECK_EQ(rd(inst, UARTRIS), INT_RX | INT_TX);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	wr(inst, UARTICR, INT_RX | INT_TX);
 	CHECK_EQ(rd(inst, UARTRIS), 0);
 	CHECK_EQ(rd(inst, UARTMIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	/* UARTICR is write-only; reading it does not clear anything. */
 	CHECK_EQ(rd(inst, UARTICR), 0);
 	destroy(inst);
@@ -552,30 +469,30 @@ UNIT_TEST(tx_interrupt)
 	/* Transmit disabled: no transmit interrupt even when unmasked. */
 	wr(inst, UARTIMSC, INT_TX);
 	CHECK_EQ(rd(inst, UARTRIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	/* Enabling transmit with an empty FIFO raises it. */
 	wr(inst, UARTCR, ENABLED);
 	CHECK_EQ(rd(inst, UARTRIS), INT_TX);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	wr(inst, UARTICR, INT_TX);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	/* Each byte sent passes the FIFO through its level again. */
 	wr(inst, UARTDR, 'z');
 	CHECK_EQ(rd(inst, UARTMIS), INT_TX);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	/* Masked and unmasked again: heard at once. */
 	wr(inst, UARTIMSC, 0);
 	wr(inst, UARTICR, INT_TX);
 	wr(inst, UARTIMSC, INT_TX);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	/* Disabling the UART or the transmitter drops it. */
 	wr(inst, UARTCR, CR_TXE | CR_RXE);
 	CHECK_EQ(rd(inst, UARTRIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	wr(inst, UARTCR, ENABLED);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	wr(inst, UARTCR, CR_UARTEN | CR_RXE);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	destroy(inst);
 }
 
@@ -702,9 +619,9 @@ UNIT_TEST(reset_restores_power_on_state)
 	wr(inst, UARTIBRD, 13);
 	wr(inst, UARTDMACR, 1);
 	CHECK_EQ(type_str("typed"), 5);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[UART_IRQ]);
 	reset(inst);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[UART_IRQ]);
 	CHECK_EQ(rd(inst, UARTFR), FR_TXFE | FR_RXFE);
 	CHECK_EQ(rd(inst, UARTCR), 0x300);
 	CHECK_EQ(rd(inst, UARTLCR_H), 0);

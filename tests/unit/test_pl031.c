@@ -8,126 +8,24 @@
  * is included for its operations table.
  */
 #include "unit.h"
-#include <stdarg.h>
 #include <string.h>
 
 #include "../../emulators/rtc/pl031.c"
-
-#include <keel/string.h>
-
-/* ---- the clocks ---- */
+#include "host/fake_guest.h"
 
 #define SEC NSEC_PER_SEC
 #define MS NSEC_PER_MSEC
 
-static u64 now_ns;
-static u64 wall_base; /* wall clock seconds at now_ns = 0 */
-static u64 wall_phase_ns; /* the wall clock's seconds tick this much early */
-
-u64 timer_now_ns(void)
-{
-	return now_ns;
-}
-
-u64 devemu_wallclock_seconds(void)
-{
-	return wall_base + (now_ns + wall_phase_ns) / SEC;
-}
-
-/* One CPU's queue is all the emulator ever sees: one event at a time. */
-static struct timer_event *queued;
-static unsigned int arms;
-
-void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg)
-{
-	memset(ev, 0, sizeof(*ev));
-	list_init(&ev->link);
-	ev->fn = fn;
-	ev->arg = arg;
-	ev->cpu = -1;
-}
-
-void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
-{
-	CHECK(queued == NULL || queued == ev);
-	ev->deadline_ns = deadline_ns;
-	ev->cpu = 0;
-	queued = ev;
-	arms++;
-}
-
-void timer_event_cancel(struct timer_event *ev)
-{
-	if (queued == ev)
-		queued = NULL;
-	ev->cpu = -1;
-}
-
-bool timer_event_armed(const struct timer_event *ev)
-{
-	return ev->cpu >= 0;
-}
-
-/* Let time pass in steps, firing the event as the timer interrupt would. */
-static void advance(u64 ns)
-{
-	u64 end = now_ns + ns;
-
-	while (queued && queued->deadline_ns <= end) {
-		struct timer_event *ev = queued;
-
-		if (ev->deadline_ns > now_ns)
-			now_ns = ev->deadline_ns;
-		queued = NULL;
-		ev->cpu = -1;
-		ev->fn(ev);
-	}
-	now_ns = end;
-}
-
-/* ---- the rest of Keel ---- */
-
-static unsigned int irq_changes;
-static bool irq_line;
-
-void devemu_irq_set(struct devemu_instance *inst, unsigned int index,
-		    bool level)
-{
-	CHECK_EQ(index, 0);
-	CHECK(spin_is_locked(&inst->lock));
-	CHECK(level != irq_line);
-	irq_line = level;
-	irq_changes++;
-}
-
-static char error_msg[256];
-
-void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
-	va_end(ap);
-}
-
 /* ---- the instance ---- */
+
+#define RTC_IRQ 34
 
 static const struct emulator *const emu = &pl031_emulator;
 
 static struct devemu_instance *instance(u64 size)
 {
-	struct devemu_instance *inst = calloc(1, sizeof(*inst));
-
-	inst->emu = emu;
-	strlcpy(inst->name, "pl031@9010000", sizeof(inst->name));
-	inst->base = 0x9010000;
-	inst->size = size;
-	inst->irqs[0] = 34;
-	inst->nr_irqs = 1;
-	spin_lock_init(&inst->lock);
-	list_init(&inst->link);
-	return inst;
+	fake_guest_init("vm1", 1);
+	return fake_instance(emu, "pl031@9010000", 0x9010000, size, RTC_IRQ);
 }
 
 /* A fresh machine at host time `wall`, the timer clock at 5.25 s. */
@@ -135,13 +33,7 @@ static struct devemu_instance *create(u64 wall, u64 phase_ns)
 {
 	struct devemu_instance *inst = instance(0x1000);
 
-	now_ns = 5 * SEC + 250 * MS;
-	wall_phase_ns = phase_ns;
-	wall_base = wall - (now_ns + phase_ns) / SEC;
-	queued = NULL;
-	arms = 0;
-	irq_line = false;
-	irq_changes = 0;
+	fake_clock_set(5 * SEC + 250 * MS, wall, phase_ns);
 	CHECK_EQ(emu->probe(inst, NULL), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
@@ -151,35 +43,22 @@ static void destroy(struct devemu_instance *inst)
 {
 	struct pl031 *s = inst->priv;
 
-	emu->remove(inst);
-	CHECK(inst->priv == NULL);
+	fake_destroy(inst);
 	/* Removing takes the timer event off the queue. */
-	CHECK(queued == NULL || queued != &s->match_timer);
-	free(inst);
+	CHECK(fake_timer_queued == NULL ||
+	      fake_timer_queued != &s->match_timer);
 }
 
 static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
 		    u64 *value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->read(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_read(inst, off, size, value);
 }
 
 static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
 		     u64 value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->write(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_write(inst, off, size, value);
 }
 
 static u64 rd(struct devemu_instance *inst, u64 off)
@@ -197,11 +76,7 @@ static void wr(struct devemu_instance *inst, u64 off, u64 v)
 
 static void reset(struct devemu_instance *inst)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	emu->reset(inst);
-	spin_unlock_irqrestore(&inst->lock, flags);
+	fake_reset(inst);
 }
 
 #define T0 1700000000ULL /* a host time in 2023 */
@@ -222,7 +97,7 @@ UNIT_TEST(reset_values)
 	CHECK_EQ(rd(inst, RTCICR), 0);
 	CHECK_EQ(rd(inst, 0x20), 0);
 	CHECK_EQ(rd(inst, 0xfdc), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
 	destroy(inst);
 }
 
@@ -247,11 +122,11 @@ UNIT_TEST(counter_follows_wall_clock)
 {
 	struct devemu_instance *inst = create(T0, 0);
 
-	advance(749 * MS); /* the host's second turns at 6 s */
+	fake_clock_advance(749 * MS); /* the host's second turns at 6 s */
 	CHECK_EQ(rd(inst, RTCDR), T0);
-	advance(1 * MS);
+	fake_clock_advance(1 * MS);
 	CHECK_EQ(rd(inst, RTCDR), T0 + 1);
-	advance(3600 * SEC);
+	fake_clock_advance(3600 * SEC);
 	CHECK_EQ(rd(inst, RTCDR), T0 + 3601);
 	destroy(inst);
 }
@@ -263,12 +138,12 @@ UNIT_TEST(load_sets_counter)
 	wr(inst, RTCLR, 1000);
 	CHECK_EQ(rd(inst, RTCDR), 1000);
 	CHECK_EQ(rd(inst, RTCLR), 1000);
-	advance(5 * SEC);
+	fake_clock_advance(5 * SEC);
 	CHECK_EQ(rd(inst, RTCDR), 1005);
 	CHECK_EQ(rd(inst, RTCLR), 1000); /* the value loaded, not the time */
 	/* The counter wraps at 32 bits. */
 	wr(inst, RTCLR, 0xfffffffe);
-	advance(3 * SEC);
+	fake_clock_advance(3 * SEC);
 	CHECK_EQ(rd(inst, RTCDR), 1);
 	destroy(inst);
 }
@@ -297,24 +172,25 @@ UNIT_TEST(match_interrupt)
 	wr(inst, RTCLR, 100);
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, 105);
-	CHECK(queued != NULL);
-	advance(4 * SEC + 749 * MS); /* the counter turns 105 at +4.75 s */
+	CHECK(fake_timer_queued != NULL);
+	fake_clock_advance(4 * SEC +
+			   749 * MS); /* the counter turns 105 at +4.75 s */
 	CHECK_EQ(rd(inst, RTCDR), 104);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
-	CHECK(!irq_line);
-	advance(1 * MS);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
+	fake_clock_advance(1 * MS);
 	CHECK_EQ(rd(inst, RTCDR), 105);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
 	CHECK_EQ(rd(inst, RTCMIS), 1);
-	CHECK(irq_line);
-	CHECK(queued == NULL);
+	CHECK(fake_irq_lines[RTC_IRQ]);
+	CHECK(fake_timer_queued == NULL);
 	/* Any write to RTCICR clears it; it does not come back by itself. */
 	wr(inst, RTCICR, 0);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
-	CHECK(!irq_line);
-	advance(10 * SEC);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
+	fake_clock_advance(10 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
-	CHECK_EQ(irq_changes, 2);
+	CHECK_EQ(fake_irq_changes, 2);
 	destroy(inst);
 }
 
@@ -322,19 +198,19 @@ UNIT_TEST(match_with_seconds_out_of_phase)
 {
 	/* The wall clock's seconds tick 0.6 s before the timer clock's. */
 	struct devemu_instance *inst = create(T0, 600 * MS);
-	u64 start = now_ns;
+	u64 start = fake_now_ns;
 
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0 + 3);
 	/* Wall clock turns T0+1 at 5.25 + 0.15: T0+3 at start + 2.15 s. */
-	advance(2 * SEC + 149 * MS);
+	fake_clock_advance(2 * SEC + 149 * MS);
 	CHECK_EQ(rd(inst, RTCDR), T0 + 2);
-	CHECK(!irq_line);
-	advance(MATCH_POLL_NS);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
+	fake_clock_advance(MATCH_POLL_NS);
 	CHECK_EQ(rd(inst, RTCDR), T0 + 3);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[RTC_IRQ]);
 	/* Raised no later than one poll period after the moment. */
-	CHECK(now_ns - start <= 2 * SEC + 150 * MS + MATCH_POLL_NS);
+	CHECK(fake_now_ns - start <= 2 * SEC + 150 * MS + MATCH_POLL_NS);
 	destroy(inst);
 }
 
@@ -343,15 +219,15 @@ UNIT_TEST(match_masked_shows_in_ris)
 	struct devemu_instance *inst = create(T0, 0);
 
 	wr(inst, RTCMR, T0 + 2);
-	advance(2 * SEC);
+	fake_clock_advance(2 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
 	CHECK_EQ(rd(inst, RTCMIS), 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
 	wr(inst, RTCIMSC, 0xffffffff);
 	CHECK_EQ(rd(inst, RTCIMSC), 1);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[RTC_IRQ]);
 	wr(inst, RTCIMSC, 0);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
 	destroy(inst);
 }
 
@@ -362,7 +238,7 @@ UNIT_TEST(match_at_once_when_equal)
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
-	CHECK(irq_line);
+	CHECK(fake_irq_lines[RTC_IRQ]);
 	wr(inst, RTCICR, 1);
 	/* A load onto the match value matches too. */
 	wr(inst, RTCMR, 5000);
@@ -379,8 +255,8 @@ UNIT_TEST(late_timer_still_matches)
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0 + 10);
 	/* The event fires only seconds after its deadline. */
-	queued->deadline_ns += 3 * SEC;
-	advance(20 * SEC);
+	fake_timer_queued->deadline_ns += 3 * SEC;
+	fake_clock_advance(20 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
 	destroy(inst);
 }
@@ -392,20 +268,20 @@ UNIT_TEST(new_match_or_load_replaces_alarm)
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0 + 10);
 	wr(inst, RTCMR, T0 + 20);
-	advance(15 * SEC);
+	fake_clock_advance(15 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
-	advance(5 * SEC);
+	fake_clock_advance(5 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
 	wr(inst, RTCICR, 1);
 
 	/* Loading past the match value: no match until it wraps. */
 	wr(inst, RTCMR, 2000);
 	wr(inst, RTCLR, 2001);
-	advance(100 * SEC);
+	fake_clock_advance(100 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
 	/* Loading just before it: matches when it is reached. */
 	wr(inst, RTCLR, 1998);
-	advance(2 * SEC);
+	fake_clock_advance(2 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 1);
 	destroy(inst);
 }
@@ -417,15 +293,15 @@ UNIT_TEST(reset_keeps_time_and_drops_alarm)
 	wr(inst, RTCLR, 5000);
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, 5003);
-	advance(1 * SEC);
+	fake_clock_advance(1 * SEC);
 	reset(inst);
-	CHECK(!irq_line);
+	CHECK(!fake_irq_lines[RTC_IRQ]);
 	CHECK_EQ(rd(inst, RTCMR), 0);
 	CHECK_EQ(rd(inst, RTCLR), 0);
 	CHECK_EQ(rd(inst, RTCIMSC), 0);
 	/* The battery-backed counter keeps its time across a reset. */
 	CHECK_EQ(rd(inst, RTCDR), 5001);
-	advance(5 * SEC);
+	fake_clock_advance(5 * SEC);
 	CHECK_EQ(rd(inst, RTCRIS), 0);
 	CHECK_EQ(rd(inst, RTCDR), 5006);
 	destroy(inst);
@@ -437,22 +313,22 @@ UNIT_TEST(remove_cancels_timer)
 
 	wr(inst, RTCIMSC, 1);
 	wr(inst, RTCMR, T0 + 100);
-	CHECK(queued != NULL);
+	CHECK(fake_timer_queued != NULL);
 	destroy(inst);
-	CHECK(queued == NULL);
+	CHECK(fake_timer_queued == NULL);
 }
 
 UNIT_TEST(masked_match_keeps_no_timer)
 {
 	struct devemu_instance *inst = create(T0, 0);
 
-	/* A masked match far away must not leave an event queued. */
+	/* A masked match far away must not leave an event fake_timer_queued. */
 	wr(inst, RTCMR, T0 + 100);
-	CHECK(queued == NULL);
+	CHECK(fake_timer_queued == NULL);
 	wr(inst, RTCIMSC, 1);
-	CHECK(queued != NULL);
+	CHECK(fake_timer_queued != NULL);
 	wr(inst, RTCIMSC, 0);
-	CHECK(queued == NULL);
+	CHECK(fake_timer_queued == NULL);
 	destroy(inst);
 }
 
@@ -491,9 +367,9 @@ UNIT_TEST(probe_refuses_small_window)
 {
 	struct devemu_instance *inst = instance(0x20);
 
-	error_msg[0] = 0;
+	fake_error_msg[0] = 0;
 	CHECK_EQ(emu->probe(inst, NULL), -EINVAL);
-	CHECK(strstr(error_msg, "0x20") != NULL);
+	CHECK(strstr(fake_error_msg, "0x20") != NULL);
 	CHECK(inst->priv == NULL);
 	free(inst);
 }

@@ -4,17 +4,16 @@
  * through its emulator operations with the instance lock held (as core
  * does), device lines through the guest_irqchip it registers, and the list
  * register calls of keel/vgic.h as the arch glue makes them. The guest is
- * a fake with 1-4 vCPUs whose hardware ids exercise every affinity level.
- * The emulator source is included so that its operations table, reachable
- * on Keel only through a linker section, is at hand.
+ * the shared fake (host/fake_guest.c) with 1-4 vCPUs whose hardware ids
+ * exercise every affinity level. The emulator source is included so that
+ * its operations table, reachable on Keel only through a linker section,
+ * is at hand.
  */
 #include "unit.h"
-#include <stdarg.h>
 #include <string.h>
 
 #include "../../emulators/irqchip/vgic-v3.c"
-
-#include <keel/string.h>
+#include "host/fake_guest.h"
 
 #define DIST_BASE 0x8000000ULL
 #define RD_BASE 0x80a0000ULL
@@ -23,101 +22,26 @@
 /* MPIDR-style ids: Aff0, Aff1, and Aff2 + Aff3 for the last one. */
 static const u64 hwids[4] = { 0x0, 0x1, 0x100, 0x0100020000ULL };
 
-/* ---- what the emulator needs from the rest of Keel ---- */
-
-static struct guest fake_guest;
-static struct vcpu fake_vcpus[4];
-static struct devtree_node gic_node, config_node;
-static u32 prop_vcpus;
-static u32 prop_nr_irqs; /* 0: absent */
-static int reg_entries;
-static u64 rd_size;
-static struct vgic *cur; /* the model under test, for the kick check */
-static unsigned int kicks[4];
-static unsigned int windows_added;
-static u64 window_base, window_size;
-static int window_err;
-static char error_msg[256];
-
-u64 arch_vcpu_hwid(const struct vcpu *v)
-{
-	return hwids[v->index];
-}
-
-void vcpu_kick(struct vcpu *v)
-{
-	/* Kicks take the vCPU's own locks: never under the model's. */
-	CHECK(!cur || !spin_is_locked(&cur->lock));
-	kicks[v->index]++;
-}
-
-void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
-		       void *priv)
-{
-	g->irqchip = chip;
-	g->irqchip_priv = priv;
-}
-
-int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
-{
-	windows_added++;
-	window_base = base;
-	window_size = size;
-	return window_err;
-}
-
-void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error_msg, sizeof(error_msg), fmt, ap);
-	va_end(ap);
-}
-
-int devtree_prop_read_u32(const struct devtree_node *node, const char *name,
-			  u32 *out)
-{
-	if (node == &config_node && !strcmp(name, "vcpus") && prop_vcpus) {
-		*out = prop_vcpus;
-		return 0;
-	}
-	if (node == &gic_node && !strcmp(name, "keel,nr-irqs") &&
-	    prop_nr_irqs) {
-		*out = prop_nr_irqs;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-int devtree_read_reg(const struct devtree_node *node, unsigned int index,
-		     u64 *addr, u64 *size)
-{
-	if (node != &gic_node || (int)index >= reg_entries)
-		return -ENOENT;
-	*addr = index ? RD_BASE : DIST_BASE;
-	*size = index ? rd_size : 0x10000;
-	return 0;
-}
-
 /* ---- the instance, as core/guest.c builds it ---- */
 
+static struct devtree_node gic_node;
+static struct vgic *cur; /* the model under test */
 static const struct emulator *const emu = &vgic_v3_emulator;
 static unsigned int ncpus;
 
+/*
+ * A fake guest whose description says n vCPUs (none built yet) and a GIC
+ * node with both windows and, unless 0, "keel,nr-irqs".
+ */
 static void setup(unsigned int n, u32 nr_irqs_prop)
 {
-	memset(&fake_guest, 0, sizeof(fake_guest));
-	memset(fake_vcpus, 0, sizeof(fake_vcpus));
-	memset(kicks, 0, sizeof(kicks));
-	fake_guest.config = &config_node;
-	prop_vcpus = n;
-	prop_nr_irqs = nr_irqs_prop;
-	reg_entries = 2;
-	rd_size = 0xf60000;
-	windows_added = 0;
-	window_err = 0;
-	error_msg[0] = '\0';
+	fake_guest_init("vm1", n);
+	for (unsigned int i = 0; i < ARRAY_SIZE(hwids); i++)
+		fake_hwids[i] = hwids[i];
+	fake_dt_set_reg(&gic_node, 0, DIST_BASE, 0x10000);
+	fake_dt_set_reg(&gic_node, 1, RD_BASE, 0xf60000);
+	if (nr_irqs_prop)
+		fake_dt_set_u32(&gic_node, "keel,nr-irqs", nr_irqs_prop);
 	cur = NULL;
 	ncpus = n;
 }
@@ -125,26 +49,13 @@ static void setup(unsigned int n, u32 nr_irqs_prop)
 /* vCPUs come after devices, as in core. */
 static void make_vcpus(void)
 {
-	for (unsigned int i = 0; i < ncpus; i++) {
-		fake_vcpus[i].index = i;
-		fake_vcpus[i].guest = &fake_guest;
-		fake_guest.vcpus[i] = &fake_vcpus[i];
-	}
-	fake_guest.nr_vcpus = ncpus;
+	fake_guest_add_vcpus(ncpus);
 }
 
 static struct devemu_instance *instance(void)
 {
-	struct devemu_instance *inst = calloc(1, sizeof(*inst));
-
-	inst->emu = emu;
-	inst->guest = &fake_guest;
-	strlcpy(inst->name, "intc@8000000", sizeof(inst->name));
-	inst->base = DIST_BASE;
-	inst->size = 0x10000;
-	spin_lock_init(&inst->lock);
-	list_init(&inst->link);
-	return inst;
+	return fake_instance(emu, "intc@8000000", DIST_BASE, 0x10000,
+			     FAKE_NO_IRQ);
 }
 
 static struct devemu_instance *create_irqs(unsigned int n, u32 nr_irqs)
@@ -156,6 +67,8 @@ static struct devemu_instance *create_irqs(unsigned int n, u32 nr_irqs)
 	CHECK_EQ(emu->probe(inst, &gic_node), 0);
 	CHECK(inst->priv != NULL);
 	cur = inst->priv;
+	/* Kicks take the vCPU's own locks: never under the model's. */
+	fake_kick_forbidden_lock = &cur->lock;
 	make_vcpus();
 	return inst;
 }
@@ -167,35 +80,22 @@ static struct devemu_instance *create(unsigned int n)
 
 static void destroy(struct devemu_instance *inst)
 {
-	emu->remove(inst);
-	CHECK(inst->priv == NULL);
+	fake_kick_forbidden_lock = NULL;
+	fake_destroy(inst);
 	CHECK(fake_guest.irqchip == NULL);
 	cur = NULL;
-	free(inst);
 }
 
 static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
 		    u64 *value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->read(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_read(inst, off, size, value);
 }
 
 static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
 		     u64 value)
 {
-	unsigned long flags;
-	int err;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	err = emu->write(inst, off, size, value);
-	spin_unlock_irqrestore(&inst->lock, flags);
-	return err;
+	return fake_write(inst, off, size, value);
 }
 
 static u64 rd_sized(struct devemu_instance *inst, u64 off, unsigned int size)
@@ -235,11 +135,7 @@ static u64 sgib(unsigned int cpu, u64 reg)
 
 static void reset(struct devemu_instance *inst)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&inst->lock, flags);
-	emu->reset(inst);
-	spin_unlock_irqrestore(&inst->lock, flags);
+	fake_reset(inst);
 }
 
 static struct vgic *vg_of(void)
@@ -249,13 +145,12 @@ static struct vgic *vg_of(void)
 
 static void line(unsigned int irq, bool level)
 {
-	fake_guest.irqchip->set_line(fake_guest.irqchip_priv, irq, level);
+	fake_line(irq, level);
 }
 
 static bool pending(unsigned int cpu)
 {
-	return fake_guest.irqchip->pending(fake_guest.irqchip_priv,
-					   &fake_vcpus[cpu]);
+	return fake_pending(cpu);
 }
 
 static unsigned int fill(unsigned int cpu, struct vgic_lr *lrs,
@@ -307,10 +202,10 @@ UNIT_TEST(probe_registers_window_and_irqchip)
 {
 	struct devemu_instance *inst = create(2);
 
-	CHECK_EQ(windows_added, 1);
-	CHECK_EQ(window_base, RD_BASE);
-	CHECK_EQ(window_size, 0xf60000);
-	CHECK(fake_guest.irqchip == &vgic_irqchip_ops);
+	CHECK_EQ(fake_windows_added, 1);
+	CHECK_EQ(fake_window_base, RD_BASE);
+	CHECK_EQ(fake_window_size, 0xf60000);
+	CHECK(vgic_of(&fake_guest) == inst->priv && inst->priv);
 	CHECK(vg_of() == inst->priv);
 	CHECK_EQ(vg_of()->nr_cpus, 2);
 	CHECK_EQ(vg_of()->nr_irqs, DEFAULT_NR_IRQS);
@@ -328,31 +223,37 @@ UNIT_TEST(probe_sizes_from_description_before_vcpus_exist)
 	/* No vCPU exists yet: only the description says how many. */
 	CHECK_EQ(emu->probe(inst, &gic_node), 0);
 	cur = inst->priv;
+	fake_kick_forbidden_lock = &cur->lock;
 	CHECK_EQ(cur->nr_cpus, 3);
 	/* Lines raised before the vCPUs exist are kept, nobody kicked. */
 	line(40, true);
-	CHECK_EQ(kicks[0], 0);
+	CHECK_EQ(fake_kicks[0], 0);
 	make_vcpus();
 	spi_on(inst, 40, 0);
 	CHECK(pending(0));
 	destroy(inst);
 }
 
+static const struct guest_irqchip other_chip;
+
 UNIT_TEST(probe_rejects_bad_nodes)
 {
+	static struct devtree_node one_window_node;
 	struct devemu_instance *inst;
 
 	setup(2, 0);
-	reg_entries = 1;
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
-	CHECK(strstr(error_msg, "redistributors") != NULL);
+	/* A node whose "reg" has no second entry. */
+	fake_dt_set_reg(&one_window_node, 0, DIST_BASE, 0x10000);
+	CHECK_EQ(emu->probe(inst, &one_window_node), -EINVAL);
+	CHECK(strstr(fake_error_msg, "redistributors") != NULL);
 	CHECK(fake_guest.irqchip == NULL);
 
 	setup(2, 0);
-	rd_size = 0x20000; /* one frame for two vCPUs */
+	fake_dt_set_reg(&gic_node, 1, RD_BASE,
+			0x20000); /* one frame, two vCPUs */
 	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
-	CHECK(strstr(error_msg, "too small") != NULL);
+	CHECK(strstr(fake_error_msg, "too small") != NULL);
 
 	setup(2, 0);
 	inst->size = 0x1000;
@@ -364,16 +265,16 @@ UNIT_TEST(probe_rejects_bad_nodes)
 
 	setup(2, 20);
 	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
-	CHECK(strstr(error_msg, "keel,nr-irqs") != NULL);
+	CHECK(strstr(fake_error_msg, "keel,nr-irqs") != NULL);
 
 	setup(2, 0);
-	window_err = -EEXIST;
+	fake_window_err = -EEXIST;
 	CHECK_EQ(emu->probe(inst, &gic_node), -EEXIST);
 	CHECK(fake_guest.irqchip == NULL);
 	CHECK(inst->priv == NULL);
 
 	setup(2, 0);
-	fake_guest.irqchip = &vgic_irqchip_ops;
+	fake_guest.irqchip = &other_chip; /* another controller is there */
 	CHECK_EQ(emu->probe(inst, &gic_node), -EBUSY);
 	fake_guest.irqchip = NULL;
 	free(inst);
@@ -712,8 +613,8 @@ UNIT_TEST(spi_routing_by_affinity)
 	wr_sized(inst, GICD_IROUTER + 8 * 50, 8, 0x100); /* vCPU2 */
 	line(50, true);
 	CHECK(!pending(0) && !pending(1) && pending(2) && !pending(3));
-	CHECK_EQ(kicks[2], 1);
-	CHECK_EQ(kicks[0] + kicks[1] + kicks[3], 0);
+	CHECK_EQ(fake_kicks[2], 1);
+	CHECK_EQ(fake_kicks[0] + fake_kicks[1] + fake_kicks[3], 0);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
 	CHECK_EQ(fill(2, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 50);
@@ -724,9 +625,9 @@ UNIT_TEST(spi_routing_by_affinity)
 	/* Aff3 and Aff2 */
 	line(51, true);
 	spi_on(inst, 51, 0x80);
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	wr_sized(inst, GICD_IROUTER + 8 * 51, 8, 0x0100020000ULL);
-	CHECK_EQ(kicks[3], 1);
+	CHECK_EQ(fake_kicks[3], 1);
 	CHECK(pending(3));
 	CHECK_EQ(fill(3, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 51);
@@ -742,18 +643,18 @@ UNIT_TEST(spi_routing_by_affinity)
 	/* An affinity nobody has: not delivered at all. */
 	line(53, true);
 	spi_on(inst, 53, 0x80);
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x5);
 	for (unsigned int c = 0; c < 4; c++) {
 		bool more;
 
-		CHECK_EQ(kicks[c], 0);
+		CHECK_EQ(fake_kicks[c], 0);
 		CHECK_EQ(fill(c, lrs, 4, &more), 0);
 		CHECK(!more);
 	}
 	/* Re-routing it makes it deliverable and kicks the new target. */
 	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x1);
-	CHECK_EQ(kicks[1], 1);
+	CHECK_EQ(fake_kicks[1], 1);
 	CHECK(pending(1));
 	destroy(inst);
 }
@@ -773,10 +674,10 @@ UNIT_TEST(group_and_ctlr_gating)
 	/* Group 0 enabled does not help a group 1 interrupt. */
 	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
 	CHECK(!pending(0));
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
 	CHECK(pending(0));
-	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(fake_kicks[0], 1);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
 	CHECK(lrs[0].group1);
 	/* EOIed with the line still high */
@@ -798,9 +699,9 @@ UNIT_TEST(group_and_ctlr_gating)
 	wr(inst, GICD_ICENABLER + 4, 1U << 8);
 	CHECK(!pending(0));
 	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 8);
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	wr(inst, GICD_ISENABLER + 4, 1U << 8);
-	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(fake_kicks[0], 1);
 	CHECK(pending(0));
 	destroy(inst);
 }
@@ -932,10 +833,10 @@ UNIT_TEST(clear_while_in_lr)
 	set_edge(inst, 40);
 	line(40, true);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	/* The guest clears it on another vCPU: the owner must resync. */
 	wr(inst, GICD_ICPENDR + 4, 1U << 8);
-	CHECK_EQ(kicks[0], 1);
+	CHECK_EQ(fake_kicks[0], 1);
 	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
 	sync(0, lrs, 1);
 	CHECK(!pending(0));
@@ -1074,9 +975,9 @@ UNIT_TEST(sgi1r_decoding)
 	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 5);
 	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 0);
 	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 0);
-	CHECK_EQ(kicks[0], 1);
-	CHECK_EQ(kicks[1], 1);
-	CHECK_EQ(kicks[2] + kicks[3], 0);
+	CHECK_EQ(fake_kicks[0], 1);
+	CHECK_EQ(fake_kicks[1], 1);
+	CHECK_EQ(fake_kicks[2] + fake_kicks[3], 0);
 	/* Aff1 1, Aff0 0: vCPU2 */
 	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
 	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 1U << 9);
@@ -1085,11 +986,11 @@ UNIT_TEST(sgi1r_decoding)
 	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 0, 2, 1));
 	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 1U << 9);
 	/* Targets nobody has are ignored. */
-	memset(kicks, 0, sizeof(kicks));
+	memset(fake_kicks, 0, sizeof(fake_kicks));
 	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0xfffc, 0, 0, 0));
 	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0x1, 7, 0, 0));
 	for (unsigned int c = 0; c < 4; c++) {
-		CHECK_EQ(kicks[c], 0);
+		CHECK_EQ(fake_kicks[c], 0);
 		CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 3), 0);
 	}
 	destroy(inst);
@@ -1107,7 +1008,7 @@ UNIT_TEST(sgi1r_irm_all_but_self)
 	for (unsigned int c = 0; c < 4; c++) {
 		CHECK_EQ(!!(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 15)),
 			 c != 1);
-		CHECK_EQ(kicks[c], c != 1);
+		CHECK_EQ(fake_kicks[c], c != 1);
 		CHECK_EQ(pending(c), c != 1);
 	}
 	CHECK_EQ(fill(2, lrs, 4, NULL), 1);
@@ -1122,10 +1023,10 @@ UNIT_TEST(sgi_disabled_stays_pending)
 
 	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], sgi1r(4, 0x2, 0, 0, 0));
 	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 4);
-	CHECK_EQ(kicks[1], 0);
+	CHECK_EQ(fake_kicks[1], 0);
 	CHECK(!pending(1));
 	private_on(inst, 1, 4, 0);
-	CHECK_EQ(kicks[1], 1);
+	CHECK_EQ(fake_kicks[1], 1);
 	CHECK(pending(1));
 	destroy(inst);
 }
@@ -1142,8 +1043,8 @@ UNIT_TEST(private_lines_per_vcpu)
 	vgic_set_private_line(vg_of(), &fake_vcpus[1], 27, true);
 	CHECK(!pending(0));
 	CHECK(pending(1));
-	CHECK_EQ(kicks[1], 1);
-	CHECK_EQ(kicks[0], 0);
+	CHECK_EQ(fake_kicks[1], 1);
+	CHECK_EQ(fake_kicks[0], 0);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
 	CHECK_EQ(fill(1, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 27);
@@ -1246,7 +1147,7 @@ UNIT_TEST(kicks_only_outside_the_lock)
 	wr(inst, GICD_ICENABLER + 4, 1U << 28);
 	wr(inst, GICD_ISENABLER + 4, 1U << 28);
 	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], SGI1R_IRM);
-	CHECK(kicks[0] >= 2);
+	CHECK(fake_kicks[0] >= 2);
 	destroy(inst);
 }
 

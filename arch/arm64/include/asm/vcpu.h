@@ -62,10 +62,13 @@ struct arch_vcpu {
 	/* The pending MMIO read's destination, from the syndrome. */
 	unsigned int mmio_reg;
 	bool mmio_sign_extend, mmio_64bit;
-	/* GICv3 virtual CPU interface state and what the LRs hold. */
+	/*
+	 * Virtual CPU interface state (GICv3 ICH_VMCR and active priorities;
+	 * GICv2 GICH_VMCR and GICH_APR in vmcr and ap0r0) and what the LRs
+	 * hold.
+	 */
 	u64 vmcr, ap0r0, ap1r0;
 	unsigned int lrs_used;
-	u32 lr_intid[VGIC_MAX_LRS];
 	struct vgic_lr lr_meta[VGIC_MAX_LRS];
 	struct timer_event vtimer_event;
 };

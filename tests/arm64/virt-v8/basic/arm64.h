@@ -13,6 +13,7 @@
 #define RTC_BASE 0x09010000UL
 #define GICD_BASE 0x08000000UL
 #define GICR_BASE 0x080a0000UL
+#define GICC_BASE 0x08010000UL /* GICv2 CPU interface */
 
 #define INTID_VTIMER 27
 #define INTID_UART 33
@@ -101,14 +102,29 @@ bool fault_catch_end(struct basic_fault *f);
 long psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 const char *psci_conduit(void);
 
-/* gicv3.c */
+/* One GIC version: gicv2.c, gicv3.c; gic.c finds which one is there. */
+struct gic_ops {
+	const char *name;
+	/* Whether the distributor at GICD_BASE is this version. */
+	bool (*probe)(void);
+	int (*init_distributor)(void);
+	/* This CPU's interface (and redistributor); 0 or -1. */
+	int (*init_cpu)(void);
+	/* Level-sensitive SPI to the boot vCPU. */
+	void (*enable_spi)(unsigned int intid);
+	void (*send_sgi)(unsigned int cpu, unsigned int sgi);
+	/* Acknowledge, dispatch to arm64_irq() and complete. */
+	void (*handle_irq)(uint64_t now);
+	void (*info)(void);
+};
+
+extern const struct gic_ops gicv2_ops, gicv3_ops;
+/* The GIC found by gic_init_distributor(), or NULL. */
+extern const struct gic_ops *gic;
+
+/* gic.c */
 int gic_init_distributor(void);
-int gic_init_cpu(void);
-void gic_enable_spi(unsigned int intid, uint64_t mpidr);
-void gic_send_sgi(uint64_t mpidr, unsigned int sgi);
-void gic_handle_irq(uint64_t now);
-void gic_info(void);
-/* Called by gic_handle_irq() for each acknowledged interrupt (main.c). */
+/* Called by handle_irq() for each acknowledged interrupt (main.c). */
 void arm64_irq(unsigned int intid, uint64_t now);
 
 /* pmu.c */

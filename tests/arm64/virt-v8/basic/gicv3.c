@@ -52,20 +52,8 @@ static int wait_clear(uint64_t reg, uint32_t bit)
 	return -1;
 }
 
-int gic_init_distributor(void)
+static int gicv3_init_distributor(void)
 {
-	struct basic_fault f;
-	uint32_t pidr2 = 0;
-
-	/*
-	 * GICv3 or v4 only. A GICv2 distributor is 4 KiB, so its PIDR2 is
-	 * elsewhere and this read may abort.
-	 */
-	if (!arch_try_read32(GICD_BASE + GICD_PIDR2, &pidr2, &f) ||
-	    ((pidr2 >> 4 & 0xf) != 3 && (pidr2 >> 4 & 0xf) != 4)) {
-		printf("basic: no GICv3 distributor at 0x%lx\n", GICD_BASE);
-		return -1;
-	}
 	mmio_write32(GICD_BASE + GICD_CTLR, 0);
 	if (wait_clear(GICD_BASE + GICD_CTLR, GICD_CTLR_RWP))
 		return -1;
@@ -82,7 +70,7 @@ static void rmw32(uint64_t reg, uint32_t clear, uint32_t set)
 	mmio_write32(reg, (mmio_read32(reg) & ~clear) | set);
 }
 
-void gic_enable_spi(unsigned int intid, uint64_t mpidr)
+static void gicv3_enable_spi(unsigned int intid)
 {
 	unsigned int shift = (intid % 4) * 8;
 
@@ -92,8 +80,9 @@ void gic_enable_spi(unsigned int intid, uint64_t mpidr)
 	/* Level-sensitive, as the PL011 line is. */
 	rmw32(GICD_BASE + GICD_ICFGR + intid / 16 * 4, 3U << (intid % 16 * 2),
 	      0);
+	/* To the boot vCPU. */
 	mmio_write64(GICD_BASE + GICD_IROUTER + intid * 8,
-		     mpidr_affinity(mpidr));
+		     mpidr_affinity(platform.cpu_hwid[0]));
 	mmio_write32(GICD_BASE + GICD_ISENABLER + intid / 32 * 4,
 		     1U << intid % 32);
 }
@@ -117,7 +106,7 @@ static uint64_t find_redistributor(uint64_t mpidr)
 	return 0;
 }
 
-int gic_init_cpu(void)
+static int gicv3_init_cpu(void)
 {
 	unsigned int cpu = arch_cpu_id(), i;
 	uint64_t rd = find_redistributor(read_sysreg(mpidr_el1));
@@ -152,8 +141,9 @@ int gic_init_cpu(void)
 	return 0;
 }
 
-void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
+static void gicv3_send_sgi(unsigned int cpu, unsigned int sgi)
 {
+	uint64_t mpidr = platform.cpu_hwid[cpu];
 	uint64_t aff0 = mpidr & 0xff;
 	uint64_t v = (mpidr >> 32 & 0xff) << 48 | (mpidr >> 16 & 0xff) << 32 |
 		     (aff0 >> 4) << 44 | (mpidr >> 8 & 0xff) << 16 |
@@ -165,7 +155,7 @@ void gic_send_sgi(uint64_t mpidr, unsigned int sgi)
 	isb();
 }
 
-void gic_handle_irq(uint64_t now)
+static void gicv3_handle_irq(uint64_t now)
 {
 	unsigned int i;
 
@@ -185,14 +175,10 @@ void gic_handle_irq(uint64_t now)
 	isb();
 }
 
-void gic_info(void)
+static void gicv3_info(void)
 {
 	unsigned int cpu;
 
-	if (!platform.irq_ok) {
-		printf("no usable GICv3\n");
-		return;
-	}
 	printf("GICv%u: GICD_CTLR 0x%x GICD_TYPER 0x%x\n",
 	       mmio_read32(GICD_BASE + GICD_PIDR2) >> 4 & 0xf,
 	       mmio_read32(GICD_BASE + GICD_CTLR),
@@ -202,3 +188,25 @@ void gic_info(void)
 			printf("vCPU%u redistributor 0x%lx\n", cpu, gicr[cpu]);
 	}
 }
+
+/* GICv3 or v4: PIDR2.ArchRev in the distributor's 64 KiB frame. */
+static bool gicv3_probe(void)
+{
+	struct basic_fault f;
+	uint32_t pidr2 = 0;
+
+	if (!arch_try_read32(GICD_BASE + GICD_PIDR2, &pidr2, &f))
+		return false;
+	return (pidr2 >> 4 & 0xf) == 3 || (pidr2 >> 4 & 0xf) == 4;
+}
+
+const struct gic_ops gicv3_ops = {
+	.name = "GICv3",
+	.probe = gicv3_probe,
+	.init_distributor = gicv3_init_distributor,
+	.init_cpu = gicv3_init_cpu,
+	.enable_spi = gicv3_enable_spi,
+	.send_sgi = gicv3_send_sgi,
+	.handle_irq = gicv3_handle_irq,
+	.info = gicv3_info,
+};

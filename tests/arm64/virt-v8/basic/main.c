@@ -97,7 +97,7 @@ void arm64_exception(struct arm64_frame *f, uint64_t vector)
 	uint64_t esr = 0, far = 0;
 
 	if (vector == 5) {
-		gic_handle_irq(now);
+		gic->handle_irq(now);
 		return;
 	}
 	if (vector == 4 || vector == 7) {
@@ -299,7 +299,7 @@ int arch_cpu_start(unsigned int cpu)
 
 void arch_ipi_send(unsigned int cpu, unsigned int kind)
 {
-	gic_send_sgi(platform.cpu_hwid[cpu], kind);
+	gic->send_sgi(cpu, kind);
 }
 
 long arch_poweroff(void)
@@ -318,7 +318,10 @@ void arch_info(void)
 	       read_sysreg(CurrentEL) >> 2 & 3, read_sysreg(midr_el1),
 	       read_sysreg(mpidr_el1), read_sysreg(sctlr_el1));
 	printf("PSCI via %s, PMU: %s\n", psci_conduit(), pmu_status());
-	gic_info();
+	if (gic_ok)
+		gic->info();
+	else
+		printf("no usable GIC\n");
 }
 
 /* ---- start-up ---- */
@@ -395,10 +398,10 @@ void arm64_main(uint64_t fdt)
 	event_stream_init();
 	arch_timer_stop();
 
-	gic_ok = !gic_init_distributor() && !gic_init_cpu();
+	gic_ok = !gic_init_distributor() && !gic->init_cpu();
 	platform.irq_ok = gic_ok;
 	if (gic_ok) {
-		gic_enable_spi(INTID_UART, platform.cpu_hwid[0]);
+		gic->enable_spi(INTID_UART);
 		mmio_write32(UART_BASE + UART_IMSC, UART_INT_RX);
 	} else {
 		printf("basic: GIC set-up failed, console input polled\n");
@@ -412,7 +415,7 @@ void arm64_secondary_main(unsigned int cpu)
 {
 	event_stream_init();
 	arch_timer_stop();
-	if (gic_init_cpu())
+	if (!gic || gic->init_cpu())
 		arch_halt();
 	__asm__ __volatile__("msr daifclr, #4" ::: "memory");
 	basic_secondary_main(cpu);

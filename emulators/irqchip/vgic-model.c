@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interrupt state of a guest's GIC (see vgic-model.h), following the
+ * GICv3/v4 architecture specification (ARM IHI 0069) and, for what only
+ * GICv2 has (SGI sources, CPU target masks), the GICv2 specification
+ * (ARM IHI 0048). Priorities keep all 8 bits: the list registers drop
+ * what the hardware does not implement, so nothing is gained by dropping
+ * them here first.
+ */
+#include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/heap.h>
+#include "vgic-model.h"
+
+static const struct guest_irqchip vgic_irqchip_ops;
+
+/* ---- state ---- */
+
+struct vcpu *vgic_vcpu_at(struct vgic *vg, unsigned int i)
+{
+	if (i >= vg->nr_cpus || i >= GUEST_MAX_VCPUS)
+		return NULL;
+	return READ_ONCE(vg->guest->vcpus[i]);
+}
+
+int vgic_vcpu_index(struct vgic *vg, const struct vcpu *v)
+{
+	if (!v || v->index >= vg->nr_cpus)
+		return -1;
+	return (int)v->index;
+}
+
+int vgic_vcpu_by_hwid(struct vgic *vg, u64 hwid)
+{
+	for (unsigned int i = 0; i < vg->nr_cpus; i++) {
+		struct vcpu *v = vgic_vcpu_at(vg, i);
+
+		if (v && (arch_vcpu_hwid(v) & AFF_MASK) == hwid)
+			return (int)i;
+	}
+	return -1;
+}
+
+struct vgic_irq *vgic_irq_of(struct vgic *vg, unsigned int cpu,
+			     unsigned int intid)
+{
+	if (intid < NR_PRIVATE)
+		return cpu < vg->nr_cpus ? &vg->cpus[cpu].priv[intid] : NULL;
+	if (intid < vg->nr_irqs)
+		return &vg->spis[intid - NR_PRIVATE];
+	return NULL;
+}
+
+/*
+ * Where an SPI goes, or -1 when nobody matches. GICv3: IRM ("any PE")
+ * picks vCPU0, otherwise the vCPU with the routed affinity. GICv2: the
+ * lowest vCPU of the target mask, which the "1-N" model allows.
+ */
+static int spi_target(struct vgic *vg, unsigned int intid)
+{
+	if (vg->version == VGIC_V2) {
+		u8 mask = vg->itargets[intid - NR_PRIVATE];
+
+		for (unsigned int c = 0; c < vg->nr_cpus; c++)
+			if (mask & (1U << c))
+				return (int)c;
+		return -1;
+	}
+	if (vg->irouter[intid - NR_PRIVATE] & IROUTER_IRM)
+		return 0;
+	return vgic_vcpu_by_hwid(vg,
+				 vg->irouter[intid - NR_PRIVATE] & AFF_MASK);
+}
+
+static bool is_pending(const struct vgic_irq *s)
+{
+	return (s->flags & IRQ_LATCH) ||
+	       (!(s->flags & IRQ_EDGE) && (s->flags & IRQ_LINE));
+}
+
+static bool group_enabled(const struct vgic *vg, const struct vgic_irq *s)
+{
+	return vg->ctlr &
+	       (s->flags & IRQ_GROUP1 ? CTLR_ENABLE_G1 : CTLR_ENABLE_G0);
+}
+
+static bool deliverable(const struct vgic *vg, const struct vgic_irq *s)
+{
+	return is_pending(s) && (s->flags & IRQ_ENABLED) &&
+	       group_enabled(vg, s) && !(s->flags & IRQ_IN_LR);
+}
+
+/*
+ * After a change to intid's state: a vCPU that can now take it must look,
+ * and so must one whose LRs hold it, so that the change reaches it.
+ */
+void vgic_note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
+{
+	struct vgic_irq *s = vgic_irq_of(vg, cpu, intid);
+	int t;
+
+	if (!s)
+		return;
+	if (s->flags & IRQ_IN_LR) {
+		if (s->owner < vg->nr_cpus)
+			vg->kick |= 1U << s->owner;
+		return;
+	}
+	if (!deliverable(vg, s))
+		return;
+	t = intid < NR_PRIVATE ? (int)cpu : spi_target(vg, intid);
+	if (t >= 0)
+		vg->kick |= 1U << t;
+}
+
+void vgic_note_all(struct vgic *vg)
+{
+	for (unsigned int c = 0; c < vg->nr_cpus; c++)
+		for (unsigned int i = 0; i < NR_PRIVATE; i++)
+			vgic_note_change(vg, c, i);
+	for (unsigned int i = NR_PRIVATE; i < vg->nr_irqs; i++)
+		vgic_note_change(vg, 0, i);
+}
+
+void vgic_lock(struct vgic *vg, unsigned long *flags)
+{
+	spin_lock_irqsave(&vg->lock, *flags);
+	vg->gen++;
+}
+
+void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
+{
+	u32 kick = vg->kick;
+
+	vg->kick = 0;
+	spin_unlock_irqrestore(&vg->lock, flags);
+	for (unsigned int i = 0; kick; i++, kick >>= 1) {
+		struct vcpu *v;
+
+		if (!(kick & 1))
+			continue;
+		v = vgic_vcpu_at(vg, i);
+		if (v)
+			vcpu_kick(v);
+	}
+}
+
+void vgic_latch_sgi(struct vgic *vg, unsigned int cpu, unsigned int intid,
+		    unsigned int source)
+{
+	if (cpu >= vg->nr_cpus || intid >= NR_SGIS)
+		return;
+	if (vg->version == VGIC_V2)
+		vg->cpus[cpu].sgi_sources[intid] |= (u8)(1U << source);
+	vg->cpus[cpu].priv[intid].flags |= IRQ_LATCH;
+	vgic_note_change(vg, cpu, intid);
+}
+
+/* Reset state of one interrupt; the input line is the device's, kept. */
+static void reset_irq(struct vgic_irq *s, bool edge)
+{
+	s->flags = (s->flags & IRQ_LINE) | (edge ? IRQ_EDGE : 0);
+	s->priority = 0;
+	s->owner = NO_VCPU;
+}
+
+static void reset_locked(struct vgic *vg)
+{
+	vg->ctlr = 0;
+	for (unsigned int c = 0; c < vg->nr_cpus; c++) {
+		struct vgic_cpu *vc = &vg->cpus[c];
+
+		for (unsigned int i = 0; i < NR_PRIVATE; i++)
+			reset_irq(&vc->priv[i], i < NR_SGIS);
+		for (unsigned int i = 0; i < NR_SGIS; i++)
+			vc->sgi_sources[i] = vc->sgi_lr_source[i] = 0;
+		vc->asleep = true;
+		vc->quiet_gen = NO_GEN;
+	}
+	for (unsigned int i = 0; i < vg->nr_irqs - NR_PRIVATE; i++) {
+		reset_irq(&vg->spis[i], false);
+		if (vg->irouter)
+			vg->irouter[i] = 0;
+		if (vg->itargets)
+			vg->itargets[i] = 0;
+	}
+}
+
+/* Drive a line; a rising edge latches an edge-triggered interrupt. */
+static void set_line_locked(struct vgic *vg, unsigned int cpu,
+			    unsigned int intid, bool level)
+{
+	struct vgic_irq *s = vgic_irq_of(vg, cpu, intid);
+
+	if (!s || !!(s->flags & IRQ_LINE) == level)
+		return;
+	if (level) {
+		s->flags |= IRQ_LINE;
+		if (s->flags & IRQ_EDGE)
+			s->flags |= IRQ_LATCH;
+	} else {
+		s->flags &= ~IRQ_LINE;
+	}
+	vgic_note_change(vg, cpu, intid);
+}
+
+/* ---- register families ---- */
+
+/* One bit of a set/clear register; reads report the state in an LR. */
+static u32 bitreg_get(const struct vgic_irq *s, enum bitreg r)
+{
+	bool lr = s->flags & IRQ_IN_LR;
+
+	switch (r) {
+	case BR_GROUP:
+		return !!(s->flags & IRQ_GROUP1);
+	case BR_SET_ENABLE:
+	case BR_CLR_ENABLE:
+		return !!(s->flags & IRQ_ENABLED);
+	case BR_SET_PENDING:
+	case BR_CLR_PENDING:
+		return is_pending(s) || (lr && (s->flags & IRQ_LR_PENDING) &&
+					 !(s->flags & IRQ_CLR_PENDING));
+	case BR_SET_ACTIVE:
+	case BR_CLR_ACTIVE:
+		return (s->flags & IRQ_ACTIVE) ||
+		       (lr && (s->flags & IRQ_LR_ACTIVE) &&
+			!(s->flags & IRQ_CLR_ACTIVE));
+	}
+	return 0;
+}
+
+static void bitreg_set(struct vgic_irq *s, enum bitreg r, bool bit)
+{
+	switch (r) {
+	case BR_GROUP:
+		s->flags = bit ? s->flags | IRQ_GROUP1 : s->flags & ~IRQ_GROUP1;
+		break;
+	case BR_SET_ENABLE:
+		if (bit)
+			s->flags |= IRQ_ENABLED;
+		break;
+	case BR_CLR_ENABLE:
+		if (bit)
+			s->flags &= ~IRQ_ENABLED;
+		break;
+	case BR_SET_PENDING:
+		if (bit) {
+			s->flags |= IRQ_LATCH;
+			s->flags &= ~IRQ_CLR_PENDING;
+		}
+		break;
+	case BR_CLR_PENDING:
+		/* A level interrupt stays pending while its line is high. */
+		if (bit) {
+			s->flags &= ~IRQ_LATCH;
+			if (s->flags & IRQ_IN_LR)
+				s->flags |= IRQ_CLR_PENDING;
+		}
+		break;
+	case BR_SET_ACTIVE:
+		if (bit) {
+			s->flags |= IRQ_ACTIVE;
+			s->flags &= ~IRQ_CLR_ACTIVE;
+		}
+		break;
+	case BR_CLR_ACTIVE:
+		if (bit) {
+			s->flags &= ~IRQ_ACTIVE;
+			if (s->flags & IRQ_IN_LR)
+				s->flags |= IRQ_CLR_ACTIVE;
+		}
+		break;
+	}
+}
+
+u32 vgic_bits_read(struct vgic *vg, unsigned int cpu, unsigned int first,
+		   enum bitreg r)
+{
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < 32; i++) {
+		const struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (s)
+			v |= bitreg_get(s, r) << i;
+	}
+	return v;
+}
+
+void vgic_bits_write(struct vgic *vg, unsigned int cpu, unsigned int first,
+		     enum bitreg r, u32 v)
+{
+	for (unsigned int i = 0; i < 32; i++) {
+		struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (!s)
+			continue;
+		if (r == BR_GROUP || (v >> i) & 1) {
+			bitreg_set(s, r, (v >> i) & 1);
+			vgic_note_change(vg, cpu, first + i);
+		}
+	}
+}
+
+u32 vgic_prio_read(struct vgic *vg, unsigned int cpu, unsigned int first)
+{
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < 4; i++) {
+		const struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (s)
+			v |= (u32)s->priority << (8 * i);
+	}
+	return v;
+}
+
+void vgic_prio_write(struct vgic *vg, unsigned int cpu, unsigned int first,
+		     unsigned int nbytes, u32 v)
+{
+	for (unsigned int i = 0; i < nbytes; i++) {
+		struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (s)
+			s->priority = (u8)(v >> (8 * i));
+	}
+}
+
+u32 vgic_cfg_read(struct vgic *vg, unsigned int cpu, unsigned int first)
+{
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < 16; i++) {
+		const struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (s && (s->flags & IRQ_EDGE))
+			v |= 2U << (2 * i);
+	}
+	return v;
+}
+
+/* SGIs are always edge-triggered: callers never pass them here. */
+void vgic_cfg_write(struct vgic *vg, unsigned int cpu, unsigned int first,
+		    u32 v)
+{
+	for (unsigned int i = 0; i < 16; i++) {
+		struct vgic_irq *s = vgic_irq_of(vg, cpu, first + i);
+
+		if (!s)
+			continue;
+		if ((v >> (2 * i + 1)) & 1)
+			s->flags |= IRQ_EDGE;
+		else
+			s->flags &= ~IRQ_EDGE;
+		vgic_note_change(vg, cpu, first + i);
+	}
+}
+
+bool vgic_bitreg_of(u64 off, enum bitreg *r, unsigned int *n)
+{
+	static const struct {
+		u64 base;
+		enum bitreg r;
+	} map[] = {
+		{ GICD_IGROUPR, BR_GROUP },
+		{ GICD_ISENABLER, BR_SET_ENABLE },
+		{ GICD_ICENABLER, BR_CLR_ENABLE },
+		{ GICD_ISPENDR, BR_SET_PENDING },
+		{ GICD_ICPENDR, BR_CLR_PENDING },
+		{ GICD_ISACTIVER, BR_SET_ACTIVE },
+		{ GICD_ICACTIVER, BR_CLR_ACTIVE },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(map); i++) {
+		if (off >= map[i].base && off < map[i].base + 0x80) {
+			*r = map[i].r;
+			*n = (unsigned int)(off - map[i].base) / 4;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool vgic_access_ok(u64 off, unsigned int size, bool bytes, bool dword)
+{
+	if (off & (size - 1))
+		return false;
+	return size == 4 || (size == 1 && bytes) || (size == 8 && dword);
+}
+
+/* ---- lines from devices ---- */
+
+/*
+ * Devices raise SPIs; a device wired to a PPI (16-31) drives vCPU0's,
+ * which is the only meaning a single shared wire can have. SGIs have no
+ * lines.
+ */
+static void vgic_set_line(void *priv, unsigned int irq, bool level)
+{
+	struct vgic *vg = priv;
+	unsigned long flags;
+
+	if (irq < NR_SGIS || irq >= vg->nr_irqs)
+		return;
+	vgic_lock(vg, &flags);
+	set_line_locked(vg, 0, irq, level);
+	vgic_unlock_and_kick(vg, flags);
+}
+
+static bool has_pending_locked(struct vgic *vg, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < NR_PRIVATE; i++)
+		if (deliverable(vg, &vg->cpus[cpu].priv[i]))
+			return true;
+	for (unsigned int i = NR_PRIVATE; i < vg->nr_irqs; i++)
+		if (deliverable(vg, &vg->spis[i - NR_PRIVATE]) &&
+		    spi_target(vg, i) == (int)cpu)
+			return true;
+	return false;
+}
+
+static bool vgic_pending(void *priv, struct vcpu *v)
+{
+	return vgic_vcpu_has_pending(priv, v);
+}
+
+static const struct guest_irqchip vgic_irqchip_ops = {
+	.set_line = vgic_set_line,
+	.pending = vgic_pending,
+};
+
+/* ---- the list-register interface (keel/vgic.h) ---- */
+
+struct vgic *vgic_of(struct guest *g)
+{
+	if (!g || g->irqchip != &vgic_irqchip_ops)
+		return NULL;
+	return g->irqchip_priv;
+}
+
+enum vgic_version vgic_version_of(const struct vgic *vg)
+{
+	return vg->version;
+}
+
+bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v)
+{
+	int cpu = vgic_vcpu_index(vg, v);
+	unsigned long flags;
+	bool ret;
+
+	if (cpu < 0)
+		return false;
+	vgic_lock(vg, &flags);
+	ret = has_pending_locked(vg, (unsigned int)cpu);
+	spin_unlock_irqrestore(&vg->lock, flags);
+	return ret;
+}
+
+/* Lower priority value first; equal priorities by INTID. */
+static bool lr_before(const struct vgic_lr *a, const struct vgic_lr *b)
+{
+	return a->priority < b->priority ||
+	       (a->priority == b->priority && a->intid < b->intid);
+}
+
+/*
+ * Keep the best candidates in lrs[first..max) sorted; true when one was
+ * left out (the candidate itself or the one it displaced).
+ */
+static bool lr_insert(struct vgic_lr *lrs, unsigned int first, unsigned int *n,
+		      unsigned int max, const struct vgic_lr *c)
+{
+	unsigned int i;
+	bool dropped = false;
+
+	if (*n == max) {
+		if (*n == first || !lr_before(c, &lrs[*n - 1]))
+			return true;
+		(*n)--;
+		dropped = true;
+	}
+	for (i = *n; i > first && lr_before(c, &lrs[i - 1]); i--)
+		lrs[i] = lrs[i - 1];
+	lrs[i] = *c;
+	(*n)++;
+	return dropped;
+}
+
+/*
+ * A GICv2 SGI goes out once per source: the lowest source pending, or,
+ * when it is active only, the source it was taken from.
+ */
+static u8 sgi_source(struct vgic *vg, unsigned int cpu, unsigned int intid,
+		     bool pending)
+{
+	u8 sources = vg->cpus[cpu].sgi_sources[intid];
+
+	if (!pending || !sources)
+		return vg->cpus[cpu].sgi_lr_source[intid];
+	return (u8)__builtin_ctz(sources);
+}
+
+static void lr_make(struct vgic *vg, unsigned int cpu, const struct vgic_irq *s,
+		    unsigned int intid, bool pending, struct vgic_lr *lr)
+{
+	lr->intid = intid;
+	lr->priority = s->priority;
+	lr->pending = pending;
+	lr->active = s->flags & IRQ_ACTIVE;
+	lr->group1 = s->flags & IRQ_GROUP1;
+	lr->eoi_notify = !(s->flags & IRQ_EDGE);
+	lr->source = 0;
+	if (vg->version == VGIC_V2 && intid < NR_SGIS)
+		lr->source = sgi_source(vg, cpu, intid, pending);
+}
+
+/* The LR's state now lives in the LR. */
+static void hand_out(struct vgic *vg, struct vgic_irq *s,
+		     const struct vgic_lr *lr, unsigned int cpu)
+{
+	s->flags &= ~(IRQ_LR_FLAGS | IRQ_ACTIVE);
+	s->flags |= IRQ_IN_LR;
+	if (lr->pending) {
+		s->flags |= IRQ_LR_PENDING;
+		if (s->flags & IRQ_LATCH)
+			s->flags |= IRQ_LR_LATCH;
+		s->flags &= ~IRQ_LATCH;
+	}
+	if (lr->active)
+		s->flags |= IRQ_LR_ACTIVE;
+	s->owner = (u8)cpu;
+	if (vg->version == VGIC_V2 && lr->intid < NR_SGIS) {
+		struct vgic_cpu *vc = &vg->cpus[cpu];
+
+		vc->sgi_lr_source[lr->intid] = lr->source;
+		if (lr->pending) {
+			vc->sgi_sources[lr->intid] &= (u8) ~(1U << lr->source);
+			/* Other sources wait for this one to come back. */
+			if (vc->sgi_sources[lr->intid])
+				s->flags |= IRQ_LATCH;
+		}
+	}
+}
+
+/*
+ * Whether an active interrupt not in an LR belongs to cpu: private ones
+ * always, an SPI to the vCPU that last held it, else its target.
+ */
+static bool active_for(struct vgic *vg, const struct vgic_irq *s,
+		       unsigned int intid, unsigned int cpu)
+{
+	if (!(s->flags & IRQ_ACTIVE) || (s->flags & IRQ_IN_LR))
+		return false;
+	if (intid < NR_PRIVATE)
+		return true;
+	if (s->owner != NO_VCPU)
+		return s->owner == cpu;
+	return spi_target(vg, intid) == (int)cpu;
+}
+
+unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
+			   unsigned int max, bool *more)
+{
+	int c = vgic_vcpu_index(vg, v);
+	unsigned int cpu, n = 0, nactive;
+	unsigned long flags;
+	bool left = false;
+
+	*more = false;
+	if (c < 0)
+		return 0;
+	cpu = (unsigned int)c;
+	vgic_lock(vg, &flags);
+	/*
+	 * The common case on an exit: nothing happened since the last fill
+	 * found nothing, so skip scanning every interrupt.
+	 */
+	if (vg->cpus[cpu].quiet_gen == vg->gen - 1) {
+		vg->cpus[cpu].quiet_gen = vg->gen;
+		spin_unlock_irqrestore(&vg->lock, flags);
+		return 0;
+	}
+	/* Active first: the guest must be able to deactivate them. */
+	for (unsigned int i = 0; i < vg->nr_irqs; i++) {
+		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
+		struct vgic_lr lr;
+
+		if (!active_for(vg, s, i, cpu))
+			continue;
+		/*
+		 * An active level interrupt goes out active only: its line is
+		 * sampled again when the guest completes it (eoi_notify), since
+		 * the handler running now is what lowers it. Pending from the
+		 * line as last seen would deliver it a second time. A GICv2
+		 * SGI pending from another source waits too: one LR carries
+		 * one source.
+		 */
+		lr_make(vg, cpu, s, i,
+			is_pending(s) && (s->flags & IRQ_ENABLED) &&
+				group_enabled(vg, s) &&
+				((s->flags & IRQ_EDGE) ||
+				 (s->flags & IRQ_LATCH)) &&
+				!(vg->version == VGIC_V2 && i < NR_SGIS),
+			&lr);
+		left |= lr_insert(lrs, 0, &n, max, &lr);
+	}
+	nactive = n;
+	for (unsigned int i = 0; i < vg->nr_irqs; i++) {
+		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
+		struct vgic_lr lr;
+
+		if ((s->flags & IRQ_ACTIVE) || !deliverable(vg, s))
+			continue;
+		if (i >= NR_PRIVATE && spi_target(vg, i) != (int)cpu)
+			continue;
+		lr_make(vg, cpu, s, i, true, &lr);
+		left |= lr_insert(lrs, nactive, &n, max, &lr);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		hand_out(vg, vgic_irq_of(vg, cpu, lrs[i].intid), &lrs[i], cpu);
+	vg->cpus[cpu].quiet_gen = (n || left) ? NO_GEN : vg->gen;
+	spin_unlock_irqrestore(&vg->lock, flags);
+	*more = left;
+	return n;
+}
+
+void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
+		   unsigned int n)
+{
+	int c = vgic_vcpu_index(vg, v);
+	unsigned long flags;
+
+	/* Nothing was handed out: nothing to take back (keeps gen quiet). */
+	if (c < 0 || !n)
+		return;
+	vgic_lock(vg, &flags);
+	for (unsigned int i = 0; i < n; i++) {
+		struct vgic_irq *s =
+			vgic_irq_of(vg, (unsigned int)c, lrs[i].intid);
+		u16 f;
+
+		if (!s || !(s->flags & IRQ_IN_LR) || s->owner != c)
+			continue;
+		f = s->flags;
+		/*
+		 * A level interrupt's pending state is its line's unless it
+		 * was latched in software; the line is current here.
+		 */
+		if (lrs[i].pending && !(f & IRQ_CLR_PENDING) &&
+		    ((f & IRQ_EDGE) || (f & IRQ_LR_LATCH))) {
+			f |= IRQ_LATCH;
+			/* A GICv2 SGI not yet taken keeps its source. */
+			if (vg->version == VGIC_V2 && lrs[i].intid < NR_SGIS)
+				vg->cpus[c].sgi_sources[lrs[i].intid] |=
+					(u8)(1U << lrs[i].source);
+		}
+		if (lrs[i].active && !(f & IRQ_CLR_ACTIVE))
+			f |= IRQ_ACTIVE;
+		s->flags = f & ~IRQ_LR_FLAGS;
+		vgic_note_change(vg, (unsigned int)c, lrs[i].intid);
+	}
+	/* v is out of the guest and fills its LRs before going back. */
+	vg->kick &= ~(1U << c);
+	vgic_unlock_and_kick(vg, flags);
+}
+
+void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
+			   bool level)
+{
+	int c = vgic_vcpu_index(vg, v);
+	unsigned long flags;
+
+	if (c < 0 || intid < NR_SGIS || intid >= NR_PRIVATE)
+		return;
+	/*
+	 * Only the vCPU itself drives its private lines, so an unchanged
+	 * level can be seen without the lock (and leaves gen quiet).
+	 */
+	if (!!(READ_ONCE(vg->cpus[c].priv[intid].flags) & IRQ_LINE) == level)
+		return;
+	vgic_lock(vg, &flags);
+	set_line_locked(vg, (unsigned int)c, intid, level);
+	vgic_unlock_and_kick(vg, flags);
+}
+
+/* ---- set-up and tear-down ---- */
+
+int vgic_read_nr_irqs(struct devemu_instance *inst,
+		      const struct devtree_node *node, unsigned int *out)
+{
+	u32 n;
+	int err = devtree_prop_read_u32(node, "keel,nr-irqs", &n);
+
+	if (err == -ENOENT) {
+		*out = DEFAULT_NR_IRQS;
+		return 0;
+	}
+	if (err || n < 64 || n > MAX_NR_IRQS) {
+		devemu_error(inst, "keel,nr-irqs must be 64 to %u",
+			     MAX_NR_IRQS);
+		return -EINVAL;
+	}
+	/* Whole registers of 32 lines, short of the special INTIDs. */
+	*out = MIN(ALIGN_UP(n, 32), MAX_NR_IRQS);
+	return 0;
+}
+
+int vgic_read_nr_cpus(struct devemu_instance *inst, unsigned int *out)
+{
+	struct guest *g = inst->guest;
+	u32 n;
+
+	if (devtree_prop_read_u32(g->config, "vcpus", &n))
+		n = g->nr_vcpus;
+	if (!n || n > GUEST_MAX_VCPUS) {
+		devemu_error(inst, "cannot tell the number of vCPUs");
+		return -EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+void vgic_free(struct vgic *vg)
+{
+	if (!vg)
+		return;
+	keel_free(vg->cpus);
+	keel_free(vg->spis);
+	keel_free(vg->irouter);
+	keel_free(vg->itargets);
+	keel_free(vg);
+}
+
+struct vgic *vgic_create(struct devemu_instance *inst,
+			 enum vgic_version version, unsigned int nr_cpus,
+			 unsigned int nr_irqs)
+{
+	unsigned int nr_spis = nr_irqs - NR_PRIVATE;
+	struct vgic *vg = keel_zalloc(sizeof(*vg));
+
+	if (!vg)
+		goto nomem;
+	vg->cpus = keel_calloc(nr_cpus, sizeof(*vg->cpus));
+	vg->spis = keel_calloc(nr_spis, sizeof(*vg->spis));
+	if (version == VGIC_V3)
+		vg->irouter = keel_calloc(nr_spis, sizeof(*vg->irouter));
+	else
+		vg->itargets = keel_calloc(nr_spis, sizeof(*vg->itargets));
+	if (!vg->cpus || !vg->spis || (!vg->irouter && !vg->itargets))
+		goto nomem;
+	spin_lock_init(&vg->lock);
+	vg->version = version;
+	vg->inst = inst;
+	vg->guest = inst->guest;
+	vg->nr_irqs = nr_irqs;
+	vg->nr_cpus = nr_cpus;
+	reset_locked(vg);
+	return vg;
+nomem:
+	vgic_free(vg);
+	devemu_error(inst, "out of memory");
+	return NULL;
+}
+
+int vgic_attach(struct vgic *vg)
+{
+	if (vg->guest->irqchip) {
+		devemu_error(vg->inst, "the guest already has an interrupt "
+				       "controller");
+		return -EBUSY;
+	}
+	vg->inst->priv = vg;
+	guest_set_irqchip(vg->guest, &vgic_irqchip_ops, vg);
+	return 0;
+}
+
+void vgic_emu_reset(struct devemu_instance *inst)
+{
+	struct vgic *vg = inst->priv;
+	unsigned long flags;
+
+	vgic_lock(vg, &flags);
+	reset_locked(vg);
+	spin_unlock_irqrestore(&vg->lock, flags);
+}
+
+void vgic_emu_remove(struct devemu_instance *inst)
+{
+	struct vgic *vg = inst->priv;
+
+	if (!vg)
+		return;
+	if (vg->guest->irqchip_priv == vg)
+		guest_set_irqchip(vg->guest, NULL, NULL);
+	inst->priv = NULL;
+	vgic_free(vg);
+}
