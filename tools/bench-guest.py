@@ -15,6 +15,12 @@ includes switching to the target vCPU) and on bare QEMU (the same firmware
 at EL1 on 2 CPUs, with QEMU's own devices and firmware calls); the table
 gives the ratio Keel / bare.
 
+`switch` is measured with two guests sharing one host CPU: basic1 spins
+in `yield-loop`, giving the CPU away with Keel's yield hypercall, while
+basic0 times the same hypercall. One operation is two vCPU switches
+(basic0 to basic1 and back) plus one turn of basic1's loop, whose cost is
+about one `hvc`. Bare QEMU has no such call: that row has no ratio.
+
 Writes build/bench/guest.json.
 """
 import json
@@ -69,6 +75,31 @@ def on_keel(smp):
         k.close()
 
 
+def switch_on_keel():
+    """Two single-vCPU-busy guests on one host CPU yielding to each other."""
+    k = keel.Keel(smp=1, mem=512,
+                  extra=ICOUNT + ["-initrd", os.path.join(BUILD, "test-bundle.cpio")])
+    uart = machine()["guest_uart"]
+    try:
+        k.boot()
+        assert "created" in k.cmd("guest create basic1.dtb")
+        assert "started" in k.cmd("guest kick basic1")
+        k.send_raw(f"vserial bind basic1/{uart}\r")
+        k.child.expect_exact(f"connected to basic1/{uart}", timeout=60)
+        k.send_raw("\r")
+        k.child.expect_exact(keel.FW_PROMPT, timeout=60)
+        # Long enough in virtual time to outlast the measurement.
+        k.send_raw("yield-loop 600\r")
+        k.child.expect_exact("yielding for", timeout=60)
+        k.send_raw(keel.ESCAPE)
+        k.wait_prompt()
+        with keel.Console(k, f"basic0/{uart}") as con:
+            verdict, out = con.run(f"bench switch {N}", timeout=600)
+            return parse(out) if verdict == "PASS" else {"error": verdict}
+    finally:
+        k.close()
+
+
 def on_bare_qemu(smp):
     cmd = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a57",
            "-smp", str(smp), "-m", "64", "-display", "none", "-monitor", "none",
@@ -96,10 +127,11 @@ def main():
     # Keel on one CPU: the guest's two vCPUs share it, so `ipi` measures
     # a switch to the target vCPU. Bare QEMU gives the firmware two CPUs.
     guest = on_keel(1)
+    guest["switch"] = switch_on_keel()
     bare = on_bare_qemu(2)
     smp = {"keel_host_cpus": 1, "guest_vcpus": 2, "bare_qemu_cpus": 2}
     rows = []
-    for op in OPS:
+    for op in OPS + ["switch"]:
         g, b = guest.get(op, {}), bare.get(op, {})
         row = {"op": op, "keel": g, "bare_qemu": b}
         if g.get("ns") and b.get("ns"):

@@ -3,6 +3,12 @@
  * PSCI 1.1 and SMCCC 1.1 for guests. Function IDs and return values are
  * those of Arm DEN0022 and DEN0028; a function Keel does not implement
  * returns NOT_SUPPORTED (-1) in x0, never an exception.
+ *
+ * Keel's own call lives in the SMCCC range of Vendor Specific Hypervisor
+ * Services (owner 6): KEEL_HYP_YIELD (0x86000001) gives up the host CPU
+ * to another runnable vCPU and returns 0, like Xen's SCHEDOP_yield. A
+ * guest spinning on a lock held by a preempted vCPU, or a benchmark of
+ * the switch itself, uses it.
  */
 #include <keel/errno.h>
 #include <keel/guest.h>
@@ -22,6 +28,7 @@
 #define PSCI_SYSTEM_OFF 0x84000008U
 #define PSCI_SYSTEM_RESET 0x84000009U
 #define PSCI_FEATURES 0x8400000aU
+#define KEEL_HYP_YIELD 0x86000001U
 
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)
@@ -134,6 +141,10 @@ enum vcpu_exit_reason arm64_psci_call(struct vcpu *v, u64 *x)
 	case PSCI_SYSTEM_RESET:
 		ret = PSCI_SUCCESS;
 		exit = VCPU_EXIT_SYSTEM_RESET;
+		break;
+	case KEEL_HYP_YIELD:
+		ret = 0;
+		exit = VCPU_EXIT_YIELD;
 		break;
 	default:
 		break;

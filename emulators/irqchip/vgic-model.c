@@ -90,6 +90,54 @@ static bool deliverable(const struct vgic *vg, const struct vgic_irq *s)
 	       group_enabled(vg, s) && !(s->flags & IRQ_IN_LR);
 }
 
+/* Keep intid's bit of the interest sets in step with its state. */
+static void update_interest(struct vgic *vg, unsigned int cpu,
+			    unsigned int intid, const struct vgic_irq *s)
+{
+	bool on = !(s->flags & IRQ_IN_LR) &&
+		  (is_pending(s) || (s->flags & IRQ_ACTIVE));
+
+	if (intid < NR_PRIVATE) {
+		if (on)
+			vg->cpus[cpu].interest |= 1U << intid;
+		else
+			vg->cpus[cpu].interest &= ~(1U << intid);
+	} else {
+		unsigned int n = intid - NR_PRIVATE;
+
+		if (on)
+			vg->spi_interest[n / 64] |= 1ULL << (n % 64);
+		else
+			vg->spi_interest[n / 64] &= ~(1ULL << (n % 64));
+	}
+}
+
+/* The first interesting INTID from i on, as vCPU cpu sees them, or nr_irqs. */
+static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
+				     unsigned int i)
+{
+	if (i < NR_PRIVATE) {
+		u32 bits = vg->cpus[cpu].interest >> i;
+
+		if (bits)
+			return i + (unsigned int)__builtin_ctz(bits);
+		i = NR_PRIVATE;
+	}
+	while (i < vg->nr_irqs) {
+		unsigned int n = i - NR_PRIVATE;
+		u64 word = vg->spi_interest[n / 64] >> (n % 64);
+
+		if (word)
+			return i + (unsigned int)__builtin_ctzll(word);
+		i = NR_PRIVATE + (n / 64 + 1) * 64;
+	}
+	return vg->nr_irqs;
+}
+
+#define for_each_interesting(vg, cpu, i)                       \
+	for ((i) = next_interesting(vg, cpu, 0); (i) < (vg)->nr_irqs; \
+	     (i) = next_interesting(vg, cpu, (i) + 1))
+
 /*
  * After a change to intid's state: a vCPU that can now take it must look,
  * and so must one whose LRs hold it, so that the change reaches it.
@@ -101,6 +149,7 @@ void vgic_note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
 
 	if (!s)
 		return;
+	update_interest(vg, cpu, intid, s);
 	if (s->flags & IRQ_IN_LR) {
 		if (s->owner < vg->nr_cpus)
 			vg->kick |= 1U << s->owner;
@@ -176,9 +225,13 @@ static void reset_locked(struct vgic *vg)
 			vc->sgi_sources[i] = vc->sgi_lr_source[i] = 0;
 		vc->asleep = true;
 		vc->quiet_gen = NO_GEN;
+		vc->interest = 0;
+		for (unsigned int i = 0; i < NR_PRIVATE; i++)
+			update_interest(vg, c, i, &vc->priv[i]);
 	}
 	for (unsigned int i = 0; i < vg->nr_irqs - NR_PRIVATE; i++) {
 		reset_irq(&vg->spis[i], false);
+		update_interest(vg, 0, NR_PRIVATE + i, &vg->spis[i]);
 		if (vg->irouter)
 			vg->irouter[i] = 0;
 		if (vg->itargets)
@@ -410,13 +463,13 @@ static void vgic_set_line(void *priv, unsigned int irq, bool level)
 
 static bool has_pending_locked(struct vgic *vg, unsigned int cpu)
 {
-	for (unsigned int i = 0; i < NR_PRIVATE; i++)
-		if (deliverable(vg, &vg->cpus[cpu].priv[i]))
+	unsigned int i;
+
+	for_each_interesting(vg, cpu, i) {
+		if (deliverable(vg, vgic_irq_of(vg, cpu, i)) &&
+		    (i < NR_PRIVATE || spi_target(vg, i) == (int)cpu))
 			return true;
-	for (unsigned int i = NR_PRIVATE; i < vg->nr_irqs; i++)
-		if (deliverable(vg, &vg->spis[i - NR_PRIVATE]) &&
-		    spi_target(vg, i) == (int)cpu)
-			return true;
+	}
 	return false;
 }
 
@@ -542,6 +595,7 @@ static void hand_out(struct vgic *vg, struct vgic_irq *s,
 				s->flags |= IRQ_LATCH;
 		}
 	}
+	update_interest(vg, cpu, lr->intid, s);
 }
 
 /*
@@ -564,7 +618,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more)
 {
 	int c = vgic_vcpu_index(vg, v);
-	unsigned int cpu, n = 0, nactive;
+	unsigned int cpu, i, n = 0, nactive;
 	unsigned long flags;
 	bool left = false;
 
@@ -583,7 +637,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		return 0;
 	}
 	/* Active first: the guest must be able to deactivate them. */
-	for (unsigned int i = 0; i < vg->nr_irqs; i++) {
+	for_each_interesting(vg, cpu, i) {
 		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
 		struct vgic_lr lr;
 
@@ -607,7 +661,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		left |= lr_insert(lrs, 0, &n, max, &lr);
 	}
 	nactive = n;
-	for (unsigned int i = 0; i < vg->nr_irqs; i++) {
+	for_each_interesting(vg, cpu, i) {
 		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
 		struct vgic_lr lr;
 
@@ -618,7 +672,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		lr_make(vg, cpu, s, i, true, &lr);
 		left |= lr_insert(lrs, nactive, &n, max, &lr);
 	}
-	for (unsigned int i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		hand_out(vg, vgic_irq_of(vg, cpu, lrs[i].intid), &lrs[i], cpu);
 	vg->cpus[cpu].quiet_gen = (n || left) ? NO_GEN : vg->gen;
 	spin_unlock_irqrestore(&vg->lock, flags);
@@ -728,6 +782,7 @@ void vgic_free(struct vgic *vg)
 		return;
 	keel_free(vg->cpus);
 	keel_free(vg->spis);
+	keel_free(vg->spi_interest);
 	keel_free(vg->irouter);
 	keel_free(vg->itargets);
 	keel_free(vg);
@@ -744,11 +799,14 @@ struct vgic *vgic_create(struct devemu_instance *inst,
 		goto nomem;
 	vg->cpus = keel_calloc(nr_cpus, sizeof(*vg->cpus));
 	vg->spis = keel_calloc(nr_spis, sizeof(*vg->spis));
+	vg->spi_interest = keel_calloc(ALIGN_UP(nr_spis, 64) / 64,
+				       sizeof(*vg->spi_interest));
 	if (version == VGIC_V3)
 		vg->irouter = keel_calloc(nr_spis, sizeof(*vg->irouter));
 	else
 		vg->itargets = keel_calloc(nr_spis, sizeof(*vg->itargets));
-	if (!vg->cpus || !vg->spis || (!vg->irouter && !vg->itargets))
+	if (!vg->cpus || !vg->spis || !vg->spi_interest ||
+	    (!vg->irouter && !vg->itargets))
 		goto nomem;
 	spin_lock_init(&vg->lock);
 	vg->version = version;

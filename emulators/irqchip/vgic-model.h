@@ -102,6 +102,8 @@ struct vgic_cpu {
 	u8 sgi_sources[NR_SGIS];
 	/* The source of each SGI now in a list register (GICv2). */
 	u8 sgi_lr_source[NR_SGIS];
+	/* Private interrupts pending or active and not in an LR. */
+	u32 interest;
 	bool asleep; /* GICR_WAKER.ProcessorSleep */
 	/*
 	 * The generation at which a fill found nothing for this vCPU (or
@@ -123,6 +125,12 @@ struct vgic {
 	u64 gen; /* bumped whenever the lock is taken: state may change */
 	struct vgic_cpu *cpus;
 	struct vgic_irq *spis; /* nr_irqs - 32 */
+	/*
+	 * SPIs pending or active and not in an LR, a bit each: what a fill
+	 * or a pending check has to look at, so that neither scans every
+	 * interrupt while almost all are idle.
+	 */
+	u64 *spi_interest;
 	/* Where SPIs go: GICv3 affinity routes, GICv2 CPU target masks. */
 	u64 *irouter; /* v3: nr_irqs - 32 */
 	u8 *itargets; /* v2: nr_irqs - 32 */

@@ -290,6 +290,22 @@ def test_passthrough_region_reaches_the_host_device(two_guests):
     assert "is not guest RAM" in k.cmd("guest dumpmem basic1 0x9030000 16")
 
 
+def test_yield_hypercall_gives_the_cpu_away(two_guests):
+    """KEEL_HYP_YIELD (SMCCC vendor hypervisor call 0x86000001) returns 0
+    and is counted as a yield exit of the calling vCPU."""
+    k = two_guests
+
+    def yields():
+        out = k.cmd("vcpu stats basic0/0")
+        return int(re.search(r"^yield\s+(\d+)$", out, re.M).group(1))
+
+    before = yields()
+    with keel.Console(k, f"basic0/{UART}") as con:
+        verdict, out = con.run("bench switch 50")
+        assert verdict == "PASS", out
+    assert yields() >= before + 50
+
+
 def test_gicv2_guest_on_a_gicv3_host_is_refused(two_guests):
     k = two_guests
     out = k.cmd("guest create basic-gicv2.dtb")

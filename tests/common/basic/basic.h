@@ -65,6 +65,11 @@ struct basic_platform {
 	unsigned int nr_cpus;
 	/* Whether interrupts work; tests needing them fail early if not. */
 	bool irq_ok;
+	/*
+	 * `abort`'s default address: a hole in the board's memory map. 0
+	 * means 0x3f000000, the hole on QEMU arm64 virt.
+	 */
+	uint64_t abort_addr;
 };
 
 extern struct basic_platform platform;
@@ -99,6 +104,11 @@ unsigned int arch_cpu_id(void);
 int arch_cpu_start(unsigned int cpu);
 /* Send inter-processor interrupt `kind` (0..15) to CPU `cpu`. */
 void arch_ipi_send(unsigned int cpu, unsigned int kind);
+/*
+ * Keel's yield hypercall (another vCPU may run before it returns): 0, or
+ * the error of a hypervisor or firmware that has no such call.
+ */
+long arch_hyp_yield(void);
 /* Power the machine off; returns only on failure, with an error code. */
 long arch_poweroff(void);
 __noreturn void arch_halt(void);
@@ -209,6 +219,13 @@ int fdt_scan(const void *fdt, struct basic_platform *p);
 const void *fdt_getprop_path(const void *fdt, const char *path,
 			     const char *prop, int *len);
 bool fdt_prop_has_string(const void *prop, int len, const char *s);
+/*
+ * The first enabled node whose "compatible" lists `compat`: its first
+ * "reg" range (buses above it taken to map 1:1) and, if irq is not NULL,
+ * the first cell of "interrupts" (0 if none). 0, or -1 if there is none.
+ */
+int fdt_find_compatible(const void *fdt, const char *compat,
+			struct basic_range *reg, uint32_t *irq);
 
 /* Output (printf.c). */
 __printf(1, 2) int printf(const char *fmt, ...);

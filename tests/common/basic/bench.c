@@ -53,11 +53,34 @@ static int timer_run(struct bench_sample *s)
 	return 0;
 }
 
+/*
+ * One yield hypercall. With another guest on the same host CPU spinning
+ * in `yield-loop`, it is two vCPU switches and one turn of that loop.
+ */
+static int switch_prepare(void)
+{
+	long r = arch_hyp_yield();
+
+	return r ? fail("no yield hypercall (%ld): not under Keel", r) : 0;
+}
+
+static int switch_run(struct bench_sample *s)
+{
+	long r;
+
+	bench_begin(s);
+	r = arch_hyp_yield();
+	bench_end(s);
+	return r ? fail("yield hypercall returned %ld", r) : 0;
+}
+
 static const struct bench_op common_ops[] = {
 	{ "ipi", "IPI to vCPU1 until it has recorded it", ipi_prepare, ipi_run,
 	  true },
 	{ "timer", "timer deadline to interrupt handler, from WFI", NULL,
 	  timer_run, false },
+	{ "switch", "Keel's yield hypercall (a yield-loop partner switches in)",
+	  switch_prepare, switch_run, true },
 };
 
 static const struct bench_op *find_op(const char *name)

@@ -334,3 +334,81 @@ const void *fdt_getprop_path(const void *fdt, const char *path,
 	}
 	return NULL;
 }
+
+struct compat_node {
+	uint32_t address_cells, size_cells; /* for its children */
+	const uint8_t *reg, *irqs;
+	uint32_t reg_len, irqs_len;
+	bool match, disabled;
+};
+
+/* A node is complete: true, with its reg and irq, if it is the one. */
+static bool compat_found(const struct compat_node *n,
+			 const struct compat_node *parent,
+			 struct basic_range *reg, uint32_t *irq)
+{
+	uint32_t ac = parent->address_cells, sc = parent->size_cells;
+
+	if (!n->match || n->disabled || !n->reg || ac < 1 || ac > 2 || sc > 2 ||
+	    n->reg_len < (ac + sc) * 4)
+		return false;
+	reg->base = read_cells(n->reg, ac);
+	reg->size = sc ? read_cells(n->reg + ac * 4, sc) : 0;
+	if (irq)
+		*irq = n->irqs_len >= 4 ? be32(n->irqs) : 0;
+	return true;
+}
+
+int fdt_find_compatible(const void *fdt, const char *compat,
+			struct basic_range *reg, uint32_t *irq)
+{
+	struct compat_node stack[FDT_MAX_DEPTH], *n;
+	struct fdt_iter it;
+	struct fdt_token t;
+	int depth = -1;
+
+	if (fdt_open(fdt, &it) < 0)
+		return -1;
+	while (fdt_next(&it, &t) != FDT_END) {
+		if (t.type == FDT_BEGIN_NODE) {
+			if (++depth >= FDT_MAX_DEPTH)
+				return -1;
+			n = &stack[depth];
+			memset(n, 0, sizeof(*n));
+			n->address_cells = 2;
+			n->size_cells = 1;
+		} else if (t.type == FDT_END_NODE) {
+			if (depth < 0)
+				return -1;
+			if (depth > 0 &&
+			    compat_found(&stack[depth], &stack[depth - 1], reg,
+					 irq))
+				return 0;
+			if (--depth < 0)
+				break;
+		} else if (t.type == FDT_PROP && depth >= 0) {
+			n = &stack[depth];
+			if (!strcmp(t.name, "#address-cells") && t.len == 4)
+				n->address_cells = be32(t.data);
+			else if (!strcmp(t.name, "#size-cells") && t.len == 4)
+				n->size_cells = be32(t.data);
+			else if (!strcmp(t.name, "reg")) {
+				n->reg = t.data;
+				n->reg_len = t.len;
+			} else if (!strcmp(t.name, "interrupts")) {
+				n->irqs = t.data;
+				n->irqs_len = t.len;
+			} else if (!strcmp(t.name, "compatible")) {
+				n->match = fdt_prop_has_string(
+					t.data, (int)t.len, compat);
+			} else if (!strcmp(t.name, "status")) {
+				n->disabled =
+					!fdt_prop_has_string(t.data, (int)t.len,
+							     "okay") &&
+					!fdt_prop_has_string(t.data, (int)t.len,
+							     "ok");
+			}
+		}
+	}
+	return -1;
+}

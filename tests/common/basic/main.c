@@ -179,13 +179,18 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
+static uint64_t abort_default(void)
+{
+	return platform.abort_addr ? platform.abort_addr : 0x3f000000;
+}
+
 static int cmd_abort(int argc, char **argv)
 {
 	struct basic_fault f;
 	uint64_t addr;
 	uint32_t v;
 
-	if (read_addr_arg(argc, argv, 0x3f000000, &addr))
+	if (read_addr_arg(argc, argv, abort_default(), &addr))
 		return -1;
 	if (arch_try_read32(addr, &v, &f))
 		return fail("no abort: 0x%lx read 0x%08x", addr, v);
@@ -202,6 +207,26 @@ static int cmd_poweroff(int argc, char **argv)
 	return fail("power-off call returned %ld", rc);
 }
 
+/* The partner of `bench switch`: give the CPU away for a while. */
+static int cmd_yield_loop(int argc, char **argv)
+{
+	uint64_t secs, end, n = 0;
+
+	if (argc < 2 || !parse_u64(argv[1], &secs) || !secs || secs > 3600)
+		return fail("usage: yield-loop <seconds, 1 to 3600>");
+	printf("yielding for %lu s\n", secs);
+	end = arch_counter() + secs * arch_counter_freq();
+	while (arch_counter() < end) {
+		long r = arch_hyp_yield();
+
+		if (r)
+			return fail("yield hypercall returned %ld", r);
+		n++;
+	}
+	printf("%lu yields\n", n);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct basic_command common_commands[] = {
@@ -215,10 +240,12 @@ static const struct basic_command common_commands[] = {
 	{ "wfi", "", "sleep in WFI until a timer interrupt 10 ms ahead",
 	  cmd_wfi },
 	{ "probe", "<addr>", "read 32 bits, report value or abort", cmd_probe },
-	{ "abort", "[addr]", "expect an abort reading addr (0x3f000000)",
-	  cmd_abort },
+	/* help_line() adds the default address, which the arch may set. */
+	{ "abort", "[addr]", "expect an abort reading addr", cmd_abort },
 	{ "bench", "<op> [n]", "median cost of an operation (see below)",
 	  cmd_bench },
+	{ "yield-loop", "<seconds>", "yield to other vCPUs (Keel) in a loop",
+	  cmd_yield_loop },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 
@@ -227,7 +254,10 @@ static void help_line(const struct basic_command *c)
 	char usage[40];
 
 	snprintf(usage, sizeof(usage), "%s %s", c->name, c->args);
-	printf("  %-24s %s\n", usage, c->help);
+	printf("  %-24s %s", usage, c->help);
+	if (c->run == cmd_abort)
+		printf(" (0x%lx)", abort_default());
+	printf("\n");
 }
 
 static int cmd_help(int argc, char **argv)

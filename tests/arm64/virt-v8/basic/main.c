@@ -490,9 +490,9 @@ const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 /* ---- arm64 benchmark operations ---- */
 
 /* Out of line so that the register variable cannot be clobbered. */
-static __attribute__((noinline)) uint64_t hvc_unknown(void)
+static __attribute__((noinline)) uint64_t hvc_call(uint64_t fn)
 {
-	register uint64_t x0 __asm__("x0") = 0x86000000;
+	register uint64_t x0 __asm__("x0") = fn;
 
 	__asm__ __volatile__("hvc #0"
 			     : "+r"(x0)
@@ -503,6 +503,22 @@ static __attribute__((noinline)) uint64_t hvc_unknown(void)
 	return x0;
 }
 
+/* Keel's vendor-specific hypervisor call (SMCCC owner 6, function 1). */
+#define KEEL_HYP_YIELD 0x86000001UL
+
+long arch_hyp_yield(void)
+{
+	struct basic_fault f;
+	uint64_t r;
+
+	/* Without EL2, HVC is an undefined instruction. */
+	fault_catch_begin();
+	r = hvc_call(KEEL_HYP_YIELD);
+	if (fault_catch_end(&f))
+		return -1;
+	return (long)(int32_t)r;
+}
+
 static int hvc_run(struct bench_sample *s)
 {
 	struct basic_fault f;
@@ -510,7 +526,7 @@ static int hvc_run(struct bench_sample *s)
 
 	fault_catch_begin();
 	bench_begin(s);
-	r = hvc_unknown();
+	r = hvc_call(0x86000000);
 	bench_end(s);
 	if (fault_catch_end(&f))
 		return fail("HVC raised an exception, ESR 0x%lx", f.syndrome);
