@@ -134,7 +134,7 @@ static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
 	return vg->nr_irqs;
 }
 
-#define for_each_interesting(vg, cpu, i)                       \
+#define for_each_interesting(vg, cpu, i)                              \
 	for ((i) = next_interesting(vg, cpu, 0); (i) < (vg)->nr_irqs; \
 	     (i) = next_interesting(vg, cpu, (i) + 1))
 
@@ -465,7 +465,8 @@ static bool has_pending_locked(struct vgic *vg, unsigned int cpu)
 {
 	unsigned int i;
 
-	for_each_interesting(vg, cpu, i) {
+	for_each_interesting(vg, cpu, i)
+	{
 		if (deliverable(vg, vgic_irq_of(vg, cpu, i)) &&
 		    (i < NR_PRIVATE || spi_target(vg, i) == (int)cpu))
 			return true;
@@ -637,7 +638,8 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		return 0;
 	}
 	/* Active first: the guest must be able to deactivate them. */
-	for_each_interesting(vg, cpu, i) {
+	for_each_interesting(vg, cpu, i)
+	{
 		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
 		struct vgic_lr lr;
 
@@ -661,7 +663,8 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		left |= lr_insert(lrs, 0, &n, max, &lr);
 	}
 	nactive = n;
-	for_each_interesting(vg, cpu, i) {
+	for_each_interesting(vg, cpu, i)
+	{
 		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
 		struct vgic_lr lr;
 
