@@ -35,19 +35,34 @@ const struct driver *driver_find(const char *compatible)
 	return NULL;
 }
 
-/* The driver of this stage for node, by the node's most specific entry. */
+/*
+ * The driver of this stage for node. The node's most specific compatible
+ * entry that any driver serves decides; several drivers may serve that
+ * same string at different stages (a RISC-V hart: its timer, then its
+ * firmware interface), and each binds at its own stage.
+ */
 static const struct driver *match_node(const struct devtree_node *node,
 				       enum driver_stage stage)
 {
+	size_t n = LINKER_TABLE_COUNT(_drivers_start, _drivers_end);
 	const char *compat;
 
 	for (unsigned int i = 0;
 	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
 	     i++) {
-		const struct driver *drv = driver_find(compat);
+		bool served = false;
 
-		if (drv)
-			return drv->stage == stage ? drv : NULL;
+		for (size_t d = 0; d < n; d++) {
+			const struct driver *drv = _drivers_start[d];
+
+			if (!driver_serves(drv, compat))
+				continue;
+			if (drv->stage == stage)
+				return drv;
+			served = true;
+		}
+		if (served)
+			return NULL;
 	}
 	return NULL;
 }

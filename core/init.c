@@ -59,7 +59,8 @@ static void early_console_init(const void *fdt)
 		const struct driver *drv = driver_find(compat + off);
 
 		if (drv && drv->early_console &&
-		    drv->early_console(kfdt_read_cells(reg, ac)) == 0)
+		    drv->early_console(kfdt_read_cells(reg, ac), fdt, node) ==
+			    0)
 			return;
 	}
 }

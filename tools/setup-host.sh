@@ -4,7 +4,8 @@
 set -e
 
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
-qemu-system-arm device-tree-compiler libfdt-dev kconfig-frontends-nox \
+qemu-system-arm gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu \
+qemu-system-misc device-tree-compiler libfdt-dev kconfig-frontends-nox \
 python3-pytest python3-pexpect clang-format cppcheck cpio xz-utils"
 
 SUDO=""

@@ -52,7 +52,7 @@ static void pl011_early_putc(char c)
 	pl011_putc_raw(early_base, c);
 }
 
-static int pl011_early_console(paddr_t base)
+static int pl011_early_console(paddr_t base, const void *fdt, int node)
 {
 	early_base = ioremap(base, 0x1000);
 	if (!early_base)

@@ -26,8 +26,12 @@ struct driver {
 	const char *const *compatible; /* NULL-terminated */
 	enum driver_stage stage;
 	int (*probe)(struct devtree_node *node);
-	/* Optional: polled output before interrupts and heap exist. */
-	int (*early_console)(paddr_t base);
+	/*
+	 * Optional: polled output before interrupts and heap exist. base is
+	 * the first "reg" address; fdt and node (the flattened tree and the
+	 * console's node offset in it) give the driver its other properties.
+	 */
+	int (*early_console)(paddr_t base, const void *fdt, int node);
 };
 
 #define DRIVER_REGISTER(var)                                                   \
@@ -36,7 +40,11 @@ struct driver {
 
 /* Probe every stage; errors are logged per device and do not stop boot. */
 void driver_probe_all(void);
-/* The driver that claims a compatible string, or NULL. */
+/*
+ * The first driver serving a compatible string, or NULL. Drivers of
+ * different stages may serve the same string (a RISC-V hart node has a
+ * timer driver and a firmware driver); a node then binds one per stage.
+ */
 const struct driver *driver_find(const char *compatible);
 /* Visit every bound device. */
 struct driver_binding {

@@ -28,6 +28,23 @@ def arm64_command(smp, mem, irqchip="gicv3", extra=None, build=None):
     return cmd + list(extra or [])
 
 
+def riscv64_command(smp, mem, irqchip="plic", extra=None, build=None):
+    machine = {"plic": "virt", "aplic": "virt,aia=aplic"}[irqchip]
+    cmd = [
+        "qemu-system-riscv64",
+        # OpenSBI, QEMU's default -bios, starts -kernel in HS-mode.
+        "-M", machine,
+        "-cpu", "rv64,h=true",
+        "-smp", str(smp),
+        "-m", str(mem),
+        "-display", "none", "-monitor", "none", "-nic", "none",
+        "-chardev", "stdio,id=console,signal=off,mux=off",
+        "-serial", "chardev:console",
+        "-kernel", os.path.join(build or BUILD, "keel.bin"),
+    ]
+    return cmd + list(extra or [])
+
+
 MACHINES = {
     "arm64": {
         "command": arm64_command,
@@ -43,6 +60,26 @@ MACHINES = {
         # Where the reference guests and the basic firmware live.
         "guest_dir": "arm64/virt-v8",
         "root_compatible": "linux,dummy-virt",
+        "uart_irq_name": "pl011",
+        "guests": True,
+    },
+    "riscv64": {
+        "command": riscv64_command,
+        "irqchips": ["plic", "aplic"],
+        "default_irqchip": "plic",
+        "max_smp": {"plic": 8, "aplic": 8},
+        "hwid_name": "hart",
+        # QEMU virt numbers harts 0, 1, ...; Keel's CPU 0 is the hart
+        # OpenSBI booted on, the others follow in device-tree order.
+        "hwid_of_cpu": lambda n: n,
+        "boot_hwid_may_vary": True,
+        "ram_base": 0x80000000,
+        "root_compatible": "riscv-virtio",
+        "uart_irq_name": "ns16550",
+        # Guests on riscv64 come with phase 2; these say where they will be.
+        "guests": False,
+        "guest_uart": "serial@10000000",
+        "guest_dir": "riscv/virt64",
     },
 }
 

@@ -1,0 +1,22 @@
+# riscv64: toolchain, compiler flags and how to run under QEMU.
+CROSS_COMPILE ?= riscv64-linux-gnu-
+# No F/D: Keel never touches the FPU, so a guest's FP state is never live
+# in Keel. medany: PC-relative addressing, which a relocatable image needs.
+# No small-data section: gp is not set up, so nothing may be gp-relative.
+ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	-msmall-data-limit=0 -mstrict-align -fvisibility=hidden
+ARCH_LDFLAGS :=
+
+QEMU ?= qemu-system-riscv64
+QEMU_MEM ?= 256
+QEMU_CPU ?= rv64,h=true
+# OpenSBI (QEMU's default -bios) starts -kernel at 0x80200000 in HS-mode.
+QEMU_ARGS = -M virt -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.bin
+
+# Guests on riscv64 come in phase 2: no firmware or descriptions yet, so
+# the bundles are empty archives.
+GUEST_FIRMWARE_MK :=
+GUEST_FIRMWARE :=
+GUEST_DIR := tests/riscv/virt64
+RUN_GUESTS :=
+TEST_GUESTS :=

@@ -1,0 +1,9 @@
+obj-y += arch/riscv/head.o
+obj-y += arch/riscv/entry.o
+obj-y += arch/riscv/context.o
+obj-y += arch/riscv/cpu.o
+obj-y += arch/riscv/mmu.o
+obj-y += arch/riscv/pgtable.o
+obj-y += arch/riscv/traps.o
+obj-y += arch/riscv/vcpu.o
+obj-y += arch/riscv/libgcc.o

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Supervisor and hypervisor CSRs by number (so the assembler needs no
+ * extension flags to accept them), their bits, and C accessors.
+ */
+#ifndef ASM_CSR_H
+#define ASM_CSR_H
+
+#define CSR_SSTATUS 0x100
+#define CSR_SIE 0x104
+#define CSR_STVEC 0x105
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG 0x10a
+#define CSR_SSCRATCH 0x140
+#define CSR_SEPC 0x141
+#define CSR_SCAUSE 0x142
+#define CSR_STVAL 0x143
+#define CSR_SIP 0x144
+#define CSR_STIMECMP 0x14d
+#define CSR_SATP 0x180
+#define CSR_TIME 0xc01
+#define CSR_HSTATUS 0x600
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HIE 0x604
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HVIP 0x645
+#define CSR_HTVAL 0x643
+#define CSR_HTINST 0x64a
+#define CSR_HGATP 0x680
+
+/* sstatus */
+#define SR_SIE (1UL << 1)
+#define SR_SPIE (1UL << 5)
+#define SR_SPP (1UL << 8)
+#define SR_FS (3UL << 13)
+#define SR_VS (3UL << 9)
+
+/* Interrupt causes, also the bit numbers in sie and sip. */
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define SIE_SSIE (1UL << IRQ_S_SOFT)
+#define SIE_STIE (1UL << IRQ_S_TIMER)
+#define SIE_SEIE (1UL << IRQ_S_EXT)
+
+#define SCAUSE_INTERRUPT (1UL << 63)
+#define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
+
+/* satp */
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_SV39 8UL
+#define SATP_MODE_SV48 9UL
+#define SATP_PPN_MASK ((1UL << 44) - 1)
+
+#ifndef __ASSEMBLY__
+
+#define CSR_STR_(x) #x
+#define CSR_STR(x) CSR_STR_(x)
+
+#define csr_read(csr)                                     \
+	({                                                \
+		unsigned long csr_val_;                   \
+		__asm__ volatile("csrr %0, " CSR_STR(csr) \
+				 : "=r"(csr_val_)         \
+				 :                        \
+				 : "memory");             \
+		csr_val_;                                 \
+	})
+
+#define csr_write(csr, val)                           \
+	__asm__ volatile("csrw " CSR_STR(csr) ", %0"  \
+			 :                            \
+			 : "rK"((unsigned long)(val)) \
+			 : "memory")
+
+#define csr_set(csr, bits)                             \
+	__asm__ volatile("csrs " CSR_STR(csr) ", %0"   \
+			 :                             \
+			 : "rK"((unsigned long)(bits)) \
+			 : "memory")
+
+#define csr_clear(csr, bits)                           \
+	__asm__ volatile("csrc " CSR_STR(csr) ", %0"   \
+			 :                             \
+			 : "rK"((unsigned long)(bits)) \
+			 : "memory")
+
+/* Clear bits and return the previous value, in one instruction. */
+#define csr_read_clear(csr, bits)                                 \
+	({                                                        \
+		unsigned long csr_val_;                           \
+		__asm__ volatile("csrrc %0, " CSR_STR(csr) ", %1" \
+				 : "=r"(csr_val_)                 \
+				 : "rK"((unsigned long)(bits))    \
+				 : "memory");                     \
+		csr_val_;                                         \
+	})
+
+#endif /* __ASSEMBLY__ */
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Keel is linked at 0 as a position-independent executable and relocates
+ * itself (head.S), so the same image boots wherever the loader puts it.
+ * Text, read-only data and writable data each start on a page so that the
+ * MMU can map them execute-only, read-only and no-execute (W^X).
+ */
+OUTPUT_ARCH(riscv)
+ENTRY(_keel_start)
+
+PHDRS
+{
+	text PT_LOAD FLAGS(5);
+	rodata PT_LOAD FLAGS(4);
+	data PT_LOAD FLAGS(6);
+	dynamic PT_DYNAMIC FLAGS(6);
+}
+
+SECTIONS
+{
+	. = 0;
+	_keel_start = .;
+	.text : {
+		_text_start = .;
+		KEEP(*(.text.head))
+		*(.text .text.*)
+		. = ALIGN(4096);
+		_text_end = .;
+	} :text
+
+	.rodata : {
+		_rodata_start = .;
+		*(.rodata .rodata.* .srodata .srodata.*)
+		. = ALIGN(8);
+		_drivers_start = .;
+		KEEP(*(SORT(.keel.drivers.*)))
+		_drivers_end = .;
+		. = ALIGN(8);
+		_commands_start = .;
+		KEEP(*(SORT(.keel.commands.*)))
+		_commands_end = .;
+		. = ALIGN(8);
+		_emulators_start = .;
+		KEEP(*(SORT(.keel.emulators.*)))
+		_emulators_end = .;
+	} :rodata
+	.rela.dyn : {
+		. = ALIGN(8);
+		__rela_start = .;
+		*(.rela .rela.*)
+		__rela_end = .;
+	}
+	.dynsym : { *(.dynsym) }
+	.dynstr : { *(.dynstr) }
+	.hash : { *(.hash) }
+	.gnu.hash : { *(.gnu.hash) }
+	. = ALIGN(4096);
+	_rodata_end = .;
+
+	.data : {
+		_data_start = .;
+		*(.data .data.* .sdata .sdata.*)
+		*(.got .got.*)
+	} :data
+	.dynamic : { *(.dynamic) } :data :dynamic
+
+	.bss (NOLOAD) : {
+		. = ALIGN(16);
+		_bss_start = .;
+		*(.bss .bss.* .sbss .sbss.*)
+		*(COMMON)
+		. = ALIGN(16);
+		_bss_end = .;
+	} :data
+	. = ALIGN(4096);
+	_keel_end = .;
+	_keel_size = ABSOLUTE(_keel_end - _keel_start);
+
+	/DISCARD/ : {
+		*(.interp) *(.comment) *(.note*) *(.eh_frame*)
+	}
+}
