@@ -61,6 +61,9 @@ static int spi_target(struct vgic *vg, unsigned int intid)
 	if (vg->version == VGIC_V2) {
 		u8 mask = vg->itargets[intid - NR_PRIVATE];
 
+		/* With one CPU interface, everything targets it (IHI 0048B). */
+		if (vg->nr_cpus == 1)
+			return 0;
 		for (unsigned int c = 0; c < vg->nr_cpus; c++)
 			if (mask & (1U << c))
 				return (int)c;

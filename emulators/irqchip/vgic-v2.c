@@ -13,7 +13,7 @@
  * state of the vCPU making it. SGIs are edge-triggered and pend once per
  * source vCPU (GICD_SPENDSGIR/CPENDSGIR show the sources); GICD_SGIR
  * sends them. An SPI goes to the lowest vCPU of its GICD_ITARGETSR mask,
- * and to none while the mask is empty.
+ * and to none while the mask is empty; with one vCPU, always to it.
  *
  * "reg": the distributor (at least 4 KiB) and the CPU interface (at least
  * 8 KiB: GICC_DIR is at 0x1000). "keel,nr-irqs" as for the GICv3.
@@ -176,13 +176,15 @@ static void sgir_write(struct vgic *vg, int from, u32 value)
 
 static u32 dist_typer(const struct vgic *vg)
 {
-	return (vg->nr_irqs / 32 - 1) | (vg->nr_cpus - 1)
-						<< TYPER_CPUNUMBER_SHIFT;
+	/* 1020 INTIDs take ITLinesNumber 31, as 1024 would. */
+	return (ALIGN_UP(vg->nr_irqs, 32) / 32 - 1) |
+	       (vg->nr_cpus - 1) << TYPER_CPUNUMBER_SHIFT;
 }
 
 static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 {
 	int cpu = accessing_cpu(vg);
+	u64 reg = off & ~3ULL; /* a byte read takes its lane of the word */
 	enum bitreg r;
 	unsigned int n;
 
@@ -201,20 +203,19 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 			*value = vgic_bits_read(vg, n ? 0 : (unsigned int)cpu,
 						n * 32, r);
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
-		n = (unsigned int)(off - GICD_IPRIORITYR);
+		n = (unsigned int)(reg - GICD_IPRIORITYR);
 		if (n >= NR_PRIVATE || cpu >= 0)
 			*value = vgic_prio_read(vg, n >= NR_PRIVATE ? 0 : cpu,
 						n);
 	} else if (off >= GICD_ITARGETSR && off < GICD_ITARGETSR_END) {
 		*value = targets_read(vg, cpu,
-				      (unsigned int)(off - GICD_ITARGETSR));
+				      (unsigned int)(reg - GICD_ITARGETSR));
 	} else if (off >= GICD_ICFGR && off < GICD_ICFGR_END) {
 		n = (unsigned int)(off - GICD_ICFGR) / 4;
 		if (n >= 2 || cpu >= 0)
 			*value = vgic_cfg_read(vg, n >= 2 ? 0 : cpu, n * 16);
 	} else if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR_END) {
-		*value = sgi_sources_read(
-			vg, cpu, (unsigned int)(off & 0xf) & ~(size - 1));
+		*value = sgi_sources_read(vg, cpu, (unsigned int)(reg & 0xf));
 	} else if (off >= GIC_PIDR4 && off < GIC_ID_END) {
 		*value = gicv2_id_regs[(off - GIC_PIDR4) / 4];
 	}
