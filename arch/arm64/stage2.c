@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guests' stage-2 translation: the shared page-table walker with stage-2
- * leaf attributes, a VMID per guest, and a 39-bit IPA space starting at
- * level 1 (one 4 KiB root table, no concatenation).
+ * leaf attributes, a VMID per guest, and an IPA space as wide as the
+ * CPU's physical addresses (ID_AA64MMFR0_EL1.PARange, at most 48 bits):
+ * up to 39 bits it starts at level 1, beyond at level 0, with one 4 KiB
+ * root table either way (no concatenation).
  */
 #include "pgtable.h"
 #include <keel/bitops.h>
@@ -24,7 +26,7 @@
 #define S2_AF (1ULL << 10)
 
 #define VTCR_RES1 (1ULL << 31)
-#define VTCR_SL0_LEVEL1 (1ULL << 6)
+#define VTCR_SL0_SHIFT 6 /* 4 KiB granule: 2 - start level */
 #define VTCR_IRGN0_WBWA (1ULL << 8)
 #define VTCR_ORGN0_WBWA (1ULL << 10)
 #define VTCR_SH0_INNER (3ULL << 12)
@@ -41,7 +43,7 @@ unsigned int arch_guest_pa_bits(void)
 	unsigned int parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 	unsigned int pa = parange < ARRAY_SIZE(bits) ? bits[parange] : 48;
 
-	return pa < 39 ? pa : 39;
+	return pa < 48 ? pa : 48;
 }
 
 u64 arm64_vtcr(void);
@@ -52,7 +54,9 @@ u64 arm64_vtcr(void)
 	if (parange > 5)
 		parange = 5;
 	return VTCR_RES1 | ((u64)parange << VTCR_PS_SHIFT) | VTCR_SH0_INNER |
-	       VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA | VTCR_SL0_LEVEL1 |
+	       VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA |
+	       (u64)(2 - pgtable_start_level(arch_guest_pa_bits()))
+		       << VTCR_SL0_SHIFT |
 	       (64 - arch_guest_pa_bits());
 }
 
@@ -99,7 +103,7 @@ int arch_guest_init(struct guest *g)
 
 	ag->vmid = vmid;
 	ag->s2.va_bits = arch_guest_pa_bits();
-	ag->s2.start_level = 1;
+	ag->s2.start_level = pgtable_start_level(ag->s2.va_bits);
 	ag->s2.alloc_table = alloc_s2_table;
 	ag->s2.flush_range = flush_guest_tlb;
 	spin_lock_init(&ag->s2.lock);

@@ -292,6 +292,17 @@ def test_passthrough_region_reaches_the_host_device(two_guests):
     assert "is not guest RAM" in k.cmd("guest dumpmem basic1 0x9030000 16")
 
 
+def test_ram_beyond_39_bits(two_guests):
+    """basic1 has 2 MiB of RAM at 1 TiB: stage 2 covers the CPU's whole
+    physical address range (PARange), not a fixed 39 bits."""
+    k = two_guests
+    out = k.cmd("guest region list basic1")
+    assert re.search(r"0x0000010000000000 0x00000100001fffff ram\s+memory@10000000000", out), out
+    with keel.Console(k, f"basic1/{UART}") as con:
+        verdict, out = con.run("memtest")
+        assert verdict == "PASS" and "memtest 0x10000000000-0x10000200000" in out, out
+
+
 def test_yield_hypercall_gives_the_cpu_away(two_guests):
     """KEEL_HYP_YIELD (SMCCC vendor hypervisor call 0x86000001) returns 0
     and is counted as a yield exit of the calling vCPU."""

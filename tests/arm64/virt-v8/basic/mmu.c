@@ -126,6 +126,9 @@ static uint64_t *build_tables(void)
 		uint64_t e = ALIGN_DOWN(
 			platform.ram[i].base + platform.ram[i].size, PAGE_SIZE);
 
+		/* Banks beyond the 39-bit space stay unmapped: unused here. */
+		if (e > 1ULL << VA_BITS)
+			continue;
 		if (b < e && map(l1, b, e - b, MAP_NORMAL))
 			return NULL;
 	}
