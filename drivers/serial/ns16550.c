@@ -15,6 +15,7 @@
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "serial.h"
 
 #define UART_RBR 0 /* read: receive buffer */
 #define UART_THR 0 /* write: transmit holding */
@@ -127,39 +128,33 @@ static int ns16550_write(struct chardev *cd, const char *buf, size_t len)
 	return (int)len;
 }
 
+static bool ns16550_rx_ready(void *arg)
+{
+	struct ns16550 *u = arg;
+
+	return uart_read(&u->regs, UART_LSR) & LSR_DR;
+}
+
+static char ns16550_rx_byte(void *arg)
+{
+	struct ns16550 *u = arg;
+
+	return (char)uart_read(&u->regs, UART_RBR);
+}
+
 /* Draining the receive FIFO is what clears the interrupt. */
 static void ns16550_interrupt(unsigned int irq, void *arg)
 {
 	struct ns16550 *u = arg;
-	char buf[32];
-	size_t n = 0;
 
-	while (uart_read(&u->regs, UART_LSR) & LSR_DR) {
-		buf[n++] = (char)uart_read(&u->regs, UART_RBR);
-		if (n == sizeof(buf)) {
-			chardev_receive(&u->cd, buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		chardev_receive(&u->cd, buf, n);
+	serial_drain(&u->cd, ns16550_rx_ready, ns16550_rx_byte, u);
 }
 
-static bool is_stdout(const struct devtree_node *node)
+static void ns16550_rx_on(void *arg)
 {
-	struct devtree_node *root = devtree_host_root();
-	struct devtree_node *chosen = devtree_find_path(root, "/chosen");
-	const char *path;
-	char buf[128];
+	struct ns16550 *u = arg;
 
-	if (!chosen || devtree_prop_read_string(chosen, "stdout-path", &path))
-		return false;
-	strlcpy(buf, path, sizeof(buf));
-	char *colon = strchr(buf, ':');
-
-	if (colon)
-		*colon = 0;
-	return devtree_find_path(root, buf) == node;
+	uart_write(&u->regs, UART_IER, IER_RDI);
 }
 
 static u32 node_u32(const struct devtree_node *node, const char *name, u32 dflt)
@@ -210,20 +205,10 @@ static int ns16550_probe(struct devtree_node *node)
 	/* Stale status from before Keel: reading clears it. */
 	uart_read(&u->regs, UART_LSR);
 	uart_read(&u->regs, UART_IIR);
-	err = chardev_register(&u->cd);
+	err = serial_register(&u->cd, node, irq, "ns16550", ns16550_interrupt,
+			      ns16550_rx_on);
 	if (err)
-		goto free;
-	err = irq_register(irq, ns16550_interrupt, u, "ns16550", 0);
-	if (err)
-		goto unregister;
-	uart_write(&u->regs, UART_IER, IER_RDI);
-	if (is_stdout(node))
-		console_set(&u->cd);
-	return 0;
-unregister:
-	chardev_unregister(&u->cd);
-free:
-	keel_free(u);
+		keel_free(u);
 	return err;
 }
 

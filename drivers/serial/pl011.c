@@ -13,6 +13,7 @@
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "serial.h"
 
 #define UARTDR 0x00
 #define UARTFR 0x18
@@ -76,39 +77,33 @@ static int pl011_write(struct chardev *cd, const char *buf, size_t len)
 	return (int)len;
 }
 
+static bool pl011_rx_ready(void *arg)
+{
+	struct pl011 *u = arg;
+
+	return !(readl((char *)u->base + UARTFR) & FR_RXFE);
+}
+
+static char pl011_rx_byte(void *arg)
+{
+	struct pl011 *u = arg;
+
+	return (char)readl((char *)u->base + UARTDR);
+}
+
 static void pl011_interrupt(unsigned int irq, void *arg)
 {
 	struct pl011 *u = arg;
-	char buf[32];
-	size_t n = 0;
 
 	writel(INT_RX | INT_RT, (char *)u->base + UARTICR);
-	while (!(readl((char *)u->base + UARTFR) & FR_RXFE)) {
-		buf[n++] = (char)readl((char *)u->base + UARTDR);
-		if (n == sizeof(buf)) {
-			chardev_receive(&u->cd, buf, n);
-			n = 0;
-		}
-	}
-	if (n)
-		chardev_receive(&u->cd, buf, n);
+	serial_drain(&u->cd, pl011_rx_ready, pl011_rx_byte, u);
 }
 
-static bool is_stdout(const struct devtree_node *node)
+static void pl011_rx_on(void *arg)
 {
-	struct devtree_node *root = devtree_host_root();
-	struct devtree_node *chosen = devtree_find_path(root, "/chosen");
-	const char *path;
-	char buf[128];
+	struct pl011 *u = arg;
 
-	if (!chosen || devtree_prop_read_string(chosen, "stdout-path", &path))
-		return false;
-	strlcpy(buf, path, sizeof(buf));
-	char *colon = strchr(buf, ':');
-
-	if (colon)
-		*colon = 0;
-	return devtree_find_path(root, buf) == node;
+	writel(INT_RX | INT_RT, (char *)u->base + UARTIMSC);
 }
 
 static int pl011_probe(struct devtree_node *node)
@@ -140,20 +135,10 @@ static int pl011_probe(struct devtree_node *node)
 	writel(LCR_H_FEN | LCR_H_WLEN_8, (char *)u->base + UARTLCR_H);
 	writel(CR_UARTEN | CR_TXE | CR_RXE, (char *)u->base + UARTCR);
 	writel(INT_ALL, (char *)u->base + UARTICR);
-	err = chardev_register(&u->cd);
+	err = serial_register(&u->cd, node, irq, "pl011", pl011_interrupt,
+			      pl011_rx_on);
 	if (err)
-		goto free;
-	err = irq_register(irq, pl011_interrupt, u, "pl011", 0);
-	if (err)
-		goto unregister;
-	writel(INT_RX | INT_RT, (char *)u->base + UARTIMSC);
-	if (is_stdout(node))
-		console_set(&u->cd);
-	return 0;
-unregister:
-	chardev_unregister(&u->cd);
-free:
-	keel_free(u);
+		keel_free(u);
 	return err;
 }
 
