@@ -156,7 +156,7 @@ $(BUILD)/%.o: $(SRCTREE)/%.S $(AUTOCONF)
 	@$(if $(Q),echo "  AS      $*.S")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(BUILD)/keel.lds: $(SRCTREE)/arch/$(SRCARCH)/keel.lds.S $(AUTOCONF)
+$(BUILD)/keel.lds: $(SRCTREE)/core/keel.lds.S $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) -E -P -x assembler-with-cpp $< -o $@
 

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Keel is linked at 0 as a position-independent executable and relocates
- * itself (head.S), so the same image boots wherever the loader puts it.
- * Text, read-only data and writable data each start on a page so that the
- * MMU can map them execute-only, read-only and no-execute (W^X).
+ * Keel's linker script, for every arch (asm/lds.h names the output
+ * architecture). Keel is linked at 0 as a position-independent executable
+ * and relocates itself (head.S), so the same image boots wherever the
+ * loader puts it. Text, read-only data and writable data each start on a
+ * page so that the MMU can map them execute-only, read-only and
+ * no-execute (W^X). The .s* small-data sections are RISC-V's.
  */
-OUTPUT_ARCH(riscv)
+#include <asm/lds.h>
+
+OUTPUT_ARCH(KEEL_LDS_ARCH)
 ENTRY(_keel_start)
 
 PHDRS
