@@ -13,10 +13,10 @@ QEMU_CPU ?= rv64,h=true
 # OpenSBI (QEMU's default -bios) starts -kernel at 0x80200000 in HS-mode.
 QEMU_ARGS = -M virt -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.bin
 
-# Guests on riscv64 come in phase 2: no firmware or descriptions yet, so
-# the bundles are empty archives.
-GUEST_FIRMWARE_MK :=
-GUEST_FIRMWARE :=
+# The basic test firmware is built and bundled; guest descriptions come
+# with guest support on riscv64.
+GUEST_FIRMWARE_MK := tests/riscv/virt64/basic/build.mk
+GUEST_FIRMWARE = $(GUEST_FIRMWARE_RISCV)
 GUEST_DIR := tests/riscv/virt64
 RUN_GUESTS :=
 TEST_GUESTS :=

@@ -45,6 +45,16 @@ def riscv64_command(smp, mem, irqchip="plic", extra=None, build=None):
     return cmd + list(extra or [])
 
 
+def bare_command(qemu, machine_args, smp, image):
+    """The basic firmware alone on QEMU, console on stdio, no Keel."""
+    return [qemu] + machine_args + [
+        "-smp", str(smp), "-m", "128",
+        "-display", "none", "-monitor", "none", "-nic", "none",
+        "-chardev", "stdio,id=c,signal=off,mux=off", "-serial", "chardev:c",
+        "-kernel", image,
+    ]
+
+
 MACHINES = {
     "arm64": {
         "command": arm64_command,
@@ -62,6 +72,18 @@ MACHINES = {
         "root_compatible": "linux,dummy-virt",
         "uart_irq_name": "pl011",
         "guests": True,
+        # The basic firmware on QEMU without Keel, per machine variant, and
+        # the checks that must pass there (the same as under Keel).
+        "bare_qemu": {
+            "gicv3": lambda smp, image: bare_command(
+                "qemu-system-aarch64",
+                ["-M", "virt,gic-version=3", "-cpu", "cortex-a57"], smp, image),
+            "gicv2": lambda smp, image: bare_command(
+                "qemu-system-aarch64",
+                ["-M", "virt,gic-version=2", "-cpu", "cortex-a57"], smp, image),
+        },
+        "firmware_checks": ["hi", "psci", "rtc", "memtest", "abort", "mmu",
+                            "timer", "wfi", "sgi"],
     },
     "riscv64": {
         "command": riscv64_command,
@@ -80,6 +102,18 @@ MACHINES = {
         "guests": False,
         "guest_uart": "serial@10000000",
         "guest_dir": "riscv/virt64",
+        "bare_qemu": {
+            "sstc": lambda smp, image: bare_command(
+                "qemu-system-riscv64", ["-M", "virt", "-cpu", "rv64"], smp,
+                image),
+            "sbi-time": lambda smp, image: bare_command(
+                "qemu-system-riscv64",
+                ["-M", "virt", "-cpu", "rv64,sstc=false"], smp, image),
+        },
+        # `ipi` first: it starts the secondary harts, which OpenSBI 1.1
+        # otherwise keeps in a loop that holds a host CPU busy.
+        "firmware_checks": ["hi", "sbi", "ipi", "rtc", "memtest", "abort",
+                            "mmu", "timer", "wfi"],
     },
 }
 
