@@ -86,40 +86,14 @@ static void destroy(struct devemu_instance *inst)
 	cur = NULL;
 }
 
-static int try_read(struct devemu_instance *inst, u64 off, unsigned int size,
-		    u64 *value)
-{
-	return fake_read(inst, off, size, value);
-}
-
-static int try_write(struct devemu_instance *inst, u64 off, unsigned int size,
-		     u64 value)
-{
-	return fake_write(inst, off, size, value);
-}
-
-static u64 rd_sized(struct devemu_instance *inst, u64 off, unsigned int size)
-{
-	u64 v = 0xdeadbeef;
-
-	CHECK_EQ(try_read(inst, off, size, &v), 0);
-	return v;
-}
-
 static u64 rd(struct devemu_instance *inst, u64 off)
 {
-	return rd_sized(inst, off, 4);
-}
-
-static void wr_sized(struct devemu_instance *inst, u64 off, unsigned int size,
-		     u64 v)
-{
-	CHECK_EQ(try_write(inst, off, size, v), 0);
+	return fake_rd(inst, off, 4);
 }
 
 static void wr(struct devemu_instance *inst, u64 off, u64 v)
 {
-	wr_sized(inst, off, 4, v);
+	fake_wr(inst, off, 4, v);
 }
 
 /* Offsets of a vCPU's redistributor frames from the distributor's base */
@@ -175,7 +149,7 @@ static void spi_on(struct devemu_instance *inst, unsigned int intid,
 	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
 	wr(inst, GICD_IGROUPR + intid / 32 * 4,
 	   rd(inst, GICD_IGROUPR + intid / 32 * 4) | 1U << (intid % 32));
-	wr_sized(inst, GICD_IPRIORITYR + intid, 1, prio);
+	fake_wr(inst, GICD_IPRIORITYR + intid, 1, prio);
 	wr(inst, GICD_ISENABLER + intid / 32 * 4, 1U << (intid % 32));
 }
 
@@ -185,7 +159,7 @@ static void private_on(struct devemu_instance *inst, unsigned int cpu,
 	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
 	wr(inst, sgib(cpu, GICR_IGROUPR0),
 	   rd(inst, sgib(cpu, GICR_IGROUPR0)) | 1U << intid);
-	wr_sized(inst, sgib(cpu, GICD_IPRIORITYR + intid), 1, prio);
+	fake_wr(inst, sgib(cpu, GICD_IPRIORITYR + intid), 1, prio);
 	wr(inst, sgib(cpu, GICD_ISENABLER), 1U << intid);
 }
 
@@ -297,8 +271,8 @@ UNIT_TEST(nr_irqs_property_sets_itlines)
 	CHECK_EQ(cur->nr_irqs, 1020);
 	wr(inst, GICD_ISENABLER + 31 * 4, ~0U);
 	CHECK_EQ(rd(inst, GICD_ISENABLER + 31 * 4), 0x0fffffff);
-	wr_sized(inst, GICD_IROUTER + 8 * 1019, 8, 0x100);
-	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 1019, 8), 0x100);
+	fake_wr(inst, GICD_IROUTER + 8 * 1019, 8, 0x100);
+	CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * 1019, 8), 0x100);
 	destroy(inst);
 }
 
@@ -339,7 +313,7 @@ UNIT_TEST(redistributor_identification)
 	struct devemu_instance *inst = create(4);
 
 	for (unsigned int c = 0; c < 4; c++) {
-		u64 t = rd_sized(inst, rdb(c, GICR_TYPER), 8);
+		u64 t = fake_rd(inst, rdb(c, GICR_TYPER), 8);
 		u64 aff = (hwids[c] & 0xffffff) | (hwids[c] >> 32) << 24;
 
 		CHECK_EQ(t >> 32, aff);
@@ -352,7 +326,7 @@ UNIT_TEST(redistributor_identification)
 		CHECK_EQ(rd(inst, rdb(c, GIC_PIDR2)), 0x3b);
 		CHECK_EQ(rd(inst, rdb(c, GICR_CTLR)), 0);
 	}
-	CHECK_EQ(rd_sized(inst, rdb(3, GICR_TYPER), 8) >> 32, 0x01020000);
+	CHECK_EQ(fake_rd(inst, rdb(3, GICR_TYPER), 8) >> 32, 0x01020000);
 	/* Frames past the last vCPU read as zero. */
 	CHECK_EQ(rd(inst, rdb(4, GICR_TYPER)), 0);
 	CHECK_EQ(rd(inst, sgib(4, GICD_ISENABLER)), 0);
@@ -396,7 +370,7 @@ UNIT_TEST(reset_values)
 		for (unsigned int n = 2; n < 18; n++)
 			CHECK_EQ(rd(inst, GICD_ICFGR + 4 * n), 0);
 		for (unsigned int i = 32; i < 288; i++)
-			CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * i, 8), 0);
+			CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * i, 8), 0);
 		for (unsigned int c = 0; c < 2; c++) {
 			CHECK_EQ(rd(inst, sgib(c, GICR_IGROUPR0)), 0);
 			CHECK_EQ(rd(inst, sgib(c, GICD_ISENABLER)), 0);
@@ -422,7 +396,7 @@ UNIT_TEST(reset_values)
 		for (unsigned int n = 2; n < 18; n++)
 			wr(inst, GICD_ICFGR + 4 * n, ~0U);
 		for (unsigned int i = 32; i < 288; i++)
-			wr_sized(inst, GICD_IROUTER + 8 * i, 8, 0x100);
+			fake_wr(inst, GICD_IROUTER + 8 * i, 8, 0x100);
 		for (unsigned int c = 0; c < 2; c++) {
 			wr(inst, sgib(c, GICR_IGROUPR0), ~0U);
 			wr(inst, sgib(c, GICD_ISENABLER), ~0U);
@@ -509,18 +483,18 @@ UNIT_TEST(security_registers_raz_wi)
 	/* GICv2 leftovers: no effect with affinity routing. */
 	wr(inst, GICD_SGIR, 0x00010001);
 	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
-	wr_sized(inst, GICD_SPENDSGIR, 1, 0xff);
+	fake_wr(inst, GICD_SPENDSGIR, 1, 0xff);
 	CHECK_EQ(rd(inst, GICD_SPENDSGIR), 0);
 	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
-	wr_sized(inst, GICD_ITARGETSR + 40, 1, 0xff);
-	CHECK_EQ(rd_sized(inst, GICD_ITARGETSR + 40, 1), 0);
+	fake_wr(inst, GICD_ITARGETSR + 40, 1, 0xff);
+	CHECK_EQ(fake_rd(inst, GICD_ITARGETSR + 40, 1), 0);
 	/* Reserved offsets and the LPI registers */
 	wr(inst, 0x0020, ~0U);
 	CHECK_EQ(rd(inst, 0x0020), 0);
 	wr(inst, 0xc000, ~0U);
 	CHECK_EQ(rd(inst, 0xc000), 0);
-	wr_sized(inst, rdb(0, GICR_PROPBASER), 8, ~0ULL);
-	CHECK_EQ(rd_sized(inst, rdb(0, GICR_PROPBASER), 8), 0);
+	fake_wr(inst, rdb(0, GICR_PROPBASER), 8, ~0ULL);
+	CHECK_EQ(fake_rd(inst, rdb(0, GICR_PROPBASER), 8), 0);
 	wr(inst, rdb(0, GICR_CTLR), 1); /* EnableLPIs */
 	CHECK_EQ(rd(inst, rdb(0, GICR_CTLR)), 0);
 	destroy(inst);
@@ -530,29 +504,29 @@ UNIT_TEST(priority_byte_access)
 {
 	struct devemu_instance *inst = create(2);
 
-	wr_sized(inst, GICD_IPRIORITYR + 33, 1, 0xa8);
+	fake_wr(inst, GICD_IPRIORITYR + 33, 1, 0xa8);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 32), 0xa800);
-	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 33, 1), 0xa8);
-	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 32, 1), 0);
+	CHECK_EQ(fake_rd(inst, GICD_IPRIORITYR + 33, 1), 0xa8);
+	CHECK_EQ(fake_rd(inst, GICD_IPRIORITYR + 32, 1), 0);
 	wr(inst, GICD_IPRIORITYR + 36, 0x11223344);
-	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 36, 1), 0x44);
-	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 39, 1), 0x11);
+	CHECK_EQ(fake_rd(inst, GICD_IPRIORITYR + 36, 1), 0x44);
+	CHECK_EQ(fake_rd(inst, GICD_IPRIORITYR + 39, 1), 0x11);
 	/* All eight bits are kept. */
-	wr_sized(inst, GICD_IPRIORITYR + 287, 1, 0xff);
-	CHECK_EQ(rd_sized(inst, GICD_IPRIORITYR + 287, 1), 0xff);
+	fake_wr(inst, GICD_IPRIORITYR + 287, 1, 0xff);
+	CHECK_EQ(fake_rd(inst, GICD_IPRIORITYR + 287, 1), 0xff);
 	/* Past the last line and below 32: RAZ/WI */
 	wr(inst, GICD_IPRIORITYR + 288, ~0U);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 288), 0);
 	wr(inst, GICD_IPRIORITYR + 4, ~0U);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 4), 0);
 	/* Private priorities in the SGI frame, per vCPU */
-	wr_sized(inst, sgib(1, GICD_IPRIORITYR + 27), 1, 0x60);
+	fake_wr(inst, sgib(1, GICD_IPRIORITYR + 27), 1, 0x60);
 	wr(inst, sgib(1, GICD_IPRIORITYR), 0x01020304);
 	CHECK_EQ(rd(inst, sgib(1, GICD_IPRIORITYR + 24)), 0x60000000);
-	CHECK_EQ(rd_sized(inst, sgib(1, GICD_IPRIORITYR + 2), 1), 0x02);
+	CHECK_EQ(fake_rd(inst, sgib(1, GICD_IPRIORITYR + 2), 1), 0x02);
 	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 24)), 0);
 	/* The last byte of the SGI frame's range does not reach SPI 32. */
-	wr_sized(inst, sgib(0, GICD_IPRIORITYR + 31), 1, 0x90);
+	fake_wr(inst, sgib(0, GICD_IPRIORITYR + 31), 1, 0x90);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 32), 0xa800);
 	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 28)), 0x90000000);
 	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 32)), 0);
@@ -589,18 +563,18 @@ UNIT_TEST(irouter_access)
 {
 	struct devemu_instance *inst = create(4);
 
-	wr_sized(inst, GICD_IROUTER + 8 * 40, 8, 0xffffffffffffffffULL);
-	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 40, 8), IROUTER_MASK);
+	fake_wr(inst, GICD_IROUTER + 8 * 40, 8, 0xffffffffffffffffULL);
+	CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * 40, 8), IROUTER_MASK);
 	wr(inst, GICD_IROUTER + 8 * 41, 0x80000101);
 	wr(inst, GICD_IROUTER + 8 * 41 + 4, 0x12);
-	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 41, 8), 0x1280000101ULL);
+	CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * 41, 8), 0x1280000101ULL);
 	CHECK_EQ(rd(inst, GICD_IROUTER + 8 * 41), 0x80000101);
 	CHECK_EQ(rd(inst, GICD_IROUTER + 8 * 41 + 4), 0x12);
 	wr(inst, GICD_IROUTER + 8 * 41, 0x1);
-	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 41, 8), 0x1200000001ULL);
+	CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * 41, 8), 0x1200000001ULL);
 	/* No routes for private interrupts */
-	wr_sized(inst, GICD_IROUTER + 8 * 20, 8, 0x100);
-	CHECK_EQ(rd_sized(inst, GICD_IROUTER + 8 * 20, 8), 0);
+	fake_wr(inst, GICD_IROUTER + 8 * 20, 8, 0x100);
+	CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * 20, 8), 0);
 	destroy(inst);
 }
 
@@ -610,7 +584,7 @@ UNIT_TEST(spi_routing_by_affinity)
 	struct vgic_lr lrs[4];
 
 	spi_on(inst, 50, 0x80);
-	wr_sized(inst, GICD_IROUTER + 8 * 50, 8, 0x100); /* vCPU2 */
+	fake_wr(inst, GICD_IROUTER + 8 * 50, 8, 0x100); /* vCPU2 */
 	line(50, true);
 	CHECK(!pending(0) && !pending(1) && pending(2) && !pending(3));
 	CHECK_EQ(fake_kicks[2], 1);
@@ -626,7 +600,7 @@ UNIT_TEST(spi_routing_by_affinity)
 	line(51, true);
 	spi_on(inst, 51, 0x80);
 	memset(fake_kicks, 0, sizeof(fake_kicks));
-	wr_sized(inst, GICD_IROUTER + 8 * 51, 8, 0x0100020000ULL);
+	fake_wr(inst, GICD_IROUTER + 8 * 51, 8, 0x0100020000ULL);
 	CHECK_EQ(fake_kicks[3], 1);
 	CHECK(pending(3));
 	CHECK_EQ(fill(3, lrs, 4, NULL), 1);
@@ -635,7 +609,7 @@ UNIT_TEST(spi_routing_by_affinity)
 	/* IRM: any PE, which here means vCPU0 */
 	line(52, true);
 	spi_on(inst, 52, 0x80);
-	wr_sized(inst, GICD_IROUTER + 8 * 52, 8, IROUTER_IRM | 0x101);
+	fake_wr(inst, GICD_IROUTER + 8 * 52, 8, IROUTER_IRM | 0x101);
 	CHECK(pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 52);
@@ -644,7 +618,7 @@ UNIT_TEST(spi_routing_by_affinity)
 	line(53, true);
 	spi_on(inst, 53, 0x80);
 	memset(fake_kicks, 0, sizeof(fake_kicks));
-	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x5);
+	fake_wr(inst, GICD_IROUTER + 8 * 53, 8, 0x5);
 	for (unsigned int c = 0; c < 4; c++) {
 		bool more;
 
@@ -653,7 +627,7 @@ UNIT_TEST(spi_routing_by_affinity)
 		CHECK(!more);
 	}
 	/* Re-routing it makes it deliverable and kicks the new target. */
-	wr_sized(inst, GICD_IROUTER + 8 * 53, 8, 0x1);
+	fake_wr(inst, GICD_IROUTER + 8 * 53, 8, 0x1);
 	CHECK_EQ(fake_kicks[1], 1);
 	CHECK(pending(1));
 	destroy(inst);
@@ -1089,7 +1063,7 @@ UNIT_TEST(has_pending)
 
 	CHECK(!vgic_vcpu_has_pending(vg_of(), &fake_vcpus[0]));
 	spi_on(inst, 100, 0);
-	wr_sized(inst, GICD_IROUTER + 8 * 100, 8, 1);
+	fake_wr(inst, GICD_IROUTER + 8 * 100, 8, 1);
 	wr(inst, GICD_ISPENDR + 12, 1U << 4);
 	CHECK(!vgic_vcpu_has_pending(vg_of(), &fake_vcpus[0]));
 	CHECK(vgic_vcpu_has_pending(vg_of(), &fake_vcpus[1]));
@@ -1108,32 +1082,32 @@ UNIT_TEST(bad_access_sizes)
 	struct devemu_instance *inst = create(2);
 	u64 v;
 
-	CHECK_EQ(try_read(inst, GICD_CTLR, 2, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_CTLR, 8, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_CTLR, 1, &v), -EINVAL);
-	CHECK_EQ(try_write(inst, GICD_CTLR, 8, 3), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_CTLR, 2, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_CTLR, 8, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_CTLR, 1, &v), -EINVAL);
+	CHECK_EQ(fake_write(inst, GICD_CTLR, 8, 3), -EINVAL);
 	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
-	CHECK_EQ(try_write(inst, GICD_ISENABLER + 5, 1, 1), -EINVAL);
-	CHECK_EQ(try_write(inst, GICD_ISENABLER + 4, 8, 1), -EINVAL);
-	CHECK_EQ(try_write(inst, GICD_IPRIORITYR + 34, 2, 1), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_IPRIORITYR + 34, 1, &v), 0);
-	CHECK_EQ(try_read(inst, GICD_IPRIORITYR + 33, 4, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40, 8, &v), 0);
-	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40 + 4, 8, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_IROUTER + 8 * 40, 1, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, GICD_ICFGR + 8, 1, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, rdb(1, GICR_TYPER), 8, &v), 0);
-	CHECK_EQ(try_read(inst, rdb(1, GICR_WAKER), 8, &v), -EINVAL);
-	CHECK_EQ(try_read(inst, rdb(1, GICR_TYPER), 2, &v), -EINVAL);
-	CHECK_EQ(try_write(inst, sgib(1, GICD_ISENABLER), 8, 1), -EINVAL);
-	CHECK_EQ(try_write(inst, sgib(1, GICD_ISENABLER), 1, 1), -EINVAL);
-	CHECK_EQ(try_write(inst, sgib(1, GICD_IPRIORITYR + 3), 1, 1), 0);
-	CHECK_EQ(try_read(inst, sgib(1, GICR_ICFGR1), 2, &v), -EINVAL);
+	CHECK_EQ(fake_write(inst, GICD_ISENABLER + 5, 1, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, GICD_ISENABLER + 4, 8, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, GICD_IPRIORITYR + 34, 2, 1), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_IPRIORITYR + 34, 1, &v), 0);
+	CHECK_EQ(fake_read(inst, GICD_IPRIORITYR + 33, 4, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_IROUTER + 8 * 40, 8, &v), 0);
+	CHECK_EQ(fake_read(inst, GICD_IROUTER + 8 * 40 + 4, 8, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_IROUTER + 8 * 40, 1, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, GICD_ICFGR + 8, 1, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, rdb(1, GICR_TYPER), 8, &v), 0);
+	CHECK_EQ(fake_read(inst, rdb(1, GICR_WAKER), 8, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, rdb(1, GICR_TYPER), 2, &v), -EINVAL);
+	CHECK_EQ(fake_write(inst, sgib(1, GICD_ISENABLER), 8, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, sgib(1, GICD_ISENABLER), 1, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, sgib(1, GICD_IPRIORITYR + 3), 1, 1), 0);
+	CHECK_EQ(fake_read(inst, sgib(1, GICR_ICFGR1), 2, &v), -EINVAL);
 	/* Nothing changed through a refused access. */
 	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0);
 	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER)), 0);
 	/* Past the redistributor window */
-	CHECK_EQ(try_read(inst, RD_OFF + 0xf60000, 4, &v), -EINVAL);
+	CHECK_EQ(fake_read(inst, RD_OFF + 0xf60000, 4, &v), -EINVAL);
 	destroy(inst);
 }
 

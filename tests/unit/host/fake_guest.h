@@ -81,6 +81,19 @@ int fake_read(struct devemu_instance *inst, u64 offset, unsigned int size,
 int fake_write(struct devemu_instance *inst, u64 offset, unsigned int size,
 	       u64 value);
 void fake_reset(struct devemu_instance *inst);
+/*
+ * Accesses a test expects to succeed: one that fails fails the test at
+ * the caller's line (unit.h's CHECK). fake_rd gives the value read, or
+ * 0xdeadbeef when the read failed.
+ */
+#define fake_rd(inst, off, size)                                         \
+	({                                                               \
+		u64 fake_v_ = 0xdeadbeef;                                \
+		CHECK_EQ(fake_read((inst), (off), (size), &fake_v_), 0); \
+		fake_v_;                                                 \
+	})
+#define fake_wr(inst, off, size, v) \
+	CHECK_EQ(fake_write((inst), (off), (size), (v)), 0)
 
 /* A device line into, and the answer of, the guest's interrupt controller. */
 void fake_line(unsigned int irq, bool level);
