@@ -232,9 +232,21 @@ void sched_wake(struct thread *t)
 			continue;
 		}
 		if (t->state == THREAD_BLOCKED) {
+			unsigned int target =
+				cpu_allowed(t, cpu) ? cpu : pick_cpu(t);
+
 			if (sc->current == t) {
 				/* Still on its way into schedule(): let it run on. */
 				t->state = THREAD_RUNNING;
+			} else if (target != cpu) {
+				/*
+				 * Its affinity changed while it was running
+				 * and it blocked before schedule() could move
+				 * it: wake it where it may run.
+				 */
+				t->cpu = target;
+				spin_unlock(&sc->lock);
+				continue;
 			} else {
 				enqueue_and_kick(cpu, t, true);
 			}

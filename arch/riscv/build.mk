@@ -7,3 +7,4 @@ obj-y += arch/riscv/pgtable.o
 obj-y += arch/riscv/traps.o
 obj-y += arch/riscv/vcpu.o
 obj-y += arch/riscv/libgcc.o
+obj-y += arch/riscv/gstage.o

@@ -101,6 +101,13 @@ static const char *this_hart_isa(void)
 	return NULL;
 }
 
+bool riscv_hart_has_h(void)
+{
+	const char *isa = this_hart_isa();
+
+	return isa && riscv_isa_has(isa, "h");
+}
+
 int arch_cpu_describe(char *buf, size_t len)
 {
 	const char *isa = this_hart_isa();

@@ -99,3 +99,17 @@ riscv_trap_entry:
 	ld	x31, 31 * 8(sp)
 	addi	sp, sp, RISCV_REGS_SIZE
 	sret
+
+/*
+ * int riscv_stimecmp_probe(void): 0 when this hart may read stimecmp, -1
+ * when the read traps as an illegal instruction (Sstc present but not
+ * enabled for S-mode by the firmware's menvcfg.STCE). riscv_trap() knows
+ * the instruction and resumes after it with a0 = -1.
+ */
+	.globl riscv_stimecmp_probe
+	.globl riscv_stimecmp_probe_insn
+riscv_stimecmp_probe:
+	li	a0, 0
+riscv_stimecmp_probe_insn:
+	csrr	t0, CSR_STIMECMP
+	ret

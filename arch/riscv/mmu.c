@@ -64,7 +64,7 @@ static void flush_keel_range(struct riscv_pgtable *pt, u64 va, u64 size)
 	if (!others_share_tables)
 		return;
 	ret = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_REMOTE_SFENCE_VMA, 0,
-			SBI_HART_MASK_BASE_ALL, va, size);
+			SBI_HART_MASK_BASE_ALL, va, size, 0);
 	if (ret.error && !reported) {
 		reported = true;
 		printk(KERN_ERR "mmu: SBI remote fence failed (%ld): other "
@@ -183,6 +183,11 @@ void riscv_mmu_init(paddr_t fdt_pa)
 	/* Neither mode: nowhere safe to go, and no console yet either. */
 	for (;;)
 		__asm__ volatile("wfi");
+}
+
+bool riscv_secondaries_started(void)
+{
+	return others_share_tables;
 }
 
 void riscv_mmu_enable_secondary(void)

@@ -65,12 +65,23 @@ void arch_regs_dump(const struct arch_regs *regs)
 	       (unsigned long long)regs->stval);
 }
 
+#define EXC_ILLEGAL_INSTRUCTION 2
+
+extern char riscv_stimecmp_probe_insn[];
+
 void riscv_trap(struct arch_regs *regs)
 {
 	u64 code = SCAUSE_CODE(regs->scause);
 
 	if (regs->scause & SCAUSE_INTERRUPT) {
 		irq_handle_entry();
+		return;
+	}
+	/* The one instruction allowed to trap: see riscv_stimecmp_probe. */
+	if (code == EXC_ILLEGAL_INSTRUCTION &&
+	    regs->sepc == (u64)(uintptr_t)riscv_stimecmp_probe_insn) {
+		regs->x[10] = (u64)-1; /* a0 */
+		regs->sepc += 4;
 		return;
 	}
 	printk(KERN_EMERG

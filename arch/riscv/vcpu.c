@@ -1,72 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guests on riscv64: not yet. Phase 2 replaces this file (G-stage tables
- * with VMIDs through pgtable.c, the VS-mode world switch, SBI for guests,
- * a virtual PLIC). Until then arch_guest_init() refuses every guest with
- * a message that says so, so no vCPU is ever created; the vCPU functions
- * below cannot be reached and do nothing that looks like success.
+ * Guests on riscv64, as far as phase 1 goes: a guest gets its G-stage
+ * tables and VMID (gstage.c), but vCPUs cannot run yet. Phase 2 replaces
+ * the vCPU half of this file (the VS-mode world switch, SBI for guests, a
+ * virtual PLIC, the guest's device-tree nodes). Until then
+ * arch_vcpu_init() refuses every vCPU with a message that says so, so the
+ * vCPU functions below cannot be reached and do nothing that looks like
+ * success.
  */
+#include "riscv.h"
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <arch/vcpu.h>
-#include <asm/csr.h>
 
 #define NOT_YET "guests are not supported on riscv64 yet"
 
-#define HGATP_MODE_SHIFT 60
-#define HGATP_MODE_SV39X4 8UL
-#define HGATP_MODE_SV48X4 9UL
-
-/*
- * The G-stage modes the hart offers: hgatp is WARL and ignores a write
- * naming a mode it lacks. Harmless outside a guest: G-stage translation
- * applies only to guest (V=1) accesses.
- */
-unsigned int arch_guest_pa_bits(void)
-{
-	unsigned int bits = 0;
-	unsigned long old = csr_read(CSR_HGATP);
-
-	csr_write(CSR_HGATP, HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
-	if (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT == HGATP_MODE_SV48X4) {
-		bits = 50;
-	} else {
-		csr_write(CSR_HGATP, HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT);
-		if (csr_read(CSR_HGATP) >> HGATP_MODE_SHIFT ==
-		    HGATP_MODE_SV39X4)
-			bits = 41;
-	}
-	csr_write(CSR_HGATP, old);
-	return bits;
-}
-
 int arch_guest_init(struct guest *g)
 {
-	printk(KERN_ERR "guest %s: " NOT_YET "\n", g->name);
-	return -ENOSYS;
+	int err = riscv_gstage_init(&g->arch);
+
+	if (err == -ENOTSUP)
+		printk(KERN_ERR "guest %s: the hart has no hypervisor "
+				"extension (G-stage translation)\n",
+		       g->name);
+	return err;
 }
 
 void arch_guest_destroy(struct guest *g)
 {
-	/* arch_guest_init() never succeeds, so there is nothing to undo. */
-	g->arch.initialised = false;
+	riscv_gstage_destroy(&g->arch);
 }
 
 int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
 		   enum guest_mem_type type)
 {
-	return -ENOSYS;
+	return riscv_gstage_map(&g->arch, gpa, hpa, size, type);
 }
 
 int arch_guest_unmap(struct guest *g, u64 gpa, u64 size)
 {
-	return -ENOSYS;
+	return riscv_gstage_unmap(&g->arch, gpa, size);
 }
 
 int arch_vcpu_init(struct vcpu *v)
 {
+	printk(KERN_ERR "guest %s: " NOT_YET "\n", v->guest->name);
 	return -ENOSYS;
 }
 
@@ -95,7 +75,7 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 {
 }
 
-/* A guest's harts will be numbered 0, 1, ... by vCPU index. */
+/* A guest's harts are numbered 0, 1, ... by vCPU index. */
 u64 arch_vcpu_hwid(const struct vcpu *v)
 {
 	return v->index;

@@ -60,7 +60,7 @@ static int sbi_to_errno(long err)
 
 static unsigned long base_call(unsigned long fid, unsigned long arg)
 {
-	struct sbiret ret = sbi_ecall(SBI_EXT_BASE, fid, arg, 0, 0, 0);
+	struct sbiret ret = sbi_ecall(SBI_EXT_BASE, fid, arg, 0, 0, 0, 0);
 
 	return ret.error ? 0 : (unsigned long)ret.value;
 }
@@ -76,7 +76,7 @@ static void probe_base(void)
 	if (probed)
 		return;
 	probed = true;
-	ret = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0, 0);
+	ret = sbi_ecall(SBI_EXT_BASE, SBI_BASE_GET_SPEC_VERSION, 0, 0, 0, 0, 0);
 	if (ret.error)
 		return;
 	spec_version = (unsigned long)ret.value;
@@ -98,36 +98,36 @@ bool sbi_has_extension(unsigned long eid)
 
 int sbi_set_timer(u64 deadline)
 {
-	return sbi_to_errno(
-		sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER, deadline, 0, 0, 0)
-			.error);
+	return sbi_to_errno(sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER,
+				      deadline, 0, 0, 0, 0)
+				    .error);
 }
 
 static int sbi_send_ipi(u64 hartid)
 {
 	/* Bit 0 of the mask is the hart numbered by the mask base. */
 	return sbi_to_errno(
-		sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0, 0)
+		sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0, 0, 0)
 			.error);
 }
 
 static int sbi_cpu_on(u64 hartid, paddr_t entry, u64 context)
 {
 	return sbi_to_errno(sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_START, hartid,
-				      entry, context, 0)
+				      entry, context, 0, 0)
 				    .error);
 }
 
 static void sbi_system_off(void)
 {
 	sbi_ecall(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN,
-		  SBI_SRST_REASON_NONE, 0, 0);
+		  SBI_SRST_REASON_NONE, 0, 0, 0);
 }
 
 static void sbi_system_reset(void)
 {
 	sbi_ecall(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
-		  SBI_SRST_TYPE_COLD_REBOOT, SBI_SRST_REASON_NONE, 0, 0);
+		  SBI_SRST_TYPE_COLD_REBOOT, SBI_SRST_REASON_NONE, 0, 0, 0);
 }
 
 static struct power_ops sbi_power_ops = {

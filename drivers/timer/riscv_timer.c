@@ -127,6 +127,11 @@ static int riscv_timer_probe(struct devtree_node *node)
 		return 0;
 	}
 	use_sstc = is_hart && hart_has_sstc(node);
+	if (use_sstc && riscv_stimecmp_probe()) {
+		printk(KERN_INFO "riscv-timer: Sstc listed but not enabled by "
+				 "the firmware, using the SBI timer\n");
+		use_sstc = false;
+	}
 	err = register_timer(node);
 	if (err)
 		return err;

@@ -97,5 +97,11 @@
 		csr_val_;                                         \
 	})
 
+/*
+ * 0 when this hart may use stimecmp, -1 when the firmware has not enabled
+ * Sstc for S-mode (the access traps; arch/riscv/entry.S).
+ */
+int riscv_stimecmp_probe(void);
+
 #endif /* __ASSEMBLY__ */
 #endif

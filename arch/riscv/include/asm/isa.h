@@ -29,7 +29,10 @@ static inline bool riscv_isa_has(const char *isa, const char *ext)
 	while (*p >= '0' && *p <= '9')
 		p++;
 	if (ext_len == 1) {
-		for (; *p && *p != '_'; p++)
+		/* z and x only ever start multi-letter names. */
+		for (; *p && *p != '_' && riscv_isa_lower(*p) != 'z' &&
+		       riscv_isa_lower(*p) != 'x';
+		     p++)
 			if (riscv_isa_lower(*p) == riscv_isa_lower(ext[0]))
 				return true;
 		return false;

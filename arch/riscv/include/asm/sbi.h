@@ -26,6 +26,7 @@
 #define SBI_TIME_SET_TIMER 0
 #define SBI_IPI_SEND_IPI 0
 #define SBI_RFENCE_REMOTE_SFENCE_VMA 1
+#define SBI_RFENCE_REMOTE_HFENCE_GVMA_VMID 3
 #define SBI_HSM_HART_START 0
 #define SBI_HSM_HART_GET_STATUS 2
 #define SBI_SRST_SYSTEM_RESET 0
@@ -54,18 +55,20 @@ struct sbiret {
 
 static inline struct sbiret sbi_ecall(unsigned long ext, unsigned long fid,
 				      unsigned long arg0, unsigned long arg1,
-				      unsigned long arg2, unsigned long arg3)
+				      unsigned long arg2, unsigned long arg3,
+				      unsigned long arg4)
 {
 	register unsigned long a0 __asm__("a0") = arg0;
 	register unsigned long a1 __asm__("a1") = arg1;
 	register unsigned long a2 __asm__("a2") = arg2;
 	register unsigned long a3 __asm__("a3") = arg3;
+	register unsigned long a4 __asm__("a4") = arg4;
 	register unsigned long a6 __asm__("a6") = fid;
 	register unsigned long a7 __asm__("a7") = ext;
 
 	__asm__ volatile("ecall"
 			 : "+r"(a0), "+r"(a1)
-			 : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
+			 : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
 			 : "memory");
 	return (struct sbiret){ .error = (long)a0, .value = (long)a1 };
 }
