@@ -8,3 +8,4 @@ obj-y += arch/riscv/traps.o
 obj-y += arch/riscv/vcpu.o
 obj-y += arch/riscv/libgcc.o
 obj-y += arch/riscv/gstage.o
+obj-y += arch/riscv/guest_fdt.o

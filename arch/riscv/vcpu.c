@@ -90,30 +90,3 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 {
 	print("no vCPU state: " NOT_YET "\n");
 }
-
-/*
- * A RISC-V Linux Image header: text_offset at byte 8, "RSC\x05" at 56.
- * Anything else loads at the start of RAM.
- */
-#define IMAGE_MAGIC2_OFFSET 56
-#define IMAGE_MAGIC2 0x05435352U
-
-u64 arch_guest_kernel_offset(const void *image, size_t size)
-{
-	const u8 *p = image;
-	u32 magic2;
-	u64 text_offset;
-
-	if (size < 64)
-		return 0;
-	memcpy(&magic2, p + IMAGE_MAGIC2_OFFSET, 4);
-	if (magic2 != IMAGE_MAGIC2)
-		return 0;
-	memcpy(&text_offset, p + 8, 8);
-	return text_offset;
-}
-
-int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root)
-{
-	return -ENOSYS;
-}
