@@ -376,6 +376,9 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
 	     i++)
 		emu = devemu_find(compat);
+	/* No registers and nothing to emulate: data (a clock, say). */
+	if (!emu && !devtree_prop_find(node, "reg"))
+		return 0;
 	if (!emu) {
 		config_error(g, node, "no emulator for compatible \"%s\"",
 			     compat ? compat : "");

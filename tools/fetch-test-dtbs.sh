@@ -17,21 +17,8 @@ set -eu
 CACHE_ROOT="${KEEL_CACHE:-${HOME:-/tmp}/.cache/keel}/dtbs"
 STAMP=".complete"
 
-log() {
-	echo "fetch-test-dtbs: $*" >&2
-}
-
-die() {
-	log "error: $*"
-	exit 1
-}
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO="sudo"
-fi
-
-APT_LOCK="-o DPkg::Lock::Timeout=300"
+LOG_NAME=fetch-test-dtbs
+. "$(dirname "$0")/debian-packages.sh"
 
 # The newest complete cache directory, or nothing.
 newest_cached() {
@@ -39,42 +26,6 @@ newest_cached() {
 	for d in "$CACHE_ROOT"/*/; do
 		[ -f "$d$STAMP" ] && basename "$d"
 	done | sort -V | tail -n 1
-}
-
-# Print "<package> <version>" for the newest linux-image-6.1.0-<abi>-arm64
-# (arm64) that apt-cache knows, or nothing. Local look-up only.
-newest_kernel() {
-	best_pkg=""
-	best_ver=""
-	for pkg in $(apt-cache pkgnames linux-image-6.1.0- 2>/dev/null |
-		grep -E '^linux-image-6\.1\.0-[0-9]+-arm64$' | sort -u); do
-		for ver in $(apt-cache madison "$pkg:arm64" 2>/dev/null |
-			awk -F'|' '{ gsub(/ /, "", $2); print $2 }'); do
-			if [ -z "$best_ver" ] ||
-				dpkg --compare-versions "$ver" gt "$best_ver"; then
-				best_pkg="$pkg"
-				best_ver="$ver"
-			fi
-		done
-	done
-	[ -n "$best_pkg" ] && echo "$best_pkg $best_ver"
-	return 0
-}
-
-# Make apt know arm64 packages; only when it does not yet.
-ensure_arm64_lists() {
-	if [ -n "$(apt-cache policy linux-image-arm64:arm64 2>/dev/null)" ]; then
-		return 0
-	fi
-	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		log "adding dpkg architecture arm64"
-		$SUDO dpkg --add-architecture arm64
-	fi
-	log "apt-get update"
-	# shellcheck disable=SC2086
-	$SUDO apt-get $APT_LOCK update -q >&2
-	[ -n "$(apt-cache policy linux-image-arm64:arm64 2>/dev/null)" ] ||
-		die "apt still knows no arm64 kernel after apt-get update"
 }
 
 # The QEMU virt dumps; cheap, and redone only when missing.
@@ -100,22 +51,8 @@ fill_cache() {
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-dtbs.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT INT TERM
 
-	want=$(apt-cache show "$pkg:arm64=$ver" 2>/dev/null |
-		sed -n 's/^SHA256: *//p' | head -n 1)
-	[ -n "$want" ] || die "apt-cache show reports no SHA256 for $pkg $ver"
-
-	log "downloading $pkg $ver (arm64)"
-	# As root, apt's _apt sandbox user could not write to our mktemp dir.
-	sandbox=""
-	[ "$(id -u)" -ne 0 ] || sandbox="-o APT::Sandbox::User=root"
-	# shellcheck disable=SC2086
-	(cd "$tmp" && apt-get $APT_LOCK $sandbox download -q "$pkg:arm64=$ver" >&2) ||
-		die "apt-get download $pkg:arm64=$ver failed"
-	deb=$(find "$tmp" -maxdepth 1 -name '*.deb' | head -n 1)
-	[ -n "$deb" ] || die "apt-get download left no .deb"
-	got=$(sha256sum "$deb" | cut -d' ' -f1)
-	[ "$got" = "$want" ] ||
-		die "SHA256 mismatch for $(basename "$deb"): got $got, want $want"
+	deb=$(download_checked "$pkg" arm64 "$ver" "$tmp")
+	want=$(sha256sum "$deb" | cut -d' ' -f1)
 
 	rm -rf "$dir.partial"
 	mkdir -p "$dir.partial"
@@ -155,9 +92,10 @@ main() {
 	fi
 
 	command -v apt-get >/dev/null 2>&1 || die "needs apt-get (Debian)"
-	ensure_arm64_lists
+	ensure_arch_lists arm64 linux-image-arm64
 	# shellcheck disable=SC2046 # "<package> <version>", split on purpose
-	set -- $(newest_kernel)
+	set -- $(newest_package '^linux-image-6\.1\.0-[0-9]+-arm64$' arm64 \
+		linux-image-6.1.0-)
 	[ $# -eq 2 ] || die "apt-cache knows no linux-image-6.1.0-*-arm64"
 	if [ ! -f "$CACHE_ROOT/$2/$STAMP" ]; then
 		fill_cache "$1" "$2"

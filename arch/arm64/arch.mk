@@ -15,5 +15,5 @@ GUEST_FIRMWARE_MK := tests/arm64/virt-v8/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_ARM64)
 GUEST_DIR := tests/arm64/virt-v8
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 basic-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
+TEST_GUESTS := basic0 basic1 basic-gicv2 linux0 linux-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
 	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel

@@ -136,6 +136,12 @@ struct pl011 {
 	bool oe_pending; /* the next character received carries DR_OE */
 	u32 rsr, ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 	bool irq_level; /* the line as last driven */
+	/*
+	 * The guest's console (its "console" names this UART): it leaves
+	 * reset enabled, as the boot firmware leaves a console UART, so that
+	 * a kernel's early console can print before any driver sets it up.
+	 */
+	bool is_console;
 };
 
 static unsigned int fifo_depth(const struct pl011 *s)
@@ -512,12 +518,21 @@ static void reset_state(struct pl011 *s)
 	s->ibrd = 0;
 	s->fbrd = 0;
 	s->lcr_h = 0;
-	s->cr = CR_RESET;
+	s->cr = CR_RESET | (s->is_console ? CR_UARTEN : 0);
 	s->ifls = IFLS_RESET;
 	s->imsc = 0;
 	s->ris = 0;
 	s->dmacr = 0;
 	update_irq(s);
+}
+
+static bool is_console(const struct devemu_instance *inst)
+{
+	const char *console;
+
+	return !devtree_prop_read_string(inst->guest->config, "console",
+					 &console) &&
+	       !strcmp(console, inst->name);
 }
 
 static void pl011_reset(struct devemu_instance *inst)
@@ -557,6 +572,7 @@ static int pl011_probe(struct devemu_instance *inst,
 		return -ENOMEM;
 	}
 	s->inst = inst;
+	s->is_console = is_console(inst);
 	reset_state(s);
 	inst->priv = s;
 	s->port = vserial_create(name, pl011_rx, inst);

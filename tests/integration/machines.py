@@ -84,6 +84,12 @@ MACHINES = {
         },
         "firmware_checks": ["hi", "psci", "rtc", "memtest", "abort", "mmu",
                             "timer", "wfi", "sgi"],
+        # Linux guests (tools/fetch-linux-guest.sh): per host interrupt
+        # controller, the description and the guest's name; how the
+        # guest's /proc/interrupts names its interrupt controller.
+        "linux_guests": {"gicv3": ("linux0.dtb", "linux0"),
+                         "gicv2": ("linux-gicv2.dtb", "linuxv2")},
+        "linux_irqchip_name": {"gicv3": "GICv3", "gicv2": "GIC-0"},
     },
     "riscv64": {
         "command": riscv64_command,

@@ -232,6 +232,27 @@ UNIT_TEST(transmit_needs_uarten_and_txe)
 	destroy(inst);
 }
 
+/* The guest's console leaves reset enabled, as boot firmware leaves it. */
+UNIT_TEST(console_uart_comes_out_of_reset_enabled)
+{
+	struct devemu_instance *inst;
+	struct vserial *vs;
+
+	fake_guest_init("vm1", 1);
+	fake_dt_set_string(&fake_guest_config, "console", "pl011@9000000");
+	inst = instance("pl011@9000000", 0x1000);
+	CHECK_EQ(emu->probe(inst, NULL), 0);
+	vs = port();
+	CHECK_EQ(rd(inst, UARTCR), 0x301);
+	wr(inst, UARTDR, 'a');
+	CHECK_EQ(vs->written, 1);
+	/* A guest reset brings the same state back. */
+	wr(inst, UARTCR, 0);
+	fake_reset(inst);
+	CHECK_EQ(rd(inst, UARTCR), 0x301);
+	destroy(inst);
+}
+
 UNIT_TEST(fifo_fill_and_overflow_with_fen)
 {
 	struct devemu_instance *inst = create_fifo(2);

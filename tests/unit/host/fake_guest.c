@@ -37,6 +37,12 @@ static struct fake_u32 {
 	u32 value;
 } dt_u32[FAKE_DT_ENTRIES];
 static unsigned int nr_dt_u32;
+static struct fake_string {
+	const struct devtree_node *node;
+	const char *name;
+	const char *value;
+} dt_str[FAKE_DT_ENTRIES];
+static unsigned int nr_dt_str;
 
 static struct fake_reg {
 	const struct devtree_node *node;
@@ -63,6 +69,7 @@ void fake_guest_init(const char *name, unsigned int nr_vcpus)
 	fake_window_size = 0;
 	fake_window_err = 0;
 	nr_dt_u32 = 0;
+	nr_dt_str = 0;
 	nr_dt_reg = 0;
 	if (nr_vcpus)
 		fake_dt_set_u32(&fake_guest_config, "vcpus", nr_vcpus);
@@ -158,6 +165,34 @@ void fake_dt_set_u32(const struct devtree_node *node, const char *name,
 		abort();
 	}
 	dt_u32[nr_dt_u32++] = (struct fake_u32){ node, name, value };
+}
+
+void fake_dt_set_string(const struct devtree_node *node, const char *name,
+			const char *value)
+{
+	for (unsigned int i = 0; i < nr_dt_str; i++) {
+		if (dt_str[i].node == node && !strcmp(dt_str[i].name, name)) {
+			dt_str[i].value = value;
+			return;
+		}
+	}
+	if (nr_dt_str >= FAKE_DT_ENTRIES) {
+		printf("  fake_dt_set_string: table full\n");
+		abort();
+	}
+	dt_str[nr_dt_str++] = (struct fake_string){ node, name, value };
+}
+
+int devtree_prop_read_string(const struct devtree_node *node, const char *name,
+			     const char **out)
+{
+	for (unsigned int i = 0; i < nr_dt_str; i++) {
+		if (dt_str[i].node == node && !strcmp(dt_str[i].name, name)) {
+			*out = dt_str[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void fake_dt_set_reg(const struct devtree_node *node, unsigned int index,

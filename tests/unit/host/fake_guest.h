@@ -61,6 +61,9 @@ extern int fake_window_err;
 /* devtree_prop_read_u32(node, name) answers value from now on. */
 void fake_dt_set_u32(const struct devtree_node *node, const char *name,
 		     u32 value);
+/* devtree_prop_read_string(node, name) answers value from now on. */
+void fake_dt_set_string(const struct devtree_node *node, const char *name,
+			const char *value);
 /* devtree_read_reg(node, index) answers base and size from now on. */
 void fake_dt_set_reg(const struct devtree_node *node, unsigned int index,
 		     u64 base, u64 size);

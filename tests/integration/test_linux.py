@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+"""An unmodified Debian kernel as a guest: it boots to a busybox shell on
+its PL011 through Keel's vGIC, virtual timer, PSCI and emulated devices,
+uses both vCPUs, and powers its machine off."""
+import os
+import re
+import subprocess
+
+import pytest
+
+import keel
+from machines import ARCH, BUILD, machine
+
+M = machine()
+LINUX = M.get("linux_guests")
+SRCTREE = os.path.join(os.path.dirname(__file__), "..", "..")
+
+pytestmark = pytest.mark.skipif(
+    not LINUX, reason="no Linux guest for this arch yet")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    """Kernel, initramfs and the Linux guest descriptions in one bundle."""
+    cache = subprocess.run(
+        [os.path.join(SRCTREE, "tools", "fetch-linux-guest.sh"), ARCH],
+        check=True, capture_output=True, text=True).stdout.split()[-1]
+    out = str(tmp_path_factory.mktemp("linux") / "linux.cpio")
+    files = [os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio")]
+    files += [os.path.join(BUILD, "guests", dtb) for dtb, _ in LINUX.values()]
+    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), out]
+                   + files, check=True)
+    return out
+
+
+def shell(k, line, timeout=60):
+    """Run a shell command in the guest; its output, without the echo."""
+    k.send_raw(f"{line}; echo END-$((40+2))\r")
+    k.child.expect(r"\nEND-42\r", timeout=timeout)
+    lines = k.child.before.replace("\r", "").split("\n")
+    # What follows the shell's echo of the command line.
+    echo = max(i for i, ln in enumerate(lines) if "echo END-" in ln)
+    return "\n".join(lines[echo + 1:])
+
+
+@pytest.mark.parametrize("irqchip", sorted(LINUX or {}))
+def test_linux_boots_to_a_shell(bundle, irqchip):
+    dtb, name = LINUX[irqchip]
+    uart = M["guest_uart"]
+    k = keel.start(smp=2, mem=1024, irqchip=irqchip, extra=["-initrd", bundle])
+    try:
+        assert "created" in k.cmd(f"guest create {dtb}")
+        assert "started" in k.cmd(f"guest kick {name}")
+        k.send_raw(f"vserial bind {name}/{uart}\r")
+        k.child.expect_exact(f"connected to {name}/{uart}", timeout=30)
+        k.child.expect(r"linux guest up: (\S+) (\d+) cpus", timeout=300)
+        assert k.child.match.group(2) == "2"
+
+        out = shell(k, "cat /proc/interrupts")
+        # The virtual timer ticks on both vCPUs, through the guest's GIC.
+        timer = re.search(r"^\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+).*arch_timer", out, re.M)
+        assert timer, out
+        assert int(timer.group(1)) > 0 and int(timer.group(2)) > 0, out
+        assert timer.group(3) == M["linux_irqchip_name"][irqchip], out
+        assert re.search(r"uart-pl011", out), out
+        # IPIs went both ways while the kernel brought vCPU1 up.
+        ipi = re.search(r"^\s*IPI1:\s+(\d+)\s+(\d+)", out, re.M)
+        assert ipi and int(ipi.group(1)) > 0 and int(ipi.group(2)) > 0, out
+
+        out = shell(k, "dmesg | grep -i -E 'psci|CPU1|rtc'")
+        assert re.search(r"psci: PSCIv1\.1 detected", out), out
+        assert "CPU1: Booted secondary processor" in out, out
+        assert re.search(r"rtc-pl031 .*registered as rtc0", out), out
+
+        # The guest's RTC reads the host's time (after 2020).
+        out = shell(k, "cat /sys/class/rtc/rtc0/since_epoch")
+        assert int(out.split()[0]) > 1577836800, out
+
+        # Work on both vCPUs, then power off: the guest halts, Keel stays.
+        assert shell(k, "echo $((6*7))").split()[0] == "42"
+        k.send_raw("poweroff -f\r")
+        k.child.expect(r"reboot: Power down", timeout=60)
+        k.send_raw(keel.ESCAPE)
+        k.wait_prompt()
+        out = k.cmd("guest list")
+        assert re.search(rf"^\d+\s+{name}\s+halted", out, re.M), out
+        assert k.cmd("version").startswith("Keel")
+    finally:
+        k.close()

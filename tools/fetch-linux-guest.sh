@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A Linux guest for the tests: Debian's kernel Image and an initramfs of
+# Debian's static busybox with tests/common/linux/init.
+#
+#   tools/fetch-linux-guest.sh <arch>      (arm64)
+#
+# Both packages come from the apt archive, checked against apt's SHA256,
+# and the result is cached in ${KEEL_CACHE:-$HOME/.cache/keel}/linux/<arch>/
+# <kernel version>/ (Image, rootfs.cpio), outside the repository; the last
+# line printed is that directory. Once the cache is complete a run only
+# reads it.
+set -eu
+
+LOG_NAME=fetch-linux-guest
+. "$(dirname "$0")/debian-packages.sh"
+
+ARCH="${1:-arm64}"
+SRCTREE=$(cd "$(dirname "$0")/.." && pwd)
+CACHE_ROOT="${KEEL_CACHE:-${HOME:-/tmp}/.cache/keel}/linux/$ARCH"
+STAMP=".complete"
+
+case "$ARCH" in
+arm64)
+	KERNEL_RE='^linux-image-6\.1\.0-[0-9]+-arm64$'
+	KERNEL_PREFIX=linux-image-6.1.0-
+	;;
+*)
+	die "no Linux guest for architecture '$ARCH' yet"
+	;;
+esac
+
+newest_cached() {
+	[ -d "$CACHE_ROOT" ] || return 0
+	for d in "$CACHE_ROOT"/*/; do
+		[ -f "$d$STAMP" ] && basename "$d"
+	done | sort -V | tail -n 1
+}
+
+# The initramfs: busybox, /init, and the directories init mounts on.
+make_initramfs() {
+	root="$1/root"
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+	cp "$1/busybox/bin/busybox" "$root/bin/busybox"
+	cp "$SRCTREE/tests/common/linux/init" "$root/init"
+	chmod 755 "$root/init" "$root/bin/busybox"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2"
+}
+
+fill_cache() {
+	kpkg="$1"
+	kver="$2"
+	dir="$CACHE_ROOT/$kver"
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-linux.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT INT TERM
+
+	kdeb=$(download_checked "$kpkg" "$ARCH" "$kver" "$tmp")
+	# shellcheck disable=SC2046 # "<package> <version>", split on purpose
+	set -- $(newest_package '^busybox-static$' "$ARCH" busybox-static)
+	[ $# -eq 2 ] || die "apt knows no busybox-static for $ARCH"
+	bdeb=$(download_checked "$1" "$ARCH" "$2" "$tmp")
+
+	mkdir -p "$tmp/kernel" "$tmp/busybox"
+	dpkg-deb -x "$kdeb" "$tmp/kernel"
+	dpkg-deb -x "$bdeb" "$tmp/busybox"
+	rm -rf "$dir.partial"
+	mkdir -p "$dir.partial"
+	# Debian's arm64 vmlinuz is the uncompressed Image.
+	cp "$tmp"/kernel/boot/vmlinuz-* "$dir.partial/Image"
+	make_initramfs "$tmp" "$dir.partial/rootfs.cpio"
+	(cd "$dir.partial" && sha256sum Image rootfs.cpio) >"$dir.partial/$STAMP"
+	rm -rf "$dir"
+	mv "$dir.partial" "$dir"
+	rm -rf "$tmp"
+	trap - EXIT INT TERM
+}
+
+main() {
+	mkdir -p "$CACHE_ROOT"
+	if command -v flock >/dev/null 2>&1; then
+		exec 9>"$CACHE_ROOT/.lock"
+		flock 9
+	fi
+	cached=$(newest_cached)
+	if [ -z "$cached" ]; then
+		command -v apt-get >/dev/null 2>&1 || die "needs apt-get (Debian)"
+		ensure_arch_lists "$ARCH" linux-image-arm64
+		# shellcheck disable=SC2046 # "<package> <version>", split on purpose
+		set -- $(newest_package "$KERNEL_RE" "$ARCH" "$KERNEL_PREFIX")
+		[ $# -eq 2 ] || die "apt knows no kernel matching $KERNEL_RE"
+		fill_cache "$1" "$2"
+		cached="$2"
+	fi
+	# The files must still be what was cached.
+	(cd "$CACHE_ROOT/$cached" && sha256sum -c --quiet "$STAMP") >&2 ||
+		die "cached files in $CACHE_ROOT/$cached changed; delete it"
+	echo "$CACHE_ROOT/$cached"
+}
+
+main "$@"
