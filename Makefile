@@ -174,14 +174,16 @@ $(BUILD)/keel.bin: $(BUILD)/keel.elf
 QEMU_SMP ?= 4
 QEMU_MEM ?= 512
 QEMU_EXTRA ?=
+# The boot bundle QEMU hands Keel as its initrd.
+BUNDLE ?= $(BUILD)/bundle.cpio
 
 run: all
-	$(QEMU) $(QEMU_ARGS) -initrd $(BUILD)/bundle.cpio -smp $(QEMU_SMP) \
+	$(QEMU) $(QEMU_ARGS) -initrd $(BUNDLE) -smp $(QEMU_SMP) \
 		-m $(QEMU_MEM) -nographic $(QEMU_EXTRA)
 
 debug: all
 	@echo "QEMU waits for gdb on :1234: gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMU_ARGS) -initrd $(BUILD)/bundle.cpio -smp $(QEMU_SMP) \
+	$(QEMU) $(QEMU_ARGS) -initrd $(BUNDLE) -smp $(QEMU_SMP) \
 		-m $(QEMU_MEM) -nographic -s -S $(QEMU_EXTRA)
 
 # ---- tests ----
