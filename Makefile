@@ -228,6 +228,8 @@ bench: all
 		$(HOST_PYTHON) tools/bench-boot.py
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
 		$(HOST_PYTHON) tools/bench-guest.py
+	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
+		$(HOST_PYTHON) tools/bench-linux.py
 
 clean:
 	rm -rf $(BUILD)/arch $(BUILD)/core $(BUILD)/libs $(BUILD)/drivers \

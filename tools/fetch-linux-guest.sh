@@ -8,9 +8,10 @@
 #
 # Both packages come from the apt archive, checked against apt's SHA256,
 # and the result is cached in ${KEEL_CACHE:-$HOME/.cache/keel}/linux/<arch>/
-# <kernel version>/ (Image, rootfs.cpio), outside the repository; the last
-# line printed is that directory. Once the cache is complete a run only
-# reads it.
+# <kernel version>-<init hash>/ (Image, rootfs.cpio), outside the
+# repository, so that a changed init makes a new initramfs; the last line
+# printed is that directory. Once the cache is complete a run only reads
+# it.
 set -eu
 
 LOG_NAME=fetch-linux-guest
@@ -31,9 +32,12 @@ arm64)
 	;;
 esac
 
+INIT_HASH=$(sha256sum "$SRCTREE/tests/common/linux/init" | cut -c1-12)
+
+# The newest complete cache directory made with this init, or nothing.
 newest_cached() {
 	[ -d "$CACHE_ROOT" ] || return 0
-	for d in "$CACHE_ROOT"/*/; do
+	for d in "$CACHE_ROOT"/*-"$INIT_HASH"/; do
 		[ -f "$d$STAMP" ] && basename "$d"
 	done | sort -V | tail -n 1
 }
@@ -51,7 +55,7 @@ make_initramfs() {
 fill_cache() {
 	kpkg="$1"
 	kver="$2"
-	dir="$CACHE_ROOT/$kver"
+	dir="$CACHE_ROOT/$kver-$INIT_HASH"
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-linux.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -90,7 +94,7 @@ main() {
 		set -- $(newest_package "$KERNEL_RE" "$ARCH" "$KERNEL_PREFIX")
 		[ $# -eq 2 ] || die "apt knows no kernel matching $KERNEL_RE"
 		fill_cache "$1" "$2"
-		cached="$2"
+		cached="$2-$INIT_HASH"
 	fi
 	# The files must still be what was cached.
 	(cd "$CACHE_ROOT/$cached" && sha256sum -c --quiet "$STAMP") >&2 ||

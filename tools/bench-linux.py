@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""make bench, Linux part: Debian's kernel from power-on to its first
+shell, as a Keel guest and on bare QEMU.
+
+Both run under `-icount shift=0,sleep=off` with 2 CPUs, where one
+nanosecond of the guest's clock is one instruction of the whole machine,
+so the uptime /init prints ("linux guest up: ... uptime <ns> ns") counts every
+instruction the boot cost, Keel's included (the guest's counter starts
+near zero when Keel creates it). The ratio Keel / bare is the
+virtualization overhead of a real kernel's boot: traps, emulated devices,
+the vGIC, vCPU switches. Writes build/bench/linux.json.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pexpect
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+
+import keel  # noqa: E402
+from machines import ARCH, BUILD, machine  # noqa: E402
+
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+UP = re.compile(r"linux guest up: (\S+) (\d+) cpus, uptime (\d+) ns")
+SRCTREE = os.path.join(os.path.dirname(__file__), "..")
+
+
+def payload():
+    out = subprocess.run([os.path.join(SRCTREE, "tools", "fetch-linux-guest.sh"), ARCH],
+                         check=True, capture_output=True, text=True).stdout
+    return out.split()[-1]
+
+
+def on_keel(cache):
+    dtb, name = machine()["linux_guests"][machine()["default_irqchip"]]
+    bundle = os.path.join(BUILD, "bench", "linux.cpio")
+    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle,
+                    os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
+                    os.path.join(BUILD, "guests", dtb)], check=True)
+    k = keel.Keel(smp=2, mem=1024, extra=ICOUNT + ["-initrd", bundle])
+    try:
+        k.boot()
+        k.cmd(f"guest create {dtb}")
+        k.cmd(f"guest kick {name}")
+        k.send_raw(f"vserial bind {name}/{machine()['guest_uart']}\r")
+        k.child.expect(UP, timeout=900)
+        return int(k.child.match.group(3)), k.child.match.group(1)
+    finally:
+        k.close()
+
+
+def on_bare_qemu(cache):
+    cmd = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a57",
+           "-smp", "2", "-m", "256", "-display", "none", "-monitor", "none",
+           "-nic", "none", "-chardev", "stdio,id=c,signal=off,mux=off",
+           "-serial", "chardev:c", "-kernel", os.path.join(cache, "Image"),
+           "-initrd", os.path.join(cache, "rootfs.cpio"),
+           "-append", "console=ttyAMA0 rdinit=/init"] + ICOUNT
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
+                          codec_errors="replace", timeout=900)
+    try:
+        child.expect(UP)
+        return int(child.match.group(3)), child.match.group(1)
+    finally:
+        child.terminate(force=True)
+
+
+def main():
+    if "linux_guests" not in machine():
+        print(f"no Linux guest for {ARCH} yet: skipped")
+        return
+    cache = payload()
+    keel_s, release = on_keel(cache)
+    bare_s, _ = on_bare_qemu(cache)
+    result = {
+        "arch": ARCH, "kernel": release, "cpus": 2, "icount": ICOUNT[1],
+        "keel_instructions_to_shell": keel_s,
+        "bare_qemu_instructions_to_shell": bare_s,
+        "ratio": round(keel_s / bare_s, 2),
+    }
+    print(f"Linux {release} to its shell, 2 CPUs, instructions (icount): "
+          f"Keel {result['keel_instructions_to_shell']:,}, bare QEMU "
+          f"{result['bare_qemu_instructions_to_shell']:,}, ratio {result['ratio']}")
+    out_dir = os.path.join(BUILD, "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, "linux.json")
+    with open(path, "w") as f:
+        json.dump(result, f, indent=2)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
