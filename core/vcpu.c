@@ -129,17 +129,35 @@ static bool wait_until_runnable(struct vcpu *v)
 	return run;
 }
 
+static bool wake_pending(struct vcpu *v)
+{
+	return guest_irq_pending(v) || arch_vcpu_irq_pending(v);
+}
+
 static void wait_for_interrupt(struct vcpu *v)
 {
-	u64 deadline = arch_vcpu_timer_deadline(v);
+	u64 deadline;
 	unsigned long flags;
 
-	if (guest_irq_pending(v))
+	if (wake_pending(v))
 		return;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_RUNNING)
 		v->state = VCPU_WAITING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
+	/*
+	 * An interrupt made pending between the first look and WAITING was
+	 * kicked while the vCPU still looked RUNNING, which woke nobody:
+	 * look again now that any later kick will find it WAITING.
+	 */
+	if (wake_pending(v)) {
+		spin_lock_irqsave(&v->wait.lock, flags);
+		if (v->state == VCPU_WAITING)
+			v->state = VCPU_RUNNING;
+		spin_unlock_irqrestore(&v->wait.lock, flags);
+		return;
+	}
+	deadline = arch_vcpu_timer_deadline(v);
 	if (deadline)
 		timer_event_arm(&v->wakeup, deadline);
 	wait_until_runnable(v);

@@ -397,6 +397,12 @@ u64 arch_vcpu_timer_deadline(struct vcpu *v)
 	return now_ns + wait_ns;
 }
 
+/* The timer and SGIs reach the guest through the vGIC: nothing of its own. */
+bool arch_vcpu_irq_pending(struct vcpu *v)
+{
+	return false;
+}
+
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 {
 	const struct arch_vcpu *a = &v->arch;

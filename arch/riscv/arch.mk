@@ -13,10 +13,10 @@ QEMU_CPU ?= rv64,h=true
 # OpenSBI (QEMU's default -bios) starts -kernel at 0x80200000 in HS-mode.
 QEMU_ARGS = -M virt -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.bin
 
-# The basic test firmware is built and bundled; guest descriptions come
-# with guest support on riscv64.
+# The guests `make run` and the tests boot: firmware build and descriptions.
 GUEST_FIRMWARE_MK := tests/riscv/virt64/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_RISCV)
 GUEST_DIR := tests/riscv/virt64
-RUN_GUESTS :=
-TEST_GUESTS :=
+RUN_GUESTS := basic0
+TEST_GUESTS := basic0 basic1 bad/no-memory bad/overlap bad/unknown-compatible \
+	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel

@@ -3,7 +3,8 @@
  * The one trap vector (stvec, direct mode). Keel takes traps only from
  * itself so far, always on a valid hypervisor stack: a struct arch_regs
  * frame goes on that stack, riscv_trap() decides, the frame comes back.
- * Guest exits (phase 2) will arrive with sscratch non-zero.
+ * Traps from a guest arrive with sscratch pointing at the vCPU's context
+ * (0 while Keel runs): they go to riscv_guest_exit (vcpu_switch.S).
  *
  * tp and gp are neither restored nor trusted from the frame: tp is the
  * CPU's, and a thread preempted here may resume on another CPU.
@@ -15,6 +16,10 @@
 	.balign	4
 	.globl riscv_trap_entry
 riscv_trap_entry:
+	/* sp <-> sscratch: non-zero means a guest ran (see above). */
+	csrrw	sp, CSR_SSCRATCH, sp
+	bnez	sp, .Lfrom_guest
+	csrrw	sp, CSR_SSCRATCH, sp
 	addi	sp, sp, -RISCV_REGS_SIZE
 	sd	x1, 1 * 8(sp)
 	sd	x3, 3 * 8(sp)
@@ -99,6 +104,9 @@ riscv_trap_entry:
 	ld	x31, 31 * 8(sp)
 	addi	sp, sp, RISCV_REGS_SIZE
 	sret
+
+.Lfrom_guest:
+	j	riscv_guest_exit
 
 /*
  * int riscv_stimecmp_probe(void): 0 when this hart may read stimecmp, -1

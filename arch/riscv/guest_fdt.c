@@ -41,7 +41,10 @@ u64 arch_guest_kernel_offset(const void *image, size_t size)
 	return text_offset;
 }
 
-/* Every host hart lists Sstc, so VS-mode has vstimecmp too. */
+/*
+ * Every host hart lists Sstc and henvcfg.STCE can be set, so VS-mode has
+ * vstimecmp too.
+ */
 bool riscv_guest_has_sstc(void)
 {
 	struct devtree_node *cpus =
@@ -60,7 +63,7 @@ bool riscv_guest_has_sstc(void)
 			return false;
 		any = true;
 	}
-	return any;
+	return any && riscv_guest_sstc_usable();
 }
 
 static u32 host_timebase(void)

@@ -68,6 +68,7 @@ void arch_regs_dump(const struct arch_regs *regs)
 #define EXC_ILLEGAL_INSTRUCTION 2
 
 extern char riscv_stimecmp_probe_insn[];
+extern char riscv_guest_fetch_insn[];
 
 void riscv_trap(struct arch_regs *regs)
 {
@@ -81,6 +82,14 @@ void riscv_trap(struct arch_regs *regs)
 	if (code == EXC_ILLEGAL_INSTRUCTION &&
 	    regs->sepc == (u64)(uintptr_t)riscv_stimecmp_probe_insn) {
 		regs->x[10] = (u64)-1; /* a0 */
+		regs->sepc += 4;
+		return;
+	}
+	/*
+	 * Reading a guest's instruction (HLVX) faults when the guest's own
+	 * page tables no longer map it: the caller sees -1 in a0.
+	 */
+	if (regs->sepc == (u64)(uintptr_t)riscv_guest_fetch_insn) {
 		regs->sepc += 4;
 		return;
 	}

@@ -1,21 +1,78 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guests on riscv64, as far as phase 1 goes: a guest gets its G-stage
- * tables and VMID (gstage.c), but vCPUs cannot run yet. Phase 2 replaces
- * the vCPU half of this file (the VS-mode world switch, SBI for guests, a
- * virtual PLIC, the guest's device-tree nodes). Until then
- * arch_vcpu_init() refuses every vCPU with a message that says so, so the
- * vCPU functions below cannot be reached and do nothing that looks like
- * success.
+ * riscv64 vCPUs: the VS-mode state around the world switch
+ * (vcpu_switch.S), the virtual interrupts injected through hvip, the
+ * traps a guest causes and their decoding into struct vcpu_exit.
+ *
+ * The guest's own exceptions and its VS-level interrupts are delegated
+ * to it (hedeleg, hideleg): what reaches Keel is an ECALL (the SBI,
+ * sbi_emul.c), a guest-page fault (MMIO, or an access outside the
+ * guest's memory), a virtual-instruction exception (WFI with
+ * hstatus.VTW; anything else becomes an illegal instruction for the
+ * guest) and host interrupts.
  */
 #include "riscv.h"
+#include "guest.h"
+#include "sbi_emul.h"
+#include <keel/cpu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include <keel/timer.h>
+#include <arch/barrier.h>
 #include <arch/vcpu.h>
+#include <asm/csr.h>
 
-#define NOT_YET "guests are not supported on riscv64 yet"
+/* Exception causes (scause, vscause). */
+#define EXC_INST_ACCESS 1
+#define EXC_ILLEGAL_INSN 2
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_VS 10
+#define EXC_INST_GUEST_PAGE 20
+#define EXC_LOAD_GUEST_PAGE 21
+#define EXC_VIRTUAL_INSN 22
+#define EXC_STORE_GUEST_PAGE 23
+
+/*
+ * What the guest handles itself: misaligned fetches, illegal
+ * instructions, breakpoints, misaligned and faulting loads and stores,
+ * ECALLs from its user mode and its own page faults. Access faults come
+ * from a device that answered with an error (a pass-through region):
+ * the guest's, like on hardware.
+ */
+#define HEDELEG_GUEST                                                      \
+	((1UL << 0) | (1UL << 1) | (1UL << 2) | (1UL << 3) | (1UL << 4) |  \
+	 (1UL << 5) | (1UL << 6) | (1UL << 7) | (1UL << 8) | (1UL << 12) | \
+	 (1UL << 13) | (1UL << 15))
+#define HIDELEG_GUEST (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)
+/* The guest reads cycle, time and instret itself (htimedelta applies). */
+#define HCOUNTEREN_GUEST 0x7UL
+
+/* The VS-level enables as vsie shows them (S-level bit numbers). */
+#define VSIE_SSIE SIE_SSIE
+#define VSIE_STIE SIE_STIE
+
+#define INSN_WFI 0x10500073U
+#define TIME_NONE (~0ULL)
+
+void riscv_vcpu_enter(struct riscv_guest_ctx *ctx);
+long riscv_guest_fetch_half(unsigned long gva);
+
+_Static_assert(offsetof(struct riscv_guest_ctx, sepc) == GCTX_SEPC, "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, sstatus) == GCTX_SSTATUS,
+	       "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, hstatus) == GCTX_HSTATUS,
+	       "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, scause) == GCTX_SCAUSE, "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, htinst) == GCTX_HTINST, "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, host) == GCTX_HOST, "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, fp) == GCTX_FP, "ctx");
+_Static_assert(offsetof(struct riscv_guest_ctx, fcsr) == GCTX_FCSR, "ctx");
+_Static_assert(sizeof(struct riscv_guest_ctx) == GCTX_SIZE, "ctx");
+
+/* ---- guests ---- */
 
 int arch_guest_init(struct guest *g)
 {
@@ -25,7 +82,13 @@ int arch_guest_init(struct guest *g)
 		printk(KERN_ERR "guest %s: the hart has no hypervisor "
 				"extension (G-stage translation)\n",
 		       g->name);
-	return err;
+	if (err)
+		return err;
+	/* The guest's time starts near 0, like a machine just powered on. */
+	g->arch.htimedelta = -(u64)csr_read(CSR_TIME);
+	/* Decided once: its device tree says sstc or not. */
+	g->arch.sstc = riscv_guest_has_sstc();
+	return 0;
 }
 
 void arch_guest_destroy(struct guest *g)
@@ -44,35 +107,54 @@ int arch_guest_unmap(struct guest *g, u64 gpa, u64 size)
 	return riscv_gstage_unmap(&g->arch, gpa, size);
 }
 
+/* ---- Sstc for guests ---- */
+
+static struct {
+	bool probed;
+	bool stce; /* henvcfg.STCE sticks: vstimecmp works */
+} stce_probe;
+
+/*
+ * henvcfg.STCE is writable only when the firmware enabled Sstc for
+ * S-mode (menvcfg.STCE); otherwise guests get the SBI timer. The probe
+ * is harmless: henvcfg applies only while a guest runs.
+ */
+bool riscv_guest_sstc_usable(void)
+{
+	if (!READ_ONCE(stce_probe.probed)) {
+		unsigned long old = csr_read(CSR_HENVCFG);
+
+		csr_write(CSR_HENVCFG, old | HENVCFG_STCE);
+		stce_probe.stce = csr_read(CSR_HENVCFG) & HENVCFG_STCE;
+		csr_write(CSR_HENVCFG, old);
+		WRITE_ONCE(stce_probe.probed, true);
+	}
+	return stce_probe.stce;
+}
+
+static bool vcpu_sstc(const struct vcpu *v)
+{
+	return v->guest->arch.sstc;
+}
+
+/* ---- vCPUs ---- */
+
+static void timer_fired(struct timer_event *ev)
+{
+	vcpu_kick(ev->arg);
+}
+
 int arch_vcpu_init(struct vcpu *v)
 {
-	printk(KERN_ERR "guest %s: " NOT_YET "\n", v->guest->name);
-	return -ENOSYS;
+	v->arch.hartid = v->index;
+	v->arch.last_cpu = -1;
+	timer_event_init(&v->arch.timer_event, timer_fired, v);
+	return 0;
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-}
-
-void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
-{
-	v->arch.hartid = v->index;
-}
-
-void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
-{
-	memset(exit, 0, sizeof(*exit));
-	exit->reason = VCPU_EXIT_FATAL;
-	exit->why = NOT_YET;
-}
-
-void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
-			 u64 value)
-{
-}
-
-void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
-{
+	timer_event_cancel(&v->arch.timer_event);
 }
 
 /* A guest's harts are numbered 0, 1, ... by vCPU index. */
@@ -81,12 +163,583 @@ u64 arch_vcpu_hwid(const struct vcpu *v)
 	return v->index;
 }
 
+/*
+ * As a hart leaves reset for the SBI: in S-mode (VS) with interrupts off
+ * and translation off, a0 = its hart id, a1 = the boot argument (the
+ * device tree for vCPU0, the opaque value of an HSM start).
+ */
+void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	/*
+	 * timer_event stays as it is: this runs under the vCPU's wait lock,
+	 * which a firing event's kick takes, so cancelling here could wait
+	 * for ever. A stale event only kicks once; the next entry re-arms.
+	 */
+	memset(&a->ctx, 0, sizeof(a->ctx));
+	memset(&a->vs, 0, sizeof(a->vs));
+	a->hartid = v->index;
+	a->ctx.x[10] = arch_vcpu_hwid(v);
+	a->ctx.x[11] = arg;
+	a->ctx.sepc = entry;
+	a->ctx.sstatus = SR_SPP;
+	a->vs.vsstatus = SR_UXL_64;
+	a->vs.vstimecmp = TIME_NONE;
+	a->timer_deadline = TIME_NONE;
+	a->vssip = false;
+	WRITE_ONCE(a->ipi_pending, 0);
+	WRITE_ONCE(a->fence_pending, 0);
+	a->mmio_reg = a->mmio_len = 0;
+	a->mmio_signed = false;
+}
+
+static u64 guest_time(const struct vcpu *v)
+{
+	return csr_read(CSR_TIME) + v->guest->arch.htimedelta;
+}
+
+/* The guest's timer compare value in guest time; TIME_NONE if unarmed. */
+static u64 timer_compare(const struct vcpu *v)
+{
+	return vcpu_sstc(v) ? v->arch.vs.vstimecmp : v->arch.timer_deadline;
+}
+
+/* The SBI TIME call (sbi_emul.c): the next timer interrupt. */
+void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time_value)
+{
+	/* With Sstc the SBI call is the same compare register. */
+	if (vcpu_sstc(v))
+		v->arch.vs.vstimecmp = guest_time_value;
+	else
+		v->arch.timer_deadline = guest_time_value;
+}
+
+void riscv_vcpu_send_ipi(struct vcpu *target)
+{
+	WRITE_ONCE(target->arch.ipi_pending, 1);
+	smp_mb();
+	vcpu_kick(target);
+}
+
+void riscv_vcpu_fence(struct vcpu *target, bool i_cache)
+{
+	__atomic_fetch_or(&target->arch.fence_pending, i_cache ? 3U : 1U,
+			  __ATOMIC_SEQ_CST);
+	vcpu_kick(target);
+}
+
+/*
+ * When the guest's timer interrupt is due, in host ns; 0 if it is not
+ * armed or the guest has it disabled (vsie.STIE).
+ */
 u64 arch_vcpu_timer_deadline(struct vcpu *v)
 {
-	return 0;
+	u64 cmp = timer_compare(v), now_g, now_ns, delta;
+
+	if (cmp == TIME_NONE || !(v->arch.vs.vsie & VSIE_STIE))
+		return 0;
+	now_g = guest_time(v);
+	now_ns = timer_now_ns();
+	if (cmp <= now_g)
+		return now_ns;
+	delta = cmp - now_g;
+	/* Decades away: nothing to wait for (and no overflow below). */
+	if (delta > (1ULL << 52))
+		return 0;
+	/* Round up: waking a tick early would find the timer not due. */
+	return now_ns + timer_cycles_to_ns(delta) + 1;
 }
+
+/* Interrupts local to the hart (not the PLIC's): WFI must not sleep. */
+bool arch_vcpu_irq_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	u64 cmp = timer_compare(v);
+
+	if ((a->vssip || READ_ONCE(a->ipi_pending)) && (a->vs.vsie & VSIE_SSIE))
+		return true;
+	return cmp != TIME_NONE && (a->vs.vsie & VSIE_STIE) &&
+	       cmp <= guest_time(v);
+}
+
+/* ---- injecting exceptions ---- */
+
+/*
+ * Deliver an exception to the guest's VS-mode as the hart would: cause,
+ * value and return address into the VS CSRs, the previous mode and
+ * interrupt enable into vsstatus, then its trap vector, in VS-mode.
+ */
+static void inject_exception(struct arch_vcpu *a, u64 cause, u64 tval)
+{
+	u64 s = a->vs.vsstatus;
+
+	a->vs.vscause = cause;
+	a->vs.vstval = tval;
+	a->vs.vsepc = a->ctx.sepc;
+	s &= ~(SR_SPP | SR_SPIE | SR_SIE);
+	if (a->ctx.sstatus & SR_SPP)
+		s |= SR_SPP;
+	if (a->vs.vsstatus & SR_SIE)
+		s |= SR_SPIE;
+	a->vs.vsstatus = s;
+	/* Exceptions go to the base address in both stvec modes. */
+	a->ctx.sepc = a->vs.vstvec & ~3ULL;
+	a->ctx.sstatus |= SR_SPP;
+}
+
+void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	u64 cause;
+
+	if (SCAUSE_CODE(a->ctx.scause) == EXC_INST_GUEST_PAGE)
+		cause = EXC_INST_ACCESS;
+	else if (exit && exit->write)
+		cause = EXC_STORE_ACCESS;
+	else
+		cause = EXC_LOAD_ACCESS;
+	/* stval of a guest-page fault is the guest's virtual address. */
+	inject_exception(a, cause, a->ctx.stval);
+}
+
+/* ---- MMIO ---- */
+
+static u64 get_reg(const struct arch_vcpu *a, unsigned int reg)
+{
+	return reg && reg < 32 ? a->ctx.x[reg] : 0;
+}
+
+static void set_reg(struct arch_vcpu *a, unsigned int reg, u64 value)
+{
+	if (reg && reg < 32)
+		a->ctx.x[reg] = value;
+}
+
+/*
+ * The trapping instruction: htinst's transformed form when the hart
+ * gives one (bit 0 set; bit 1 clear for a compressed original), else
+ * read from the guest's pc. Returns its length (2 or 4), 0 if it cannot
+ * be read.
+ */
+static unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
+{
+	long lo, hi;
+
+	if (a->ctx.htinst & 1) {
+		*insn = (u32)a->ctx.htinst | 2;
+		return (a->ctx.htinst & 2) ? 4 : 2;
+	}
+	lo = riscv_guest_fetch_half(a->ctx.sepc);
+	if (lo < 0)
+		return 0;
+	if ((lo & 3) != 3) {
+		*insn = (u32)lo;
+		return 2;
+	}
+	hi = riscv_guest_fetch_half(a->ctx.sepc + 2);
+	if (hi < 0)
+		return 0;
+	*insn = (u32)lo | (u32)hi << 16;
+	return 4;
+}
+
+/*
+ * Size, direction, register and sign of a load or store: the base
+ * integer forms and the compressed C.LW/C.LD/C.SW/C.SD and their
+ * SP-relative variants. false for anything else (FP, AMOs).
+ */
+static bool decode_access(u32 insn, unsigned int len, unsigned int *size,
+			  bool *write, unsigned int *reg, bool *sign)
+{
+	unsigned int f3;
+
+	if (len == 4) {
+		f3 = (insn >> 12) & 7;
+		switch (insn & 0x7f) {
+		case 0x03: /* LB LH LW LD LBU LHU LWU */
+			if (f3 == 7)
+				return false;
+			*size = 1U << (f3 & 3);
+			*sign = !(f3 & 4);
+			*write = false;
+			*reg = (insn >> 7) & 0x1f;
+			return true;
+		case 0x23: /* SB SH SW SD */
+			if (f3 > 3)
+				return false;
+			*size = 1U << f3;
+			*write = true;
+			*reg = (insn >> 20) & 0x1f;
+			return true;
+		default:
+			return false;
+		}
+	}
+	f3 = (insn >> 13) & 7;
+	switch (insn & 3) {
+	case 0: /* C.LW C.LD C.SW C.SD: rd'/rs2' in bits 4:2 */
+		*reg = 8 + ((insn >> 2) & 7);
+		switch (f3) {
+		case 2:
+		case 3:
+			*size = f3 == 2 ? 4 : 8;
+			*write = false;
+			*sign = true;
+			return true;
+		case 6:
+		case 7:
+			*size = f3 == 6 ? 4 : 8;
+			*write = true;
+			return true;
+		}
+		return false;
+	case 2: /* C.LWSP C.LDSP (rd 11:7), C.SWSP C.SDSP (rs2 6:2) */
+		switch (f3) {
+		case 2:
+		case 3:
+			*reg = (insn >> 7) & 0x1f;
+			*size = f3 == 2 ? 4 : 8;
+			*write = false;
+			*sign = true;
+			return *reg != 0;
+		case 6:
+		case 7:
+			*reg = (insn >> 2) & 0x1f;
+			*size = f3 == 6 ? 4 : 8;
+			*write = true;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned int len, size, reg;
+	bool write = SCAUSE_CODE(a->ctx.scause) == EXC_STORE_GUEST_PAGE;
+	bool sign = false, w;
+	u32 insn = 0;
+
+	exit->reason = VCPU_EXIT_MMIO;
+	exit->gpa = a->ctx.htval << 2 | (a->ctx.stval & 3);
+	exit->write = write;
+	exit->size = 0;
+	/*
+	 * A pseudoinstruction in htinst (bit 0 clear, non-zero): the fault
+	 * was the guest's own page-table walk touching a device or nothing.
+	 * Core answers size 0 with an access fault.
+	 */
+	if (a->ctx.htinst && !(a->ctx.htinst & 1))
+		return;
+	len = fetch_insn(a, &insn);
+	if (!len) {
+		/* The guest's mapping of its pc changed meanwhile: retry. */
+		exit->reason = VCPU_EXIT_NONE;
+		return;
+	}
+	if (!decode_access(insn, len, &size, &w, &reg, &sign) || w != write)
+		return; /* not an access Keel emulates: core injects a fault */
+	exit->size = size;
+	a->mmio_reg = reg;
+	a->mmio_len = len;
+	a->mmio_signed = sign;
+	if (write) {
+		u64 value = get_reg(a, reg);
+
+		exit->value =
+			size == 8 ? value : value & ((1ULL << (size * 8)) - 1);
+	}
+}
+
+void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
+			 u64 value)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (!exit->write) {
+		unsigned int bits = exit->size * 8;
+
+		if (bits < 64) {
+			value &= (1ULL << bits) - 1;
+			if (a->mmio_signed && (value >> (bits - 1)) & 1)
+				value |= ~0ULL << bits;
+		}
+		set_reg(a, a->mmio_reg, value);
+	}
+	a->ctx.sepc += a->mmio_len;
+}
+
+/* ---- traps from the guest ---- */
+
+static void handle_ecall(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long args[8];
+
+	for (unsigned int i = 0; i < 8; i++)
+		args[i] = a->ctx.x[10 + i];
+	/* Past the ECALL first: an HSM stop or reset may reset the pc. */
+	a->ctx.sepc += 4;
+	exit->reason = riscv_sbi_call(v, args);
+	a->ctx.x[10] = args[0];
+	a->ctx.x[11] = args[1];
+}
+
+static void handle_virtual_insn(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	u32 insn = (u32)a->ctx.stval;
+	unsigned int len = 4;
+
+	/* A hart may leave stval 0: then read the instruction itself. */
+	if (!insn) {
+		len = fetch_insn(a, &insn);
+		if (!len) {
+			exit->reason = VCPU_EXIT_NONE;
+			return;
+		}
+	}
+	if (len == 4 && insn == INSN_WFI) {
+		a->ctx.sepc += 4;
+		exit->reason = VCPU_EXIT_WFI;
+		return;
+	}
+	/* Hypervisor instructions and CSRs the guest may not use. */
+	inject_exception(a, EXC_ILLEGAL_INSN, insn);
+	exit->reason = VCPU_EXIT_NONE;
+}
+
+static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	u64 code = SCAUSE_CODE(a->ctx.scause);
+
+	if (a->ctx.scause & SCAUSE_INTERRUPT) {
+		exit->reason = VCPU_EXIT_IRQ;
+		return;
+	}
+	switch (code) {
+	case EXC_ECALL_VS:
+		handle_ecall(v, exit);
+		break;
+	case EXC_LOAD_GUEST_PAGE:
+	case EXC_STORE_GUEST_PAGE:
+		decode_guest_page_fault(v, exit);
+		break;
+	case EXC_INST_GUEST_PAGE:
+		/* Executing outside RAM and ROM: a bus error for the guest. */
+		arch_vcpu_inject_abort(v, NULL);
+		exit->reason = VCPU_EXIT_NONE;
+		break;
+	case EXC_VIRTUAL_INSN:
+		handle_virtual_insn(v, exit);
+		break;
+	case EXC_ILLEGAL_INSN:
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+	case EXC_INST_ACCESS:
+		/* Delegated, but should one arrive: the guest's own. */
+		inject_exception(a, code, a->ctx.stval);
+		exit->reason = VCPU_EXIT_NONE;
+		break;
+	default:
+		exit->reason = VCPU_EXIT_FATAL;
+		exit->why = "unexpected trap from the guest";
+		break;
+	}
+}
+
+static void hfence_vvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x11, x0, x0, x0" ::: "memory");
+}
+
+static void hfence_gvma_all(void)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
+}
+
+/*
+ * The hgatp each hart last ran a guest with. Without VMID bits every
+ * guest is VMID 0, and translations cached for one would serve another:
+ * a hart that changes guests then drops them all.
+ */
+static unsigned long last_hgatp[CONFIG_MAX_CPUS];
+/*
+ * The vCPU each hart last ran (compared, never dereferenced). Two vCPUs
+ * of one guest share a VMID, but the guest believes they are two harts
+ * with two TLBs: one must not find the other's translations.
+ */
+static const struct vcpu *last_vcpu[CONFIG_MAX_CPUS];
+
+/* Load the guest's G-stage and fence what the TLBs may hold wrongly. */
+static void load_translation(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct arch_guest *ag = &v->guest->arch;
+	unsigned int cpu = cpu_id();
+	bool flush = false;
+	u32 fences;
+
+	csr_write(CSR_HGATP, ag->hgatp);
+	if (!ag->vmid && last_hgatp[cpu] != ag->hgatp) {
+		hfence_gvma_all();
+		flush = true;
+	}
+	last_hgatp[cpu] = ag->hgatp;
+	/*
+	 * The guest's TLB fences reach only the hart it ran on: a vCPU that
+	 * moved, that follows another vCPU here, or that another vCPU asked
+	 * (SBI RFENCE), drops its guest translations (HFENCE.VVMA applies
+	 * to hgatp's VMID).
+	 */
+	fences = __atomic_exchange_n(&a->fence_pending, 0, __ATOMIC_SEQ_CST);
+	if (a->last_cpu != (int)cpu || last_vcpu[cpu] != v || fences || flush)
+		hfence_vvma_all();
+	a->last_cpu = (int)cpu;
+	last_vcpu[cpu] = v;
+	if (fences & 2)
+		__asm__ volatile("fence.i" ::: "memory");
+}
+
+static void vs_restore(const struct riscv_vs_state *s, bool sstc)
+{
+	csr_write(CSR_VSSTATUS, s->vsstatus);
+	csr_write(CSR_VSIE, s->vsie);
+	csr_write(CSR_VSTVEC, s->vstvec);
+	csr_write(CSR_VSSCRATCH, s->vsscratch);
+	csr_write(CSR_VSEPC, s->vsepc);
+	csr_write(CSR_VSCAUSE, s->vscause);
+	csr_write(CSR_VSTVAL, s->vstval);
+	csr_write(CSR_VSATP, s->vsatp);
+	if (sstc)
+		csr_write(CSR_VSTIMECMP, s->vstimecmp);
+}
+
+static void vs_save(struct riscv_vs_state *s, bool sstc)
+{
+	s->vsstatus = csr_read(CSR_VSSTATUS);
+	s->vsie = csr_read(CSR_VSIE);
+	s->vstvec = csr_read(CSR_VSTVEC);
+	s->vsscratch = csr_read(CSR_VSSCRATCH);
+	s->vsepc = csr_read(CSR_VSEPC);
+	s->vscause = csr_read(CSR_VSCAUSE);
+	s->vstval = csr_read(CSR_VSTVAL);
+	s->vsatp = csr_read(CSR_VSATP);
+	if (sstc) {
+		s->vstimecmp = csr_read(CSR_VSTIMECMP);
+		csr_write(CSR_VSTIMECMP, TIME_NONE);
+	}
+	/*
+	 * The guest's enables must not stay live in hie: Keel's own WFI
+	 * would wake on the guest's pending interrupts.
+	 */
+	csr_write(CSR_VSIE, 0);
+}
+
+/* The virtual interrupt lines for the next entry. */
+static unsigned long pending_hvip(struct vcpu *v, bool sstc)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long hvip = 0;
+	u64 deadline;
+
+	if (__atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST))
+		a->vssip = true;
+	if (a->vssip)
+		hvip |= HVIP_VSSIP;
+	if (guest_irq_pending(v))
+		hvip |= HVIP_VSEIP;
+	if (!sstc && a->timer_deadline != TIME_NONE) {
+		if (a->timer_deadline <= guest_time(v)) {
+			hvip |= HVIP_VSTIP;
+			timer_event_cancel(&a->timer_event);
+		} else {
+			/* Make the running guest exit when it is due. */
+			deadline = arch_vcpu_timer_deadline(v);
+			if (!deadline)
+				timer_event_cancel(&a->timer_event);
+			else if (!timer_event_armed(&a->timer_event) ||
+				 a->timer_event.deadline_ns != deadline)
+				timer_event_arm(&a->timer_event, deadline);
+		}
+	}
+	return hvip;
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	bool sstc = vcpu_sstc(v);
+	unsigned long hstatus, sstatus;
+
+	memset(exit, 0, sizeof(*exit));
+	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
+	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
+	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_GUEST);
+	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
+	csr_write(CSR_HTIMEDELTA, v->guest->arch.htimedelta);
+	load_translation(v);
+	vs_restore(&a->vs, sstc);
+	csr_write(CSR_HVIP, pending_hvip(v, sstc));
+
+	hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL_MASK) | HSTATUS_SPV |
+		  HSTATUS_VTW;
+	if (a->ctx.sstatus & SR_SPP)
+		hstatus |= HSTATUS_SPVP;
+	sstatus = csr_read(CSR_SSTATUS) &
+		  ~(SR_SPP | SR_SPIE | SR_SIE | SR_FS | SR_VS);
+	a->ctx.hstatus = hstatus;
+	a->ctx.sstatus = sstatus | SR_FS_CLEAN | (a->ctx.sstatus & SR_SPP);
+
+	riscv_vcpu_enter(&a->ctx);
+
+	/* The guest clears its software interrupt through sip. */
+	a->vssip = csr_read(CSR_HVIP) & HVIP_VSSIP;
+	csr_write(CSR_HVIP, 0);
+	vs_save(&a->vs, sstc);
+	handle_trap(v, exit);
+}
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp",	 "t0",	"t1", "t2", "s0", "s1", "a0",
+	"a1",	"a2", "a3", "a4", "a5",	 "a6",	"a7", "s2", "s3", "s4", "s5",
+	"s6",	"s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
 
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 {
-	print("no vCPU state: " NOT_YET "\n");
+	const struct arch_vcpu *a = &v->arch;
+	const struct riscv_vs_state *s = &a->vs;
+
+	for (unsigned int i = 1; i < 32; i += 2) {
+		if (i + 1 < 32)
+			print("%-4s 0x%016llx   %-4s 0x%016llx\n", reg_names[i],
+			      (unsigned long long)a->ctx.x[i], reg_names[i + 1],
+			      (unsigned long long)a->ctx.x[i + 1]);
+		else
+			print("%-4s 0x%016llx\n", reg_names[i],
+			      (unsigned long long)a->ctx.x[i]);
+	}
+	print("pc   0x%016llx   mode %s\n", (unsigned long long)a->ctx.sepc,
+	      (a->ctx.sstatus & SR_SPP) ? "VS" : "VU");
+	print("vsstatus 0x%016llx   vsie   0x%016llx\n",
+	      (unsigned long long)s->vsstatus, (unsigned long long)s->vsie);
+	print("vstvec   0x%016llx   vsatp  0x%016llx\n",
+	      (unsigned long long)s->vstvec, (unsigned long long)s->vsatp);
+	print("vsepc    0x%016llx   vscause 0x%016llx\n",
+	      (unsigned long long)s->vsepc, (unsigned long long)s->vscause);
+	print("vstval   0x%016llx   vsscratch 0x%016llx\n",
+	      (unsigned long long)s->vstval, (unsigned long long)s->vsscratch);
+	print("timer    0x%016llx   (%s)   vssip %u\n",
+	      (unsigned long long)timer_compare(v),
+	      vcpu_sstc(v) ? "vstimecmp" : "SBI", a->vssip ? 1U : 0U);
+	print("scause   0x%016llx   stval  0x%016llx   htval 0x%016llx\n",
+	      (unsigned long long)a->ctx.scause,
+	      (unsigned long long)a->ctx.stval,
+	      (unsigned long long)a->ctx.htval);
+	print("hart     0x%llx\n", (unsigned long long)a->hartid);
 }

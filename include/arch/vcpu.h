@@ -76,6 +76,13 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit);
 u64 arch_vcpu_hwid(const struct vcpu *v);
 /* The guest's next timer deadline in host ns (0 = none armed). */
 u64 arch_vcpu_timer_deadline(struct vcpu *v);
+/*
+ * An interrupt the arch keeps for this vCPU itself (not the guest's
+ * interrupt controller: a riscv software or timer interrupt) is pending
+ * and enabled: WFI must not sleep. Whoever makes one pending kicks the
+ * vCPU afterwards.
+ */
+bool arch_vcpu_irq_pending(struct vcpu *v);
 /* Print the vCPU's registers with the given printer. */
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...));
 

@@ -90,6 +90,33 @@ MACHINES = {
         "linux_guests": {"gicv3": ("linux0.dtb", "linux0"),
                          "gicv2": ("linux-gicv2.dtb", "linuxv2")},
         "linux_irqchip_name": {"gicv3": "GICv3", "gicv2": "GIC-0"},
+        # The firmware command that starts the second vCPU and pings it.
+        "ipi_check": "sgi",
+        # bench operation of a firmware call Keel answers "not supported".
+        "bench_call": "hvc",
+        # The reference guests' regions (basic0) and extras (basic1): what
+        # `guest region list` shows for them.
+        "basic0_regions": [
+            r"0x0000000040000000 0x0000000043ffffff ram\s+memory@40000000",
+            r"0x0000000009000000 0x0000000009000fff emulated\s+pl011@9000000 pl011",
+        ],
+        # The GIC's distributor and redistributors: one emulator, two windows.
+        "irqchip_region": (r"emulated\s+interrupt-controller@8000000 vgic-v3", 2),
+        "basic1_rom": (0x0, 0x100000, "flash@0"),
+        "basic1_zero": (0x0a000000, 0x4000, "virtio-slots@a000000"),
+        # A host device basic1 gets untrapped: region, address, and two
+        # (offset, value) reads of its ID registers (PL061, ARM DDI 0190).
+        "basic1_passthrough": ("gpio@9030000", 0x9030000,
+                               [(0xfe0, 0x61), (0xff0, 0x0d)]),
+        # Descriptions Keel refuses, and what it says.
+        "refused": [
+            ("no-memory.dtb", "guest nomem: no RAM"),
+            ("overlap.dtb", "guest overlap: pl011@40001000: registers at 0x40001000 overlap another region"),
+            ("unknown-compatible.dtb", 'guest unknown: frobnicator@a000000: no emulator for compatible "acme,frobnicator"'),
+            ("too-many-vcpus.dtb", "guest greedy: vcpus = 64: must be 1 to 8"),
+            ("passthrough-ram.dtb", "guest ptram: steal@a100000: host range 0x40000000-0x40000fff is host RAM"),
+            ("passthrough-keel.dtb", "guest ptkeel: steal@a100000: host range 0x9000000-0x9000fff is in use by Keel's pl011 driver"),
+        ],
     },
     "riscv64": {
         "command": riscv64_command,
@@ -104,8 +131,7 @@ MACHINES = {
         "ram_base": 0x80000000,
         "root_compatible": "riscv-virtio",
         "uart_irq_name": "ns16550",
-        # Guests on riscv64 come with phase 2; these say where they will be.
-        "guests": False,
+        "guests": True,
         "guest_uart": "serial@10000000",
         "guest_dir": "riscv/virt64",
         "bare_qemu": {
@@ -119,7 +145,36 @@ MACHINES = {
         # `ipi` first: it starts the secondary harts, which OpenSBI 1.1
         # otherwise keeps in a loop that holds a host CPU busy.
         "firmware_checks": ["hi", "sbi", "ipi", "rtc", "memtest", "abort",
-                            "mmu", "timer", "wfi"],
+                            "mmu", "timer", "wfi", "fpu"],
+        "ipi_check": "ipi",
+        # The firmware check that keeps values in the FP registers across
+        # calls into the hypervisor.
+        "fpu_check": "fpu",
+        "bench_call": "ecall",
+        "basic0_regions": [
+            r"0x0000000080000000 0x0000000083ffffff ram\s+memory@80000000",
+            r"0x0000000010000000 0x00000000100000ff emulated\s+serial@10000000 ns16550",
+            r"0x0000000000101000 0x0000000000101fff emulated\s+rtc@101000 goldfish-rtc",
+        ],
+        "irqchip_region": (r"emulated\s+plic@c000000 plic", 1),
+        "basic1_rom": (0x20000000, 0x100000, "flash@20000000"),
+        "basic1_zero": (0x10001000, 0x8000, "virtio-slots@10001000"),
+        # QEMU riscv virt has no host device that Keel leaves alone and
+        # whose registers read back fixed values (arm64 uses the PL061).
+        "basic1_passthrough": None,
+        # OpenSBI 1.1 initialises every PLIC node of the tree it is given,
+        # a guest's description included, and stops at one without
+        # interrupts-extended: the host tree cannot describe such guests.
+        "host_dt_guests": "OpenSBI 1.1 takes a guest's PLIC node in the "
+                          "host device tree for its own and stops",
+        "refused": [
+            ("no-memory.dtb", "guest nomem: no RAM"),
+            ("overlap.dtb", "guest overlap: serial@80001000: registers at 0x80001000 overlap another region"),
+            ("unknown-compatible.dtb", 'guest unknown: frobnicator@10100000: no emulator for compatible "acme,frobnicator"'),
+            ("too-many-vcpus.dtb", "guest greedy: vcpus = 64: must be 1 to 8"),
+            ("passthrough-ram.dtb", "guest ptram: steal@10100000: host range 0x80000000-0x80000fff is host RAM"),
+            ("passthrough-keel.dtb", "guest ptkeel: steal@10100000: host range 0x10000000-0x10000fff is in use by Keel's ns16550 driver"),
+        ],
     },
 }
 

@@ -28,12 +28,46 @@
 #define CSR_HTVAL 0x643
 #define CSR_HTINST 0x64a
 #define CSR_HGATP 0x680
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HENVCFG 0x60a
+#define CSR_HIP 0x644
+#define CSR_HGEIE 0x607
+#define CSR_VSSTATUS 0x200
+#define CSR_VSIE 0x204
+#define CSR_VSTVEC 0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC 0x241
+#define CSR_VSCAUSE 0x242
+#define CSR_VSTVAL 0x243
+#define CSR_VSIP 0x244
+#define CSR_VSTIMECMP 0x24d
+#define CSR_VSATP 0x280
+#define CSR_FCSR 0x003
+
+/* hstatus */
+#define HSTATUS_VSXL_MASK (3UL << 32)
+#define HSTATUS_VTSR (1UL << 22)
+#define HSTATUS_VTW (1UL << 21)
+#define HSTATUS_VTVM (1UL << 20)
+#define HSTATUS_SPVP (1UL << 8)
+#define HSTATUS_SPV (1UL << 7)
+#define HSTATUS_GVA (1UL << 6)
+
+/* hvip, hip, hie, hideleg: the VS-level interrupts */
+#define HVIP_VSSIP (1UL << 2)
+#define HVIP_VSTIP (1UL << 6)
+#define HVIP_VSEIP (1UL << 10)
+
+/* henvcfg */
+#define HENVCFG_STCE (1UL << 63)
 
 /* sstatus */
 #define SR_SIE (1UL << 1)
 #define SR_SPIE (1UL << 5)
 #define SR_SPP (1UL << 8)
 #define SR_FS (3UL << 13)
+#define SR_FS_CLEAN (2UL << 13)
+#define SR_UXL_64 (2UL << 32)
 #define SR_VS (3UL << 9)
 
 /* Interrupt causes, also the bit numbers in sie and sip. */

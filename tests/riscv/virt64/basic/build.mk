@@ -28,7 +28,7 @@ BASIC_RISCV_OUT := $(BUILD)/guests/riscv/basic
 GUEST_FIRMWARE_RISCV := $(BASIC_RISCV_OUT)/basic.bin
 
 BASIC_RISCV_ASM_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
-	start.o trap.o)
+	start.o trap.o fpu.o)
 BASIC_RISCV_C_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
 	main.o plic.o mmu.o)
 BASIC_RISCV_COMMON_OBJS := $(addprefix $(BASIC_RISCV_OUT)/common/, \

@@ -766,6 +766,62 @@ static int cmd_ipi(int argc, char **argv)
 	return test_ipi();
 }
 
+/* ---- fpu ---- */
+
+#define SSTATUS_FS_INITIAL (1UL << 13)
+#define SSTATUS_FS (3UL << 13)
+#define FPU_ROUNDS_DEFAULT 200
+#define FPU_ROUNDS_MAX 100000
+
+void fpu_load(const uint64_t regs[32], uint64_t fcsr);
+void fpu_store(uint64_t regs[32], uint64_t *fcsr);
+
+/*
+ * f0-f31 and fcsr, given values that differ per vCPU and round, must
+ * survive SBI calls, each a trip through the hypervisor (or the SBI
+ * firmware), Keel's yield included: there another vCPU, perhaps of
+ * another guest doing the same, runs on this hart in between.
+ */
+static int cmd_fpu(int argc, char **argv)
+{
+	uint64_t rounds = FPU_ROUNDS_DEFAULT, want[32], got[32], fcsr, fcsr_got;
+	unsigned int cpu = arch_cpu_id(), i;
+	uint64_t r;
+
+	if (argc > 2 || (argc == 2 && (!parse_u64(argv[1], &rounds) ||
+				       !rounds || rounds > FPU_ROUNDS_MAX)))
+		return fail("usage: fpu [rounds 1..%u]", FPU_ROUNDS_MAX);
+	csr_set(sstatus, SSTATUS_FS_INITIAL);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < 32; i++)
+			want[i] = ((uint64_t)cpu << 56 | (uint64_t)i << 48) ^
+				  ((r + 1) * 0x9e3779b97f4a7c15UL);
+		/* A valid rounding mode (0-4) and some exception flags. */
+		fcsr = (r % 5) << 5 | (r & 0x1f);
+		fpu_load(want, fcsr);
+		arch_hyp_yield();
+		sbi_call(SBI_EXT_BASE, SBI_BASE_SPEC_VERSION, 0, 0, 0);
+		fpu_store(got, &fcsr_got);
+		for (i = 0; i < 32; i++) {
+			if (got[i] != want[i]) {
+				csr_clear(sstatus, SSTATUS_FS);
+				return fail(
+					"round %lu: f%u 0x%lx, expected 0x%lx",
+					r, i, got[i], want[i]);
+			}
+		}
+		if (fcsr_got != fcsr) {
+			csr_clear(sstatus, SSTATUS_FS);
+			return fail("round %lu: fcsr 0x%lx, expected 0x%lx", r,
+				    fcsr_got, fcsr);
+		}
+	}
+	csr_clear(sstatus, SSTATUS_FS);
+	printf("fpu f0-f31 and fcsr kept across %lu rounds of SBI calls\n",
+	       rounds);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	long id;
@@ -838,6 +894,8 @@ const struct basic_command arch_commands[] = {
 	  cmd_ipi },
 	{ "rtc", "", "goldfish RTC advances by 1-2 s in 1.1 s", cmd_rtc },
 	{ "sbi", "", "SBI version (>= 0.2), extensions, hart states", cmd_sbi },
+	{ "fpu", "[rounds]", "f0-f31 and fcsr survive SBI calls and yields",
+	  cmd_fpu },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 

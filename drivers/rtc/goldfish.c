@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Goldfish real-time clock on the host (QEMU riscv virt has one): read
+ * once at boot to give emulated clocks (guests' RTCs) the real date.
+ */
+#include <keel/devemu.h>
+#include <keel/devtree.h>
+#include <keel/driver.h>
+#include <keel/errno.h>
+#include <keel/io.h>
+#include <keel/printk.h>
+
+/* Nanoseconds since 1970; reading TIME_LOW latches TIME_HIGH. */
+#define TIME_LOW 0x00
+#define TIME_HIGH 0x04
+#define NS_PER_S 1000000000ULL
+
+static int goldfish_rtc_probe(struct devtree_node *node)
+{
+	u64 addr, size, ns;
+	void *base;
+	u32 lo;
+
+	if (devtree_read_reg(node, 0, &addr, &size))
+		return -EINVAL;
+	base = ioremap(addr, 0x1000);
+	if (!base)
+		return -ENOMEM;
+	lo = readl((char *)base + TIME_LOW);
+	ns = (u64)readl((char *)base + TIME_HIGH) << 32 | lo;
+	devemu_set_wallclock(ns / NS_PER_S);
+	printk(KERN_INFO "goldfish-rtc: host clock reads %llu s since 1970\n",
+	       (unsigned long long)(ns / NS_PER_S));
+	return 0;
+}
+
+static const char *const goldfish_rtc_compatible[] = { "google,goldfish-rtc",
+						       NULL };
+
+static const struct driver goldfish_rtc_host_driver = {
+	.name = "goldfish-rtc",
+	.compatible = goldfish_rtc_compatible,
+	.stage = DRIVER_STAGE_DEVICE,
+	.probe = goldfish_rtc_probe,
+};
+DRIVER_REGISTER(goldfish_rtc_host_driver);
