@@ -117,6 +117,16 @@ struct basic_fault {
 	uint64_t syndrome;
 	uint64_t addr;
 };
+/*
+ * Expected faults (faults.c): between begin and end, a fault on this CPU
+ * is recorded instead of stopping the firmware; end says whether one came.
+ * The arch's exception handler calls fault_catch_record(), and steps over
+ * the faulting instruction when it returns true.
+ */
+void fault_catch_begin(void);
+bool fault_catch_end(struct basic_fault *f);
+bool fault_catch_record(uint64_t syndrome, uint64_t addr);
+
 /* Load 32 bits; false, with the fault described in *f, if it faulted. */
 bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f);
 

@@ -94,10 +94,6 @@ struct arm64_frame {
 	uint64_t pad;
 };
 
-/* Catching expected faults on this CPU (main.c). */
-void fault_catch_begin(void);
-/* True, with the syndrome and address, if a fault was caught since. */
-bool fault_catch_end(struct basic_fault *f);
 
 long psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 const char *psci_conduit(void);

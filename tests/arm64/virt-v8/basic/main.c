@@ -34,39 +34,6 @@ static uint64_t counter_freq;
 static bool use_smc;
 static bool gic_ok;
 
-/* ---- expected faults ---- */
-
-static struct {
-	unsigned int armed;
-	unsigned int taken;
-	uint64_t esr;
-	uint64_t far;
-} faults[BASIC_MAX_CPUS];
-
-void fault_catch_begin(void)
-{
-	unsigned int cpu = arch_cpu_id();
-
-	faults[cpu].taken = 0;
-	faults[cpu].esr = 0;
-	faults[cpu].far = 0;
-	WRITE_ONCE(faults[cpu].armed, 1);
-	barrier();
-}
-
-bool fault_catch_end(struct basic_fault *f)
-{
-	unsigned int cpu = arch_cpu_id();
-
-	barrier();
-	WRITE_ONCE(faults[cpu].armed, 0);
-	if (!READ_ONCE(faults[cpu].taken))
-		return false;
-	f->syndrome = faults[cpu].esr;
-	f->addr = faults[cpu].far;
-	return true;
-}
-
 bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f)
 {
 	uint32_t v = 0;
@@ -103,10 +70,7 @@ void arm64_exception(struct arm64_frame *f, uint64_t vector)
 	if (vector == 4 || vector == 7) {
 		esr = read_sysreg(esr_el1);
 		far = vector == 4 ? read_sysreg(far_el1) : 0;
-		if (cpu < BASIC_MAX_CPUS && READ_ONCE(faults[cpu].armed)) {
-			faults[cpu].esr = esr;
-			faults[cpu].far = far;
-			WRITE_ONCE(faults[cpu].taken, faults[cpu].taken + 1);
+		if (fault_catch_record(esr, far)) {
 			/* Step over a synchronous fault; an SError has no PC. */
 			if (vector == 4)
 				f->elr += 4;

@@ -66,39 +66,6 @@ static enum {
 } instret_state;
 static uint64_t instret_seen;
 
-/* ---- expected exceptions ---- */
-
-static struct {
-	unsigned int armed;
-	unsigned int taken;
-	uint64_t scause;
-	uint64_t stval;
-} faults[BASIC_MAX_CPUS];
-
-void fault_catch_begin(void)
-{
-	unsigned int cpu = arch_cpu_id();
-
-	faults[cpu].taken = 0;
-	faults[cpu].scause = 0;
-	faults[cpu].stval = 0;
-	WRITE_ONCE(faults[cpu].armed, 1);
-	barrier();
-}
-
-bool fault_catch_end(struct basic_fault *f)
-{
-	unsigned int cpu = arch_cpu_id();
-
-	barrier();
-	WRITE_ONCE(faults[cpu].armed, 0);
-	if (!READ_ONCE(faults[cpu].taken))
-		return false;
-	f->syndrome = faults[cpu].scause;
-	f->addr = faults[cpu].stval;
-	return true;
-}
-
 bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f)
 {
 	uint32_t v = 0;
@@ -349,10 +316,7 @@ void riscv_trap(struct riscv_frame *f)
 			}
 			break;
 		}
-	} else if (cpu < BASIC_MAX_CPUS && READ_ONCE(faults[cpu].armed)) {
-		faults[cpu].scause = scause;
-		faults[cpu].stval = stval;
-		WRITE_ONCE(faults[cpu].taken, faults[cpu].taken + 1);
+	} else if (fault_catch_record(scause, stval)) {
 		f->sepc += insn_length(f->sepc);
 		return;
 	}

@@ -183,10 +183,6 @@ struct riscv_frame {
 	uint64_t sstatus;
 };
 
-/* Catching expected exceptions on this CPU (main.c). */
-void fault_catch_begin(void);
-/* True, with scause and stval, if an exception was caught since. */
-bool fault_catch_end(struct basic_fault *f);
 
 /* What the ISA string of the boot hart lists (main.c). */
 bool riscv_has_ext(const char *ext);
