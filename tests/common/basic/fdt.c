@@ -165,16 +165,83 @@ static bool node_name_is(const char *name, const char *want, size_t n)
 	return name[n] == '\0' || (name[n] == '@' && !has_unit);
 }
 
+/* A node as the walk sees it, with what either user needs of it. */
 struct scan_node {
 	const char *name;
-	uint32_t address_cells;
+	uint32_t address_cells; /* for its children */
 	uint32_t size_cells;
-	const uint8_t *reg;
-	uint32_t reg_len;
-	const uint8_t *device_type;
-	uint32_t device_type_len;
+	const uint8_t *reg, *irqs, *device_type, *compatible;
+	uint32_t reg_len, irqs_len, device_type_len, compatible_len;
 	bool disabled;
 };
+
+/*
+ * Walk the tree, calling node_done(stack, depth, arg) as each node below
+ * the root ends, its properties and its parent's cells known; a non-zero
+ * return stops the walk with that value. 0 at the end, -1 if malformed.
+ */
+static int walk(struct fdt_iter *it,
+		int (*node_done)(struct scan_node *stack, unsigned int depth,
+				 void *arg),
+		void *arg)
+{
+	struct scan_node stack[FDT_MAX_DEPTH];
+	struct fdt_token t;
+	int depth = -1, ret;
+
+	while (fdt_next(it, &t) != FDT_END) {
+		struct scan_node *n;
+
+		if (t.type == FDT_BEGIN_NODE) {
+			if (++depth >= FDT_MAX_DEPTH)
+				return -1;
+			n = &stack[depth];
+			memset(n, 0, sizeof(*n));
+			n->name = t.name;
+			/* The defaults the specification gives. */
+			n->address_cells = 2;
+			n->size_cells = 1;
+		} else if (t.type == FDT_END_NODE) {
+			if (depth < 0)
+				return -1;
+			if (depth > 0) {
+				ret = node_done(stack, (unsigned int)depth,
+						arg);
+				if (ret)
+					return ret;
+			}
+			if (--depth < 0)
+				break;
+		} else if (t.type == FDT_PROP && depth >= 0) {
+			n = &stack[depth];
+			if (!strcmp(t.name, "#address-cells") && t.len == 4) {
+				n->address_cells = be32(t.data);
+			} else if (!strcmp(t.name, "#size-cells") &&
+				   t.len == 4) {
+				n->size_cells = be32(t.data);
+			} else if (!strcmp(t.name, "reg")) {
+				n->reg = t.data;
+				n->reg_len = t.len;
+			} else if (!strcmp(t.name, "interrupts")) {
+				n->irqs = t.data;
+				n->irqs_len = t.len;
+			} else if (!strcmp(t.name, "device_type")) {
+				n->device_type = t.data;
+				n->device_type_len = t.len;
+			} else if (!strcmp(t.name, "compatible")) {
+				n->compatible = t.data;
+				n->compatible_len = t.len;
+			} else if (!strcmp(t.name, "status")) {
+				n->disabled =
+					!fdt_prop_has_string(t.data, (int)t.len,
+							     "okay") &&
+					!fdt_prop_has_string(t.data, (int)t.len,
+							     "ok");
+			}
+		}
+	}
+	return 0;
+}
 
 static void add_range(struct basic_range *r, unsigned int *n, unsigned int max,
 		      uint64_t base, uint64_t size)
@@ -194,20 +261,20 @@ static bool is_type(const struct scan_node *n, const char *type)
 }
 
 /* A node is complete: keep it if it is a RAM bank or a CPU. */
-static void scan_end_node(struct basic_platform *p, struct scan_node *stack,
-			  unsigned int depth)
+static int scan_end_node(struct scan_node *stack, unsigned int depth, void *arg)
 {
+	struct basic_platform *p = arg;
 	const struct scan_node *n = &stack[depth];
 	const struct scan_node *parent = &stack[depth - 1];
 	uint32_t ac = parent->address_cells, sc = parent->size_cells;
 	uint32_t entry = (ac + sc) * 4, off;
 
 	if (n->disabled || !n->reg || ac < 1 || ac > 2 || sc > 2)
-		return;
+		return 0;
 	if (depth == 1 &&
 	    (is_type(n, "memory") || node_name_is(n->name, "memory", 6))) {
 		if (sc < 1)
-			return;
+			return 0;
 		for (off = 0; off + entry <= n->reg_len; off += entry)
 			add_range(p->ram, &p->nr_ram, BASIC_MAX_RAM,
 				  read_cells(n->reg + off, ac),
@@ -217,15 +284,13 @@ static void scan_end_node(struct basic_platform *p, struct scan_node *stack,
 		if (p->nr_cpus < BASIC_MAX_CPUS)
 			p->cpu_hwid[p->nr_cpus++] = read_cells(n->reg, ac);
 	}
+	return 0;
 }
 
 int fdt_scan(const void *fdt, struct basic_platform *p)
 {
-	struct scan_node stack[FDT_MAX_DEPTH];
 	struct fdt_iter it;
-	struct fdt_token t;
 	const uint8_t *rsv;
-	int depth = -1;
 	int total = fdt_open(fdt, &it);
 
 	if (total < 0)
@@ -243,47 +308,7 @@ int fdt_scan(const void *fdt, struct basic_platform *p)
 		rsv += 16;
 	}
 
-	while (fdt_next(&it, &t) != FDT_END) {
-		struct scan_node *n;
-
-		if (t.type == FDT_BEGIN_NODE) {
-			if (++depth >= FDT_MAX_DEPTH)
-				return -1;
-			n = &stack[depth];
-			memset(n, 0, sizeof(*n));
-			n->name = t.name;
-			/* The defaults the specification gives. */
-			n->address_cells = 2;
-			n->size_cells = 1;
-		} else if (t.type == FDT_END_NODE) {
-			if (depth < 0)
-				return -1;
-			if (depth > 0)
-				scan_end_node(p, stack, (unsigned int)depth);
-			if (--depth < 0)
-				break;
-		} else if (t.type == FDT_PROP && depth >= 0) {
-			n = &stack[depth];
-			if (!strcmp(t.name, "#address-cells") && t.len == 4)
-				n->address_cells = be32(t.data);
-			else if (!strcmp(t.name, "#size-cells") && t.len == 4)
-				n->size_cells = be32(t.data);
-			else if (!strcmp(t.name, "reg")) {
-				n->reg = t.data;
-				n->reg_len = t.len;
-			} else if (!strcmp(t.name, "device_type")) {
-				n->device_type = t.data;
-				n->device_type_len = t.len;
-			} else if (!strcmp(t.name, "status")) {
-				n->disabled =
-					!fdt_prop_has_string(t.data, (int)t.len,
-							     "okay") &&
-					!fdt_prop_has_string(t.data, (int)t.len,
-							     "ok");
-			}
-		}
-	}
-	return 0;
+	return walk(&it, scan_end_node, p);
 }
 
 const void *fdt_getprop_path(const void *fdt, const char *path,
@@ -335,80 +360,38 @@ const void *fdt_getprop_path(const void *fdt, const char *path,
 	return NULL;
 }
 
-struct compat_node {
-	uint32_t address_cells, size_cells; /* for its children */
-	const uint8_t *reg, *irqs;
-	uint32_t reg_len, irqs_len;
-	bool match, disabled;
+struct compat_search {
+	const char *compat;
+	struct basic_range *reg;
+	uint32_t *irq;
 };
 
-/* A node is complete: true, with its reg and irq, if it is the one. */
-static bool compat_found(const struct compat_node *n,
-			 const struct compat_node *parent,
-			 struct basic_range *reg, uint32_t *irq)
+/* A node is complete: 1, with its reg and irq, if it is the one. */
+static int compat_found(struct scan_node *stack, unsigned int depth, void *arg)
 {
+	const struct scan_node *n = &stack[depth], *parent = &stack[depth - 1];
 	uint32_t ac = parent->address_cells, sc = parent->size_cells;
+	struct compat_search *cs = arg;
 
-	if (!n->match || n->disabled || !n->reg || ac < 1 || ac > 2 || sc > 2 ||
-	    n->reg_len < (ac + sc) * 4)
-		return false;
-	reg->base = read_cells(n->reg, ac);
-	reg->size = sc ? read_cells(n->reg + ac * 4, sc) : 0;
-	if (irq)
-		*irq = n->irqs_len >= 4 ? be32(n->irqs) : 0;
-	return true;
+	if (!n->compatible || n->disabled || !n->reg || ac < 1 || ac > 2 ||
+	    sc > 2 || n->reg_len < (ac + sc) * 4 ||
+	    !fdt_prop_has_string(n->compatible, (int)n->compatible_len,
+				 cs->compat))
+		return 0;
+	cs->reg->base = read_cells(n->reg, ac);
+	cs->reg->size = sc ? read_cells(n->reg + ac * 4, sc) : 0;
+	if (cs->irq)
+		*cs->irq = n->irqs_len >= 4 ? be32(n->irqs) : 0;
+	return 1;
 }
 
 int fdt_find_compatible(const void *fdt, const char *compat,
 			struct basic_range *reg, uint32_t *irq)
 {
-	struct compat_node stack[FDT_MAX_DEPTH], *n;
+	struct compat_search cs = { compat, reg, irq };
 	struct fdt_iter it;
-	struct fdt_token t;
-	int depth = -1;
 
 	if (fdt_open(fdt, &it) < 0)
 		return -1;
-	while (fdt_next(&it, &t) != FDT_END) {
-		if (t.type == FDT_BEGIN_NODE) {
-			if (++depth >= FDT_MAX_DEPTH)
-				return -1;
-			n = &stack[depth];
-			memset(n, 0, sizeof(*n));
-			n->address_cells = 2;
-			n->size_cells = 1;
-		} else if (t.type == FDT_END_NODE) {
-			if (depth < 0)
-				return -1;
-			if (depth > 0 &&
-			    compat_found(&stack[depth], &stack[depth - 1], reg,
-					 irq))
-				return 0;
-			if (--depth < 0)
-				break;
-		} else if (t.type == FDT_PROP && depth >= 0) {
-			n = &stack[depth];
-			if (!strcmp(t.name, "#address-cells") && t.len == 4)
-				n->address_cells = be32(t.data);
-			else if (!strcmp(t.name, "#size-cells") && t.len == 4)
-				n->size_cells = be32(t.data);
-			else if (!strcmp(t.name, "reg")) {
-				n->reg = t.data;
-				n->reg_len = t.len;
-			} else if (!strcmp(t.name, "interrupts")) {
-				n->irqs = t.data;
-				n->irqs_len = t.len;
-			} else if (!strcmp(t.name, "compatible")) {
-				n->match = fdt_prop_has_string(
-					t.data, (int)t.len, compat);
-			} else if (!strcmp(t.name, "status")) {
-				n->disabled =
-					!fdt_prop_has_string(t.data, (int)t.len,
-							     "okay") &&
-					!fdt_prop_has_string(t.data, (int)t.len,
-							     "ok");
-			}
-		}
-	}
-	return -1;
+	return walk(&it, compat_found, &cs) == 1 ? 0 : -1;
 }
