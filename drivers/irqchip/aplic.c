@@ -49,14 +49,9 @@
 #define IRQ_TYPE_LEVEL_HIGH 4
 #define IRQ_TYPE_LEVEL_LOW 8
 
-struct aplic_hart {
-	u64 hartid;
-	unsigned int idc; /* index of the hart's IDC in this domain */
-};
-
 static char *aplic_base;
 static unsigned int nr_sources;
-static struct aplic_hart *harts;
+static struct riscv_intc_target *harts; /* index: the IDC */
 static unsigned int nr_harts;
 static unsigned int idc_of_cpu[CONFIG_MAX_CPUS];
 static unsigned int boot_idc;
@@ -144,13 +139,7 @@ static int aplic_translate(const u32 *cells, unsigned int ncells,
 
 static int find_idc(u64 hartid, unsigned int *idc)
 {
-	for (unsigned int i = 0; i < nr_harts; i++) {
-		if (harts[i].hartid == hartid) {
-			*idc = harts[i].idc;
-			return 0;
-		}
-	}
-	return -ENODEV;
+	return riscv_intc_target_index(harts, nr_harts, hartid, idc);
 }
 
 static int aplic_cpu_init(void)
@@ -178,59 +167,9 @@ static const struct riscv_ext_irqchip aplic_chip = {
 	.cpu_init = aplic_cpu_init,
 };
 
-static int hart_of_intc(u32 phandle, u64 *hartid)
-{
-	struct devtree_node *intc =
-		devtree_find_phandle(devtree_host_root(), phandle);
-	u64 size;
-
-	if (!intc || !intc->parent ||
-	    !devtree_is_compatible(intc, "riscv,cpu-intc"))
-		return -ENOENT;
-	return devtree_read_reg(intc->parent, 0, hartid, &size);
-}
-
-/*
- * The harts this domain delivers to in supervisor mode, each with its IDC
- * index; *count 0 means a domain of another privilege level.
- */
-static int find_harts(const struct devtree_node *node, struct aplic_hart **out,
-		      unsigned int *count)
-{
-	u32 len;
-	const u32 *ext = devtree_prop_get(node, "interrupts-extended", &len);
-	unsigned int entries = len / 8;
-	struct aplic_hart *found;
-	unsigned int n = 0;
-
-	if (!ext || len % 8 || !entries || entries > APLIC_MAX_HARTS)
-		return -EINVAL;
-	found = keel_calloc(entries, sizeof(*found));
-	if (!found)
-		return -ENOMEM;
-	for (unsigned int idc = 0; idc < entries; idc++) {
-		u32 phandle = __builtin_bswap32(ext[2 * idc]);
-		u32 cause = __builtin_bswap32(ext[2 * idc + 1]);
-		u64 hartid;
-
-		if (cause != IRQ_S_EXT || hart_of_intc(phandle, &hartid))
-			continue;
-		found[n].hartid = hartid;
-		found[n].idc = idc;
-		n++;
-	}
-	if (!n) {
-		keel_free(found);
-		found = NULL;
-	}
-	*out = found;
-	*count = n;
-	return 0;
-}
-
 static int aplic_probe(struct devtree_node *node)
 {
-	struct aplic_hart *domain_harts;
+	struct riscv_intc_target *domain_harts;
 	unsigned int domain_nr_harts;
 	u64 addr, size;
 	u32 num;
@@ -247,7 +186,8 @@ static int aplic_probe(struct devtree_node *node)
 		       node->name);
 		return -ENOTSUP;
 	}
-	err = find_harts(node, &domain_harts, &domain_nr_harts);
+	err = riscv_intc_supervisor_targets(node, APLIC_MAX_HARTS,
+					    &domain_harts, &domain_nr_harts);
 	if (err)
 		return err;
 	if (!domain_nr_harts) {
@@ -283,7 +223,7 @@ static int aplic_probe(struct devtree_node *node)
 		writel(SOURCECFG_SM_INACTIVE, aplic_base + APLIC_SOURCECFG(s));
 	}
 	for (unsigned int h = 0; h < nr_harts; h++)
-		writel(0, idc_reg(harts[h].idc, IDC_IDELIVERY));
+		writel(0, idc_reg(harts[h].index, IDC_IDELIVERY));
 	writel(DOMAINCFG_IE, aplic_base + APLIC_DOMAINCFG);
 
 	err = riscv_intc_attach_external(&aplic_chip);

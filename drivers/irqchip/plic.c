@@ -26,17 +26,10 @@
 #define PLIC_MAX_CONTEXTS 15872
 /* Any non-zero priority above threshold 0 raises the interrupt. */
 #define PLIC_DEFAULT_PRIORITY 1
-/* OpenSBI hides the M-mode contexts by writing this over their phandle. */
-#define PHANDLE_NONE 0xffffffffU
-
-struct plic_hart {
-	u64 hartid;
-	unsigned int context;
-};
 
 static char *plic_base;
 static unsigned int nr_sources;
-static struct plic_hart *harts;
+static struct riscv_intc_target *harts; /* index: the S-mode context */
 static unsigned int nr_harts;
 static int context_of_cpu[CONFIG_MAX_CPUS];
 static unsigned int boot_context;
@@ -92,13 +85,7 @@ static int plic_translate(const u32 *cells, unsigned int ncells,
 
 static int find_context(u64 hartid, unsigned int *context)
 {
-	for (unsigned int i = 0; i < nr_harts; i++) {
-		if (harts[i].hartid == hartid) {
-			*context = harts[i].context;
-			return 0;
-		}
-	}
-	return -ENODEV;
+	return riscv_intc_target_index(harts, nr_harts, hartid, context);
 }
 
 static int plic_cpu_init(void)
@@ -124,43 +111,12 @@ static const struct riscv_ext_irqchip plic_chip = {
 	.cpu_init = plic_cpu_init,
 };
 
-/* The hart whose interrupt controller an interrupts-extended entry names. */
-static int hart_of_intc(u32 phandle, u64 *hartid)
-{
-	struct devtree_node *intc =
-		devtree_find_phandle(devtree_host_root(), phandle);
-	u64 size;
-
-	if (!intc || !intc->parent ||
-	    !devtree_is_compatible(intc, "riscv,cpu-intc"))
-		return -ENOENT;
-	return devtree_read_reg(intc->parent, 0, hartid, &size);
-}
-
 static int find_supervisor_contexts(const struct devtree_node *node)
 {
-	u32 len;
-	const u32 *ext = devtree_prop_get(node, "interrupts-extended", &len);
-	unsigned int entries = len / 8;
+	int err = riscv_intc_supervisor_targets(node, PLIC_MAX_CONTEXTS, &harts,
+						&nr_harts);
 
-	if (!ext || len % 8 || entries > PLIC_MAX_CONTEXTS)
-		return -EINVAL;
-	harts = keel_calloc(entries, sizeof(*harts));
-	if (!harts)
-		return -ENOMEM;
-	for (unsigned int ctx = 0; ctx < entries; ctx++) {
-		u32 phandle = __builtin_bswap32(ext[2 * ctx]);
-		u32 cause = __builtin_bswap32(ext[2 * ctx + 1]);
-		u64 hartid;
-
-		if (phandle == PHANDLE_NONE || cause != IRQ_S_EXT ||
-		    hart_of_intc(phandle, &hartid))
-			continue;
-		harts[nr_harts].hartid = hartid;
-		harts[nr_harts].context = ctx;
-		nr_harts++;
-	}
-	return nr_harts ? 0 : -ENODEV;
+	return err ? err : nr_harts ? 0 : -ENODEV;
 }
 
 static int plic_probe(struct devtree_node *node)
@@ -192,7 +148,7 @@ static int plic_probe(struct devtree_node *node)
 
 	/* Nothing enabled anywhere until a handler asks for it. */
 	for (unsigned int h = 0; h < nr_harts; h++) {
-		unsigned int ctx = harts[h].context;
+		unsigned int ctx = harts[h].index;
 
 		for (unsigned int s = 0; s <= nr_sources; s += 32)
 			writel(0, plic_base + PLIC_ENABLE(ctx) + s / 32 * 4);

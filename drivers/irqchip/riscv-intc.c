@@ -10,6 +10,7 @@
 #include <keel/devtree.h>
 #include <keel/driver.h>
 #include <keel/errno.h>
+#include <keel/heap.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
 #include <arch/barrier.h>
@@ -195,3 +196,70 @@ static const struct driver intc_driver = {
 	.probe = intc_probe,
 };
 DRIVER_REGISTER(intc_driver);
+
+/* OpenSBI hides the M-mode contexts by writing this over their phandle. */
+#define PHANDLE_NONE 0xffffffffU
+
+/* The hart whose interrupt controller an interrupts-extended entry names. */
+static int hart_of_intc(u32 phandle, u64 *hartid)
+{
+	struct devtree_node *intc;
+	u64 size;
+
+	if (phandle == PHANDLE_NONE)
+		return -ENOENT;
+	intc = devtree_find_phandle(devtree_host_root(), phandle);
+	if (!intc || !intc->parent ||
+	    !devtree_is_compatible(intc, "riscv,cpu-intc"))
+		return -ENOENT;
+	return devtree_read_reg(intc->parent, 0, hartid, &size);
+}
+
+int riscv_intc_supervisor_targets(const struct devtree_node *node,
+				  unsigned int max,
+				  struct riscv_intc_target **out,
+				  unsigned int *count)
+{
+	u32 len;
+	const u32 *cells = devtree_prop_get(node, "interrupts-extended", &len);
+	unsigned int entries = len / 8, n = 0;
+	struct riscv_intc_target *found;
+
+	*out = NULL;
+	*count = 0;
+	if (!cells || len % 8 || !entries || entries > max)
+		return -EINVAL;
+	found = keel_calloc(entries, sizeof(*found));
+	if (!found)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < entries; i++) {
+		u32 phandle = __builtin_bswap32(cells[2 * i]);
+		u32 cause = __builtin_bswap32(cells[2 * i + 1]);
+		u64 hartid;
+
+		if (cause != IRQ_S_EXT || hart_of_intc(phandle, &hartid))
+			continue;
+		found[n].hartid = hartid;
+		found[n].index = i;
+		n++;
+	}
+	if (!n) {
+		keel_free(found);
+		return 0;
+	}
+	*out = found;
+	*count = n;
+	return 0;
+}
+
+int riscv_intc_target_index(const struct riscv_intc_target *t, unsigned int n,
+			    u64 hartid, unsigned int *index)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (t[i].hartid == hartid) {
+			*index = t[i].index;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}

@@ -35,6 +35,33 @@ struct riscv_ext_irqchip {
 	int (*cpu_init)(void);
 };
 
+/*
+ * One supervisor-level target of a platform controller: a hart, and the
+ * index of its entry in the controller's "interrupts-extended" (the PLIC
+ * context, the APLIC interrupt delivery control).
+ */
+struct riscv_intc_target {
+	u64 hartid;
+	unsigned int index;
+};
+
+struct devtree_node;
+
+/*
+ * The entries of node's "interrupts-extended" that name a hart's
+ * supervisor external interrupt (at most max entries in all), in *out
+ * (allocated; NULL and *count 0 when none: a machine-level controller).
+ * Entries the firmware hid (phandle 0xffffffff) or of other causes are
+ * skipped. -EINVAL for a malformed property, -ENOMEM.
+ */
+int riscv_intc_supervisor_targets(const struct devtree_node *node,
+				  unsigned int max,
+				  struct riscv_intc_target **out,
+				  unsigned int *count);
+/* The index of hart hartid among n targets; -ENODEV if it is not one. */
+int riscv_intc_target_index(const struct riscv_intc_target *t, unsigned int n,
+			    u64 hartid, unsigned int *index);
+
 /* -EBUSY when another controller already attached. */
 int riscv_intc_attach_external(const struct riscv_ext_irqchip *ext);
 
