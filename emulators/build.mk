@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Device emulators for guests, each selected by its Kconfig option.
-obj-$(CONFIG_EMU_PL011) += emulators/serial/pl011.o
-obj-$(CONFIG_EMU_NS16550) += emulators/serial/ns16550.o
+obj-$(CONFIG_EMU_PL011) += emulators/serial/pl011.o emulators/serial/uart_port.o
+obj-$(CONFIG_EMU_NS16550) += emulators/serial/ns16550.o emulators/serial/uart_port.o
 obj-$(CONFIG_EMU_PL031) += emulators/rtc/pl031.o
 obj-$(CONFIG_EMU_GOLDFISH_RTC) += emulators/rtc/goldfish.o
 obj-$(CONFIG_EMU_VGIC) += emulators/irqchip/vgic-model.o

@@ -37,6 +37,7 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <keel/vserial.h>
+#include "uart_port.h"
 
 /* Register numbers; the offset of register n is n << reg-shift. */
 #define UART_RBR 0 /* read, DLAB = 0 */
@@ -536,23 +537,14 @@ static int ns16550_probe(struct devemu_instance *inst,
 	char name[VSERIAL_NAME_LEN];
 	struct ns16550 *s;
 	u32 shift, width;
-	int n, err;
+	int err;
 
 	err = read_layout(inst, node, &shift, &width);
 	if (err)
 		return err;
-	n = snprintf(name, sizeof(name), "%s/%s", guest_name(inst->guest),
-		     inst->name);
-	if (n < 0 || (size_t)n >= sizeof(name)) {
-		devemu_error(inst, "serial port name '%s/%s' is too long",
-			     guest_name(inst->guest), inst->name);
-		return -EINVAL;
-	}
-	if (vserial_find(name)) {
-		devemu_error(inst, "a serial port named '%s' already exists",
-			     name);
-		return -EEXIST;
-	}
+	err = uart_port_name(inst, name);
+	if (err)
+		return err;
 	s = keel_zalloc(sizeof(*s));
 	if (!s) {
 		devemu_error(inst, "out of memory");
@@ -563,9 +555,8 @@ static int ns16550_probe(struct devemu_instance *inst,
 	s->io_width = width;
 	reset_state(s);
 	inst->priv = s;
-	s->port = vserial_create(name, ns16550_rx, inst);
+	s->port = uart_port_create(inst, name, ns16550_rx);
 	if (!s->port) {
-		devemu_error(inst, "cannot create serial port '%s'", name);
 		inst->priv = NULL;
 		keel_free(s);
 		return -ENOMEM;

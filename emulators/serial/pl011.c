@@ -33,6 +33,7 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <keel/vserial.h>
+#include "uart_port.h"
 
 #define UARTDR 0x000
 #define UARTRSR 0x004 /* UARTECR when written */
@@ -545,7 +546,7 @@ static int pl011_probe(struct devemu_instance *inst,
 {
 	char name[VSERIAL_NAME_LEN];
 	struct pl011 *s;
-	int n;
+	int err;
 
 	if (inst->size < PL011_WINDOW) {
 		devemu_error(inst,
@@ -554,18 +555,9 @@ static int pl011_probe(struct devemu_instance *inst,
 			     (unsigned long long)inst->size);
 		return -EINVAL;
 	}
-	n = snprintf(name, sizeof(name), "%s/%s", guest_name(inst->guest),
-		     inst->name);
-	if (n < 0 || (size_t)n >= sizeof(name)) {
-		devemu_error(inst, "serial port name '%s/%s' is too long",
-			     guest_name(inst->guest), inst->name);
-		return -EINVAL;
-	}
-	if (vserial_find(name)) {
-		devemu_error(inst, "a serial port named '%s' already exists",
-			     name);
-		return -EEXIST;
-	}
+	err = uart_port_name(inst, name);
+	if (err)
+		return err;
 	s = keel_zalloc(sizeof(*s));
 	if (!s) {
 		devemu_error(inst, "out of memory");
@@ -575,9 +567,8 @@ static int pl011_probe(struct devemu_instance *inst,
 	s->is_console = is_console(inst);
 	reset_state(s);
 	inst->priv = s;
-	s->port = vserial_create(name, pl011_rx, inst);
+	s->port = uart_port_create(inst, name, pl011_rx);
 	if (!s->port) {
-		devemu_error(inst, "cannot create serial port '%s'", name);
 		inst->priv = NULL;
 		keel_free(s);
 		return -ENOMEM;
