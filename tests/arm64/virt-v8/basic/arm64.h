@@ -94,7 +94,6 @@ struct arm64_frame {
 	uint64_t pad;
 };
 
-
 long psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 const char *psci_conduit(void);
 

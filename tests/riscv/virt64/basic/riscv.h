@@ -183,7 +183,6 @@ struct riscv_frame {
 	uint64_t sstatus;
 };
 
-
 /* What the ISA string of the boot hart lists (main.c). */
 bool riscv_has_ext(const char *ext);
 
