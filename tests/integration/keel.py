@@ -86,6 +86,16 @@ class Console:
         self.keel.child.expect_exact(FW_PROMPT, timeout=timeout)
         return verdict, ANSI.sub("", out).replace("\r", "")
 
+    def check(self, name, timeout=120):
+        """A firmware check that must PASS: (verdict, output). A timing
+        check that lost ticks runs once more: TCG raises timer interrupts
+        from a host thread that a loaded host can stall past a 10 ms
+        deadline, which says nothing about Keel; twice in a row does."""
+        verdict, out = self.run(name, timeout)
+        if name.split()[0] == "timer" and re.match(r"FAIL \(\d+ lost ticks", verdict):
+            verdict, out = self.run(name, timeout)
+        return verdict, out
+
     def __exit__(self, *exc):
         self.keel.send_raw(ESCAPE)
         self.keel.wait_prompt()

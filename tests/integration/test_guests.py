@@ -57,7 +57,7 @@ def test_firmware_checks_pass(two_guests, guest):
         verdict, out = con.run("hi")
         assert verdict == "PASS" and "hello from basic firmware on vCPU0" in out
         for check in FIRMWARE_CHECKS[1:]:
-            verdict, out = con.run(check)
+            verdict, out = con.check(check)
             assert verdict == "PASS", f"{check}: {verdict}\n{out}"
 
 
@@ -199,7 +199,7 @@ def test_two_guests_oversubscribed(smp):
                 assert con.run("hi")[0] == "PASS"
                 # Both vCPUs of each guest run: 4 vCPUs on `smp` CPUs.
                 assert con.run(IPI_CHECK)[0] == "PASS"
-                assert con.run("timer")[0] == "PASS"
+                assert con.check("timer")[0] == "PASS"
         out = k.cmd("vcpu list")
         assert len(re.findall(r"^basic[01]/[01]\s+(running|waiting)", out, re.M)) == 4
     finally:
@@ -388,7 +388,7 @@ def test_gicv2_guest_on_a_gicv2_host():
             verdict, out = con.run("info")
             assert "GICv2: GICD_CTLR 0x1" in out, out
             for check in FIRMWARE_CHECKS:
-                verdict, out = con.run(check)
+                verdict, out = con.check(check)
                 assert verdict == "PASS", f"{check}: {verdict}\n{out}"
         assert "guest basicv2 reset" in k.cmd("guest reset basicv2")
         with keel.Console(k, f"basicv2/{UART}") as con:
