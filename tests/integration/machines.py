@@ -158,10 +158,11 @@ MACHINES = {
         ],
         "irqchip_region": (r"emulated\s+plic@c000000 plic", 1),
         "basic1_rom": (0x20000000, 0x100000, "flash@20000000"),
-        "basic1_zero": (0x10001000, 0x8000, "virtio-slots@10001000"),
-        # QEMU riscv virt has no host device that Keel leaves alone and
-        # whose registers read back fixed values (arm64 uses the PL061).
-        "basic1_passthrough": None,
+        "basic1_zero": (0x10001000, 0x7000, "virtio-slots@10001000"),
+        # The host's last virtio-mmio slot (no device behind it): its
+        # MagicValue reads "virt" and its DeviceID 0 (virtio 1.2, 4.2.2).
+        "basic1_passthrough": ("virtio@10008000", 0x10008000,
+                               [(0x0, 0x74726976), (0x8, 0x0)]),
         # OpenSBI 1.1 initialises every PLIC node of the tree it is given,
         # a guest's description included, and stops at one without
         # interrupts-extended: the host tree cannot describe such guests.
