@@ -1149,6 +1149,34 @@ static int autostart_bundle_dtb(const struct bundle_file *f, void *arg)
 	return 0;
 }
 
+/*
+ * /chosen/keel,guests: a device-tree blob whose /guests nodes are created
+ * as if they were in the host tree. For loaders that read every node of
+ * the tree they pass on (OpenSBI initialises each PLIC it finds, a
+ * guest's included): inside a property, the guests' devices are bytes.
+ */
+static void create_chosen_guests(void)
+{
+	struct devtree_node *chosen =
+		devtree_find_path(devtree_host_root(), "/chosen");
+	struct devtree_node *root, *node;
+	const void *blob;
+	u32 len;
+
+	blob = chosen ? devtree_prop_get(chosen, "keel,guests", &len) : NULL;
+	if (!blob)
+		return;
+	if (unflatten_copy(blob, len, &root)) {
+		printk(KERN_ERR "guests: /chosen/keel,guests is not a "
+				"device-tree blob\n");
+		return;
+	}
+	node = devtree_child(root, "guests");
+	if (node)
+		create_all_in(node, false);
+	devtree_free(root);
+}
+
 void guest_create_boot_guests(void)
 {
 	struct devtree_node *node =
@@ -1156,5 +1184,6 @@ void guest_create_boot_guests(void)
 
 	if (node)
 		create_all_in(node, false);
+	create_chosen_guests();
 	bundle_for_each(autostart_bundle_dtb, NULL);
 }

@@ -269,12 +269,14 @@ def test_guest_power_off_halts_only_that_guest():
         k.close()
 
 
-@pytest.mark.skipif(bool(M.get("host_dt_guests")),
-                    reason=str(M.get("host_dt_guests")))
-def test_guests_described_in_the_host_device_tree(tmp_path):
-    """A /guests/<name> node in the device tree the loader passes is
-    created at boot, and runs when kicked."""
+@pytest.mark.parametrize("form", ["node", "chosen"])
+def test_guests_described_in_the_host_device_tree(tmp_path, form):
+    """A /guests/<name> node in the device tree the loader passes, or a
+    blob of such nodes in /chosen/keel,guests, is created at boot, and
+    runs when kicked."""
     import subprocess
+    if form == "node" and M.get("host_dt_guests"):
+        pytest.skip(M["host_dt_guests"])
     base = tmp_path / "qemu.dtb"
     cmd = M["command"](2, 512, M["default_irqchip"],
                        ["-machine", f"dumpdtb={base}"])
@@ -283,8 +285,17 @@ def test_guests_described_in_the_host_device_tree(tmp_path):
                          check=True, capture_output=True, text=True).stdout
     guest = open(os.path.join(os.path.dirname(__file__), "..", M["guest_dir"],
                               "basic1.dts")).read()
-    guest = guest.replace("/dts-v1/;", "").replace("basic1 {", "hostg {")
-    (tmp_path / "host.dts").write_text(dts + "\n" + guest)
+    guest = guest.replace("basic1 {", "hostg {")
+    if form == "node":
+        dts += "\n" + guest.replace("/dts-v1/;", "")
+    else:
+        (tmp_path / "guests.dts").write_text(guest)
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                        str(tmp_path / "guests.dtb"),
+                        str(tmp_path / "guests.dts")], check=True)
+        dts += ('\n/ { chosen { keel,guests = /incbin/("%s"); }; };\n'
+                % (tmp_path / "guests.dtb"))
+    (tmp_path / "host.dts").write_text(dts)
     host = tmp_path / "host.dtb"
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(host),
                     str(tmp_path / "host.dts")], check=True)
