@@ -222,11 +222,24 @@ void riscv_vcpu_send_ipi(struct vcpu *target)
 	vcpu_kick(target);
 }
 
+/*
+ * The target fences before it next enters its guest. One in guest mode
+ * now is kicked out and waited for, so that the SBI call returns only
+ * when no target can still use a stale translation (the spec's remote
+ * fence semantics). The wait ends when the target leaves guest mode or
+ * has fenced: both happen without the caller's help, and the caller,
+ * being in Keel itself, is never waited for in turn.
+ */
 void riscv_vcpu_fence(struct vcpu *target, bool i_cache)
 {
-	__atomic_fetch_or(&target->arch.fence_pending, i_cache ? 3U : 1U,
+	struct arch_vcpu *t = &target->arch;
+
+	__atomic_fetch_or(&t->fence_pending, i_cache ? 3U : 1U,
 			  __ATOMIC_SEQ_CST);
 	vcpu_kick(target);
+	while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
+	       __atomic_load_n(&t->fence_pending, __ATOMIC_SEQ_CST))
+		arch_cpu_relax();
 }
 
 /*
@@ -615,7 +628,11 @@ static void vs_restore(const struct riscv_vs_state *s, bool sstc)
 	csr_write(CSR_VSCAUSE, s->vscause);
 	csr_write(CSR_VSTVAL, s->vstval);
 	csr_write(CSR_VSATP, s->vsatp);
-	if (sstc)
+	/*
+	 * Only when it changed: writing it reprograms a timer (expensive
+	 * under QEMU), and the same vCPU re-entering is the common case.
+	 */
+	if (sstc && csr_read(CSR_VSTIMECMP) != s->vstimecmp)
 		csr_write(CSR_VSTIMECMP, s->vstimecmp);
 }
 
@@ -629,13 +646,12 @@ static void vs_save(struct riscv_vs_state *s, bool sstc)
 	s->vscause = csr_read(CSR_VSCAUSE);
 	s->vstval = csr_read(CSR_VSTVAL);
 	s->vsatp = csr_read(CSR_VSATP);
-	if (sstc) {
+	if (sstc)
 		s->vstimecmp = csr_read(CSR_VSTIMECMP);
-		csr_write(CSR_VSTIMECMP, TIME_NONE);
-	}
 	/*
 	 * The guest's enables must not stay live in hie: Keel's own WFI
-	 * would wake on the guest's pending interrupts.
+	 * would wake on the guest's pending interrupts (a VSTIP from a
+	 * vstimecmp left in place included).
 	 */
 	csr_write(CSR_VSIE, 0);
 }
@@ -677,6 +693,8 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	unsigned long hstatus, sstatus;
 
 	memset(exit, 0, sizeof(*exit));
+	/* Before the fences are taken: see riscv_vcpu_fence(). */
+	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
 	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
 	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_GUEST);
@@ -696,6 +714,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	a->ctx.sstatus = sstatus | SR_FS_CLEAN | (a->ctx.sstatus & SR_SPP);
 
 	riscv_vcpu_enter(&a->ctx);
+	__atomic_store_n(&a->in_guest, false, __ATOMIC_SEQ_CST);
 
 	/* The guest clears its software interrupt through sip. */
 	a->vssip = csr_read(CSR_HVIP) & HVIP_VSSIP;

@@ -57,6 +57,8 @@ struct arch_vcpu {
 	volatile u32 ipi_pending;
 	/* SBI RFENCE from other vCPUs: bit 0 guest TLB, bit 1 FENCE.I. */
 	volatile u32 fence_pending;
+	/* Between taking the fences and leaving the guest (SBI RFENCE). */
+	volatile bool in_guest;
 	/* SBI TIME deadline in guest time without Sstc; ~0: none. */
 	u64 timer_deadline;
 	/* Kicks a running vCPU at its timer deadline (no Sstc). */
