@@ -73,6 +73,12 @@ def main():
     if "linux_guests" not in machine():
         print(f"no Linux guest for {ARCH} yet: skipped")
         return
+    if ARCH == "riscv64":
+        # QEMU 7.2's -icount hangs a riscv64 machine with more than one
+        # hart even for a bare kernel; one against two CPUs would compare
+        # nothing.
+        print("riscv64: no 2-CPU figure under -icount (QEMU 7.2 hangs): skipped")
+        return
     cache = payload()
     keel_s, release = on_keel(cache)
     bare_s, _ = on_bare_qemu(cache)

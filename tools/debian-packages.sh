@@ -81,3 +81,19 @@ download_checked() {
 		die "SHA256 mismatch for $(basename "$deb"): got $got, want $want"
 	echo "$deb"
 }
+
+# ---- packages apt is not configured for (trixie's, for riscv64) ----
+
+ARCHIVE_URL=${KEEL_DEBIAN_ARCHIVE:-http://deb.debian.org/debian}
+
+# Download pool file $1 into directory $2 and check SHA256 $3; prints the
+# local path.
+download_pool() {
+	out="$2/$(basename "$1")"
+	log "downloading $(basename "$1")"
+	curl -fsS -o "$out" "$ARCHIVE_URL/$1" ||
+		die "cannot download $1 (gone from the archive? update the manifest)"
+	got=$(sha256sum "$out" | cut -d' ' -f1)
+	[ "$got" = "$3" ] || die "SHA256 mismatch for $(basename "$1")"
+	echo "$out"
+}

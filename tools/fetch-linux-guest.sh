@@ -4,9 +4,11 @@
 # A Linux guest for the tests: Debian's kernel Image and an initramfs of
 # Debian's static busybox with tests/common/linux/init.
 #
-#   tools/fetch-linux-guest.sh <arch>      (arm64)
+#   tools/fetch-linux-guest.sh <arch>      (arm64 or riscv64)
 #
-# Both packages come from the apt archive, checked against apt's SHA256,
+# arm64: bookworm's packages through apt, checked against apt's SHA256.
+# riscv64: bookworm has none; trixie's, from the same archive, pinned by
+# SHA256 in tools/linux-guest-riscv64.manifest.
 # and the result is cached in ${KEEL_CACHE:-$HOME/.cache/keel}/linux/<arch>/
 # <kernel version>-<init hash>/ (Image, rootfs.cpio), outside the
 # repository, so that a changed init makes a new initramfs; the last line
@@ -27,6 +29,9 @@ arm64)
 	KERNEL_RE='^linux-image-6\.1\.0-[0-9]+-arm64$'
 	KERNEL_PREFIX=linux-image-6.1.0-
 	;;
+riscv64)
+	KERNEL_RE='^linux-image-[0-9.]+\+deb13-riscv64$'
+	;;
 *)
 	die "no Linux guest for architecture '$ARCH' yet"
 	;;
@@ -35,6 +40,13 @@ esac
 INIT_HASH=$(sha256sum "$SRCTREE/tests/common/linux/init" | cut -c1-12)
 
 # The newest complete cache directory made with this init, or nothing.
+# "<name> <version> <pool path> <sha256>" of a manifest line.
+manifest_entry() {
+	line=$(grep "^$1 " "$SRCTREE/tools/linux-guest-$ARCH.manifest") ||
+		die "no $1 in tools/linux-guest-$ARCH.manifest"
+	echo "$line"
+}
+
 newest_cached() {
 	[ -d "$CACHE_ROOT" ] || return 0
 	for d in "$CACHE_ROOT"/*-"$INIT_HASH"/; do
@@ -46,7 +58,9 @@ newest_cached() {
 make_initramfs() {
 	root="$1/root"
 	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
-	cp "$1/busybox/bin/busybox" "$root/bin/busybox"
+	# bookworm ships /bin/busybox, trixie /usr/bin/busybox.
+	cp "$(find "$1/busybox" -name busybox -type f -perm -u+x | head -n 1)" \
+		"$root/bin/busybox"
 	cp "$SRCTREE/tests/common/linux/init" "$root/init"
 	chmod 755 "$root/init" "$root/bin/busybox"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2"
@@ -59,19 +73,26 @@ fill_cache() {
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/keel-linux.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT INT TERM
 
-	kdeb=$(download_checked "$kpkg" "$ARCH" "$kver" "$tmp")
-	# shellcheck disable=SC2046 # "<package> <version>", split on purpose
-	set -- $(newest_package '^busybox-static$' "$ARCH" busybox-static)
-	[ $# -eq 2 ] || die "apt knows no busybox-static for $ARCH"
-	bdeb=$(download_checked "$1" "$ARCH" "$2" "$tmp")
+	if [ "$ARCH" = riscv64 ]; then
+		kdeb=$(download_pool "$3" "$tmp" "$4")
+		# shellcheck disable=SC2046 # fields, split on purpose
+		set -- $(manifest_entry busybox)
+		bdeb=$(download_pool "$3" "$tmp" "$4")
+	else
+		kdeb=$(download_checked "$kpkg" "$ARCH" "$kver" "$tmp")
+		# shellcheck disable=SC2046 # "<package> <version>", split on purpose
+		set -- $(newest_package '^busybox-static$' "$ARCH" busybox-static)
+		[ $# -eq 2 ] || die "apt knows no busybox-static for $ARCH"
+		bdeb=$(download_checked "$1" "$ARCH" "$2" "$tmp")
+	fi
 
 	mkdir -p "$tmp/kernel" "$tmp/busybox"
 	dpkg-deb -x "$kdeb" "$tmp/kernel"
 	dpkg-deb -x "$bdeb" "$tmp/busybox"
 	rm -rf "$dir.partial"
 	mkdir -p "$dir.partial"
-	# Debian's arm64 vmlinuz is the uncompressed Image.
-	cp "$tmp"/kernel/boot/vmlinuz-* "$dir.partial/Image"
+	# Debian's arm64 vmlinuz and riscv64 vmlinux are uncompressed Images.
+	cp "$tmp"/kernel/boot/vmlinu[xz]-* "$dir.partial/Image"
 	make_initramfs "$tmp" "$dir.partial/rootfs.cpio"
 	(cd "$dir.partial" && sha256sum Image rootfs.cpio) >"$dir.partial/$STAMP"
 	rm -rf "$dir"
@@ -87,7 +108,12 @@ main() {
 		flock 9
 	fi
 	cached=$(newest_cached)
-	if [ -z "$cached" ]; then
+	if [ -z "$cached" ] && [ "$ARCH" = riscv64 ]; then
+		# shellcheck disable=SC2046 # fields, split on purpose
+		set -- $(manifest_entry kernel)
+		fill_cache "$@"
+		cached="$2-$INIT_HASH"
+	elif [ -z "$cached" ]; then
 		command -v apt-get >/dev/null 2>&1 || die "needs apt-get (Debian)"
 		ensure_arch_lists "$ARCH" linux-image-arm64
 		# shellcheck disable=SC2046 # "<package> <version>", split on purpose

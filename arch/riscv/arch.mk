@@ -18,5 +18,5 @@ GUEST_FIRMWARE_MK := tests/riscv/virt64/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_RISCV)
 GUEST_DIR := tests/riscv/virt64
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 bad/no-memory bad/overlap bad/unknown-compatible \
+TEST_GUESTS := basic0 basic1 linux0 bad/no-memory bad/overlap bad/unknown-compatible \
 	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel

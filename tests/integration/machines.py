@@ -89,7 +89,14 @@ MACHINES = {
         # guest's /proc/interrupts names its interrupt controller.
         "linux_guests": {"gicv3": ("linux0.dtb", "linux0"),
                          "gicv2": ("linux-gicv2.dtb", "linuxv2")},
-        "linux_irqchip_name": {"gicv3": "GICv3", "gicv2": "GIC-0"},
+        # What the booted guest shows: its timer's line in /proc/interrupts
+        # (name, the controller's name per host irqchip), its UART's, and
+        # lines its dmesg must have.
+        "linux_timer": ("arch_timer", {"gicv3": "GICv3", "gicv2": "GIC-0"}),
+        "linux_uart_irq": "uart-pl011",
+        "linux_dmesg": [r"psci: PSCIv1\.1 detected",
+                        r"CPU1: Booted secondary processor",
+                        r"rtc-pl031 .*registered as rtc0"],
         # The firmware command that starts the second vCPU and pings it.
         "ipi_check": "sgi",
         # bench operation of a firmware call Keel answers "not supported".
@@ -161,6 +168,12 @@ MACHINES = {
         "basic1_zero": (0x10001000, 0x7000, "virtio-slots@10001000"),
         # The host's last virtio-mmio slot (no device behind it): its
         # MagicValue reads "virt" and its DeviceID 0 (virtio 1.2, 4.2.2).
+        "linux_guests": {"plic": ("linux0.dtb", "linux0")},
+        "linux_timer": ("riscv-timer", {"plic": "RISC-V"}),
+        "linux_uart_irq": "ttyS0",
+        "linux_dmesg": [r"SBI specification v2\.0 detected",
+                        r"smp: Brought up 1 node, 2 CPUs",
+                        r"goldfish_rtc .*registered as rtc0"],
         "basic1_passthrough": ("virtio@10008000", 0x10008000,
                                [(0x0, 0x74726976), (0x8, 0x0)]),
         # OpenSBI 1.1 initialises every PLIC node of the tree it is given,
