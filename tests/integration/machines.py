@@ -168,6 +168,8 @@ MACHINES = {
         "basic1_zero": (0x10001000, 0x7000, "virtio-slots@10001000"),
         # The host's last virtio-mmio slot (no device behind it): its
         # MagicValue reads "virt" and its DeviceID 0 (virtio 1.2, 4.2.2).
+        # A host CPU without Sstc: guests' timers are then emulated.
+        "no_sstc_extra": ["-cpu", "rv64,h=true,sstc=false"],
         "linux_guests": {"plic": ("linux0.dtb", "linux0")},
         "linux_timer": ("riscv-timer", {"plic": "RISC-V"}),
         "linux_uart_irq": "ttyS0",

@@ -359,6 +359,22 @@ def test_ram_beyond_39_bits(two_guests):
         assert verdict == "PASS" and "memtest 0x10000000000-0x10000200000" in out, out
 
 
+@pytest.mark.skipif(not M.get("no_sstc_extra"), reason="no such CPU option")
+def test_guest_timer_without_sstc():
+    """On a host without Sstc the guest's timer (SBI set_timer) is emulated
+    with a host timer event and hvip.VSTIP: the timing checks still pass."""
+    k = keel.start(smp=2, extra=["-initrd", BUNDLE] + M["no_sstc_extra"])
+    try:
+        with keel.Console(k, f"basic0/{UART}") as con:
+            verdict, out = con.run("info")
+            assert "timer: SBI TIME" in out, out
+            for check in ("timer", "wfi", IPI_CHECK):
+                verdict, out = con.check(check)
+                assert verdict == "PASS", f"{check}: {verdict}\n{out}"
+    finally:
+        k.close()
+
+
 def test_yield_hypercall_gives_the_cpu_away(two_guests):
     """Keel's yield call (arm64: SMCCC vendor hypervisor call 0x86000001;
     riscv: SBI extension "KEL" function 0) returns 0 and is counted as a
