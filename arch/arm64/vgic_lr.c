@@ -62,7 +62,10 @@ struct lr_hw {
 	bool (*active)(u64 lr);
 	u64 (*lr_access)(unsigned int n, bool write, u64 value);
 	void (*load)(const struct arch_vcpu *a, bool underflow);
+	/* Interface state back to a; the interface left off. */
 	void (*save)(struct arch_vcpu *a);
+	/* The virtual interface off: no more maintenance interrupts. */
+	void (*off)(void);
 };
 
 static const struct lr_hw *hw;
@@ -130,12 +133,17 @@ static void v3_load(const struct arch_vcpu *a, bool underflow)
 	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
 }
 
+static void v3_off(void)
+{
+	write_sysreg(ICH_HCR_EL2, 0);
+}
+
 static void v3_save(struct arch_vcpu *a)
 {
 	a->vmcr = read_sysreg(ICH_VMCR_EL2);
 	a->ap0r0 = read_sysreg(ICH_AP0R0_EL2);
 	a->ap1r0 = read_sysreg(ICH_AP1R0_EL2);
-	write_sysreg(ICH_HCR_EL2, 0);
+	v3_off();
 }
 
 static const struct lr_hw v3_hw = {
@@ -146,6 +154,7 @@ static const struct lr_hw v3_hw = {
 	.lr_access = v3_lr_access,
 	.load = v3_load,
 	.save = v3_save,
+	.off = v3_off,
 };
 
 static u64 v2_encode(const struct vgic_lr *lr)
@@ -188,11 +197,16 @@ static void v2_load(const struct arch_vcpu *a, bool underflow)
 	writel(ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0), gich + GICH_HCR);
 }
 
+static void v2_off(void)
+{
+	writel(0, gich + GICH_HCR);
+}
+
 static void v2_save(struct arch_vcpu *a)
 {
 	a->vmcr = readl(gich + GICH_VMCR);
 	a->ap0r0 = readl(gich + GICH_APR);
-	writel(0, gich + GICH_HCR);
+	v2_off();
 }
 
 static const struct lr_hw v2_hw = {
@@ -203,15 +217,13 @@ static const struct lr_hw v2_hw = {
 	.lr_access = v2_lr_access,
 	.load = v2_load,
 	.save = v2_save,
+	.off = v2_off,
 };
 
 /* The maintenance interrupt only has to make the guest exit. */
 static void maintenance_interrupt(unsigned int irq, void *arg)
 {
-	if (hw == &v2_hw)
-		writel(0, gich + GICH_HCR);
-	else
-		write_sysreg(ICH_HCR_EL2, 0);
+	hw->off();
 }
 
 /* ID_AA64PFR0_EL1.GIC and ICC_SRE_EL2.SRE: a GICv3 CPU interface in use. */
