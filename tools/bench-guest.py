@@ -113,15 +113,10 @@ def on_bare_qemu(smp):
     try:
         child.expect_exact("basic# ")
         if smp > 1:
-            child.send(f"{M['ipi_check']}\r")
-            child.expect(rf"{M['ipi_check']}: (PASS|FAIL)")
-            child.expect_exact("basic# ")
+            keel.firmware_run(child, M["ipi_check"], timeout=600)
         results = {}
         for op in OPS:
-            child.send(f"bench {op} {N}\r")
-            child.expect(rf"bench {re.escape(op)}: (PASS|FAIL[^\r\n]*)")
-            out, verdict = child.before, child.match.group(1)
-            child.expect_exact("basic# ")
+            verdict, out = keel.firmware_run(child, f"bench {op} {N}", timeout=600)
             results[op] = parse(out) if verdict == "PASS" else {"error": verdict}
         return results
     finally:

@@ -59,6 +59,32 @@ FW_PROMPT = "basic# "
 ESCAPE = "\x1dq"
 
 
+def firmware_run(child, line, timeout=120):
+    """A basic-firmware command on the console child talks to (a guest's
+    bound port, or bare QEMU): (PASS or FAIL line, its output)."""
+    words = line.split()
+    # `bench <op>` reports as "bench <op>: PASS"; others by their name.
+    name = " ".join(words[:2]) if words[0] == "bench" else words[0]
+    child.send(line + "\r")
+    child.expect(rf"{re.escape(name)}: (PASS|FAIL[^\r\n]*)\r",
+                 timeout=timeout)
+    out = child.before
+    verdict = child.match.group(1)
+    child.expect_exact(FW_PROMPT, timeout=timeout)
+    return verdict, ANSI.sub("", out).replace("\r", "")
+
+
+def firmware_check(child, name, timeout=120):
+    """A firmware check that must PASS: (verdict, output). A timing check
+    that lost ticks runs once more: TCG raises timer interrupts from a
+    host thread that a loaded host can stall past a 10 ms deadline, which
+    says nothing about the machine; twice in a row does."""
+    verdict, out = firmware_run(child, name, timeout)
+    if name.split()[0] == "timer" and re.match(r"FAIL \(\d+ lost ticks", verdict):
+        verdict, out = firmware_run(child, name, timeout)
+    return verdict, out
+
+
 class Console:
     """The console bound to a guest's serial port (vserial bind)."""
 
@@ -75,26 +101,11 @@ class Console:
 
     def run(self, line, timeout=120):
         """A firmware command; returns (PASS or FAIL line, its output)."""
-        words = line.split()
-        # `bench <op>` reports as "bench <op>: PASS"; others by their name.
-        name = " ".join(words[:2]) if words[0] == "bench" else words[0]
-        self.keel.send_raw(line + "\r")
-        self.keel.child.expect(rf"{re.escape(name)}: (PASS|FAIL[^\r\n]*)\r",
-                               timeout=timeout)
-        out = self.keel.child.before
-        verdict = self.keel.child.match.group(1)
-        self.keel.child.expect_exact(FW_PROMPT, timeout=timeout)
-        return verdict, ANSI.sub("", out).replace("\r", "")
+        return firmware_run(self.keel.child, line, timeout)
 
     def check(self, name, timeout=120):
-        """A firmware check that must PASS: (verdict, output). A timing
-        check that lost ticks runs once more: TCG raises timer interrupts
-        from a host thread that a loaded host can stall past a 10 ms
-        deadline, which says nothing about Keel; twice in a row does."""
-        verdict, out = self.run(name, timeout)
-        if name.split()[0] == "timer" and re.match(r"FAIL \(\d+ lost ticks", verdict):
-            verdict, out = self.run(name, timeout)
-        return verdict, out
+        """A firmware check: (verdict, output); see firmware_check()."""
+        return firmware_check(self.keel.child, name, timeout)
 
     def __exit__(self, *exc):
         self.keel.send_raw(ESCAPE)
