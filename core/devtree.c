@@ -16,6 +16,7 @@
 #include <keel/errno.h>
 #include <keel/fdt.h>
 #include <keel/heap.h>
+#include <keel/printf.h>
 #include <keel/string.h>
 
 #define DEVTREE_NAME_MAX 255
@@ -224,8 +225,26 @@ static bool blob_string_ok(const char *base, const char *end, const char *s)
 	return in_blob(base, end, s, 1) && memchr(s, '\0', (size_t)(end - s));
 }
 
+/* The blob's address of a structure-block offset (fdt is 8-aligned). */
+static const void *kfdt_at_struct(const void *fdt, int offset)
+{
+	return (const char *)fdt + kfdt32_to_cpu(((const u32 *)fdt)[2]) +
+	       (u32)offset;
+}
+
+/* Record what was wrong and where, for the caller to print. */
+static int fault_at(struct kfdt_fault *fault, const void *fdt, const void *p,
+		    const char *reason)
+{
+	if (fault) {
+		fault->reason = reason;
+		fault->offset = (long)((const char *)p - (const char *)fdt);
+	}
+	return -EBADMSG;
+}
+
 static int unflatten_props(const void *fdt, int offset, const char *end,
-			   struct devtree_node *node)
+			   struct devtree_node *node, struct kfdt_fault *fault)
 {
 	const char *base = fdt, *name;
 	struct devtree_prop *prop;
@@ -239,20 +258,26 @@ static int unflatten_props(const void *fdt, int offset, const char *end,
 		if (!value || !name || len < 0 ||
 		    !in_blob(base, end, value, (size_t)len) ||
 		    !blob_string_ok(base, end, name))
-			return -EBADMSG;
+			return fault_at(fault, fdt, kfdt_at_struct(fdt, poff),
+					"property unreadable");
 		if (!name_valid(name))
-			return -EBADMSG;
+			return fault_at(fault, fdt, kfdt_at_struct(fdt, poff),
+					"property name empty, containing '/' "
+					"or longer than 255 bytes");
 		prop = prop_alloc(name, strlen(name), value, (u32)len);
 		if (!prop)
 			return -ENOMEM;
 		list_add_tail(&prop->link, &node->props);
 	}
-	return poff == -KFDT_ERR_NOTFOUND ? 0 : -EBADMSG;
+	if (poff != -KFDT_ERR_NOTFOUND)
+		return fault_at(fault, fdt, kfdt_at_struct(fdt, offset),
+				"properties of a node unreadable");
+	return 0;
 }
 
 static struct devtree_node *unflatten_node(const void *fdt, int offset,
 					   const char *end, bool is_root,
-					   int *err)
+					   int *err, struct kfdt_fault *fault)
 {
 	const char *base = fdt, *name;
 	struct devtree_node *node;
@@ -261,14 +286,17 @@ static struct devtree_node *unflatten_node(const void *fdt, int offset,
 	name = kfdt_get_name(fdt, offset, &len);
 	if (!name || len < 0 || !in_blob(base, end, name, (size_t)len + 1) ||
 	    name[len] != '\0') {
-		*err = -EBADMSG;
+		*err = fault_at(fault, fdt, kfdt_at_struct(fdt, offset),
+				"node name unreadable");
 		return NULL;
 	}
 	/* The root is "" in every v16+ blob; older ones may say "/". */
 	if (is_root)
 		len = 0;
 	else if (!name_valid_len(name, (size_t)len)) {
-		*err = -EBADMSG;
+		*err = fault_at(fault, fdt, kfdt_at_struct(fdt, offset),
+				"node name empty, containing '/' or longer "
+				"than 255 bytes");
 		return NULL;
 	}
 	node = node_alloc(name, (size_t)len);
@@ -276,7 +304,7 @@ static struct devtree_node *unflatten_node(const void *fdt, int offset,
 		*err = -ENOMEM;
 		return NULL;
 	}
-	*err = unflatten_props(fdt, offset, end, node);
+	*err = unflatten_props(fdt, offset, end, node, fault);
 	if (*err) {
 		devtree_free(node);
 		return NULL;
@@ -285,20 +313,14 @@ static struct devtree_node *unflatten_node(const void *fdt, int offset,
 	return node;
 }
 
-int devtree_unflatten(const void *fdt, struct devtree_node **rootp)
+/* Unflatten a blob that passed kfdt_check_full(). */
+static int unflatten_checked(const void *fdt, struct devtree_node **rootp,
+			     struct kfdt_fault *fault)
 {
 	struct devtree_node *root = NULL, *cur = NULL, *node;
 	int offset, depth = -1, cur_depth = -1, err;
 	const char *end;
 
-	if (!rootp)
-		return -EINVAL;
-	*rootp = NULL;
-	if (!fdt)
-		return -EINVAL;
-	err = kfdt_check_header(fdt);
-	if (err)
-		return header_error(err);
 	end = (const char *)fdt + kfdt_totalsize(fdt);
 
 	for (offset = kfdt_next_node(fdt, -1, &depth);;
@@ -312,14 +334,17 @@ int devtree_unflatten(const void *fdt, struct devtree_node **rootp)
 		 */
 		if (offset < 0 || depth < 0 || depth > cur_depth + 1 ||
 		    (!depth && root)) {
-			err = -EBADMSG;
+			err = fault_at(
+				fault, fdt,
+				kfdt_at_struct(fdt, offset < 0 ? 0 : offset),
+				"nodes unreadable");
 			goto fail;
 		}
 		while (cur_depth >= depth) {
 			cur = cur->parent;
 			cur_depth--;
 		}
-		node = unflatten_node(fdt, offset, end, !root, &err);
+		node = unflatten_node(fdt, offset, end, !root, &err, fault);
 		if (!node)
 			goto fail;
 		if (cur) {
@@ -337,6 +362,70 @@ int devtree_unflatten(const void *fdt, struct devtree_node **rootp)
 fail:
 	devtree_free(root);
 	return err;
+}
+
+int devtree_unflatten_blob(const void *fdt, size_t size,
+			   struct devtree_node **rootp,
+			   struct kfdt_fault *fault)
+{
+	struct kfdt_fault none;
+	void *copy = NULL;
+	int err;
+
+	if (!fault)
+		fault = &none;
+	fault->reason = NULL;
+	fault->offset = -1;
+	if (!rootp)
+		return -EINVAL;
+	*rootp = NULL;
+	if (!fdt) {
+		fault->reason = "no blob";
+		return -EINVAL;
+	}
+	/* The format wants 8-byte alignment; files in a bundle have 4. */
+	if ((uintptr_t)fdt & 7) {
+		copy = keel_malloc(size ? size : 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, fdt, size);
+		fdt = copy;
+	}
+	err = kfdt_check_full(fdt, size, fault);
+	if (err)
+		err = header_error(err);
+	else
+		err = unflatten_checked(fdt, rootp, fault);
+	keel_free(copy);
+	return err;
+}
+
+int devtree_unflatten(const void *fdt, struct devtree_node **rootp)
+{
+	int err = fdt ? kfdt_check_header(fdt) : 0;
+
+	if (err) {
+		if (rootp)
+			*rootp = NULL;
+		return header_error(err);
+	}
+	/* The blob's own totalsize is taken for the buffer's size. */
+	return devtree_unflatten_blob(fdt, fdt ? kfdt_totalsize(fdt) : 0, rootp,
+				      NULL);
+}
+
+const char *devtree_fault_text(const struct kfdt_fault *fault, char *buf,
+			       size_t len)
+{
+	const char *reason =
+		fault && fault->reason ? fault->reason : "unreadable";
+
+	if (fault && fault->offset >= 0)
+		snprintf(buf, len, "%s (at byte 0x%llx)", reason,
+			 (unsigned long long)fault->offset);
+	else
+		snprintf(buf, len, "%s", reason);
+	return buf;
 }
 
 /* ---- flattening ---- */

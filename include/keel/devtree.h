@@ -32,8 +32,23 @@ struct devtree_node {
 #define devtree_for_each_prop(prop, node) \
 	list_for_each_entry(prop, &(node)->props, link)
 
-/* Build a live tree from a blob; *root is NULL on failure. 0 or -errno. */
+struct kfdt_fault;
+
+/*
+ * Build a live tree from a blob of size bytes (any alignment: a misaligned
+ * one is copied) after checking all of it (kfdt_check_full()). *root is
+ * NULL on failure: -EINVAL when it is not a blob Keel reads (bad magic,
+ * version), -EBADMSG when it is damaged, -ENOMEM; then *fault (if not
+ * NULL) says what was wrong and where.
+ */
+int devtree_unflatten_blob(const void *fdt, size_t size,
+			   struct devtree_node **root,
+			   struct kfdt_fault *fault);
+/* The same for a blob at an 8-byte aligned address, trusted for its size. */
 int devtree_unflatten(const void *fdt, struct devtree_node **root);
+/* A fault as text: "<reason> (at byte 0x<offset>)", into buf. */
+const char *devtree_fault_text(const struct kfdt_fault *fault, char *buf,
+			       size_t len);
 /*
  * Write the tree as a blob (version 17) into buf. *used receives the blob
  * size. -ENOSPC when buf is too small, with *used the size needed.

@@ -61,6 +61,30 @@ static inline u64 kfdt_read_cells(const u32 *p, int cells)
 
 /* Header */
 int kfdt_check_header(const void *fdt);
+
+/*
+ * Why kfdt_check_full() refused a blob: a fixed text, and the byte offset
+ * from the start of the blob of the field or token at fault (-1 when the
+ * fault is not at one place).
+ */
+struct kfdt_fault {
+	const char *reason;
+	long offset;
+};
+
+/* The deepest nesting of nodes kfdt_check_full() accepts (root = 1). */
+#define KFDT_MAX_DEPTH 64
+
+/*
+ * Check a whole blob held in a buffer of bufsize bytes before any other
+ * use: header (magic, versions 16 and 17, totalsize within the buffer),
+ * block bounds, alignment and overlaps, the memory reservation map, and
+ * the structure block token by token (names, property lengths, string
+ * offsets, nesting, one root, FDT_END last). Refuses everything libfdt's
+ * fdt_check_full() refuses, and more (libs/fdt/fdt_check.c). Returns 0 or
+ * a negative KFDT_ERR_*, and then fills *fault when fault is not NULL.
+ */
+int kfdt_check_full(const void *fdt, size_t bufsize, struct kfdt_fault *fault);
 u32 kfdt_totalsize(const void *fdt);
 u32 kfdt_version(const void *fdt);
 u32 kfdt_boot_cpuid_phys(const void *fdt);

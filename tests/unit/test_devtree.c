@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <keel/devtree.h>
+#include <keel/fdt.h>
 
 #include "unit.h"
 
@@ -510,6 +511,60 @@ static void *bad_name_blob(const char *node_name, const char *prop_name)
 		return NULL;
 	}
 	return buf;
+}
+
+/*
+ * Damaged blobs the tree used to be built from (issue 8): a reservation
+ * map that runs off the end of the blob, FDT_END replaced, and a
+ * totalsize larger than the buffer. Each is refused, saying why.
+ */
+UNIT_TEST(unflatten_runs_the_full_check)
+{
+	size_t size = 0;
+	char *blob = dtc_compile("/dts-v1/;\n/ { a { p = <1>; }; };\n", &size);
+	struct devtree_node *root = NULL;
+	struct kfdt_fault fault;
+	char *p, text[128];
+
+	CHECK(blob != NULL);
+	if (!blob)
+		return;
+	p = malloc(size + 4);
+	/* Sound, and at an address only 4-byte aligned: copied, read. */
+	memcpy(p + 4, blob, size);
+	CHECK_EQ(devtree_unflatten_blob(p + 4, size, &root, &fault), 0);
+	CHECK(root != NULL && devtree_child(root, "a"));
+	devtree_free(root);
+
+	memcpy(p, blob, size);
+	fdt_set_off_mem_rsvmap(p, (size - 8) & ~7U);
+	CHECK_EQ(devtree_unflatten(p, &root), -EBADMSG);
+	CHECK(root == NULL);
+	CHECK_EQ(devtree_unflatten_blob(p, size, &root, &fault), -EBADMSG);
+	CHECK(strcmp(fault.reason, "memory reservation map not terminated "
+				   "within its block") == 0);
+	CHECK_EQ(fault.offset, (long)((size - 8) & ~7U));
+	devtree_fault_text(&fault, text, sizeof(text));
+	CHECK(strstr(text, "not terminated within its block (at byte 0x"));
+
+	memcpy(p, blob, size);
+	CHECK_EQ(fdt32_to_cpu(
+			 *(fdt32_t *)(p + size - fdt_size_dt_strings(p) - 4)),
+		 FDT_END);
+	*(fdt32_t *)(p + size - fdt_size_dt_strings(p) - 4) =
+		cpu_to_fdt32(FDT_NOP);
+	CHECK_EQ(devtree_unflatten(p, &root), -EBADMSG);
+	CHECK(root == NULL);
+	CHECK_EQ(devtree_unflatten_blob(p, size, &root, &fault), -EBADMSG);
+	CHECK(strstr(fault.reason, "FDT_END replaced") != NULL);
+
+	memcpy(p, blob, size);
+	CHECK_EQ(devtree_unflatten_blob(p, size - 1, &root, &fault), -EBADMSG);
+	CHECK(strcmp(fault.reason, "totalsize larger than the file") == 0);
+	CHECK_EQ(devtree_unflatten_blob(p, size, &root, &fault), 0);
+	devtree_free(root);
+	free(p);
+	free(blob);
 }
 
 UNIT_TEST(unflatten_rejects_bad_names)
@@ -1313,12 +1368,44 @@ UNIT_TEST(built_tree_round_trip)
 	out = flatten(root, &size);
 	CHECK(out != NULL);
 	if (out) {
+		struct kfdt_fault fault;
+
 		CHECK_EQ(compare_tree_blob(root, out), 0);
-		back = load(out);
-		CHECK(back != NULL);
-		if (back)
-			CHECK_EQ(count_nodes(back), 5001);
+		/* Flattened fine, but deeper than any blob Keel reads. */
+		CHECK_EQ(devtree_unflatten_blob(out, size, &back, &fault),
+			 -EBADMSG);
+		CHECK(back == NULL);
+		CHECK(fault.reason &&
+		      strcmp(fault.reason, "nodes nested too deep") == 0);
 	}
+	free(out);
+	devtree_free(root);
+	free(blob);
+}
+
+/* The deepest tree a blob may hold (KFDT_MAX_DEPTH levels) reads back. */
+UNIT_TEST(deepest_tree_round_trip)
+{
+	struct devtree_node *root = NULL, *n, *back = NULL;
+	size_t size = 0;
+	void *blob = dtc_compile("/dts-v1/;\n/ { };\n", &size), *out;
+	int depth;
+
+	root = load(blob);
+	CHECK(root != NULL);
+	if (!root) {
+		free(blob);
+		return;
+	}
+	n = root;
+	for (depth = 1; depth < KFDT_MAX_DEPTH; depth++)
+		CHECK_EQ(devtree_node_add(n, "n", &n), 0);
+	out = flatten(root, &size);
+	CHECK(out != NULL);
+	back = load(out);
+	CHECK(back != NULL);
+	if (back)
+		CHECK_EQ(count_nodes(back), KFDT_MAX_DEPTH);
 	devtree_free(back);
 	free(out);
 	devtree_free(root);

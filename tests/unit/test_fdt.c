@@ -2335,4 +2335,492 @@ UNIT_TEST(fdt_error_names)
 	CHECK(strcmp(kfdt_strerror(INT32_MIN), "<unknown error>") == 0);
 }
 
+/* ---- kfdt_check_full() against fdt_check_full() ---- */
+
+/*
+ * kfdt_check_full() refuses every blob libfdt's fdt_check_full() refuses
+ * (with the same error), and more (see libs/fdt/fdt_check.c): where it is
+ * the stricter, libfdt must accept, so that each extra rule is known.
+ */
+enum libfdt_says { L_SAME, L_ACCEPTS, L_OTHER };
+
+/* A blob compiled by dtc from source, or NULL. */
+static void *dtc_source(const char *dts, size_t *size)
+{
+	char dir[] = "/tmp/keel-fdt-XXXXXX";
+	char in[64], out[64], cmd[256];
+	void *data = NULL;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(in, sizeof(in), "%s/in.dts", dir);
+	snprintf(out, sizeof(out), "%s/out.dtb", dir);
+	f = fopen(in, "w");
+	if (f) {
+		fputs(dts, f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd),
+			 "dtc -q -I dts -O dtb -o %s %s 2>/dev/null", out, in);
+		if (system(cmd) != 0 || !read_file(out, &data, size))
+			data = NULL;
+	}
+	unlink(in);
+	unlink(out);
+	rmdir(dir);
+	return data;
+}
+
+static const char check_dts[] = "/dts-v1/;\n"
+				"/memreserve/ 0x80000000 0x10000;\n"
+				"/ {\n"
+				"	#address-cells = <1>;\n"
+				"	model = \"keel-test\";\n"
+				"	node@1 {\n"
+				"		compatible = \"a,b\";\n"
+				"		child { x = <1 2>; };\n"
+				"	};\n"
+				"};\n";
+
+/* Absolute offset of the nth token tag in the structure block, or -1. */
+static long find_tag(const void *fdt, uint32_t tag, int nth)
+{
+	int off = 0, next;
+
+	for (;;) {
+		uint32_t t = fdt_next_tag(fdt, off, &next);
+
+		if (t == tag && nth-- == 0)
+			return fdt_off_dt_struct(fdt) + off;
+		if (t == FDT_END || next < 0)
+			return -1;
+		off = next;
+	}
+}
+
+/* The last token (FDT_END in a dtc blob). */
+static long last_tag(const void *fdt)
+{
+	return fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt) - 4;
+}
+
+/* A hand-made version 17 blob: the words of a structure block, strings. */
+static void *hand_blob(const uint32_t *words, int n, const char *strs,
+		       int strsize, size_t *size)
+{
+	uint32_t st = 56, str = st + 4 * n;
+	char *p;
+
+	*size = str + strsize;
+	p = calloc(1, *size);
+	put32(p, H_MAGIC, FDT_MAGIC);
+	put32(p, H_TOTALSIZE, *size);
+	put32(p, H_OFF_STRUCT, st);
+	put32(p, H_OFF_STRINGS, str);
+	put32(p, H_OFF_RSVMAP, 40);
+	put32(p, H_VERSION, 17);
+	put32(p, H_LAST_COMP, 16);
+	put32(p, H_SIZE_STRINGS, strsize);
+	put32(p, H_SIZE_STRUCT, 4 * n);
+	for (int i = 0; i < n; i++)
+		put32(p, st + 4 * i, words[i]);
+	memcpy(p + str, strs, strsize);
+	return p;
+}
+
+/* One damaged blob: the verdicts of both checks. */
+static bool check_case(const char *name, const void *p, size_t bufsize,
+		       int kerr, const char *reason, enum libfdt_says lsays)
+{
+	struct kfdt_fault fault = { "unset", -2 };
+	int rk = kfdt_check_full(p, bufsize, &fault), rl;
+
+	ctx = name;
+	rl = libfdt_can_walk(p, bufsize) ? fdt_check_full(p, bufsize) : 1;
+	SAME("kfdt_check_full", rk, kerr);
+	MUST("a reason", fault.reason && strstr(fault.reason, reason));
+	MUST("an offset inside the blob",
+	     fault.offset >= -1 && fault.offset < (long)bufsize);
+	if (rl == 1)
+		; /* libfdt 1.6.1 would overrun: not asked */
+	else if (lsays == L_SAME)
+		SAME("fdt_check_full", rk, rl);
+	else if (lsays == L_ACCEPTS)
+		SAME("fdt_check_full accepts", rl, 0);
+	else
+		MUST("fdt_check_full refuses", rl < 0);
+	return true;
+}
+
+UNIT_TEST(fdt_check_full_accepts_real_blobs)
+{
+	size_t size;
+	void *p = dtc_source(check_dts, &size);
+	int ok = 0;
+
+	load_blobs();
+	nreports = 0;
+	CHECK(p != NULL);
+	if (p) {
+		CHECK_EQ(kfdt_check_full(p, size, NULL), 0);
+		CHECK_EQ(fdt_check_full(p, size), 0);
+	}
+	free(p);
+	for (int i = 0; i < nblobs; i++) {
+		struct kfdt_fault f = { NULL, 0 };
+		int rk = kfdt_check_full(blobs[i].data, blobs[i].size, &f);
+
+		if (rk)
+			printf("  %s: %d %s at %ld\n", blobs[i].name, rk,
+			       f.reason, f.offset);
+		CHECK_EQ(fdt_check_full(blobs[i].data, blobs[i].size), 0);
+		ok += rk == 0;
+		/* Room to spare after totalsize is fine. */
+		CHECK_EQ(kfdt_check_full(blobs[i].data, blobs[i].size + 64,
+					 NULL),
+			 rk);
+	}
+	printf("  %d of %d blobs (%d from QEMU) pass the full check\n", ok,
+	       nblobs, nqemu);
+	CHECK_EQ(ok, nblobs);
+	CHECK(nblobs > 0);
+}
+
+UNIT_TEST(fdt_check_full_damaged)
+{
+	size_t size, sz;
+	char *base = dtc_source(check_dts, &size), *p;
+	long prop, end, root_end, node1;
+	uint32_t st, str, strs;
+
+	nreports = 0;
+	CHECK(base != NULL);
+	if (!base)
+		return;
+	st = fdt_off_dt_struct(base);
+	str = fdt_off_dt_strings(base);
+	strs = fdt_size_dt_strings(base);
+	prop = find_tag(base, FDT_PROP, 0);
+	node1 = find_tag(base, FDT_BEGIN_NODE, 1);
+	end = last_tag(base);
+	root_end = end - 4;
+	CHECK(prop > 0 && node1 > 0 && get32(base, end) == FDT_END &&
+	      get32(base, root_end) == FDT_END_NODE);
+	p = malloc(size + 64);
+
+#define FRESH() memcpy(p, base, size)
+	/* The reserve map: off the end of the blob; no terminator in it. */
+	FRESH();
+	put32(p, H_OFF_RSVMAP, (size - 8) & ~7U);
+	CHECK(check_case("reserve map off the end", p, size, -FDT_ERR_TRUNCATED,
+			 "not terminated", L_SAME));
+	FRESH();
+	memset(p + 40 + 16 + 8, 0x11, 8);
+	CHECK(check_case("reserve map terminator overwritten", p, size,
+			 -FDT_ERR_TRUNCATED, "not terminated", L_SAME));
+	FRESH();
+	put32(p, 40, 0xffffffff);
+	put32(p, 44, 0xffffffff);
+	CHECK(check_case("reservation wraps", p, size, -FDT_ERR_BADVALUE,
+			 "wraps", L_ACCEPTS));
+	/* FDT_END: replaced, missing, early. */
+	FRESH();
+	put32(p, end, FDT_NOP);
+	CHECK(check_case("FDT_END replaced by NOP", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "FDT_END replaced", L_SAME));
+	FRESH();
+	put32(p, end, FDT_BEGIN_NODE);
+	CHECK(check_case("FDT_END replaced by BEGIN_NODE", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "second root", L_SAME));
+	FRESH();
+	put32(p, end, 0x12345678);
+	CHECK(check_case("FDT_END replaced by junk", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "after the root", L_SAME));
+	FRESH();
+	put32(p, H_SIZE_STRUCT, fdt_size_dt_struct(base) - 4);
+	CHECK(check_case("FDT_END cut off", p, size, -FDT_ERR_TRUNCATED,
+			 "without FDT_END", L_SAME));
+	FRESH();
+	put32(p, root_end, FDT_END);
+	put32(p, end, FDT_NOP);
+	CHECK(check_case("FDT_END inside the root", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "open node", L_SAME));
+	/* Strings. */
+	FRESH();
+	put32(p, prop + 8, strs + 100);
+	CHECK(check_case("string offset past the strings block", p, size,
+			 -FDT_ERR_BADOFFSET, "name offset", L_SAME));
+	FRESH();
+	put32(p, prop + 8, 0x80000000);
+	CHECK(check_case("negative string offset", p, size, -FDT_ERR_BADOFFSET,
+			 "name offset", L_SAME));
+	FRESH();
+	p[str + strs - 1] = 'x';
+	CHECK(check_case("last string unterminated", p, size,
+			 -FDT_ERR_TRUNCATED, "not NUL-terminated", L_SAME));
+	/* Names and lengths in the structure block. */
+	FRESH();
+	memset(p + node1 + 4, 'n', end + 4 - node1 - 4);
+	CHECK(check_case("node name unterminated", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "node name not NUL", L_SAME));
+	FRESH();
+	put32(p, prop + 4, 0x1000);
+	CHECK(check_case("property length past the block", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "value runs past", L_SAME));
+	FRESH();
+	put32(p, prop + 4, 0xfffffff0);
+	CHECK(check_case("property length near 4 GiB", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "value runs past", L_OTHER));
+	FRESH();
+	put32(p, st + 8, 0x12345678);
+	put32(p, st + 8, get32(base, st + 8) + 0x100);
+	CHECK(check_case("unknown token", p, size, -FDT_ERR_BADSTRUCTURE,
+			 "unknown token", L_SAME));
+	/* Nesting. */
+	FRESH();
+	put32(p, st, FDT_END_NODE);
+	CHECK(check_case("END_NODE before any node", p, size,
+			 -FDT_ERR_BADSTRUCTURE, "without a node", L_SAME));
+	FRESH();
+	put32(p, root_end, FDT_NOP);
+	CHECK(check_case("root never ended", p, size, -FDT_ERR_BADSTRUCTURE,
+			 "open node", L_SAME));
+	FRESH();
+	put32(p, root_end - 4, FDT_NOP);
+	CHECK(check_case("node1 never ended", p, size, -FDT_ERR_BADSTRUCTURE,
+			 "open node", L_SAME));
+	/* Layout and header. */
+	FRESH();
+	put32(p, H_OFF_RSVMAP, 44);
+	CHECK(check_case("reserve map misaligned", p, size, -FDT_ERR_BADLAYOUT,
+			 "8-byte aligned", L_OTHER));
+	FRESH();
+	CHECK(check_case("totalsize larger than the buffer", p, size - 1,
+			 -FDT_ERR_TRUNCATED, "larger than the file", L_SAME));
+	CHECK(check_case("buffer shorter than a header", p, 20,
+			 -FDT_ERR_TRUNCATED, "shorter", L_SAME));
+	put32(p, H_TOTALSIZE, 32);
+	CHECK(check_case("totalsize smaller than the header", p, size,
+			 -FDT_ERR_TRUNCATED, "smaller than the header",
+			 L_SAME));
+	FRESH();
+	put32(p, H_SIZE_STRINGS, size);
+	CHECK(check_case("strings block past totalsize", p, size,
+			 -FDT_ERR_TRUNCATED, "strings block outside", L_SAME));
+	FRESH();
+	put32(p, H_OFF_STRUCT, 24);
+	CHECK(check_case("structure block over the header", p, size,
+			 -FDT_ERR_TRUNCATED, "structure block outside",
+			 L_SAME));
+	FRESH();
+	put32(p, H_OFF_STRINGS, st);
+	put32(p, H_SIZE_STRINGS, 16);
+	CHECK(check_case("strings over the structure block", p, size,
+			 -FDT_ERR_BADLAYOUT, "overlaps the structure",
+			 L_OTHER));
+	FRESH();
+	put32(p, H_MAGIC, 0xfeedd00d);
+	CHECK(check_case("bad magic", p, size, -FDT_ERR_BADMAGIC, "magic",
+			 L_SAME));
+	FRESH();
+	put32(p, H_LAST_COMP, 18);
+	CHECK(check_case("a future format", p, size, -FDT_ERR_BADVERSION,
+			 "later than 17", L_SAME));
+	/* An aligned blob at a misaligned address. */
+	memcpy(p + 4, base, size);
+	CHECK(check_case("misaligned in memory", p + 4, size,
+			 -FDT_ERR_ALIGNMENT, "aligned", L_SAME));
+	free(p);
+
+	/* The structure block 4 bytes later: misaligned by 2, by 4 fine. */
+	p = calloc(1, size + 8);
+	memcpy(p, base, st);
+	memcpy(p + st + 2, base + st, size - st);
+	put32(p, H_OFF_STRUCT, st + 2);
+	put32(p, H_OFF_STRINGS, str + 2);
+	put32(p, H_TOTALSIZE, size + 2);
+	CHECK(check_case("structure block misaligned", p, size + 2,
+			 -FDT_ERR_BADLAYOUT, "4-byte aligned", L_ACCEPTS));
+	free(p);
+	free(base);
+
+	/* Too deep: KFDT_MAX_DEPTH nodes nest, one more does not. */
+	for (int extra = 0; extra < 2; extra++) {
+		char dts[4096] = "/dts-v1/;\n/ {";
+		int levels = KFDT_MAX_DEPTH - 1 + extra;
+
+		for (int i = 0; i < levels; i++)
+			strcat(dts, " n {");
+		for (int i = 0; i < levels; i++)
+			strcat(dts, " };");
+		strcat(dts, " };\n");
+		p = dtc_source(dts, &sz);
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		if (extra)
+			CHECK(check_case("nested too deep", p, sz,
+					 -FDT_ERR_BADSTRUCTURE, "too deep",
+					 L_ACCEPTS));
+		else
+			CHECK_EQ(kfdt_check_full(p, sz, NULL), 0);
+		free(p);
+	}
+
+	/* Version 3 (dtc -V 3): libfdt reads it, Keel does not. */
+	p = dtc_source(check_dts, &sz);
+	if (p) {
+		struct blob b = { "check", p, sz };
+		void *old = dtc_convert(&b, 3, &size);
+
+		CHECK(old != NULL);
+		if (old)
+			CHECK(check_case("version 3", old, size,
+					 -FDT_ERR_BADVERSION, "older than 16",
+					 L_ACCEPTS));
+		free(old);
+	}
+	free(p);
+	ctx = "";
+	CHECK_EQ(nreports, 0);
+#undef FRESH
+}
+
+UNIT_TEST(fdt_check_full_hand_made)
+{
+	static const char strs[] = "p\0";
+	static const uint32_t only_end[] = { FDT_END };
+	static const uint32_t prop_outside[] = {
+		FDT_PROP, 0, 0, FDT_BEGIN_NODE, 0, FDT_END_NODE, FDT_END
+	};
+	static const uint32_t named_root[] = { FDT_BEGIN_NODE, 0x61000000,
+					       FDT_END_NODE, FDT_END };
+	static const uint32_t two_roots[] = { FDT_BEGIN_NODE, 0, FDT_END_NODE,
+					      FDT_BEGIN_NODE, 0, FDT_END_NODE,
+					      FDT_END };
+	static const uint32_t early_end[] = { FDT_BEGIN_NODE, 0, FDT_END_NODE,
+					      FDT_END, FDT_NOP };
+	static const uint32_t nops[] = { FDT_NOP, FDT_BEGIN_NODE, 0,
+					 FDT_NOP, FDT_PROP,	  0,
+					 0,	  FDT_NOP,	  FDT_END_NODE,
+					 FDT_END };
+	static const struct {
+		const char *name;
+		const uint32_t *words;
+		int n, err;
+		const char *reason;
+		enum libfdt_says lsays;
+	} cases[] = {
+		{ "no root node", only_end, 1, -FDT_ERR_BADSTRUCTURE, "no root",
+		  L_ACCEPTS },
+		{ "property outside any node", prop_outside, 7,
+		  -FDT_ERR_BADSTRUCTURE, "outside any node", L_ACCEPTS },
+		{ "root with a name", named_root, 4, -FDT_ERR_BADSTRUCTURE,
+		  "root node name", L_SAME },
+		{ "two roots", two_roots, 7, -FDT_ERR_BADSTRUCTURE,
+		  "second root", L_SAME },
+		{ "FDT_END before the block's end", early_end, 5,
+		  -FDT_ERR_BADSTRUCTURE, "before the end", L_ACCEPTS },
+	};
+
+	nreports = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t size;
+		void *p = hand_blob(cases[i].words, cases[i].n, strs, 2, &size);
+
+		CHECK(check_case(cases[i].name, p, size, cases[i].err,
+				 cases[i].reason, cases[i].lsays));
+		free(p);
+	}
+	/* NOPs anywhere inside the tree are fine. */
+	{
+		size_t size;
+		void *p = hand_blob(nops, 10, strs, 2, &size);
+
+		CHECK_EQ(kfdt_check_full(p, size, NULL), 0);
+		CHECK_EQ(fdt_check_full(p, size), 0);
+		free(p);
+	}
+	ctx = "";
+	CHECK_EQ(nreports, 0);
+}
+
+/*
+ * Random damage: whatever libfdt refuses kfdt refuses; whatever kfdt
+ * accepts libfdt accepts, and reads safely in full.
+ */
+UNIT_TEST(fdt_check_full_fuzz)
+{
+	const struct blob *b;
+	size_t size;
+	void *base;
+	int runs = 0, refused = 0, both = 0;
+
+	load_blobs();
+	b = small_blob();
+	CHECK(b != NULL);
+	if (!b)
+		return;
+	base = packed_copy(b, &size);
+	CHECK(base != NULL);
+	if (!base)
+		return;
+	nreports = 0;
+	for (int i = 0; i < 20000 && nreports < 30; i++) {
+		char *p = malloc(size);
+		char name[128];
+		struct kfdt_fault f = { NULL, -2 };
+		int rk, rl;
+
+		memcpy(p, base, size);
+		mutate(p, size);
+		snprintf(name, sizeof(name), "%s check fuzz case %d", b->name,
+			 i);
+		ctx = name;
+		runs++;
+		rk = kfdt_check_full(p, size, &f);
+		if (rk) {
+			refused++;
+			if (!f.reason || f.offset < -1 ||
+			    f.offset >= (long)size)
+				report(__LINE__, "fault", rk, f.offset);
+		}
+		if (libfdt_can_walk(p, size)) {
+			rl = fdt_check_full(p, size);
+			if (rl && !rk)
+				report(__LINE__, "libfdt refuses, kfdt accepts",
+				       rk, rl);
+			if (!rk && rl)
+				report(__LINE__, "kfdt accepts, libfdt not", rk,
+				       rl);
+			if (rl && rk) {
+				both++;
+				/*
+				 * Where both refuse, for the same reason,
+				 * unless kfdt stopped first on a rule of
+				 * its own (libfdt reads reservations on
+				 * into the next block).
+				 */
+				if (rk != rl && rk != -FDT_ERR_BADLAYOUT &&
+				    rk != -FDT_ERR_BADVALUE &&
+				    !strstr(f.reason, "within its block")) {
+					printf("  %s at %ld\n", f.reason,
+					       f.offset);
+					report(__LINE__, "different error", rk,
+					       rl);
+				}
+			}
+		}
+		if (!rk && !kfdt_survives(p, size))
+			report(__LINE__, "accepted blob unreadable", 0, 0);
+		free(p);
+	}
+	ctx = "";
+	free(base);
+	printf("  %d damaged copies: %d refused (%d by libfdt too)\n", runs,
+	       refused, both);
+	CHECK(refused > runs / 3);
+	CHECK_EQ(nreports, 0);
+}
+
 UNIT_MAIN()
