@@ -1089,34 +1089,35 @@ static int create_all_in(struct devtree_node *guests_node, bool autostart_only)
 }
 
 /*
- * Unflatten a blob from anywhere: files in the bundle are only 4-byte
- * aligned, and the blob format wants 8, so parse an aligned copy.
+ * Unflatten a blob from anywhere (a misaligned one is copied) after the
+ * full check; a damaged one is refused, naming `what` and the fault.
  */
-static int unflatten_copy(const void *data, size_t size,
+static int unflatten_copy(const char *what, const void *data, size_t size,
 			  struct devtree_node **root)
 {
-	void *copy;
+	struct kfdt_fault fault;
+	char why[128];
 	int err;
 
-	if (size < 40 || size > MiB(4))
-		return -EINVAL;
-	copy = keel_malloc(size);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, data, size);
-	err = -EINVAL;
-	if (!kfdt_check_header(copy) && kfdt_totalsize(copy) <= size)
-		err = devtree_unflatten(copy, root);
-	keel_free(copy);
+	if (size > MiB(4)) {
+		printk(KERN_ERR "%s: bad device tree: larger than 4 MiB\n",
+		       what);
+		return -E2BIG;
+	}
+	err = devtree_unflatten_blob(data, size, root, &fault);
+	if (err && err != -ENOMEM)
+		printk(KERN_ERR "%s: bad device tree: %s\n", what,
+		       devtree_fault_text(&fault, why, sizeof(why)));
 	return err;
 }
 
-int guest_create_from_fdt(const void *fdt, size_t size, struct guest **out)
+int guest_create_from_fdt(const char *file, const void *fdt, size_t size,
+			  struct guest **out)
 {
 	struct devtree_node *root, *node, *n;
 	int err;
 
-	err = unflatten_copy(fdt, size, &root);
+	err = unflatten_copy(file, fdt, size, &root);
 	if (err)
 		return err;
 	node = devtree_child(root, "guests");
@@ -1140,7 +1141,7 @@ static int autostart_bundle_dtb(const struct bundle_file *f, void *arg)
 
 	if (len < 4 || strcmp(f->name + len - 4, ".dtb"))
 		return 0;
-	if (unflatten_copy(f->data, f->size, &root))
+	if (unflatten_copy(f->name, f->data, f->size, &root))
 		return 0;
 	node = devtree_child(root, "guests");
 	if (node)
@@ -1166,11 +1167,8 @@ static void create_chosen_guests(void)
 	blob = chosen ? devtree_prop_get(chosen, "keel,guests", &len) : NULL;
 	if (!blob)
 		return;
-	if (unflatten_copy(blob, len, &root)) {
-		printk(KERN_ERR "guests: /chosen/keel,guests is not a "
-				"device-tree blob\n");
+	if (unflatten_copy("/chosen/keel,guests", blob, len, &root))
 		return;
-	}
 	node = devtree_child(root, "guests");
 	if (node)
 		create_all_in(node, false);

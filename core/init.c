@@ -96,6 +96,8 @@ void __noreturn keel_main(paddr_t fdt_pa)
 {
 	const void *fdt = arch_phys_to_virt(fdt_pa);
 	struct devtree_node *root;
+	struct kfdt_fault fault;
+	char why[128];
 	int err;
 
 	cpus[0].id = 0;
@@ -106,6 +108,12 @@ void __noreturn keel_main(paddr_t fdt_pa)
 		arch_halt(); /* no device tree: nowhere to even print */
 	early_console_init(fdt);
 	print_banner();
+	/* All of it, before anything else reads it (its size is its own). */
+	err = kfdt_check_full(fdt, kfdt_totalsize(fdt), &fault);
+	if (err)
+		panic("host device tree at 0x%llx: bad device tree: %s",
+		      (unsigned long long)fdt_pa,
+		      devtree_fault_text(&fault, why, sizeof(why)));
 
 	err = memory_init(fdt, fdt_pa);
 	if (err)

@@ -45,7 +45,7 @@ static int create(const char *file)
 		term_printf("error: no file '%s' in the boot bundle\n", file);
 		return -ENOENT;
 	}
-	err = guest_create_from_fdt(f.data, f.size, &g);
+	err = guest_create_from_fdt(file, f.data, f.size, &g);
 	if (err == -ENOENT)
 		term_printf("error: '%s' has no /guests/<name> node\n", file);
 	else if (err == -EINVAL && !g)

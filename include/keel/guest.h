@@ -115,8 +115,12 @@ const char *vcpu_state_name(enum vcpu_state s);
  * 0 and *out, or -errno.
  */
 int guest_create(const struct devtree_node *desc, struct guest **out);
-/* Create a guest from a DTB whose root (or /guests/<x>) describes it. */
-int guest_create_from_fdt(const void *fdt, size_t size, struct guest **out);
+/*
+ * Create a guest from a DTB whose root (or /guests/<x>) describes it. A
+ * damaged blob is refused with "<file>: bad device tree: <reason>".
+ */
+int guest_create_from_fdt(const char *file, const void *fdt, size_t size,
+			  struct guest **out);
 int guest_start(struct guest *g);
 int guest_pause(struct guest *g);
 int guest_resume(struct guest *g);
