@@ -39,7 +39,9 @@ endif
 
 include arch/$(SRCARCH)/arch.mk
 
-CC := $(CROSS_COMPILE)gcc
+# CC_WRAPPER runs in front of the compiler (a cache: tools/cc-cache.py).
+CC_WRAPPER ?=
+CC := $(strip $(CC_WRAPPER) $(CROSS_COMPILE)gcc)
 LD := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
 OBJDUMP := $(CROSS_COMPILE)objdump

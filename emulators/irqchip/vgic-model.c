@@ -501,6 +501,12 @@ enum vgic_version vgic_version_of(const struct vgic *vg)
 	return vg->version;
 }
 
+void vgic_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value)
+{
+	if (vg->sgi1r_write)
+		vg->sgi1r_write(vg, src, value);
+}
+
 bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v)
 {
 	int cpu = vgic_vcpu_index(vg, v);

@@ -138,6 +138,12 @@ struct vgic {
 	u64 dist_size;
 	u64 rd_delta;
 	u64 rd_size;
+	/*
+	 * The front end's handler of ICC_SGI1R_EL1 writes (GICv3; NULL for
+	 * GICv2), reached through vgic_sgi1r_write() so that the arch glue
+	 * needs no front end linked in.
+	 */
+	void (*sgi1r_write)(struct vgic *vg, struct vcpu *src, u64 value);
 };
 
 enum bitreg {

@@ -379,9 +379,9 @@ static int vgic_write(struct devemu_instance *inst, u64 offset,
 	return err;
 }
 
-/* ---- SGIs from the CPU interface (keel/vgic.h) ---- */
+/* ---- SGIs from the CPU interface (vgic_sgi1r_write, via the model) ---- */
 
-void vgic_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value)
+static void v3_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value)
 {
 	int from = vgic_vcpu_index(vg, src);
 	unsigned int intid = SGI1R_INTID(value);
@@ -463,6 +463,7 @@ static int vgic_probe(struct devemu_instance *inst,
 	vg->dist_size = inst->size;
 	vg->rd_delta = rd_base - inst->base;
 	vg->rd_size = rd_size;
+	vg->sgi1r_write = v3_sgi1r_write;
 	/* Core reports why a window could not be added. */
 	err = devemu_add_window(inst, rd_base, rd_size);
 	if (!err)

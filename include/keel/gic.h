@@ -20,6 +20,14 @@ struct gic_v2_virt {
 };
 
 /* NULL unless the host has a GICv2 with virtualization extensions. */
+#ifdef CONFIG_IRQCHIP_GICV2
 const struct gic_v2_virt *gic_v2_virt(void);
+#else
+/* Without the driver Keel knows of no GICv2 to virtualize. */
+static inline const struct gic_v2_virt *gic_v2_virt(void)
+{
+	return NULL;
+}
+#endif
 
 #endif
