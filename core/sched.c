@@ -302,14 +302,17 @@ void thread_sleep_ns(u64 ns)
 
 	timer_event_init(&self->sleep_timer, sleep_timer_fired, self);
 	self->state = THREAD_BLOCKED;
-	timer_event_arm(&self->sleep_timer, timer_now_ns() + ns);
+	timer_event_arm(&self->sleep_timer, timer_add_ns(timer_now_ns(), ns));
 	schedule();
 	arch_irq_restore(flags);
 }
 
 void thread_sleep_ms(u64 ms)
 {
-	thread_sleep_ns(ms * NSEC_PER_MSEC);
+	u64 ns = ms > TIME_NEVER / NSEC_PER_MSEC ? TIME_NEVER :
+						   ms * NSEC_PER_MSEC;
+
+	thread_sleep_ns(ns);
 }
 
 int thread_set_affinity(struct thread *t, u64 mask)

@@ -49,26 +49,48 @@ u64 timer_counter_freq(void)
  * Exact conversions without 128-bit division: whole seconds and the
  * remainder separately, each product fitting in 64 bits (frequencies up to
  * 4 GHz). Cycles round down to ns (time never runs ahead of the counter);
- * ns round up to cycles (a deadline is never reached early).
+ * ns round up to cycles (a deadline is never reached early). A result
+ * beyond 64 bits saturates to TIME_NEVER: a far-away value must stay far
+ * away, not wrap into the past.
  */
 u64 timer_cycles_to_ns(u64 cycles)
 {
 	u64 freq = clock ? clock->freq_hz : 0;
+	u64 secs, part;
 
 	if (!freq)
 		return 0;
-	return cycles / freq * NSEC_PER_SEC +
-	       cycles % freq * NSEC_PER_SEC / freq;
+	secs = cycles / freq;
+	part = cycles % freq * NSEC_PER_SEC / freq;
+	if (secs > (TIME_NEVER - part) / NSEC_PER_SEC)
+		return TIME_NEVER;
+	return secs * NSEC_PER_SEC + part;
 }
 
 u64 timer_ns_to_cycles(u64 ns)
 {
 	u64 freq = clock ? clock->freq_hz : 0;
+	u64 secs, part;
 
 	if (!freq)
 		return 0;
-	return ns / NSEC_PER_SEC * freq +
-	       (ns % NSEC_PER_SEC * freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	secs = ns / NSEC_PER_SEC;
+	part = (ns % NSEC_PER_SEC * freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	if (secs > (TIME_NEVER - part) / freq)
+		return TIME_NEVER;
+	return secs * freq + part;
+}
+
+/*
+ * Exact because cycles_to_ns() is monotonic: every counter value that
+ * reads as this deadline or later is past cycles - 1. A deadline in the
+ * past is a time already passed, so an event armed for it fires at once.
+ */
+u64 timer_cycles_deadline_ns(u64 cycles)
+{
+	if (!cycles)
+		return 1;
+	return timer_add_ns(timer_cycles_to_ns(cycles - 1), 1);
 }
 
 u64 timer_now_ns(void)
@@ -78,7 +100,9 @@ u64 timer_now_ns(void)
 
 void timer_udelay(u64 us)
 {
-	u64 end = timer_now_ns() + us * NSEC_PER_USEC;
+	u64 ns = us > TIME_NEVER / NSEC_PER_USEC ? TIME_NEVER :
+						   us * NSEC_PER_USEC;
+	u64 end = timer_add_ns(timer_now_ns(), ns);
 
 	while (timer_ready() && timer_now_ns() < end)
 		arch_cpu_relax();

@@ -46,13 +46,34 @@ struct timer_cpu {
 	u64 interrupts;
 };
 
+/*
+ * The end of time. Conversions and sums of times saturate here instead of
+ * wrapping, so a deadline too far away to be represented stays in the
+ * future: an event armed for TIME_NEVER never fires.
+ */
+#define TIME_NEVER (~0ULL)
+
+/* t + d, or TIME_NEVER if that does not fit in 64 bits. */
+static inline u64 timer_add_ns(u64 t, u64 d)
+{
+	return d > TIME_NEVER - t ? TIME_NEVER : t + d;
+}
+
 int clocksource_register(const struct clocksource *cs);
 int clockevent_register(const struct clockevent *ce);
 bool timer_ready(void);
 
 u64 timer_now_ns(void);
+/* Both saturate to TIME_NEVER; 0 before a clock is registered. */
 u64 timer_cycles_to_ns(u64 cycles);
 u64 timer_ns_to_cycles(u64 ns);
+/*
+ * The first time in ns at which the counter has reached the absolute value
+ * `cycles`, for a timer event that must not fire early: never 0, at or
+ * before now if the counter is already there, TIME_NEVER if it lies beyond
+ * 64-bit ns (a compare value decades or centuries ahead).
+ */
+u64 timer_cycles_deadline_ns(u64 cycles);
 u64 timer_counter_freq(void);
 u64 timer_read_cycles(void);
 

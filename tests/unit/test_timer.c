@@ -23,6 +23,10 @@ typedef unsigned __int128 u128;
 static const u64 all_freqs[] = { 62500000, 1000000000, 24000000, 19200000,
 				 100000000 };
 static const u64 exact_freqs[] = { 62500000, 1000000000 };
+/* Also above 1 GHz (up to the 4 GHz limit), where ns to cycles grows. */
+static const u64 wide_freqs[] = { 62500000,	1000000000, 24000000,
+				  19200000,	100000000,  2500000000ULL,
+				  4000000000ULL };
 static const u64 no_clock[] = { 0 };
 
 #define SEC NSEC_PER_SEC
@@ -948,6 +952,197 @@ UNIT_TEST(event_armed_for_time_zero_fires)
 	AT_EACH(exact_freqs, deadline_zero);
 }
 
+/* Exact x * num / den rounded down (up if up), saturated to 64 bits. */
+static u64 exact_sat(u64 x, u64 num, u64 den, bool up)
+{
+	u128 v = ((u128)x * num + (up ? den - 1 : 0)) / den;
+
+	return v > TIME_NEVER ? TIME_NEVER : (u64)v;
+}
+
+/* Both conversions exact, or TIME_NEVER, and monotonic over [lo, hi]. */
+static bool saturating_over(u64 lo, u64 hi)
+{
+	u64 x = lo;
+
+	for (;;) {
+		u64 ns = timer_cycles_to_ns(x), c = timer_ns_to_cycles(x);
+
+		if (ns != exact_sat(x, NSEC_PER_SEC, freq, false) ||
+		    c != exact_sat(x, freq, NSEC_PER_SEC, true) ||
+		    (x < TIME_NEVER && (timer_cycles_to_ns(x + 1) < ns ||
+					timer_ns_to_cycles(x + 1) < c))) {
+			printf("  %#llx: %#llx ns, %#llx cycles\n",
+			       (unsigned long long)x, (unsigned long long)ns,
+			       (unsigned long long)c);
+			return false;
+		}
+		if (x >= hi)
+			return true;
+		x++;
+	}
+}
+
+static void saturate_at_the_end_of_time(void)
+{
+	/* The last values whose exact results still fit in 64 bits. */
+	u128 last_c = ((u128)TIME_NEVER * freq + freq - 1) / NSEC_PER_SEC;
+	u128 last_ns = ((u128)TIME_NEVER * NSEC_PER_SEC) / freq;
+	u64 edges[] = { last_c > TIME_NEVER ? TIME_NEVER : (u64)last_c,
+			last_ns > TIME_NEVER ? TIME_NEVER : (u64)last_ns,
+			1ULL << 56,
+			1ULL << 61,
+			1ULL << 63,
+			TIME_NEVER };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(edges); i++) {
+		u64 lo = edges[i] > 2000 ? edges[i] - 2000 : 0;
+		u64 hi = edges[i] < TIME_NEVER - 2000 ? edges[i] + 2000 :
+							TIME_NEVER;
+
+		CHECK(saturating_over(lo, hi));
+	}
+	rng_state = 0xfeed ^ freq;
+	for (unsigned int i = 0; i < 200000; i++) {
+		u64 x = rnd() >> (rnd() % 64);
+
+		if (!saturating_over(x, x)) {
+			CHECK(false);
+			break;
+		}
+	}
+	/* A counter 2^61 cycles ahead is beyond 64-bit ns below 1 GHz. */
+	if (freq < NSEC_PER_SEC)
+		CHECK(timer_cycles_to_ns(1ULL << 61) == TIME_NEVER);
+	if (freq > NSEC_PER_SEC)
+		CHECK(timer_ns_to_cycles(TIME_NEVER) == TIME_NEVER);
+}
+
+/*
+ * A guest's compare value 2^61 cycles ahead once converted to ns modulo
+ * 2^64, so now + wait wrapped to a deadline in the past, re-armed on every
+ * entry: the vCPU stalled. Far away must stay far away.
+ */
+UNIT_TEST(conversions_saturate_at_the_end_of_time)
+{
+	AT_EACH(wide_freqs, saturate_at_the_end_of_time);
+}
+
+UNIT_TEST(time_sums_saturate)
+{
+	CHECK(timer_add_ns(0, 0) == 0);
+	CHECK(timer_add_ns(1, 2) == 3);
+	CHECK(timer_add_ns(TIME_NEVER - 5, 5) == TIME_NEVER);
+	CHECK(timer_add_ns(TIME_NEVER - 5, 4) == TIME_NEVER - 1);
+	CHECK(timer_add_ns(TIME_NEVER - 5, 6) == TIME_NEVER);
+	CHECK(timer_add_ns(5, TIME_NEVER) == TIME_NEVER);
+	CHECK(timer_add_ns(TIME_NEVER, TIME_NEVER) == TIME_NEVER);
+	CHECK(timer_add_ns(1ULL << 63, 1ULL << 63) == TIME_NEVER);
+	CHECK(timer_add_ns(1ULL << 62, 1ULL << 62) == 1ULL << 63);
+}
+
+/*
+ * The deadline for a compare value c: a time at which the counter has
+ * reached c, never earlier (a wake-up would find the guest's timer not
+ * yet due) and no later than needed: the first time whose counter
+ * reading is c or more, or above 1 GHz, where several cycles read as
+ * one ns, within a ns of it. Never 0 (callers read 0 as "no timer").
+ */
+static bool deadline_exact(u64 c)
+{
+	u64 d = timer_cycles_deadline_ns(c);
+
+	if (!d)
+		return false;
+	if (c == 0)
+		return true;
+	if (timer_cycles_to_ns(c - 1) == TIME_NEVER)
+		return d == TIME_NEVER;
+	return timer_cycles_to_ns(c - 1) < d &&
+	       d <= timer_cycles_to_ns(c) + (freq > NSEC_PER_SEC);
+}
+
+static void deadlines_of_cycles(void)
+{
+	u128 last = ((u128)TIME_NEVER * freq + freq - 1) / NSEC_PER_SEC;
+	u64 edge = last > TIME_NEVER ? TIME_NEVER - 2000 : (u64)last;
+	u64 now = cycle_of(DAY), d;
+
+	for (u64 c = 0; c < 3000; c++)
+		CHECK(deadline_exact(c));
+	for (u64 c = edge - 2000; c < edge + 2000 && c >= edge - 2000; c++)
+		CHECK(deadline_exact(c));
+	rng_state = 0xd00d ^ freq;
+	for (unsigned int i = 0; i < 100000; i++) {
+		u64 c = rnd() >> (rnd() % 64);
+
+		if (!deadline_exact(c)) {
+			printf("  deadline of %#llx cycles\n",
+			       (unsigned long long)c);
+			CHECK(false);
+			break;
+		}
+	}
+	CHECK(timer_cycles_deadline_ns(TIME_NEVER) != 0);
+
+	/* Relative to a counter a day on: passed, now, ahead, far ahead. */
+	counter = now;
+	CHECK(timer_cycles_deadline_ns(now - cycle_of(SEC)) <= timer_now_ns());
+	CHECK(timer_cycles_deadline_ns(now) <= timer_now_ns());
+	d = timer_cycles_deadline_ns(now + 1);
+	CHECK(d > timer_now_ns() && d <= timer_cycles_to_ns(now + 1) + 1);
+	d = timer_cycles_deadline_ns(now + (1ULL << 56));
+	CHECK(d > timer_now_ns() && d != TIME_NEVER);
+	if (freq < NSEC_PER_SEC) {
+		CHECK(timer_cycles_deadline_ns(now + (1ULL << 61)) ==
+		      TIME_NEVER);
+		CHECK(timer_cycles_deadline_ns(TIME_NEVER) == TIME_NEVER);
+	}
+}
+
+UNIT_TEST(deadline_of_a_counter_value)
+{
+	AT_EACH(wide_freqs, deadlines_of_cycles);
+}
+
+static void never_is_never(void)
+{
+	struct tev *a = tev(0), *b = tev(1), *c = tev(2);
+	u64 base = cycle_of(HOUR);
+	unsigned long spurious;
+
+	counter = base;
+	nfired = 0;
+	arm(a, TIME_NEVER);
+	/* The device waits for the end of time, not a wrapped value. */
+	CHECK(devs[0].armed && devs[0].deadline > counter);
+	CHECK_EQ(run_to(counter + 1000000), 0);
+	arm(b, timer_cycles_deadline_ns(counter + (TIME_NEVER >> 2)));
+	arm(c, timer_now_ns() + MS);
+	CHECK(dev_set_for(c->ev.deadline_ns));
+	spurious = run_to(counter + cycle_of(SEC));
+	CHECK_EQ(spurious, 0);
+	CHECK_EQ(c->fired, 1);
+	CHECK_EQ(a->fired + b->fired, 0);
+	CHECK(timer_event_armed(&a->ev) && timer_event_armed(&b->ev));
+	CHECK(devs[0].armed && devs[0].deadline > counter);
+	CHECK_EQ(run_to(counter + 1000000), 0);
+	CHECK_EQ(nfired, 1);
+	timer_event_cancel(&a->ev);
+	timer_event_cancel(&b->ev);
+	CHECK(dev_off());
+}
+
+/*
+ * An event for TIME_NEVER (or a deadline that saturated to it) is armed
+ * but never due: the device is set for a counter value no uptime
+ * reaches, and earlier events still fire on time.
+ */
+UNIT_TEST(event_at_the_end_of_time_never_fires)
+{
+	AT_EACH(wide_freqs, never_is_never);
+}
+
 static void convert_without_clock(void)
 {
 	CHECK_EQ(timer_cycles_to_ns(1000), 0);
@@ -955,12 +1150,9 @@ static void convert_without_clock(void)
 }
 
 /*
- * KNOWN BUG (core/timer.c:56 and :64, timer_cycles_to_ns() and
- * timer_ns_to_cycles()): both read clock->freq_hz without checking for a
- * clock, so before clocksource_register() they dereference NULL, where
- * the rest of the API (timer_now_ns(), timer_read_cycles(),
- * timer_counter_freq()) answers 0. reprogram() reaches the same NULL
- * when a clock-event device is registered before any clock source.
+ * Before clocksource_register() the conversions answer 0, as the rest of
+ * the API (timer_now_ns(), timer_read_cycles(), timer_counter_freq())
+ * does, instead of dividing by a frequency there is none of.
  */
 UNIT_TEST(conversions_before_any_clock)
 {
