@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fill a cache of real device-tree blobs for the fdt unit test:
+# Fill a cache of real device-tree blobs for the fdt and devtree unit tests
+# (make unittest runs this first and hands them the directory):
 #   - every .dtb that Debian's arm64 kernel package (linux-image-6.1.0-*-arm64,
 #     the non-cloud flavour) ships under /usr/lib/linux-image-*/
 #   - QEMU's "virt" machine with virtualization=on, GICv2 and GICv3, -smp 4.

@@ -30,5 +30,15 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
 
+# The fdt and devtree tests compare against libfdt over real blobs
+# (Debian's arm64 kernel, QEMU virt): fetched once, checksummed, into a
+# cache outside the tree (tools/fetch-test-dtbs.sh, KEEL_CACHE), unless
+# KEEL_TEST_DTBS names a directory of them already. Without them the
+# unit tests fail rather than skip the comparison.
 unittest: $(HOST_TOOLS_STAMP) $(UNIT_BINS)
-	$(Q)$(SRCTREE)/tools/run-unit-tests.sh $(UNIT_BINS)
+	$(Q)dtbs="$${KEEL_TEST_DTBS:-$$($(SRCTREE)/tools/fetch-test-dtbs.sh | tail -n 1)}"; \
+	if [ ! -d "$$dtbs" ]; then \
+		echo "unittest: no test blobs in '$$dtbs' (KEEL_TEST_DTBS, else tools/fetch-test-dtbs.sh)"; \
+		exit 1; \
+	fi; \
+	KEEL_TEST_DTBS="$$dtbs" $(SRCTREE)/tools/run-unit-tests.sh $(UNIT_BINS)
