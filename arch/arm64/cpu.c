@@ -4,13 +4,13 @@
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <asm/sysreg.h>
+#include "sysreg_emul.h"
 
 #define HCR_RW (1ULL << 31)
 #define HCR_FMO (1ULL << 3)
 #define HCR_IMO (1ULL << 4)
 #define HCR_AMO (1ULL << 5)
 #define CNTHCTL_EL1PCTEN (1ULL << 0)
-#define CNTHCTL_EL1PCEN (1ULL << 1)
 #define CNTHCTL_EVNTEN (1ULL << 2)
 #define CNTHCTL_EVNTI(n) ((u64)(n) << 4)
 
@@ -43,11 +43,15 @@ void arch_cpu_init(void)
 	 */
 	write_sysreg(hcr_el2, HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO);
 	/*
-	 * Guests will read the physical counter without a trap. The event
-	 * stream (every 2^11 counter ticks) bounds any WFE wait in Keel.
+	 * Guests read the physical counter without a trap, but their EL1
+	 * physical timer is emulated per vCPU (EL1PCEN clear: CNTP_* trap;
+	 * sysreg_emul.c). The event stream (every 2^11 counter ticks) bounds
+	 * any WFE wait in Keel.
 	 */
-	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN |
-					  CNTHCTL_EVNTEN | CNTHCTL_EVNTI(10));
+	write_sysreg(cnthctl_el2,
+		     CNTHCTL_EL1PCTEN | CNTHCTL_EVNTEN | CNTHCTL_EVNTI(10));
+	/* PMU and debug registers trap too (MDCR_EL2), for the same reason. */
+	arm64_guest_traps_init();
 	write_sysreg(cntvoff_el2, 0);
 	/*
 	 * The same for every guest on this CPU, so set once here rather

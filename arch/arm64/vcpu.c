@@ -10,6 +10,7 @@
 #include <arch/irqflags.h>
 #include <asm/sysreg.h>
 #include "psci_emul.h"
+#include "sysreg_emul.h"
 #include "vgic_lr.h"
 
 #define HCR_VM (1ULL << 0)
@@ -93,6 +94,10 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->hcr = HCR_GUEST;
 	/* The virtual CPU interface comes out of reset too. */
 	a->vmcr = a->ap0r0 = a->ap1r0 = 0;
+	/* The physical timer off, debug registers as after a cold reset. */
+	memset(&a->ptimer, 0, sizeof(a->ptimer));
+	memset(&a->dbg, 0, sizeof(a->dbg));
+	a->dbg.oslk = 1;
 }
 
 static void el1_restore(const struct arm64_el1_state *s)
@@ -308,7 +313,8 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 
 		if (is_dc_set_way(a->ctx.esr)) {
 			skip_instruction(a);
-		} else if (arm64_vgic_sysreg(v, iss, &value)) {
+		} else if (arm64_vgic_sysreg(v, iss, &value) ||
+			   arm64_sysreg_emulate(v, iss, &value)) {
 			if (iss & 1)
 				set_reg(a, rt, value);
 			skip_instruction(a);
@@ -370,31 +376,76 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 }
 
-/* The guest's timer condition: enabled, unmasked, CVAL reached. */
+/* A timer's condition: enabled, unmasked, CVAL reached (physical count). */
+static bool timer_fires(u64 ctl, u64 cval_phys)
+{
+	return (ctl & 3) == 1 && cval_phys <= timer_read_cycles();
+}
+
 bool arm64_vtimer_expired(struct vcpu *v)
 {
 	const struct arm64_el1_state *s = &v->arch.el1;
 
-	return (s->cntv_ctl & 3) == 1 &&
-	       s->cntv_cval + v->guest->arch.cntvoff <= timer_read_cycles();
+	/* CVAL + CNTVOFF may wrap: then the deadline is beyond the counter. */
+	if (s->cntv_cval > ~0ULL - v->guest->arch.cntvoff)
+		return false;
+	return timer_fires(s->cntv_ctl, s->cntv_cval + v->guest->arch.cntvoff);
 }
 
-u64 arch_vcpu_timer_deadline(struct vcpu *v)
+bool arm64_ptimer_expired(struct vcpu *v)
+{
+	return timer_fires(v->arch.ptimer.ctl, v->arch.ptimer.cval);
+}
+
+/*
+ * Host ns at which the counter reaches cval_phys; 0 for "never" when that
+ * is more than 2^32 s (136 years) ahead. Every step saturates: a distant
+ * CVAL must not wrap into a deadline in the past, which would re-arm on
+ * every entry and stall the vCPU.
+ */
+static u64 cycles_deadline_ns(u64 cval_phys)
+{
+	u64 now_cycles = timer_read_cycles();
+	u64 now_ns = timer_now_ns();
+	u64 freq = timer_counter_freq();
+	u64 delta, wait_ns;
+
+	if (cval_phys <= now_cycles)
+		return now_ns ? now_ns : 1; /* 0 would say "never" */
+	delta = cval_phys - now_cycles;
+	if (!freq || delta / freq >= (1ULL << 32))
+		return 0;
+	/* Round up: waking a cycle early would find the timer not expired. */
+	wait_ns = timer_cycles_to_ns(delta) + 1;
+	if (wait_ns >= ~0ULL - now_ns)
+		return 0;
+	return now_ns + wait_ns;
+}
+
+u64 arm64_timer_deadline(struct vcpu *v, bool physical)
 {
 	const struct arm64_el1_state *s = &v->arch.el1;
-	u64 now_cycles, cval_phys, now_ns, wait_ns;
+	u64 cntvoff = v->guest->arch.cntvoff;
 
 	/* ENABLE set, IMASK clear: the timer will raise its interrupt. */
-	if ((s->cntv_ctl & 3) != 1)
+	if (physical)
+		return (v->arch.ptimer.ctl & 3) == 1 ?
+			       cycles_deadline_ns(v->arch.ptimer.cval) :
+			       0;
+	if ((s->cntv_ctl & 3) != 1 || s->cntv_cval > ~0ULL - cntvoff)
 		return 0;
-	cval_phys = s->cntv_cval + v->guest->arch.cntvoff;
-	now_cycles = timer_read_cycles();
-	now_ns = timer_now_ns();
-	if (cval_phys <= now_cycles)
-		return now_ns;
-	/* Round up: waking a cycle early would find the timer not expired. */
-	wait_ns = timer_cycles_to_ns(cval_phys - now_cycles) + 1;
-	return now_ns + wait_ns;
+	return cycles_deadline_ns(s->cntv_cval + cntvoff);
+}
+
+/* The earlier of the two timers' deadlines. */
+u64 arch_vcpu_timer_deadline(struct vcpu *v)
+{
+	u64 vdl = arm64_timer_deadline(v, false);
+	u64 pdl = arm64_timer_deadline(v, true);
+
+	if (!vdl || !pdl)
+		return vdl | pdl;
+	return vdl < pdl ? vdl : pdl;
 }
 
 /* The timer and SGIs reach the guest through the vGIC: nothing of its own. */
@@ -427,5 +478,8 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 	print("cntv_ctl  0x%016llx   cntv_cval 0x%016llx\n",
 	      (unsigned long long)a->el1.cntv_ctl,
 	      (unsigned long long)a->el1.cntv_cval);
+	print("cntp_ctl  0x%016llx   cntp_cval 0x%016llx\n",
+	      (unsigned long long)a->ptimer.ctl,
+	      (unsigned long long)a->ptimer.cval);
 	print("mpidr     0x%016llx\n", (unsigned long long)a->mpidr);
 }

@@ -37,6 +37,7 @@
 #define LR_PRIORITY_SHIFT 48
 
 #define VTIMER_PPI 27
+#define PTIMER_PPI 30 /* the EL1 physical timer */
 #define MAINTENANCE_PPI 25
 
 /* GICv2 virtual interface control (GICH), banked per CPU */
@@ -290,38 +291,45 @@ int arm64_vgic_init(enum vgic_version version)
 	return 0;
 }
 
-static void vtimer_fired(struct timer_event *ev)
+static void timer_fired(struct timer_event *ev)
 {
 	vcpu_kick(ev->arg);
 }
 
 void arm64_vgic_vcpu_init(struct vcpu *v)
 {
-	timer_event_init(&v->arch.vtimer_event, vtimer_fired, v);
+	timer_event_init(&v->arch.timer_event, timer_fired, v);
 }
 
 void arm64_vgic_vcpu_destroy(struct vcpu *v)
 {
-	timer_event_cancel(&v->arch.vtimer_event);
+	timer_event_cancel(&v->arch.timer_event);
 }
 
 /*
- * The virtual timer's output as a level for the vGIC. Its physical PPI
- * stays off at the host: while the guest runs, a host timer event at the
- * deadline forces an exit, and the level is recomputed before every entry.
+ * The virtual and the (emulated) physical timer's outputs as levels for
+ * the vGIC. The virtual timer's physical PPI stays off at the host, and
+ * the physical timer never runs in the CPU: while the guest runs, a host
+ * timer event at the earlier deadline forces an exit, and the levels are
+ * recomputed before every entry.
  */
-static void sync_vtimer(struct vgic *vg, struct vcpu *v)
+static void sync_timers(struct vgic *vg, struct vcpu *v)
 {
-	bool level = arm64_vtimer_expired(v);
-	u64 deadline = level ? 0 : arch_vcpu_timer_deadline(v);
+	bool vlevel = arm64_vtimer_expired(v);
+	bool plevel = arm64_ptimer_expired(v);
+	/* A timer whose level is raised needs no event. */
+	u64 vdl = vlevel ? 0 : arm64_timer_deadline(v, false);
+	u64 pdl = plevel ? 0 : arm64_timer_deadline(v, true);
+	u64 deadline = !vdl ? pdl : !pdl ? vdl : vdl < pdl ? vdl : pdl;
 
-	vgic_set_private_line(vg, v, VTIMER_PPI, level);
+	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
+	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
 	if (deadline) {
-		if (!timer_event_armed(&v->arch.vtimer_event) ||
-		    v->arch.vtimer_event.deadline_ns != deadline)
-			timer_event_arm(&v->arch.vtimer_event, deadline);
+		if (!timer_event_armed(&v->arch.timer_event) ||
+		    v->arch.timer_event.deadline_ns != deadline)
+			timer_event_arm(&v->arch.timer_event, deadline);
 	} else {
-		timer_event_cancel(&v->arch.vtimer_event);
+		timer_event_cancel(&v->arch.timer_event);
 	}
 }
 
@@ -336,7 +344,7 @@ void arm64_vgic_flush(struct vcpu *v)
 	a->lrs_used = 0;
 	if (!vg || !hw)
 		return;
-	sync_vtimer(vg, v);
+	sync_timers(vg, v);
 	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
 	for (unsigned int i = 0; i < nr_lrs; i++) {
 		if (i < n)

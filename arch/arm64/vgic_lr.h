@@ -19,5 +19,13 @@ bool arm64_vgic_sysreg(struct vcpu *v, u32 iss, u64 *reg);
 
 /* The guest's virtual timer condition holds (its PPI is raised). */
 bool arm64_vtimer_expired(struct vcpu *v);
+/* The same for the emulated EL1 physical timer. */
+bool arm64_ptimer_expired(struct vcpu *v);
+/*
+ * When the virtual (physical false) or physical timer's condition will
+ * hold, in host ns: 0 when it never will (off, masked, or too far ahead
+ * to represent), now or earlier when it holds already.
+ */
+u64 arm64_timer_deadline(struct vcpu *v, bool physical);
 
 #endif

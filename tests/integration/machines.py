@@ -83,7 +83,7 @@ MACHINES = {
                 ["-M", "virt,gic-version=2", "-cpu", "cortex-a57"], smp, image),
         },
         "firmware_checks": ["hi", "psci", "rtc", "memtest", "abort", "mmu",
-                            "timer", "wfi", "sgi"],
+                            "timer", "wfi", "sgi", "ptimer"],
         # Linux guests (tools/fetch-linux-guest.sh): per host interrupt
         # controller, the description and the guest's name; how the
         # guest's /proc/interrupts names its interrupt controller.

@@ -53,6 +53,26 @@ struct arm64_el1_state {
 };
 
 #define VGIC_MAX_LRS 16
+#define ARM64_MAX_BREAKPOINTS 16
+
+/*
+ * The debug registers as this vCPU sees them (sysreg_emul.c): trapped
+ * (MDCR_EL2.TDA/TDOSA/TDRA) and kept here, never loaded into the CPU, so
+ * a guest reads back its own values and its breakpoints never arm.
+ * MDSCR_EL1 is the exception: it is switched in the CPU (el1.mdscr) for
+ * software step.
+ */
+struct arm64_debug_state {
+	u64 bvr[ARM64_MAX_BREAKPOINTS], bcr[ARM64_MAX_BREAKPOINTS];
+	u64 wvr[ARM64_MAX_BREAKPOINTS], wcr[ARM64_MAX_BREAKPOINTS];
+	u64 mdccint, claim, oslk, osdlr, dbgprcr;
+};
+
+/* The EL1 physical timer, emulated (CNTHCTL_EL2.EL1PCEN clear). */
+struct arm64_ptimer {
+	u64 ctl; /* ENABLE, IMASK as written; ISTATUS is computed */
+	u64 cval; /* compared with the physical count (no offset) */
+};
 
 struct arch_vcpu {
 	struct arm64_guest_ctx ctx;
@@ -70,7 +90,10 @@ struct arch_vcpu {
 	u64 vmcr, ap0r0, ap1r0;
 	unsigned int lrs_used;
 	struct vgic_lr lr_meta[VGIC_MAX_LRS];
-	struct timer_event vtimer_event;
+	struct arm64_ptimer ptimer;
+	struct arm64_debug_state dbg;
+	/* At the earliest deadline of the virtual and physical timers. */
+	struct timer_event timer_event;
 };
 
 struct arch_guest {

@@ -16,6 +16,7 @@
 #define GICC_BASE 0x08010000UL /* GICv2 CPU interface */
 
 #define INTID_VTIMER 27
+#define INTID_PTIMER 30 /* EL1 physical timer, PPI 14 */
 #define INTID_UART 33
 
 #define PSCI_VERSION 0x84000000UL
@@ -124,6 +125,13 @@ void arm64_irq(unsigned int intid, uint64_t now);
 
 /* pmu.c */
 const char *pmu_status(void);
+
+/* isolation.c */
+int cmd_mark(int argc, char **argv);
+int cmd_leak(int argc, char **argv);
+int cmd_ptimer(int argc, char **argv);
+/* The EL1 physical timer's interrupt (INTID 30) came. */
+void arm64_ptimer_irq(void);
 
 /* mmu.c */
 int cmd_mmu(int argc, char **argv);

@@ -77,7 +77,8 @@ static int gicv2_init_cpu(void)
 	for (i = 0; i < 32; i += 4)
 		mmio_write32(GICD_BASE + GICD_IPRIORITYR + i,
 			     PRIORITY * 0x01010101U);
-	mmio_write32(GICD_BASE + GICD_ISENABLER, 0xffffU | 1U << INTID_VTIMER);
+	mmio_write32(GICD_BASE + GICD_ISENABLER,
+		     0xffffU | 1U << INTID_VTIMER | 1U << INTID_PTIMER);
 	mmio_write32(GICC_BASE + GICC_PMR, 0xff);
 	mmio_write32(GICC_BASE + GICC_BPR, 0);
 	mmio_write32(GICC_BASE + GICC_CTLR, 1);

@@ -126,7 +126,8 @@ static int gicv3_init_cpu(void)
 	mmio_write32(sgi + GICR_IGROUPR0, 0xffffffff);
 	for (i = 0; i < 32; i += 4)
 		mmio_write32(sgi + GICR_IPRIORITYR + i, PRIORITY * 0x01010101U);
-	mmio_write32(sgi + GICR_ISENABLER0, 0xffffU | 1U << INTID_VTIMER);
+	mmio_write32(sgi + GICR_ISENABLER0,
+		     0xffffU | 1U << INTID_VTIMER | 1U << INTID_PTIMER);
 
 	write_sysreg(read_sysreg(icc_sre_el1) | 1, icc_sre_el1);
 	isb();

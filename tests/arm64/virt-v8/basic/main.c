@@ -17,6 +17,7 @@
 #define UART_INT_RX 0x50 /* RX and RX timeout */
 
 #define CNTV_CTL_ENABLE 1
+#define CNTV_CTL_ISTATUS 4
 
 #define STACK_SIZE 16384
 
@@ -160,6 +161,20 @@ void arch_timer_stop(void)
 	isb();
 }
 
+/* TVAL: CVAL = CNTVCT + TVAL sign-extended from 32 bits. */
+void arch_timer_arm_relative(int64_t ticks)
+{
+	write_sysreg((uint32_t)ticks, cntv_tval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+}
+
+bool arch_timer_pending(void)
+{
+	isb();
+	return read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS;
+}
+
 /*
  * The virtual counter's event stream wakes WFE about every half
  * millisecond, which bounds every arch_wfe() pause without a timer.
@@ -216,6 +231,8 @@ void arm64_irq(unsigned int intid, uint64_t now)
 		/* Level-triggered: silence it before anyone re-arms it. */
 		arch_timer_stop();
 		basic_timer_irq(now);
+	} else if (intid == INTID_PTIMER) {
+		arm64_ptimer_irq();
 	} else if (intid == INTID_UART) {
 		uart_drain();
 		mmio_write32(UART_BASE + UART_ICR, UART_INT_RX);
@@ -448,6 +465,13 @@ const struct basic_command arch_commands[] = {
 	  cmd_sgi },
 	{ "rtc", "", "PL031 advances by 1-2 s in 1.1 s", cmd_rtc },
 	{ "psci", "", "PSCI version (>= 0.2) and features", cmd_psci },
+	{ "mark", "<value>",
+	  "write value to CNTP_CVAL, PMU counters, DBGBVR1/DBGWVR1", cmd_mark },
+	{ "leak", "<value>", "none of the registers mark writes holds value",
+	  cmd_leak },
+	{ "ptimer", "[rounds]",
+	  "EL1 physical timer: TVAL, CVAL, ISTATUS, IMASK, far CVAL",
+	  cmd_ptimer },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 

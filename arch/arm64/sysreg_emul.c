@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-visible CPU state that Keel does not hand to guests: the EL1
+ * physical timer, the PMU and the debug registers. Each of them would
+ * otherwise be one piece of hardware per host CPU shared by every vCPU
+ * that runs there, so one guest could read, or be hit by, another's
+ * values. Keel traps them all (CNTHCTL_EL2.EL1PCEN clear; MDCR_EL2.TPM,
+ * TPMCR, TDA, TDOSA, TDRA set, TDE clear) and emulates them per vCPU:
+ *
+ * - EL1 physical timer (CNTP_CTL/CVAL/TVAL_EL0): kept in struct
+ *   arm64_ptimer and compared with the physical count; its interrupt is
+ *   PPI 14 (INTID 30) through the vGIC, as the virtual timer's (vgic_lr.c).
+ *   CNTPCT_EL0 stays untrapped (EL1PCTEN set).
+ * - PMU: read as zero, writes ignored. ID_AA64DFR0_EL1 is not trapped, so
+ *   it still reports the host's PMU version, but PMCR_EL0.N and
+ *   PMCEID0/1_EL0 read zero: a PMU with no counters and no events. The
+ *   guest device tree has no PMU node.
+ * - Debug: breakpoint/watchpoint value and control registers, MDCCINT,
+ *   the claim tags, the OS lock (OSLAR/OSLSR, reset locked), OSDLR and
+ *   DBGPRCR keep per-vCPU values that the guest reads back, but are never
+ *   loaded into the CPU: guest breakpoints and watchpoints never fire.
+ *   MDSCR_EL1 is switched in the CPU with the other EL1 registers (so
+ *   software step works) and read and written here while trapped. The
+ *   debug communication channel and anything else reads as zero.
+ */
+#include <keel/guest.h>
+#include <keel/timer.h>
+#include <asm/sysreg.h>
+#include "sysreg_emul.h"
+
+#define MDCR_TPMCR (1ULL << 5)
+#define MDCR_TPM (1ULL << 6)
+#define MDCR_TDA (1ULL << 9)
+#define MDCR_TDOSA (1ULL << 10)
+#define MDCR_TDRA (1ULL << 11)
+
+#define CNT_CTL_ENABLE (1ULL << 0)
+#define CNT_CTL_IMASK (1ULL << 1)
+#define CNT_CTL_ISTATUS (1ULL << 2)
+
+/* OSLSR_EL1: OSLM = 0b10 (bits 3 and 0), the OS lock is implemented. */
+#define OSLSR_OSLM_IMPLEMENTED (1ULL << 3)
+#define OSLSR_OSLK (1ULL << 1)
+
+#define SR(op0, op1, crn, crm, op2)                              \
+	((u32)(op0) << 14 | (u32)(op1) << 11 | (u32)(crn) << 7 | \
+	 (u32)(crm) << 3 | (u32)(op2))
+
+#define CNTP_TVAL_EL0 SR(3, 3, 14, 2, 0)
+#define CNTP_CTL_EL0 SR(3, 3, 14, 2, 1)
+#define CNTP_CVAL_EL0 SR(3, 3, 14, 2, 2)
+#define MDCCINT_EL1 SR(2, 0, 0, 2, 0)
+#define MDSCR_EL1 SR(2, 0, 0, 2, 2)
+#define OSLAR_EL1 SR(2, 0, 1, 0, 4)
+#define OSLSR_EL1 SR(2, 0, 1, 1, 4)
+#define OSDLR_EL1 SR(2, 0, 1, 3, 4)
+#define DBGPRCR_EL1 SR(2, 0, 1, 4, 4)
+#define DBGCLAIMSET_EL1 SR(2, 0, 7, 8, 6)
+#define DBGCLAIMCLR_EL1 SR(2, 0, 7, 9, 6)
+
+static bool ptimer_access(struct vcpu *v, u32 sr, bool read, u64 *reg)
+{
+	struct arm64_ptimer *t = &v->arch.ptimer;
+	u64 now = timer_read_cycles();
+
+	switch (sr) {
+	case CNTP_CTL_EL0:
+		if (read)
+			*reg = (t->ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) |
+			       ((t->ctl & CNT_CTL_ENABLE) && t->cval <= now ?
+					CNT_CTL_ISTATUS :
+					0);
+		else
+			t->ctl = *reg & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+		return true;
+	case CNTP_CVAL_EL0:
+		if (read)
+			*reg = t->cval;
+		else
+			t->cval = *reg;
+		return true;
+	case CNTP_TVAL_EL0:
+		/* A signed 32-bit view of CVAL - count; bits 63:32 RES0. */
+		if (read)
+			*reg = (u32)(t->cval - now);
+		else
+			t->cval = now + (u64)(s64)(s32)(u32)*reg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_pmu(u32 op0, u32 op1, u32 crn, u32 crm, u32 op2)
+{
+	if (op0 != 3)
+		return false;
+	/* PMCR..PMOVSSET (CRm 12-14), PMINTENSET/CLR and PMMIR at EL1. */
+	if (crn == 9)
+		return (op1 == 3 && crm >= 12 && crm <= 14) ||
+		       (op1 == 0 && crm == 14);
+	/* PMEVCNTR<n>, PMEVTYPER<n>, PMCCFILTR. */
+	return op1 == 3 && crn == 14 && crm >= 8;
+}
+
+static bool debug_access(struct vcpu *v, u32 sr, u32 crm, u32 op2, bool read,
+			 u64 *reg)
+{
+	struct arm64_debug_state *d = &v->arch.dbg;
+	u64 *slot = NULL;
+
+	/* DBGBVR<n>, DBGBCR<n>, DBGWVR<n>, DBGWCR<n>: op1 0, CRn 0, op2 4-7. */
+	if ((sr & SR(3, 7, 15, 0, 0)) == SR(2, 0, 0, 0, 0) && op2 >= 4) {
+		u64 *base = op2 == 4 ? d->bvr :
+			    op2 == 5 ? d->bcr :
+			    op2 == 6 ? d->wvr :
+				       d->wcr;
+
+		slot = &base[crm];
+	} else {
+		switch (sr) {
+		case MDSCR_EL1:
+			slot = &v->arch.el1.mdscr;
+			break;
+		case MDCCINT_EL1:
+			slot = &d->mdccint;
+			break;
+		case OSLAR_EL1:
+			if (!read)
+				d->oslk = *reg & 1;
+			else
+				*reg = 0;
+			return true;
+		case OSLSR_EL1:
+			if (read)
+				*reg = OSLSR_OSLM_IMPLEMENTED |
+				       (d->oslk ? OSLSR_OSLK : 0);
+			return true;
+		case OSDLR_EL1:
+			if (!read)
+				*reg &= 1;
+			slot = &d->osdlr;
+			break;
+		case DBGPRCR_EL1:
+			if (!read)
+				*reg &= 1;
+			slot = &d->dbgprcr;
+			break;
+		case DBGCLAIMSET_EL1:
+			/* Eight claim tags; reading SET says which exist. */
+			if (read)
+				*reg = 0xff;
+			else
+				d->claim |= *reg & 0xff;
+			return true;
+		case DBGCLAIMCLR_EL1:
+			if (read)
+				*reg = d->claim;
+			else
+				d->claim &= ~*reg;
+			return true;
+		default:
+			break;
+		}
+	}
+	if (!slot) {
+		/* The DCC, MDRAR, DBGAUTHSTATUS...: read as zero. */
+		if (read)
+			*reg = 0;
+		return true;
+	}
+	if (read)
+		*reg = *slot;
+	else
+		*slot = *reg;
+	return true;
+}
+
+bool arm64_sysreg_emulate(struct vcpu *v, u32 iss, u64 *reg)
+{
+	u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7;
+	u32 crn = (iss >> 10) & 0xf, crm = (iss >> 1) & 0xf;
+	bool read = iss & 1;
+	u32 sr = SR(op0, op1, crn, crm, op2);
+
+	if (ptimer_access(v, sr, read, reg))
+		return true;
+	if (is_pmu(op0, op1, crn, crm, op2)) {
+		if (read)
+			*reg = 0;
+		return true;
+	}
+	/* Op0 2 is the debug register space; every trapped one is ours. */
+	if (op0 == 2 && op1 != 4)
+		return debug_access(v, sr, crm, op2, read, reg);
+	return false;
+}
+
+/* The CPU's breakpoint/watchpoint controls: one encoding per number. */
+#define BP_CASE(n)                                        \
+	case n:                                           \
+		if (bank)                                 \
+			write_sysreg(dbgwcr##n##_el1, 0); \
+		else                                      \
+			write_sysreg(dbgbcr##n##_el1, 0); \
+		break
+
+static void disarm_breakpoint(bool bank, unsigned int n)
+{
+	switch (n) {
+		BP_CASE(0);
+		BP_CASE(1);
+		BP_CASE(2);
+		BP_CASE(3);
+		BP_CASE(4);
+		BP_CASE(5);
+		BP_CASE(6);
+		BP_CASE(7);
+		BP_CASE(8);
+		BP_CASE(9);
+		BP_CASE(10);
+		BP_CASE(11);
+		BP_CASE(12);
+		BP_CASE(13);
+		BP_CASE(14);
+		BP_CASE(15);
+	default:
+		break;
+	}
+}
+
+void arm64_guest_traps_init(void)
+{
+	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
+	unsigned int pmuver = (dfr0 >> 8) & 0xf;
+	unsigned int brps = ((dfr0 >> 12) & 0xf) + 1;
+	unsigned int wrps = ((dfr0 >> 20) & 0xf) + 1;
+	u64 mdcr = MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA;
+
+	/*
+	 * HPMN as at reset (all counters), when there is a PMU to ask:
+	 * EL1 never reaches them anyway (TPM).
+	 */
+	if (pmuver && pmuver != 0xf)
+		mdcr |= (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+	write_sysreg(mdcr_el2, mdcr);
+	/* No breakpoint, watchpoint or EL1 physical timer is ever armed. */
+	for (unsigned int i = 0; i < brps; i++)
+		disarm_breakpoint(false, i);
+	for (unsigned int i = 0; i < wrps; i++)
+		disarm_breakpoint(true, i);
+	write_sysreg(cntp_ctl_el0, 0);
+}
