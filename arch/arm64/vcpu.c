@@ -398,28 +398,15 @@ bool arm64_ptimer_expired(struct vcpu *v)
 }
 
 /*
- * Host ns at which the counter reaches cval_phys; 0 for "never" when that
- * is more than 2^32 s (136 years) ahead. Every step saturates: a distant
- * CVAL must not wrap into a deadline in the past, which would re-arm on
- * every entry and stall the vCPU.
+ * Host ns at which the counter reaches cval_phys, or 0 for "never": core
+ * saturates a deadline beyond 64-bit ns to TIME_NEVER instead of wrapping
+ * it into the past (which would re-arm on every entry and stall the vCPU).
  */
 static u64 cycles_deadline_ns(u64 cval_phys)
 {
-	u64 now_cycles = timer_read_cycles();
-	u64 now_ns = timer_now_ns();
-	u64 freq = timer_counter_freq();
-	u64 delta, wait_ns;
+	u64 deadline = timer_cycles_deadline_ns(cval_phys);
 
-	if (cval_phys <= now_cycles)
-		return now_ns ? now_ns : 1; /* 0 would say "never" */
-	delta = cval_phys - now_cycles;
-	if (!freq || delta / freq >= (1ULL << 32))
-		return 0;
-	/* Round up: waking a cycle early would find the timer not expired. */
-	wait_ns = timer_cycles_to_ns(delta) + 1;
-	if (wait_ns >= ~0ULL - now_ns)
-		return 0;
-	return now_ns + wait_ns;
+	return deadline == TIME_NEVER ? 0 : deadline;
 }
 
 u64 arm64_timer_deadline(struct vcpu *v, bool physical)
