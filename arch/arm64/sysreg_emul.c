@@ -11,10 +11,11 @@
  *   arm64_ptimer and compared with the physical count; its interrupt is
  *   PPI 14 (INTID 30) through the vGIC, as the virtual timer's (vgic_lr.c).
  *   CNTPCT_EL0 stays untrapped (EL1PCTEN set).
- * - PMU: read as zero, writes ignored. ID_AA64DFR0_EL1 is not trapped, so
- *   it still reports the host's PMU version, but PMCR_EL0.N and
- *   PMCEID0/1_EL0 read zero: a PMU with no counters and no events. The
- *   guest device tree has no PMU node.
+ * - PMU: absent. The ID registers trap (HCR_EL2.TID3) and read as the
+ *   host's, except that ID_AA64DFR0_EL1.PMUVer and ID_DFR0_EL1.PerfMon
+ *   say "no PMU"; should a guest touch the PMU registers anyway, they read
+ *   as zero (PMCR_EL0.N = 0: no counters) and ignore writes. The guest
+ *   device tree has no PMU node.
  * - Debug: breakpoint/watchpoint value and control registers, MDCCINT,
  *   the claim tags, the OS lock (OSLAR/OSLSR, reset locked), OSDLR and
  *   DBGPRCR keep per-vCPU values that the guest reads back, but are never
@@ -176,6 +177,47 @@ static bool debug_access(struct vcpu *v, u32 sr, u32 crm, u32 op2, bool read,
 	return true;
 }
 
+/* The ID registers HCR_EL2.TID3 traps: op0 3, op1 0, CRn 0, CRm 1-7. */
+#define ID_CASE(crm, op2)     \
+	case (crm)*8 + (op2): \
+		return read_sysreg(S3_0_C0_C##crm##_##op2)
+#define ID_ROW(crm)      \
+	ID_CASE(crm, 0); \
+	ID_CASE(crm, 1); \
+	ID_CASE(crm, 2); \
+	ID_CASE(crm, 3); \
+	ID_CASE(crm, 4); \
+	ID_CASE(crm, 5); \
+	ID_CASE(crm, 6); \
+	ID_CASE(crm, 7)
+
+static u64 host_id_reg(u32 crm, u32 op2)
+{
+	switch (crm * 8 + op2) {
+		ID_ROW(1);
+		ID_ROW(2);
+		ID_ROW(3);
+		ID_ROW(4);
+		ID_ROW(5);
+		ID_ROW(6);
+		ID_ROW(7);
+	default:
+		return 0;
+	}
+}
+
+/* The host's ID register as the guest sees it: without a PMU. */
+static u64 guest_id_reg(u32 crm, u32 op2)
+{
+	u64 value = host_id_reg(crm, op2);
+
+	if (crm == 5 && op2 == 0) /* ID_AA64DFR0_EL1.PMUVer */
+		value &= ~(0xfULL << 8);
+	else if (crm == 1 && op2 == 2) /* ID_DFR0_EL1.PerfMon */
+		value &= ~(0xfULL << 24);
+	return value;
+}
+
 bool arm64_sysreg_emulate(struct vcpu *v, u32 iss, u64 *reg)
 {
 	u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7;
@@ -185,6 +227,13 @@ bool arm64_sysreg_emulate(struct vcpu *v, u32 iss, u64 *reg)
 
 	if (ptimer_access(v, sr, read, reg))
 		return true;
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
+		/* Read only: a write is undefined. */
+		if (!read)
+			return false;
+		*reg = guest_id_reg(crm, op2);
+		return true;
+	}
 	if (is_pmu(op0, op1, crn, crm, op2)) {
 		if (read)
 			*reg = 0;

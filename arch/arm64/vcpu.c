@@ -22,12 +22,14 @@
 #define HCR_BSU_IS (1ULL << 10)
 #define HCR_TWI (1ULL << 13)
 #define HCR_TWE (1ULL << 14)
+#define HCR_TID3 (1ULL << 18)
 #define HCR_TSC (1ULL << 19)
 #define HCR_TSW (1ULL << 22)
 #define HCR_RW (1ULL << 31)
-#define HCR_GUEST                                                   \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
-	 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TSW | HCR_RW)
+#define HCR_GUEST                                                        \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |      \
+	 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TID3 | HCR_TSC | HCR_TSW | \
+	 HCR_RW)
 
 /* EL1h with D, A, I, F masked: how a CPU leaves reset. */
 #define PSTATE_EL1H_MASKED 0x3c5

@@ -77,3 +77,13 @@ def test_physical_timer_per_vcpu_on_one_cpu(one_cpu):
             break
         time.sleep(1)
     assert re.search(r"^ptimer: PASS", dump, re.M), dump
+
+
+def test_pmu_is_absent_from_the_guests_id_registers(one_cpu):
+    """ID_AA64DFR0_EL1.PMUVer reads 0 (no PMU), the rest as the host's."""
+    verdict, out = run(one_cpu, "basic0", "info")
+    assert verdict == "PASS", out
+    m = re.search(r"ID_AA64DFR0_EL1 (0x[0-9a-f]+) \(PMUVer (\d+)\)", out)
+    assert m and m.group(2) == "0", out
+    # Debug architecture version (bits 3:0) and breakpoints still there.
+    assert (int(m.group(1), 16) & 0xf) >= 6, out

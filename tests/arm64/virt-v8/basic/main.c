@@ -299,6 +299,9 @@ void arch_info(void)
 	       read_sysreg(CurrentEL) >> 2 & 3, read_sysreg(midr_el1),
 	       read_sysreg(mpidr_el1), read_sysreg(sctlr_el1));
 	printf("PSCI via %s, PMU: %s\n", psci_conduit(), pmu_status());
+	printf("ID_AA64DFR0_EL1 0x%lx (PMUVer %lu)\n",
+	       read_sysreg(id_aa64dfr0_el1),
+	       read_sysreg(id_aa64dfr0_el1) >> 8 & 0xf);
 	if (gic_ok)
 		gic->info();
 	else
