@@ -290,8 +290,11 @@ void arm64_guest_traps_init(void)
 	 * HPMN as at reset (all counters), when there is a PMU to ask:
 	 * EL1 never reaches them anyway (TPM).
 	 */
-	if (pmuver && pmuver != 0xf)
+	if (pmuver && pmuver != 0xf) {
 		mdcr |= (read_sysreg(pmcr_el0) >> 11) & 0x1f;
+		/* EL0 accesses undefined at EL1 first, as without a PMU. */
+		write_sysreg(pmuserenr_el0, 0);
+	}
 	write_sysreg(mdcr_el2, mdcr);
 	/* No breakpoint, watchpoint or EL1 physical timer is ever armed. */
 	for (unsigned int i = 0; i < brps; i++)
