@@ -225,13 +225,16 @@ test: $(HOST_TOOLS_STAMP)
 	done
 	$(Q)$(MAKE) --no-print-directory integration
 
+# BENCH_ARGS=--smoke: every operation a few times, no figures kept (what
+# tests/integration/test_bench_smoke.py runs in make test).
+BENCH_ARGS ?=
 bench: all
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
-		$(HOST_PYTHON) tools/bench-boot.py
+		$(HOST_PYTHON) tools/bench-boot.py $(BENCH_ARGS)
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
-		$(HOST_PYTHON) tools/bench-guest.py
+		$(HOST_PYTHON) tools/bench-guest.py $(BENCH_ARGS)
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
-		$(HOST_PYTHON) tools/bench-linux.py
+		$(HOST_PYTHON) tools/bench-linux.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)/arch $(BUILD)/core $(BUILD)/libs $(BUILD)/drivers \

@@ -23,8 +23,12 @@ basic0 times the same hypercall. One operation is two vCPU switches
 (basic0 to basic1 and back) plus one turn of basic1's loop, whose cost is
 about one `hvc`. Bare QEMU has no such call: that row has no ratio.
 
-Writes build/bench/guest.json.
+Writes build/bench/guest.json. An operation that does not complete fails
+the run (after the table). With --smoke (what `make test` runs) each
+operation runs 10 times and no file is written: the point is that every
+one completes, on Keel and on bare QEMU, under -icount.
 """
+import argparse
 import json
 import os
 import re
@@ -38,6 +42,7 @@ import keel  # noqa: E402
 from machines import ARCH, BUILD, machine  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "1000"))
+SMOKE_N = 10
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 M = machine()
 OPS = [M["bench_call"], "mmio-read", "mmio-write", "ipi", "timer"]
@@ -50,6 +55,8 @@ BARE_SMP = {"riscv64": 1}.get(ARCH, 2)
 
 def parse(out):
     result = {}
+    if not TICKS.search(out):
+        return {"error": "no median in its output"}
     m = TICKS.search(out)
     if m:
         result["ticks"] = int(m.group(2))
@@ -60,20 +67,33 @@ def parse(out):
     return result
 
 
+# What the run was doing, for the message when QEMU stops answering.
+STEP = "starting"
+# How long one command may take (a smoke run has 10 iterations to do).
+TIMEOUT = 600
+
+
+def step(what):
+    global STEP
+    STEP = what
 
 
 def on_keel(smp):
     k = keel.Keel(smp=smp, mem=512,
                   extra=ICOUNT + ["-initrd", os.path.join(BUILD, "bundle.cpio")])
     try:
+        step("Keel boot")
         k.boot()
         uart = machine()["guest_uart"]
+        step(f"basic0's prompt on its console ({uart}) through Keel")
         with keel.Console(k, f"basic0/{uart}") as con:
             # Start the second vCPU first: the IPI check powers it on.
-            con.run(M["ipi_check"], timeout=300)
+            step(f"{M['ipi_check']} in basic0")
+            con.run(M["ipi_check"], timeout=TIMEOUT)
             results = {}
             for op in OPS:
-                verdict, out = con.run(f"bench {op} {N}", timeout=600)
+                step(f"bench {op} in basic0")
+                verdict, out = con.run(f"bench {op} {N}", timeout=TIMEOUT)
                 results[op] = parse(out) if verdict == "PASS" else {"error": verdict}
             return results
     finally:
@@ -86,9 +106,11 @@ def switch_on_keel():
                   extra=ICOUNT + ["-initrd", os.path.join(BUILD, "test-bundle.cpio")])
     uart = machine()["guest_uart"]
     try:
+        step("Keel boot (switch)")
         k.boot()
         assert "created" in k.cmd("guest create basic1.dtb")
         assert "started" in k.cmd("guest kick basic1")
+        step(f"basic1's prompt on its console ({uart}) through Keel")
         k.send_raw(f"vserial bind basic1/{uart}\r")
         k.child.expect_exact(f"connected to basic1/{uart}", timeout=60)
         k.send_raw("\r")
@@ -98,8 +120,10 @@ def switch_on_keel():
         k.child.expect_exact("yielding for", timeout=60)
         k.send_raw(keel.ESCAPE)
         k.wait_prompt()
+        step(f"basic0's prompt on its console ({uart}), basic1 yielding")
         with keel.Console(k, f"basic0/{uart}") as con:
-            verdict, out = con.run(f"bench switch {N}", timeout=600)
+            step("bench switch in basic0")
+            verdict, out = con.run(f"bench switch {N}", timeout=TIMEOUT)
             return parse(out) if verdict == "PASS" else {"error": verdict}
     finally:
         k.close()
@@ -109,14 +133,20 @@ def on_bare_qemu(smp):
     # The bare machine closest to Keel's guest: GICv3, or Sstc timers.
     variant = {"riscv64": "sstc"}.get(ARCH, "gicv3")
     cmd = M["bare_qemu"][variant](smp, FIRMWARE) + ICOUNT
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=600)
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", timeout=TIMEOUT)
     try:
+        step("the firmware's prompt on bare QEMU")
         child.expect_exact("basic# ")
         if smp > 1:
-            keel.firmware_run(child, M["ipi_check"], timeout=600)
+            step(f"{M['ipi_check']} on bare QEMU")
+            keel.firmware_run(child, M["ipi_check"], timeout=TIMEOUT)
         results = {}
         for op in OPS:
-            verdict, out = keel.firmware_run(child, f"bench {op} {N}", timeout=600)
+            if op == "ipi" and smp < 2:
+                results[op] = {"skipped": f"{smp} CPU"}
+                continue
+            step(f"bench {op} on bare QEMU")
+            verdict, out = keel.firmware_run(child, f"bench {op} {N}", timeout=TIMEOUT)
             results[op] = parse(out) if verdict == "PASS" else {"error": verdict}
         return results
     finally:
@@ -124,6 +154,13 @@ def on_bare_qemu(smp):
 
 
 def main():
+    global N, TIMEOUT
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--smoke", action="store_true",
+                    help=f"each operation {SMOKE_N} times, no figures kept")
+    smoke = ap.parse_args().smoke
+    if smoke:
+        N, TIMEOUT = SMOKE_N, 120
     # Keel on one CPU: the guest's two vCPUs share it, so `ipi` measures
     # a switch to the target vCPU. Bare QEMU gives the firmware two CPUs.
     guest = on_keel(1)
@@ -141,6 +178,10 @@ def main():
     def cell(d, key):
         return str(d.get(key, d.get("error", "-")))
 
+    failed = [f"{where} {r['op']}: {r[key]['error']}" for r in rows
+              for where, key in (("keel", "keel"), ("bare QEMU", "bare_qemu"))
+              if "error" in r[key]]
+
     print(f"{'op':<12}{'keel insns':>12}{'bare insns':>12}{'ratio':>8}"
           f"{'guest-only insns (keel/bare)':>32}")
     for r in rows:
@@ -149,6 +190,12 @@ def main():
         print(f"{r['op']:<12}{cell(r['keel'], 'ns'):>12}"
               f"{cell(r['bare_qemu'], 'ns'):>12}"
               f"{str(r.get('ratio', '-')):>8}{guest_only:>32}")
+    if failed:
+        sys.exit("bench-guest: operations that did not complete:\n  " +
+                 "\n  ".join(failed))
+    if smoke:
+        print(f"smoke run ({N} of each): figures not kept")
+        return
     out_dir = os.path.join(BUILD, "bench")
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "guest.json")
@@ -159,4 +206,10 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        last = (getattr(e, "value", None) or str(e)).splitlines()
+        before = [ln for ln in last if ln.startswith("before")]
+        sys.exit(f"bench-guest: no answer during {STEP} "
+                 f"({type(e).__name__}){': ' + before[0] if before else ''}")
