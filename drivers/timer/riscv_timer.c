@@ -20,8 +20,6 @@
 #include <asm/isa.h>
 #include <asm/sbi.h>
 
-#define NO_DEADLINE (~0ULL)
-
 static bool use_sstc;
 static bool registered;
 
@@ -30,30 +28,54 @@ static u64 time_read(void)
 	return csr_read(CSR_TIME);
 }
 
+static struct clocksource time_clocksource = {
+	.name = "riscv-time",
+	.read = time_read,
+};
+
+/*
+ * A hart never idles without a deadline of its own at most a second
+ * away: with nothing to wait for, the timer is a keep-alive.
+ *
+ * OpenSBI (1.1 at least) "clears" each hart's machine timer at boot by
+ * setting mtimecmp to -1 and, when the harts have Sstc, never touches it
+ * again; a compare register at -1 is a timer at the end of time. Under
+ * QEMU's -icount sleep=off an idle machine's clock moves at once to its
+ * earliest timer: with no other armed, to the end of time (INT64_MAX ns),
+ * where QEMU fires every timer armed after that at once and the machine
+ * livelocks (a guest's console input is never read again). An earlier
+ * deadline of Keel's own keeps the clock out of there; on hardware it
+ * costs one interrupt a second on an idle hart. For the same reason
+ * Keel never writes -1 itself: a deadline further away is the keep-alive.
+ */
+static u64 keepalive_cycles(void)
+{
+	return time_clocksource.freq_hz;
+}
+
 static void timer_program(u64 deadline)
 {
+	u64 now = time_read();
+
+	if (deadline > now && deadline - now > keepalive_cycles())
+		deadline = now + keepalive_cycles();
+	/* A future compare value also clears the pending interrupt. */
 	if (use_sstc)
 		csr_write(CSR_STIMECMP, deadline);
 	else
 		sbi_set_timer(deadline);
 }
 
-/* A deadline that never comes also clears the pending interrupt. */
 static void timer_stop(void)
 {
-	timer_program(NO_DEADLINE);
+	timer_program(time_read() + keepalive_cycles());
 }
 
+/* The core reprograms the timer or stops it (the keep-alive again). */
 static void timer_interrupt(unsigned int irq, void *arg)
 {
-	timer_stop();
 	timer_clockevent_interrupt();
 }
-
-static struct clocksource time_clocksource = {
-	.name = "riscv-time",
-	.read = time_read,
-};
 
 static const struct clockevent timer_clockevent = {
 	.name = "riscv-timer",
@@ -117,7 +139,6 @@ static int riscv_timer_probe(struct devtree_node *node)
 
 	if (registered) {
 		if (is_hart && use_sstc && !hart_has_sstc(node)) {
-			csr_write(CSR_STIMECMP, NO_DEADLINE);
 			use_sstc = false;
 			printk(KERN_INFO
 			       "riscv-timer: %s lacks Sstc, using the "
