@@ -84,7 +84,14 @@ uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
 /* One-shot timer interrupt at an absolute counter value, this CPU. */
 void arch_timer_arm(uint64_t deadline);
+/*
+ * The same timer, `ticks` from now (-2^31 <= ticks < 2^31) in the arch's
+ * own relative form if it has one (arm64: CNTV_TVAL); negative is past.
+ */
+void arch_timer_arm_relative(int64_t ticks);
 void arch_timer_stop(void);
+/* The timer's condition as the CPU shows it (ISTATUS, sip.STIP). */
+bool arch_timer_pending(void);
 
 void arch_irq_disable(void);
 void arch_irq_enable(void);

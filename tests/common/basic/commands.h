@@ -9,10 +9,15 @@
 #define IPI_PING 1
 #define IPI_PONG 2
 #define IPI_BENCH 3
+#define IPI_SPIN 4
 
 int cmd_memtest(int argc, char **argv);
 int cmd_timer(int argc, char **argv);
 int cmd_wfi(int argc, char **argv);
+int cmd_timer_limits(int argc, char **argv);
+int cmd_spin(int argc, char **argv);
+/* Every vCPU busy for `ticks` (smp.c). */
+int basic_spin_all(uint64_t ticks);
 int cmd_bench(int argc, char **argv);
 void bench_help(void);
 

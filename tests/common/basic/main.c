@@ -239,6 +239,10 @@ static const struct basic_command common_commands[] = {
 	  cmd_timer },
 	{ "wfi", "", "sleep in WFI until a timer interrupt 10 ms ahead",
 	  cmd_wfi },
+	{ "timer-limits", "", "far-future and past timer deadlines",
+	  cmd_timer_limits },
+	{ "spin", "<seconds>", "keep every vCPU busy (no WFI, no exits)",
+	  cmd_spin },
 	{ "probe", "<addr>", "read 32 bits, report value or abort", cmd_probe },
 	/* help_line() adds the default address, which the arch may set. */
 	{ "abort", "[addr]", "expect an abort reading addr", cmd_abort },

@@ -11,6 +11,14 @@ static unsigned int online[BASIC_MAX_CPUS] = { 1 };
 static unsigned int pings[BASIC_MAX_CPUS];
 /* pings[] as vCPU 0's answer handler last saw them. */
 static unsigned int answers[BASIC_MAX_CPUS];
+/* `spin`: busy until this counter value (vCPU 0 writes it), and turns. */
+static uint64_t spin_until;
+static unsigned int spins[BASIC_MAX_CPUS];
+
+static bool spin_due(void)
+{
+	return (int64_t)(READ_ONCE(spin_until) - arch_counter()) > 0;
+}
 
 unsigned int ipi_bench_seq;
 unsigned int ipi_bench_ack;
@@ -32,6 +40,13 @@ void basic_secondary_main(unsigned int cpu)
 		arch_irq_disable();
 		arch_wfi();
 		arch_irq_enable();
+		/* Woken by IPI_SPIN: busy on purpose (`spin`). */
+		if (spin_due()) {
+			while (spin_due())
+				;
+			WRITE_ONCE(spins[cpu], spins[cpu] + 1);
+			arch_sev();
+		}
 	}
 }
 
@@ -82,6 +97,38 @@ int basic_start_secondaries(void)
 			return fail("vCPU%u did not come up within 1 s", cpu);
 		printf("vCPU%u started\n", cpu);
 	}
+	return 0;
+}
+
+/*
+ * Keep every vCPU busy (never WFI, no hypervisor call) for `ticks`: the
+ * secondaries, started if need be and woken by an IPI, and this one.
+ */
+int basic_spin_all(uint64_t ticks)
+{
+	unsigned int before[BASIC_MAX_CPUS], cpu, done = 1;
+	uint64_t n = 0;
+
+	if (basic_start_secondaries())
+		return -1;
+	for (cpu = 1; cpu < platform.nr_cpus; cpu++)
+		before[cpu] = READ_ONCE(spins[cpu]);
+	WRITE_ONCE(spin_until, arch_counter() + ticks);
+	for (cpu = 1; cpu < platform.nr_cpus; cpu++)
+		arch_ipi_send(cpu, IPI_SPIN);
+	while (spin_due())
+		n++;
+	for (cpu = 1; cpu < platform.nr_cpus; cpu++) {
+		if (wait_count(&spins[cpu], before[cpu] + 1,
+			       arch_counter_freq()))
+			done++;
+		else
+			printf("vCPU%u did not spin\n", cpu);
+	}
+	printf("spun %u of %u vCPUs, %lu turns on vCPU0\n", done,
+	       platform.nr_cpus, n);
+	if (done != platform.nr_cpus)
+		return fail("%u of %u vCPUs spun", done, platform.nr_cpus);
 	return 0;
 }
 

@@ -304,6 +304,172 @@ int cmd_wfi(int argc, char **argv)
 	return 0;
 }
 
+/* ---- the timer's limits ---- */
+
+/* Turns of a loop reading the counter in `ticks`: the vCPU's progress. */
+static uint64_t spin_turns(uint64_t ticks)
+{
+	uint64_t start = arch_counter(), n = 0;
+
+	while (arch_counter() - start < ticks)
+		n++;
+	return n;
+}
+
+/*
+ * A compare value decades or centuries ahead: no interrupt, no pending
+ * condition, and the vCPU runs at full speed (a hypervisor that converts
+ * such a distance with a wrapping sum finds it in the past and stops the
+ * vCPU on every entry). Every value is tried; the first failure is the
+ * result. Not the last values below 2^64: QEMU 7.2 (arm64) hangs, re-arming
+ * its timer for ever, when CVAL + CNTVOFF wraps past 2^64, which a
+ * hypervisor cannot prevent (CVAL is the guest's to write).
+ */
+static int far_deadlines(uint64_t window, uint64_t baseline)
+{
+	static const uint64_t far[] = { 1UL << 56, 1UL << 61, 1UL << 62,
+					1UL << 63, 3UL << 62 };
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < ARRAY_SIZE(far); i++) {
+		uint64_t turns;
+		bool pending;
+
+		if (far[i] <= arch_counter() + window)
+			continue;
+		timer_reset(TIMER_ONESHOT, far[i], 0, 1);
+		arch_timer_arm(far[i]);
+		pending = arch_timer_pending();
+		turns = spin_turns(window);
+		arch_timer_stop();
+		tmr.mode = TIMER_IDLE;
+		printf("deadline 0x%lx: %lu turns (%lu%% of idle), pending %u, %u interrupts\n",
+		       far[i], turns, turns * 100 / baseline, pending,
+		       tmr.ticks);
+		if (rc)
+			continue;
+		if (pending || tmr.ticks)
+			rc = fail("timer at 0x%lx fired", far[i]);
+		/* Stalled, it made no progress at all; allow for a busy host. */
+		else if (turns * 4 < baseline)
+			rc = fail(
+				"at 0x%lx the vCPU ran %lu turns, %lu with no timer",
+				far[i], turns, baseline);
+	}
+	return rc;
+}
+
+/*
+ * A deadline `ago` ticks in the past (arm64: a negative CNTV_TVAL): the
+ * condition shows before interrupts are unmasked, and the interrupt comes
+ * as soon as they are, whether the vCPU sleeps in WFI or spins. Prints
+ * one line; false if it failed, with the reason given to fail() if
+ * `first` (a later one must not replace the first failure's reason).
+ */
+static bool past_deadline(int64_t ago, bool spin, uint64_t freq, bool first)
+{
+	uint64_t armed, waited;
+	bool pending;
+
+	timer_reset(TIMER_ONESHOT, 0, 0, 1);
+	arch_irq_disable();
+	armed = arch_counter();
+	tmr.deadline = armed - ago;
+	arch_timer_arm_relative(-ago);
+	pending = arch_timer_pending();
+	if (spin) {
+		arch_irq_enable();
+		while (!READ_ONCE(tmr.ticks) && arch_counter() - armed < freq)
+			;
+		arch_irq_disable();
+	} else {
+		while (!READ_ONCE(tmr.ticks) && arch_counter() - armed < freq) {
+			arch_wfi();
+			arch_irq_enable();
+			arch_irq_disable();
+		}
+	}
+	waited = (tmr.ticks ? tmr.first : arch_counter()) - armed;
+	if (!tmr.ticks)
+		arch_timer_stop();
+	tmr.mode = TIMER_IDLE;
+	arch_irq_enable();
+	printf("%ld ticks ago (%s): pending %u at once, ", ago,
+	       spin ? "spinning" : "in WFI", pending);
+	if (!tmr.ticks) {
+		printf("no interrupt in 1 s\n");
+		if (first)
+			fail("no interrupt for a deadline %ld ticks ago", ago);
+		return false;
+	}
+	printf("interrupt after ");
+	print_ms(waited);
+	printf("\n");
+	if (!pending) {
+		if (first)
+			fail("deadline %ld ticks ago not pending at once", ago);
+		return false;
+	}
+	if (waited > freq / 10) {
+		if (first)
+			fail("interrupt for a deadline %ld ticks ago after %lu ms",
+			     ago, waited * 1000 / freq);
+		return false;
+	}
+	return true;
+}
+
+/* Each of them; only the first failure, if `first`, gives the reason. */
+static int past_deadlines(uint64_t freq, bool first)
+{
+	const int64_t ago[] = { 0, 1, 1000, (int64_t)(freq / 1000),
+				(int64_t)(freq / 10) };
+	unsigned int i, spin;
+	int rc = 0;
+
+	for (i = 0; i < ARRAY_SIZE(ago); i++) {
+		/* The virtual counter starts at 0 with the guest. */
+		if ((uint64_t)ago[i] >= arch_counter())
+			continue;
+		for (spin = 0; spin < 2; spin++) {
+			if (!past_deadline(ago[i], spin, freq, first && !rc))
+				rc = -1;
+		}
+	}
+	return rc;
+}
+
+int cmd_timer_limits(int argc, char **argv)
+{
+	uint64_t freq = arch_counter_freq(), window = freq / 5, baseline;
+	int far, past;
+
+	if (argc > 1)
+		return fail("usage: timer-limits");
+	if (!platform.irq_ok)
+		return fail("no interrupts");
+	arch_timer_stop();
+	baseline = spin_turns(window);
+	printf("no timer: %lu turns in 200 ms\n", baseline);
+	if (!baseline)
+		return fail("the counter does not advance");
+	far = far_deadlines(window, baseline);
+	past = past_deadlines(freq, !far);
+	return far ? far : past;
+}
+
+/* Busy vCPUs, e.g. for a hypervisor's CPU-time accounting. */
+int cmd_spin(int argc, char **argv)
+{
+	uint64_t secs;
+
+	if (argc != 2 || !parse_u64(argv[1], &secs) || !secs || secs > 3600)
+		return fail("usage: spin <seconds, 1 to 3600>");
+	printf("spinning for %lu s\n", secs);
+	return basic_spin_all(secs * arch_counter_freq());
+}
+
 /* ---- wall clock ---- */
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */

@@ -17,6 +17,7 @@
 #define UART_INT_RX 0x50 /* RX and RX timeout */
 
 #define CNTV_CTL_ENABLE 1
+#define CNTV_CTL_ISTATUS 4
 
 #define STACK_SIZE 16384
 
@@ -158,6 +159,20 @@ void arch_timer_stop(void)
 {
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
+}
+
+/* TVAL: CVAL = CNTVCT + TVAL sign-extended from 32 bits. */
+void arch_timer_arm_relative(int64_t ticks)
+{
+	write_sysreg((uint32_t)ticks, cntv_tval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+}
+
+bool arch_timer_pending(void)
+{
+	isb();
+	return read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS;
 }
 
 /*

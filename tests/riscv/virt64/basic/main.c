@@ -187,6 +187,17 @@ void arch_timer_stop(void)
 	timer_program(~0UL);
 }
 
+/* No relative form: the deadline from the counter now. */
+void arch_timer_arm_relative(int64_t ticks)
+{
+	arch_timer_arm(arch_counter() + (uint64_t)ticks);
+}
+
+bool arch_timer_pending(void)
+{
+	return csr_read(sip) & SIP_STIP;
+}
+
 /*
  * Whether stimecmp can be used: the ISA string says Sstc and the CSR
  * does not trap (the M-mode firmware must also have enabled it).

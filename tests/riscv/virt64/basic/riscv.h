@@ -28,6 +28,7 @@
 #define SIE_STIE (1UL << 5)
 #define SIE_SEIE (1UL << 9)
 #define SIP_SSIP SIE_SSIE
+#define SIP_STIP SIE_STIE
 
 #define SCAUSE_IRQ (1UL << 63)
 #define IRQ_S_SOFT 1
