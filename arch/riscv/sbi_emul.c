@@ -45,6 +45,7 @@
 #define HSM_HART_SUSPEND 3
 #define HSM_STARTED 0
 #define HSM_STOPPED 1
+#define HSM_SUSPENDED 4
 #define HSM_SUSPEND_RETENTIVE 0x00000000UL
 #define HSM_SUSPEND_NON_RETENTIVE 0x80000000UL
 
@@ -223,18 +224,25 @@ static struct sbiret hsm_call(struct vcpu *v, unsigned long fid,
 		t = vcpu_find_by_hwid(v->guest, a[0]);
 		if (!t)
 			r.error = SBI_ERR_INVALID_PARAM;
+		else if (t->state == VCPU_OFF || t->state == VCPU_STOPPING)
+			r.value = HSM_STOPPED;
 		else
-			r.value = t->state == VCPU_OFF ||
-						  t->state == VCPU_STOPPING ?
-					  HSM_STOPPED :
-					  HSM_STARTED;
+			r.value = riscv_vcpu_suspended(t) ? HSM_SUSPENDED :
+							    HSM_STARTED;
 		break;
 	case HSM_HART_SUSPEND:
 		if ((u32)a[0] == HSM_SUSPEND_RETENTIVE) {
 			/* Wait for an interrupt, then carry on: a WFI. */
+			riscv_vcpu_suspend(v, false, 0, 0);
 			*exit = VCPU_EXIT_WFI;
 		} else if ((u32)a[0] == HSM_SUSPEND_NON_RETENTIVE) {
-			r.error = SBI_ERR_NOT_SUPPORTED;
+			/* The same wait, then a fresh start at resume_addr. */
+			if (!in_guest_memory(v->guest, a[1], 1, false)) {
+				r.error = SBI_ERR_INVALID_ADDRESS;
+			} else {
+				riscv_vcpu_suspend(v, true, a[1], a[2]);
+				*exit = VCPU_EXIT_WFI;
+			}
 		} else {
 			/* Reserved, or platform-specific: Keel has none. */
 			r.error = SBI_ERR_INVALID_PARAM;

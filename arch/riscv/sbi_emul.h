@@ -29,6 +29,15 @@ enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, unsigned long *a);
 void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time);
 void riscv_vcpu_send_ipi(struct vcpu *target);
 void riscv_vcpu_fence(struct vcpu *target, bool i_cache);
+/*
+ *   riscv_vcpu_suspend     HSM hart_suspend: the vCPU is SUSPENDED until it
+ *                          next runs; non_retentive: it then resumes at
+ *                          addr with a0 = hart id, a1 = opaque
+ *   riscv_vcpu_suspended   whether target is in hart_suspend now
+ */
+void riscv_vcpu_suspend(struct vcpu *v, bool non_retentive, u64 addr,
+			u64 opaque);
+bool riscv_vcpu_suspended(struct vcpu *target);
 
 /* Keel's extension, in the firmware-specific range: "KEL". */
 #define SBI_EXT_KEEL 0x0a4b454cUL

@@ -188,6 +188,8 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->vs.vstimecmp = TIME_NONE;
 	a->timer_deadline = TIME_NONE;
 	a->vssip = false;
+	a->suspended = false;
+	a->resume = false;
 	WRITE_ONCE(a->ipi_pending, 0);
 	WRITE_ONCE(a->fence_pending, 0);
 	a->mmio_reg = a->mmio_len = 0;
@@ -213,6 +215,40 @@ void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time_value)
 		v->arch.vs.vstimecmp = guest_time_value;
 	else
 		v->arch.timer_deadline = guest_time_value;
+}
+
+void riscv_vcpu_suspend(struct vcpu *v, bool non_retentive, u64 addr,
+			u64 opaque)
+{
+	v->arch.resume = non_retentive;
+	v->arch.resume_addr = addr;
+	v->arch.resume_opaque = opaque;
+	WRITE_ONCE(v->arch.suspended, true);
+}
+
+bool riscv_vcpu_suspended(struct vcpu *target)
+{
+	return READ_ONCE(target->arch.suspended);
+}
+
+/*
+ * Back from hart_suspend (the vCPU runs again: an interrupt woke it). A
+ * non-retentive one resumes as a started hart does (SBI v2.0, HSM): in
+ * S-mode at resume_addr, a0 = hart id, a1 = opaque, satp and
+ * sstatus.SIE 0.
+ */
+static void resume_from_suspend(struct arch_vcpu *a)
+{
+	WRITE_ONCE(a->suspended, false);
+	if (!a->resume)
+		return;
+	a->resume = false;
+	a->ctx.sepc = a->resume_addr;
+	a->ctx.x[10] = a->hartid;
+	a->ctx.x[11] = a->resume_opaque;
+	a->ctx.sstatus |= SR_SPP;
+	a->vs.vsstatus &= ~SR_SIE;
+	a->vs.vsatp = 0;
 }
 
 void riscv_vcpu_send_ipi(struct vcpu *target)
@@ -693,6 +729,8 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	unsigned long hstatus, sstatus;
 
 	memset(exit, 0, sizeof(*exit));
+	if (a->suspended)
+		resume_from_suspend(a);
 	/* Before the fences are taken: see riscv_vcpu_fence(). */
 	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);

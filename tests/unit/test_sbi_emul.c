@@ -232,6 +232,24 @@ void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time)
 	timer_value = guest_time;
 }
 
+static bool suspended[NR_VCPUS];
+static bool resume_set;
+static u64 resume_addr, resume_opaque;
+
+void riscv_vcpu_suspend(struct vcpu *v, bool non_retentive, u64 addr,
+			u64 opaque)
+{
+	suspended[v - vcpus] = true;
+	resume_set = non_retentive;
+	resume_addr = addr;
+	resume_opaque = opaque;
+}
+
+bool riscv_vcpu_suspended(struct vcpu *target)
+{
+	return suspended[target - vcpus];
+}
+
 void riscv_vcpu_send_ipi(struct vcpu *target)
 {
 	CHECK(target >= vcpus && target < vcpus + NR_VCPUS);
@@ -255,6 +273,9 @@ static void setup(void)
 {
 	memset(&guest, 0, sizeof(guest));
 	memset(vcpus, 0, sizeof(vcpus));
+	memset(suspended, 0, sizeof(suspended));
+	resume_set = false;
+	resume_addr = resume_opaque = 0;
 	snprintf(guest.name, sizeof(guest.name), "vm1");
 	guest.config = &config;
 	guest.nr_vcpus = NR_VCPUS;
@@ -855,14 +876,30 @@ UNIT_TEST(hsm_suspend_default_retentive_is_wfi)
 	CHECK_NOTHING_DONE();
 }
 
-UNIT_TEST(hsm_suspend_non_retentive_not_supported)
+UNIT_TEST(hsm_suspend_non_retentive_resumes_at_the_address)
 {
 	setup();
-	CHECK_CALL(0, EID_HSM, HSM_SUSPEND, SBI_ERR_NOT_SUPPORTED, 0,
-		   0x80000000, RAM_BASE, 0);
-	CHECK_CALL(0, EID_HSM, HSM_SUSPEND, SBI_ERR_NOT_SUPPORTED, 0,
+	/* Outside guest RAM: refused, nothing suspended. */
+	CHECK_CALL(0, EID_HSM, HSM_SUSPEND, SBI_ERR_INVALID_ADDRESS, 0,
 		   0x80000000, 0, 0);
-	CHECK_NOTHING_DONE();
+	CHECK(!suspended[0]);
+	CHECK_EQ(SBI(0, EID_HSM, HSM_SUSPEND, 0x80000000, RAM_BASE + 8, 0x5eed),
+		 VCPU_EXIT_WFI);
+	CHECK_EQ(ERR, SBI_SUCCESS);
+	CHECK(suspended[0] && resume_set);
+	CHECK_EQ(resume_addr, RAM_BASE + 8);
+	CHECK_EQ(resume_opaque, 0x5eed);
+}
+
+UNIT_TEST(hsm_suspended_hart_reads_suspended)
+{
+	setup();
+	CHECK_EQ(SBI(1, EID_HSM, HSM_SUSPEND, 0, 0, 0), VCPU_EXIT_WFI);
+	CHECK(suspended[1] && !resume_set);
+	vcpus[1].state = VCPU_WAITING;
+	/* From another hart: SUSPENDED (4), not STARTED. */
+	CHECK_CALL(0, EID_HSM, HSM_GET_STATUS, SBI_SUCCESS, 4, 1);
+	CHECK_CALL(0, EID_HSM, HSM_GET_STATUS, SBI_SUCCESS, HSM_STARTED, 0);
 }
 
 UNIT_TEST(hsm_suspend_platform_specific_types_invalid)

@@ -67,6 +67,11 @@ struct arch_vcpu {
 	unsigned int mmio_reg, mmio_len;
 	bool mmio_signed;
 	int last_cpu; /* where it last ran: a new hart needs a TLB fence */
+	/* In SBI hart_suspend until it next runs (hart_get_status). */
+	volatile bool suspended;
+	/* A non-retentive suspend: where and with what it resumes. */
+	bool resume;
+	u64 resume_addr, resume_opaque;
 };
 
 struct arch_guest {

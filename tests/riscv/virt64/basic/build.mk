@@ -30,7 +30,7 @@ GUEST_FIRMWARE_RISCV := $(BASIC_RISCV_OUT)/basic.bin
 BASIC_RISCV_ASM_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
 	start.o trap.o fpu.o)
 BASIC_RISCV_C_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
-	main.o plic.o mmu.o)
+	main.o plic.o mmu.o sbi_conf.o)
 BASIC_RISCV_COMMON_OBJS := $(addprefix $(BASIC_RISCV_OUT)/common/, \
 	main.o printf.o string.o fdt.o memtest.o timing.o smp.o bench.o \
 	faults.o)

@@ -290,7 +290,11 @@ static void ipi_irq(uint64_t now)
 	csr_clear(sip, SIP_SSIP);
 	kinds = __atomic_exchange_n(&ipi_pending[cpu], 0, __ATOMIC_ACQ_REL);
 	for (kind = 0; kind < 16; kind++) {
-		if (kinds & 1U << kind)
+		if (!(kinds & 1U << kind))
+			continue;
+		if (kind >= IPI_SBI_CONF_FIRST)
+			sbi_conf_ipi(kind);
+		else
 			basic_ipi_irq(kind, now);
 	}
 }
@@ -313,6 +317,7 @@ void riscv_trap(struct riscv_frame *f)
 		case IRQ_S_TIMER:
 			/* Silence it before the handler may re-arm it. */
 			csr_clear(sie, SIE_STIE);
+			sbi_conf_timer_irq();
 			basic_timer_irq(now);
 			return;
 		case IRQ_S_SOFT:
@@ -869,6 +874,8 @@ const struct basic_command arch_commands[] = {
 	  cmd_ipi },
 	{ "rtc", "", "goldfish RTC advances by 1-2 s in 1.1 s", cmd_rtc },
 	{ "sbi", "", "SBI version (>= 0.2), extensions, hart states", cmd_sbi },
+	{ "sbi-conf", "", "every SBI function Keel offers against SBI v2.0",
+	  cmd_sbi_conf },
 	{ "fpu", "[rounds]", "f0-f31 and fcsr survive SBI calls and yields",
 	  cmd_fpu },
 };

@@ -167,6 +167,12 @@ static inline struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t a0,
 	return ret;
 }
 
+/* sbi_conf.c: the `sbi-conf` command and its hooks in the handlers. */
+#define IPI_SBI_CONF_FIRST 13 /* IPI kinds 13-15 are sbi_conf.c's */
+int cmd_sbi_conf(int argc, char **argv);
+void sbi_conf_timer_irq(void);
+void sbi_conf_ipi(unsigned int kind);
+
 /* A legacy (v0.1) call: a7 the extension, the result in a0 only. */
 static inline long sbi_legacy_call(uint64_t ext, uint64_t a0)
 {
