@@ -234,12 +234,19 @@ static void vcpu_thread(void *arg)
 	thread_current()->vcpu = v;
 	while (wait_until_runnable(v)) {
 		struct vcpu_exit e;
-		u64 start = timer_now_ns();
+		u64 start, end;
 
+		/*
+		 * Timed with interrupts masked: once they are unmasked, the
+		 * interrupt that ended the run may switch to other threads,
+		 * and their time is not this vCPU's.
+		 */
 		arch_irq_disable();
+		start = timer_now_ns();
 		arch_vcpu_run(v, &e);
+		end = timer_now_ns();
 		arch_irq_enable();
-		v->stats.run_ns += timer_now_ns() - start;
+		v->stats.run_ns += end - start;
 		v->stats.exits[e.reason]++;
 		handle_exit(v, &e);
 		if (this_cpu()->sched.need_resched)
