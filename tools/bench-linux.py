@@ -45,6 +45,7 @@ def payload():
 def on_keel(cache):
     dtb, name = machine()["linux_guests"][machine()["default_irqchip"]]
     bundle = os.path.join(BUILD, "bench", "linux.cpio")
+    os.makedirs(os.path.dirname(bundle), exist_ok=True)
     subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle,
                     os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
                     os.path.join(BUILD, "guests", dtb)], check=True)

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+"""make bench, as a smoke test: every benchmark operation on this arch runs
+a few times (tools/bench-*.py --smoke, what `make bench BENCH_ARGS=--smoke`
+runs). No figure is asserted; each operation must complete and report one,
+so a benchmark that breaks fails `make test` instead of the next `make
+bench`."""
+import os
+import re
+import subprocess
+import sys
+
+from machines import ARCH, BUILD, machine
+
+TOOLS = os.path.join(os.path.dirname(__file__), "..", "..", "tools")
+
+
+def smoke(script, timeout):
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, script), "--smoke"],
+                       env=dict(os.environ, KEEL_BUILD=BUILD, KEEL_ARCH=ARCH),
+                       capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, f"{script} --smoke failed:\n{r.stdout}\n{r.stderr}"
+    return r.stdout
+
+
+def test_boot_bench():
+    out = smoke("bench-boot.py", timeout=300)
+    smps = {"riscv64": [1]}.get(ARCH, [1, 4])
+    for smp in smps:
+        # The virtual time to the prompt under icount, and the wall time.
+        assert re.search(rf"^{ARCH}\s+{smp}\s+\d+\s+\d+\.\d+$", out, re.M), out
+
+
+def test_guest_bench():
+    out = smoke("bench-guest.py", timeout=600)
+    m = machine()
+    for op in [m["bench_call"], "mmio-read", "mmio-write", "ipi", "timer", "switch"]:
+        # A figure for every operation as a Keel guest.
+        assert re.search(rf"^{op}\s+\d+\s", out, re.M), out
+    for op in [m["bench_call"], "mmio-read", "mmio-write", "timer"]:
+        # And on bare QEMU (its ipi needs a second CPU, which riscv64
+        # under -icount cannot have).
+        assert re.search(rf"^{op}\s+\d+\s+\d+\s", out, re.M), out
+
+
+def test_linux_bench():
+    out = smoke("bench-linux.py", timeout=900)
+    if ARCH == "riscv64":
+        assert "skipped" in out
+        return
+    assert re.search(r"Keel [\d,]+, bare QEMU [\d,]+, ratio [\d.]+", out), out
