@@ -131,7 +131,19 @@ include $(GUEST_FIRMWARE_MK)
 $(BUILD)/guests/%.dtb: $(SRCTREE)/$(GUEST_DIR)/%.dts
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  DTC     $*.dtb")
-	$(Q)dtc -q -I dts -O dtb -o $@ $<
+	$(Q)dtc -q -i $(dir $@) -I dts -O dtb -o $@ $<
+
+# Files only refused descriptions use: a kernel that holds nothing, and
+# the padding that makes bad/huge-dt's device tree larger than 2 MiB.
+$(BUILD)/guests/empty.bin:
+	@mkdir -p $(dir $@)
+	$(Q): >$@
+
+$(BUILD)/guests/bad/huge-dt.pad:
+	@mkdir -p $(dir $@)
+	$(Q)head -c 2101248 /dev/zero >$@
+
+$(BUILD)/guests/bad/huge-dt.dtb: $(BUILD)/guests/bad/huge-dt.pad
 
 bundle_dtbs = $(addprefix $(BUILD)/guests/,$(addsuffix .dtb,$(1)))
 # An arch with no guest files yet still gets an archive: the trailer alone.
@@ -144,7 +156,8 @@ $(BUILD)/bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(RUN_GUESTS))
 	$(Q)$(call make_bundle,$@,$^)
 
 # What the integration tests boot: also guests made to be refused.
-$(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS))
+$(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS)) \
+		$(BUILD)/guests/empty.bin
 	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
 	$(Q)$(call make_bundle,$@,$^)
 

@@ -6,6 +6,7 @@
  */
 #include <keel/bitops.h>
 #include <keel/bundle.h>
+#include <keel/cpu.h>
 #include <keel/devemu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
@@ -59,6 +60,42 @@ static void __printf(3, 4)
 		printk(KERN_ERR "guest %s: %s: %s\n", g->name, node->name, msg);
 	else
 		printk(KERN_ERR "guest %s: %s\n", g->name, msg);
+}
+
+/*
+ * Every address range a description gives is checked before anything
+ * else looks at it: an end past 2^64 would wrap to low addresses and slip
+ * past the overlap checks, and an address beyond what the second stage
+ * translates cannot be mapped. `bits` is the width of the address space
+ * the range lives in (guest-physical or host-physical).
+ */
+static int check_range(const struct guest *g, const struct devtree_node *node,
+		       const char *what, u64 base, u64 size, unsigned int bits)
+{
+	u64 limit = bits < 64 ? 1ULL << bits : 0;
+
+	if (!size) {
+		config_error(g, node, "%s at 0x%llx is empty", what,
+			     (unsigned long long)base);
+		return -EINVAL;
+	}
+	if (base + size < base) {
+		config_error(g, node,
+			     "%s 0x%llx + 0x%llx wraps past the end of the "
+			     "address space",
+			     what, (unsigned long long)base,
+			     (unsigned long long)size);
+		return -ERANGE;
+	}
+	if (limit && (base >= limit || size > limit - base)) {
+		config_error(g, node,
+			     "%s 0x%llx-0x%llx is beyond the %u-bit physical "
+			     "address space",
+			     what, (unsigned long long)base,
+			     (unsigned long long)(base + size - 1), bits);
+		return -ERANGE;
+	}
+	return 0;
 }
 
 /* ---- interrupt lines ---- */
@@ -128,8 +165,11 @@ static int add_memory(struct guest *g, const struct devtree_node *node, u64 gpa,
 		      u64 size, enum region_type type)
 {
 	const char *kind = type == REGION_ROM ? "ROM" : "RAM";
+	int err = check_range(g, node, kind, gpa, size, arch_guest_pa_bits());
 
-	if (!IS_ALIGNED(gpa | size, PAGE_SIZE) || !size) {
+	if (err)
+		return err;
+	if (!IS_ALIGNED(gpa | size, PAGE_SIZE)) {
 		config_error(g, node, "%s must be page-aligned and non-empty",
 			     kind);
 		return -EINVAL;
@@ -139,7 +179,6 @@ static int add_memory(struct guest *g, const struct devtree_node *node, u64 gpa,
 					 (unsigned int)PAGE_MAX_ORDER);
 		struct region r = { .gpa = gpa, .type = type };
 		struct region *added;
-		int err;
 
 		/* Blocks aligned in guest space too, for 2 MiB mappings. */
 		while (order && !IS_ALIGNED(gpa, PAGE_SIZE << order))
@@ -191,6 +230,9 @@ static int add_rom(struct guest *g, const struct devtree_node *node)
 		config_error(g, node, "missing \"reg\"");
 		return -EINVAL;
 	}
+	err = check_range(g, node, "ROM", base, size, arch_guest_pa_bits());
+	if (err)
+		return err;
 	if (devtree_prop_read_string(node, "file", &file)) {
 		config_error(g, node, "no \"file\" for the ROM's contents");
 		return -EINVAL;
@@ -278,6 +320,13 @@ static int add_passthrough(struct guest *g, const struct devtree_node *node)
 		return -EINVAL;
 	}
 	hpa = (u64)hi << 32 | lo;
+	err = check_range(g, node, "guest range", base, size,
+			  arch_guest_pa_bits());
+	if (!err)
+		err = check_range(g, node, "host range", hpa, size,
+				  arch_host_pa_bits());
+	if (err)
+		return err;
 	if (!IS_ALIGNED(base | hpa | size, PAGE_SIZE)) {
 		config_error(g, node,
 			     "addresses and size must be page-aligned");
@@ -317,48 +366,110 @@ static int add_passthrough(struct guest *g, const struct devtree_node *node)
 }
 
 /*
- * "interrupts" in the cells of the machine's interrupt controller: three
- * cells (GIC: type, number, flags; SPIs from 32, PPIs from 16) or one
- * (a plain line number).
+ * "interrupts" in the cells of the guest's interrupt controller: three
+ * (GIC: type, number, flags; SPI n is INTID 32 + n, PPI n is INTID 16 + n)
+ * or one (a PLIC source). Anything the controller could not deliver is
+ * refused here, so that emulators only ever see lines that exist.
  */
-static void parse_interrupts(struct devtree_node *root,
-			     const struct devtree_node *node,
-			     struct devemu_instance *inst)
+#define GIC_SPI_COUNT 988 /* INTIDs 32..1019 */
+#define GIC_PPI_COUNT 16 /* INTIDs 16..31 */
+#define ONE_CELL_MAX_LINE 1023 /* PLIC sources 1..1023 */
+
+static int gic_spec_to_line(const struct guest *g,
+			    const struct devtree_node *node, unsigned int i,
+			    u32 type, u32 number, unsigned int *line)
 {
-	u32 cells = 3, len, ph;
+	if (type == 0 && number < GIC_SPI_COUNT) {
+		*line = 32 + number;
+	} else if (type == 1 && number < GIC_PPI_COUNT) {
+		*line = 16 + number;
+	} else if (type > 1) {
+		config_error(g, node,
+			     "interrupt %u: type %u is neither SPI (0) nor "
+			     "PPI (1)",
+			     i, type);
+		return -EINVAL;
+	} else {
+		config_error(g, node,
+			     "interrupt %u: %s %u is out of range (0-%u)", i,
+			     type ? "PPI" : "SPI", number,
+			     (type ? GIC_PPI_COUNT : GIC_SPI_COUNT) - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_interrupts(const struct guest *g,
+			    const struct devtree_node *node,
+			    struct devemu_instance *inst)
+{
+	u32 cells = 3, len, ph, count;
 	const struct devtree_node *p;
 
 	for (p = node; p; p = p->parent) {
 		if (!devtree_prop_read_u32(p, "interrupt-parent", &ph)) {
 			const struct devtree_node *ic =
-				devtree_find_phandle(root, ph);
+				devtree_find_phandle(g->config, ph);
 
-			if (ic)
-				devtree_prop_read_u32(ic, "#interrupt-cells",
-						      &cells);
+			if (!ic) {
+				config_error(g, node,
+					     "interrupt-parent <%u> names no "
+					     "node",
+					     ph);
+				return -EINVAL;
+			}
+			devtree_prop_read_u32(ic, "#interrupt-cells", &cells);
 			break;
 		}
 	}
-	if (cells != 1 && cells != 3)
-		cells = 3;
 	if (!devtree_prop_get(node, "interrupts", &len))
-		return;
-	for (unsigned int i = 0; i < len / (4 * cells) && i < DEVEMU_MAX_IRQS;
-	     i++) {
+		return 0;
+	if (cells != 1 && cells != 3) {
+		config_error(g, node,
+			     "#interrupt-cells = %u: guests' interrupt "
+			     "controllers take 1 or 3",
+			     cells);
+		return -EINVAL;
+	}
+	if (!len || len % (4 * cells)) {
+		config_error(g, node,
+			     "\"interrupts\" is %u bytes, not a whole number "
+			     "of %u-cell specifiers",
+			     len, cells);
+		return -EINVAL;
+	}
+	count = len / (4 * cells);
+	if (count > DEVEMU_MAX_IRQS) {
+		config_error(g, node, "%u interrupts: a device has at most %u",
+			     count, DEVEMU_MAX_IRQS);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < count; i++) {
 		u32 number, type = 0;
+		unsigned int line;
+		int err = 0;
 
+		devtree_prop_read_u32_index(node, "interrupts", i * cells,
+					    cells == 1 ? &number : &type);
 		if (cells == 1) {
-			devtree_prop_read_u32_index(node, "interrupts", i,
-						    &number);
+			if (!number || number > ONE_CELL_MAX_LINE) {
+				config_error(g, node,
+					     "interrupt %u: line %u is out of "
+					     "range (1-%u)",
+					     i, number, ONE_CELL_MAX_LINE);
+				return -EINVAL;
+			}
+			line = number;
 		} else {
-			devtree_prop_read_u32_index(node, "interrupts", i * 3,
-						    &type);
 			devtree_prop_read_u32_index(node, "interrupts",
 						    i * 3 + 1, &number);
-			number += type == 0 ? 32 : 16;
+			err = gic_spec_to_line(g, node, i, type, number, &line);
 		}
-		inst->irqs[inst->nr_irqs++] = number;
+		if (err)
+			return err;
+		inst->irqs[inst->nr_irqs++] = line;
 	}
+	return 0;
 }
 
 static int add_device(struct guest *g, const struct devtree_node *node)
@@ -388,6 +499,10 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 		config_error(g, node, "missing or empty \"reg\"");
 		return -EINVAL;
 	}
+	err = check_range(g, node, "registers", base, size,
+			  arch_guest_pa_bits());
+	if (err)
+		return err;
 	inst = keel_zalloc(sizeof(*inst));
 	if (!inst)
 		return -ENOMEM;
@@ -397,8 +512,12 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	inst->size = size;
 	spin_lock_init(&inst->lock);
 	strlcpy(inst->name, node->name, sizeof(inst->name));
-	parse_interrupts(g->config, node, inst);
 	list_add_tail(&inst->link, &g->devices);
+	err = parse_interrupts(g, node, inst);
+	if (err) {
+		inst->emu = NULL; /* never probed: nothing to remove */
+		return err;
+	}
 	r.gpa = base;
 	r.size = size;
 	r.dev = inst;
@@ -430,10 +549,16 @@ int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
 	struct region r = {
 		.gpa = base, .size = size, .type = REGION_EMULATED, .dev = inst
 	};
+	char what[80]; /* the instance's name and a word */
 	int err;
 
 	if (base < inst->base)
 		return -EINVAL; /* offsets are counted from inst->base */
+	snprintf(what, sizeof(what), "%s: window", inst->name);
+	err = check_range(inst->guest, NULL, what, base, size,
+			  arch_guest_pa_bits());
+	if (err)
+		return err;
 	snprintf(r.name, sizeof(r.name), "%s", inst->name);
 	err = aspace_insert(&inst->guest->aspace, &r, NULL);
 	if (err)
@@ -518,20 +643,30 @@ static u64 first_bank_end(struct guest *g, const struct region *first)
 	return end;
 }
 
+/*
+ * The bundle file a description names in `prop`. An optional image that is
+ * not named leaves `file` empty and is no error; one that is named must be
+ * in the bundle and hold something, or the guest would boot without it.
+ */
 static int find_image(struct guest *g, const char *prop,
 		      struct bundle_file *file, bool required)
 {
 	const char *name;
 
 	if (devtree_prop_read_string(g->config, prop, &name)) {
-		if (required)
-			config_error(g, NULL, "no \"%s\" image named", prop);
-		return required ? -EINVAL : -ENOENT;
+		if (!required)
+			return 0;
+		config_error(g, NULL, "no \"%s\" image named", prop);
+		return -EINVAL;
 	}
 	if (bundle_find(name, file)) {
 		config_error(g, NULL, "%s \"%s\" is not in the boot bundle",
 			     prop, name);
 		return -ENOENT;
+	}
+	if (!file->size) {
+		config_error(g, NULL, "%s \"%s\" is an empty file", prop, name);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -603,7 +738,7 @@ static int load_images(struct guest *g)
 {
 	const struct region *ram = lowest_ram(g);
 	struct bundle_file kernel, initrd = { 0 };
-	u64 kernel_offset, bank_end, dtb_gpa, initrd_gpa = 0, kernel_end;
+	u64 kernel_offset, bank_end, dtb_gpa, initrd_gpa = 0, below;
 	void *blob = NULL;
 	size_t blob_size = 0;
 	int err;
@@ -613,23 +748,33 @@ static int load_images(struct guest *g)
 		return -EINVAL;
 	}
 	err = find_image(g, "kernel", &kernel, true);
+	if (!err)
+		err = find_image(g, "initrd", &initrd, false);
 	if (err)
-		return err;
-	err = find_image(g, "initrd", &initrd, false);
-	if (err && err != -ENOENT)
 		return err;
 	kernel_offset = arch_guest_kernel_offset(kernel.data, kernel.size);
 	bank_end = first_bank_end(g, ram);
-	kernel_end = ram->gpa + kernel_offset + kernel.size;
 	dtb_gpa = ALIGN_DOWN(bank_end - 1, MiB(2));
-	if (initrd.size)
+	/*
+	 * Sizes are compared with the room left rather than summed into end
+	 * addresses: an image header's offset is the image's to choose, and
+	 * a sum could wrap.
+	 */
+	below = dtb_gpa > ram->gpa ? dtb_gpa - ram->gpa : 0;
+	if (initrd.size && initrd.size <= below) {
 		initrd_gpa = ALIGN_DOWN(dtb_gpa - initrd.size, PAGE_SIZE);
-	if (kernel_end > (initrd.size ? initrd_gpa : dtb_gpa) ||
-	    dtb_gpa <= ram->gpa) {
+		below = initrd_gpa > ram->gpa ? initrd_gpa - ram->gpa : 0;
+	} else if (initrd.size) {
+		below = 0;
+	}
+	if (kernel_offset > below || kernel.size > below - kernel_offset) {
 		config_error(g, NULL,
-			     "kernel%s (%zu bytes) does not fit in RAM",
+			     "kernel%s (%zu bytes, the kernel at offset "
+			     "0x%llx) does not fit below 0x%llx",
 			     initrd.size ? " and initrd" : "",
-			     kernel.size + initrd.size);
+			     kernel.size + initrd.size,
+			     (unsigned long long)kernel_offset,
+			     (unsigned long long)dtb_gpa);
 		return -E2BIG;
 	}
 	err = build_guest_fdt(g, initrd_gpa, initrd_gpa + initrd.size, &blob,
@@ -639,12 +784,23 @@ static int load_images(struct guest *g)
 			     error_name(err));
 		return err;
 	}
+	/* The device tree has the rest of the bank, at most 2 MiB. */
+	if (blob_size > bank_end - dtb_gpa) {
+		config_error(g, NULL,
+			     "its device tree (%zu bytes) does not fit in "
+			     "the %llu bytes at 0x%llx",
+			     blob_size,
+			     (unsigned long long)(bank_end - dtb_gpa),
+			     (unsigned long long)dtb_gpa);
+		keel_free(blob);
+		return -E2BIG;
+	}
 	err = guest_memory_write(g, ram->gpa + kernel_offset, kernel.data,
 				 kernel.size);
 	if (!err && initrd.size)
 		err = guest_memory_write(g, initrd_gpa, initrd.data,
 					 initrd.size);
-	if (!err && blob_size <= MiB(2))
+	if (!err)
 		err = guest_memory_write(g, dtb_gpa, blob, blob_size);
 	keel_free(blob);
 	if (err)
@@ -714,6 +870,16 @@ static int copy_config(const struct devtree_node *desc,
 	return err;
 }
 
+static bool mask_has_online_cpu(u64 mask)
+{
+	unsigned int c;
+
+	for_each_online_cpu(c)
+		if ((mask >> c) & 1)
+			return true;
+	return false;
+}
+
 static int parse_vcpus(struct guest *g, u64 *affinity)
 {
 	u32 count, len;
@@ -748,6 +914,13 @@ static int parse_vcpus(struct guest *g, u64 *affinity)
 				config_error(g, NULL,
 					     "vcpu-affinity of vCPU%u is empty",
 					     i);
+				return -EINVAL;
+			}
+			if (!mask_has_online_cpu(mask)) {
+				config_error(g, NULL,
+					     "vcpu-affinity of vCPU%u (0x%x) "
+					     "names no online host CPU",
+					     i, mask);
 				return -EINVAL;
 			}
 			affinity[i] = mask;
@@ -1122,6 +1295,7 @@ int guest_create_from_fdt(const char *file, const void *fdt, size_t size,
 		return err;
 	node = devtree_child(root, "guests");
 	if (!node || list_empty(&node->children)) {
+		printk(KERN_ERR "%s: no /guests/<name> node\n", file);
 		devtree_free(root);
 		return -ENOENT;
 	}

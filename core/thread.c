@@ -85,8 +85,11 @@ int thread_start(struct thread *t)
 		return -EALREADY;
 	t->state = THREAD_BLOCKED;
 	/* Start it where it is allowed and least busy. */
-	if (thread_set_affinity(t, t->affinity))
+	if (thread_set_affinity(t, t->affinity)) {
+		/* Still never run: the caller may reap it. */
+		t->state = THREAD_NEW;
 		return -EINVAL;
+	}
 	sched_wake(t);
 	return 0;
 }

@@ -287,6 +287,7 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 	err = thread_start(v->thread);
 	if (err) {
 		/* A new thread that never ran: nothing else references it. */
+		thread_reap(v->thread);
 		arch_vcpu_destroy(v);
 		keel_free(v);
 		return err;

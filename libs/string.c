@@ -440,6 +440,8 @@ const char *error_name(int err)
 		return "ETIMEDOUT";
 	case EALREADY:
 		return "EALREADY";
+	case ECANCELED:
+		return "ECANCELED";
 	default:
 		return "EUNKNOWN";
 	}

@@ -46,6 +46,12 @@ unsigned int arch_guest_pa_bits(void)
 	return pa < 48 ? pa : 48;
 }
 
+/* VTCR_EL2.PS is programmed from the same PARange, capped the same way. */
+unsigned int arch_host_pa_bits(void)
+{
+	return arch_guest_pa_bits();
+}
+
 u64 arm64_vtcr(void);
 u64 arm64_vtcr(void)
 {

@@ -116,6 +116,12 @@ unsigned int arch_guest_pa_bits(void)
 	return 12 + 9 * gstage.levels + 2;
 }
 
+/* A G-stage leaf holds a 44-bit PPN: 56-bit host addresses. */
+unsigned int arch_host_pa_bits(void)
+{
+	return 56;
+}
+
 /*
  * The guest's TLB entries on this hart go by address (the operand is the
  * guest-physical address shifted right by 2) or all at once; on the

@@ -46,13 +46,15 @@ static int create(const char *file)
 		return -ENOENT;
 	}
 	err = guest_create_from_fdt(file, f.data, f.size, &g);
-	if (err == -ENOENT)
-		term_printf("error: '%s' has no /guests/<name> node\n", file);
-	else if (err == -EINVAL && !g)
-		term_printf("error: '%s' is not a valid guest description\n",
-			    file);
-	if (err)
-		return err;
+	if (err) {
+		/*
+		 * The reason is on the console already. Reported here, the
+		 * error is not the terminal's -EINVAL, which means "usage".
+		 */
+		term_printf("error: no guest created from '%s': %s\n", file,
+			    error_name(err));
+		return -ECANCELED;
+	}
 	term_printf("guest %s created\n", g->name);
 	return 0;
 }

@@ -60,6 +60,8 @@ int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
 int arch_guest_unmap(struct guest *g, u64 gpa, u64 size);
 /* The guest-physical address bits the CPU supports for guests. */
 unsigned int arch_guest_pa_bits(void);
+/* The host-physical address bits the second stage can map guests to. */
+unsigned int arch_host_pa_bits(void);
 
 int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);

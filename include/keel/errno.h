@@ -28,6 +28,8 @@
 #define ENOTSUP 95
 #define ETIMEDOUT 110
 #define EALREADY 114
+/* Refused, and the reason already reported to the user. */
+#define ECANCELED 125
 
 /* A short name for an error code, for messages shown to users. */
 const char *error_name(int err);

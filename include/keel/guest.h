@@ -116,8 +116,9 @@ const char *vcpu_state_name(enum vcpu_state s);
  */
 int guest_create(const struct devtree_node *desc, struct guest **out);
 /*
- * Create a guest from a DTB whose root (or /guests/<x>) describes it. A
- * damaged blob is refused with "<file>: bad device tree: <reason>".
+ * Create the guests a DTB's /guests/<name> nodes describe. Every refusal
+ * is reported on the console first: "<file>: bad device tree: <reason>"
+ * for a damaged blob, "guest <name>: <reason>" for a description.
  */
 int guest_create_from_fdt(const char *file, const void *fdt, size_t size,
 			  struct guest **out);
