@@ -126,12 +126,84 @@ static void conf_base(void)
 }
 
 static volatile int timer_sip_in_handler = -1;
+static volatile unsigned int timer_irqs;
 
 /* From the trap handler: sip.STIP as the handler sees it. */
 void sbi_conf_timer_irq(void)
 {
+	timer_irqs++;
 	if (timer_sip_in_handler == -2)
 		timer_sip_in_handler = stip();
+}
+
+/*
+ * Whether a timer interrupt is taken once sie.STIE and sstatus.SIE are
+ * set, within `spins` turns of a loop and `ticks` of the time CSR. A
+ * pending interrupt is taken before the first turn ends, so this shows
+ * "pending" the way delivery sees it, whatever a read of sip returns.
+ */
+static bool timer_taken_within(unsigned long spins, uint64_t ticks)
+{
+	unsigned int before = timer_irqs;
+	uint64_t t0 = arch_counter();
+
+	csr_set(sie, SIE_STIE);
+	arch_irq_enable();
+	for (unsigned long i = 0;
+	     i < spins && timer_irqs == before && arch_counter() - t0 < ticks;
+	     i++)
+		__asm__ volatile("" ::: "memory");
+	arch_irq_disable();
+	csr_clear(sie, SIE_STIE);
+	return timer_irqs != before;
+}
+
+#define AT_ONCE 2, ~0ULL /* two turns of the loop */
+
+/* Spin for `ticks` of the time CSR with interrupts masked. */
+static void spin_ticks(uint64_t ticks)
+{
+	uint64_t t0 = arch_counter();
+
+	while (arch_counter() - t0 < ticks)
+		;
+}
+
+/*
+ * The same rules as below, checked by delivery: set_timer(0) and a
+ * deadline in the past leave the interrupt pending (still pending after
+ * 1 ms masked, and taken at once when unmasked), set_timer(-1) and a far
+ * deadline leave nothing pending.
+ */
+static void conf_time_delivery(void)
+{
+	uint64_t ms = arch_counter_freq() / 1000;
+
+	csr_clear(sie, SIE_STIE);
+	sbi_call(SBI_EXT_TIME, 0, 0, 0, 0);
+	spin_ticks(ms);
+	check("time set_timer(0) interrupt stays pending and is taken at "
+	      "once",
+	      timer_taken_within(AT_ONCE), timer_irqs);
+	sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+	check("time set_timer(-1) leaves no interrupt pending (10 ms)",
+	      !timer_taken_within(~0UL, 10 * ms), timer_irqs);
+	sbi_call(SBI_EXT_TIME, 0, arch_counter() - 1000, 0, 0);
+	spin_ticks(ms);
+	check("time set_timer(past) interrupt stays pending and is taken at "
+	      "once",
+	      timer_taken_within(AT_ONCE), timer_irqs);
+	sbi_call(SBI_EXT_TIME, 0, arch_counter() + 100 * arch_counter_freq(), 0,
+		 0);
+	check("time set_timer(future) leaves no interrupt pending (10 ms)",
+	      !timer_taken_within(~0UL, 10 * ms), timer_irqs);
+	sbi_call(SBI_EXT_TIME, 0, arch_counter() + 20 * ms, 0, 0);
+	check("time set_timer(+20 ms) is not taken before its deadline",
+	      !timer_taken_within(~0UL, 5 * ms), timer_irqs);
+	spin_ticks(25 * ms);
+	check("time set_timer(+20 ms) is taken once its deadline passed",
+	      timer_taken_within(AT_ONCE), timer_irqs);
+	sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 }
 
 static void conf_time(void)
@@ -439,6 +511,7 @@ int cmd_sbi_conf(int argc, char **argv)
 	arch_irq_disable();
 	conf_base();
 	conf_time();
+	conf_time_delivery();
 	conf_ipi();
 	conf_rfence();
 	conf_hsm();
