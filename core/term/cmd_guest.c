@@ -51,7 +51,7 @@ static int create(const char *file)
 		 * The reason is on the console already. Reported here, the
 		 * error is not the terminal's -EINVAL, which means "usage".
 		 */
-		term_printf("error: no guest created from '%s': %s\n", file,
+		term_printf("error: guest description '%s' refused: %s\n", file,
 			    error_name(err));
 		return -ECANCELED;
 	}

@@ -158,7 +158,7 @@ def test_bad_guest_descriptions_are_refused(two_guests, dtb, message):
     k = two_guests
     out = k.cmd(f"guest create {dtb}")
     assert message in out, out
-    assert f"error: no guest created from '{dtb}'" in out, out
+    assert f"error: guest description '{dtb}' refused" in out, out
     assert "usage:" not in out, out
     names = guests(k)
     assert set(names) == {"basic0", "basic1"}
