@@ -17,18 +17,35 @@ struct unit_test {
 	void (*fn)(void);
 };
 
+#ifndef UNIT_MAX_TESTS
 #define UNIT_MAX_TESTS 512
+#endif
 extern struct unit_test unit_tests[UNIT_MAX_TESTS];
 extern int unit_test_count;
 extern int unit_current_failed;
+
+/*
+ * Add a test to the table (UNIT_TEST does, from a constructor). A test
+ * past UNIT_MAX_TESTS ends the program with a failure before main runs:
+ * dropping it would let it pass by never running.
+ */
+static inline void unit_register(const char *name, void (*fn)(void))
+{
+	if (unit_test_count >= UNIT_MAX_TESTS) {
+		printf("unit.h: test %s is beyond UNIT_MAX_TESTS (%d): "
+		       "raise the limit\n",
+		       name, UNIT_MAX_TESTS);
+		fflush(stdout);
+		exit(EXIT_FAILURE);
+	}
+	unit_tests[unit_test_count++] = (struct unit_test){ name, fn };
+}
 
 #define UNIT_TEST(name)                                                     \
 	static void name(void);                                             \
 	__attribute__((constructor)) static void unit_register_##name(void) \
 	{                                                                   \
-		if (unit_test_count < UNIT_MAX_TESTS)                       \
-			unit_tests[unit_test_count++] =                     \
-				(struct unit_test){ #name, name };          \
+		unit_register(#name, name);                                 \
 	}                                                                   \
 	static void name(void)
 
