@@ -1,13 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Keel top-level Makefile.
 #
-#   make [ARCH=arm64|riscv64] qemu-virt_defconfig  configure ($(O)/.config)
+#   make [ARCH=arm64|riscv64] <board>_defconfig  configure ($(O)/.config) for
+#                                            boards/<arch>/<board>/ (qemu-virt)
 #   make                                     build $(O)/keel.elf and keel.bin
 #   make run | debug                         boot in QEMU (debug: wait for gdb)
 #   make test                                unit tests, checks, QEMU integration
 #   make bench                               boot figures under -icount
+#   make host-tools                          install the host tools (Debian)
 #   make menuconfig | oldconfig | olddefconfig | savedefconfig
 #   make O=<dir> VERBOSE=y                   out-of-tree build, show commands
+# Only run, debug, test, bench and host-tools install missing host tools;
+# the others stop and say what is missing.
 
 SRCTREE := $(CURDIR)
 O ?= build
@@ -28,7 +32,22 @@ endif
 ifeq ($(ARCH),)
 ARCH := arm64
 endif
+
+# The board (boards/$(ARCH)/<board>/): the one a <board>_defconfig goal
+# names, else the configured one (CONFIG_BOARD), else the default
+# configuration's. It is the configuration's, never a make variable.
 DEFCONFIG ?= qemu-virt_defconfig
+ifeq ($(origin BOARD),command line)
+$(error BOARD comes from the configuration: make <board>_defconfig)
+endif
+BOARD := $(patsubst %_defconfig,%,$(lastword $(filter %_defconfig,$(MAKECMDGOALS))))
+ifeq ($(BOARD),)
+BOARD := $(shell sed -n 's/^CONFIG_BOARD="\(.*\)"$$/\1/p' $(KCONFIG_CONFIG) 2>/dev/null)
+endif
+ifeq ($(BOARD),)
+BOARD := $(DEFCONFIG:_defconfig=)
+endif
+BOARD_DIR := boards/$(ARCH)/$(BOARD)
 
 # ARCH names the target (what CONFIG_ARCH_NAME records, what the tests and
 # the banner say); SRCARCH the directory under arch/ that implements it.
@@ -37,11 +56,27 @@ ifeq ($(wildcard arch/$(SRCARCH)/arch.mk),)
 $(error unknown ARCH "$(ARCH)": no arch/$(SRCARCH)/arch.mk)
 endif
 
+# Targets that need no configuration (nor a board) skip reading auto.conf.
+NOCONFIG_GOALS := %_defconfig menuconfig oldconfig olddefconfig clean distclean unittest check format help host-tools
+CONFIG_GOALS := $(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all))
+
+# The arch: toolchain and compiler flags. The board: how to run Keel on it
+# (QEMU, QEMU_ARGS) and its guests (GUEST_DIR, GUEST_FIRMWARE_MK,
+# GUEST_FIRMWARE, RUN_GUESTS, TEST_GUESTS).
 include arch/$(SRCARCH)/arch.mk
+ifneq ($(wildcard $(BOARD_DIR)/board.mk),)
+include $(BOARD_DIR)/board.mk
+else ifneq ($(CONFIG_GOALS),)
+$(error no board "$(BOARD)" for $(ARCH): no $(BOARD_DIR)/board.mk (boards: $(notdir $(wildcard boards/$(ARCH)/*))))
+endif
 
 # CC_WRAPPER runs in front of the compiler (a cache: tools/cc-cache.py).
 CC_WRAPPER ?=
 CC := $(strip $(CC_WRAPPER) $(CROSS_COMPILE)gcc)
+# The compiler's own headers (stddef.h, stdarg.h); asked only of a compiler
+# that is there, so that a machine without one gets the host-tools message.
+CC_ISYSTEM := $(if $(shell command -v $(CROSS_COMPILE)gcc 2>/dev/null),\
+	-isystem $(shell $(CC) -print-file-name=include))
 LD := $(CROSS_COMPILE)ld
 OBJCOPY := $(CROSS_COMPILE)objcopy
 OBJDUMP := $(CROSS_COMPILE)objdump
@@ -55,21 +90,54 @@ HOST_TOOLS_STAMP := $(BUILD)/.host-tools-ok
 .PHONY: all run debug test unittest check format bench clean distclean \
 	menuconfig oldconfig olddefconfig savedefconfig host-tools integration help
 
-# Check (and, where missing, install) the host tools once per build tree.
+# The host tools (tools/setup-host.sh), checked once per build tree. Only
+# these goals install what is missing (apt-get); the others stop with the
+# missing packages' names and `make host-tools`.
+INSTALL_GOALS := run debug test bench host-tools
+HOST_TOOLS_CHECK := $(if $(filter $(INSTALL_GOALS),$(MAKECMDGOALS)),,--check)
+
 $(HOST_TOOLS_STAMP):
 	$(Q)mkdir -p $(BUILD)
-	$(Q)$(SRCTREE)/tools/setup-host.sh
+	$(Q)$(SRCTREE)/tools/setup-host.sh $(HOST_TOOLS_CHECK)
 	$(Q)touch $@
 
-host-tools: $(HOST_TOOLS_STAMP)
+# A goal that reads auto.conf and does not install checks the tools here,
+# before make remakes auto.conf: a failure in that chain would only say
+# "No rule to make target .host-tools-ok".
+ifneq ($(CONFIG_GOALS),)
+ifneq ($(HOST_TOOLS_CHECK),)
+ifeq ($(wildcard $(HOST_TOOLS_STAMP)),)
+HOST_TOOLS_REPORT := $(shell $(SRCTREE)/tools/setup-host.sh --check 2>&1)
+ifneq ($(.SHELLSTATUS),0)
+$(error $(HOST_TOOLS_REPORT))
+endif
+endif
+endif
+endif
+
+host-tools:
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(SRCTREE)/tools/setup-host.sh
+	$(Q)touch $(HOST_TOOLS_STAMP)
 
 KCONFIG_ENV := srctree=$(SRCTREE) SRCARCH=$(SRCARCH) KCONFIG_CONFIG=$(KCONFIG_CONFIG) \
 	KCONFIG_AUTOHEADER=$(AUTOCONF) KCONFIG_AUTOCONFIG=$(AUTOCONF_MK)
 KCONFIG_RUN = cd $(BUILD) && $(KCONFIG_ENV)
 
+# Configure for board $(1): its defconfig, and CONFIG_BOARD naming it (the
+# board's directory name is the one place it is written).
+define board_defconfig
+	$(Q)test -f $(SRCTREE)/boards/$(ARCH)/$(1)/defconfig || { \
+		echo "no board \"$(1)\" for $(ARCH): no boards/$(ARCH)/$(1)/defconfig" \
+			"(boards: $(notdir $(wildcard $(SRCTREE)/boards/$(ARCH)/*)))"; exit 1; }
+	$(Q)mkdir -p $(BUILD)
+	$(Q){ cat $(SRCTREE)/boards/$(ARCH)/$(1)/defconfig; \
+		echo 'CONFIG_BOARD="$(1)"'; } >$(BUILD)/.board-defconfig
+	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(BUILD)/.board-defconfig $(SRCTREE)/Kconfig
+endef
+
 %_defconfig: $(HOST_TOOLS_STAMP)
-	$(Q)test -f arch/$(SRCARCH)/configs/$@ || { echo "no such config: arch/$(SRCARCH)/configs/$@"; exit 1; }
-	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(SRCARCH)/configs/$@ $(SRCTREE)/Kconfig
+	$(call board_defconfig,$*)
 
 menuconfig: $(HOST_TOOLS_STAMP)
 	$(Q)$(KCONFIG_RUN) kconfig-mconf $(SRCTREE)/Kconfig
@@ -86,8 +154,8 @@ savedefconfig: $(KCONFIG_CONFIG)
 
 # Without a configuration, build the default one for ARCH.
 $(KCONFIG_CONFIG): | $(HOST_TOOLS_STAMP)
-	@echo "  CONFIG  $(ARCH) $(DEFCONFIG) (no $(KCONFIG_CONFIG) yet)"
-	$(Q)$(KCONFIG_RUN) kconfig-conf --defconfig=$(SRCTREE)/arch/$(SRCARCH)/configs/$(DEFCONFIG) $(SRCTREE)/Kconfig
+	@echo "  CONFIG  $(ARCH) $(BOARD)_defconfig (no $(KCONFIG_CONFIG) yet)"
+	$(call board_defconfig,$(BOARD))
 
 $(AUTOCONF) $(AUTOCONF_MK): $(KCONFIG_CONFIG) $(shell find $(SRCTREE) -name Kconfig -not -path '$(BUILD)/*')
 	$(Q)mkdir -p $(BUILD)/include/generated $(BUILD)/include/config
@@ -96,9 +164,7 @@ $(AUTOCONF) $(AUTOCONF_MK): $(KCONFIG_CONFIG) $(shell find $(SRCTREE) -name Kcon
 	$(Q)$(KCONFIG_RUN) kconfig-conf --silentoldconfig $(SRCTREE)/Kconfig
 	$(Q)touch $(AUTOCONF) $(AUTOCONF_MK)
 
-# Targets that need no configuration skip reading auto.conf.
-NOCONFIG_GOALS := %_defconfig menuconfig oldconfig olddefconfig clean distclean unittest check format help host-tools
-ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(CONFIG_GOALS),)
 -include $(AUTOCONF_MK)
 endif
 
@@ -118,7 +184,7 @@ CFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-common \
 	-Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes \
 	-Wshadow -Wvla -MMD -MP \
 	-include $(AUTOCONF) -I$(SRCTREE)/include -I$(SRCTREE)/arch/$(SRCARCH)/include \
-	-isystem $(shell $(CC) -print-file-name=include) $(ARCH_CFLAGS)
+	$(CC_ISYSTEM) $(ARCH_CFLAGS)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 LDFLAGS := -pie --no-dynamic-linker -z norelro -z max-page-size=4096 --build-id=none \
 	-nostdlib $(ARCH_LDFLAGS)
@@ -192,11 +258,11 @@ QEMU_EXTRA ?=
 # The boot bundle QEMU hands Keel as its initrd.
 BUNDLE ?= $(BUILD)/bundle.cpio
 
-run: all
+run: $(HOST_TOOLS_STAMP) all
 	$(QEMU) $(QEMU_ARGS) -initrd $(BUNDLE) -smp $(QEMU_SMP) \
 		-m $(QEMU_MEM) -nographic $(QEMU_EXTRA)
 
-debug: all
+debug: $(HOST_TOOLS_STAMP) all
 	@echo "QEMU waits for gdb on :1234: gdb-multiarch $(BUILD)/keel.elf -ex 'target remote :1234'"
 	$(QEMU) $(QEMU_ARGS) -initrd $(BUNDLE) -smp $(QEMU_SMP) \
 		-m $(QEMU_MEM) -nographic -s -S $(QEMU_EXTRA)
@@ -241,7 +307,7 @@ test: $(HOST_TOOLS_STAMP)
 # BENCH_ARGS=--smoke: every operation a few times, no figures kept (what
 # tests/integration/test_bench_smoke.py runs in make test).
 BENCH_ARGS ?=
-bench: all
+bench: $(HOST_TOOLS_STAMP) all
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
 		$(HOST_PYTHON) tools/bench-boot.py $(BENCH_ARGS)
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
@@ -257,4 +323,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'

@@ -1,22 +1,6 @@
-# arm64: toolchain, compiler flags and how to run under QEMU.
+# arm64: toolchain and compiler flags. How to run a build and which guests
+# it boots belong to its board (boards/arm64/<board>/board.mk).
 CROSS_COMPILE ?= aarch64-linux-gnu-
 ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mno-outline-atomics \
 	-fvisibility=hidden -mcmodel=small
 ARCH_LDFLAGS :=
-
-QEMU ?= qemu-system-aarch64
-QEMU_GIC ?= 3
-QEMU_CPU ?= cortex-a57
-QEMU_ARGS = -M virt,virtualization=on,gic-version=$(QEMU_GIC) -cpu $(QEMU_CPU) \
-	-nic none -kernel $(BUILD)/keel.bin
-
-# The guests `make run` and the tests boot: firmware build and descriptions.
-GUEST_FIRMWARE_MK := tests/arm64/virt-v8/basic/build.mk
-GUEST_FIRMWARE = $(GUEST_FIRMWARE_ARM64)
-GUEST_DIR := tests/arm64/virt-v8
-RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 basic-gicv2 linux0 linux-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
-	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel bad/passthrough-wrap \
-	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
-	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-spi-range bad/irq-ppi-range \
-	bad/irq-type bad/irq-cells bad/irq-count

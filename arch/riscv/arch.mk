@@ -1,4 +1,5 @@
-# riscv64: toolchain, compiler flags and how to run under QEMU.
+# riscv64: toolchain and compiler flags. How to run a build and which guests
+# it boots belong to its board (boards/riscv64/<board>/board.mk).
 CROSS_COMPILE ?= riscv64-linux-gnu-
 # No F/D: Keel never touches the FPU, so a guest's FP state is never live
 # in Keel. medany: PC-relative addressing, which a relocatable image needs.
@@ -6,20 +7,3 @@ CROSS_COMPILE ?= riscv64-linux-gnu-
 ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-msmall-data-limit=0 -mstrict-align -fvisibility=hidden
 ARCH_LDFLAGS :=
-
-QEMU ?= qemu-system-riscv64
-QEMU_MEM ?= 256
-QEMU_CPU ?= rv64,h=true
-# OpenSBI (QEMU's default -bios) starts -kernel at 0x80200000 in HS-mode.
-QEMU_ARGS = -M virt -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.bin
-
-# The guests `make run` and the tests boot: firmware build and descriptions.
-GUEST_FIRMWARE_MK := tests/riscv/virt64/basic/build.mk
-GUEST_FIRMWARE = $(GUEST_FIRMWARE_RISCV)
-GUEST_DIR := tests/riscv/virt64
-RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 linux0 bad/no-memory bad/overlap bad/unknown-compatible \
-	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel bad/passthrough-wrap \
-	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
-	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-line-range bad/irq-line-zero \
-	bad/irq-count

@@ -1,13 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0
-"""How to start Keel under QEMU, per architecture.
+"""How to start Keel under QEMU, per architecture and board.
 
-The integration tests are written once; each architecture only says here
-which QEMU binary and machine options boot Keel on it.
+The integration tests are written once; each board of each architecture
+(boards/<arch>/<board>/ in the source tree) only says here which QEMU
+binary and machine options boot Keel on it and what its guests show.
 """
 import os
+import re
 
 BUILD = os.environ.get("KEEL_BUILD", os.path.join(os.path.dirname(__file__), "..", "..", "build"))
 ARCH = os.environ.get("KEEL_ARCH", "arm64")
+
+
+def configured_board(build):
+    """The board the build tree was configured for (CONFIG_BOARD), else
+    qemu-virt, every arch's default."""
+    try:
+        with open(os.path.join(build, ".config")) as f:
+            m = re.search(r'^CONFIG_BOARD="(.*)"$', f.read(), re.M)
+    except FileNotFoundError:
+        m = None
+    return m.group(1) if m else "qemu-virt"
+
+
+BOARD = os.environ.get("KEEL_BOARD") or configured_board(BUILD)
 
 
 def arm64_command(smp, mem, irqchip="gicv3", extra=None, build=None):
@@ -56,7 +72,7 @@ def bare_command(qemu, machine_args, smp, image):
 
 
 MACHINES = {
-    "arm64": {
+    "arm64": {"qemu-virt": {
         "command": arm64_command,
         "irqchips": ["gicv2", "gicv3"],
         "default_irqchip": "gicv3",
@@ -138,8 +154,8 @@ MACHINES = {
             ("irq-type.dtb", "guest irqtype9: pl011@9000000: interrupt 0: type 9 is neither SPI (0) nor PPI (1)"),
             ("irq-cells.dtb", 'guest irqcells: pl011@9000000: "interrupts" is 8 bytes, not a whole number of 3-cell specifiers'),
         ],
-    },
-    "riscv64": {
+    }},
+    "riscv64": {"qemu-virt": {
         "command": riscv64_command,
         "irqchips": ["plic", "aplic"],
         "default_irqchip": "plic",
@@ -221,9 +237,13 @@ MACHINES = {
             ("irq-line-range.dtb", "guest line5000: serial@10000000: interrupt 0: line 5000 is out of range (1-1023)"),
             ("irq-line-zero.dtb", "guest line0: serial@10000000: interrupt 0: line 0 is out of range (1-1023)"),
         ],
-    },
+    }},
 }
 
 
 def machine():
-    return MACHINES[ARCH]
+    boards = MACHINES[ARCH]
+    if BOARD not in boards:
+        raise KeyError(f"no test machine for board {BOARD!r} of {ARCH} in "
+                       f"tests/integration/machines.py (has: {', '.join(boards)})")
+    return boards[BOARD]

@@ -10,9 +10,11 @@ import tempfile
 import pytest
 
 import keel
-from machines import ARCH
+from machines import ARCH, BOARD
 
 SRC = os.path.join(os.path.dirname(__file__), "..", "..")
+# The trees here are configured for the board under test.
+DEFCONFIG = f"{BOARD}_defconfig"
 
 
 def make(*args, **kw):
@@ -22,7 +24,7 @@ def make(*args, **kw):
 
 def test_disabled_command_is_absent(tmp_path):
     out = tmp_path / "nodevtree"
-    make(f"O={out}", "qemu-virt_defconfig")
+    make(f"O={out}", DEFCONFIG)
     cfg = out / ".config"
     text = cfg.read_text()
     assert "CONFIG_CMD_DEVTREE=y" in text
@@ -47,7 +49,7 @@ def test_disabled_command_is_absent(tmp_path):
 
 def test_incremental_build_rebuilds_only_what_changed(tmp_path):
     out = tmp_path / "incr"
-    make(f"O={out}", "qemu-virt_defconfig")
+    make(f"O={out}", DEFCONFIG)
     make(f"O={out}")
     assert "CC" not in make(f"O={out}").stdout
     # A source file: just that object.
@@ -64,6 +66,62 @@ def test_incremental_build_rebuilds_only_what_changed(tmp_path):
     verbose = make(f"O={out}", "VERBOSE=y").stdout
     assert re.search(r"gcc .* -c \S*core/power.c", verbose)
     shutil.rmtree(out)
+
+
+# ---- host tools and boards ----
+
+def fake_host_without(tmp_path, package):
+    """PATH where dpkg-query reports `package` missing, and apt-get and sudo
+    only record that they were called (in tmp_path/installed)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "installed"
+    (bin_dir / "dpkg-query").write_text(
+        "#!/bin/sh\nfor a; do p=$a; done\n"
+        f'[ "$p" = {package} ] && {{ echo "unknown ok not-installed"; exit 0; }}\n'
+        'exec /usr/bin/dpkg-query "$@"\n')
+    (bin_dir / "apt-get").write_text(f'#!/bin/sh\necho "$@" >>{log}\n')
+    (bin_dir / "sudo").write_text('#!/bin/sh\nexec "$@"\n')
+    for f in bin_dir.iterdir():
+        f.chmod(0o755)
+    return dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"), log
+
+
+@pytest.mark.parametrize("goal", [DEFCONFIG, "all", "menuconfig"])
+def test_build_and_configure_never_install(goal, tmp_path):
+    # Configuring and building check the host tools and stop, naming what
+    # is missing and `make host-tools`; only run, test, bench and
+    # host-tools install.
+    env, log = fake_host_without(tmp_path, "device-tree-compiler")
+    r = subprocess.run(["make", "-C", SRC, f"ARCH={ARCH}", f"O={tmp_path / 'b'}", goal],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode != 0
+    assert "missing: device-tree-compiler" in r.stderr, r.stderr
+    assert "`make host-tools` installs them" in r.stderr, r.stderr
+    assert not log.exists(), "apt-get ran: " + log.read_text()
+
+
+def test_host_tools_installs(tmp_path):
+    env, log = fake_host_without(tmp_path, "device-tree-compiler")
+    make(f"O={tmp_path / 'b'}", "host-tools", env=env)
+    assert "install -y -q --no-install-recommends device-tree-compiler" in log.read_text()
+
+
+def test_board_is_configured(tmp_path):
+    out = tmp_path / "b"
+    make(f"O={out}", DEFCONFIG)
+    assert f'CONFIG_BOARD="{BOARD}"' in (out / ".config").read_text()
+    r = subprocess.run(["make", "-C", SRC, f"ARCH={ARCH}", f"O={out}", "nosuch_defconfig"],
+                       capture_output=True, text=True)
+    assert r.returncode != 0
+    assert f'no board "nosuch" for {ARCH}: no boards/{ARCH}/nosuch/defconfig' in r.stdout
+    # A board that has no directory (any more) is refused by name.
+    subprocess.run(["kconfig-tweak", "--file", str(out / ".config"),
+                    "--set-str", "BOARD", "gone"], check=True)
+    r = subprocess.run(["make", "-C", SRC, f"ARCH={ARCH}", f"O={out}"],
+                       capture_output=True, text=True)
+    assert r.returncode != 0
+    assert f'no board "gone" for {ARCH}: no boards/{ARCH}/gone/board.mk' in r.stderr
 
 
 # ---- every option off, one at a time: the configuration still links ----
@@ -107,7 +165,7 @@ def kconfig_prompted_bools():
 def defconfig_options():
     """The user-visible bool options the defconfig has on."""
     with tempfile.TemporaryDirectory(prefix="keel-defconfig-") as d:
-        make(f"O={d}", "qemu-virt_defconfig")
+        make(f"O={d}", DEFCONFIG)
         with open(os.path.join(d, ".config")) as f:
             on = set(re.findall(r"^CONFIG_(\w+)=y$", f.read(), re.M))
     return sorted(on & kconfig_prompted_bools())
@@ -129,7 +187,7 @@ def defconfig_build(tmp_path_factory):
     """The defconfig's .config, and an object cache its build warmed."""
     cache = tmp_path_factory.mktemp("cc-cache")
     out = tmp_path_factory.mktemp("defconfig")
-    make(f"O={out}", "qemu-virt_defconfig")
+    make(f"O={out}", DEFCONFIG)
     r = build_elf(out, cache)
     assert r.returncode == 0, r.stdout + r.stderr
     config = (out / ".config").read_text()
