@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The emulator registry and the services emulators use. */
+/*
+ * The emulator registry and the services emulators use: error reports,
+ * extra register windows, interrupt lines and the guest's interrupt
+ * controller they go to, wall-clock time.
+ */
 #include <keel/devemu.h>
+#include <keel/devtree.h>
 #include <keel/guest.h>
 #include <keel/printf.h>
 #include <keel/printk.h>
@@ -27,6 +32,19 @@ const struct emulator *devemu_find(const char *compatible)
 	return NULL;
 }
 
+const struct emulator *devemu_find_for_node(const struct devtree_node *node)
+{
+	const struct emulator *emu = NULL;
+	const char *compat;
+
+	for (unsigned int i = 0;
+	     !emu &&
+	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
+	     i++)
+		emu = devemu_find(compat);
+	return emu;
+}
+
 void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
 {
 	char msg[160];
@@ -36,7 +54,87 @@ void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk(KERN_ERR "guest %s: %s: %s\n",
-	       inst->guest ? guest_name(inst->guest) : "?", inst->name, msg);
+	       inst->guest ? inst->guest->name : "?", inst->name, msg);
+}
+
+/*
+ * A window must lie in the guest-physical address space like the main
+ * one, which the description parser checked: an end past 2^64 would wrap
+ * and slip past aspace_insert()'s overlap checks.
+ */
+static int check_window(const struct devemu_instance *inst, u64 base, u64 size)
+{
+	unsigned int bits = arch_guest_pa_bits();
+	u64 limit = bits < 64 ? 1ULL << bits : 0;
+
+	if (!size) {
+		devemu_error(inst, "window at 0x%llx is empty",
+			     (unsigned long long)base);
+		return -EINVAL;
+	}
+	if (base + size < base) {
+		devemu_error(inst,
+			     "window 0x%llx + 0x%llx wraps past the end of the "
+			     "address space",
+			     (unsigned long long)base,
+			     (unsigned long long)size);
+		return -ERANGE;
+	}
+	if (limit && (base >= limit || size > limit - base)) {
+		devemu_error(inst,
+			     "window 0x%llx-0x%llx is beyond the %u-bit "
+			     "physical address space",
+			     (unsigned long long)base,
+			     (unsigned long long)(base + size - 1), bits);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
+{
+	struct region r = {
+		.gpa = base, .size = size, .type = REGION_EMULATED, .dev = inst
+	};
+	int err;
+
+	if (base < inst->base)
+		return -EINVAL; /* offsets are counted from inst->base */
+	err = check_window(inst, base, size);
+	if (err)
+		return err;
+	snprintf(r.name, sizeof(r.name), "%s", inst->name);
+	err = aspace_insert(&inst->guest->aspace, &r, NULL);
+	if (err)
+		devemu_error(inst, "window at 0x%llx %s",
+			     (unsigned long long)base,
+			     err == -EEXIST ? "overlaps another region" :
+					      "does not fit");
+	return err;
+}
+
+/* ---- the guest's interrupt controller ---- */
+
+void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
+		       void *priv)
+{
+	g->irqchip_priv = priv;
+	g->irqchip = chip;
+}
+
+void guest_irq_set(struct guest *g, unsigned int irq, bool level)
+{
+	if (g->irqchip)
+		g->irqchip->set_line(g->irqchip_priv, irq, level);
+	else if (level)
+		g->irq_raised++;
+}
+
+bool guest_irq_pending(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+
+	return g->irqchip && g->irqchip->pending(g->irqchip_priv, v);
 }
 
 /*

@@ -98,30 +98,6 @@ static int check_range(const struct guest *g, const struct devtree_node *node,
 	return 0;
 }
 
-/* ---- interrupt lines ---- */
-
-void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
-		       void *priv)
-{
-	g->irqchip_priv = priv;
-	g->irqchip = chip;
-}
-
-void guest_irq_set(struct guest *g, unsigned int irq, bool level)
-{
-	if (g->irqchip)
-		g->irqchip->set_line(g->irqchip_priv, irq, level);
-	else if (level)
-		g->irq_raised++;
-}
-
-bool guest_irq_pending(struct vcpu *v)
-{
-	struct guest *g = v->guest;
-
-	return g->irqchip && g->irqchip->pending(g->irqchip_priv, v);
-}
-
 /* ---- guest memory ---- */
 
 static int guest_memory_copy(struct guest *g, u64 gpa, void *buf, size_t len,
@@ -366,51 +342,24 @@ static int add_passthrough(struct guest *g, const struct devtree_node *node)
 }
 
 /*
- * "interrupts" in the cells of the guest's interrupt controller: three
- * (GIC: type, number, flags; SPI n is INTID 32 + n, PPI n is INTID 16 + n)
- * or one (a PLIC source). Anything the controller could not deliver is
- * refused here, so that emulators only ever see lines that exist.
+ * A device's "interrupts", as lines of its interrupt controller: core
+ * finds the controller (the nearest "interrupt-parent") and cuts the
+ * property into specifiers of its "#interrupt-cells"; what the cells mean
+ * is the controller's emulator's to say (emulator.xlate). Anything the
+ * controller could not deliver is refused here, so that emulators only
+ * ever see lines that exist.
  */
-#define GIC_SPI_COUNT 988 /* INTIDs 32..1019 */
-#define GIC_PPI_COUNT 16 /* INTIDs 16..31 */
-#define ONE_CELL_MAX_LINE 1023 /* PLIC sources 1..1023 */
-
-static int gic_spec_to_line(const struct guest *g,
-			    const struct devtree_node *node, unsigned int i,
-			    u32 type, u32 number, unsigned int *line)
-{
-	if (type == 0 && number < GIC_SPI_COUNT) {
-		*line = 32 + number;
-	} else if (type == 1 && number < GIC_PPI_COUNT) {
-		*line = 16 + number;
-	} else if (type > 1) {
-		config_error(g, node,
-			     "interrupt %u: type %u is neither SPI (0) nor "
-			     "PPI (1)",
-			     i, type);
-		return -EINVAL;
-	} else {
-		config_error(g, node,
-			     "interrupt %u: %s %u is out of range (0-%u)", i,
-			     type ? "PPI" : "SPI", number,
-			     (type ? GIC_PPI_COUNT : GIC_SPI_COUNT) - 1);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int parse_interrupts(const struct guest *g,
 			    const struct devtree_node *node,
 			    struct devemu_instance *inst)
 {
-	u32 cells = 3, len, ph, count;
-	const struct devtree_node *p;
+	const struct devtree_node *p, *ic = NULL;
+	const struct emulator *emu;
+	u32 cells, len, ph, count;
 
 	for (p = node; p; p = p->parent) {
 		if (!devtree_prop_read_u32(p, "interrupt-parent", &ph)) {
-			const struct devtree_node *ic =
-				devtree_find_phandle(g->config, ph);
-
+			ic = devtree_find_phandle(g->config, ph);
 			if (!ic) {
 				config_error(g, node,
 					     "interrupt-parent <%u> names no "
@@ -418,17 +367,31 @@ static int parse_interrupts(const struct guest *g,
 					     ph);
 				return -EINVAL;
 			}
-			devtree_prop_read_u32(ic, "#interrupt-cells", &cells);
 			break;
 		}
 	}
 	if (!devtree_prop_get(node, "interrupts", &len))
 		return 0;
-	if (cells != 1 && cells != 3) {
+	if (!ic) {
 		config_error(g, node,
-			     "#interrupt-cells = %u: guests' interrupt "
-			     "controllers take 1 or 3",
-			     cells);
+			     "\"interrupts\" without an "
+			     "interrupt-parent");
+		return -EINVAL;
+	}
+	emu = devemu_find_for_node(ic);
+	if (!emu || !emu->xlate) {
+		config_error(g, node,
+			     "interrupt-parent %s is no interrupt controller "
+			     "Keel emulates",
+			     ic->name);
+		return -EINVAL;
+	}
+	if (devtree_prop_read_u32(ic, "#interrupt-cells", &cells) ||
+	    cells != emu->irq_cells || cells > DEVEMU_MAX_IRQ_CELLS) {
+		config_error(g, node,
+			     "interrupt-parent %s: its %s interrupt controller "
+			     "takes #interrupt-cells = %u",
+			     ic->name, emu->name, emu->irq_cells);
 		return -EINVAL;
 	}
 	if (!len || len % (4 * cells)) {
@@ -445,28 +408,19 @@ static int parse_interrupts(const struct guest *g,
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < count; i++) {
-		u32 number, type = 0;
+		u32 spec[DEVEMU_MAX_IRQ_CELLS];
+		char why[96];
 		unsigned int line;
-		int err = 0;
+		int err;
 
-		devtree_prop_read_u32_index(node, "interrupts", i * cells,
-					    cells == 1 ? &number : &type);
-		if (cells == 1) {
-			if (!number || number > ONE_CELL_MAX_LINE) {
-				config_error(g, node,
-					     "interrupt %u: line %u is out of "
-					     "range (1-%u)",
-					     i, number, ONE_CELL_MAX_LINE);
-				return -EINVAL;
-			}
-			line = number;
-		} else {
+		for (unsigned int c = 0; c < cells; c++)
 			devtree_prop_read_u32_index(node, "interrupts",
-						    i * 3 + 1, &number);
-			err = gic_spec_to_line(g, node, i, type, number, &line);
-		}
-		if (err)
+						    i * cells + c, &spec[c]);
+		err = emu->xlate(ic, spec, &line, why, sizeof(why));
+		if (err) {
+			config_error(g, node, "interrupt %u: %s", i, why);
 			return err;
+		}
 		inst->irqs[inst->nr_irqs++] = line;
 	}
 	return 0;
@@ -542,31 +496,6 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 		return err;
 	}
 	return 0;
-}
-
-int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
-{
-	struct region r = {
-		.gpa = base, .size = size, .type = REGION_EMULATED, .dev = inst
-	};
-	char what[80]; /* the instance's name and a word */
-	int err;
-
-	if (base < inst->base)
-		return -EINVAL; /* offsets are counted from inst->base */
-	snprintf(what, sizeof(what), "%s: window", inst->name);
-	err = check_range(inst->guest, NULL, what, base, size,
-			  arch_guest_pa_bits());
-	if (err)
-		return err;
-	snprintf(r.name, sizeof(r.name), "%s", inst->name);
-	err = aspace_insert(&inst->guest->aspace, &r, NULL);
-	if (err)
-		devemu_error(inst, "window at 0x%llx %s",
-			     (unsigned long long)base,
-			     err == -EEXIST ? "overlaps another region" :
-					      "does not fit");
-	return err;
 }
 
 static bool is_memory_node(const struct devtree_node *n)

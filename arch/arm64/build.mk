@@ -11,5 +11,5 @@ obj-y += arch/arm64/stage2.o
 obj-y += arch/arm64/psci_emul.o
 obj-y += arch/arm64/guest_fdt.o
 obj-y += arch/arm64/vgic_lr.o
+obj-y += arch/arm64/vtimer.o
 obj-y += arch/arm64/sysreg_emul.o
-obj-y += arch/arm64/esr.o

@@ -7,7 +7,6 @@
 #include <keel/printk.h>
 #include <arch/regs.h>
 #include <asm/sysreg.h>
-#include "esr.h"
 
 static const char *const vector_names[] = {
 	"EL2t exception",
@@ -17,32 +16,32 @@ static const char *const vector_names[] = {
 	"lower-EL AArch32 exception",
 };
 
-static const char *exception_class_name(unsigned int ec)
+static const char *exception_class_name(u32 ec)
 {
 	switch (ec) {
-	case ESR_EC_UNKNOWN:
+	case 0x00:
 		return "unknown reason";
-	case ESR_EC_ILLEGAL_STATE:
+	case 0x0e:
 		return "illegal execution state";
-	case ESR_EC_SVC64:
+	case 0x15:
 		return "SVC";
-	case ESR_EC_HVC64:
+	case 0x16:
 		return "HVC";
-	case ESR_EC_SMC64:
+	case 0x17:
 		return "SMC";
-	case ESR_EC_SYSREG:
+	case 0x18:
 		return "system register access";
-	case ESR_EC_IABT_LOW:
-	case ESR_EC_IABT_CUR:
+	case 0x20:
+	case 0x21:
 		return "instruction abort";
-	case ESR_EC_PC_ALIGN:
+	case 0x22:
 		return "PC alignment fault";
-	case ESR_EC_DABT_LOW:
-	case ESR_EC_DABT_CUR:
+	case 0x24:
+	case 0x25:
 		return "data abort";
-	case ESR_EC_SP_ALIGN:
+	case 0x26:
 		return "SP alignment fault";
-	case ESR_EC_BRK64:
+	case 0x3c:
 		return "BRK";
 	default:
 		return "other";
@@ -66,10 +65,11 @@ void arm64_sync_exception(struct arch_regs *regs)
 {
 	u64 esr = read_sysreg(esr_el2);
 	u64 far = read_sysreg(far_el2);
+	u32 ec = (esr >> 26) & 0x3f;
 
 	printk(KERN_EMERG
 	       "EL2 synchronous exception: %s (ESR 0x%llx, FAR 0x%llx)\n",
-	       exception_class_name(esr_ec(esr)), (unsigned long long)esr,
+	       exception_class_name(ec), (unsigned long long)esr,
 	       (unsigned long long)far);
 	arch_regs_dump(regs);
 	panic("unexpected exception in Keel at 0x%llx",

@@ -9,10 +9,10 @@
 #include <keel/timer.h>
 #include <arch/irqflags.h>
 #include <asm/sysreg.h>
-#include "esr.h"
 #include "psci_emul.h"
 #include "sysreg_emul.h"
 #include "vgic_lr.h"
+#include "vtimer.h"
 
 #define HCR_VM (1ULL << 0)
 #define HCR_SWIO (1ULL << 1)
@@ -41,6 +41,23 @@
 
 #define SCTLR_EL1_RES1 0x30d00800ULL
 
+#define EC_UNKNOWN 0x00
+#define EC_WFX 0x01
+#define EC_HVC64 0x16
+#define EC_SMC64 0x17
+#define EC_SYSREG 0x18
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+
+#define ESR_IL (1ULL << 25)
+#define ISS_DABT_ISV (1ULL << 24)
+#define ISS_DABT_SSE (1ULL << 21)
+#define ISS_DABT_SF (1ULL << 15)
+#define ISS_DABT_WNR (1ULL << 6)
+#define DFSC_EXTABT 0x10
+
 void arm64_vcpu_enter(struct arm64_guest_ctx *ctx);
 
 u64 arch_vcpu_hwid(const struct vcpu *v)
@@ -54,15 +71,13 @@ int arch_vcpu_init(struct vcpu *v)
 	v->arch.mpidr =
 		(1ULL << 31) | ((u64)(v->index / 16) << 8) | (v->index % 16);
 	v->arch.hcr = HCR_GUEST;
-	arm64_vgic_vcpu_init(v);
-	return vgic_of(v->guest) ?
-		       arm64_vgic_init(vgic_version_of(vgic_of(v->guest))) :
-		       0;
+	arm64_vtimer_vcpu_init(v);
+	return arm64_vgic_vcpu_init(v);
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-	arm64_vgic_vcpu_destroy(v);
+	arm64_vtimer_vcpu_destroy(v);
 }
 
 void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
@@ -162,7 +177,7 @@ static u64 get_reg(const struct arch_vcpu *a, unsigned int reg)
 
 static void skip_instruction(struct arch_vcpu *a)
 {
-	a->ctx.pc += esr_insn_len(a->ctx.esr);
+	a->ctx.pc += (a->ctx.esr & ESR_IL) ? 4 : 2;
 }
 
 /*
@@ -193,24 +208,24 @@ static void inject_sync(struct arch_vcpu *a, u64 esr, u64 far)
 
 static void inject_undefined(struct arch_vcpu *a)
 {
-	inject_sync(a, esr_make(ESR_EC_UNKNOWN, 0), 0);
+	inject_sync(a, ((u64)EC_UNKNOWN << 26) | ESR_IL, 0);
 }
 
 void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool from_el1 = (a->ctx.pstate & PSTATE_MODE_MASK) != PSTATE_EL0T;
-	bool instruction = esr_ec(a->ctx.esr) == ESR_EC_IABT_LOW;
-	unsigned int ec;
-	u64 iss = ESR_FSC_EXTABT;
+	u32 ec = (a->ctx.esr >> 26) & 0x3f;
+	bool instruction = ec == EC_IABT_LOW;
+	u64 esr;
 
-	if (instruction)
-		ec = from_el1 ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
-	else
-		ec = from_el1 ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
+	esr = ((u64)(instruction ? (from_el1 ? EC_IABT_CUR : EC_IABT_LOW) :
+				   (from_el1 ? EC_DABT_CUR : EC_DABT_LOW))
+	       << 26) |
+	      ESR_IL | DFSC_EXTABT;
 	if (!instruction && exit && exit->write)
-		iss |= ESR_DABT_WNR;
-	inject_sync(a, esr_make(ec, iss), a->ctx.far);
+		esr |= ISS_DABT_WNR;
+	inject_sync(a, esr, a->ctx.far);
 }
 
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
@@ -218,73 +233,91 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 {
 	struct arch_vcpu *a = &v->arch;
 
-	if (!exit->write)
-		set_reg(a, a->mmio_reg,
-			esr_dabt_load_value(exit->size, a->mmio_sign_extend,
-					    a->mmio_64bit, value));
+	if (!exit->write) {
+		unsigned int bits = exit->size * 8;
+
+		if (bits < 64) {
+			value &= (1ULL << bits) - 1;
+			if (a->mmio_sign_extend && (value >> (bits - 1)) & 1)
+				value |= ~0ULL << bits;
+		}
+		if (!a->mmio_64bit)
+			value &= 0xffffffffULL;
+		set_reg(a, a->mmio_reg, value);
+	}
 	skip_instruction(a);
 }
 
 static void decode_data_abort(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	struct esr_dabt access;
+	u64 esr = a->ctx.esr;
+	u64 ipa = ((a->ctx.hpfar >> 4) << 12) | (a->ctx.far & 0xfff);
 
-	exit->gpa = esr_abort_ipa(a->ctx.hpfar, a->ctx.far);
-	exit->write = a->ctx.esr & ESR_DABT_WNR;
-	exit->reason = VCPU_EXIT_MMIO;
-	if (esr_dabt_decode(a->ctx.esr, &access)) {
+	exit->gpa = ipa;
+	exit->write = esr & ISS_DABT_WNR;
+	if (!(esr & ISS_DABT_ISV)) {
 		/*
 		 * No syndrome (load/store pair, writeback...): Keel cannot
 		 * emulate it, so the guest gets an abort, as from a bus.
 		 */
 		exit->size = 0;
+		exit->reason = VCPU_EXIT_MMIO;
 		return;
 	}
-	exit->size = access.size;
-	a->mmio_reg = access.reg;
-	a->mmio_sign_extend = access.sign_extend;
-	a->mmio_64bit = access.reg64;
-	if (exit->write)
-		exit->value = esr_dabt_store_value(access.size,
-						   get_reg(a, access.reg));
+	exit->size = 1U << ((esr >> 22) & 3);
+	a->mmio_reg = (esr >> 16) & 0x1f;
+	a->mmio_sign_extend = esr & ISS_DABT_SSE;
+	a->mmio_64bit = esr & ISS_DABT_SF;
+	if (exit->write) {
+		u64 value = get_reg(a, a->mmio_reg);
+
+		exit->value = exit->size == 8 ?
+				      value :
+				      value & ((1ULL << (exit->size * 8)) - 1);
+	}
+	exit->reason = VCPU_EXIT_MMIO;
 }
 
 /* Cache maintenance by set/way (trapped by HCR_EL2.TSW): nothing to do. */
-static bool is_dc_set_way(const struct esr_sysreg *sr)
+static bool is_dc_set_way(u64 esr)
 {
-	return sr->op0 == 1 && sr->op1 == 0 && sr->crn == 7;
+	u32 iss = esr & 0x1ffffff;
+	u32 op0 = (iss >> 20) & 3, op1 = (iss >> 14) & 7,
+	    crn = (iss >> 10) & 0xf;
+
+	return op0 == 1 && op1 == 0 && crn == 7;
 }
 
 static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned int ec = esr_ec(a->ctx.esr);
+	u32 ec = (a->ctx.esr >> 26) & 0x3f;
 
 	switch (ec) {
-	case ESR_EC_WFX:
+	case EC_WFX:
 		skip_instruction(a);
-		exit->reason = (a->ctx.esr & ESR_WFX_TI_WFE) ? VCPU_EXIT_YIELD :
-							       VCPU_EXIT_WFI;
+		exit->reason =
+			(a->ctx.esr & 1) ? VCPU_EXIT_YIELD : VCPU_EXIT_WFI;
 		break;
-	case ESR_EC_HVC64:
+	case EC_HVC64:
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
-	case ESR_EC_SMC64:
+	case EC_SMC64:
 		skip_instruction(a);
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
-	case ESR_EC_SYSREG: {
-		u32 iss = esr_iss(a->ctx.esr);
-		struct esr_sysreg sr = esr_sysreg_decode(iss);
-		u64 value = get_reg(a, sr.rt);
+	case EC_SYSREG: {
+		u32 iss = a->ctx.esr & 0x1ffffff;
+		unsigned int rt = (iss >> 5) & 0x1f;
+		u64 value = get_reg(a, rt);
 
-		if (is_dc_set_way(&sr)) {
+		if (is_dc_set_way(a->ctx.esr)) {
 			skip_instruction(a);
 		} else if (arm64_vgic_sysreg(v, iss, &value) ||
-			   arm64_sysreg_emulate(v, &sr, &value)) {
-			if (sr.read)
-				set_reg(a, sr.rt, value);
+			   arm64_sysreg_emulate(v, iss, &value)) {
+			if (iss & 1)
+				set_reg(a, rt, value);
 			skip_instruction(a);
 		} else {
 			inject_undefined(a);
@@ -292,11 +325,12 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_SYSREG;
 		break;
 	}
-	case ESR_EC_DABT_LOW:
-	case ESR_EC_IABT_LOW:
-		if (ec == ESR_EC_IABT_LOW) {
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		if (ec == EC_IABT_LOW) {
 			/* Executing outside RAM: a bus error for the guest. */
-			exit->gpa = esr_abort_ipa(a->ctx.hpfar, a->ctx.far);
+			exit->gpa = ((a->ctx.hpfar >> 4) << 12) |
+				    (a->ctx.far & 0xfff);
 			arch_vcpu_inject_abort(v, NULL);
 			exit->reason = VCPU_EXIT_NONE;
 			break;
@@ -321,6 +355,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	write_sysreg(vmpidr_el2, a->mpidr);
 	write_sysreg(hcr_el2, a->hcr);
 	el1_restore(&a->el1);
+	arm64_vtimer_flush(v);
 	arm64_vgic_flush(v);
 	__asm__ volatile("isb" ::: "memory");
 
@@ -341,65 +376,6 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		exit->why = "SError from the guest";
 		break;
 	}
-}
-
-/* A timer's condition: enabled, unmasked, CVAL reached (physical count). */
-static bool timer_fires(u64 ctl, u64 cval_phys)
-{
-	return (ctl & 3) == 1 && cval_phys <= timer_read_cycles();
-}
-
-bool arm64_vtimer_expired(struct vcpu *v)
-{
-	const struct arm64_el1_state *s = &v->arch.el1;
-
-	/* CVAL + CNTVOFF may wrap: then the deadline is beyond the counter. */
-	if (s->cntv_cval > ~0ULL - v->guest->arch.cntvoff)
-		return false;
-	return timer_fires(s->cntv_ctl, s->cntv_cval + v->guest->arch.cntvoff);
-}
-
-bool arm64_ptimer_expired(struct vcpu *v)
-{
-	return timer_fires(v->arch.ptimer.ctl, v->arch.ptimer.cval);
-}
-
-/*
- * Host ns at which the counter reaches cval_phys, or 0 for "never": core
- * saturates a deadline beyond 64-bit ns to TIME_NEVER instead of wrapping
- * it into the past (which would re-arm on every entry and stall the vCPU).
- */
-static u64 cycles_deadline_ns(u64 cval_phys)
-{
-	u64 deadline = timer_cycles_deadline_ns(cval_phys);
-
-	return deadline == TIME_NEVER ? 0 : deadline;
-}
-
-u64 arm64_timer_deadline(struct vcpu *v, bool physical)
-{
-	const struct arm64_el1_state *s = &v->arch.el1;
-	u64 cntvoff = v->guest->arch.cntvoff;
-
-	/* ENABLE set, IMASK clear: the timer will raise its interrupt. */
-	if (physical)
-		return (v->arch.ptimer.ctl & 3) == 1 ?
-			       cycles_deadline_ns(v->arch.ptimer.cval) :
-			       0;
-	if ((s->cntv_ctl & 3) != 1 || s->cntv_cval > ~0ULL - cntvoff)
-		return 0;
-	return cycles_deadline_ns(s->cntv_cval + cntvoff);
-}
-
-/* The earlier of the two timers' deadlines. */
-u64 arch_vcpu_timer_deadline(struct vcpu *v)
-{
-	u64 vdl = arm64_timer_deadline(v, false);
-	u64 pdl = arm64_timer_deadline(v, true);
-
-	if (!vdl || !pdl)
-		return vdl | pdl;
-	return vdl < pdl ? vdl : pdl;
 }
 
 /* The timer and SGIs reach the guest through the vGIC: nothing of its own. */

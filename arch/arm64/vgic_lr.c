@@ -2,13 +2,15 @@
 /*
  * The GIC virtual CPU interface: around every guest entry, interrupts
  * move between the arch-neutral vGIC model and the hardware's list
- * registers, and the guest's virtual timer is turned into its PPI. Two
+ * registers (the timers' lines reach the model from vtimer.c first). Two
  * kinds of hardware hold the list registers: a GICv3 CPU interface
  * (ICH_* system registers), for guests with a GICv3, and a GICv2's
  * virtual interface control block (GICH, memory-mapped), for guests with
  * a GICv2, whose CPU interface is the GICV frame mapped into them. With
  * a GICv3 the guest's ICC_* accesses reach the virtual interface
- * untrapped, except SGI generation, which is a system-register trap.
+ * untrapped, except SGI generation, which is a system-register trap
+ * handed to the model. This file calls the interrupt model only
+ * (keel/vgic.h), never a register front end.
  */
 #include <keel/errno.h>
 #include <keel/gic.h>
@@ -16,7 +18,6 @@
 #include <keel/io.h>
 #include <keel/printk.h>
 #include <keel/irq.h>
-#include <keel/timer.h>
 #include <keel/vgic.h>
 #include <asm/sysreg.h>
 #include "vgic_lr.h"
@@ -36,8 +37,6 @@
 #define LR_EOI (1ULL << 41)
 #define LR_PRIORITY_SHIFT 48
 
-#define VTIMER_PPI 27
-#define PTIMER_PPI 30 /* the EL1 physical timer */
 #define MAINTENANCE_PPI 25
 
 /* GICv2 virtual interface control (GICH), banked per CPU */
@@ -266,7 +265,7 @@ static int init_v2(void)
  * Once, when the first guest with a vGIC is created; every later guest
  * must use the same kind, which is the host's.
  */
-int arm64_vgic_init(enum vgic_version version)
+static int arm64_vgic_init(enum vgic_version version)
 {
 	int irq, err;
 
@@ -291,46 +290,11 @@ int arm64_vgic_init(enum vgic_version version)
 	return 0;
 }
 
-static void timer_fired(struct timer_event *ev)
+int arm64_vgic_vcpu_init(struct vcpu *v)
 {
-	vcpu_kick(ev->arg);
-}
+	struct vgic *vg = vgic_of(v->guest);
 
-void arm64_vgic_vcpu_init(struct vcpu *v)
-{
-	timer_event_init(&v->arch.timer_event, timer_fired, v);
-}
-
-void arm64_vgic_vcpu_destroy(struct vcpu *v)
-{
-	timer_event_cancel(&v->arch.timer_event);
-}
-
-/*
- * The virtual and the (emulated) physical timer's outputs as levels for
- * the vGIC. The virtual timer's physical PPI stays off at the host, and
- * the physical timer never runs in the CPU: while the guest runs, a host
- * timer event at the earlier deadline forces an exit, and the levels are
- * recomputed before every entry.
- */
-static void sync_timers(struct vgic *vg, struct vcpu *v)
-{
-	bool vlevel = arm64_vtimer_expired(v);
-	bool plevel = arm64_ptimer_expired(v);
-	/* A timer whose level is raised needs no event. */
-	u64 vdl = vlevel ? 0 : arm64_timer_deadline(v, false);
-	u64 pdl = plevel ? 0 : arm64_timer_deadline(v, true);
-	u64 deadline = !vdl ? pdl : !pdl ? vdl : vdl < pdl ? vdl : pdl;
-
-	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
-	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
-	if (deadline) {
-		if (!timer_event_armed(&v->arch.timer_event) ||
-		    v->arch.timer_event.deadline_ns != deadline)
-			timer_event_arm(&v->arch.timer_event, deadline);
-	} else {
-		timer_event_cancel(&v->arch.timer_event);
-	}
+	return vg ? arm64_vgic_init(vgic_version_of(vg)) : 0;
 }
 
 void arm64_vgic_flush(struct vcpu *v)
@@ -344,7 +308,6 @@ void arm64_vgic_flush(struct vcpu *v)
 	a->lrs_used = 0;
 	if (!vg || !hw)
 		return;
-	sync_timers(vg, v);
 	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
 	for (unsigned int i = 0; i < nr_lrs; i++) {
 		if (i < n)
@@ -390,6 +353,6 @@ bool arm64_vgic_sysreg(struct vcpu *v, u32 iss, u64 *reg)
 	if (read)
 		*reg = 0; /* write-only: reads as zero */
 	else
-		vgic_sgi1r_write(vg, v, *reg);
+		vgic_generate_sgi(vg, v, *reg);
 	return true;
 }

@@ -15,6 +15,7 @@
 #include "guest.h"
 #include "sbi_emul.h"
 #include <keel/cpu.h>
+#include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>

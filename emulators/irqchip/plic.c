@@ -40,6 +40,7 @@
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/heap.h>
+#include <keel/printf.h>
 #include <keel/spinlock.h>
 
 #define PLIC_PRIORITY 0x000000ULL
@@ -443,6 +444,33 @@ static void plic_remove(struct devemu_instance *inst)
 	plic_free(p);
 }
 
+/*
+ * A one-cell specifier: the source ID. 0 means "no interrupt" and the map
+ * has room for 1023; past the node's riscv,ndev the source does not exist
+ * (a bad riscv,ndev is the probe's to report).
+ */
+static int plic_xlate(const struct devtree_node *node, const u32 *cells,
+		      unsigned int *line, char *why, size_t why_size)
+{
+	u32 ndev;
+
+	if (!cells[0] || cells[0] > PLIC_MAX_NDEV) {
+		snprintf(why, why_size, "line %u is out of range (1-%u)",
+			 cells[0], (unsigned int)PLIC_MAX_NDEV);
+		return -EINVAL;
+	}
+	if (!devtree_prop_read_u32(node, "riscv,ndev", &ndev) &&
+	    ndev <= PLIC_MAX_NDEV && cells[0] > ndev) {
+		snprintf(why, why_size,
+			 "line %u is out of this PLIC's range (1-%u, "
+			 "riscv,ndev)",
+			 cells[0], ndev);
+		return -EINVAL;
+	}
+	*line = cells[0];
+	return 0;
+}
+
 static const char *const plic_compatible[] = { "sifive,plic-1.0.0",
 					       "riscv,plic0", NULL };
 
@@ -454,5 +482,7 @@ static const struct emulator plic_emulator = {
 	.write = plic_write,
 	.reset = plic_reset,
 	.remove = plic_remove,
+	.irq_cells = 1,
+	.xlate = plic_xlate,
 };
 EMULATOR_REGISTER(plic_emulator);

@@ -10,6 +10,7 @@
 #include <keel/devtree.h>
 #include <keel/errno.h>
 #include <keel/heap.h>
+#include <keel/printf.h>
 #include "vgic-model.h"
 
 static const struct guest_irqchip vgic_irqchip_ops;
@@ -501,10 +502,46 @@ enum vgic_version vgic_version_of(const struct vgic *vg)
 	return vg->version;
 }
 
-void vgic_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value)
+/*
+ * SGI generation through the GICv3 CPU interface (ICC_SGI1R_EL1, IHI 0069
+ * 12.2.23): to every vCPU but the sender (IRM), or to those whose
+ * affinity is Aff3.Aff2.Aff1 with Aff0 = RS * 16 + n for each bit n of
+ * TargetList; affinities no vCPU has are skipped. A GICv2 has no such
+ * register: its SGIs come through GICD_SGIR (vgic-v2.c).
+ */
+void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r)
 {
-	if (vg->sgi1r_write)
-		vg->sgi1r_write(vg, src, value);
+	int from = vgic_vcpu_index(vg, src);
+	unsigned int intid = SGI1R_INTID(sgi1r);
+	unsigned long flags;
+
+	if (vg->version != VGIC_V3)
+		return;
+	vgic_lock(vg, &flags);
+	if (sgi1r & SGI1R_IRM) {
+		for (unsigned int c = 0; c < vg->nr_cpus; c++) {
+			if ((int)c == from)
+				continue;
+			vgic_latch_sgi(vg, c, intid, 0);
+		}
+	} else {
+		u64 aff = SGI1R_AFF3(sgi1r) << 32 | SGI1R_AFF2(sgi1r) << 16 |
+			  SGI1R_AFF1(sgi1r) << 8;
+		u32 targets = SGI1R_TARGETS(sgi1r);
+
+		for (unsigned int b = 0; b < 16; b++) {
+			int c;
+
+			if (!(targets & (1U << b)))
+				continue;
+			c = vgic_vcpu_by_hwid(vg,
+					      aff | (SGI1R_RS(sgi1r) * 16 + b));
+			if (c < 0)
+				continue;
+			vgic_latch_sgi(vg, (unsigned int)c, intid, 0);
+		}
+	}
+	vgic_unlock_and_kick(vg, flags);
 }
 
 bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v)
@@ -753,8 +790,8 @@ void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 
 /* ---- set-up and tear-down ---- */
 
-int vgic_read_nr_irqs(struct devemu_instance *inst,
-		      const struct devtree_node *node, unsigned int *out)
+/* The node's INTIDs; -EINVAL when "keel,nr-irqs" is out of range. */
+static int nr_irqs_of(const struct devtree_node *node, unsigned int *out)
 {
 	u32 n;
 	int err = devtree_prop_read_u32(node, "keel,nr-irqs", &n);
@@ -763,13 +800,67 @@ int vgic_read_nr_irqs(struct devemu_instance *inst,
 		*out = DEFAULT_NR_IRQS;
 		return 0;
 	}
-	if (err || n < 64 || n > MAX_NR_IRQS) {
-		devemu_error(inst, "keel,nr-irqs must be 64 to %u",
-			     MAX_NR_IRQS);
+	if (err || n < 64 || n > MAX_NR_IRQS)
 		return -EINVAL;
-	}
 	/* Whole registers of 32 lines, short of the special INTIDs. */
 	*out = MIN(ALIGN_UP(n, 32), MAX_NR_IRQS);
+	return 0;
+}
+
+int vgic_read_nr_irqs(struct devemu_instance *inst,
+		      const struct devtree_node *node, unsigned int *out)
+{
+	int err = nr_irqs_of(node, out);
+
+	if (err)
+		devemu_error(inst, "keel,nr-irqs must be 64 to %u",
+			     MAX_NR_IRQS);
+	return err;
+}
+
+/*
+ * A GIC interrupt specifier, the same for both front ends (the Linux
+ * binding): <type number flags>, type 0 an SPI (INTID 32 + number), 1 a
+ * PPI (INTID 16 + number); the flags (trigger) are the guest's to program
+ * in GICD_ICFGR. Numbers the architecture has no INTID for are refused
+ * with the architecture's range; SPIs past the node's "keel,nr-irqs" are
+ * refused too, since the model would drop them.
+ */
+int vgic_xlate(const struct devtree_node *node, const u32 *cells,
+	       unsigned int *line, char *why, size_t why_size)
+{
+	u32 type = cells[0], number = cells[1];
+	unsigned int arch_count, nr_irqs;
+
+	if (type > GIC_SPEC_PPI) {
+		snprintf(why, why_size,
+			 "type %u is neither SPI (0) nor PPI (1)", type);
+		return -EINVAL;
+	}
+	/* The architecture's INTIDs: PPIs 16-31, SPIs 32-1019. */
+	arch_count = type == GIC_SPEC_PPI ? NR_PRIVATE - NR_SGIS :
+					    MAX_NR_IRQS - NR_PRIVATE;
+	if (number >= arch_count) {
+		snprintf(why, why_size, "%s %u is out of range (0-%u)",
+			 type == GIC_SPEC_PPI ? "PPI" : "SPI", number,
+			 arch_count - 1);
+		return -EINVAL;
+	}
+	if (type == GIC_SPEC_PPI) {
+		*line = NR_SGIS + number;
+		return 0;
+	}
+	/* A bad keel,nr-irqs is the probe's to report. */
+	if (nr_irqs_of(node, &nr_irqs))
+		nr_irqs = MAX_NR_IRQS;
+	if (number >= nr_irqs - NR_PRIVATE) {
+		snprintf(why, why_size,
+			 "SPI %u is out of this GIC's range (0-%u, "
+			 "keel,nr-irqs = %u)",
+			 number, nr_irqs - NR_PRIVATE - 1, nr_irqs);
+		return -EINVAL;
+	}
+	*line = NR_PRIVATE + number;
 	return 0;
 }
 

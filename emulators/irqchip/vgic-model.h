@@ -87,6 +87,15 @@
 #define AFF_MASK 0xff00ffffffULL
 #define IROUTER_MASK (AFF_MASK | IROUTER_IRM)
 
+/* ICC_SGI1R_EL1, the GICv3 CPU interface's SGI generation register */
+#define SGI1R_TARGETS(v) ((v)&0xffffU)
+#define SGI1R_AFF1(v) (((v) >> 16) & 0xff)
+#define SGI1R_INTID(v) (((v) >> 24) & 0xf)
+#define SGI1R_AFF2(v) (((v) >> 32) & 0xff)
+#define SGI1R_IRM (1ULL << 40)
+#define SGI1R_RS(v) (((v) >> 44) & 0xf)
+#define SGI1R_AFF3(v) (((v) >> 48) & 0xff)
+
 struct vgic_irq {
 	u16 flags;
 	u8 priority;
@@ -138,12 +147,6 @@ struct vgic {
 	u64 dist_size;
 	u64 rd_delta;
 	u64 rd_size;
-	/*
-	 * The front end's handler of ICC_SGI1R_EL1 writes (GICv3; NULL for
-	 * GICv2), reached through vgic_sgi1r_write() so that the arch glue
-	 * needs no front end linked in.
-	 */
-	void (*sgi1r_write)(struct vgic *vg, struct vcpu *src, u64 value);
 };
 
 enum bitreg {
@@ -158,6 +161,14 @@ enum bitreg {
 
 /* ---- set-up (probe) ---- */
 
+/* Specifier types of the GIC binding (its first cell). */
+#define GIC_SPEC_SPI 0
+#define GIC_SPEC_PPI 1
+#define GIC_SPEC_CELLS 3
+
+/* emulator.xlate of both front ends: <type number flags> to an INTID. */
+int vgic_xlate(const struct devtree_node *node, const u32 *cells,
+	       unsigned int *line, char *why, size_t why_size);
 /* The node's "keel,nr-irqs" (default 288), checked and rounded up. */
 int vgic_read_nr_irqs(struct devemu_instance *inst,
 		      const struct devtree_node *node, unsigned int *out);

@@ -402,5 +402,7 @@ static const struct emulator vgic_v2_emulator = {
 	.write = vgic_v2_write,
 	.reset = vgic_emu_reset,
 	.remove = vgic_emu_remove,
+	.irq_cells = GIC_SPEC_CELLS,
+	.xlate = vgic_xlate,
 };
 EMULATOR_REGISTER(vgic_v2_emulator);

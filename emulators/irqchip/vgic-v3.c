@@ -80,15 +80,6 @@
 #define GICR_ICFGR0 0x0c00
 #define GICR_ICFGR1 0x0c04
 
-/* ICC_SGI1R_EL1 */
-#define SGI1R_TARGETS(v) ((v)&0xffffU)
-#define SGI1R_AFF1(v) (((v) >> 16) & 0xff)
-#define SGI1R_INTID(v) (((v) >> 24) & 0xf)
-#define SGI1R_AFF2(v) (((v) >> 32) & 0xff)
-#define SGI1R_IRM (1ULL << 40)
-#define SGI1R_RS(v) (((v) >> 44) & 0xf)
-#define SGI1R_AFF3(v) (((v) >> 48) & 0xff)
-
 /* The hardware id a redistributor reports; 0 while its vCPU is not built. */
 static u64 cpu_hwid(struct vgic *vg, unsigned int i)
 {
@@ -379,41 +370,6 @@ static int vgic_write(struct devemu_instance *inst, u64 offset,
 	return err;
 }
 
-/* ---- SGIs from the CPU interface (vgic_sgi1r_write, via the model) ---- */
-
-static void v3_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value)
-{
-	int from = vgic_vcpu_index(vg, src);
-	unsigned int intid = SGI1R_INTID(value);
-	unsigned long flags;
-
-	vgic_lock(vg, &flags);
-	if (value & SGI1R_IRM) {
-		for (unsigned int c = 0; c < vg->nr_cpus; c++) {
-			if ((int)c == from)
-				continue;
-			vgic_latch_sgi(vg, c, intid, 0);
-		}
-	} else {
-		u64 aff = SGI1R_AFF3(value) << 32 | SGI1R_AFF2(value) << 16 |
-			  SGI1R_AFF1(value) << 8;
-		u32 targets = SGI1R_TARGETS(value);
-
-		for (unsigned int b = 0; b < 16; b++) {
-			int c;
-
-			if (!(targets & (1U << b)))
-				continue;
-			c = vgic_vcpu_by_hwid(vg,
-					      aff | (SGI1R_RS(value) * 16 + b));
-			if (c < 0)
-				continue;
-			vgic_latch_sgi(vg, (unsigned int)c, intid, 0);
-		}
-	}
-	vgic_unlock_and_kick(vg, flags);
-}
-
 static int vgic_probe(struct devemu_instance *inst,
 		      const struct devtree_node *node)
 {
@@ -463,7 +419,6 @@ static int vgic_probe(struct devemu_instance *inst,
 	vg->dist_size = inst->size;
 	vg->rd_delta = rd_base - inst->base;
 	vg->rd_size = rd_size;
-	vg->sgi1r_write = v3_sgi1r_write;
 	/* Core reports why a window could not be added. */
 	err = devemu_add_window(inst, rd_base, rd_size);
 	if (!err)
@@ -483,5 +438,7 @@ static const struct emulator vgic_v3_emulator = {
 	.write = vgic_write,
 	.reset = vgic_emu_reset,
 	.remove = vgic_emu_remove,
+	.irq_cells = GIC_SPEC_CELLS,
+	.xlate = vgic_xlate,
 };
 EMULATOR_REGISTER(vgic_v3_emulator);

@@ -8,7 +8,10 @@
  *
  * Emulators know nothing of the CPU architecture: they raise interrupt
  * lines through devemu_irq_set(), which the guest's interrupt controller
- * (itself an emulator) delivers.
+ * (itself an emulator) delivers. What a device's "interrupts" mean is that
+ * controller's business too: its emulator translates each specifier into
+ * one of its line numbers (emulator.xlate), as Linux's irq domains do, so
+ * core knows a device's interrupts only as "line N of its controller".
  */
 #ifndef KEEL_DEVEMU_H
 #define KEEL_DEVEMU_H
@@ -19,10 +22,13 @@
 #include <keel/types.h>
 
 struct guest;
+struct vcpu;
 struct devtree_node;
 struct devemu_instance;
 
 #define DEVEMU_MAX_IRQS 4
+/* The most cells an interrupt specifier has (GIC: 3, x86 IOAPIC: 2). */
+#define DEVEMU_MAX_IRQ_CELLS 4
 
 struct emulator {
 	const char *name;
@@ -48,6 +54,20 @@ struct emulator {
 	void (*reset)(struct devemu_instance *inst);
 	/* Free inst->priv. */
 	void (*remove)(struct devemu_instance *inst);
+	/*
+	 * Interrupt controllers only (NULL otherwise): the number of cells of
+	 * their interrupt specifiers, which their node's "#interrupt-cells"
+	 * must give (at most DEVEMU_MAX_IRQ_CELLS), and the translation of
+	 * one specifier of a device's "interrupts" into the line the device
+	 * then raises (inst->irqs[], guest_irqchip.set_line). node is the
+	 * controller's description node: it may not be probed yet, so xlate
+	 * reads what it needs from there. Returns 0 and *line, or -EINVAL
+	 * with the reason in why ("SPI 5000 is out of range (0-987)"; core
+	 * adds the device and the interrupt's index).
+	 */
+	unsigned int irq_cells;
+	int (*xlate)(const struct devtree_node *node, const u32 *cells,
+		     unsigned int *line, char *why, size_t why_size);
 };
 
 #define EMULATOR_REGISTER(var)                                          \
@@ -101,6 +121,8 @@ static inline int devemu_reg32_lanes(u64 offset, unsigned int size,
 
 /* The emulator serving a compatible string, or NULL. */
 const struct emulator *devemu_find(const char *compatible);
+/* The emulator serving the first of node's compatible strings it can. */
+const struct emulator *devemu_find_for_node(const struct devtree_node *node);
 
 /*
  * Raise (level true) or lower an interrupt line of the instance; index
@@ -115,6 +137,23 @@ void devemu_irq_set(struct devemu_instance *inst, unsigned int index,
  */
 void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
 	__printf(2, 3);
+
+/*
+ * The guest's interrupt controller: the emulator that is one registers
+ * its lines here when probed (and NULL, NULL when removed); device lines
+ * (devemu_irq_set) and the vCPUs' questions reach it through these.
+ */
+struct guest_irqchip {
+	/* irq: a line as the controller's xlate gave it. */
+	void (*set_line)(void *priv, unsigned int irq, bool level);
+	/* Something is pending for v: WFI must not sleep. */
+	bool (*pending)(void *priv, struct vcpu *v);
+};
+void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
+		       void *priv);
+/* Until a controller has registered, a raised line is only counted. */
+void guest_irq_set(struct guest *g, unsigned int irq, bool level);
+bool guest_irq_pending(struct vcpu *v);
 
 /* Host wall-clock time for emulated clocks (RTC): seconds since 1970. */
 u64 devemu_wallclock_seconds(void);

@@ -151,20 +151,6 @@ void guest_request_reset(struct guest *g);
 /* The calling thread's vCPU, or NULL for plain hypervisor threads. */
 struct vcpu *vcpu_current(void);
 
-/*
- * Interrupt lines of a guest, delivered by its interrupt controller
- * emulator once it has registered (guest_set_irqchip).
- */
-struct guest_irqchip {
-	void (*set_line)(void *priv, unsigned int irq, bool level);
-	/* Something is pending for v: WFI must not sleep. */
-	bool (*pending)(void *priv, struct vcpu *v);
-};
-void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
-		       void *priv);
-void guest_irq_set(struct guest *g, unsigned int irq, bool level);
-bool guest_irq_pending(struct vcpu *v);
-
 /* Guest memory access for the hypervisor (emulators, loaders). */
 /*
  * Map host device registers [hpa, hpa + size) at gpa, untrapped, as a

@@ -61,10 +61,11 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 		   unsigned int n);
 /*
- * GICv3: the guest wrote ICC_SGI1R_EL1 on vCPU src: the register value as
- * written (TargetList, Aff1-3, INTID, IRM).
+ * SGI generation, GICv3: vCPU src wrote ICC_SGI1R_EL1 (the register value
+ * as written: TargetList, Aff1-3, INTID, IRM, RS). The model latches the
+ * SGI at every target; ignored for a GICv2 guest.
  */
-void vgic_sgi1r_write(struct vgic *vg, struct vcpu *src, u64 value);
+void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r);
 /* Drive a vCPU's private (PPI) line, e.g. its virtual timer. */
 void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 			   bool level);

@@ -591,4 +591,70 @@ UNIT_TEST(reset_clears_registers_keeps_lines)
 	destroy(inst);
 }
 
+/* ---- interrupt specifiers (emulator.xlate) ---- */
+
+/* xlate of a one-cell specifier on plic_node: the line, or -1 and why. */
+static char xlate_why[96];
+
+static long long xlate1(u32 source)
+{
+	unsigned int line = ~0U;
+
+	xlate_why[0] = 0;
+	if (emu->xlate(&plic_node, &source, &line, xlate_why,
+		       sizeof(xlate_why)))
+		return -1;
+	return line;
+}
+
+#define CHECK_WHY(want)                                                \
+	do {                                                           \
+		if (strcmp(xlate_why, want))                           \
+			printf("  reason given: \"%s\"\n", xlate_why); \
+		CHECK(!strcmp(xlate_why, want));                       \
+	} while (0)
+
+UNIT_TEST(xlate_source_ids)
+{
+	setup(1, QEMU_VIRT_NDEV); /* not probed: core translates first */
+	CHECK_EQ(emu->irq_cells, 1);
+	CHECK_EQ(xlate1(1), 1);
+	CHECK_EQ(xlate1(10), 10);
+	CHECK_EQ(xlate1(QEMU_VIRT_NDEV), QEMU_VIRT_NDEV);
+}
+
+UNIT_TEST(xlate_refuses_sources_the_plic_lacks)
+{
+	setup(1, QEMU_VIRT_NDEV);
+	/* 0 is "no interrupt"; the map ends at 1023. */
+	CHECK_EQ(xlate1(0), -1);
+	CHECK_WHY("line 0 is out of range (1-1023)");
+	CHECK_EQ(xlate1(1024), -1);
+	CHECK_WHY("line 1024 is out of range (1-1023)");
+	CHECK_EQ(xlate1(5000), -1);
+	CHECK_WHY("line 5000 is out of range (1-1023)");
+	/* Past riscv,ndev the source does not exist. */
+	CHECK_EQ(xlate1(QEMU_VIRT_NDEV + 1), -1);
+	CHECK_WHY("line 96 is out of this PLIC's range (1-95, riscv,ndev)");
+	/* A missing or bad riscv,ndev is the probe's to refuse. */
+	setup(1, 0);
+	CHECK_EQ(xlate1(1023), 1023);
+	setup(1, 4000);
+	CHECK_EQ(xlate1(1023), 1023);
+	setup(1, 1023);
+	CHECK_EQ(xlate1(1023), 1023);
+}
+
+/* What xlate gives is the source the PLIC's gateway takes the line on. */
+UNIT_TEST(xlate_line_reaches_the_gateway)
+{
+	struct devemu_instance *inst = create(1);
+	long long src = xlate1(11);
+
+	CHECK_EQ(src, 11);
+	fake_line((unsigned int)src, true);
+	CHECK_EQ(rd(inst, pending_reg(0)), 1U << 11);
+	destroy(inst);
+}
+
 UNIT_MAIN()

@@ -944,7 +944,7 @@ UNIT_TEST(sgi1r_decoding)
 	for (unsigned int c = 0; c < 4; c++)
 		private_on(inst, c, 9, 0);
 	/* Aff1 0, Aff0 1 and 0: vCPUs 1 and 0, INTID 5. */
-	vgic_sgi1r_write(vg, &fake_vcpus[2], sgi1r(5, 0x3, 0, 0, 0));
+	vgic_generate_sgi(vg, &fake_vcpus[2], sgi1r(5, 0x3, 0, 0, 0));
 	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
 	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 5);
 	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 0);
@@ -953,16 +953,16 @@ UNIT_TEST(sgi1r_decoding)
 	CHECK_EQ(fake_kicks[1], 1);
 	CHECK_EQ(fake_kicks[2] + fake_kicks[3], 0);
 	/* Aff1 1, Aff0 0: vCPU2 */
-	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
+	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
 	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 1U << 9);
 	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
 	/* Aff3 1, Aff2 2: vCPU3 */
-	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(9, 0x1, 0, 2, 1));
+	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(9, 0x1, 0, 2, 1));
 	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 1U << 9);
 	/* Targets nobody has are ignored. */
 	memset(fake_kicks, 0, sizeof(fake_kicks));
-	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0xfffc, 0, 0, 0));
-	vgic_sgi1r_write(vg, &fake_vcpus[0], sgi1r(3, 0x1, 7, 0, 0));
+	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(3, 0xfffc, 0, 0, 0));
+	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(3, 0x1, 7, 0, 0));
 	for (unsigned int c = 0; c < 4; c++) {
 		CHECK_EQ(fake_kicks[c], 0);
 		CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 3), 0);
@@ -977,8 +977,8 @@ UNIT_TEST(sgi1r_irm_all_but_self)
 
 	for (unsigned int c = 0; c < 4; c++)
 		private_on(inst, c, 15, 0);
-	vgic_sgi1r_write(vg_of(), &fake_vcpus[1],
-			 SGI1R_IRM | sgi1r(15, 0x1, 0, 0, 0));
+	vgic_generate_sgi(vg_of(), &fake_vcpus[1],
+			  SGI1R_IRM | sgi1r(15, 0x1, 0, 0, 0));
 	for (unsigned int c = 0; c < 4; c++) {
 		CHECK_EQ(!!(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 15)),
 			 c != 1);
@@ -995,7 +995,7 @@ UNIT_TEST(sgi_disabled_stays_pending)
 {
 	struct devemu_instance *inst = create(2);
 
-	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], sgi1r(4, 0x2, 0, 0, 0));
+	vgic_generate_sgi(vg_of(), &fake_vcpus[0], sgi1r(4, 0x2, 0, 0, 0));
 	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 4);
 	CHECK_EQ(fake_kicks[1], 0);
 	CHECK(!pending(1));
@@ -1120,8 +1120,100 @@ UNIT_TEST(kicks_only_outside_the_lock)
 	line(60, true);
 	wr(inst, GICD_ICENABLER + 4, 1U << 28);
 	wr(inst, GICD_ISENABLER + 4, 1U << 28);
-	vgic_sgi1r_write(vg_of(), &fake_vcpus[0], SGI1R_IRM);
+	vgic_generate_sgi(vg_of(), &fake_vcpus[0], SGI1R_IRM);
 	CHECK(fake_kicks[0] >= 2);
+	destroy(inst);
+}
+
+/* ---- interrupt specifiers (emulator.xlate) ---- */
+
+/* xlate of <type number flags> on gic_node: the line, or -1 and why. */
+static char xlate_why[96];
+
+#define CHECK_WHY(want)                                                \
+	do {                                                           \
+		if (strcmp(xlate_why, want))                           \
+			printf("  reason given: \"%s\"\n", xlate_why); \
+		CHECK(!strcmp(xlate_why, want));                       \
+	} while (0)
+
+static long long xlate3(u32 type, u32 number, u32 flags)
+{
+	const u32 cells[3] = { type, number, flags };
+	unsigned int line = ~0U;
+
+	xlate_why[0] = 0;
+	if (emu->xlate(&gic_node, cells, &line, xlate_why, sizeof(xlate_why)))
+		return -1;
+	return line;
+}
+
+UNIT_TEST(xlate_spi_and_ppi_to_intids)
+{
+	setup(1, 0); /* not probed: core translates before the probe */
+	CHECK_EQ(emu->irq_cells, 3);
+	CHECK_EQ(xlate3(0, 0, 4), 32);
+	CHECK_EQ(xlate3(0, 1, 4), 33);
+	/* The flags are the guest's to program: any trigger gives the line. */
+	CHECK_EQ(xlate3(0, 1, 1), 33);
+	CHECK_EQ(xlate3(0, 255, 4), 287); /* the last of 288 INTIDs */
+	CHECK_EQ(xlate3(1, 0, 4), 16);
+	CHECK_EQ(xlate3(1, 11, 4), 27);
+	CHECK_EQ(xlate3(1, 15, 4), 31);
+}
+
+UNIT_TEST(xlate_refuses_what_the_gic_cannot_deliver)
+{
+	setup(1, 0);
+	CHECK_EQ(xlate3(2, 1, 4), -1);
+	CHECK_WHY("type 2 is neither SPI (0) nor PPI (1)");
+	CHECK_EQ(xlate3(9, 0, 4), -1);
+	CHECK_WHY("type 9 is neither SPI (0) nor PPI (1)");
+	CHECK_EQ(xlate3(1, 16, 4), -1);
+	CHECK_WHY("PPI 16 is out of range (0-15)");
+	CHECK_EQ(xlate3(1, 99, 4), -1);
+	CHECK_WHY("PPI 99 is out of range (0-15)");
+	/* Past the architecture's INTIDs (32-1019) */
+	CHECK_EQ(xlate3(0, 988, 4), -1);
+	CHECK_WHY("SPI 988 is out of range (0-987)");
+	CHECK_EQ(xlate3(0, 5000, 4), -1);
+	CHECK_WHY("SPI 5000 is out of range (0-987)");
+	/* Past this GIC's: the model would drop the line. */
+	CHECK_EQ(xlate3(0, 256, 4), -1);
+	CHECK_WHY("SPI 256 is out of this GIC's range (0-255, "
+		  "keel,nr-irqs = 288)");
+}
+
+UNIT_TEST(xlate_follows_nr_irqs)
+{
+	setup(1, 64);
+	CHECK_EQ(xlate3(0, 31, 4), 63);
+	CHECK_EQ(xlate3(0, 32, 4), -1);
+	CHECK_WHY(
+		"SPI 32 is out of this GIC's range (0-31, keel,nr-irqs = 64)");
+	/* Rounded up to whole registers, as the probe does. */
+	setup(1, 100);
+	CHECK_EQ(xlate3(0, 95, 4), 127);
+	CHECK_EQ(xlate3(0, 96, 4), -1);
+	setup(1, 1020);
+	CHECK_EQ(xlate3(0, 987, 4), 1019);
+	/* A bad keel,nr-irqs is the probe's to refuse: only the arch range. */
+	setup(1, 5000);
+	CHECK_EQ(xlate3(0, 987, 4), 1019);
+	CHECK_EQ(xlate3(0, 988, 4), -1);
+}
+
+/* What xlate gives is the INTID the model delivers the device's line on. */
+UNIT_TEST(xlate_line_reaches_the_model)
+{
+	struct devemu_instance *inst = create(2);
+	long long spi = xlate3(0, 7, 4), ppi = xlate3(1, 4, 4);
+
+	CHECK_EQ(spi, 39);
+	line((unsigned int)spi, true);
+	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 7);
+	line((unsigned int)ppi, true);
+	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 20);
 	destroy(inst);
 }
 

@@ -1587,4 +1587,28 @@ UNIT_TEST(kicks_only_outside_the_lock)
 	destroy(inst);
 }
 
+/* ---- interrupt specifiers (emulator.xlate) ---- */
+
+/* The GICv2 front end takes the GIC binding's cells as the GICv3's does. */
+UNIT_TEST(xlate_gic_specifiers)
+{
+	const u32 spi1[3] = { 0, 1, 4 }, ppi14[3] = { 1, 14, 4 };
+	const u32 spi988[3] = { 0, 988, 4 }, type2[3] = { 2, 0, 4 };
+	char why[96] = "";
+	unsigned int line = 0;
+
+	setup(1, 0);
+	CHECK_EQ(emu->irq_cells, 3);
+	CHECK_EQ(emu->xlate(&gic_node, spi1, &line, why, sizeof(why)), 0);
+	CHECK_EQ(line, 33);
+	CHECK_EQ(emu->xlate(&gic_node, ppi14, &line, why, sizeof(why)), 0);
+	CHECK_EQ(line, 30);
+	CHECK_EQ(emu->xlate(&gic_node, spi988, &line, why, sizeof(why)),
+		 -EINVAL);
+	CHECK(!strcmp(why, "SPI 988 is out of range (0-987)"));
+	CHECK_EQ(emu->xlate(&gic_node, type2, &line, why, sizeof(why)),
+		 -EINVAL);
+	CHECK(!strcmp(why, "type 2 is neither SPI (0) nor PPI (1)"));
+}
+
 UNIT_MAIN();
