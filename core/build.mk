@@ -6,6 +6,7 @@ obj-y += core/mm/page_alloc.o
 obj-y += core/mm/heap.o
 obj-y += core/mm/mm_report.o
 obj-y += core/mm/memory.o
+obj-y += core/mm/pgtable.o
 obj-y += core/init.o core/printk.o core/panic.o core/timer.o core/sched.o core/runqueue.o core/thread.o core/irq.o core/smp.o core/power.o core/driver.o core/chardev.o
 obj-$(CONFIG_TERMINAL) += core/term/terminal.o core/term/cmd_help.o
 obj-$(CONFIG_CMD_VERSION) += core/term/cmd_version.o

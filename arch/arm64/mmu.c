@@ -43,7 +43,7 @@ extern char _keel_start[], _text_end[], _rodata_end[], _keel_end[];
 
 static u64 boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
 static unsigned int boot_tables_used;
-static struct arm64_pgtable keel_pt;
+static struct pgtable keel_pt;
 static u64 keel_tcr;
 
 static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
@@ -55,7 +55,17 @@ static void *alloc_table(void)
 	return page_alloc_zeroed(0);
 }
 
-static void flush_el2_range(struct arm64_pgtable *pt, u64 va, u64 size)
+/* Boot-pool tables stay where they are: only the page allocator's go back. */
+static void free_table(void *table)
+{
+	if ((char *)table >= (char *)boot_tables &&
+	    (char *)table < (char *)boot_tables + sizeof(boot_tables))
+		return;
+	page_free(table, 0);
+}
+
+/* TLBI VAE2 (not VALE2) drops cached table entries of the address too. */
+static void flush_el2_range(struct pgtable *pt, u64 va, u64 size)
 {
 	dsb(ishst);
 	if (size > 64 * PAGE_SIZE) {
@@ -141,6 +151,7 @@ void arm64_early_init(paddr_t fdt_pa)
 {
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	unsigned int parange = mmfr0 & 0xf;
+	struct pgtable_format fmt;
 	unsigned int pa_bits;
 
 	if (parange >= ARRAY_SIZE(parange_bits))
@@ -153,12 +164,12 @@ void arm64_early_init(paddr_t fdt_pa)
 	for (parange = 0; parange_bits[parange] < pa_bits; parange++)
 		;
 
-	keel_pt.va_bits = pa_bits;
-	keel_pt.start_level = pgtable_start_level(pa_bits);
-	keel_pt.alloc_table = alloc_table;
-	keel_pt.flush_range = flush_el2_range;
-	spin_lock_init(&keel_pt.lock);
-	keel_pt.root = alloc_table();
+	if (arm64_stage1_format(&fmt, pa_bits) != 0 ||
+	    pgtable_init(&keel_pt, &fmt, alloc_table(), alloc_table, free_table,
+			 flush_el2_range) != 0) {
+		for (;;)
+			__asm__ volatile("wfe");
+	}
 	keel_tcr = TCR_EL2_RES1 | ((u64)parange << TCR_PS_SHIFT) |
 		   TCR_SH0_INNER | TCR_ORGN0_WBWA | TCR_IRGN0_WBWA |
 		   (64 - pa_bits);

@@ -1,44 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one page-table walker of arm64 (4 KiB granule). Keel's EL2 stage-1
- * tables use it now; guests' stage-2 tables differ only in the leaf
- * attribute encoding and the starting level, which are parameters.
+ * arm64 VMSAv8-64 descriptors (4 KiB granule) as formats of the core
+ * walker (include/keel/pgtable.h): Keel's EL2 stage-1 tables and guests'
+ * stage-2 tables share the descriptor layout; the leaf attributes are the
+ * caller's. Levels here count as the walker's do (0: 4 KiB pages), which
+ * is the architecture's level 3 - level.
  */
 #ifndef ARM64_PGTABLE_H
 #define ARM64_PGTABLE_H
 
-#include <keel/types.h>
-#include <keel/spinlock.h>
+#include <keel/pgtable.h>
 
 #define PT_ENTRIES 512
 #define PT_DESC_VALID (1ULL << 0)
 #define PT_DESC_TABLE (1ULL << 1) /* table at levels 0-2, page at 3 */
 #define PT_ADDR_MASK 0x0000fffffffff000ULL
 
-struct arm64_pgtable {
-	u64 *root;
-	unsigned int start_level; /* 0, 1 or 2 */
-	unsigned int va_bits;
-	/* Zeroed page for a new table; NULL when out of memory. */
-	void *(*alloc_table)(void);
-	/* Invalidate TLB entries for [va, va + size) after a change. */
-	void (*flush_range)(struct arm64_pgtable *pt, u64 va, u64 size);
-	spinlock_t lock;
-};
+/* The architecture's start level (0, 1 or 2) for va_bits of input. */
+unsigned int arm64_pgtable_start_level(unsigned int va_bits);
+
+/* EL2 stage 1 over va_bits (at most 48) of input; -EINVAL otherwise. */
+int arm64_stage1_format(struct pgtable_format *fmt, unsigned int va_bits);
 
 /*
- * Map [va, va + size) to pa with leaf attributes `attrs` (the bits of a
- * block/page descriptor other than the address and type). Re-mapping a
- * range with identical output is allowed; a conflicting one is -EEXIST.
+ * Stage 2 over ipa_bits of input starting at the architecture's level
+ * start_level; the start-level tables are concatenated (at most 16, one
+ * root of up to 64 KiB) when the IPA has more bits than one table indexes
+ * there. -EINVAL for a combination the architecture does not allow.
  */
-int pgtable_map(struct arm64_pgtable *pt, u64 va, u64 pa, u64 size, u64 attrs);
-/* Unmap, splitting blocks that the range only partly covers. */
-int pgtable_unmap(struct arm64_pgtable *pt, u64 va, u64 size);
-/* Output address and attributes of the leaf mapping va; -ENOENT if none. */
-int pgtable_lookup(struct arm64_pgtable *pt, u64 va, u64 *pa, u64 *attrs);
-/* Free every table below the root and the root itself (not the memory). */
-void pgtable_free_tables(struct arm64_pgtable *pt, void (*free_table)(void *));
-/* The level to start at for va_bits of input address (4 KiB granule). */
-unsigned int pgtable_start_level(unsigned int va_bits);
+int arm64_stage2_format(struct pgtable_format *fmt, unsigned int ipa_bits,
+			unsigned int start_level);
 
 #endif

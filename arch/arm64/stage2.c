@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guests' stage-2 translation: the shared page-table walker with stage-2
- * leaf attributes, a VMID per guest, and an IPA space as wide as the
- * CPU's physical addresses (ID_AA64MMFR0_EL1.PARange, at most 48 bits):
- * up to 39 bits it starts at level 1, beyond at level 0, with one 4 KiB
- * root table either way (no concatenation).
+ * Guests' stage-2 translation: the core page-table walker in the arm64
+ * stage-2 format (arch/arm64/pgtable_format.c) with stage-2 leaf
+ * attributes, a VMID per guest, and an IPA space as wide as the CPU's
+ * physical addresses (ID_AA64MMFR0_EL1.PARange, at most 48 bits): up to
+ * 39 bits it starts at level 1, beyond at level 0, with one 4 KiB root
+ * table either way (no concatenation, though the format allows it).
  */
 #include "pgtable.h"
 #include <keel/bitops.h>
@@ -61,7 +62,7 @@ u64 arm64_vtcr(void)
 		parange = 5;
 	return VTCR_RES1 | ((u64)parange << VTCR_PS_SHIFT) | VTCR_SH0_INNER |
 	       VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA |
-	       (u64)(2 - pgtable_start_level(arch_guest_pa_bits()))
+	       (u64)(2 - arm64_pgtable_start_level(arch_guest_pa_bits()))
 		       << VTCR_SL0_SHIFT |
 	       (64 - arch_guest_pa_bits());
 }
@@ -71,8 +72,11 @@ static void *alloc_s2_table(void)
 	return page_alloc_zeroed(0);
 }
 
-/* TLB entries are tagged with the VMID in VTTBR_EL2: switch to it. */
-static void flush_guest_tlb(struct arm64_pgtable *pt, u64 ipa, u64 size)
+/*
+ * TLB entries are tagged with the VMID in VTTBR_EL2: switch to it. All of
+ * the VMID's entries go, cached table entries included.
+ */
+static void flush_guest_tlb(struct pgtable *pt, u64 ipa, u64 size)
 {
 	struct arch_guest *ag = container_of(pt, struct arch_guest, s2);
 	unsigned long flags = arch_irq_save();
@@ -89,11 +93,19 @@ static void flush_guest_tlb(struct arm64_pgtable *pt, u64 ipa, u64 size)
 	arch_irq_restore(flags);
 }
 
+static void free_table(void *table)
+{
+	page_free(table, 0);
+}
+
 int arch_guest_init(struct guest *g)
 {
 	struct arch_guest *ag = &g->arch;
+	struct pgtable_format fmt;
 	unsigned long flags;
 	unsigned int vmid = 0;
+	u64 *root;
+	int err;
 
 	spin_lock_irqsave(&vmid_lock, flags);
 	for (unsigned int i = 1; i < VMID_COUNT; i++) {
@@ -107,28 +119,28 @@ int arch_guest_init(struct guest *g)
 	if (!vmid)
 		return -EBUSY;
 
-	ag->vmid = vmid;
-	ag->s2.va_bits = arch_guest_pa_bits();
-	ag->s2.start_level = pgtable_start_level(ag->s2.va_bits);
-	ag->s2.alloc_table = alloc_s2_table;
-	ag->s2.flush_range = flush_guest_tlb;
-	spin_lock_init(&ag->s2.lock);
-	ag->s2.root = alloc_s2_table();
-	if (!ag->s2.root) {
+	/* One root table at the start level VTCR_EL2.SL0 names. */
+	root = alloc_s2_table();
+	err = root ? arm64_stage2_format(
+			     &fmt, arch_guest_pa_bits(),
+			     arm64_pgtable_start_level(arch_guest_pa_bits())) :
+		     -ENOMEM;
+	if (!err)
+		err = pgtable_init(&ag->s2, &fmt, root, alloc_s2_table,
+				   free_table, flush_guest_tlb);
+	if (err) {
+		if (root)
+			free_table(root);
 		spin_lock_irqsave(&vmid_lock, flags);
 		bitmap_clear(vmid_map, vmid);
 		spin_unlock_irqrestore(&vmid_lock, flags);
-		return -ENOMEM;
+		return err;
 	}
+	ag->vmid = vmid;
 	ag->vttbr = ((u64)vmid << 48) | arch_virt_to_phys(ag->s2.root);
 	/* The guest's virtual counter starts near zero. */
 	ag->cntvoff = read_sysreg(cntpct_el0);
 	return 0;
-}
-
-static void free_table(void *table)
-{
-	page_free(table, 0);
 }
 
 void arch_guest_destroy(struct guest *g)
@@ -139,7 +151,9 @@ void arch_guest_destroy(struct guest *g)
 	if (!ag->vmid)
 		return;
 	flush_guest_tlb(&ag->s2, 0, 0);
-	pgtable_free_tables(&ag->s2, free_table);
+	pgtable_free_tables(&ag->s2);
+	free_table(ag->s2.root);
+	ag->s2.root = NULL;
 	spin_lock_irqsave(&vmid_lock, flags);
 	bitmap_clear(vmid_map, ag->vmid);
 	spin_unlock_irqrestore(&vmid_lock, flags);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guests' G-stage translation (hgatp): the shared walker with the x4
- * root (2048 entries, 16 KiB, 2 more input bits), Sv48x4 when the hart
- * has it, else Sv39x4, and a VMID per guest. Entering guests is phase 2;
- * these tables are what it will load into hgatp.
+ * Guests' G-stage translation (hgatp): the core page-table walker in the
+ * x4 formats (arch/riscv/pgtable_format.c: a root of 2048 entries, 16 KiB,
+ * 2 more input bits), Sv48x4 when the hart has it, else Sv39x4, and a
+ * VMID per guest. Entering guests is phase 2; these tables are what it
+ * will load into hgatp.
  */
 #include "pgtable.h"
 #include "riscv.h"
@@ -27,7 +28,6 @@
 
 /* The x4 root: four pages, aligned to their size. */
 #define GSTAGE_ROOT_ORDER 2
-#define GSTAGE_ROOT_INDEX_BITS 11
 /* Above this many pages one fence for the whole VMID is cheaper. */
 #define FLUSH_PAGES_MAX 64
 
@@ -125,9 +125,12 @@ unsigned int arch_host_pa_bits(void)
 /*
  * The guest's TLB entries on this hart go by address (the operand is the
  * guest-physical address shifted right by 2) or all at once; on the
- * other harts, through the firmware.
+ * other harts, through the firmware. A fence by address drops only leaf
+ * entries; the walker asks to drop a freed table with its whole span
+ * (2 MiB or more), always past FLUSH_PAGES_MAX, so that takes the
+ * fence of the whole VMID, which drops them all.
  */
-static void flush_gstage(struct riscv_pgtable *pt, u64 gpa, u64 size)
+static void flush_gstage(struct pgtable *pt, u64 gpa, u64 size)
 {
 	struct arch_guest *ag = container_of(pt, struct arch_guest, gstage);
 	static bool reported;
@@ -155,6 +158,11 @@ static void flush_gstage(struct riscv_pgtable *pt, u64 gpa, u64 size)
 static void *alloc_gstage_table(void)
 {
 	return page_alloc_zeroed(0);
+}
+
+static void free_table(void *table)
+{
+	page_free(table, 0);
 }
 
 /* VMID 0 is the one every guest shares when the hart has no VMID bits. */
@@ -194,8 +202,9 @@ static void free_vmid(unsigned int vmid)
 
 int riscv_gstage_init(struct arch_guest *ag)
 {
-	struct riscv_pgtable *pt = &ag->gstage;
+	struct pgtable_format fmt;
 	unsigned int vmid;
+	u64 *root;
 	int err;
 
 	if (!gstage_available())
@@ -203,35 +212,32 @@ int riscv_gstage_init(struct arch_guest *ag)
 	err = alloc_vmid(&vmid);
 	if (err)
 		return err;
-	pt->root = page_alloc_zeroed(GSTAGE_ROOT_ORDER);
-	if (!pt->root) {
+	root = page_alloc_zeroed(GSTAGE_ROOT_ORDER);
+	err = root ? riscv_svx4_format(&fmt, gstage.levels) : -ENOMEM;
+	if (!err && pgtable_root_size(&fmt) != PAGE_SIZE << GSTAGE_ROOT_ORDER)
+		err = -EINVAL;
+	if (!err)
+		err = pgtable_init(&ag->gstage, &fmt, root, alloc_gstage_table,
+				   free_table, flush_gstage);
+	if (err) {
+		if (root)
+			page_free(root, GSTAGE_ROOT_ORDER);
 		free_vmid(vmid);
-		return -ENOMEM;
+		return err;
 	}
-	pt->levels = gstage.levels;
-	pt->root_index_bits = GSTAGE_ROOT_INDEX_BITS;
-	pt->input_limit = 1UL << arch_guest_pa_bits();
-	pt->alloc_table = alloc_gstage_table;
-	pt->flush_range = flush_gstage;
-	spin_lock_init(&pt->lock);
 	ag->vmid = vmid;
 	ag->hgatp = gstage.mode << HGATP_MODE_SHIFT |
 		    (unsigned long)vmid << HGATP_VMID_SHIFT |
-		    arch_virt_to_phys(pt->root) >> 12;
+		    arch_virt_to_phys(root) >> 12;
 	return 0;
-}
-
-static void free_table(void *table)
-{
-	page_free(table, 0);
 }
 
 void riscv_gstage_destroy(struct arch_guest *ag)
 {
 	if (!ag->gstage.root)
 		return;
-	flush_gstage(&ag->gstage, 0, ag->gstage.input_limit);
-	pgtable_free_tables(&ag->gstage, free_table);
+	flush_gstage(&ag->gstage, 0, ag->gstage.fmt.input_limit);
+	pgtable_free_tables(&ag->gstage);
 	page_free(ag->gstage.root, GSTAGE_ROOT_ORDER);
 	ag->gstage.root = NULL;
 	free_vmid(ag->vmid);

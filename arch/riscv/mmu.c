@@ -28,7 +28,7 @@ extern char _keel_start[], _text_end[], _rodata_end[], _keel_end[];
 
 static u64 boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
 static unsigned int boot_tables_used;
-static struct riscv_pgtable keel_pt;
+static struct pgtable keel_pt;
 static u64 keel_satp;
 /* Set once a secondary hart runs on these tables: fences must reach it. */
 static volatile bool others_share_tables;
@@ -38,6 +38,15 @@ static void *alloc_table(void)
 	if (boot_tables_used < BOOT_TABLES)
 		return boot_tables[boot_tables_used++];
 	return page_alloc_zeroed(0);
+}
+
+/* Boot-pool tables stay where they are: only the page allocator's go back. */
+static void free_table(void *table)
+{
+	if ((char *)table >= (char *)boot_tables &&
+	    (char *)table < (char *)boot_tables + sizeof(boot_tables))
+		return;
+	page_free(table, 0);
 }
 
 static void local_flush(u64 va, u64 size)
@@ -53,8 +62,11 @@ static void local_flush(u64 va, u64 size)
 /*
  * SFENCE.VMA reaches only the hart that runs it; the others are fenced
  * by the firmware (SBI RFENCE), which returns once they all have been.
+ * A fence by address drops only leaf entries; the walker asks to drop a
+ * freed table with its whole span (2 MiB or more), always past
+ * FLUSH_PAGES_MAX, so that takes the full fence, which drops them all.
  */
-static void flush_keel_range(struct riscv_pgtable *pt, u64 va, u64 size)
+static void flush_keel_range(struct pgtable *pt, u64 va, u64 size)
 {
 	static bool reported;
 	struct sbiret ret;
@@ -111,31 +123,37 @@ void arch_image_range(paddr_t *start, paddr_t *end)
 /* Bits of identity map Keel has: 2^47 with Sv48, 2^38 with Sv39. */
 unsigned int riscv_mmu_va_bits(void)
 {
-	return keel_pt.levels == 4 ? 47 : 38;
+	return keel_pt.fmt.levels == 4 ? 47 : 38;
+}
+
+/* Before translation and the console: nowhere to report a failure. */
+static void hang(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 static void map_or_hang(u64 start, u64 end, enum mmu_attr attr)
 {
-	if (end > start && arch_mmu_map(start, start, end - start, attr) != 0) {
-		for (;;)
-			__asm__ volatile("wfi");
-	}
+	if (end > start && arch_mmu_map(start, start, end - start, attr) != 0)
+		hang();
 }
 
 static void build_tables(unsigned int levels, paddr_t fdt_pa)
 {
+	struct pgtable_format fmt;
+
 	boot_tables_used = 0;
 	for (unsigned int i = 0; i < BOOT_TABLES; i++)
 		for (unsigned int j = 0; j < PT_ENTRIES; j++)
 			boot_tables[i][j] = 0;
-	keel_pt.levels = levels;
-	keel_pt.root_index_bits = 9;
+	if (riscv_sv_format(&fmt, levels) != 0)
+		hang();
 	/* Only the lower half: identity addresses must be canonical. */
-	keel_pt.input_limit = 1UL << (12 + 9 * levels - 1);
-	keel_pt.alloc_table = alloc_table;
-	keel_pt.flush_range = flush_keel_range;
-	spin_lock_init(&keel_pt.lock);
-	keel_pt.root = alloc_table();
+	fmt.input_limit /= 2;
+	if (pgtable_init(&keel_pt, &fmt, alloc_table(), alloc_table, free_table,
+			 flush_keel_range) != 0)
+		hang();
 
 	map_or_hang((u64)_keel_start, (u64)_text_end, MMU_NORMAL_RX);
 	map_or_hang((u64)_text_end, (u64)_rodata_end, MMU_NORMAL_RO);
@@ -181,8 +199,7 @@ void riscv_mmu_init(paddr_t fdt_pa)
 	if (try_enable(SATP_MODE_SV39))
 		return;
 	/* Neither mode: nowhere safe to go, and no console yet either. */
-	for (;;)
-		__asm__ volatile("wfi");
+	hang();
 }
 
 bool riscv_secondaries_started(void)

@@ -97,7 +97,7 @@ struct arch_vcpu {
 };
 
 struct arch_guest {
-	struct arm64_pgtable s2;
+	struct pgtable s2;
 	u64 vttbr;
 	unsigned int vmid;
 	u64 cntvoff;

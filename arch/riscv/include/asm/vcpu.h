@@ -75,7 +75,7 @@ struct arch_vcpu {
 };
 
 struct arch_guest {
-	struct riscv_pgtable gstage;
+	struct pgtable gstage;
 	unsigned long hgatp; /* mode, VMID and root: what entry will load */
 	unsigned int vmid;
 	u64 htimedelta; /* guest time = host time + htimedelta */
