@@ -13,9 +13,9 @@
  */
 #include "riscv.h"
 #include "guest.h"
+#include "insn_decode.h"
 #include "sbi_emul.h"
 #include <keel/cpu.h>
-#include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
@@ -374,16 +374,15 @@ static void set_reg(struct arch_vcpu *a, unsigned int reg, u64 value)
  */
 static unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
 {
+	unsigned int len = riscv_htinst_insn(a->ctx.htinst, insn);
 	long lo, hi;
 
-	if (a->ctx.htinst & 1) {
-		*insn = (u32)a->ctx.htinst | 2;
-		return (a->ctx.htinst & 2) ? 4 : 2;
-	}
+	if (len)
+		return len;
 	lo = riscv_guest_fetch_half(a->ctx.sepc);
 	if (lo < 0)
 		return 0;
-	if ((lo & 3) != 3) {
+	if (riscv_insn_len((u32)lo) == 2) {
 		*insn = (u32)lo;
 		return 2;
 	}
@@ -394,83 +393,12 @@ static unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
 	return 4;
 }
 
-/*
- * Size, direction, register and sign of a load or store: the base
- * integer forms and the compressed C.LW/C.LD/C.SW/C.SD and their
- * SP-relative variants. false for anything else (FP, AMOs).
- */
-static bool decode_access(u32 insn, unsigned int len, unsigned int *size,
-			  bool *write, unsigned int *reg, bool *sign)
-{
-	unsigned int f3;
-
-	if (len == 4) {
-		f3 = (insn >> 12) & 7;
-		switch (insn & 0x7f) {
-		case 0x03: /* LB LH LW LD LBU LHU LWU */
-			if (f3 == 7)
-				return false;
-			*size = 1U << (f3 & 3);
-			*sign = !(f3 & 4);
-			*write = false;
-			*reg = (insn >> 7) & 0x1f;
-			return true;
-		case 0x23: /* SB SH SW SD */
-			if (f3 > 3)
-				return false;
-			*size = 1U << f3;
-			*write = true;
-			*reg = (insn >> 20) & 0x1f;
-			return true;
-		default:
-			return false;
-		}
-	}
-	f3 = (insn >> 13) & 7;
-	switch (insn & 3) {
-	case 0: /* C.LW C.LD C.SW C.SD: rd'/rs2' in bits 4:2 */
-		*reg = 8 + ((insn >> 2) & 7);
-		switch (f3) {
-		case 2:
-		case 3:
-			*size = f3 == 2 ? 4 : 8;
-			*write = false;
-			*sign = true;
-			return true;
-		case 6:
-		case 7:
-			*size = f3 == 6 ? 4 : 8;
-			*write = true;
-			return true;
-		}
-		return false;
-	case 2: /* C.LWSP C.LDSP (rd 11:7), C.SWSP C.SDSP (rs2 6:2) */
-		switch (f3) {
-		case 2:
-		case 3:
-			*reg = (insn >> 7) & 0x1f;
-			*size = f3 == 2 ? 4 : 8;
-			*write = false;
-			*sign = true;
-			return *reg != 0;
-		case 6:
-		case 7:
-			*reg = (insn >> 2) & 0x1f;
-			*size = f3 == 6 ? 4 : 8;
-			*write = true;
-			return true;
-		}
-		return false;
-	}
-	return false;
-}
-
 static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned int len, size, reg;
 	bool write = SCAUSE_CODE(a->ctx.scause) == EXC_STORE_GUEST_PAGE;
-	bool sign = false, w;
+	struct riscv_mmio_access access;
+	unsigned int len;
 	u32 insn = 0;
 
 	exit->reason = VCPU_EXIT_MMIO;
@@ -482,7 +410,7 @@ static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
 	 * was the guest's own page-table walk touching a device or nothing.
 	 * Core answers size 0 with an access fault.
 	 */
-	if (a->ctx.htinst && !(a->ctx.htinst & 1))
+	if (riscv_htinst_is_pseudo(a->ctx.htinst))
 		return;
 	len = fetch_insn(a, &insn);
 	if (!len) {
@@ -490,18 +418,15 @@ static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_NONE;
 		return;
 	}
-	if (!decode_access(insn, len, &size, &w, &reg, &sign) || w != write)
+	if (riscv_decode_access(insn, &access) || access.write != write)
 		return; /* not an access Keel emulates: core injects a fault */
-	exit->size = size;
-	a->mmio_reg = reg;
+	exit->size = access.size;
+	a->mmio_reg = access.reg;
 	a->mmio_len = len;
-	a->mmio_signed = sign;
-	if (write) {
-		u64 value = get_reg(a, reg);
-
-		exit->value =
-			size == 8 ? value : value & ((1ULL << (size * 8)) - 1);
-	}
+	a->mmio_signed = access.sign_extend;
+	if (write)
+		exit->value = riscv_mmio_store_value(access.size,
+						     get_reg(a, access.reg));
 }
 
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
@@ -509,16 +434,10 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 {
 	struct arch_vcpu *a = &v->arch;
 
-	if (!exit->write) {
-		unsigned int bits = exit->size * 8;
-
-		if (bits < 64) {
-			value &= (1ULL << bits) - 1;
-			if (a->mmio_signed && (value >> (bits - 1)) & 1)
-				value |= ~0ULL << bits;
-		}
-		set_reg(a, a->mmio_reg, value);
-	}
+	if (!exit->write)
+		set_reg(a, a->mmio_reg,
+			riscv_mmio_load_value(exit->size, a->mmio_signed,
+					      value));
 	a->ctx.sepc += a->mmio_len;
 }
 
