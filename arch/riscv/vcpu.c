@@ -16,6 +16,7 @@
 #include "insn_decode.h"
 #include "sbi_emul.h"
 #include <keel/cpu.h>
+#include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
