@@ -218,11 +218,12 @@ static u64 guest_id_reg(u32 crm, u32 op2)
 	return value;
 }
 
-bool arm64_sysreg_emulate(struct vcpu *v, u32 iss, u64 *reg)
+bool arm64_sysreg_emulate(struct vcpu *v, const struct esr_sysreg *access,
+			  u64 *reg)
 {
-	u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7;
-	u32 crn = (iss >> 10) & 0xf, crm = (iss >> 1) & 0xf;
-	bool read = iss & 1;
+	u32 op0 = access->op0, op1 = access->op1, crn = access->crn;
+	u32 crm = access->crm, op2 = access->op2;
+	bool read = access->read;
 	u32 sr = SR(op0, op1, crn, crm, op2);
 
 	if (ptimer_access(v, sr, read, reg))

@@ -7,6 +7,7 @@
 #include <keel/printk.h>
 #include <arch/regs.h>
 #include <asm/sysreg.h>
+#include "esr.h"
 
 static const char *const vector_names[] = {
 	"EL2t exception",
@@ -16,32 +17,32 @@ static const char *const vector_names[] = {
 	"lower-EL AArch32 exception",
 };
 
-static const char *exception_class_name(u32 ec)
+static const char *exception_class_name(unsigned int ec)
 {
 	switch (ec) {
-	case 0x00:
+	case ESR_EC_UNKNOWN:
 		return "unknown reason";
-	case 0x0e:
+	case ESR_EC_ILLEGAL_STATE:
 		return "illegal execution state";
-	case 0x15:
+	case ESR_EC_SVC64:
 		return "SVC";
-	case 0x16:
+	case ESR_EC_HVC64:
 		return "HVC";
-	case 0x17:
+	case ESR_EC_SMC64:
 		return "SMC";
-	case 0x18:
+	case ESR_EC_SYSREG:
 		return "system register access";
-	case 0x20:
-	case 0x21:
+	case ESR_EC_IABT_LOW:
+	case ESR_EC_IABT_CUR:
 		return "instruction abort";
-	case 0x22:
+	case ESR_EC_PC_ALIGN:
 		return "PC alignment fault";
-	case 0x24:
-	case 0x25:
+	case ESR_EC_DABT_LOW:
+	case ESR_EC_DABT_CUR:
 		return "data abort";
-	case 0x26:
+	case ESR_EC_SP_ALIGN:
 		return "SP alignment fault";
-	case 0x3c:
+	case ESR_EC_BRK64:
 		return "BRK";
 	default:
 		return "other";
@@ -65,11 +66,10 @@ void arm64_sync_exception(struct arch_regs *regs)
 {
 	u64 esr = read_sysreg(esr_el2);
 	u64 far = read_sysreg(far_el2);
-	u32 ec = (esr >> 26) & 0x3f;
 
 	printk(KERN_EMERG
 	       "EL2 synchronous exception: %s (ESR 0x%llx, FAR 0x%llx)\n",
-	       exception_class_name(ec), (unsigned long long)esr,
+	       exception_class_name(esr_ec(esr)), (unsigned long long)esr,
 	       (unsigned long long)far);
 	arch_regs_dump(regs);
 	panic("unexpected exception in Keel at 0x%llx",

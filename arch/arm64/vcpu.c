@@ -9,6 +9,7 @@
 #include <keel/timer.h>
 #include <arch/irqflags.h>
 #include <asm/sysreg.h>
+#include "esr.h"
 #include "psci_emul.h"
 #include "sysreg_emul.h"
 #include "vgic_lr.h"
@@ -40,23 +41,6 @@
 #define PSTATE_EL1H 0x5
 
 #define SCTLR_EL1_RES1 0x30d00800ULL
-
-#define EC_UNKNOWN 0x00
-#define EC_WFX 0x01
-#define EC_HVC64 0x16
-#define EC_SMC64 0x17
-#define EC_SYSREG 0x18
-#define EC_IABT_LOW 0x20
-#define EC_IABT_CUR 0x21
-#define EC_DABT_LOW 0x24
-#define EC_DABT_CUR 0x25
-
-#define ESR_IL (1ULL << 25)
-#define ISS_DABT_ISV (1ULL << 24)
-#define ISS_DABT_SSE (1ULL << 21)
-#define ISS_DABT_SF (1ULL << 15)
-#define ISS_DABT_WNR (1ULL << 6)
-#define DFSC_EXTABT 0x10
 
 void arm64_vcpu_enter(struct arm64_guest_ctx *ctx);
 
@@ -177,7 +161,7 @@ static u64 get_reg(const struct arch_vcpu *a, unsigned int reg)
 
 static void skip_instruction(struct arch_vcpu *a)
 {
-	a->ctx.pc += (a->ctx.esr & ESR_IL) ? 4 : 2;
+	a->ctx.pc += esr_insn_len(a->ctx.esr);
 }
 
 /*
@@ -208,24 +192,24 @@ static void inject_sync(struct arch_vcpu *a, u64 esr, u64 far)
 
 static void inject_undefined(struct arch_vcpu *a)
 {
-	inject_sync(a, ((u64)EC_UNKNOWN << 26) | ESR_IL, 0);
+	inject_sync(a, esr_make(ESR_EC_UNKNOWN, 0), 0);
 }
 
 void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool from_el1 = (a->ctx.pstate & PSTATE_MODE_MASK) != PSTATE_EL0T;
-	u32 ec = (a->ctx.esr >> 26) & 0x3f;
-	bool instruction = ec == EC_IABT_LOW;
-	u64 esr;
+	bool instruction = esr_ec(a->ctx.esr) == ESR_EC_IABT_LOW;
+	unsigned int ec;
+	u64 iss = ESR_FSC_EXTABT;
 
-	esr = ((u64)(instruction ? (from_el1 ? EC_IABT_CUR : EC_IABT_LOW) :
-				   (from_el1 ? EC_DABT_CUR : EC_DABT_LOW))
-	       << 26) |
-	      ESR_IL | DFSC_EXTABT;
+	if (instruction)
+		ec = from_el1 ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
+	else
+		ec = from_el1 ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
 	if (!instruction && exit && exit->write)
-		esr |= ISS_DABT_WNR;
-	inject_sync(a, esr, a->ctx.far);
+		iss |= ESR_DABT_WNR;
+	inject_sync(a, esr_make(ec, iss), a->ctx.far);
 }
 
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
@@ -233,91 +217,73 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 {
 	struct arch_vcpu *a = &v->arch;
 
-	if (!exit->write) {
-		unsigned int bits = exit->size * 8;
-
-		if (bits < 64) {
-			value &= (1ULL << bits) - 1;
-			if (a->mmio_sign_extend && (value >> (bits - 1)) & 1)
-				value |= ~0ULL << bits;
-		}
-		if (!a->mmio_64bit)
-			value &= 0xffffffffULL;
-		set_reg(a, a->mmio_reg, value);
-	}
+	if (!exit->write)
+		set_reg(a, a->mmio_reg,
+			esr_dabt_load_value(exit->size, a->mmio_sign_extend,
+					    a->mmio_64bit, value));
 	skip_instruction(a);
 }
 
 static void decode_data_abort(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	u64 esr = a->ctx.esr;
-	u64 ipa = ((a->ctx.hpfar >> 4) << 12) | (a->ctx.far & 0xfff);
+	struct esr_dabt access;
 
-	exit->gpa = ipa;
-	exit->write = esr & ISS_DABT_WNR;
-	if (!(esr & ISS_DABT_ISV)) {
+	exit->gpa = esr_abort_ipa(a->ctx.hpfar, a->ctx.far);
+	exit->write = a->ctx.esr & ESR_DABT_WNR;
+	exit->reason = VCPU_EXIT_MMIO;
+	if (esr_dabt_decode(a->ctx.esr, &access)) {
 		/*
 		 * No syndrome (load/store pair, writeback...): Keel cannot
 		 * emulate it, so the guest gets an abort, as from a bus.
 		 */
 		exit->size = 0;
-		exit->reason = VCPU_EXIT_MMIO;
 		return;
 	}
-	exit->size = 1U << ((esr >> 22) & 3);
-	a->mmio_reg = (esr >> 16) & 0x1f;
-	a->mmio_sign_extend = esr & ISS_DABT_SSE;
-	a->mmio_64bit = esr & ISS_DABT_SF;
-	if (exit->write) {
-		u64 value = get_reg(a, a->mmio_reg);
-
-		exit->value = exit->size == 8 ?
-				      value :
-				      value & ((1ULL << (exit->size * 8)) - 1);
-	}
-	exit->reason = VCPU_EXIT_MMIO;
+	exit->size = access.size;
+	a->mmio_reg = access.reg;
+	a->mmio_sign_extend = access.sign_extend;
+	a->mmio_64bit = access.reg64;
+	if (exit->write)
+		exit->value = esr_dabt_store_value(access.size,
+						   get_reg(a, access.reg));
 }
 
 /* Cache maintenance by set/way (trapped by HCR_EL2.TSW): nothing to do. */
-static bool is_dc_set_way(u64 esr)
+static bool is_dc_set_way(const struct esr_sysreg *sr)
 {
-	u32 iss = esr & 0x1ffffff;
-	u32 op0 = (iss >> 20) & 3, op1 = (iss >> 14) & 7,
-	    crn = (iss >> 10) & 0xf;
-
-	return op0 == 1 && op1 == 0 && crn == 7;
+	return sr->op0 == 1 && sr->op1 == 0 && sr->crn == 7;
 }
 
 static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	u32 ec = (a->ctx.esr >> 26) & 0x3f;
+	unsigned int ec = esr_ec(a->ctx.esr);
 
 	switch (ec) {
-	case EC_WFX:
+	case ESR_EC_WFX:
 		skip_instruction(a);
-		exit->reason =
-			(a->ctx.esr & 1) ? VCPU_EXIT_YIELD : VCPU_EXIT_WFI;
+		exit->reason = (a->ctx.esr & ESR_WFX_TI_WFE) ? VCPU_EXIT_YIELD :
+							       VCPU_EXIT_WFI;
 		break;
-	case EC_HVC64:
+	case ESR_EC_HVC64:
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
-	case EC_SMC64:
+	case ESR_EC_SMC64:
 		skip_instruction(a);
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
-	case EC_SYSREG: {
-		u32 iss = a->ctx.esr & 0x1ffffff;
-		unsigned int rt = (iss >> 5) & 0x1f;
-		u64 value = get_reg(a, rt);
+	case ESR_EC_SYSREG: {
+		u32 iss = esr_iss(a->ctx.esr);
+		struct esr_sysreg sr = esr_sysreg_decode(iss);
+		u64 value = get_reg(a, sr.rt);
 
-		if (is_dc_set_way(a->ctx.esr)) {
+		if (is_dc_set_way(&sr)) {
 			skip_instruction(a);
 		} else if (arm64_vgic_sysreg(v, iss, &value) ||
-			   arm64_sysreg_emulate(v, iss, &value)) {
-			if (iss & 1)
-				set_reg(a, rt, value);
+			   arm64_sysreg_emulate(v, &sr, &value)) {
+			if (sr.read)
+				set_reg(a, sr.rt, value);
 			skip_instruction(a);
 		} else {
 			inject_undefined(a);
@@ -325,12 +291,11 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_SYSREG;
 		break;
 	}
-	case EC_DABT_LOW:
-	case EC_IABT_LOW:
-		if (ec == EC_IABT_LOW) {
+	case ESR_EC_DABT_LOW:
+	case ESR_EC_IABT_LOW:
+		if (ec == ESR_EC_IABT_LOW) {
 			/* Executing outside RAM: a bus error for the guest. */
-			exit->gpa = ((a->ctx.hpfar >> 4) << 12) |
-				    (a->ctx.far & 0xfff);
+			exit->gpa = esr_abort_ipa(a->ctx.hpfar, a->ctx.far);
 			arch_vcpu_inject_abort(v, NULL);
 			exit->reason = VCPU_EXIT_NONE;
 			break;
