@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core/devemu.c through keel/devemu.h: the emulator registry (found by
+ * compatible string, from a node's compatible list), error reports,
+ * extra register windows in the guest's address space (with the real
+ * core/aspace.c), interrupt lines through the guest's interrupt
+ * controller, and the wall clock. The registry is the table Keel's
+ * linker script gathers; here the test lays out one of its own between
+ * the same two symbols. Register accesses themselves are dispatched by
+ * core/guest.c, not devemu.c, so they are not tested here.
+ */
+#include "unit.h"
+#include <string.h>
+
+#include <keel/devemu.h>
+#include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/guest.h>
+
+extern unsigned int host_printk_count;
+extern char host_printk_last[512];
+
+/* ---- the emulator table ---- */
+
+static const char *const uart_compat[] = { "acme,uart", "ns16550a", NULL };
+static const char *const uart2_compat[] = { "ns16550a", "acme,uart2", NULL };
+static const char *const rtc_compat[] = { "acme,rtc", NULL };
+static const char *const none_compat[] = { NULL };
+
+static const struct emulator no_list_emu = { .name = "no-list" };
+static const struct emulator empty_list_emu = { .name = "empty-list",
+						.compatible = none_compat };
+static const struct emulator uart_emu = { .name = "uart",
+					  .compatible = uart_compat };
+static const struct emulator uart2_emu = { .name = "uart2",
+					   .compatible = uart2_compat };
+static const struct emulator rtc_emu = { .name = "rtc",
+					 .compatible = rtc_compat };
+
+/* What Keel's linker script makes of EMULATOR_REGISTER: one table. */
+const struct emulator *const test_emulators[] = {
+	&no_list_emu, &empty_list_emu, &uart_emu, &uart2_emu, &rtc_emu,
+};
+__asm__(".globl _emulators_start\n"
+	".set _emulators_start, test_emulators\n"
+	".globl _emulators_end\n"
+	".set _emulators_end, test_emulators + 5 * 8\n");
+_Static_assert(sizeof(test_emulators) == 5 * 8, "the table's end above");
+
+/* ---- what devemu.c needs from the rest of Keel ---- */
+
+static u64 now_ns;
+static unsigned int pa_bits = 40;
+
+u64 timer_now_ns(void)
+{
+	return now_ns;
+}
+
+unsigned int arch_guest_pa_bits(void)
+{
+	return pa_bits;
+}
+
+/* A node's "compatible" list: the node is one of these. */
+struct fake_node {
+	const char *const *compatible;
+};
+
+int devtree_prop_read_string_index(const struct devtree_node *node,
+				   const char *name, unsigned int index,
+				   const char **out)
+{
+	const struct fake_node *n = (const struct fake_node *)node;
+
+	CHECK(!strcmp(name, "compatible"));
+	for (unsigned int i = 0; n->compatible && n->compatible[i]; i++) {
+		if (i == index) {
+			*out = n->compatible[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* ---- a guest and an instance ---- */
+
+static struct guest guest;
+static struct devemu_instance inst;
+
+static void setup(void)
+{
+	memset(&guest, 0, sizeof(guest));
+	strcpy(guest.name, "g0");
+	memset(&inst, 0, sizeof(inst));
+	inst.emu = &uart_emu;
+	inst.guest = &guest;
+	strcpy(inst.name, "gic@8000000");
+	inst.base = 0x8000000;
+	inst.size = 0x10000;
+	pa_bits = 40;
+}
+
+/* ---- the registry ---- */
+
+UNIT_TEST(find_by_any_compatible_string)
+{
+	CHECK(devemu_find("acme,uart") == &uart_emu);
+	CHECK(devemu_find("acme,uart2") == &uart2_emu);
+	CHECK(devemu_find("acme,rtc") == &rtc_emu);
+	/* Served twice: the first in the table wins. */
+	CHECK(devemu_find("ns16550a") == &uart_emu);
+}
+
+UNIT_TEST(find_nothing)
+{
+	CHECK(devemu_find("acme") == NULL); /* a prefix is no match */
+	CHECK(devemu_find("acme,uart ") == NULL);
+	CHECK(devemu_find("ACME,UART") == NULL);
+	CHECK(devemu_find("") == NULL);
+}
+
+UNIT_TEST(find_for_node_tries_its_list_in_order)
+{
+	static const char *const first_unknown[] = { "acme,uart-v2", "acme,rtc",
+						     NULL };
+	static const char *const both_known[] = { "acme,uart2", "acme,uart",
+						  NULL };
+	static const char *const unknown[] = { "acme,nothing", NULL };
+	struct fake_node a = { first_unknown }, b = { both_known },
+			 c = { unknown }, d = { none_compat }, e = { NULL };
+
+	CHECK(devemu_find_for_node((struct devtree_node *)&a) == &rtc_emu);
+	CHECK(devemu_find_for_node((struct devtree_node *)&b) == &uart2_emu);
+	CHECK(devemu_find_for_node((struct devtree_node *)&c) == NULL);
+	CHECK(devemu_find_for_node((struct devtree_node *)&d) == NULL);
+	CHECK(devemu_find_for_node((struct devtree_node *)&e) == NULL);
+}
+
+/* ---- errors ---- */
+
+UNIT_TEST(errors_name_guest_and_device)
+{
+	unsigned int before;
+
+	setup();
+	before = host_printk_count;
+	devemu_error(&inst, "bad %s %d", "cells", 3);
+	CHECK_EQ(host_printk_count, before + 1);
+	CHECK(strstr(host_printk_last, "guest g0: gic@8000000: bad cells 3\n"));
+	inst.guest = NULL;
+	devemu_error(&inst, "probe failed");
+	CHECK(strstr(host_printk_last, "guest ?: gic@8000000: probe failed\n"));
+}
+
+UNIT_TEST(long_error_messages_are_cut_not_overrun)
+{
+	char long_msg[400];
+
+	setup();
+	memset(long_msg, 'x', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = '\0';
+	devemu_error(&inst, "%s", long_msg);
+	CHECK(strstr(host_printk_last, "guest g0: gic@8000000: xxxx"));
+	/* Cut at devemu.c's 160-byte message, the line still ends. */
+	CHECK(strlen(host_printk_last) < 250);
+	CHECK(host_printk_last[strlen(host_printk_last) - 1] == '\n');
+}
+
+/* ---- extra windows ---- */
+
+UNIT_TEST(window_goes_into_the_address_space)
+{
+	struct region *r;
+
+	setup();
+	CHECK_EQ(devemu_add_window(&inst, 0x80a0000, 0xf60000), 0);
+	CHECK_EQ(guest.aspace.nr, 1);
+	r = aspace_find(&guest.aspace, 0x80a0000);
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	CHECK_EQ(r->gpa, 0x80a0000);
+	CHECK_EQ(r->size, 0xf60000);
+	CHECK_EQ(r->type, REGION_EMULATED);
+	CHECK(r->dev == &inst);
+	CHECK(!strcmp(r->name, "gic@8000000"));
+	CHECK(aspace_find(&guest.aspace, 0x8ffffff) == r);
+}
+
+UNIT_TEST(windows_refused)
+{
+	struct region ram = { .gpa = 0x40000000,
+			      .size = 0x10000000,
+			      .type = REGION_RAM };
+
+	setup();
+	CHECK_EQ(aspace_insert(&guest.aspace, &ram, NULL), 0);
+	/* Below the instance's base: offsets could not reach it. */
+	CHECK_EQ(devemu_add_window(&inst, 0x7ff0000, 0x1000), -EINVAL);
+	CHECK_EQ(devemu_add_window(&inst, 0x9000000, 0), -EINVAL);
+	CHECK(strstr(host_printk_last, "empty"));
+	CHECK_EQ(devemu_add_window(&inst, 0xfffffffffffff000ULL, 0x2000),
+		 -ERANGE);
+	CHECK(strstr(host_printk_last, "wraps"));
+	/* 40 physical address bits: the space ends at 1 TiB. */
+	CHECK_EQ(devemu_add_window(&inst, 0xfffffff000ULL, 0x2000), -ERANGE);
+	CHECK(strstr(host_printk_last, "40-bit"));
+	CHECK_EQ(devemu_add_window(&inst, 0x10000000000ULL, 0x1000), -ERANGE);
+	CHECK_EQ(devemu_add_window(&inst, 0x4fff0000, 0x20000), -EEXIST);
+	CHECK(strstr(host_printk_last, "overlaps"));
+	CHECK_EQ(guest.aspace.nr, 1);
+	/* Up to the last byte of the space is fine. */
+	CHECK_EQ(devemu_add_window(&inst, 0xfffffff000ULL, 0x1000), 0);
+	/* 64 bits: only the wrap limits it. */
+	pa_bits = 64;
+	CHECK_EQ(devemu_add_window(&inst, 0xffffffffffffe000ULL, 0x1000), 0);
+	CHECK_EQ(guest.aspace.nr, 3);
+}
+
+UNIT_TEST(windows_until_the_space_is_full)
+{
+	int err = 0;
+	unsigned int n = 0;
+
+	setup();
+	while (!err && n <= ASPACE_MAX_REGIONS) {
+		err = devemu_add_window(&inst, 0x9000000 + n * 0x10000ULL,
+					0x1000);
+		if (!err)
+			n++;
+	}
+	CHECK_EQ(err, -ENOSPC);
+	CHECK_EQ(n, ASPACE_MAX_REGIONS);
+	CHECK(strstr(host_printk_last, "does not fit"));
+}
+
+/* ---- interrupt lines ---- */
+
+static struct {
+	void *priv;
+	unsigned int irq, calls;
+	bool level;
+	struct vcpu *asked;
+} chip_seen;
+
+static void chip_set_line(void *priv, unsigned int irq, bool level)
+{
+	chip_seen.priv = priv;
+	chip_seen.irq = irq;
+	chip_seen.level = level;
+	chip_seen.calls++;
+}
+
+static bool chip_pending(void *priv, struct vcpu *v)
+{
+	chip_seen.priv = priv;
+	chip_seen.asked = v;
+	return v->index == 1;
+}
+
+static const struct guest_irqchip chip = { chip_set_line, chip_pending };
+
+UNIT_TEST(lines_before_a_controller_are_counted)
+{
+	struct vcpu v = { 0 };
+
+	setup();
+	memset(&chip_seen, 0, sizeof(chip_seen));
+	inst.irqs[0] = 33;
+	inst.nr_irqs = 1;
+	devemu_irq_set(&inst, 0, true);
+	devemu_irq_set(&inst, 0, false); /* lowering counts nothing */
+	devemu_irq_set(&inst, 0, true);
+	CHECK_EQ(guest.irq_raised, 2);
+	CHECK_EQ(chip_seen.calls, 0);
+	v.guest = &guest;
+	CHECK(!guest_irq_pending(&v));
+}
+
+UNIT_TEST(lines_go_to_the_controller_by_index)
+{
+	static int chip_state;
+	struct vcpu v0 = { 0 }, v1 = { 0 };
+
+	setup();
+	memset(&chip_seen, 0, sizeof(chip_seen));
+	guest_set_irqchip(&guest, &chip, &chip_state);
+	inst.irqs[0] = 33;
+	inst.irqs[1] = 79;
+	inst.nr_irqs = 2;
+
+	devemu_irq_set(&inst, 1, true);
+	CHECK_EQ(chip_seen.calls, 1);
+	CHECK_EQ(chip_seen.irq, 79);
+	CHECK(chip_seen.level);
+	CHECK(chip_seen.priv == &chip_state);
+	devemu_irq_set(&inst, 0, false);
+	CHECK_EQ(chip_seen.calls, 2);
+	CHECK_EQ(chip_seen.irq, 33);
+	CHECK(!chip_seen.level);
+	/* An index the instance does not have, or no guest: nothing. */
+	devemu_irq_set(&inst, 2, true);
+	devemu_irq_set(&inst, DEVEMU_MAX_IRQS, true);
+	inst.guest = NULL;
+	devemu_irq_set(&inst, 0, true);
+	CHECK_EQ(chip_seen.calls, 2);
+	CHECK_EQ(guest.irq_raised, 0);
+
+	v0.guest = v1.guest = &guest;
+	v1.index = 1;
+	CHECK(!guest_irq_pending(&v0));
+	CHECK(chip_seen.asked == &v0);
+	CHECK(guest_irq_pending(&v1));
+	CHECK(chip_seen.asked == &v1);
+}
+
+/* ---- the wall clock ---- */
+
+UNIT_TEST(wall_clock_advances_with_keel_time)
+{
+	now_ns = 5 * NSEC_PER_SEC + 300000000; /* 5.3 s after boot */
+	devemu_set_wallclock(1700000000);
+	CHECK_EQ(devemu_wallclock_seconds(), 1700000000);
+	now_ns += 700000000; /* 6.0 s */
+	CHECK_EQ(devemu_wallclock_seconds(), 1700000001);
+	now_ns += 3600 * NSEC_PER_SEC;
+	CHECK_EQ(devemu_wallclock_seconds(), 1700003601);
+	/* Told again later: the new time holds from then on. */
+	devemu_set_wallclock(1800000000);
+	CHECK_EQ(devemu_wallclock_seconds(), 1800000000);
+}
+
+/* ---- byte lanes of 32-bit registers ---- */
+
+UNIT_TEST(reg32_lanes)
+{
+	struct reg32_lanes l;
+
+	CHECK_EQ(devemu_reg32_lanes(0x14, 4, &l), 0);
+	CHECK(l.reg == 0x14 && l.shift == 0 && l.mask == 0xffffffff);
+	CHECK_EQ(devemu_reg32_lanes(0x17, 1, &l), 0);
+	CHECK(l.reg == 0x14 && l.shift == 24 && l.mask == 0xff000000);
+	CHECK_EQ(devemu_reg32_lanes(0x16, 2, &l), 0);
+	CHECK(l.reg == 0x14 && l.shift == 16 && l.mask == 0xffff0000);
+	CHECK_EQ(devemu_reg32_lanes(0x15, 2, &l), -EINVAL); /* misaligned */
+	CHECK_EQ(devemu_reg32_lanes(0x16, 4, &l), -EINVAL);
+	CHECK_EQ(devemu_reg32_lanes(0x10, 8, &l), -EINVAL); /* too wide */
+	CHECK_EQ(devemu_reg32_lanes(0x10, 3, &l), -EINVAL);
+	CHECK_EQ(devemu_reg32_lanes(0x10, 0, &l), -EINVAL);
+}
+
+UNIT_MAIN();
