@@ -42,7 +42,7 @@
 extern char _keel_start[], _text_end[], _rodata_end[], _keel_end[];
 
 static u64 boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
-static unsigned int boot_tables_used;
+static struct pgtable_pool boot_pool = PGTABLE_POOL(boot_tables);
 static struct pgtable keel_pt;
 static u64 keel_tcr;
 
@@ -50,18 +50,12 @@ static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
 static void *alloc_table(void)
 {
-	if (boot_tables_used < BOOT_TABLES)
-		return boot_tables[boot_tables_used++];
-	return page_alloc_zeroed(0);
+	return pgtable_pool_alloc(&boot_pool);
 }
 
-/* Boot-pool tables stay where they are: only the page allocator's go back. */
 static void free_table(void *table)
 {
-	if ((char *)table >= (char *)boot_tables &&
-	    (char *)table < (char *)boot_tables + sizeof(boot_tables))
-		return;
-	page_free(table, 0);
+	pgtable_pool_free(&boot_pool, table);
 }
 
 /* TLBI VAE2 (not VALE2) drops cached table entries of the address too. */
@@ -186,7 +180,7 @@ void arm64_early_init(paddr_t fdt_pa)
 	map_or_hang(fdt_start, fdt_end, MMU_NORMAL_RO);
 
 	/* Tables were written with caches off: drop any stale lines. */
-	for (unsigned int i = 0; i < boot_tables_used; i++)
+	for (unsigned int i = 0; i < boot_pool.used; i++)
 		for (unsigned int off = 0; off < 4096; off += 64)
 			__asm__ volatile("dc civac, %0" ::"r"(
 						 (char *)boot_tables[i] + off)

@@ -27,7 +27,7 @@
 extern char _keel_start[], _text_end[], _rodata_end[], _keel_end[];
 
 static u64 boot_tables[BOOT_TABLES][PT_ENTRIES] __aligned(4096);
-static unsigned int boot_tables_used;
+static struct pgtable_pool boot_pool = PGTABLE_POOL(boot_tables);
 static struct pgtable keel_pt;
 static u64 keel_satp;
 /* Set once a secondary hart runs on these tables: fences must reach it. */
@@ -35,18 +35,12 @@ static volatile bool others_share_tables;
 
 static void *alloc_table(void)
 {
-	if (boot_tables_used < BOOT_TABLES)
-		return boot_tables[boot_tables_used++];
-	return page_alloc_zeroed(0);
+	return pgtable_pool_alloc(&boot_pool);
 }
 
-/* Boot-pool tables stay where they are: only the page allocator's go back. */
 static void free_table(void *table)
 {
-	if ((char *)table >= (char *)boot_tables &&
-	    (char *)table < (char *)boot_tables + sizeof(boot_tables))
-		return;
-	page_free(table, 0);
+	pgtable_pool_free(&boot_pool, table);
 }
 
 static void local_flush(u64 va, u64 size)
@@ -143,10 +137,7 @@ static void build_tables(unsigned int levels, paddr_t fdt_pa)
 {
 	struct pgtable_format fmt;
 
-	boot_tables_used = 0;
-	for (unsigned int i = 0; i < BOOT_TABLES; i++)
-		for (unsigned int j = 0; j < PT_ENTRIES; j++)
-			boot_tables[i][j] = 0;
+	pgtable_pool_reset(&boot_pool);
 	if (riscv_sv_format(&fmt, levels) != 0)
 		hang();
 	/* Only the lower half: identity addresses must be canonical. */

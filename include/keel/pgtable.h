@@ -140,4 +140,24 @@ int pgtable_lookup(struct pgtable *pt, u64 va, u64 *pa, u64 *attrs);
  */
 void pgtable_free_tables(struct pgtable *pt);
 
+/*
+ * Tables for an address space built before the page allocator runs
+ * (Keel's own): `count` zeroed pages at `tables` first, then the page
+ * allocator's. Pool pages freed stay in the pool, unused.
+ */
+struct pgtable_pool {
+	void *tables;
+	unsigned int count, used;
+};
+
+#define PGTABLE_POOL(pages)                                   \
+	{                                                     \
+		.tables = (pages), .count = ARRAY_SIZE(pages) \
+	}
+
+void *pgtable_pool_alloc(struct pgtable_pool *pool);
+void pgtable_pool_free(struct pgtable_pool *pool, void *table);
+/* Zero the pool pages handed out and hand them out again from the first. */
+void pgtable_pool_reset(struct pgtable_pool *pool);
+
 #endif

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <keel/errno.h>
+#include <keel/page_alloc.h>
 #include <keel/pgtable.h>
 #include "../../arch/arm64/pgtable.h"
 #include "../../arch/riscv/pgtable.h"
@@ -959,6 +960,85 @@ UNIT_TEST(init_refuses_bad_formats)
 	CHECK_EQ(pgtable_init(&pt, &good, root, host_alloc_table,
 			      host_free_table, NULL),
 		 -EINVAL);
+}
+
+/* ---- the boot pool of Keel's own tables (core/mm/pgtable_pool.c) ---- */
+
+static int page_alloc_errors;
+
+void page_alloc_report_error(const char *what, const void *va)
+{
+	page_alloc_errors++;
+}
+
+static u64 pool_pages[3][PG / 8] __aligned(PG);
+static struct pgtable_pool pool = PGTABLE_POOL(pool_pages);
+
+static void *pool_alloc(void)
+{
+	return pgtable_pool_alloc(&pool);
+}
+
+static void pool_free(void *table)
+{
+	pgtable_pool_free(&pool, table);
+}
+
+static void pool_flush(struct pgtable *pt, u64 va, u64 size)
+{
+}
+
+static u64 free_pages(void)
+{
+	struct page_alloc_stats st;
+
+	page_alloc_get_stats(&st);
+	return st.free_pages;
+}
+
+UNIT_TEST(boot_pool_then_page_allocator)
+{
+	void *arena = aligned_alloc(PG, 64 * PG);
+	u64 *root = aligned_alloc(PG, PG);
+	struct pgtable_format fmt;
+	struct pgtable pt;
+	u64 all;
+
+	page_alloc_reset();
+	CHECK_EQ(page_alloc_add_range((vaddr_t)arena, 64 * PG), 0);
+	all = free_pages();
+	memset(root, 0, PG);
+	CHECK_EQ(riscv_sv_format(&fmt, 3), 0);
+	CHECK_EQ(pgtable_init(&pt, &fmt, root, pool_alloc, pool_free,
+			      pool_flush),
+		 0);
+	/* Two tables from the pool, the third, then two pages. */
+	CHECK_EQ(pgtable_map(&pt, VA_BASE, PA_BASE, PG, RV_ATTRS), 0);
+	CHECK_EQ(pool.used, 2);
+	CHECK_EQ(free_pages(), all);
+	CHECK_EQ(pgtable_map(&pt, VA_BASE + 5 * pgtable_level_span(&fmt, 1),
+			     PA_BASE, PG, RV_ATTRS),
+		 0);
+	CHECK_EQ(pgtable_map(&pt, VA_BASE + 2 * pgtable_level_span(&fmt, 2),
+			     PA_BASE, PG, RV_ATTRS),
+		 0);
+	CHECK_EQ(pool.used, 3);
+	CHECK_EQ(free_pages(), all - 2);
+	/* Emptied: the allocator's pages go back, the pool's stay. */
+	CHECK_EQ(pgtable_unmap(&pt, VA_BASE, 3 * pgtable_level_span(&fmt, 2)),
+		 0);
+	CHECK_EQ(free_pages(), all);
+	CHECK_EQ(pool.used, 3);
+	CHECK_EQ(page_alloc_errors, 0);
+	/* Reset: zeroed and handed out again from the first. */
+	pool_pages[1][7] = 1;
+	pgtable_pool_reset(&pool);
+	CHECK_EQ(pool.used, 0);
+	CHECK_EQ(pool_pages[1][7], 0);
+	CHECK(pool_alloc() == pool_pages[0]);
+	page_alloc_reset();
+	free(root);
+	free(arena);
 }
 
 UNIT_MAIN();
