@@ -7,14 +7,19 @@
  * calls of keel/vgic.h as the arch glue makes them. The guest is the
  * shared fake (host/fake_guest.c) with 1-8 vCPUs. Register behaviour
  * follows the GICv2 specification (ARM IHI 0048B) for a GIC without
- * security extensions. The emulator source is included so that its
- * operations table, reachable on Keel only through a linker section, is
- * at hand.
+ * security extensions. The emulator is found by its compatible string in
+ * the emulator table (host/keel_tables.ld), as core/devemu.c finds it.
  */
 #include "unit.h"
 #include <string.h>
 
-#include "../../emulators/irqchip/vgic-v2.c"
+#include <keel/devemu.h>
+#include <keel/errno.h>
+#include <keel/gic.h>
+#include <keel/guest.h>
+#include <keel/string.h>
+#include <keel/vgic.h>
+#include "../../emulators/irqchip/vgic-model.h"
 #include "host/fake_guest.h"
 
 #define DIST_BASE 0x8000000ULL
@@ -87,7 +92,22 @@ const char *error_name(int err)
 
 static struct devtree_node gic_node;
 static struct vgic *cur; /* the model under test */
-static const struct emulator *const emu = &vgic_v2_emulator;
+static const struct emulator *emu;
+
+/* The emulator table (host/keel_tables.ld), searched as devemu_find does. */
+extern const struct emulator *const _emulators_start[], *const _emulators_end[];
+
+static const struct emulator *find_emulator(const char *compatible)
+{
+	size_t n = LINKER_TABLE_COUNT(_emulators_start, _emulators_end);
+
+	for (size_t i = 0; i < n; i++)
+		for (const char *const *c = _emulators_start[i]->compatible;
+		     c && *c; c++)
+			if (!strcmp(*c, compatible))
+				return _emulators_start[i];
+	return NULL;
+}
 static unsigned int ncpus;
 
 /* Accesses from here on are vCPU c's (-1: from no vCPU). */
@@ -103,6 +123,11 @@ static void as_cpu(int c)
  */
 static void setup(unsigned int n, u32 nr_irqs_prop)
 {
+	emu = find_emulator("arm,cortex-a15-gic");
+	if (!emu) {
+		printf("  no emulator serves arm,cortex-a15-gic\n");
+		abort();
+	}
 	fake_guest_init("vm1", n);
 	fake_dt_set_reg(&gic_node, 0, DIST_BASE, DIST_WINDOW);
 	fake_dt_set_reg(&gic_node, 1, CPU_BASE, CPU_WINDOW);
