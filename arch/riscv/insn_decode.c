@@ -63,22 +63,12 @@ static int decode_compressed(u32 insn, struct riscv_mmio_access *access)
 	default:
 		return -EINVAL;
 	}
-	switch (funct3) {
-	case CFUNCT3_LW:
-	case CFUNCT3_LD:
-		access->size = funct3 == CFUNCT3_LW ? 4 : 8;
-		access->write = false;
-		access->sign_extend = true;
-		break;
-	case CFUNCT3_SW:
-	case CFUNCT3_SD:
-		access->size = funct3 == CFUNCT3_SW ? 4 : 8;
-		access->write = true;
-		access->sign_extend = false;
-		break;
-	default:
+	if (funct3 != CFUNCT3_LW && funct3 != CFUNCT3_LD &&
+	    funct3 != CFUNCT3_SW && funct3 != CFUNCT3_SD)
 		return -EINVAL;
-	}
+	access->size = (funct3 & CFUNCT3_DOUBLEWORD) ? 8 : 4;
+	access->write = funct3 & CFUNCT3_STORE;
+	access->sign_extend = !access->write; /* C.LW sign-extends on RV64 */
 	access->reg = reg;
 	return 0;
 }

@@ -37,6 +37,8 @@
 #define CFUNCT3_LD 3
 #define CFUNCT3_SW 6
 #define CFUNCT3_SD 7
+#define CFUNCT3_DOUBLEWORD BIT(0) /* of the four above: LD, SD */
+#define CFUNCT3_STORE BIT(2) /* of the four above: SW, SD */
 
 /*
  * htinst after a guest-page fault: bit 0 set for a transformed load or
