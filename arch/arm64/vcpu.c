@@ -274,13 +274,12 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = arm64_psci_call(v, a->ctx.x);
 		break;
 	case ESR_EC_SYSREG: {
-		u32 iss = esr_iss(a->ctx.esr);
-		struct esr_sysreg sr = esr_sysreg_decode(iss);
+		struct esr_sysreg sr = esr_sysreg_decode(esr_iss(a->ctx.esr));
 		u64 value = get_reg(a, sr.rt);
 
 		if (is_dc_set_way(&sr)) {
 			skip_instruction(a);
-		} else if (arm64_vgic_sysreg(v, iss, &value) ||
+		} else if (arm64_vgic_sysreg(v, &sr, &value) ||
 			   arm64_sysreg_emulate(v, &sr, &value)) {
 			if (sr.read)
 				set_reg(a, sr.rt, value);

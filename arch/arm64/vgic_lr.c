@@ -340,17 +340,16 @@ void arm64_vgic_sync(struct vcpu *v)
 }
 
 /* ICC_SGI1R_EL1 is op0 3, op1 0, CRn 12, CRm 11, op2 5. */
-bool arm64_vgic_sysreg(struct vcpu *v, u32 iss, u64 *reg)
+bool arm64_vgic_sysreg(struct vcpu *v, const struct esr_sysreg *access,
+		       u64 *reg)
 {
 	struct vgic *vg = vgic_of(v->guest);
-	u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7;
-	u32 crn = (iss >> 10) & 0xf, crm = (iss >> 1) & 0xf;
-	bool read = iss & 1;
 
-	if (!vg || vgic_version_of(vg) != VGIC_V3 || op0 != 3 || op1 != 0 ||
-	    crn != 12 || crm != 11 || op2 != 5)
+	if (!vg || vgic_version_of(vg) != VGIC_V3 || access->op0 != 3 ||
+	    access->op1 != 0 || access->crn != 12 || access->crm != 11 ||
+	    access->op2 != 5)
 		return false;
-	if (read)
+	if (access->read)
 		*reg = 0; /* write-only: reads as zero */
 	else
 		vgic_generate_sgi(vg, v, *reg);

@@ -4,6 +4,7 @@
 
 #include <keel/guest.h>
 #include <keel/vgic.h>
+#include "esr.h"
 
 /*
  * A new vCPU: when its guest has a GIC, the host's list registers must be
@@ -14,9 +15,11 @@ int arm64_vgic_vcpu_init(struct vcpu *v);
 void arm64_vgic_flush(struct vcpu *v);
 void arm64_vgic_sync(struct vcpu *v);
 /*
- * A trapped system-register access (ESR ISS); true when it was a GIC
- * register Keel emulates (reg: the value written, or where a read goes).
+ * A trapped system-register access (decoded from the ESR's ISS); true
+ * when it was a GIC register Keel emulates (reg: the value written, or
+ * where a read goes).
  */
-bool arm64_vgic_sysreg(struct vcpu *v, u32 iss, u64 *reg);
+bool arm64_vgic_sysreg(struct vcpu *v, const struct esr_sysreg *access,
+		       u64 *reg);
 
 #endif
