@@ -12,3 +12,4 @@ obj-y += arch/riscv/sbi_emul.o
 obj-y += arch/riscv/libgcc.o
 obj-y += arch/riscv/gstage.o
 obj-y += arch/riscv/guest_fdt.o
+obj-y += arch/riscv/vhart.o

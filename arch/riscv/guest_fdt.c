@@ -14,7 +14,7 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <asm/isa.h>
-#include "guest.h"
+#include "vhart.h"
 
 /* A RISC-V Linux Image header: text_offset at byte 8, "RSC\x05" at 56. */
 #define IMAGE_MAGIC2_OFFSET 56
@@ -39,31 +39,6 @@ u64 arch_guest_kernel_offset(const void *image, size_t size)
 		return 0;
 	memcpy(&text_offset, p + 8, 8);
 	return text_offset;
-}
-
-/*
- * Every host hart lists Sstc and henvcfg.STCE can be set, so VS-mode has
- * vstimecmp too.
- */
-bool riscv_guest_has_sstc(void)
-{
-	struct devtree_node *cpus =
-		devtree_find_path(devtree_host_root(), "/cpus");
-	struct devtree_node *cpu;
-	bool any = false;
-
-	if (!cpus)
-		return false;
-	devtree_for_each_child(cpu, cpus) {
-		const char *isa;
-
-		if (devtree_prop_read_string(cpu, "riscv,isa", &isa))
-			continue;
-		if (!riscv_isa_has(isa, "sstc"))
-			return false;
-		any = true;
-	}
-	return any && riscv_guest_sstc_usable();
 }
 
 static u32 host_timebase(void)

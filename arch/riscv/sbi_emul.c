@@ -11,6 +11,7 @@
 #include <keel/devtree.h>
 #include <keel/vserial.h>
 #include "sbi_emul.h"
+#include "vhart.h"
 
 #define SBI_SUCCESS 0L
 #define SBI_ERR_FAILED (-1L)

@@ -12,11 +12,10 @@
  * guest) and host interrupts.
  */
 #include "riscv.h"
-#include "guest.h"
+#include "vhart.h"
 #include "insn_decode.h"
 #include "sbi_emul.h"
 #include <keel/cpu.h>
-#include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
@@ -52,12 +51,7 @@
 /* The guest reads cycle, time and instret itself (htimedelta applies). */
 #define HCOUNTEREN_GUEST 0x7UL
 
-/* The VS-level enables as vsie shows them (S-level bit numbers). */
-#define VSIE_SSIE SIE_SSIE
-#define VSIE_STIE SIE_STIE
-
 #define INSN_WFI 0x10500073U
-#define TIME_NONE (~0ULL)
 
 void riscv_vcpu_enter(struct riscv_guest_ctx *ctx);
 long riscv_guest_fetch_half(unsigned long gva);
@@ -109,54 +103,19 @@ int arch_guest_unmap(struct guest *g, u64 gpa, u64 size)
 	return riscv_gstage_unmap(&g->arch, gpa, size);
 }
 
-/* ---- Sstc for guests ---- */
-
-static struct {
-	bool probed;
-	bool stce; /* henvcfg.STCE sticks: vstimecmp works */
-} stce_probe;
-
-/*
- * henvcfg.STCE is writable only when the firmware enabled Sstc for
- * S-mode (menvcfg.STCE); otherwise guests get the SBI timer. The probe
- * is harmless: henvcfg applies only while a guest runs.
- */
-bool riscv_guest_sstc_usable(void)
-{
-	if (!READ_ONCE(stce_probe.probed)) {
-		unsigned long old = csr_read(CSR_HENVCFG);
-
-		csr_write(CSR_HENVCFG, old | HENVCFG_STCE);
-		stce_probe.stce = csr_read(CSR_HENVCFG) & HENVCFG_STCE;
-		csr_write(CSR_HENVCFG, old);
-		WRITE_ONCE(stce_probe.probed, true);
-	}
-	return stce_probe.stce;
-}
-
-static bool vcpu_sstc(const struct vcpu *v)
-{
-	return v->guest->arch.sstc;
-}
-
 /* ---- vCPUs ---- */
-
-static void timer_fired(struct timer_event *ev)
-{
-	vcpu_kick(ev->arg);
-}
 
 int arch_vcpu_init(struct vcpu *v)
 {
 	v->arch.hartid = v->index;
 	v->arch.last_cpu = -1;
-	timer_event_init(&v->arch.timer_event, timer_fired, v);
+	riscv_vhart_init(v);
 	return 0;
 }
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-	timer_event_cancel(&v->arch.timer_event);
+	riscv_vhart_destroy(v);
 }
 
 /* A guest's harts are numbered 0, 1, ... by vCPU index. */
@@ -174,11 +133,6 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 {
 	struct arch_vcpu *a = &v->arch;
 
-	/*
-	 * timer_event stays as it is: this runs under the vCPU's wait lock,
-	 * which a firing event's kick takes, so cancelling here could wait
-	 * for ever. A stale event only kicks once; the next entry re-arms.
-	 */
 	memset(&a->ctx, 0, sizeof(a->ctx));
 	memset(&a->vs, 0, sizeof(a->vs));
 	a->hartid = v->index;
@@ -187,131 +141,9 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->ctx.sepc = entry;
 	a->ctx.sstatus = SR_SPP;
 	a->vs.vsstatus = SR_UXL_64;
-	a->vs.vstimecmp = TIME_NONE;
-	a->timer_deadline = TIME_NONE;
-	a->vssip = false;
-	a->suspended = false;
-	a->resume = false;
-	WRITE_ONCE(a->ipi_pending, 0);
-	WRITE_ONCE(a->fence_pending, 0);
+	riscv_vhart_reset(a);
 	a->mmio_reg = a->mmio_len = 0;
 	a->mmio_signed = false;
-}
-
-static u64 guest_time(const struct vcpu *v)
-{
-	return csr_read(CSR_TIME) + v->guest->arch.htimedelta;
-}
-
-/* The guest's timer compare value in guest time; TIME_NONE if unarmed. */
-static u64 timer_compare(const struct vcpu *v)
-{
-	return vcpu_sstc(v) ? v->arch.vs.vstimecmp : v->arch.timer_deadline;
-}
-
-/* The SBI TIME call (sbi_emul.c): the next timer interrupt. */
-void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time_value)
-{
-	/* With Sstc the SBI call is the same compare register. */
-	if (vcpu_sstc(v))
-		v->arch.vs.vstimecmp = guest_time_value;
-	else
-		v->arch.timer_deadline = guest_time_value;
-}
-
-void riscv_vcpu_suspend(struct vcpu *v, bool non_retentive, u64 addr,
-			u64 opaque)
-{
-	v->arch.resume = non_retentive;
-	v->arch.resume_addr = addr;
-	v->arch.resume_opaque = opaque;
-	WRITE_ONCE(v->arch.suspended, true);
-}
-
-bool riscv_vcpu_suspended(struct vcpu *target)
-{
-	return READ_ONCE(target->arch.suspended);
-}
-
-/*
- * Back from hart_suspend (the vCPU runs again: an interrupt woke it). A
- * non-retentive one resumes as a started hart does (SBI v2.0, HSM): in
- * S-mode at resume_addr, a0 = hart id, a1 = opaque, satp and
- * sstatus.SIE 0.
- */
-static void resume_from_suspend(struct arch_vcpu *a)
-{
-	WRITE_ONCE(a->suspended, false);
-	if (!a->resume)
-		return;
-	a->resume = false;
-	a->ctx.sepc = a->resume_addr;
-	a->ctx.x[10] = a->hartid;
-	a->ctx.x[11] = a->resume_opaque;
-	a->ctx.sstatus |= SR_SPP;
-	a->vs.vsstatus &= ~SR_SIE;
-	a->vs.vsatp = 0;
-}
-
-void riscv_vcpu_send_ipi(struct vcpu *target)
-{
-	WRITE_ONCE(target->arch.ipi_pending, 1);
-	smp_mb();
-	vcpu_kick(target);
-}
-
-/*
- * The target fences before it next enters its guest. One in guest mode
- * now is kicked out and waited for, so that the SBI call returns only
- * when no target can still use a stale translation (the spec's remote
- * fence semantics). The wait ends when the target leaves guest mode or
- * has fenced: both happen without the caller's help, and the caller,
- * being in Keel itself, is never waited for in turn.
- */
-void riscv_vcpu_fence(struct vcpu *target, bool i_cache)
-{
-	struct arch_vcpu *t = &target->arch;
-
-	__atomic_fetch_or(&t->fence_pending, i_cache ? 3U : 1U,
-			  __ATOMIC_SEQ_CST);
-	vcpu_kick(target);
-	while (__atomic_load_n(&t->in_guest, __ATOMIC_SEQ_CST) &&
-	       __atomic_load_n(&t->fence_pending, __ATOMIC_SEQ_CST))
-		arch_cpu_relax();
-}
-
-/*
- * When the guest's timer interrupt is due, in host ns; 0 if it is not
- * armed or the guest has it disabled (vsie.STIE).
- */
-u64 arch_vcpu_timer_deadline(struct vcpu *v)
-{
-	u64 cmp = timer_compare(v), now_g, now_ns, delta;
-
-	if (cmp == TIME_NONE || !(v->arch.vs.vsie & VSIE_STIE))
-		return 0;
-	now_g = guest_time(v);
-	now_ns = timer_now_ns();
-	if (cmp <= now_g)
-		return now_ns;
-	delta = cmp - now_g;
-	/* Decades away: nothing to wait for (and no overflow below). */
-	if (delta > (1ULL << 52))
-		return 0;
-	/* Round up: waking a tick early would find the timer not due. */
-	return now_ns + timer_cycles_to_ns(delta) + 1;
-}
-
-/* Interrupts local to the hart (not the PLIC's): WFI must not sleep. */
-bool arch_vcpu_irq_pending(struct vcpu *v)
-{
-	struct arch_vcpu *a = &v->arch;
-	u64 cmp = timer_compare(v);
-
-	if ((a->vssip || READ_ONCE(a->ipi_pending)) && (a->vs.vsie & VSIE_SSIE))
-		return true;
-	return cmp != TIME_NONE && (a->vs.vsie & VSIE_STIE) &&
-	       cmp <= guest_time(v);
 }
 
 /* ---- injecting exceptions ---- */
@@ -613,45 +445,15 @@ static void vs_save(struct riscv_vs_state *s, bool sstc)
 	csr_write(CSR_VSIE, 0);
 }
 
-/* The virtual interrupt lines for the next entry. */
-static unsigned long pending_hvip(struct vcpu *v, bool sstc)
-{
-	struct arch_vcpu *a = &v->arch;
-	unsigned long hvip = 0;
-	u64 deadline;
-
-	if (__atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST))
-		a->vssip = true;
-	if (a->vssip)
-		hvip |= HVIP_VSSIP;
-	if (guest_irq_pending(v))
-		hvip |= HVIP_VSEIP;
-	if (!sstc && a->timer_deadline != TIME_NONE) {
-		if (a->timer_deadline <= guest_time(v)) {
-			hvip |= HVIP_VSTIP;
-			timer_event_cancel(&a->timer_event);
-		} else {
-			/* Make the running guest exit when it is due. */
-			deadline = arch_vcpu_timer_deadline(v);
-			if (!deadline)
-				timer_event_cancel(&a->timer_event);
-			else if (!timer_event_armed(&a->timer_event) ||
-				 a->timer_event.deadline_ns != deadline)
-				timer_event_arm(&a->timer_event, deadline);
-		}
-	}
-	return hvip;
-}
-
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	bool sstc = vcpu_sstc(v);
+	bool sstc = riscv_vcpu_sstc(v);
 	unsigned long hstatus, sstatus;
 
 	memset(exit, 0, sizeof(*exit));
 	if (a->suspended)
-		resume_from_suspend(a);
+		riscv_vhart_resume(a);
 	/* Before the fences are taken: see riscv_vcpu_fence(). */
 	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
@@ -661,7 +463,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	csr_write(CSR_HTIMEDELTA, v->guest->arch.htimedelta);
 	load_translation(v);
 	vs_restore(&a->vs, sstc);
-	csr_write(CSR_HVIP, pending_hvip(v, sstc));
+	csr_write(CSR_HVIP, riscv_vhart_hvip(v, sstc));
 
 	hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL_MASK) | HSTATUS_SPV |
 		  HSTATUS_VTW;
@@ -713,8 +515,8 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 	print("vstval   0x%016llx   vsscratch 0x%016llx\n",
 	      (unsigned long long)s->vstval, (unsigned long long)s->vsscratch);
 	print("timer    0x%016llx   (%s)   vssip %u\n",
-	      (unsigned long long)timer_compare(v),
-	      vcpu_sstc(v) ? "vstimecmp" : "SBI", a->vssip ? 1U : 0U);
+	      (unsigned long long)riscv_vhart_timer_compare(v),
+	      riscv_vcpu_sstc(v) ? "vstimecmp" : "SBI", a->vssip ? 1U : 0U);
 	print("scause   0x%016llx   stval  0x%016llx   htval 0x%016llx\n",
 	      (unsigned long long)a->ctx.scause,
 	      (unsigned long long)a->ctx.stval,

@@ -21,6 +21,7 @@
 #include <keel/vserial.h>
 
 #include "../../arch/riscv/sbi_emul.h"
+#include "../../arch/riscv/vhart.h"
 
 /* ---- the specification's numbers ---- */
 
