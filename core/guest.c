@@ -386,12 +386,17 @@ static int parse_interrupts(const struct guest *g,
 			     ic->name);
 		return -EINVAL;
 	}
-	if (devtree_prop_read_u32(ic, "#interrupt-cells", &cells) ||
-	    cells != emu->irq_cells || cells > DEVEMU_MAX_IRQ_CELLS) {
+	if (devtree_prop_read_u32(ic, "#interrupt-cells", &cells)) {
 		config_error(g, node,
-			     "interrupt-parent %s: its %s interrupt controller "
-			     "takes #interrupt-cells = %u",
-			     ic->name, emu->name, emu->irq_cells);
+			     "interrupt-parent %s has no #interrupt-cells",
+			     ic->name);
+		return -EINVAL;
+	}
+	if (cells != emu->irq_cells || cells > DEVEMU_MAX_IRQ_CELLS) {
+		config_error(g, node,
+			     "#interrupt-cells = %u in %s: the %s interrupt "
+			     "controller takes %u",
+			     cells, ic->name, emu->name, emu->irq_cells);
 		return -EINVAL;
 	}
 	if (!len || len % (4 * cells)) {
