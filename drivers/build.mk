@@ -1,11 +1,14 @@
-obj-$(CONFIG_SERIAL_PL011) += drivers/serial/pl011.o drivers/serial/serial.o
+obj-$(CONFIG_SERIAL_PL011) += drivers/serial/pl011.o drivers/serial/fdt_pl011.o \
+	drivers/serial/serial.o drivers/serial/serial_tx.o
 obj-$(CONFIG_IRQCHIP_GICV2) += drivers/irqchip/gic-v2.o drivers/irqchip/gic-common.o
 obj-$(CONFIG_IRQCHIP_GICV3) += drivers/irqchip/gic-v3.o drivers/irqchip/gic-common.o
 obj-$(CONFIG_TIMER_ARM_ARCH) += drivers/timer/arm_arch_timer.o
 obj-$(CONFIG_FIRMWARE_PSCI) += drivers/firmware/psci.o
 obj-$(CONFIG_RTC_PL031) += drivers/rtc/pl031.o
 obj-$(CONFIG_RTC_GOLDFISH) += drivers/rtc/goldfish.o
-obj-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o drivers/serial/serial.o
+obj-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o \
+	drivers/serial/fdt_ns16550.o drivers/serial/serial.o \
+	drivers/serial/serial_tx.o drivers/serial/serial_fdt.o
 obj-$(CONFIG_IRQCHIP_RISCV_INTC) += drivers/irqchip/riscv-intc.o
 obj-$(CONFIG_IRQCHIP_PLIC) += drivers/irqchip/plic.o
 obj-$(CONFIG_IRQCHIP_APLIC) += drivers/irqchip/aplic.o

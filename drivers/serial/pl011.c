@@ -1,19 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ARM PrimeCell PL011 UART: polled transmit, interrupt-driven receive into
- * the chardev layer.
+ * ARM PrimeCell PL011 UART, register level: polled transmit, receive for
+ * the interrupt handler. fdt_pl011.c binds it.
  */
-#include <keel/chardev.h>
-#include <keel/devtree.h>
-#include <keel/driver.h>
-#include <keel/errno.h>
-#include <keel/heap.h>
 #include <keel/io.h>
-#include <keel/irq.h>
-#include <keel/printf.h>
-#include <keel/printk.h>
-#include <keel/string.h>
-#include "serial.h"
+#include "pl011.h"
 
 #define UARTDR 0x00
 #define UARTFR 0x18
@@ -33,122 +24,54 @@
 #define INT_RT (1U << 6)
 #define INT_ALL 0x7ff
 
-struct pl011 {
-	struct chardev cd;
-	void *base;
-	spinlock_t tx_lock;
+static u32 reg_read(const struct pl011_hw *hw, unsigned int reg)
+{
+	return readl(hw->base + reg);
+}
+
+static void reg_write(const struct pl011_hw *hw, unsigned int reg, u32 v)
+{
+	writel(v, hw->base + reg);
+}
+
+void pl011_init(struct pl011_hw *hw)
+{
+	reg_write(hw, UARTLCR_H, LCR_H_FEN | LCR_H_WLEN_8);
+	reg_write(hw, UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
+	reg_write(hw, UARTICR, INT_ALL);
+}
+
+static bool pl011_tx_ready(void *hw)
+{
+	return !(reg_read(hw, UARTFR) & FR_TXFF);
+}
+
+static void pl011_tx_byte(void *hw, char c)
+{
+	reg_write(hw, UARTDR, (u8)c);
+}
+
+const struct serial_tx_ops pl011_tx_ops = {
+	.tx_ready = pl011_tx_ready,
+	.tx_byte = pl011_tx_byte,
 };
 
-static void *early_base;
-
-static void pl011_putc_raw(void *base, char c)
+bool pl011_rx_ready(void *hw)
 {
-	while (readl((char *)base + UARTFR) & FR_TXFF)
-		;
-	writel((u8)c, (char *)base + UARTDR);
+	return !(reg_read(hw, UARTFR) & FR_RXFE);
 }
 
-static void pl011_early_putc(char c)
+char pl011_rx_byte(void *hw)
 {
-	pl011_putc_raw(early_base, c);
+	return (char)reg_read(hw, UARTDR);
 }
 
-static int pl011_early_console(paddr_t base, const void *fdt, int node)
+void pl011_rx_on(void *hw)
 {
-	early_base = ioremap(base, 0x1000);
-	if (!early_base)
-		return -ENOMEM;
-	printk_set_early_output(pl011_early_putc);
-	return 0;
+	reg_write(hw, UARTIMSC, INT_RX | INT_RT);
 }
 
-static int pl011_write(struct chardev *cd, const char *buf, size_t len)
+void pl011_rx_ack(struct pl011_hw *hw)
 {
-	struct pl011 *u = container_of(cd, struct pl011, cd);
-	unsigned long flags;
-
-	spin_lock_irqsave(&u->tx_lock, flags);
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n')
-			pl011_putc_raw(u->base, '\r');
-		pl011_putc_raw(u->base, buf[i]);
-	}
-	spin_unlock_irqrestore(&u->tx_lock, flags);
-	return (int)len;
+	reg_write(hw, UARTICR, INT_RX | INT_RT);
 }
-
-static bool pl011_rx_ready(void *arg)
-{
-	struct pl011 *u = arg;
-
-	return !(readl((char *)u->base + UARTFR) & FR_RXFE);
-}
-
-static char pl011_rx_byte(void *arg)
-{
-	struct pl011 *u = arg;
-
-	return (char)readl((char *)u->base + UARTDR);
-}
-
-static void pl011_interrupt(unsigned int irq, void *arg)
-{
-	struct pl011 *u = arg;
-
-	writel(INT_RX | INT_RT, (char *)u->base + UARTICR);
-	serial_drain(&u->cd, pl011_rx_ready, pl011_rx_byte, u);
-}
-
-static void pl011_rx_on(void *arg)
-{
-	struct pl011 *u = arg;
-
-	writel(INT_RX | INT_RT, (char *)u->base + UARTIMSC);
-}
-
-static int pl011_probe(struct devtree_node *node)
-{
-	struct pl011 *u;
-	u64 addr, size;
-	unsigned int irq;
-	int err;
-
-	err = devtree_read_reg(node, 0, &addr, &size);
-	if (err)
-		return err;
-	err = devtree_irq_get(node, 0, &irq);
-	if (err)
-		return err;
-	u = keel_zalloc(sizeof(*u));
-	if (!u)
-		return -ENOMEM;
-	u->base = ioremap(addr, size ? size : 0x1000);
-	if (!u->base) {
-		keel_free(u);
-		return -ENOMEM;
-	}
-	spin_lock_init(&u->tx_lock);
-	snprintf(u->cd.name, sizeof(u->cd.name), "%s", node->name);
-	u->cd.write = pl011_write;
-	u->cd.priv = u;
-
-	writel(LCR_H_FEN | LCR_H_WLEN_8, (char *)u->base + UARTLCR_H);
-	writel(CR_UARTEN | CR_TXE | CR_RXE, (char *)u->base + UARTCR);
-	writel(INT_ALL, (char *)u->base + UARTICR);
-	err = serial_register(&u->cd, node, irq, "pl011", pl011_interrupt,
-			      pl011_rx_on);
-	if (err)
-		keel_free(u);
-	return err;
-}
-
-static const char *const pl011_compatible[] = { "arm,pl011", NULL };
-
-static const struct driver pl011_driver = {
-	.name = "pl011",
-	.compatible = pl011_compatible,
-	.stage = DRIVER_STAGE_CONSOLE,
-	.probe = pl011_probe,
-	.early_console = pl011_early_console,
-};
-DRIVER_REGISTER(pl011_driver);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Receiving into a port's chardev, and bringing a port up. */
 #include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/io.h>
 #include <keel/string.h>
 #include "serial.h"
 
@@ -38,10 +41,11 @@ static bool is_stdout(const struct devtree_node *node)
 	return devtree_find_path(root, buf) == node;
 }
 
-int serial_register(struct chardev *cd, const struct devtree_node *node,
+int serial_register(struct serial_port *port, const struct devtree_node *node,
 		    unsigned int irq, const char *irq_name,
 		    irq_handler_fn handler, void (*rx_on)(void *priv))
 {
+	struct chardev *cd = &port->cd;
 	int err = chardev_register(cd);
 
 	if (err)
@@ -55,4 +59,20 @@ int serial_register(struct chardev *cd, const struct devtree_node *node,
 	if (is_stdout(node))
 		console_set(cd);
 	return 0;
+}
+
+int serial_node_resources(const struct devtree_node *node, u64 offset,
+			  u64 default_size, void **regs, unsigned int *irq)
+{
+	u64 addr, size;
+	int err;
+
+	err = devtree_read_reg(node, 0, &addr, &size);
+	if (err)
+		return err;
+	err = devtree_irq_get(node, 0, irq);
+	if (err)
+		return err;
+	*regs = ioremap(addr + offset, size ? size : default_size);
+	return *regs ? 0 : -ENOMEM;
 }

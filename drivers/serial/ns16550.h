@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NS16550(A) UART registers (drivers/serial/ns16550.c), for the
+ * device-tree glue (fdt_ns16550.c) and nothing else: no device-tree,
+ * chardev or interrupt knowledge here.
+ */
+#ifndef DRIVERS_SERIAL_NS16550_H
+#define DRIVERS_SERIAL_NS16550_H
+
+#include "serial.h"
+
+/* Eight registers, at the layout's stride. */
+#define NS16550_NR_REGS 8
+
+struct ns16550_hw {
+	char *base; /* register 0, the layout's reg-offset included */
+	unsigned int shift;
+	unsigned int width; /* 1 or 4 bytes */
+};
+
+/* 8N1 and FIFOs on, interrupts off, status left from before Keel cleared. */
+void ns16550_init(struct ns16550_hw *hw);
+
+extern const struct serial_tx_ops ns16550_tx_ops;
+
+/* Receive side; each takes a struct ns16550_hw. */
+bool ns16550_rx_ready(void *hw);
+char ns16550_rx_byte(void *hw);
+void ns16550_rx_on(void *hw); /* interrupt on received data */
+
+#endif
