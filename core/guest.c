@@ -20,7 +20,7 @@
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/string.h>
-#include <arch/mmu.h>
+#include "guest_priv.h"
 
 static LIST_HEAD(guests);
 static DEFINE_MUTEX(guests_mutex);
@@ -43,705 +43,6 @@ const char *guest_state_name(enum guest_state s)
 const char *guest_name(const struct guest *g)
 {
 	return g->name;
-}
-
-/* Report a problem with a guest description, naming guest and node. */
-static void __printf(3, 4)
-	config_error(const struct guest *g, const struct devtree_node *node,
-		     const char *fmt, ...)
-{
-	char msg[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (node && node->name[0])
-		printk(KERN_ERR "guest %s: %s: %s\n", g->name, node->name, msg);
-	else
-		printk(KERN_ERR "guest %s: %s\n", g->name, msg);
-}
-
-/*
- * Every address range a description gives is checked before anything
- * else looks at it: an end past 2^64 would wrap to low addresses and slip
- * past the overlap checks, and an address beyond what the second stage
- * translates cannot be mapped. `bits` is the width of the address space
- * the range lives in (guest-physical or host-physical).
- */
-static int check_range(const struct guest *g, const struct devtree_node *node,
-		       const char *what, u64 base, u64 size, unsigned int bits)
-{
-	u64 limit = bits < 64 ? 1ULL << bits : 0;
-
-	if (!size) {
-		config_error(g, node, "%s at 0x%llx is empty", what,
-			     (unsigned long long)base);
-		return -EINVAL;
-	}
-	if (base + size < base) {
-		config_error(g, node,
-			     "%s 0x%llx + 0x%llx wraps past the end of the "
-			     "address space",
-			     what, (unsigned long long)base,
-			     (unsigned long long)size);
-		return -ERANGE;
-	}
-	if (limit && (base >= limit || size > limit - base)) {
-		config_error(g, node,
-			     "%s 0x%llx-0x%llx is beyond the %u-bit physical "
-			     "address space",
-			     what, (unsigned long long)base,
-			     (unsigned long long)(base + size - 1), bits);
-		return -ERANGE;
-	}
-	return 0;
-}
-
-/* ---- guest memory ---- */
-
-static int guest_memory_copy(struct guest *g, u64 gpa, void *buf, size_t len,
-			     bool to_guest)
-{
-	while (len) {
-		struct region *r = aspace_find(&g->aspace, gpa);
-		size_t chunk;
-
-		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
-			return -EFAULT;
-		chunk = MIN(len, r->gpa + r->size - gpa);
-		if (to_guest)
-			memcpy((char *)r->host + (gpa - r->gpa), buf, chunk);
-		else
-			memcpy(buf, (char *)r->host + (gpa - r->gpa), chunk);
-		gpa += chunk;
-		buf = (char *)buf + chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-int guest_memory_write(struct guest *g, u64 gpa, const void *src, size_t len)
-{
-	return guest_memory_copy(g, gpa, (void *)src, len, true);
-}
-
-int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len)
-{
-	return guest_memory_copy(g, gpa, dst, len, false);
-}
-
-/* ---- building a guest ---- */
-
-/*
- * Back [gpa, gpa + size) with host pages in power-of-two blocks (RAM, or
- * ROM mapped read-only: the guest's writes to it then fault).
- */
-static int add_memory(struct guest *g, const struct devtree_node *node, u64 gpa,
-		      u64 size, enum region_type type)
-{
-	const char *kind = type == REGION_ROM ? "ROM" : "RAM";
-	int err = check_range(g, node, kind, gpa, size, arch_guest_pa_bits());
-
-	if (err)
-		return err;
-	if (!IS_ALIGNED(gpa | size, PAGE_SIZE)) {
-		config_error(g, node, "%s must be page-aligned and non-empty",
-			     kind);
-		return -EINVAL;
-	}
-	while (size) {
-		unsigned int order = MIN(fls64(size / PAGE_SIZE) - 1,
-					 (unsigned int)PAGE_MAX_ORDER);
-		struct region r = { .gpa = gpa, .type = type };
-		struct region *added;
-
-		/* Blocks aligned in guest space too, for 2 MiB mappings. */
-		while (order && !IS_ALIGNED(gpa, PAGE_SIZE << order))
-			order--;
-		r.size = PAGE_SIZE << order;
-		r.order = order;
-		snprintf(r.name, sizeof(r.name), "%s", node->name);
-		err = aspace_insert(&g->aspace, &r, &added);
-		if (err) {
-			config_error(
-				g, node,
-				err == -EEXIST ?
-					"%s at 0x%llx overlaps another region" :
-					"too many regions (%s at 0x%llx)",
-				kind, (unsigned long long)gpa);
-			return err;
-		}
-		added->host = page_alloc_zeroed(order);
-		if (!added->host) {
-			config_error(g, node,
-				     "out of memory for %llu KiB of %s",
-				     (unsigned long long)(r.size >> 10), kind);
-			return -ENOMEM;
-		}
-		err = arch_guest_map(
-			g, gpa, arch_virt_to_phys(added->host), r.size,
-			type == REGION_ROM ? GUEST_MEM_ROM : GUEST_MEM_RAM);
-		if (err) {
-			config_error(g, node, "cannot map %s at 0x%llx: %s",
-				     kind, (unsigned long long)gpa,
-				     error_name(err));
-			return err;
-		}
-		gpa += r.size;
-		size -= r.size;
-	}
-	return 0;
-}
-
-/* A ROM: read-only pages holding a bundle file (the rest reads as 0). */
-static int add_rom(struct guest *g, const struct devtree_node *node)
-{
-	struct bundle_file f;
-	const char *file;
-	u64 base, size;
-	int err;
-
-	if (devtree_read_reg(node, 0, &base, &size)) {
-		config_error(g, node, "missing \"reg\"");
-		return -EINVAL;
-	}
-	err = check_range(g, node, "ROM", base, size, arch_guest_pa_bits());
-	if (err)
-		return err;
-	if (devtree_prop_read_string(node, "file", &file)) {
-		config_error(g, node, "no \"file\" for the ROM's contents");
-		return -EINVAL;
-	}
-	if (bundle_find(file, &f)) {
-		config_error(g, node, "file \"%s\" is not in the boot bundle",
-			     file);
-		return -ENOENT;
-	}
-	if (f.size > size) {
-		config_error(g, node,
-			     "\"%s\" (%zu bytes) is larger than the ROM", file,
-			     f.size);
-		return -E2BIG;
-	}
-	err = add_memory(g, node, base, size, REGION_ROM);
-	return err ? err : guest_memory_write(g, base, f.data, f.size);
-}
-
-int guest_map_host_device(struct guest *g, const char *name, u64 gpa,
-			  paddr_t hpa, u64 size)
-{
-	struct region r = {
-		.gpa = gpa, .size = size, .type = REGION_PASSTHROUGH, .hpa = hpa
-	};
-	int err;
-
-	if (!size || !IS_ALIGNED(gpa | hpa | size, PAGE_SIZE))
-		return -EINVAL;
-	strlcpy(r.name, name, sizeof(r.name));
-	/* On failure the guest is being built and is destroyed whole. */
-	err = aspace_insert(&g->aspace, &r, NULL);
-	return err ? err : arch_guest_map(g, gpa, hpa, size, GUEST_MEM_DEVICE);
-}
-
-struct host_range {
-	paddr_t start, end;
-	const char *owner; /* the driver using an overlapped device */
-};
-
-static bool ranges_overlap(paddr_t a, paddr_t a_end, paddr_t b, paddr_t b_end)
-{
-	return a < b_end && b < a_end;
-}
-
-static int check_binding(const struct driver_binding *b, void *arg)
-{
-	struct host_range *hr = arg;
-	int count = devtree_reg_count(b->node);
-
-	if (b->result)
-		return 0;
-	for (int i = 0; i < count; i++) {
-		u64 base, size;
-
-		if (!devtree_read_reg(b->node, i, &base, &size) &&
-		    ranges_overlap(hr->start, hr->end, base, base + size)) {
-			hr->owner = b->driver->name;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/*
- * A host device handed to the guest: "reg" is where the guest sees it and
- * "host-address" (64 bits) where it is. Host RAM and the devices Keel's
- * own drivers use are refused: a guest owning either could take Keel down.
- */
-static int add_passthrough(struct guest *g, const struct devtree_node *node)
-{
-	const struct memory_map *map = memory_get_map();
-	struct host_range hr;
-	u64 base, size, hpa;
-	u32 hi, lo;
-	int err;
-
-	if (devtree_read_reg(node, 0, &base, &size) || !size) {
-		config_error(g, node, "missing or empty \"reg\"");
-		return -EINVAL;
-	}
-	if (devtree_prop_read_u32_index(node, "host-address", 0, &hi) ||
-	    devtree_prop_read_u32_index(node, "host-address", 1, &lo)) {
-		config_error(g, node, "needs \"host-address\" (two cells)");
-		return -EINVAL;
-	}
-	hpa = (u64)hi << 32 | lo;
-	err = check_range(g, node, "guest range", base, size,
-			  arch_guest_pa_bits());
-	if (!err)
-		err = check_range(g, node, "host range", hpa, size,
-				  arch_host_pa_bits());
-	if (err)
-		return err;
-	if (!IS_ALIGNED(base | hpa | size, PAGE_SIZE)) {
-		config_error(g, node,
-			     "addresses and size must be page-aligned");
-		return -EINVAL;
-	}
-	hr.start = hpa;
-	hr.end = hpa + size;
-	for (unsigned int i = 0; map && i < map->nr_banks; i++) {
-		if (ranges_overlap(hr.start, hr.end, map->banks[i].start,
-				   map->banks[i].end)) {
-			config_error(g, node,
-				     "host range 0x%llx-0x%llx is host RAM",
-				     (unsigned long long)hr.start,
-				     (unsigned long long)hr.end - 1);
-			return -EPERM;
-		}
-	}
-	hr.owner = NULL;
-	driver_for_each_binding(check_binding, &hr);
-	if (hr.owner) {
-		config_error(g, node,
-			     "host range 0x%llx-0x%llx is in use by Keel's "
-			     "%s driver",
-			     (unsigned long long)hr.start,
-			     (unsigned long long)hr.end - 1, hr.owner);
-		return -EBUSY;
-	}
-	err = guest_map_host_device(g, node->name, base, hpa, size);
-	if (err)
-		config_error(
-			g, node,
-			err == -EEXIST ?
-				"registers at 0x%llx overlap another region" :
-				"cannot map 0x%llx: %s",
-			(unsigned long long)base, error_name(err));
-	return err;
-}
-
-/*
- * A device's "interrupts", as lines of its interrupt controller: core
- * finds the controller (the nearest "interrupt-parent") and cuts the
- * property into specifiers of its "#interrupt-cells"; what the cells mean
- * is the controller's emulator's to say (emulator.xlate). Anything the
- * controller could not deliver is refused here, so that emulators only
- * ever see lines that exist.
- */
-static int parse_interrupts(const struct guest *g,
-			    const struct devtree_node *node,
-			    struct devemu_instance *inst)
-{
-	const struct devtree_node *p, *ic = NULL;
-	const struct emulator *emu;
-	u32 cells, len, ph, count;
-
-	for (p = node; p; p = p->parent) {
-		if (!devtree_prop_read_u32(p, "interrupt-parent", &ph)) {
-			ic = devtree_find_phandle(g->config, ph);
-			if (!ic) {
-				config_error(g, node,
-					     "interrupt-parent <%u> names no "
-					     "node",
-					     ph);
-				return -EINVAL;
-			}
-			break;
-		}
-	}
-	if (!devtree_prop_get(node, "interrupts", &len))
-		return 0;
-	if (!ic) {
-		config_error(g, node,
-			     "\"interrupts\" without an "
-			     "interrupt-parent");
-		return -EINVAL;
-	}
-	emu = devemu_find_for_node(ic);
-	if (!emu || !emu->xlate) {
-		config_error(g, node,
-			     "interrupt-parent %s is no interrupt controller "
-			     "Keel emulates",
-			     ic->name);
-		return -EINVAL;
-	}
-	if (devtree_prop_read_u32(ic, "#interrupt-cells", &cells)) {
-		config_error(g, node,
-			     "interrupt-parent %s has no #interrupt-cells",
-			     ic->name);
-		return -EINVAL;
-	}
-	if (cells != emu->irq_cells || cells > DEVEMU_MAX_IRQ_CELLS) {
-		config_error(g, node,
-			     "#interrupt-cells = %u in %s: the %s interrupt "
-			     "controller takes %u",
-			     cells, ic->name, emu->name, emu->irq_cells);
-		return -EINVAL;
-	}
-	if (!len || len % (4 * cells)) {
-		config_error(g, node,
-			     "\"interrupts\" is %u bytes, not a whole number "
-			     "of %u-cell specifiers",
-			     len, cells);
-		return -EINVAL;
-	}
-	count = len / (4 * cells);
-	if (count > DEVEMU_MAX_IRQS) {
-		config_error(g, node, "%u interrupts: a device has at most %u",
-			     count, DEVEMU_MAX_IRQS);
-		return -EINVAL;
-	}
-	for (unsigned int i = 0; i < count; i++) {
-		u32 spec[DEVEMU_MAX_IRQ_CELLS];
-		char why[96];
-		unsigned int line;
-		int err;
-
-		for (unsigned int c = 0; c < cells; c++)
-			devtree_prop_read_u32_index(node, "interrupts",
-						    i * cells + c, &spec[c]);
-		err = emu->xlate(ic, spec, &line, why, sizeof(why));
-		if (err) {
-			config_error(g, node, "interrupt %u: %s", i, why);
-			return err;
-		}
-		inst->irqs[inst->nr_irqs++] = line;
-	}
-	return 0;
-}
-
-static int add_device(struct guest *g, const struct devtree_node *node)
-{
-	const char *compat = NULL;
-	const struct emulator *emu = NULL;
-	struct devemu_instance *inst;
-	struct region r = { .type = REGION_EMULATED };
-	struct region *added;
-	u64 base, size;
-	int err;
-
-	for (unsigned int i = 0;
-	     !emu &&
-	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
-	     i++)
-		emu = devemu_find(compat);
-	/* No registers and nothing to emulate: data (a clock, say). */
-	if (!emu && !devtree_prop_find(node, "reg"))
-		return 0;
-	if (!emu) {
-		config_error(g, node, "no emulator for compatible \"%s\"",
-			     compat ? compat : "");
-		return -ENODEV;
-	}
-	if (devtree_read_reg(node, 0, &base, &size) || !size) {
-		config_error(g, node, "missing or empty \"reg\"");
-		return -EINVAL;
-	}
-	err = check_range(g, node, "registers", base, size,
-			  arch_guest_pa_bits());
-	if (err)
-		return err;
-	inst = keel_zalloc(sizeof(*inst));
-	if (!inst)
-		return -ENOMEM;
-	inst->emu = emu;
-	inst->guest = g;
-	inst->base = base;
-	inst->size = size;
-	spin_lock_init(&inst->lock);
-	strlcpy(inst->name, node->name, sizeof(inst->name));
-	list_add_tail(&inst->link, &g->devices);
-	err = parse_interrupts(g, node, inst);
-	if (err) {
-		inst->emu = NULL; /* never probed: nothing to remove */
-		return err;
-	}
-	r.gpa = base;
-	r.size = size;
-	r.dev = inst;
-	strlcpy(r.name, node->name, sizeof(r.name));
-	err = aspace_insert(&g->aspace, &r, &added);
-	if (err) {
-		inst->emu = NULL; /* never probed: nothing to remove */
-		config_error(
-			g, node,
-			err == -EEXIST ?
-				"registers at 0x%llx overlap another region" :
-				"too many regions (at 0x%llx)",
-			(unsigned long long)base);
-		return err;
-	}
-	err = emu->probe ? emu->probe(inst, node) : 0;
-	if (err) {
-		/* Probe failed: the emulator holds nothing to remove. */
-		inst->emu = NULL;
-		config_error(g, node, "%s emulator refused it: %s", emu->name,
-			     error_name(err));
-		return err;
-	}
-	return 0;
-}
-
-static bool is_memory_node(const struct devtree_node *n)
-{
-	const char *type;
-
-	return !devtree_prop_read_string(n, "device_type", &type) &&
-	       !strcmp(type, "memory");
-}
-
-static int build_machine(struct guest *g, const struct devtree_node *machine)
-{
-	struct devtree_node *n;
-	int err;
-
-	devtree_for_each_child(n, machine) {
-		if (!devtree_is_available(n))
-			continue;
-		if (is_memory_node(n)) {
-			int count = devtree_reg_count(n);
-
-			if (count <= 0) {
-				config_error(g, n,
-					     "memory node without \"reg\"");
-				return -EINVAL;
-			}
-			for (int i = 0; i < count; i++) {
-				u64 base, size;
-
-				devtree_read_reg(n, i, &base, &size);
-				err = add_memory(g, n, base, size, REGION_RAM);
-				if (err)
-					return err;
-			}
-		} else if (devtree_is_compatible(n, "keel,rom")) {
-			err = add_rom(g, n);
-			if (err)
-				return err;
-		} else if (devtree_is_compatible(n, "keel,passthrough")) {
-			err = add_passthrough(g, n);
-			if (err)
-				return err;
-		} else if (devtree_prop_find(n, "compatible")) {
-			err = add_device(g, n);
-			if (err)
-				return err;
-		}
-		/* Nodes without compatible (aliases, chosen) are data only. */
-	}
-	return 0;
-}
-
-/* ---- boot images and the guest's own device tree ---- */
-
-static const struct region *lowest_ram(struct guest *g)
-{
-	for (unsigned int i = 0; i < g->aspace.nr; i++)
-		if (g->aspace.regions[i].type == REGION_RAM)
-			return &g->aspace.regions[i];
-	return NULL;
-}
-
-/* End of the RAM that is contiguous from the lowest RAM region. */
-static u64 first_bank_end(struct guest *g, const struct region *first)
-{
-	u64 end = first->gpa + first->size;
-
-	for (unsigned int i = 0; i < g->aspace.nr; i++) {
-		const struct region *r = &g->aspace.regions[i];
-
-		if (r->type == REGION_RAM && r->gpa == end)
-			end += r->size;
-	}
-	return end;
-}
-
-/*
- * The bundle file a description names in `prop`. An optional image that is
- * not named leaves `file` empty and is no error; one that is named must be
- * in the bundle and hold something, or the guest would boot without it.
- */
-static int find_image(struct guest *g, const char *prop,
-		      struct bundle_file *file, bool required)
-{
-	const char *name;
-
-	if (devtree_prop_read_string(g->config, prop, &name)) {
-		if (!required)
-			return 0;
-		config_error(g, NULL, "no \"%s\" image named", prop);
-		return -EINVAL;
-	}
-	if (bundle_find(name, file)) {
-		config_error(g, NULL, "%s \"%s\" is not in the boot bundle",
-			     prop, name);
-		return -ENOENT;
-	}
-	if (!file->size) {
-		config_error(g, NULL, "%s \"%s\" is an empty file", prop, name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* The guest's device tree: its machine node, plus CPUs and /chosen. */
-static int build_guest_fdt(struct guest *g, u64 initrd_start, u64 initrd_end,
-			   void **blob, size_t *size)
-{
-	struct devtree_node *machine = devtree_child(g->config, "machine");
-	struct devtree_node *root = NULL, *chosen;
-	const char *bootargs, *console;
-	size_t need = 0;
-	void *buf;
-	int err;
-
-	devtree_flatten(machine, NULL, 0, &need);
-	buf = keel_malloc(need);
-	if (!buf)
-		return -ENOMEM;
-	err = devtree_flatten(machine, buf, need, &need);
-	if (!err)
-		err = devtree_unflatten(buf, &root);
-	keel_free(buf);
-	if (err)
-		return err;
-
-	chosen = devtree_child(root, "chosen");
-	if (!chosen)
-		err = devtree_node_add(root, "chosen", &chosen);
-	if (!err && !devtree_prop_read_string(g->config, "bootargs", &bootargs))
-		err = devtree_prop_set_string(chosen, "bootargs", bootargs);
-	if (!err && !devtree_prop_read_string(g->config, "console", &console)) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "/%s", console);
-		err = devtree_prop_set_string(chosen, "stdout-path", path);
-	}
-	if (!err && initrd_end > initrd_start) {
-		u64 s = cpu_to_kfdt64(initrd_start),
-		    e = cpu_to_kfdt64(initrd_end);
-
-		err = devtree_prop_set(chosen, "linux,initrd-start", &s, 8);
-		if (!err)
-			err = devtree_prop_set(chosen, "linux,initrd-end", &e,
-					       8);
-	}
-	if (!err)
-		err = arch_guest_fdt_fixup(g, root);
-	if (!err) {
-		devtree_flatten(root, NULL, 0, &need);
-		*blob = keel_malloc(need);
-		err = *blob ? devtree_flatten(root, *blob, need, size) :
-			      -ENOMEM;
-		if (err) {
-			keel_free(*blob);
-			*blob = NULL;
-		}
-	}
-	devtree_free(root);
-	return err;
-}
-
-/*
- * Put kernel, initrd and device tree into guest RAM. Where each goes
- * follows from the RAM layout: kernel where its image header asks, the
- * device tree in the last 2 MiB of the first bank, the initrd below it.
- */
-static int load_images(struct guest *g)
-{
-	const struct region *ram = lowest_ram(g);
-	struct bundle_file kernel, initrd = { 0 };
-	u64 kernel_offset, bank_end, dtb_gpa, initrd_gpa = 0, below;
-	void *blob = NULL;
-	size_t blob_size = 0;
-	int err;
-
-	if (!ram) {
-		config_error(g, NULL, "no RAM (a memory node in \"machine\")");
-		return -EINVAL;
-	}
-	err = find_image(g, "kernel", &kernel, true);
-	if (!err)
-		err = find_image(g, "initrd", &initrd, false);
-	if (err)
-		return err;
-	kernel_offset = arch_guest_kernel_offset(kernel.data, kernel.size);
-	bank_end = first_bank_end(g, ram);
-	dtb_gpa = ALIGN_DOWN(bank_end - 1, MiB(2));
-	/*
-	 * Sizes are compared with the room left rather than summed into end
-	 * addresses: an image header's offset is the image's to choose, and
-	 * a sum could wrap.
-	 */
-	below = dtb_gpa > ram->gpa ? dtb_gpa - ram->gpa : 0;
-	if (initrd.size && initrd.size <= below) {
-		initrd_gpa = ALIGN_DOWN(dtb_gpa - initrd.size, PAGE_SIZE);
-		below = initrd_gpa > ram->gpa ? initrd_gpa - ram->gpa : 0;
-	} else if (initrd.size) {
-		below = 0;
-	}
-	if (kernel_offset > below || kernel.size > below - kernel_offset) {
-		config_error(g, NULL,
-			     "kernel%s (%zu bytes, the kernel at offset "
-			     "0x%llx) does not fit below 0x%llx",
-			     initrd.size ? " and initrd" : "",
-			     kernel.size + initrd.size,
-			     (unsigned long long)kernel_offset,
-			     (unsigned long long)dtb_gpa);
-		return -E2BIG;
-	}
-	err = build_guest_fdt(g, initrd_gpa, initrd_gpa + initrd.size, &blob,
-			      &blob_size);
-	if (err) {
-		config_error(g, NULL, "cannot build its device tree: %s",
-			     error_name(err));
-		return err;
-	}
-	/* The device tree has the rest of the bank, at most 2 MiB. */
-	if (blob_size > bank_end - dtb_gpa) {
-		config_error(g, NULL,
-			     "its device tree (%zu bytes) does not fit in "
-			     "the %llu bytes at 0x%llx",
-			     blob_size,
-			     (unsigned long long)(bank_end - dtb_gpa),
-			     (unsigned long long)dtb_gpa);
-		keel_free(blob);
-		return -E2BIG;
-	}
-	err = guest_memory_write(g, ram->gpa + kernel_offset, kernel.data,
-				 kernel.size);
-	if (!err && initrd.size)
-		err = guest_memory_write(g, initrd_gpa, initrd.data,
-					 initrd.size);
-	if (!err)
-		err = guest_memory_write(g, dtb_gpa, blob, blob_size);
-	keel_free(blob);
-	if (err)
-		return err;
-	g->entry = ram->gpa + kernel_offset;
-	g->boot_arg = dtb_gpa;
-	return 0;
 }
 
 /* ---- life cycle ---- */
@@ -804,64 +105,13 @@ static int copy_config(const struct devtree_node *desc,
 	return err;
 }
 
-static bool mask_has_online_cpu(u64 mask)
-{
-	unsigned int c;
+static void request_halt(struct guest *g, const char *why);
+static void request_reset(struct guest *g);
 
-	for_each_online_cpu(c)
-		if ((mask >> c) & 1)
-			return true;
-	return false;
-}
-
-static int parse_vcpus(struct guest *g, u64 *affinity)
-{
-	u32 count, len;
-
-	if (devtree_prop_read_u32(g->config, "vcpus", &count)) {
-		config_error(g, NULL,
-			     "missing \"vcpus\" (the number of vCPUs)");
-		return -EINVAL;
-	}
-	if (count == 0 || count > GUEST_MAX_VCPUS) {
-		config_error(g, NULL, "vcpus = %u: must be 1 to %u", count,
-			     GUEST_MAX_VCPUS);
-		return -EINVAL;
-	}
-	g->nr_vcpus = count;
-	for (u32 i = 0; i < count; i++)
-		affinity[i] = CPU_MASK_ALL;
-	if (devtree_prop_get(g->config, "vcpu-affinity", &len)) {
-		if (len != count * 4) {
-			config_error(
-				g, NULL,
-				"vcpu-affinity needs one mask per vCPU (%u)",
-				count);
-			return -EINVAL;
-		}
-		for (u32 i = 0; i < count; i++) {
-			u32 mask;
-
-			devtree_prop_read_u32_index(g->config, "vcpu-affinity",
-						    i, &mask);
-			if (!mask) {
-				config_error(g, NULL,
-					     "vcpu-affinity of vCPU%u is empty",
-					     i);
-				return -EINVAL;
-			}
-			if (!mask_has_online_cpu(mask)) {
-				config_error(g, NULL,
-					     "vcpu-affinity of vCPU%u (0x%x) "
-					     "names no online host CPU",
-					     i, mask);
-				return -EINVAL;
-			}
-			affinity[i] = mask;
-		}
-	}
-	return 0;
-}
+static const struct vcpu_guest_requests vcpu_requests = {
+	.halt = request_halt,
+	.reset = request_reset,
+};
 
 static int build_guest(struct guest *g)
 {
@@ -870,39 +120,40 @@ static int build_guest(struct guest *g)
 	int err;
 
 	if (!devtree_is_compatible(g->config, "keel,guest")) {
-		config_error(g, NULL,
-			     "not a guest (compatible \"keel,guest\")");
+		guest_config_error(g, NULL,
+				   "not a guest (compatible \"keel,guest\")");
 		return -EINVAL;
 	}
-	err = parse_vcpus(g, affinity);
+	err = guest_config_vcpus(g, affinity);
 	if (err)
 		return err;
 	machine = devtree_child(g->config, "machine");
 	if (!machine) {
-		config_error(g, NULL,
-			     "no \"machine\" node describing its hardware");
+		guest_config_error(
+			g, NULL, "no \"machine\" node describing its hardware");
 		return -EINVAL;
 	}
 	err = arch_guest_init(g);
 	if (err) {
-		config_error(g, NULL, "cannot set up translation: %s",
-			     error_name(err));
+		guest_config_error(g, NULL, "cannot set up translation: %s",
+				   error_name(err));
 		return err;
 	}
-	err = build_machine(g, machine);
+	err = guest_config_machine(g, machine);
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < g->nr_vcpus; i++) {
-		err = vcpu_create(g, i, affinity[i], &g->vcpus[i]);
+		err = vcpu_create(g, i, affinity[i], &vcpu_requests,
+				  &g->vcpus[i]);
 		if (err) {
 			g->nr_vcpus = i;
-			config_error(g, NULL, "cannot create vCPU%u: %s", i,
-				     error_name(err));
+			guest_config_error(g, NULL, "cannot create vCPU%u: %s",
+					   i, error_name(err));
 			return err;
 		}
 	}
 	/* Last: the guest's device tree lists the vCPUs. */
-	return load_images(g);
+	return guest_load_images(g);
 }
 
 int guest_create(const struct devtree_node *desc, struct guest **out)
@@ -928,7 +179,7 @@ int guest_create(const struct devtree_node *desc, struct guest **out)
 	mutex_lock(&guests_mutex);
 	if (find_locked(g->name)) {
 		mutex_unlock(&guests_mutex);
-		config_error(g, NULL, "a guest with this name exists");
+		guest_config_error(g, NULL, "a guest with this name exists");
 		devtree_free(g->config);
 		keel_free(g);
 		return -EEXIST;
@@ -999,7 +250,7 @@ static int start_locked(struct guest *g)
 	if (g->state == GUEST_HALTED) {
 		err = set_all_vcpus(g, VCPU_OFF, true);
 		if (!err)
-			err = load_images(g);
+			err = guest_load_images(g);
 		if (err)
 			return err;
 	}
@@ -1076,7 +327,7 @@ static int reset_locked(struct guest *g)
 		d->emu->reset(d);
 		spin_unlock_irqrestore(&d->lock, flags);
 	}
-	err = load_images(g);
+	err = guest_load_images(g);
 	if (err)
 		return err;
 	g->state = GUEST_HALTED;
@@ -1132,7 +383,7 @@ int guest_for_each(int (*fn)(struct guest *g, void *arg), void *arg)
 
 /* ---- requests from the guest itself (vCPU context) ---- */
 
-void guest_request_halt(struct guest *g, const char *why)
+static void request_halt(struct guest *g, const char *why)
 {
 	set_all_vcpus(g, VCPU_OFF, false);
 	g->state = GUEST_HALTED;
@@ -1162,7 +413,7 @@ static void reset_worker(void *arg)
  * The requesting vCPU cannot wait for itself to stop, so a helper thread
  * does the reset once every vCPU is parked.
  */
-void guest_request_reset(struct guest *g)
+static void request_reset(struct guest *g)
 {
 	struct thread *t;
 
@@ -1170,7 +421,7 @@ void guest_request_reset(struct guest *g)
 	t = thread_create("guest-reset", reset_worker, (void *)(uintptr_t)g->id,
 			  THREAD_PRIO_NORMAL, CPU_MASK_ALL);
 	if (!t || thread_start(t))
-		guest_request_halt(g, "reset failed: out of memory");
+		request_halt(g, "reset failed: out of memory");
 }
 
 /* ---- guests described at boot ---- */

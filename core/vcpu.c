@@ -212,15 +212,15 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_power_off(v);
 		break;
 	case VCPU_EXIT_SYSTEM_OFF:
-		guest_request_halt(v->guest, "powered off");
+		v->requests->halt(v->guest, "powered off");
 		break;
 	case VCPU_EXIT_SYSTEM_RESET:
-		guest_request_reset(v->guest);
+		v->requests->reset(v->guest);
 		break;
 	case VCPU_EXIT_FATAL:
-		printk(KERN_ERR "guest %s: vCPU%u: %s\n", guest_name(v->guest),
+		printk(KERN_ERR "guest %s: vCPU%u: %s\n", v->guest->name,
 		       v->index, e->why ? e->why : "fatal exit");
-		guest_request_halt(v->guest, e->why ? e->why : "fatal exit");
+		v->requests->halt(v->guest, e->why ? e->why : "fatal exit");
 		break;
 	default:
 		break;
@@ -257,7 +257,7 @@ static void vcpu_thread(void *arg)
 }
 
 int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
-		struct vcpu **out)
+		const struct vcpu_guest_requests *requests, struct vcpu **out)
 {
 	struct vcpu *v = keel_zalloc(sizeof(*v));
 	char name[THREAD_NAME_LEN];
@@ -269,6 +269,7 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 	v->index = index;
 	v->state = VCPU_OFF;
 	v->affinity = affinity;
+	v->requests = requests;
 	waitqueue_init(&v->wait);
 	timer_event_init(&v->wakeup, wakeup_timer_fired, v);
 	err = arch_vcpu_init(v);

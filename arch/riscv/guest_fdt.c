@@ -5,7 +5,8 @@
  * with its hart-local interrupt controller, and the PLIC's
  * interrupts-extended wired to those controllers as QEMU virt does
  * (context 2i = hart i's M-mode external interrupt, 2i+1 its S-mode one).
- * Where kernels go: the RISC-V Image header's text_offset.
+ * Where kernels go: the RISC-V Image header's text_offset
+ * (arch_guest_place_kernel()).
  */
 #include <keel/devtree.h>
 #include <keel/errno.h>
@@ -26,19 +27,45 @@
 /* What every guest hart offers: the G and C extensions, no vector. */
 #define GUEST_ISA "rv64imafdc_zicsr_zifencei"
 
-u64 arch_guest_kernel_offset(const void *image, size_t size)
+/*
+ * The protocol (boot.rst: the kernel sits on a PMD boundary, 2 MiB on
+ * rv64): an Image's text_offset counts from a 2 MiB boundary.
+ */
+static int misaligned(u64 bank_base, char *why, size_t why_size)
+{
+	snprintf(why, why_size,
+		 "an Image goes text_offset above a 2 MiB-aligned base, and "
+		 "RAM starts at 0x%llx",
+		 (unsigned long long)bank_base);
+	return -EINVAL;
+}
+
+/*
+ * The RISC-V boot protocol (Linux Documentation/arch/riscv/boot-image-
+ * header.rst): an Image goes text_offset bytes above the base of RAM and
+ * starts at its first byte; anything without the header is a raw binary
+ * (an SBI payload, say) started at the base of RAM.
+ */
+int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
+			    u64 bank_size, struct arch_kernel_placement *out,
+			    char *why, size_t why_size)
 {
 	const u8 *p = image;
+	u64 text_offset = 0;
 	u32 magic2;
-	u64 text_offset;
 
-	if (size < 64)
-		return 0;
-	memcpy(&magic2, p + IMAGE_MAGIC2_OFFSET, 4);
-	if (magic2 != IMAGE_MAGIC2)
-		return 0;
-	memcpy(&text_offset, p + 8, 8);
-	return text_offset;
+	(void)bank_size; /* whether it fits is core's to check */
+	if (size >= 64) {
+		memcpy(&magic2, p + IMAGE_MAGIC2_OFFSET, 4);
+		if (magic2 == IMAGE_MAGIC2) {
+			memcpy(&text_offset, p + 8, 8);
+			if (!IS_ALIGNED(bank_base, MiB(2)))
+				return misaligned(bank_base, why, why_size);
+		}
+	}
+	out->load = bank_base + text_offset;
+	out->entry = out->load;
+	return 0;
 }
 
 static u32 host_timebase(void)

@@ -89,10 +89,25 @@ bool arch_vcpu_irq_pending(struct vcpu *v);
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...));
 
 /*
- * Where in RAM the kernel image goes, as an offset from the RAM base (an
- * arm64/riscv Image header says; otherwise 0).
+ * The boot protocol: where a kernel image goes in guest RAM and where it
+ * starts. Core gives the image and the first RAM bank (the RAM contiguous
+ * from the lowest guest RAM address, where the device tree and initrd go
+ * at its top); the arch reads whatever header its protocol defines (arm64
+ * and riscv Image today, bzImage or PVH on x86).
  */
-u64 arch_guest_kernel_offset(const void *image, size_t size);
+struct arch_kernel_placement {
+	u64 load; /* guest-physical address of the image's first byte */
+	u64 entry; /* guest-physical address of vCPU0's first instruction */
+};
+/*
+ * 0 and *out, or -EINVAL with the reason in why for an image the
+ * protocol cannot place in this bank (core adds the guest and the image's
+ * name). Whether the image then fits below the initrd and device tree is
+ * core's to check.
+ */
+int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
+			    u64 bank_size, struct arch_kernel_placement *out,
+			    char *why, size_t why_size);
 /* Add what the arch owns to a guest's device tree: CPUs, firmware, timer. */
 struct devtree_node;
 int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root);

@@ -76,6 +76,7 @@ struct vcpu {
 	struct waitqueue wait; /* WFI, pause, power-off */
 	struct timer_event wakeup; /* WFI deadline (the guest's timer) */
 	struct vcpu_stats stats;
+	const struct vcpu_guest_requests *requests;
 	struct arch_vcpu arch;
 };
 
@@ -133,9 +134,20 @@ int guest_for_each(int (*fn)(struct guest *g, void *arg), void *arg);
 /* Create every /guests/<name> of the host tree; start the autostart ones. */
 void guest_create_boot_guests(void);
 
+/*
+ * What a vCPU's exits ask of the whole guest: power it off (SYSTEM_OFF, a
+ * fatal exit, with why) or reset it. The guest's life cycle (core/guest.c)
+ * owns both and hands them to vcpu_create(), so vcpu.c calls nothing of
+ * guest.c's by name.
+ */
+struct vcpu_guest_requests {
+	void (*halt)(struct guest *g, const char *why);
+	void (*reset)(struct guest *g);
+};
+
 /* vCPU life (core/vcpu.c) */
 int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
-		struct vcpu **out);
+		const struct vcpu_guest_requests *requests, struct vcpu **out);
 void vcpu_destroy(struct vcpu *v);
 /* Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot). */
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);
@@ -145,9 +157,6 @@ void vcpu_power_off(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);
 /* The vCPU of g with hardware id hwid, or NULL. */
 struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid);
-/* Request from a vCPU that the whole guest halts or resets. */
-void guest_request_halt(struct guest *g, const char *why);
-void guest_request_reset(struct guest *g);
 /* The calling thread's vCPU, or NULL for plain hypervisor threads. */
 struct vcpu *vcpu_current(void);
 
