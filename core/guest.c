@@ -56,8 +56,7 @@ static void free_guest(struct guest *g)
 		if (g->vcpus[i])
 			vcpu_destroy(g->vcpus[i]);
 	list_for_each_entry_safe(d, tmp, &g->devices, link) {
-		if (d->emu && d->emu->remove)
-			d->emu->remove(d);
+		devemu_remove(d);
 		list_del(&d->link);
 		keel_free(d);
 	}

@@ -504,9 +504,9 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 			(unsigned long long)base);
 		return err;
 	}
-	err = emu->probe ? emu->probe(inst, node) : 0;
+	err = devemu_probe(inst, node);
 	if (err) {
-		/* Probe failed: the emulator holds nothing to remove. */
+		/* Probe failed: the instance holds nothing to remove. */
 		inst->emu = NULL;
 		guest_config_error(g, node, "%s emulator refused it: %s",
 				   emu->name, error_name(err));

@@ -334,14 +334,14 @@ static const struct guest_irqchip plic_irqchip_ops = {
 
 /* ---- the emulator ---- */
 
-static void plic_free(struct plic *p)
+/* The tables sized by the node; struct plic itself is core's (priv_size). */
+static void plic_free_tables(struct plic *p)
 {
 	keel_free(p->line);
 	keel_free(p->claimed);
 	keel_free(p->priority);
 	keel_free(p->claimer);
 	keel_free(p->enable);
-	keel_free(p);
 }
 
 static int read_config(struct devemu_instance *inst,
@@ -378,8 +378,8 @@ static int plic_probe(struct devemu_instance *inst,
 		      const struct devtree_node *node)
 {
 	struct guest *g = inst->guest;
+	struct plic *p = inst->priv;
 	u32 ndev, nr_cpus;
-	struct plic *p;
 	int err;
 
 	err = read_config(inst, node, &ndev, &nr_cpus);
@@ -389,11 +389,6 @@ static int plic_probe(struct devemu_instance *inst,
 		devemu_error(inst, "the guest already has an interrupt "
 				   "controller");
 		return -EBUSY;
-	}
-	p = keel_zalloc(sizeof(*p));
-	if (!p) {
-		devemu_error(inst, "out of memory");
-		return -ENOMEM;
 	}
 	p->ndev = ndev;
 	p->nr_words = (ndev + 1 + 31) / 32;
@@ -407,14 +402,13 @@ static int plic_probe(struct devemu_instance *inst,
 				sizeof(*p->enable));
 	if (!p->line || !p->claimed || !p->priority || !p->claimer ||
 	    !p->enable) {
-		plic_free(p);
+		plic_free_tables(p);
 		devemu_error(inst, "out of memory");
 		return -ENOMEM;
 	}
 	spin_lock_init(&p->lock);
 	p->guest = g;
 	reset_locked(p);
-	inst->priv = p;
 	guest_set_irqchip(g, &plic_irqchip_ops, p);
 	return 0;
 }
@@ -436,12 +430,9 @@ static void plic_remove(struct devemu_instance *inst)
 {
 	struct plic *p = inst->priv;
 
-	if (!p)
-		return;
 	if (p->guest->irqchip_priv == p)
 		guest_set_irqchip(p->guest, NULL, NULL);
-	inst->priv = NULL;
-	plic_free(p);
+	plic_free_tables(p);
 }
 
 /*
@@ -482,6 +473,7 @@ static const struct emulator plic_emulator = {
 	.write = plic_write,
 	.reset = plic_reset,
 	.remove = plic_remove,
+	.priv_size = sizeof(struct plic),
 	.irq_cells = 1,
 	.xlate = plic_xlate,
 };

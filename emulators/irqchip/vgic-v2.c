@@ -356,13 +356,6 @@ static int vgic_v2_probe(struct devemu_instance *inst,
 	struct vgic *vg;
 	int err;
 
-	if (inst->size < GICV2_DIST_SIZE) {
-		devemu_error(inst,
-			     "distributor window of %#llx bytes is "
-			     "smaller than 4 KiB",
-			     (unsigned long long)inst->size);
-		return -EINVAL;
-	}
 	err = vgic_read_nr_cpus(inst, &nr_cpus);
 	if (err)
 		return err;
@@ -402,6 +395,8 @@ static const struct emulator vgic_v2_emulator = {
 	.write = vgic_v2_write,
 	.reset = vgic_emu_reset,
 	.remove = vgic_emu_remove,
+	/* The distributor's registers; the state is the model's to size. */
+	.min_window = GICV2_DIST_SIZE,
 	.irq_cells = GIC_SPEC_CELLS,
 	.xlate = vgic_xlate,
 };

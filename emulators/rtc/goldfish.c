@@ -267,24 +267,10 @@ static void goldfish_rtc_reset(struct devemu_instance *inst)
 static int goldfish_rtc_probe(struct devemu_instance *inst,
 			      const struct devtree_node *node)
 {
-	struct goldfish_rtc *s;
+	struct goldfish_rtc *s = inst->priv;
 
-	if (inst->size < GOLDFISH_RTC_WINDOW) {
-		devemu_error(inst,
-			     "register window of %#llx bytes is smaller than "
-			     "the goldfish RTC's %#x",
-			     (unsigned long long)inst->size,
-			     GOLDFISH_RTC_WINDOW);
-		return -EINVAL;
-	}
-	s = keel_zalloc(sizeof(*s));
-	if (!s) {
-		devemu_error(inst, "out of memory");
-		return -ENOMEM;
-	}
 	s->inst = inst;
 	timer_event_init(&s->alarm_timer, goldfish_alarm_timer, inst);
-	inst->priv = s;
 	reset_state(s);
 	return 0;
 }
@@ -294,14 +280,14 @@ static void goldfish_rtc_remove(struct devemu_instance *inst)
 	struct goldfish_rtc *s = inst->priv;
 	unsigned long flags;
 
-	if (!s)
-		return;
-	/* Under the lock, so that a firing timer cannot re-arm itself. */
+	/*
+	 * Under the lock, so that a firing timer cannot re-arm itself: one
+	 * waiting for the lock finds no state (core frees it).
+	 */
 	spin_lock_irqsave(&inst->lock, flags);
 	timer_event_cancel(&s->alarm_timer);
 	inst->priv = NULL;
 	spin_unlock_irqrestore(&inst->lock, flags);
-	keel_free(s);
 }
 
 static const char *const goldfish_rtc_compatible[] = { "google,goldfish-rtc",
@@ -315,5 +301,7 @@ static const struct emulator goldfish_rtc_emulator = {
 	.write = goldfish_rtc_write,
 	.reset = goldfish_rtc_reset,
 	.remove = goldfish_rtc_remove,
+	.priv_size = sizeof(struct goldfish_rtc),
+	.min_window = GOLDFISH_RTC_WINDOW,
 };
 EMULATOR_REGISTER(goldfish_rtc_emulator);

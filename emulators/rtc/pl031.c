@@ -250,23 +250,10 @@ static void pl031_reset(struct devemu_instance *inst)
 static int pl031_probe(struct devemu_instance *inst,
 		       const struct devtree_node *node)
 {
-	struct pl031 *s;
+	struct pl031 *s = inst->priv;
 
-	if (inst->size < PL031_WINDOW) {
-		devemu_error(inst,
-			     "register window of %#llx bytes is smaller than "
-			     "the PL031's 4 KiB",
-			     (unsigned long long)inst->size);
-		return -EINVAL;
-	}
-	s = keel_zalloc(sizeof(*s));
-	if (!s) {
-		devemu_error(inst, "out of memory");
-		return -ENOMEM;
-	}
 	s->inst = inst;
 	timer_event_init(&s->match_timer, pl031_match_timer, inst);
-	inst->priv = s;
 	reset_state(s);
 	return 0;
 }
@@ -276,14 +263,14 @@ static void pl031_remove(struct devemu_instance *inst)
 	struct pl031 *s = inst->priv;
 	unsigned long flags;
 
-	if (!s)
-		return;
-	/* Under the lock, so that a firing timer cannot re-arm itself. */
+	/*
+	 * Under the lock, so that a firing timer cannot re-arm itself: one
+	 * waiting for the lock finds no state (core frees it).
+	 */
 	spin_lock_irqsave(&inst->lock, flags);
 	timer_event_cancel(&s->match_timer);
 	inst->priv = NULL;
 	spin_unlock_irqrestore(&inst->lock, flags);
-	keel_free(s);
 }
 
 static const char *const pl031_compatible[] = { "arm,pl031", NULL };
@@ -296,5 +283,7 @@ static const struct emulator pl031_emulator = {
 	.write = pl031_write,
 	.reset = pl031_reset,
 	.remove = pl031_remove,
+	.priv_size = sizeof(struct pl031),
+	.min_window = PL031_WINDOW,
 };
 EMULATOR_REGISTER(pl031_emulator);

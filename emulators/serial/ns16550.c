@@ -535,7 +535,7 @@ static int ns16550_probe(struct devemu_instance *inst,
 			 const struct devtree_node *node)
 {
 	char name[VSERIAL_NAME_LEN];
-	struct ns16550 *s;
+	struct ns16550 *s = inst->priv;
 	u32 shift, width;
 	int err;
 
@@ -545,35 +545,20 @@ static int ns16550_probe(struct devemu_instance *inst,
 	err = uart_port_name(inst, name);
 	if (err)
 		return err;
-	s = keel_zalloc(sizeof(*s));
-	if (!s) {
-		devemu_error(inst, "out of memory");
-		return -ENOMEM;
-	}
 	s->inst = inst;
 	s->reg_shift = shift;
 	s->io_width = width;
 	reset_state(s);
-	inst->priv = s;
 	s->port = uart_port_create(inst, name, ns16550_rx);
-	if (!s->port) {
-		inst->priv = NULL;
-		keel_free(s);
-		return -ENOMEM;
-	}
-	return 0;
+	return s->port ? 0 : -ENOMEM;
 }
 
 static void ns16550_remove(struct devemu_instance *inst)
 {
 	struct ns16550 *s = inst->priv;
 
-	if (!s)
-		return;
 	/* Once this returns no input callback can be running any more. */
 	vserial_destroy(s->port);
-	inst->priv = NULL;
-	keel_free(s);
 }
 
 static const char *const ns16550_compatible[] = { "ns16550a", "ns16550", NULL };
@@ -586,5 +571,6 @@ static const struct emulator ns16550_emulator = {
 	.write = ns16550_write,
 	.reset = ns16550_reset,
 	.remove = ns16550_remove,
+	.priv_size = sizeof(struct ns16550),
 };
 EMULATOR_REGISTER(ns16550_emulator);

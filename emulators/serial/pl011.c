@@ -545,47 +545,25 @@ static int pl011_probe(struct devemu_instance *inst,
 		       const struct devtree_node *node)
 {
 	char name[VSERIAL_NAME_LEN];
-	struct pl011 *s;
+	struct pl011 *s = inst->priv;
 	int err;
 
-	if (inst->size < PL011_WINDOW) {
-		devemu_error(inst,
-			     "register window of %#llx bytes is smaller than "
-			     "the PL011's 4 KiB",
-			     (unsigned long long)inst->size);
-		return -EINVAL;
-	}
 	err = uart_port_name(inst, name);
 	if (err)
 		return err;
-	s = keel_zalloc(sizeof(*s));
-	if (!s) {
-		devemu_error(inst, "out of memory");
-		return -ENOMEM;
-	}
 	s->inst = inst;
 	s->is_console = is_console(inst);
 	reset_state(s);
-	inst->priv = s;
 	s->port = uart_port_create(inst, name, pl011_rx);
-	if (!s->port) {
-		inst->priv = NULL;
-		keel_free(s);
-		return -ENOMEM;
-	}
-	return 0;
+	return s->port ? 0 : -ENOMEM;
 }
 
 static void pl011_remove(struct devemu_instance *inst)
 {
 	struct pl011 *s = inst->priv;
 
-	if (!s)
-		return;
 	/* Once this returns no input callback can be running any more. */
 	vserial_destroy(s->port);
-	inst->priv = NULL;
-	keel_free(s);
 }
 
 static const char *const pl011_compatible[] = { "arm,pl011", NULL };
@@ -598,5 +576,7 @@ static const struct emulator pl011_emulator = {
 	.write = pl011_write,
 	.reset = pl011_reset,
 	.remove = pl011_remove,
+	.priv_size = sizeof(struct pl011),
+	.min_window = PL011_WINDOW,
 };
 EMULATOR_REGISTER(pl011_emulator);

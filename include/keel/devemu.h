@@ -52,8 +52,24 @@ struct emulator {
 		     unsigned int size, u64 value);
 	/* Back to the power-on state (guest reset). */
 	void (*reset)(struct devemu_instance *inst);
-	/* Free inst->priv. */
+	/*
+	 * Let go of what probe acquired (timers, serial ports, memory of its
+	 * own); core frees the private state it gave (priv_size).
+	 */
 	void (*remove)(struct devemu_instance *inst);
+	/*
+	 * What core does for every emulator, so that each keeps only its
+	 * device logic (devemu_probe(), devemu_remove()). priv_size: probe
+	 * finds inst->priv pointing at that many zeroed bytes, which core
+	 * frees after remove or a failed probe (inst->priv is then core's:
+	 * the emulator never replaces it). min_window: a main register
+	 * window smaller than this is refused before probe, naming the
+	 * emulator and both sizes. 0: the emulator needs neither (or works
+	 * it out itself: a window that depends on the node, state of
+	 * varying size).
+	 */
+	size_t priv_size;
+	u64 min_window;
 	/*
 	 * Interrupt controllers only (NULL otherwise): the number of cells of
 	 * their interrupt specifiers, which their node's "#interrupt-cells"
@@ -118,6 +134,17 @@ static inline int devemu_reg32_lanes(u64 offset, unsigned int size,
 		  << l->shift;
 	return 0;
 }
+
+/*
+ * Set up a new instance (inst->emu, guest, name, window and interrupts
+ * filled in) for its emulator: the window-size check and the private
+ * state (emulator.min_window, priv_size), then emulator.probe. Returns 0,
+ * or -errno with the reason reported and nothing left to remove
+ * (inst->priv NULL).
+ */
+int devemu_probe(struct devemu_instance *inst, const struct devtree_node *node);
+/* Undo devemu_probe(): emulator.remove, then the private state core gave. */
+void devemu_remove(struct devemu_instance *inst);
 
 /* The emulator serving a compatible string, or NULL. */
 const struct emulator *devemu_find(const char *compatible);

@@ -5,6 +5,6 @@
 # only through a linker section on Keel).
 UNIT_TESTS += goldfish_rtc
 goldfish_rtc_SRCS := tests/unit/test_goldfish_rtc.c \
-	tests/unit/host/fake_guest.c tests/unit/host/host_heap.c \
+	core/devemu_instance.c tests/unit/host/fake_guest.c tests/unit/host/host_heap.c \
 	tests/unit/host/host_string.c tests/unit/host/host_support.c
 $(BUILD)/unit/goldfish_rtc: $(SRCTREE)/emulators/rtc/goldfish.c

@@ -6,7 +6,7 @@
 UNIT_TESTS += ns16550
 ns16550_SRCS := tests/unit/test_ns16550.c core/vserial.c \
 	emulators/serial/uart_port.c \
-	tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
+	core/devemu_instance.c tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/ns16550: $(SRCTREE)/emulators/serial/ns16550.c

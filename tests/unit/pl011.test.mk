@@ -7,7 +7,7 @@
 UNIT_TESTS += pl011
 pl011_SRCS := tests/unit/test_pl011.c core/vserial.c \
 	emulators/serial/uart_port.c \
-	tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
+	core/devemu_instance.c tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/pl011: $(SRCTREE)/emulators/serial/pl011.c

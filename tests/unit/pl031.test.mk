@@ -4,7 +4,8 @@
 # #includes the emulator (its operations are reachable only through a
 # linker section on Keel).
 UNIT_TESTS += pl031
-pl031_SRCS := tests/unit/test_pl031.c tests/unit/host/fake_guest.c \
+pl031_SRCS := tests/unit/test_pl031.c core/devemu_instance.c \
+	tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/pl031: $(SRCTREE)/emulators/rtc/pl031.c

@@ -4,7 +4,8 @@
 # eight vCPUs. test_plic.c #includes the emulator (its operations are
 # reachable only through a linker section on Keel).
 UNIT_TESTS += plic
-plic_SRCS := tests/unit/test_plic.c tests/unit/host/fake_guest.c \
+plic_SRCS := tests/unit/test_plic.c core/devemu_instance.c \
+	tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/plic: $(SRCTREE)/emulators/irqchip/plic.c

@@ -6,8 +6,9 @@
  * core/aspace.c), interrupt lines through the guest's interrupt
  * controller, and the wall clock. The registry is the table Keel's
  * linker script gathers; here the test lays out one of its own between
- * the same two symbols. Register accesses themselves are dispatched by
- * core/guest.c, not devemu.c, so they are not tested here.
+ * the same two symbols. And core/devemu_instance.c: the private state and
+ * the minimum window core handles for every emulator. Register accesses
+ * themselves are dispatched by core/vcpu.c, so they are not tested here.
  */
 #include "unit.h"
 #include <string.h>
@@ -329,6 +330,145 @@ UNIT_TEST(wall_clock_advances_with_keel_time)
 	/* Told again later: the new time holds from then on. */
 	devemu_set_wallclock(1800000000);
 	CHECK_EQ(devemu_wallclock_seconds(), 1800000000);
+}
+
+/* ---- instances: what core does for every emulator ---- */
+
+struct counter_state {
+	u64 word[7]; /* an odd size: what the emulator asked for, no more */
+};
+
+/* What the emulator's own probe and remove saw. */
+static struct {
+	unsigned int probes, removes;
+	bool zeroed; /* probe found inst->priv all zero bytes */
+	void *priv; /* inst->priv as probe found it */
+	int result; /* what probe returns */
+} seen;
+
+static int counter_probe(struct devemu_instance *i,
+			 const struct devtree_node *node)
+{
+	const unsigned char *p = i->priv;
+
+	seen.probes++;
+	seen.priv = i->priv;
+	seen.zeroed = p != NULL;
+	for (size_t b = 0; p && b < sizeof(struct counter_state); b++)
+		seen.zeroed &= p[b] == 0;
+	/* Dirty it: a later probe must get zeroed memory again. */
+	if (p)
+		memset(i->priv, 0xa5, sizeof(struct counter_state));
+	return seen.result;
+}
+
+static void counter_remove(struct devemu_instance *i)
+{
+	seen.removes++;
+	/* Core frees the state after remove, not before. */
+	CHECK(i->priv == seen.priv);
+}
+
+static const struct emulator counter_emu = {
+	.name = "counter",
+	.probe = counter_probe,
+	.remove = counter_remove,
+	.priv_size = sizeof(struct counter_state),
+	.min_window = 0x1000,
+};
+
+/* Neither service: probe and remove are the emulator's alone. */
+static const struct emulator plain_emu = {
+	.name = "plain",
+	.probe = counter_probe,
+	.remove = counter_remove,
+};
+
+/* No operations but the registers: nothing to probe or remove. */
+static const struct emulator bare_emu = { .name = "bare", .min_window = 0x100 };
+
+static void setup_instance(const struct emulator *emu, u64 size, int result)
+{
+	setup();
+	memset(&seen, 0, sizeof(seen));
+	seen.result = result;
+	inst.emu = emu;
+	inst.size = size;
+}
+
+UNIT_TEST(probe_gets_zeroed_private_state_and_remove_frees_it)
+{
+	for (int round = 0; round < 2; round++) {
+		setup_instance(&counter_emu, 0x1000, 0);
+		CHECK_EQ(devemu_probe(&inst, NULL), 0);
+		CHECK_EQ(seen.probes, 1);
+		CHECK(seen.zeroed);
+		CHECK(inst.priv != NULL && inst.priv == seen.priv);
+		devemu_remove(&inst);
+		CHECK_EQ(seen.removes, 1);
+		CHECK(inst.priv == NULL);
+		/* LeakSanitizer reports the state if core forgot it. */
+	}
+}
+
+UNIT_TEST(failed_probe_leaves_nothing_to_remove)
+{
+	setup_instance(&counter_emu, 0x2000, -ENODEV);
+	CHECK_EQ(devemu_probe(&inst, NULL), -ENODEV);
+	CHECK_EQ(seen.probes, 1);
+	CHECK(seen.priv != NULL);
+	CHECK(inst.priv == NULL); /* and freed: LeakSanitizer would say */
+	CHECK_EQ(seen.removes, 0);
+}
+
+UNIT_TEST(too_small_a_window_is_refused_before_probe)
+{
+	unsigned int before;
+
+	setup_instance(&counter_emu, 0xfff, 0);
+	before = host_printk_count;
+	CHECK_EQ(devemu_probe(&inst, NULL), -EINVAL);
+	CHECK_EQ(seen.probes, 0);
+	CHECK(inst.priv == NULL);
+	CHECK_EQ(host_printk_count, before + 1);
+	CHECK(strstr(host_printk_last,
+		     "guest g0: gic@8000000: register window of 0xfff bytes "
+		     "is too small: the counter emulator needs 0x1000\n"));
+	/* Exactly the minimum, or more, is enough. */
+	setup_instance(&counter_emu, 0x1000, 0);
+	CHECK_EQ(devemu_probe(&inst, NULL), 0);
+	devemu_remove(&inst);
+	setup_instance(&counter_emu, 0x100000, 0);
+	CHECK_EQ(devemu_probe(&inst, NULL), 0);
+	devemu_remove(&inst);
+	CHECK_EQ(seen.removes, 1);
+}
+
+UNIT_TEST(emulators_without_the_services_are_left_alone)
+{
+	/* No priv_size: no state given, none freed; any window will do. */
+	setup_instance(&plain_emu, 1, 0);
+	CHECK_EQ(devemu_probe(&inst, NULL), 0);
+	CHECK(seen.priv == NULL && inst.priv == NULL);
+	devemu_remove(&inst);
+	CHECK_EQ(seen.removes, 1);
+	/* No probe or remove at all: only the window check. */
+	setup_instance(&bare_emu, 0xff, 0);
+	CHECK_EQ(devemu_probe(&inst, NULL), -EINVAL);
+	CHECK(strstr(host_printk_last, "the bare emulator needs 0x100"));
+	setup_instance(&bare_emu, 0x100, 0);
+	CHECK_EQ(devemu_probe(&inst, NULL), 0);
+	devemu_remove(&inst);
+	CHECK_EQ(seen.probes + seen.removes, 0);
+}
+
+UNIT_TEST(removing_a_never_probed_instance_does_nothing)
+{
+	/* Core clears inst->emu of an instance whose probe failed. */
+	setup_instance(&counter_emu, 0x1000, 0);
+	inst.emu = NULL;
+	devemu_remove(&inst);
+	CHECK_EQ(seen.removes, 0);
 }
 
 /* ---- byte lanes of 32-bit registers ---- */

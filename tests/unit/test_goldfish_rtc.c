@@ -36,7 +36,7 @@ static struct devemu_instance *create(void)
 	struct devemu_instance *inst = instance(0x1000);
 
 	fake_clock_set(5 * SEC + 250 * MS, T0, 0);
-	CHECK_EQ(emu->probe(inst, NULL), 0);
+	CHECK_EQ(devemu_probe(inst, NULL), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
 }
@@ -463,7 +463,7 @@ UNIT_TEST(probe_refuses_small_window)
 {
 	struct devemu_instance *inst = instance(0x10);
 
-	CHECK_EQ(emu->probe(inst, NULL), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, NULL), -EINVAL);
 	CHECK(strstr(fake_error_msg, "0x10") != NULL);
 	CHECK(inst->priv == NULL);
 	free(inst);

@@ -41,7 +41,7 @@ static struct devemu_instance *create_layout(u32 sh, u32 width)
 		fake_dt_set_u32(&uart_node, "reg-io-width", width);
 	shift = sh;
 	inst = instance(0x100);
-	CHECK_EQ(emu->probe(inst, &uart_node), 0);
+	CHECK_EQ(devemu_probe(inst, &uart_node), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
 }
@@ -619,7 +619,7 @@ UNIT_TEST(probe_creates_named_port)
 
 	CHECK(vs->priv == inst);
 	CHECK(vs->rx == ns16550_rx);
-	CHECK_EQ(emu->probe(dup, &uart_node), -EEXIST);
+	CHECK_EQ(devemu_probe(dup, &uart_node), -EEXIST);
 	CHECK(dup->priv == NULL);
 	CHECK(strstr(fake_error_msg, PORT_NAME) != NULL);
 	free(dup);
@@ -654,7 +654,7 @@ UNIT_TEST(probe_refuses_bad_nodes)
 			fake_dt_set_u32(&uart_node, "reg-offset",
 					bad[i].reg_offset);
 		inst = instance(bad[i].size);
-		CHECK_EQ(emu->probe(inst, &uart_node), -EINVAL);
+		CHECK_EQ(devemu_probe(inst, &uart_node), -EINVAL);
 		CHECK(inst->priv == NULL);
 		CHECK(strstr(fake_error_msg, bad[i].why) != NULL);
 		CHECK(vserial_find(PORT_NAME) == NULL);

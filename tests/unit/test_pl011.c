@@ -30,7 +30,7 @@ static struct devemu_instance *create(void)
 
 	fake_guest_init("vm1", 1);
 	inst = instance("pl011@9000000", 0x1000);
-	CHECK_EQ(emu->probe(inst, NULL), 0);
+	CHECK_EQ(devemu_probe(inst, NULL), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
 }
@@ -162,7 +162,7 @@ UNIT_TEST(probe_creates_named_port)
 	CHECK(vs->rx == pl011_rx);
 	/* A second UART of the same name in the same guest is refused. */
 	fake_error_msg[0] = 0;
-	CHECK_EQ(emu->probe(dup, NULL), -EEXIST);
+	CHECK_EQ(devemu_probe(dup, NULL), -EEXIST);
 	CHECK(dup->priv == NULL);
 	CHECK(strstr(fake_error_msg, "vm1/pl011@9000000") != NULL);
 	free(dup);
@@ -178,12 +178,12 @@ UNIT_TEST(probe_refuses_bad_windows_and_names)
 	struct guest long_guest = { .name = "guest-with-a-long-name-0123456" };
 
 	fake_error_msg[0] = 0;
-	CHECK_EQ(emu->probe(small, NULL), -EINVAL);
+	CHECK_EQ(devemu_probe(small, NULL), -EINVAL);
 	CHECK(strstr(fake_error_msg, "0x100") != NULL);
 	CHECK(small->priv == NULL);
 	lng->guest = &long_guest;
 	fake_error_msg[0] = 0;
-	CHECK_EQ(emu->probe(lng, NULL), -EINVAL);
+	CHECK_EQ(devemu_probe(lng, NULL), -EINVAL);
 	CHECK(strstr(fake_error_msg, "too long") != NULL);
 	CHECK(lng->priv == NULL);
 	free(small);
@@ -241,7 +241,7 @@ UNIT_TEST(console_uart_comes_out_of_reset_enabled)
 	fake_guest_init("vm1", 1);
 	fake_dt_set_string(&fake_guest_config, "console", "pl011@9000000");
 	inst = instance("pl011@9000000", 0x1000);
-	CHECK_EQ(emu->probe(inst, NULL), 0);
+	CHECK_EQ(devemu_probe(inst, NULL), 0);
 	vs = port();
 	CHECK_EQ(rd(inst, UARTCR), 0x301);
 	wr(inst, UARTDR, 'a');
@@ -649,7 +649,7 @@ UNIT_TEST(two_uarts_two_ports)
 	struct vserial *pa = port();
 	struct vserial *pb;
 
-	CHECK_EQ(emu->probe(b, NULL), 0);
+	CHECK_EQ(devemu_probe(b, NULL), 0);
 	pb = vserial_find("vm1/pl011@9001000");
 	CHECK(pb != NULL && pb != pa);
 	wr(a, UARTCR, ENABLED);

@@ -34,7 +34,7 @@ static struct devemu_instance *create(u64 wall, u64 phase_ns)
 	struct devemu_instance *inst = instance(0x1000);
 
 	fake_clock_set(5 * SEC + 250 * MS, wall, phase_ns);
-	CHECK_EQ(emu->probe(inst, NULL), 0);
+	CHECK_EQ(devemu_probe(inst, NULL), 0);
 	CHECK(inst->priv != NULL);
 	return inst;
 }
@@ -353,7 +353,7 @@ UNIT_TEST(probe_refuses_small_window)
 	struct devemu_instance *inst = instance(0x20);
 
 	fake_error_msg[0] = 0;
-	CHECK_EQ(emu->probe(inst, NULL), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, NULL), -EINVAL);
 	CHECK(strstr(fake_error_msg, "0x20") != NULL);
 	CHECK(inst->priv == NULL);
 	free(inst);

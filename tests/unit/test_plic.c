@@ -83,7 +83,7 @@ static struct devemu_instance *create_ndev(unsigned int n, u32 ndev)
 
 	setup(n, ndev);
 	inst = instance(QEMU_VIRT_SIZE);
-	CHECK_EQ(emu->probe(inst, &plic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &plic_node), 0);
 	CHECK(inst->priv != NULL);
 	if (inst->priv)
 		fake_kick_forbidden_lock = &((struct plic *)inst->priv)->lock;
@@ -156,29 +156,29 @@ UNIT_TEST(probe_rejects_bad_nodes)
 
 	setup(2, 0); /* no riscv,ndev */
 	inst = instance(QEMU_VIRT_SIZE);
-	CHECK_EQ(emu->probe(inst, &plic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &plic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "riscv,ndev") != NULL);
 	setup(2, 1024);
-	CHECK_EQ(emu->probe(inst, &plic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &plic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "riscv,ndev") != NULL);
 
 	setup(0, 95); /* nobody says how many vCPUs */
-	CHECK_EQ(emu->probe(inst, &plic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &plic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "vCPUs") != NULL);
 
 	/* Contexts of 2 vCPUs end at 0x204000. */
 	setup(2, 95);
 	inst->size = 0x203000;
-	CHECK_EQ(emu->probe(inst, &plic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &plic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "0x203000") != NULL);
 	inst->size = 0x204000;
-	CHECK_EQ(emu->probe(inst, &plic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &plic_node), 0);
 	fake_destroy(inst);
 
 	setup(2, 95);
 	inst = instance(QEMU_VIRT_SIZE);
 	fake_guest.irqchip = &plic_irqchip_ops;
-	CHECK_EQ(emu->probe(inst, &plic_node), -EBUSY);
+	CHECK_EQ(devemu_probe(inst, &plic_node), -EBUSY);
 	CHECK(strstr(fake_error_msg, "interrupt controller") != NULL);
 	CHECK(inst->priv == NULL);
 	fake_guest.irqchip = NULL;
@@ -513,7 +513,7 @@ UNIT_TEST(lines_before_vcpus_exist)
 	/* Devices come up, and may raise lines, before the vCPUs. */
 	setup(2, 95);
 	inst = instance(QEMU_VIRT_SIZE);
-	CHECK_EQ(emu->probe(inst, &plic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &plic_node), 0);
 	fake_kick_forbidden_lock = &((struct plic *)inst->priv)->lock;
 	fake_line(30, true);
 	CHECK_EQ(rd(inst, pending_reg(0)), 1U << 30);

@@ -64,7 +64,7 @@ static struct devemu_instance *create_irqs(unsigned int n, u32 nr_irqs)
 
 	setup(n, nr_irqs);
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	CHECK(inst->priv != NULL);
 	cur = inst->priv;
 	/* Kicks take the vCPU's own locks: never under the model's. */
@@ -195,7 +195,7 @@ UNIT_TEST(probe_sizes_from_description_before_vcpus_exist)
 	setup(3, 0);
 	inst = instance();
 	/* No vCPU exists yet: only the description says how many. */
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	cur = inst->priv;
 	fake_kick_forbidden_lock = &cur->lock;
 	CHECK_EQ(cur->nr_cpus, 3);
@@ -219,37 +219,37 @@ UNIT_TEST(probe_rejects_bad_nodes)
 	inst = instance();
 	/* A node whose "reg" has no second entry. */
 	fake_dt_set_reg(&one_window_node, 0, DIST_BASE, 0x10000);
-	CHECK_EQ(emu->probe(inst, &one_window_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &one_window_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "redistributors") != NULL);
 	CHECK(fake_guest.irqchip == NULL);
 
 	setup(2, 0);
 	fake_dt_set_reg(&gic_node, 1, RD_BASE,
 			0x20000); /* one frame, two vCPUs */
-	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "too small") != NULL);
 
 	setup(2, 0);
 	inst->size = 0x1000;
-	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EINVAL);
 	inst->size = 0x10000;
 
 	setup(0, 0);
-	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EINVAL);
 
 	setup(2, 20);
-	CHECK_EQ(emu->probe(inst, &gic_node), -EINVAL);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EINVAL);
 	CHECK(strstr(fake_error_msg, "keel,nr-irqs") != NULL);
 
 	setup(2, 0);
 	fake_window_err = -EEXIST;
-	CHECK_EQ(emu->probe(inst, &gic_node), -EEXIST);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EEXIST);
 	CHECK(fake_guest.irqchip == NULL);
 	CHECK(inst->priv == NULL);
 
 	setup(2, 0);
 	fake_guest.irqchip = &other_chip; /* another controller is there */
-	CHECK_EQ(emu->probe(inst, &gic_node), -EBUSY);
+	CHECK_EQ(devemu_probe(inst, &gic_node), -EBUSY);
 	fake_guest.irqchip = NULL;
 	free(inst);
 }

@@ -160,7 +160,7 @@ static struct devemu_instance *create_irqs(unsigned int n, u32 nr_irqs)
 
 	setup(n, nr_irqs);
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	CHECK(inst->priv != NULL);
 	cur = inst->priv;
 	/* Kicks take the vCPU's own locks: never under the model's. */
@@ -315,7 +315,7 @@ UNIT_TEST(probe_maps_gicv_and_registers_irqchip)
 	fake_dt_set_reg(&gic_node, 1, CPU_BASE, 0x2000);
 	host_virt.gicv_size = 0x20000;
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	CHECK_EQ(mapped.calls, 1);
 	CHECK_EQ(mapped.gpa, CPU_BASE);
 	CHECK_EQ(mapped.size, 0x2000);
@@ -325,7 +325,7 @@ UNIT_TEST(probe_maps_gicv_and_registers_irqchip)
 	fake_dt_set_reg(&gic_node, 1, CPU_BASE, 0x4000);
 	host_virt.gicv_size = 0x10000;
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	CHECK_EQ(mapped.size, 0x4000);
 	fake_destroy(inst);
 }
@@ -336,7 +336,7 @@ UNIT_TEST(probe_sizes_from_description_before_vcpus_exist)
 
 	setup(3, 0);
 	inst = instance();
-	CHECK_EQ(emu->probe(inst, &gic_node), 0);
+	CHECK_EQ(devemu_probe(inst, &gic_node), 0);
 	cur = inst->priv;
 	fake_kick_forbidden_lock = &cur->lock;
 	CHECK_EQ(cur->nr_cpus, 3);
@@ -357,7 +357,7 @@ static void refused(struct devemu_instance *inst,
 		    const struct devtree_node *node, int err, const char *why)
 {
 	fake_error_msg[0] = '\0';
-	CHECK_EQ(emu->probe(inst, node), err);
+	CHECK_EQ(devemu_probe(inst, node), err);
 	CHECK(fake_error_msg[0] != '\0');
 	if (!strstr(fake_error_msg, why)) {
 		printf("  message \"%s\" does not name \"%s\"\n",
@@ -378,7 +378,7 @@ UNIT_TEST(probe_refusals)
 
 	/* Distributor window smaller than the 4 KiB of registers */
 	inst->size = 0x800;
-	refused(inst, &gic_node, -EINVAL, "4 KiB");
+	refused(inst, &gic_node, -EINVAL, "the vgic-v2 emulator needs 0x1000");
 	CHECK(fake_guest.irqchip == NULL);
 	CHECK_EQ(mapped.calls, 0);
 	inst->size = DIST_WINDOW;
@@ -446,7 +446,7 @@ UNIT_TEST(probe_refusals)
 
 	/* Removing an instance whose probe failed is harmless. */
 	setup(2, 0);
-	emu->remove(inst);
+	devemu_remove(inst);
 	CHECK(inst->priv == NULL);
 	free(inst);
 }

@@ -6,7 +6,7 @@
 # through a linker section on Keel).
 UNIT_TESTS += vgic
 vgic_SRCS := tests/unit/test_vgic.c emulators/irqchip/vgic-model.c \
-	tests/unit/host/fake_guest.c \
+	core/devemu_instance.c tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 $(BUILD)/unit/vgic: $(SRCTREE)/emulators/irqchip/vgic-v3.c \

@@ -7,7 +7,8 @@
 # its compatible string in the table host/keel_tables.ld lays out.
 UNIT_TESTS += vgic_v2
 vgic_v2_SRCS := tests/unit/test_vgic_v2.c emulators/irqchip/vgic-v2.c \
-	emulators/irqchip/vgic-model.c tests/unit/host/fake_guest.c \
+	emulators/irqchip/vgic-model.c core/devemu_instance.c \
+	tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
 vgic_v2_LDLIBS := -Wl,-T,$(SRCTREE)/tests/unit/host/keel_tables.ld

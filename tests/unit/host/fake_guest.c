@@ -263,7 +263,7 @@ struct devemu_instance *fake_instance(const struct emulator *emu,
 
 void fake_destroy(struct devemu_instance *inst)
 {
-	inst->emu->remove(inst);
+	devemu_remove(inst);
 	CHECK(inst->priv == NULL);
 	free(inst);
 }
