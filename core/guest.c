@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guests: built from a description node (docs/guest-config.md), run by
- * their vCPU threads, and managed from the terminal. All management goes
- * through one mutex, so that create, reset and destroy never interleave.
+ * Guests' life cycle: built from a description node (docs/guest-config.md),
+ * run by their vCPU threads, and managed from the terminal. All management
+ * goes through one mutex, so that create, reset and destroy never
+ * interleave. What a description says is guest_config.c's to read, what
+ * goes into guest RAM guest_load.c's.
  */
-#include <keel/bitops.h>
 #include <keel/bundle.h>
-#include <keel/cpu.h>
 #include <keel/devemu.h>
 #include <keel/devtree.h>
-#include <keel/driver.h>
 #include <keel/errno.h>
 #include <keel/fdt.h>
 #include <keel/guest.h>
 #include <keel/heap.h>
-#include <keel/memory.h>
 #include <keel/mutex.h>
 #include <keel/page_alloc.h>
 #include <keel/printf.h>
