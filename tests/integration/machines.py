@@ -153,6 +153,10 @@ MACHINES = {
             ("irq-ppi-range.dtb", "guest ppi99: pl011@9000000: interrupt 0: PPI 99 is out of range (0-15)"),
             ("irq-type.dtb", "guest irqtype9: pl011@9000000: interrupt 0: type 9 is neither SPI (0) nor PPI (1)"),
             ("irq-cells.dtb", 'guest irqcells: pl011@9000000: "interrupts" is 8 bytes, not a whole number of 3-cell specifiers'),
+            ("irq-no-parent.dtb", 'guest noparent: pl011@9000000: "interrupts" without an interrupt-parent'),
+            ("irq-parent-not-controller.dtb", "guest notctl: pl011@9000000: interrupt-parent clock is no interrupt controller Keel emulates"),
+            ("irq-cells-mismatch.dtb", "guest cellsmis: pl011@9000000: #interrupt-cells = 2 in interrupt-controller@8000000: the vgic-v3 interrupt controller takes 3"),
+            ("irq-spi-nr-irqs.dtb", "guest spi300: pl011@9000000: interrupt 0: SPI 300 is out of this GIC's range (0-255, keel,nr-irqs = 288)"),
         ],
     }},
     "riscv64": {"qemu-virt": {
@@ -236,6 +240,10 @@ MACHINES = {
             ("irq-count.dtb", "guest irqcount: serial@10000000: 5 interrupts: a device has at most 4"),
             ("irq-line-range.dtb", "guest line5000: serial@10000000: interrupt 0: line 5000 is out of range (1-1023)"),
             ("irq-line-zero.dtb", "guest line0: serial@10000000: interrupt 0: line 0 is out of range (1-1023)"),
+            ("irq-no-parent.dtb", 'guest noparent: serial@10000000: "interrupts" without an interrupt-parent'),
+            ("irq-parent-not-controller.dtb", "guest notctl: serial@10000000: interrupt-parent clock is no interrupt controller Keel emulates"),
+            ("irq-cells-mismatch.dtb", "guest cellsmis: serial@10000000: #interrupt-cells = 2 in plic@c000000: the plic interrupt controller takes 1"),
+            ("irq-plic-ndev.dtb", "guest src96: serial@10000000: interrupt 0: line 96 is out of this PLIC's range (1-95, riscv,ndev)"),
         ],
     }},
 }
