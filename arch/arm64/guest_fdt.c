@@ -8,53 +8,26 @@
 #include <keel/errno.h>
 #include <keel/fdt.h>
 #include <keel/guest.h>
+#include <keel/linux_image.h>
 #include <keel/printf.h>
 #include <keel/string.h>
 
-#define IMAGE_MAGIC_OFFSET 0x38
-#define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" */
-#define IMAGE_DEFAULT_TEXT_OFFSET 0x80000
+/* The arm64 boot protocol (booting.rst): Linux's Image header. */
+static const struct linux_image_protocol arm64_image = {
+	.name = "an arm64 Image",
+	.magic = 0x644d5241U, /* "ARM\x64" */
+	/* Images older than Linux 3.17 leave image_size 0: offset 0x80000. */
+	.text_offset_if_unsized = 0x80000,
+};
 
-/* The protocol: an Image's text_offset counts from a 2 MiB boundary. */
-static int misaligned(u64 bank_base, char *why, size_t why_size)
-{
-	snprintf(why, why_size,
-		 "an Image goes text_offset above a 2 MiB-aligned base, and "
-		 "RAM starts at 0x%llx",
-		 (unsigned long long)bank_base);
-	return -EINVAL;
-}
-
-/*
- * The arm64 boot protocol (Linux Documentation/arch/arm64/booting.rst): an
- * Image goes text_offset bytes above the base of RAM and starts at its
- * first byte; anything without the Image header is a raw binary started at
- * the base of RAM.
- */
 int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
 			    u64 bank_size, struct arch_kernel_placement *out,
 			    char *why, size_t why_size)
 {
-	const u8 *p = image;
-	u64 text_offset = 0, image_size;
-	u32 magic;
-
-	(void)bank_size; /* whether it fits is core's to check */
-	if (size >= 64) {
-		memcpy(&magic, p + IMAGE_MAGIC_OFFSET, 4);
-		if (magic == IMAGE_MAGIC) {
-			memcpy(&text_offset, p + 8, 8);
-			memcpy(&image_size, p + 16, 8);
-			/* Before Linux 3.17 image_size is 0: 0x80000. */
-			if (!image_size)
-				text_offset = IMAGE_DEFAULT_TEXT_OFFSET;
-			if (!IS_ALIGNED(bank_base, MiB(2)))
-				return misaligned(bank_base, why, why_size);
-		}
-	}
-	out->load = bank_base + text_offset;
-	out->entry = out->load;
-	return 0;
+	/* Whether it fits below the initrd and device tree is core's. */
+	(void)bank_size;
+	return linux_image_place(&arm64_image, image, size, bank_base, out, why,
+				 why_size);
 }
 
 static int set_cells(struct devtree_node *n, const char *name, const u32 *cells,

@@ -12,14 +12,11 @@
 #include <keel/errno.h>
 #include <keel/fdt.h>
 #include <keel/guest.h>
+#include <keel/linux_image.h>
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <asm/isa.h>
 #include "vhart.h"
-
-/* A RISC-V Linux Image header: text_offset at byte 8, "RSC\x05" at 56. */
-#define IMAGE_MAGIC2_OFFSET 56
-#define IMAGE_MAGIC2 0x05435352U
 
 #define IRQ_M_EXT 11
 #define IRQ_S_EXT 9
@@ -28,44 +25,24 @@
 #define GUEST_ISA "rv64imafdc_zicsr_zifencei"
 
 /*
- * The protocol (boot.rst: the kernel sits on a PMD boundary, 2 MiB on
- * rv64): an Image's text_offset counts from a 2 MiB boundary.
+ * The RISC-V boot protocol: Linux's Image header as arm64 has it, with
+ * "RSC\x05" at byte 56 (boot-image-header.rst), and the kernel on a PMD
+ * boundary, 2 MiB on rv64 (boot.rst). Raw binaries (SBI payloads) start
+ * at the base of RAM.
  */
-static int misaligned(u64 bank_base, char *why, size_t why_size)
-{
-	snprintf(why, why_size,
-		 "an Image goes text_offset above a 2 MiB-aligned base, and "
-		 "RAM starts at 0x%llx",
-		 (unsigned long long)bank_base);
-	return -EINVAL;
-}
+static const struct linux_image_protocol riscv_image = {
+	.name = "a RISC-V Image",
+	.magic = 0x05435352U,
+};
 
-/*
- * The RISC-V boot protocol (Linux Documentation/arch/riscv/boot-image-
- * header.rst): an Image goes text_offset bytes above the base of RAM and
- * starts at its first byte; anything without the header is a raw binary
- * (an SBI payload, say) started at the base of RAM.
- */
 int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
 			    u64 bank_size, struct arch_kernel_placement *out,
 			    char *why, size_t why_size)
 {
-	const u8 *p = image;
-	u64 text_offset = 0;
-	u32 magic2;
-
-	(void)bank_size; /* whether it fits is core's to check */
-	if (size >= 64) {
-		memcpy(&magic2, p + IMAGE_MAGIC2_OFFSET, 4);
-		if (magic2 == IMAGE_MAGIC2) {
-			memcpy(&text_offset, p + 8, 8);
-			if (!IS_ALIGNED(bank_base, MiB(2)))
-				return misaligned(bank_base, why, why_size);
-		}
-	}
-	out->load = bank_base + text_offset;
-	out->entry = out->load;
-	return 0;
+	/* Whether it fits below the initrd and device tree is core's. */
+	(void)bank_size;
+	return linux_image_place(&riscv_image, image, size, bank_base, out, why,
+				 why_size);
 }
 
 static u32 host_timebase(void)
