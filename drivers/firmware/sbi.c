@@ -8,14 +8,14 @@
  * The SBI has no device-tree node: the driver binds to the harts
  * (compatible "riscv"), whose supervisor execution environment it is.
  */
-#include "sbi.h"
+#include <drivers/sbi.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
 #include <keel/errno.h>
 #include <keel/power.h>
 #include <keel/printf.h>
 #include <keel/printk.h>
-#include "../irqchip/riscv-intc.h"
+#include <drivers/riscv-intc.h>
 #include <asm/sbi.h>
 
 struct sbi_extension {

@@ -9,7 +9,7 @@
  * harts' entries name cause 11) belongs to the firmware, which delegates
  * sources from it to this one.
  */
-#include "riscv-intc.h"
+#include <drivers/riscv-intc.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>

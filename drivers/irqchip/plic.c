@@ -6,7 +6,7 @@
  * context i: a hart's interrupt controller and cause 9, supervisor
  * external). Device interrupts go to the boot hart, as on the GIC.
  */
-#include "riscv-intc.h"
+#include <drivers/riscv-intc.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>

@@ -5,7 +5,7 @@
  * target's pending mask before raising it, the target clears sip.SSIP and
  * then takes the whole mask, so no request is lost between the two.
  */
-#include "riscv-intc.h"
+#include <drivers/riscv-intc.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>

@@ -8,8 +8,8 @@
  * There is no timer node on most boards: the driver binds to the harts
  * (compatible "riscv") and to "riscv,timer" nodes where a tree has them.
  */
-#include "../firmware/sbi.h"
-#include "../irqchip/riscv-intc.h"
+#include <drivers/sbi.h>
+#include <drivers/riscv-intc.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
 #include <keel/errno.h>

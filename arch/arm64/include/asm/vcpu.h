@@ -24,7 +24,7 @@
 
 #ifndef __ASSEMBLY__
 #include <keel/types.h>
-#include "../../pgtable.h"
+#include <keel/pgtable.h>
 #include <keel/timer.h>
 #include <keel/vgic.h>
 

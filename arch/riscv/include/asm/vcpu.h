@@ -27,7 +27,7 @@
 #ifndef __ASSEMBLY__
 #include <keel/types.h>
 #include <keel/timer.h>
-#include "../../pgtable.h"
+#include <keel/pgtable.h>
 
 /* What the world switch saves and restores; layout fixed by the offsets. */
 struct riscv_guest_ctx {

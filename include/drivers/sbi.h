@@ -5,8 +5,8 @@
  * driver of an earlier stage (the timer) may call these before the SBI
  * driver itself is probed.
  */
-#ifndef DRIVERS_SBI_H
-#define DRIVERS_SBI_H
+#ifndef KEEL_DRIVERS_SBI_H
+#define KEEL_DRIVERS_SBI_H
 
 #include <keel/types.h>
 

@@ -10,8 +10,8 @@
  *   16..31   hart-local interrupts, 16 + cause (21: supervisor timer)
  *   32..     32 + source number of the external controller
  */
-#ifndef DRIVERS_RISCV_INTC_H
-#define DRIVERS_RISCV_INTC_H
+#ifndef KEEL_DRIVERS_RISCV_INTC_H
+#define KEEL_DRIVERS_RISCV_INTC_H
 
 #include <keel/types.h>
 
