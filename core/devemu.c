@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The emulator registry and the services emulators use: error reports,
- * extra register windows, interrupt lines and the guest's interrupt
- * controller they go to, wall-clock time.
+ * The services emulators use: error reports, extra register windows,
+ * interrupt lines and the guest's interrupt controller they go to,
+ * wall-clock time. The registry of emulators is devemu_registry.c.
  */
 #include <keel/devemu.h>
 #include <keel/devtree.h>
@@ -11,39 +11,6 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/timer.h>
-
-extern const struct emulator *const _emulators_start[], *const _emulators_end[];
-
-static bool serves(const struct emulator *emu, const char *compat)
-{
-	for (const char *const *c = emu->compatible; c && *c; c++)
-		if (!strcmp(*c, compat))
-			return true;
-	return false;
-}
-
-const struct emulator *devemu_find(const char *compatible)
-{
-	size_t n = LINKER_TABLE_COUNT(_emulators_start, _emulators_end);
-
-	for (size_t i = 0; i < n; i++)
-		if (serves(_emulators_start[i], compatible))
-			return _emulators_start[i];
-	return NULL;
-}
-
-const struct emulator *devemu_find_for_node(const struct devtree_node *node)
-{
-	const struct emulator *emu = NULL;
-	const char *compat;
-
-	for (unsigned int i = 0;
-	     !emu &&
-	     !devtree_prop_read_string_index(node, "compatible", i, &compat);
-	     i++)
-		emu = devemu_find(compat);
-	return emu;
-}
 
 void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
 {

@@ -4,6 +4,6 @@
 # (the shared fake guest stands in for devemu.c itself, so it is not
 # linked).
 UNIT_TESTS += devemu
-devemu_SRCS := tests/unit/test_devemu.c core/devemu.c core/aspace.c \
+devemu_SRCS := tests/unit/test_devemu.c core/devemu.c core/devemu_registry.c core/aspace.c \
 	core/devemu_instance.c tests/unit/host/host_heap.c \
 	tests/unit/host/host_printk.c tests/unit/host/host_support.c

@@ -8,7 +8,7 @@
  * shared fake (host/fake_guest.c) with 1-8 vCPUs. Register behaviour
  * follows the GICv2 specification (ARM IHI 0048B) for a GIC without
  * security extensions. The emulator is found by its compatible string in
- * the emulator table (host/keel_tables.ld), as core/devemu.c finds it.
+ * the emulator table (host/keel_tables.ld) by core/devemu_registry.c.
  */
 #include "unit.h"
 #include <string.h>
@@ -94,20 +94,6 @@ static struct devtree_node gic_node;
 static struct vgic *cur; /* the model under test */
 static const struct emulator *emu;
 
-/* The emulator table (host/keel_tables.ld), searched as devemu_find does. */
-extern const struct emulator *const _emulators_start[], *const _emulators_end[];
-
-static const struct emulator *find_emulator(const char *compatible)
-{
-	size_t n = LINKER_TABLE_COUNT(_emulators_start, _emulators_end);
-
-	for (size_t i = 0; i < n; i++)
-		for (const char *const *c = _emulators_start[i]->compatible;
-		     c && *c; c++)
-			if (!strcmp(*c, compatible))
-				return _emulators_start[i];
-	return NULL;
-}
 static unsigned int ncpus;
 
 /* Accesses from here on are vCPU c's (-1: from no vCPU). */
@@ -123,7 +109,7 @@ static void as_cpu(int c)
  */
 static void setup(unsigned int n, u32 nr_irqs_prop)
 {
-	emu = find_emulator("arm,cortex-a15-gic");
+	emu = devemu_find("arm,cortex-a15-gic");
 	if (!emu) {
 		printf("  no emulator serves arm,cortex-a15-gic\n");
 		abort();

@@ -4,10 +4,12 @@
 # (host/fake_guest.c) with up to eight vCPUs. The test provides what the
 # front end asks of the rest of Keel: the accessing vCPU, the host's GICV
 # frame and the mapping of it into the guest. It finds the emulator by
-# its compatible string in the table host/keel_tables.ld lays out.
+# its compatible string (core/devemu_registry.c) in the table
+# host/keel_tables.ld lays out.
 UNIT_TESTS += vgic_v2
 vgic_v2_SRCS := tests/unit/test_vgic_v2.c emulators/irqchip/vgic-v2.c \
 	emulators/irqchip/vgic-model.c core/devemu_instance.c \
+	core/devemu_registry.c \
 	tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c

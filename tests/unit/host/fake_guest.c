@@ -195,6 +195,16 @@ int devtree_prop_read_string(const struct devtree_node *node, const char *name,
 	return -ENOENT;
 }
 
+/* A string list of one entry, as fake_dt_set_string() gives them. */
+int devtree_prop_read_string_index(const struct devtree_node *node,
+				   const char *name, unsigned int index,
+				   const char **out)
+{
+	if (index)
+		return -ENOENT;
+	return devtree_prop_read_string(node, name, out);
+}
+
 void fake_dt_set_reg(const struct devtree_node *node, unsigned int index,
 		     u64 base, u64 size)
 {

@@ -61,7 +61,10 @@ extern int fake_window_err;
 /* devtree_prop_read_u32(node, name) answers value from now on. */
 void fake_dt_set_u32(const struct devtree_node *node, const char *name,
 		     u32 value);
-/* devtree_prop_read_string(node, name) answers value from now on. */
+/*
+ * devtree_prop_read_string(node, name), and index 0 of
+ * devtree_prop_read_string_index(), answer value from now on.
+ */
 void fake_dt_set_string(const struct devtree_node *node, const char *name,
 			const char *value);
 /* devtree_read_reg(node, index) answers base and size from now on. */
