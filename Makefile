@@ -199,11 +199,20 @@ $(BUILD)/guests/%.dtb: $(SRCTREE)/$(GUEST_DIR)/%.dts
 	@$(if $(Q),echo "  DTC     $*.dtb")
 	$(Q)dtc -q -i $(dir $@) -I dts -O dtb -o $@ $<
 
-# Files only refused descriptions use: a kernel that holds nothing, and
-# the padding that makes bad/huge-dt's device tree larger than 2 MiB.
+# Files only refused descriptions use: a kernel that holds nothing, an
+# Image header, and the padding that makes bad/huge-dt's device tree larger than 2 MiB.
 $(BUILD)/guests/empty.bin:
 	@mkdir -p $(dir $@)
 	$(Q): >$@
+
+# The 64-byte header of a Linux Image (image_size 64 KiB, text_offset 0,
+# the arch's magic at byte 56) and nothing else: what a description that
+# places an Image on RAM not 2 MiB-aligned is refused for.
+$(BUILD)/guests/image-header.bin:
+	@mkdir -p $(dir $@)
+	$(Q){ head -c 16 /dev/zero; printf '\000\000\001\000\000\000\000\000'; \
+		head -c 32 /dev/zero; printf '$(LINUX_IMAGE_MAGIC)'; \
+		head -c 4 /dev/zero; } >$@
 
 $(BUILD)/guests/bad/huge-dt.pad:
 	@mkdir -p $(dir $@)
@@ -223,7 +232,7 @@ $(BUILD)/bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(RUN_GUESTS))
 
 # What the integration tests boot: also guests made to be refused.
 $(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS)) \
-		$(BUILD)/guests/empty.bin
+		$(BUILD)/guests/empty.bin $(BUILD)/guests/image-header.bin
 	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
 	$(Q)$(call make_bundle,$@,$^)
 

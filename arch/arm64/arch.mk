@@ -4,3 +4,6 @@ CROSS_COMPILE ?= aarch64-linux-gnu-
 ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mno-outline-atomics \
 	-fvisibility=hidden -mcmodel=small
 ARCH_LDFLAGS :=
+# The magic number of Linux's Image header (byte 56), for the test file
+# that stands for an Image kernel ("ARM\x64").
+LINUX_IMAGE_MAGIC := ARM\144

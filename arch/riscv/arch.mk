@@ -7,3 +7,6 @@ CROSS_COMPILE ?= riscv64-linux-gnu-
 ARCH_CFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-msmall-data-limit=0 -mstrict-align -fvisibility=hidden
 ARCH_LDFLAGS :=
+# The magic number of Linux's Image header (byte 56, "magic2"), for the
+# test file that stands for an Image kernel ("RSC\x05").
+LINUX_IMAGE_MAGIC := RSC\005

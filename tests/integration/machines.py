@@ -157,6 +157,7 @@ MACHINES = {
             ("irq-parent-not-controller.dtb", "guest notctl: pl011@9000000: interrupt-parent clock is no interrupt controller Keel emulates"),
             ("irq-cells-mismatch.dtb", "guest cellsmis: pl011@9000000: #interrupt-cells = 2 in interrupt-controller@8000000: the vgic-v3 interrupt controller takes 3"),
             ("irq-spi-nr-irqs.dtb", "guest spi300: pl011@9000000: interrupt 0: SPI 300 is out of this GIC's range (0-255, keel,nr-irqs = 288)"),
+            ("image-misaligned.dtb", 'guest imgalign: kernel "image-header.bin": an arm64 Image goes text_offset above a 2 MiB-aligned base, and RAM starts at 0x40100000'),
         ],
     }},
     "riscv64": {"qemu-virt": {
@@ -244,6 +245,7 @@ MACHINES = {
             ("irq-parent-not-controller.dtb", "guest notctl: serial@10000000: interrupt-parent clock is no interrupt controller Keel emulates"),
             ("irq-cells-mismatch.dtb", "guest cellsmis: serial@10000000: #interrupt-cells = 2 in plic@c000000: the plic interrupt controller takes 1"),
             ("irq-plic-ndev.dtb", "guest src96: serial@10000000: interrupt 0: line 96 is out of this PLIC's range (1-95, riscv,ndev)"),
+            ("image-misaligned.dtb", 'guest imgalign: kernel "image-header.bin": a RISC-V Image goes text_offset above a 2 MiB-aligned base, and RAM starts at 0x80100000'),
         ],
     }},
 }

@@ -18,4 +18,4 @@ TEST_GUESTS := basic0 basic1 basic-gicv2 linux0 linux-gicv2 bad/no-memory bad/ov
 	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
 	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-spi-range bad/irq-ppi-range \
 	bad/irq-type bad/irq-cells bad/irq-count bad/irq-no-parent bad/irq-parent-not-controller \
-	bad/irq-cells-mismatch bad/irq-spi-nr-irqs
+	bad/irq-cells-mismatch bad/irq-spi-nr-irqs bad/image-misaligned

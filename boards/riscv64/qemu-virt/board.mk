@@ -18,4 +18,4 @@ TEST_GUESTS := basic0 basic1 linux0 bad/no-memory bad/overlap bad/unknown-compat
 	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
 	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-line-range bad/irq-line-zero \
 	bad/irq-count bad/irq-no-parent bad/irq-parent-not-controller bad/irq-cells-mismatch \
-	bad/irq-plic-ndev
+	bad/irq-plic-ndev bad/image-misaligned
