@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Guest address spaces: a sorted array of regions, binary-searched. */
+/*
+ * Guest address spaces: a sorted array of regions, binary-searched, and
+ * copies in and out of the memory behind their RAM and ROM regions.
+ */
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/string.h>
@@ -48,4 +51,35 @@ int aspace_insert(struct aspace *as, const struct region *r,
 	if (out)
 		*out = &as->regions[pos];
 	return 0;
+}
+
+static int aspace_copy(struct aspace *as, u64 gpa, void *buf, size_t len,
+		       bool to_guest)
+{
+	while (len) {
+		struct region *r = aspace_find(as, gpa);
+		size_t chunk;
+
+		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
+			return -EFAULT;
+		chunk = MIN(len, r->gpa + r->size - gpa);
+		if (to_guest)
+			memcpy((char *)r->host + (gpa - r->gpa), buf, chunk);
+		else
+			memcpy(buf, (char *)r->host + (gpa - r->gpa), chunk);
+		gpa += chunk;
+		buf = (char *)buf + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int aspace_write(struct aspace *as, u64 gpa, const void *src, size_t len)
+{
+	return aspace_copy(as, gpa, (void *)src, len, true);
+}
+
+int aspace_read(struct aspace *as, u64 gpa, void *dst, size_t len)
+{
+	return aspace_copy(as, gpa, dst, len, false);
 }

@@ -2,9 +2,7 @@
 /*
  * What goes into a guest's memory before it runs: the kernel where the
  * arch's boot protocol places it, the initrd and the guest's own device
- * tree (its machine node, plus /chosen and what the arch adds); and the
- * copies in and out of guest RAM that loaders, emulators and the terminal
- * use.
+ * tree (its machine node, plus /chosen and what the arch adds).
  */
 #include <keel/bundle.h>
 #include <keel/devtree.h>
@@ -16,39 +14,6 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include "guest_priv.h"
-
-/* ---- guest memory ---- */
-
-static int guest_memory_copy(struct guest *g, u64 gpa, void *buf, size_t len,
-			     bool to_guest)
-{
-	while (len) {
-		struct region *r = aspace_find(&g->aspace, gpa);
-		size_t chunk;
-
-		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
-			return -EFAULT;
-		chunk = MIN(len, r->gpa + r->size - gpa);
-		if (to_guest)
-			memcpy((char *)r->host + (gpa - r->gpa), buf, chunk);
-		else
-			memcpy(buf, (char *)r->host + (gpa - r->gpa), chunk);
-		gpa += chunk;
-		buf = (char *)buf + chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-int guest_memory_write(struct guest *g, u64 gpa, const void *src, size_t len)
-{
-	return guest_memory_copy(g, gpa, (void *)src, len, true);
-}
-
-int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len)
-{
-	return guest_memory_copy(g, gpa, dst, len, false);
-}
 
 /* ---- boot images and the guest's own device tree ---- */
 

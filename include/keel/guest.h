@@ -48,6 +48,13 @@ struct region *aspace_find(struct aspace *as, u64 gpa);
 /* Insert a region; -EEXIST when it overlaps one, -ENOSPC when full. */
 int aspace_insert(struct aspace *as, const struct region *r,
 		  struct region **out);
+/*
+ * Copy to or from the memory behind [gpa, gpa + len), which may span
+ * regions; -EFAULT (before or part-way) where a byte of it is not RAM or
+ * ROM. Writes reach ROM too: its contents come from Keel.
+ */
+int aspace_write(struct aspace *as, u64 gpa, const void *src, size_t len);
+int aspace_read(struct aspace *as, u64 gpa, void *dst, size_t len);
 
 enum vcpu_state {
 	VCPU_OFF, /* not started (secondaries wait for PSCI CPU_ON) */
@@ -171,7 +178,17 @@ struct vcpu *vcpu_current(void);
 int guest_map_host_device(struct guest *g, const char *name, u64 gpa,
 			  paddr_t hpa, u64 size);
 
-int guest_memory_write(struct guest *g, u64 gpa, const void *src, size_t len);
-int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len);
+/* A guest's RAM and ROM, as aspace_write() and aspace_read() copy it. */
+static inline int guest_memory_write(struct guest *g, u64 gpa, const void *src,
+				     size_t len)
+{
+	return aspace_write(&g->aspace, gpa, src, len);
+}
+
+static inline int guest_memory_read(struct guest *g, u64 gpa, void *dst,
+				    size_t len)
+{
+	return aspace_read(&g->aspace, gpa, dst, len);
+}
 
 #endif

@@ -3,7 +3,8 @@
  * core/aspace.c: a guest's regions kept sorted by guest-physical address
  * and never overlapping, found by binary search. Checked through
  * keel/guest.h against what the header promises and, for lookups over
- * many regions, against a linear scan of the same regions.
+ * many regions, against a linear scan of the same regions; copies in
+ * and out of RAM and ROM across region boundaries, refused elsewhere.
  */
 #include "unit.h"
 #include <string.h>
@@ -229,6 +230,59 @@ UNIT_TEST(find_agrees_with_a_scan_over_random_layouts)
 			      find_by_scan(gpa + 0x7ff));
 		}
 	}
+}
+
+/* ---- copies in and out of the memory behind the regions ---- */
+
+static char mem_a[0x2000], mem_b[0x1000];
+
+static int insert_backed(u64 gpa, u64 size, enum region_type type, void *host)
+{
+	struct region r = ram(gpa, size);
+
+	r.type = type;
+	r.host = host;
+	return aspace_insert(&as, &r, NULL);
+}
+
+UNIT_TEST(copies_span_adjacent_ram_and_rom)
+{
+	char in[0x100], out[0x100];
+
+	reset();
+	memset(mem_a, 0, sizeof(mem_a));
+	memset(mem_b, 0, sizeof(mem_b));
+	CHECK_EQ(insert_backed(0x10000, 0x2000, REGION_RAM, mem_a), 0);
+	CHECK_EQ(insert_backed(0x12000, 0x1000, REGION_ROM, mem_b), 0);
+	for (unsigned int i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7 + 1);
+	/* 0x80 bytes at the end of the RAM, 0x80 at the start of the ROM */
+	CHECK_EQ(aspace_write(&as, 0x11f80, in, sizeof(in)), 0);
+	CHECK(!memcmp(mem_a + 0x1f80, in, 0x80));
+	CHECK(!memcmp(mem_b, in + 0x80, 0x80));
+	memset(out, 0, sizeof(out));
+	CHECK_EQ(aspace_read(&as, 0x11f80, out, sizeof(out)), 0);
+	CHECK(!memcmp(out, in, sizeof(in)));
+	CHECK_EQ(aspace_read(&as, 0x12fff, out, 1), 0);
+	CHECK_EQ(aspace_read(&as, 0x12fff, out, 2), -EFAULT);
+	CHECK_EQ(aspace_write(&as, 0x0, in, 0), 0);
+}
+
+UNIT_TEST(copies_refuse_holes_and_devices)
+{
+	char buf[0x20] = { 0 };
+	struct region dev = ram(0x20000, 0x1000);
+
+	reset();
+	CHECK_EQ(insert_backed(0x10000, 0x1000, REGION_RAM, mem_a), 0);
+	dev.type = REGION_EMULATED;
+	CHECK_EQ(aspace_insert(&as, &dev, NULL), 0);
+	/* a hole right after the RAM, a device, nothing at all */
+	CHECK_EQ(aspace_write(&as, 0x10ff0, buf, sizeof(buf)), -EFAULT);
+	CHECK_EQ(aspace_read(&as, 0x20000, buf, 4), -EFAULT);
+	CHECK_EQ(aspace_write(&as, 0x20000, buf, 4), -EFAULT);
+	CHECK_EQ(aspace_read(&as, 0x30000, buf, 4), -EFAULT);
+	CHECK_EQ(aspace_read(&as, 0xfffffffffffffff0ULL, buf, 4), -EFAULT);
 }
 
 UNIT_MAIN();

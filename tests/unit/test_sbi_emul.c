@@ -130,7 +130,10 @@ int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
 #define RAM_END (RAM_BASE + 2 * BLOCK)
 
 static char rom[BLOCK], ram[2 * BLOCK];
-/* How many more guest_memory_read() calls succeed; -1: all of them. */
+/*
+ * How many more guest_memory_read() calls (aspace_read() underneath)
+ * succeed; -1: all of them.
+ */
 static int memory_reads_left;
 
 static void add_region(u64 gpa, u64 size, enum region_type type, void *host)
@@ -151,7 +154,7 @@ struct region *aspace_find(struct aspace *as, u64 gpa)
 	return NULL;
 }
 
-int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len)
+int aspace_read(struct aspace *as, u64 gpa, void *dst, size_t len)
 {
 	char *to = dst;
 
@@ -160,7 +163,7 @@ int guest_memory_read(struct guest *g, u64 gpa, void *dst, size_t len)
 	if (memory_reads_left > 0)
 		memory_reads_left--;
 	while (len) {
-		struct region *r = aspace_find(&g->aspace, gpa);
+		struct region *r = aspace_find(as, gpa);
 		size_t n;
 
 		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
