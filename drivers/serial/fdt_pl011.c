@@ -9,6 +9,7 @@
 #include <keel/errno.h>
 #include <keel/heap.h>
 #include <keel/io.h>
+#include <hw/pl011.h>
 #include "pl011.h"
 
 struct pl011 {
@@ -20,7 +21,7 @@ static struct pl011_hw early_hw;
 
 static int pl011_early_console(paddr_t base, const void *fdt, int node)
 {
-	early_hw.base = ioremap(base, PL011_REGS_SIZE);
+	early_hw.base = ioremap(base, PL011_WINDOW);
 	if (!early_hw.base)
 		return -ENOMEM;
 	serial_early_console(&pl011_tx_ops, &early_hw);
@@ -42,7 +43,7 @@ static int pl011_probe(struct devtree_node *node)
 	void *regs;
 	int err;
 
-	err = serial_node_resources(node, 0, PL011_REGS_SIZE, &regs, &irq);
+	err = serial_node_resources(node, 0, PL011_WINDOW, &regs, &irq);
 	if (err)
 		return err;
 	u = keel_zalloc(sizeof(*u));

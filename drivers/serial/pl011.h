@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ARM PrimeCell PL011 UART registers (drivers/serial/pl011.c), for the
+ * ARM PrimeCell PL011 UART driver (drivers/serial/pl011.c), for the
  * device-tree glue (fdt_pl011.c) and nothing else: no device-tree,
  * chardev or interrupt knowledge here.
  */
@@ -8,9 +8,6 @@
 #define DRIVERS_SERIAL_PL011_H
 
 #include "serial.h"
-
-/* The PrimeCell register window. */
-#define PL011_REGS_SIZE 0x1000
 
 struct pl011_hw {
 	char *base;

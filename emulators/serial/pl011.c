@@ -33,108 +33,24 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <keel/vserial.h>
+#include <hw/pl011.h>
 #include "uart_port.h"
-
-#define UARTDR 0x000
-#define UARTRSR 0x004 /* UARTECR when written */
-#define UARTFR 0x018
-#define UARTILPR 0x020
-#define UARTIBRD 0x024
-#define UARTFBRD 0x028
-#define UARTLCR_H 0x02c
-#define UARTCR 0x030
-#define UARTIFLS 0x034
-#define UARTIMSC 0x038
-#define UARTRIS 0x03c
-#define UARTMIS 0x040
-#define UARTICR 0x044
-#define UARTDMACR 0x048
-#define UARTPERIPHID0 0xfe0
-#define UARTPCELLID3 0xffc
-
-#define PL011_WINDOW 0x1000
-
-/* UARTDR: receive error bits beside the data byte */
-#define DR_FE (1U << 8)
-#define DR_PE (1U << 9)
-#define DR_BE (1U << 10)
-#define DR_OE (1U << 11)
-
-/* UARTRSR */
-#define RSR_OE (1U << 3)
-#define RSR_MASK 0xfU
-
-/* UARTFR */
-#define FR_CTS (1U << 0)
-#define FR_DSR (1U << 1)
-#define FR_DCD (1U << 2)
-#define FR_RXFE (1U << 4)
-#define FR_TXFF (1U << 5)
-#define FR_RXFF (1U << 6)
-#define FR_TXFE (1U << 7)
-#define FR_RI (1U << 8)
-
-/* UARTLCR_H */
-#define LCR_H_BRK (1U << 0)
-#define LCR_H_FEN (1U << 4)
-#define LCR_H_MASK 0xffU
-
-/* UARTCR; bits 6:3 are reserved */
-#define CR_UARTEN (1U << 0)
-#define CR_LBE (1U << 7)
-#define CR_TXE (1U << 8)
-#define CR_RXE (1U << 9)
-#define CR_DTR (1U << 10)
-#define CR_RTS (1U << 11)
-#define CR_OUT1 (1U << 12)
-#define CR_OUT2 (1U << 13)
-#define CR_MASK 0xff87U
-#define CR_RESET (CR_TXE | CR_RXE)
-
-#define IFLS_MASK 0x3fU
-#define IFLS_RESET 0x12U /* both FIFOs at 1/2 */
-#define ILPR_MASK 0xffU
-#define IBRD_MASK 0xffffU
-#define FBRD_MASK 0x3fU
-#define DMACR_MASK 0x7U
-
-/* Interrupt bits: UARTIMSC, UARTRIS, UARTMIS, UARTICR */
-#define INT_RIM (1U << 0)
-#define INT_CTSM (1U << 1)
-#define INT_DCDM (1U << 2)
-#define INT_DSRM (1U << 3)
-#define INT_RX (1U << 4)
-#define INT_TX (1U << 5)
-#define INT_RT (1U << 6)
-#define INT_FE (1U << 7)
-#define INT_PE (1U << 8)
-#define INT_BE (1U << 9)
-#define INT_OE (1U << 10)
-#define INT_ALL 0x7ffU
-
-/* r1p5 has 32-entry FIFOs; with FEN clear they are 1-entry holding registers. */
-#define FIFO_DEPTH 32
-
-static const u8 pl011_id[] = {
-	0x11, 0x10, 0x14, 0x00, /* UARTPeriphID0-3: PL011, ARM, r1p5 */
-	0x0d, 0xf0, 0x05, 0xb1, /* UARTPCellID0-3 */
-};
 
 /* RX FIFO fill that raises the receive interrupt, by UARTIFLS[5:3]. */
 static const u8 rx_levels[] = {
-	FIFO_DEPTH / 8, /* 1/8 */
-	FIFO_DEPTH / 4, /* 1/4 */
-	FIFO_DEPTH / 2, /* 1/2 */
-	FIFO_DEPTH * 3 / 4, /* 3/4 */
-	FIFO_DEPTH * 7 / 8, /* 7/8 */
+	PL011_FIFO_DEPTH / 8, /* 1/8 */
+	PL011_FIFO_DEPTH / 4, /* 1/4 */
+	PL011_FIFO_DEPTH / 2, /* 1/2 */
+	PL011_FIFO_DEPTH * 3 / 4, /* 3/4 */
+	PL011_FIFO_DEPTH * 7 / 8, /* 7/8 */
 };
 
 struct pl011 {
 	struct devemu_instance *inst;
 	struct vserial *port;
-	u16 rx_fifo[FIFO_DEPTH]; /* data byte and DR_* error bits */
+	u16 rx_fifo[PL011_FIFO_DEPTH]; /* data byte and UARTDR_* error bits */
 	unsigned int rx_head, rx_count;
-	bool oe_pending; /* the next character received carries DR_OE */
+	bool oe_pending; /* the next character received carries UARTDR_OE */
 	u32 rsr, ilpr, ibrd, fbrd, lcr_h, cr, ifls, imsc, ris, dmacr;
 	bool irq_level; /* the line as last driven */
 	/*
@@ -147,14 +63,14 @@ struct pl011 {
 
 static unsigned int fifo_depth(const struct pl011 *s)
 {
-	return s->lcr_h & LCR_H_FEN ? FIFO_DEPTH : 1;
+	return s->lcr_h & UARTLCR_H_FEN ? PL011_FIFO_DEPTH : 1;
 }
 
 static unsigned int rx_trigger(const struct pl011 *s)
 {
-	unsigned int sel = (s->ifls >> 3) & 7;
+	unsigned int sel = (s->ifls >> UARTIFLS_RXIFLSEL_SHIFT) & 7;
 
-	if (!(s->lcr_h & LCR_H_FEN))
+	if (!(s->lcr_h & UARTLCR_H_FEN))
 		return 1;
 	/* The TRM leaves 0b101..0b111 reserved; they act as the last level. */
 	return rx_levels[MIN(sel, (unsigned int)ARRAY_SIZE(rx_levels) - 1)];
@@ -162,12 +78,14 @@ static unsigned int rx_trigger(const struct pl011 *s)
 
 static bool tx_enabled(const struct pl011 *s)
 {
-	return (s->cr & (CR_UARTEN | CR_TXE)) == (CR_UARTEN | CR_TXE);
+	return (s->cr & (UARTCR_UARTEN | UARTCR_TXE)) ==
+	       (UARTCR_UARTEN | UARTCR_TXE);
 }
 
 static bool rx_enabled(const struct pl011 *s)
 {
-	return (s->cr & (CR_UARTEN | CR_RXE)) == (CR_UARTEN | CR_RXE);
+	return (s->cr & (UARTCR_UARTEN | UARTCR_RXE)) ==
+	       (UARTCR_UARTEN | UARTCR_RXE);
 }
 
 /*
@@ -179,16 +97,16 @@ static u32 modem_inputs(const struct pl011 *s)
 {
 	u32 fr = 0;
 
-	if (!(s->cr & CR_LBE))
+	if (!(s->cr & UARTCR_LBE))
 		return 0;
-	if (s->cr & CR_RTS)
-		fr |= FR_CTS;
-	if (s->cr & CR_DTR)
-		fr |= FR_DSR;
-	if (s->cr & CR_OUT1)
-		fr |= FR_DCD;
-	if (s->cr & CR_OUT2)
-		fr |= FR_RI;
+	if (s->cr & UARTCR_RTS)
+		fr |= UARTFR_CTS;
+	if (s->cr & UARTCR_DTR)
+		fr |= UARTFR_DSR;
+	if (s->cr & UARTCR_OUT1)
+		fr |= UARTFR_DCD;
+	if (s->cr & UARTCR_OUT2)
+		fr |= UARTFR_RI;
 	return fr;
 }
 
@@ -197,14 +115,14 @@ static void modem_changed(struct pl011 *s, u32 old_fr)
 {
 	u32 changed = old_fr ^ modem_inputs(s);
 
-	if (changed & FR_RI)
-		s->ris |= INT_RIM;
-	if (changed & FR_CTS)
-		s->ris |= INT_CTSM;
-	if (changed & FR_DCD)
-		s->ris |= INT_DCDM;
-	if (changed & FR_DSR)
-		s->ris |= INT_DSRM;
+	if (changed & UARTFR_RI)
+		s->ris |= PL011_INT_RIM;
+	if (changed & UARTFR_CTS)
+		s->ris |= PL011_INT_CTSM;
+	if (changed & UARTFR_DCD)
+		s->ris |= PL011_INT_DCDM;
+	if (changed & UARTFR_DSR)
+		s->ris |= PL011_INT_DSRM;
 }
 
 static void update_irq(struct pl011 *s)
@@ -222,7 +140,7 @@ static void rx_flush(struct pl011 *s)
 	s->rx_head = 0;
 	s->rx_count = 0;
 	s->oe_pending = false;
-	s->ris &= ~(INT_RX | INT_RT);
+	s->ris &= ~(PL011_INT_RX | PL011_INT_RT);
 }
 
 /*
@@ -233,18 +151,18 @@ static void rx_flush(struct pl011 *s)
 static void rx_push(struct pl011 *s, u16 entry)
 {
 	if (s->rx_count >= fifo_depth(s)) {
-		s->rsr |= RSR_OE;
-		s->ris |= INT_OE;
+		s->rsr |= UARTRSR_OE;
+		s->ris |= PL011_INT_OE;
 		s->oe_pending = true;
 		return;
 	}
 	if (s->oe_pending) {
-		entry |= DR_OE;
+		entry |= UARTDR_OE;
 		s->oe_pending = false;
 	}
-	if (entry & DR_BE)
-		s->ris |= INT_BE;
-	s->rx_fifo[(s->rx_head + s->rx_count) % FIFO_DEPTH] = entry;
+	if (entry & UARTDR_BE)
+		s->ris |= PL011_INT_BE;
+	s->rx_fifo[(s->rx_head + s->rx_count) % PL011_FIFO_DEPTH] = entry;
 	s->rx_count++;
 }
 
@@ -258,23 +176,23 @@ static void rx_push(struct pl011 *s, u16 entry)
 static void rx_arrived(struct pl011 *s)
 {
 	if (s->rx_count >= rx_trigger(s))
-		s->ris |= INT_RX;
+		s->ris |= PL011_INT_RX;
 	else if (s->rx_count)
-		s->ris |= INT_RT;
+		s->ris |= PL011_INT_RT;
 }
 
 /* The trigger level or the FIFO mode changed: look at the fill again. */
 static void rx_level_changed(struct pl011 *s)
 {
 	if (s->rx_count >= rx_trigger(s)) {
-		s->ris |= INT_RX;
+		s->ris |= PL011_INT_RX;
 	} else {
-		s->ris &= ~INT_RX;
+		s->ris &= ~PL011_INT_RX;
 		if (s->rx_count)
-			s->ris |= INT_RT;
+			s->ris |= PL011_INT_RT;
 	}
 	if (!s->rx_count)
-		s->ris &= ~INT_RT;
+		s->ris &= ~PL011_INT_RT;
 }
 
 static u32 rx_pop(struct pl011 *s)
@@ -286,18 +204,18 @@ static u32 rx_pop(struct pl011 *s)
 	if (!s->rx_count)
 		return 0;
 	entry = s->rx_fifo[s->rx_head];
-	s->rx_head = (s->rx_head + 1) % FIFO_DEPTH;
+	s->rx_head = (s->rx_head + 1) % PL011_FIFO_DEPTH;
 	s->rx_count--;
 	/* UARTRSR reports the errors of the character just read. */
-	s->rsr |= (entry >> 8) & (RSR_MASK & ~RSR_OE);
+	s->rsr |= (entry >> 8) & (UARTRSR_MASK & ~UARTRSR_OE);
 	if (s->rx_count < trigger) {
-		s->ris &= ~INT_RX;
+		s->ris &= ~PL011_INT_RX;
 		/* What is left now sits below the level: its timeout runs out. */
 		if (was_at_level && s->rx_count)
-			s->ris |= INT_RT;
+			s->ris |= PL011_INT_RT;
 	}
 	if (!s->rx_count)
-		s->ris &= ~INT_RT;
+		s->ris &= ~PL011_INT_RT;
 	return entry;
 }
 
@@ -306,7 +224,7 @@ static void transmit(struct pl011 *s, u8 c)
 	/* The TRM: nothing is sent unless both UARTEN and TXE are set. */
 	if (!tx_enabled(s))
 		return;
-	if (s->cr & CR_LBE) {
+	if (s->cr & UARTCR_LBE) {
 		/* Loopback feeds the receiver instead of the line. */
 		if (rx_enabled(s)) {
 			rx_push(s, c);
@@ -321,7 +239,7 @@ static void transmit(struct pl011 *s, u8 c)
 	 * The byte left the transmit FIFO at once, taking it through its
 	 * trigger level: that transition raises the transmit interrupt.
 	 */
-	s->ris |= INT_TX;
+	s->ris |= PL011_INT_TX;
 }
 
 /* Write the bits of mask in a stored register. */
@@ -336,14 +254,14 @@ static u32 reg_read(struct pl011 *s, u64 reg)
 	case UARTDR:
 		return rx_pop(s);
 	case UARTRSR:
-		return s->rsr & RSR_MASK;
+		return s->rsr & UARTRSR_MASK;
 	case UARTFR: {
-		u32 fr = FR_TXFE | modem_inputs(s);
+		u32 fr = UARTFR_TXFE | modem_inputs(s);
 
 		if (!s->rx_count)
-			fr |= FR_RXFE;
+			fr |= UARTFR_RXFE;
 		if (s->rx_count >= fifo_depth(s))
-			fr |= FR_RXFF;
+			fr |= UARTFR_RXFF;
 		return fr;
 	}
 	case UARTILPR:
@@ -368,7 +286,7 @@ static u32 reg_read(struct pl011 *s, u64 reg)
 		return s->dmacr;
 	}
 	if (reg >= UARTPERIPHID0 && reg <= UARTPCELLID3)
-		return pl011_id[(reg - UARTPERIPHID0) / 4];
+		return pl011_id_byte((unsigned int)reg);
 	return 0; /* UARTICR is write-only; the rest is reserved */
 }
 
@@ -383,33 +301,33 @@ static void reg_write(struct pl011 *s, u64 reg, u32 val, u32 mask)
 	switch (reg) {
 	case UARTDR:
 		/* Lanes above the data byte hold only read-only error bits. */
-		if (mask & 0xff)
+		if (mask & UARTDR_DATA)
 			transmit(s, (u8)val);
 		break;
 	case UARTRSR:
 		s->rsr = 0; /* UARTECR: any write clears every error */
 		break;
 	case UARTILPR:
-		s->ilpr = merge(s->ilpr, val, mask, ILPR_MASK);
+		s->ilpr = merge(s->ilpr, val, mask, UARTILPR_MASK);
 		break;
 	case UARTIBRD:
-		s->ibrd = merge(s->ibrd, val, mask, IBRD_MASK);
+		s->ibrd = merge(s->ibrd, val, mask, UARTIBRD_MASK);
 		break;
 	case UARTFBRD:
-		s->fbrd = merge(s->fbrd, val, mask, FBRD_MASK);
+		s->fbrd = merge(s->fbrd, val, mask, UARTFBRD_MASK);
 		break;
 	case UARTLCR_H:
 		old = s->lcr_h;
-		s->lcr_h = merge(old, val, mask, LCR_H_MASK);
+		s->lcr_h = merge(old, val, mask, UARTLCR_H_MASK);
 		/* The TRM's way to flush the FIFOs is to clear FEN. */
-		if ((old & LCR_H_FEN) && !(s->lcr_h & LCR_H_FEN))
+		if ((old & UARTLCR_H_FEN) && !(s->lcr_h & UARTLCR_H_FEN))
 			rx_flush(s);
-		if ((old ^ s->lcr_h) & LCR_H_FEN)
+		if ((old ^ s->lcr_h) & UARTLCR_H_FEN)
 			rx_level_changed(s);
 		/* A break sent in loopback is received as one: a 0 with BE. */
-		if (!(old & LCR_H_BRK) && (s->lcr_h & LCR_H_BRK) &&
-		    (s->cr & CR_LBE) && tx_enabled(s) && rx_enabled(s)) {
-			rx_push(s, DR_BE);
+		if (!(old & UARTLCR_H_BRK) && (s->lcr_h & UARTLCR_H_BRK) &&
+		    (s->cr & UARTCR_LBE) && tx_enabled(s) && rx_enabled(s)) {
+			rx_push(s, UARTDR_BE);
 			rx_arrived(s);
 		}
 		break;
@@ -417,24 +335,24 @@ static void reg_write(struct pl011 *s, u64 reg, u32 val, u32 mask)
 		u32 old_fr = modem_inputs(s);
 		bool was_tx = tx_enabled(s);
 
-		s->cr = merge(s->cr, val, mask, CR_MASK);
+		s->cr = merge(s->cr, val, mask, UARTCR_MASK);
 		modem_changed(s, old_fr);
 		/* An enabled, empty transmit FIFO is at or below any level. */
 		if (!tx_enabled(s))
-			s->ris &= ~INT_TX;
+			s->ris &= ~PL011_INT_TX;
 		else if (!was_tx)
-			s->ris |= INT_TX;
+			s->ris |= PL011_INT_TX;
 		break;
 	}
 	case UARTIFLS:
 		old = rx_trigger(s);
-		s->ifls = merge(s->ifls, val, mask, IFLS_MASK);
+		s->ifls = merge(s->ifls, val, mask, UARTIFLS_MASK);
 		if (rx_trigger(s) != old)
 			rx_level_changed(s);
 		break;
 	case UARTIMSC:
 		old = s->imsc;
-		s->imsc = merge(old, val, mask, INT_ALL);
+		s->imsc = merge(old, val, mask, PL011_INT_ALL);
 		/*
 		 * Drivers unmask TXIM to hear when there is room to transmit.
 		 * The FIFO always has room, so they hear at once: a driver
@@ -443,15 +361,15 @@ static void reg_write(struct pl011 *s, u64 reg, u32 val, u32 mask)
 		 * on the real PL011's rule that the interrupt only follows a
 		 * transition through the level.
 		 */
-		if ((s->imsc & ~old & INT_TX) && tx_enabled(s))
-			s->ris |= INT_TX;
+		if ((s->imsc & ~old & PL011_INT_TX) && tx_enabled(s))
+			s->ris |= PL011_INT_TX;
 		break;
 	case UARTICR:
-		s->ris &= ~(val & mask & INT_ALL);
+		s->ris &= ~(val & mask & PL011_INT_ALL);
 		break;
 	case UARTDMACR:
 		/* No DMA controller is emulated: requests are never made. */
-		s->dmacr = merge(s->dmacr, val, mask, DMACR_MASK);
+		s->dmacr = merge(s->dmacr, val, mask, UARTDMACR_MASK);
 		break;
 	default:
 		break; /* read-only and reserved registers */
@@ -496,7 +414,7 @@ static size_t pl011_rx(struct vserial *vs, const char *buf, size_t len)
 
 	spin_lock_irqsave(&inst->lock, flags);
 	/* In loopback the receiver listens to the transmitter only. */
-	if (rx_enabled(s) && !(s->cr & CR_LBE)) {
+	if (rx_enabled(s) && !(s->cr & UARTCR_LBE)) {
 		unsigned int depth = fifo_depth(s);
 		size_t room = s->rx_count < depth ? depth - s->rx_count : 0;
 
@@ -519,8 +437,8 @@ static void reset_state(struct pl011 *s)
 	s->ibrd = 0;
 	s->fbrd = 0;
 	s->lcr_h = 0;
-	s->cr = CR_RESET | (s->is_console ? CR_UARTEN : 0);
-	s->ifls = IFLS_RESET;
+	s->cr = UARTCR_RESET | (s->is_console ? UARTCR_UARTEN : 0);
+	s->ifls = UARTIFLS_RESET;
 	s->imsc = 0;
 	s->ris = 0;
 	s->dmacr = 0;
