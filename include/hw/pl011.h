@@ -120,7 +120,7 @@ static inline unsigned int pl011_id_byte(unsigned int reg)
 	return (id >> (8 * (n % 4))) & 0xff;
 }
 
-/* r1p5 has 32-entry FIFOs; with FEN clear they are 1-entry holding registers. */
+/* r1p5 has 32-entry FIFOs; with FEN clear they are 1-entry holding registers */
 #define PL011_FIFO_DEPTH 32
 
 #endif
