@@ -10,6 +10,7 @@
 #include <keel/errno.h>
 #include <keel/heap.h>
 #include <keel/io.h>
+#include <hw/ns16550.h>
 #include "ns16550.h"
 
 struct ns16550 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * NS16550(A) UART registers (drivers/serial/ns16550.c), for the
+ * NS16550(A) UART driver (drivers/serial/ns16550.c), for the
  * device-tree glue (fdt_ns16550.c) and nothing else: no device-tree,
  * chardev or interrupt knowledge here.
  */
@@ -8,9 +8,6 @@
 #define DRIVERS_SERIAL_NS16550_H
 
 #include "serial.h"
-
-/* Eight registers, at the layout's stride. */
-#define NS16550_NR_REGS 8
 
 struct ns16550_hw {
 	char *base; /* register 0, the layout's reg-offset included */

@@ -37,75 +37,11 @@
 #include <keel/printf.h>
 #include <keel/string.h>
 #include <keel/vserial.h>
+#include <hw/ns16550.h>
 #include "uart_port.h"
 
-/* Register numbers; the offset of register n is n << reg-shift. */
-#define UART_RBR 0 /* read, DLAB = 0 */
-#define UART_THR 0 /* write, DLAB = 0 */
-#define UART_DLL 0 /* DLAB = 1 */
-#define UART_IER 1 /* DLAB = 0 */
-#define UART_DLM 1 /* DLAB = 1 */
-#define UART_IIR 2 /* read */
-#define UART_FCR 2 /* write */
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_MSR 6
-#define UART_SCR 7
-#define UART_NR_REGS 8
-
-#define IER_ERBFI (1U << 0) /* received data available (and timeout) */
-#define IER_ETBEI (1U << 1) /* transmitter holding register empty */
-#define IER_ELSI (1U << 2) /* receiver line status */
-#define IER_EDSSI (1U << 3) /* modem status */
-#define IER_MASK 0x0fU
-
-#define IIR_NO_INT 0x01U
-#define IIR_MSI 0x00U
-#define IIR_THRI 0x02U
-#define IIR_RDI 0x04U
-#define IIR_RLSI 0x06U
-#define IIR_CTI 0x0cU
-#define IIR_FIFOS_ON 0xc0U
-
-#define FCR_FIFO_ENABLE (1U << 0)
-#define FCR_RX_RESET (1U << 1)
-#define FCR_TX_RESET (1U << 2)
-#define FCR_TRIGGER_SHIFT 6
-
-#define LCR_BREAK (1U << 6)
-#define LCR_DLAB (1U << 7)
-
-#define MCR_DTR (1U << 0)
-#define MCR_RTS (1U << 1)
-#define MCR_OUT1 (1U << 2)
-#define MCR_OUT2 (1U << 3)
-#define MCR_LOOP (1U << 4)
-#define MCR_MASK 0x1fU
-
-#define LSR_DR (1U << 0)
-#define LSR_OE (1U << 1)
-#define LSR_PE (1U << 2)
-#define LSR_FE (1U << 3)
-#define LSR_BI (1U << 4)
-#define LSR_THRE (1U << 5)
-#define LSR_TEMT (1U << 6)
-#define LSR_FIFO_ERROR (1U << 7)
-#define LSR_ERRORS (LSR_OE | LSR_PE | LSR_FE | LSR_BI)
-
-#define MSR_DCTS (1U << 0)
-#define MSR_DDSR (1U << 1)
-#define MSR_TERI (1U << 2)
-#define MSR_DDCD (1U << 3)
-#define MSR_CTS (1U << 4)
-#define MSR_DSR (1U << 5)
-#define MSR_RI (1U << 6)
-#define MSR_DCD (1U << 7)
-
-#define FIFO_DEPTH 16
-
-/* A received character: the byte, and LSR_BI when it is a break. */
-#define RX_BREAK ((u16)LSR_BI << 8)
+/* A received character: the byte, and UART_LSR_BI when it is a break. */
+#define RX_BREAK ((u16)UART_LSR_BI << 8)
 
 /* Receive FIFO fill that raises the data interrupt, by FCR[7:6]. */
 static const u8 rx_levels[] = { 1, 4, 8, 14 };
@@ -115,12 +51,12 @@ struct ns16550 {
 	struct vserial *port;
 	unsigned int reg_shift;
 	unsigned int io_width; /* 1 or 4 bytes */
-	u16 rx_fifo[FIFO_DEPTH];
+	u16 rx_fifo[NS16550_FIFO_DEPTH];
 	unsigned int rx_head, rx_count;
 	u8 ier, lcr, mcr, scr, dll, dlm;
-	u8 fcr; /* FCR_FIFO_ENABLE and the trigger bits */
-	u8 lsr_errors; /* LSR_ERRORS as last revealed, cleared by reading LSR */
-	bool fifo_error; /* LSR_FIFO_ERROR */
+	u8 fcr; /* UART_FCR_FIFO_ENABLE and the trigger bits */
+	u8 lsr_errors; /* UART_LSR_ERRORS as last revealed, cleared by reading LSR */
+	bool fifo_error; /* UART_LSR_FIFO_ERROR */
 	u8 msr_deltas;
 	bool thr_int; /* the THR empty interrupt, until IIR shows it */
 	bool irq_level; /* the line as last driven */
@@ -128,17 +64,17 @@ struct ns16550 {
 
 static bool fifo_mode(const struct ns16550 *s)
 {
-	return s->fcr & FCR_FIFO_ENABLE;
+	return s->fcr & UART_FCR_FIFO_ENABLE;
 }
 
 static unsigned int rx_depth(const struct ns16550 *s)
 {
-	return fifo_mode(s) ? FIFO_DEPTH : 1;
+	return fifo_mode(s) ? NS16550_FIFO_DEPTH : 1;
 }
 
 static unsigned int rx_trigger(const struct ns16550 *s)
 {
-	return fifo_mode(s) ? rx_levels[s->fcr >> FCR_TRIGGER_SHIFT] : 1;
+	return fifo_mode(s) ? rx_levels[s->fcr >> UART_FCR_TRIGGER_SHIFT] : 1;
 }
 
 /* The modem inputs as MSR[7:4]: a ready peer, or the outputs in loopback. */
@@ -146,16 +82,16 @@ static u8 modem_inputs(const struct ns16550 *s)
 {
 	u8 msr = 0;
 
-	if (!(s->mcr & MCR_LOOP))
-		return MSR_CTS | MSR_DSR | MSR_DCD;
-	if (s->mcr & MCR_RTS)
-		msr |= MSR_CTS;
-	if (s->mcr & MCR_DTR)
-		msr |= MSR_DSR;
-	if (s->mcr & MCR_OUT1)
-		msr |= MSR_RI;
-	if (s->mcr & MCR_OUT2)
-		msr |= MSR_DCD;
+	if (!(s->mcr & UART_MCR_LOOP))
+		return UART_MSR_CTS | UART_MSR_DSR | UART_MSR_DCD;
+	if (s->mcr & UART_MCR_RTS)
+		msr |= UART_MSR_CTS;
+	if (s->mcr & UART_MCR_DTR)
+		msr |= UART_MSR_DSR;
+	if (s->mcr & UART_MCR_OUT1)
+		msr |= UART_MSR_RI;
+	if (s->mcr & UART_MCR_OUT2)
+		msr |= UART_MSR_DCD;
 	return msr;
 }
 
@@ -164,37 +100,37 @@ static void modem_changed(struct ns16550 *s, u8 old)
 {
 	u8 now = modem_inputs(s), changed = old ^ now;
 
-	if (changed & MSR_CTS)
-		s->msr_deltas |= MSR_DCTS;
-	if (changed & MSR_DSR)
-		s->msr_deltas |= MSR_DDSR;
-	if (changed & MSR_DCD)
-		s->msr_deltas |= MSR_DDCD;
+	if (changed & UART_MSR_CTS)
+		s->msr_deltas |= UART_MSR_DCTS;
+	if (changed & UART_MSR_DSR)
+		s->msr_deltas |= UART_MSR_DDSR;
+	if (changed & UART_MSR_DCD)
+		s->msr_deltas |= UART_MSR_DDCD;
 	/* TERI is the trailing edge only: RI going inactive. */
-	if ((old & MSR_RI) && !(now & MSR_RI))
-		s->msr_deltas |= MSR_TERI;
+	if ((old & UART_MSR_RI) && !(now & UART_MSR_RI))
+		s->msr_deltas |= UART_MSR_TERI;
 }
 
 /* The highest-priority interrupt pending and enabled, as IIR[3:0]. */
 static u8 current_interrupt(const struct ns16550 *s)
 {
-	if ((s->ier & IER_ELSI) && (s->lsr_errors & LSR_ERRORS))
-		return IIR_RLSI;
-	if ((s->ier & IER_ERBFI) && s->rx_count) {
+	if ((s->ier & UART_IER_ELSI) && (s->lsr_errors & UART_LSR_ERRORS))
+		return UART_IIR_RLSI;
+	if ((s->ier & UART_IER_ERBFI) && s->rx_count) {
 		if (s->rx_count >= rx_trigger(s))
-			return IIR_RDI;
-		return IIR_CTI;
+			return UART_IIR_RDI;
+		return UART_IIR_CTI;
 	}
-	if ((s->ier & IER_ETBEI) && s->thr_int)
-		return IIR_THRI;
-	if ((s->ier & IER_EDSSI) && s->msr_deltas)
-		return IIR_MSI;
-	return IIR_NO_INT;
+	if ((s->ier & UART_IER_ETBEI) && s->thr_int)
+		return UART_IIR_THRI;
+	if ((s->ier & UART_IER_EDSSI) && s->msr_deltas)
+		return UART_IIR_MSI;
+	return UART_IIR_NO_INT;
 }
 
 static void update_irq(struct ns16550 *s)
 {
-	bool level = current_interrupt(s) != IIR_NO_INT;
+	bool level = current_interrupt(s) != UART_IIR_NO_INT;
 
 	if (level == s->irq_level)
 		return;
@@ -223,12 +159,12 @@ static void rx_flush(struct ns16550 *s)
 static void rx_push(struct ns16550 *s, u16 entry)
 {
 	if (s->rx_count >= rx_depth(s)) {
-		s->lsr_errors |= LSR_OE;
+		s->lsr_errors |= UART_LSR_OE;
 		if (fifo_mode(s))
 			return;
 		rx_flush(s);
 	}
-	s->rx_fifo[(s->rx_head + s->rx_count) % FIFO_DEPTH] = entry;
+	s->rx_fifo[(s->rx_head + s->rx_count) % NS16550_FIFO_DEPTH] = entry;
 	s->rx_count++;
 	if ((entry & RX_BREAK) && fifo_mode(s))
 		s->fifo_error = true;
@@ -243,7 +179,7 @@ static u8 rx_pop(struct ns16550 *s)
 	if (!s->rx_count)
 		return 0;
 	entry = s->rx_fifo[s->rx_head];
-	s->rx_head = (s->rx_head + 1) % FIFO_DEPTH;
+	s->rx_head = (s->rx_head + 1) % NS16550_FIFO_DEPTH;
 	s->rx_count--;
 	reveal_top(s);
 	return (u8)entry;
@@ -252,14 +188,15 @@ static u8 rx_pop(struct ns16550 *s)
 static bool break_in_fifo(const struct ns16550 *s)
 {
 	for (unsigned int i = 0; i < s->rx_count; i++)
-		if (s->rx_fifo[(s->rx_head + i) % FIFO_DEPTH] & RX_BREAK)
+		if (s->rx_fifo[(s->rx_head + i) % NS16550_FIFO_DEPTH] &
+		    RX_BREAK)
 			return true;
 	return false;
 }
 
 static void transmit(struct ns16550 *s, u8 c)
 {
-	if (s->mcr & MCR_LOOP) {
+	if (s->mcr & UART_MCR_LOOP) {
 		/* The transmitter's output is the receiver's input. */
 		rx_push(s, c);
 	} else {
@@ -273,12 +210,12 @@ static void transmit(struct ns16550 *s, u8 c)
 
 static u8 lsr_read(struct ns16550 *s)
 {
-	u8 lsr = LSR_THRE | LSR_TEMT | s->lsr_errors;
+	u8 lsr = UART_LSR_THRE | UART_LSR_TEMT | s->lsr_errors;
 
 	if (s->rx_count)
-		lsr |= LSR_DR;
+		lsr |= UART_LSR_DR;
 	if (s->fifo_error)
-		lsr |= LSR_FIFO_ERROR;
+		lsr |= UART_LSR_FIFO_ERROR;
 	s->lsr_errors = 0;
 	/* Cleared by this read unless more errors wait in the FIFO. */
 	s->fifo_error = fifo_mode(s) && break_in_fifo(s);
@@ -287,7 +224,7 @@ static u8 lsr_read(struct ns16550 *s)
 
 static u8 reg_read(struct ns16550 *s, unsigned int reg)
 {
-	bool dlab = s->lcr & LCR_DLAB;
+	bool dlab = s->lcr & UART_LCR_DLAB;
 	u8 v;
 
 	switch (reg) {
@@ -298,9 +235,9 @@ static u8 reg_read(struct ns16550 *s, unsigned int reg)
 	case UART_IIR:
 		v = current_interrupt(s);
 		/* Reading IIR is how the THR empty interrupt is taken. */
-		if (v == IIR_THRI)
+		if (v == UART_IIR_THRI)
 			s->thr_int = false;
-		return v | (fifo_mode(s) ? IIR_FIFOS_ON : 0);
+		return v | (fifo_mode(s) ? UART_IIR_FIFOS_ON : 0);
 	case UART_LCR:
 		return s->lcr;
 	case UART_MCR:
@@ -322,14 +259,14 @@ static void fcr_write(struct ns16550 *s, u8 val)
 	bool was_fifo = fifo_mode(s);
 
 	/* The datasheet: other bits are programmed only along with FCR0. */
-	if (!(val & FCR_FIFO_ENABLE)) {
-		s->fcr &= ~FCR_FIFO_ENABLE;
+	if (!(val & UART_FCR_FIFO_ENABLE)) {
+		s->fcr &= ~UART_FCR_FIFO_ENABLE;
 	} else {
-		s->fcr = val & (FCR_FIFO_ENABLE | (3U << FCR_TRIGGER_SHIFT));
-		if (val & FCR_RX_RESET)
+		s->fcr = val & (UART_FCR_FIFO_ENABLE | UART_FCR_TRIGGER_MASK);
+		if (val & UART_FCR_RX_RESET)
 			rx_flush(s);
 		/*
-		 * FCR_TX_RESET finds the transmit FIFO empty already; DMA mode
+		 * UART_FCR_TX_RESET finds the transmit FIFO empty already; DMA mode
 		 * only changes the RXRDY and TXRDY pins, which nothing reads.
 		 */
 	}
@@ -342,7 +279,7 @@ static void fcr_write(struct ns16550 *s, u8 val)
 
 static void reg_write(struct ns16550 *s, unsigned int reg, u8 val)
 {
-	bool dlab = s->lcr & LCR_DLAB;
+	bool dlab = s->lcr & UART_LCR_DLAB;
 	u8 old;
 
 	switch (reg) {
@@ -363,9 +300,9 @@ static void reg_write(struct ns16550 *s, unsigned int reg, u8 val)
 			break;
 		}
 		old = s->ier;
-		s->ier = val & IER_MASK;
+		s->ier = val & UART_IER_MASK;
 		/* Enabling it with THR empty interrupts at once, as on the chip. */
-		if (s->ier & ~old & IER_ETBEI)
+		if (s->ier & ~old & UART_IER_ETBEI)
 			s->thr_int = true;
 		break;
 	case UART_FCR:
@@ -375,12 +312,13 @@ static void reg_write(struct ns16550 *s, unsigned int reg, u8 val)
 		old = s->lcr;
 		s->lcr = val;
 		/* A break sent in loopback is received: a 0 with BI. */
-		if ((s->lcr & ~old & LCR_BREAK) && (s->mcr & MCR_LOOP))
+		if ((s->lcr & ~old & UART_LCR_BREAK) &&
+		    (s->mcr & UART_MCR_LOOP))
 			rx_push(s, RX_BREAK);
 		break;
 	case UART_MCR:
 		old = modem_inputs(s);
-		s->mcr = val & MCR_MASK;
+		s->mcr = val & UART_MCR_MASK;
 		modem_changed(s, old);
 		break;
 	case UART_SCR:
@@ -405,7 +343,7 @@ static int decode(const struct ns16550 *s, u64 offset, unsigned int size,
 		return -EINVAL;
 	if (offset & (size - 1))
 		return -EINVAL;
-	if ((offset & ((1ULL << s->reg_shift) - 1)) || n >= UART_NR_REGS)
+	if ((offset & ((1ULL << s->reg_shift) - 1)) || n >= NS16550_NR_REGS)
 		*reg = -1;
 	else
 		*reg = (int)n;
@@ -449,7 +387,7 @@ static size_t ns16550_rx(struct vserial *vs, const char *buf, size_t len)
 
 	spin_lock_irqsave(&inst->lock, flags);
 	/* In loopback the receiver is cut off from the line. */
-	if (!(s->mcr & MCR_LOOP)) {
+	if (!(s->mcr & UART_MCR_LOOP)) {
 		unsigned int depth = rx_depth(s);
 		size_t room = s->rx_count < depth ? depth - s->rx_count : 0;
 
@@ -520,12 +458,12 @@ static int read_layout(struct devemu_instance *inst,
 		devemu_error(inst, "reg-offset is not supported");
 		return -EINVAL;
 	}
-	if (inst->size < (u64)UART_NR_REGS << *shift) {
+	if (inst->size < (u64)NS16550_NR_REGS << *shift) {
 		devemu_error(inst,
 			     "register window of %#llx bytes is smaller than "
 			     "the %u bytes of eight registers at reg-shift %u",
 			     (unsigned long long)inst->size,
-			     UART_NR_REGS << *shift, *shift);
+			     NS16550_NR_REGS << *shift, *shift);
 		return -EINVAL;
 	}
 	return 0;
