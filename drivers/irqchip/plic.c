@@ -7,6 +7,7 @@
  * external). Device interrupts go to the boot hart, as on the GIC.
  */
 #include <drivers/riscv-intc.h>
+#include <hw/plic.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
@@ -18,12 +19,6 @@
 #include <keel/spinlock.h>
 #include <asm/csr.h>
 
-#define PLIC_PRIORITY(src) (4 * (src))
-#define PLIC_ENABLE(ctx) (0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx) (0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx) (0x200004 + 0x1000 * (ctx))
-#define PLIC_MAX_SOURCES 1023
-#define PLIC_MAX_CONTEXTS 15872
 /* Any non-zero priority above threshold 0 raises the interrupt. */
 #define PLIC_DEFAULT_PRIORITY 1
 
@@ -51,7 +46,7 @@ static void plic_handle(void)
 
 static void set_enable(unsigned int context, unsigned int source, bool on)
 {
-	char *word = plic_base + PLIC_ENABLE(context) + source / 32 * 4;
+	char *word = plic_base + PLIC_ENABLE(context, source / 32);
 	unsigned long flags;
 	u32 v;
 
@@ -151,7 +146,7 @@ static int plic_probe(struct devtree_node *node)
 		unsigned int ctx = harts[h].index;
 
 		for (unsigned int s = 0; s <= nr_sources; s += 32)
-			writel(0, plic_base + PLIC_ENABLE(ctx) + s / 32 * 4);
+			writel(0, plic_base + PLIC_ENABLE(ctx, s / 32));
 		writel(0, plic_base + PLIC_THRESHOLD(ctx));
 	}
 	for (unsigned int s = 1; s <= nr_sources; s++)

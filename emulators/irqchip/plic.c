@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RISC-V Platform-Level Interrupt Controller for guests, following the
- * RISC-V PLIC specification 1.0.0 with the memory map and contexts of
- * QEMU's virt machine:
- *
- *   0x000000 + 4 * id           priority of source id (1 .. riscv,ndev)
- *   0x001000 + 4 * w            pending bits of sources 32w .. 32w + 31
- *   0x002000 + 0x80 * c + 4 * w enable bits of context c
- *   0x200000 + 0x1000 * c       threshold of context c; claim/complete at +4
+ * RISC-V PLIC specification 1.0.0 (the memory map of <hw/plic.h>, sources
+ * 1 .. riscv,ndev) with the contexts of QEMU's virt machine.
  *
  * vCPU i owns two contexts: 2i for machine mode and 2i + 1 for supervisor
  * mode. Guests run in (V)S mode, so only the S contexts drive a vCPU's
@@ -42,18 +37,9 @@
 #include <keel/heap.h>
 #include <keel/printf.h>
 #include <keel/spinlock.h>
+#include <hw/plic.h>
 
-#define PLIC_PRIORITY 0x000000ULL
-#define PLIC_PENDING 0x001000ULL
-#define PLIC_ENABLE 0x002000ULL
-#define PLIC_ENABLE_STRIDE 0x80ULL
-#define PLIC_CONTEXT 0x200000ULL
-#define PLIC_CONTEXT_STRIDE 0x1000ULL
-#define CONTEXT_THRESHOLD 0x0
-#define CONTEXT_CLAIM 0x4
-
-/* Source 0 means "no interrupt"; 1023 is the most the map has room for. */
-#define PLIC_MAX_NDEV 1023
+/* The priority and threshold bits kept (QEMU virt's seven levels). */
 #define PRIORITY_MASK 0x7U
 
 #define CONTEXTS_PER_VCPU 2
@@ -203,33 +189,33 @@ static void reset_locked(struct plic *p)
 
 static u32 reg_read(struct plic *p, u64 off)
 {
-	if (off < PLIC_PENDING) {
+	if (off < PLIC_PENDING_BASE) {
 		u64 id = off / 4;
 
 		return id >= 1 && id <= p->ndev ? p->priority[id] : 0;
 	}
-	if (off < PLIC_ENABLE) {
-		u64 w = (off - PLIC_PENDING) / 4;
+	if (off < PLIC_ENABLE_BASE) {
+		u64 w = (off - PLIC_PENDING_BASE) / 4;
 
 		return w < p->nr_words ? pending_word(p, (unsigned int)w) : 0;
 	}
-	if (off < PLIC_CONTEXT) {
-		u64 ctx = (off - PLIC_ENABLE) / PLIC_ENABLE_STRIDE;
-		u64 w = (off - PLIC_ENABLE) % PLIC_ENABLE_STRIDE / 4;
+	if (off < PLIC_CONTEXT_BASE) {
+		u64 ctx = (off - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE;
+		u64 w = (off - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4;
 
 		if (ctx >= p->nr_contexts || w >= p->nr_words)
 			return 0;
 		return enable_words(p, (unsigned int)ctx)[w];
 	}
 	{
-		u64 ctx = (off - PLIC_CONTEXT) / PLIC_CONTEXT_STRIDE;
-		u64 reg = (off - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE;
+		u64 ctx = (off - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE;
+		u64 reg = (off - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
 
 		if (ctx >= p->nr_contexts)
 			return 0;
-		if (reg == CONTEXT_THRESHOLD)
+		if (reg == PLIC_CONTEXT_THRESHOLD)
 			return p->threshold[ctx];
-		if (reg == CONTEXT_CLAIM)
+		if (reg == PLIC_CONTEXT_CLAIM)
 			return claim(p, (unsigned int)ctx);
 	}
 	return 0;
@@ -237,18 +223,18 @@ static u32 reg_read(struct plic *p, u64 off)
 
 static void reg_write(struct plic *p, u64 off, u32 val)
 {
-	if (off < PLIC_PENDING) {
+	if (off < PLIC_PENDING_BASE) {
 		u64 id = off / 4;
 
 		if (id >= 1 && id <= p->ndev)
 			p->priority[id] = (u8)(val & PRIORITY_MASK);
 		return;
 	}
-	if (off < PLIC_ENABLE)
+	if (off < PLIC_ENABLE_BASE)
 		return; /* pending bits are read-only */
-	if (off < PLIC_CONTEXT) {
-		u64 ctx = (off - PLIC_ENABLE) / PLIC_ENABLE_STRIDE;
-		u64 w = (off - PLIC_ENABLE) % PLIC_ENABLE_STRIDE / 4;
+	if (off < PLIC_CONTEXT_BASE) {
+		u64 ctx = (off - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE;
+		u64 w = (off - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4;
 
 		if (ctx < p->nr_contexts && w < p->nr_words)
 			enable_words(p, (unsigned int)ctx)[w] =
@@ -256,14 +242,14 @@ static void reg_write(struct plic *p, u64 off, u32 val)
 		return;
 	}
 	{
-		u64 ctx = (off - PLIC_CONTEXT) / PLIC_CONTEXT_STRIDE;
-		u64 reg = (off - PLIC_CONTEXT) % PLIC_CONTEXT_STRIDE;
+		u64 ctx = (off - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE;
+		u64 reg = (off - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
 
 		if (ctx >= p->nr_contexts)
 			return;
-		if (reg == CONTEXT_THRESHOLD)
+		if (reg == PLIC_CONTEXT_THRESHOLD)
 			p->threshold[ctx] = (u8)(val & PRIORITY_MASK);
-		else if (reg == CONTEXT_CLAIM)
+		else if (reg == PLIC_CONTEXT_CLAIM)
 			complete(p, (unsigned int)ctx, val);
 	}
 }
@@ -351,8 +337,9 @@ static int read_config(struct devemu_instance *inst,
 	u64 need;
 
 	if (devtree_prop_read_u32(node, "riscv,ndev", ndev) || *ndev < 1 ||
-	    *ndev > PLIC_MAX_NDEV) {
-		devemu_error(inst, "riscv,ndev must be 1 to %u", PLIC_MAX_NDEV);
+	    *ndev > PLIC_MAX_SOURCES) {
+		devemu_error(inst, "riscv,ndev must be 1 to %u",
+			     PLIC_MAX_SOURCES);
 		return -EINVAL;
 	}
 	if (devtree_prop_read_u32(g->config, "vcpus", nr_cpus))
@@ -361,7 +348,7 @@ static int read_config(struct devemu_instance *inst,
 		devemu_error(inst, "cannot tell the number of vCPUs");
 		return -EINVAL;
 	}
-	need = PLIC_CONTEXT +
+	need = PLIC_CONTEXT_BASE +
 	       PLIC_CONTEXT_STRIDE * CONTEXTS_PER_VCPU * (u64)*nr_cpus;
 	if (inst->size < need) {
 		devemu_error(inst,
@@ -445,13 +432,13 @@ static int plic_xlate(const struct devtree_node *node, const u32 *cells,
 {
 	u32 ndev;
 
-	if (!cells[0] || cells[0] > PLIC_MAX_NDEV) {
+	if (!cells[0] || cells[0] > PLIC_MAX_SOURCES) {
 		snprintf(why, why_size, "line %u is out of range (1-%u)",
-			 cells[0], (unsigned int)PLIC_MAX_NDEV);
+			 cells[0], (unsigned int)PLIC_MAX_SOURCES);
 		return -EINVAL;
 	}
 	if (!devtree_prop_read_u32(node, "riscv,ndev", &ndev) &&
-	    ndev <= PLIC_MAX_NDEV && cells[0] > ndev) {
+	    ndev <= PLIC_MAX_SOURCES && cells[0] > ndev) {
 		snprintf(why, why_size,
 			 "line %u is out of this PLIC's range (1-%u, "
 			 "riscv,ndev)",
