@@ -22,6 +22,7 @@ u64 fake_hwids[GUEST_MAX_VCPUS];
 
 unsigned int fake_kicks[GUEST_MAX_VCPUS];
 spinlock_t *fake_kick_forbidden_lock;
+bool fake_kick_asks_irqchip;
 bool fake_irq_lines[FAKE_NR_IRQS];
 unsigned int fake_irq_changes;
 char fake_error_msg[256];
@@ -61,6 +62,7 @@ void fake_guest_init(const char *name, unsigned int nr_vcpus)
 		fake_hwids[i] = i;
 	memset(fake_kicks, 0, sizeof(fake_kicks));
 	fake_kick_forbidden_lock = NULL;
+	fake_kick_asks_irqchip = false;
 	memset(fake_irq_lines, 0, sizeof(fake_irq_lines));
 	fake_irq_changes = 0;
 	fake_error_msg[0] = '\0';
@@ -109,6 +111,8 @@ void vcpu_kick(struct vcpu *v)
 	      !spin_is_locked(fake_kick_forbidden_lock));
 	CHECK(v->guest == &fake_guest);
 	fake_kicks[v->index]++;
+	if (fake_kick_asks_irqchip && fake_guest.irqchip)
+		(void)fake_guest.irqchip->pending(fake_guest.irqchip_priv, v);
 }
 
 /* ---- what emulators report ---- */

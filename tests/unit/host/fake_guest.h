@@ -39,6 +39,14 @@ void fake_guest_add_vcpus(unsigned int nr_vcpus);
 /* Kicks per vCPU; kicking while *fake_kick_forbidden_lock is held fails. */
 extern unsigned int fake_kicks[GUEST_MAX_VCPUS];
 extern spinlock_t *fake_kick_forbidden_lock;
+/*
+ * Set: each kick asks the guest's interrupt controller for the kicked
+ * vCPU's answer (guest_irqchip.pending), as the woken vCPU does. For a
+ * controller whose lock the test cannot name (its state is the
+ * emulator's own): a kick made under that lock fails, on the host
+ * spinlock's check against taking a held lock.
+ */
+extern bool fake_kick_asks_irqchip;
 
 /*
  * devemu_irq_set() as seen on the guest's interrupt numbers. Each call
