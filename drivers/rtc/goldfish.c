@@ -10,10 +10,7 @@
 #include <keel/io.h>
 #include <keel/printk.h>
 
-/* Nanoseconds since 1970; reading TIME_LOW latches TIME_HIGH. */
-#define TIME_LOW 0x00
-#define TIME_HIGH 0x04
-#define NS_PER_S 1000000000ULL
+#include <hw/goldfish_rtc.h>
 
 static int goldfish_rtc_probe(struct devtree_node *node)
 {
@@ -23,14 +20,15 @@ static int goldfish_rtc_probe(struct devtree_node *node)
 
 	if (devtree_read_reg(node, 0, &addr, &size))
 		return -EINVAL;
-	base = ioremap(addr, 0x1000);
+	base = ioremap(addr, GOLDFISH_RTC_WINDOW);
 	if (!base)
 		return -ENOMEM;
-	lo = readl((char *)base + TIME_LOW);
-	ns = (u64)readl((char *)base + TIME_HIGH) << 32 | lo;
-	devemu_set_wallclock(ns / NS_PER_S);
+	/* TIME_LOW first: reading it latches TIME_HIGH. */
+	lo = readl((char *)base + RTC_TIME_LOW);
+	ns = (u64)readl((char *)base + RTC_TIME_HIGH) << 32 | lo;
+	devemu_set_wallclock(ns / NSEC_PER_SEC);
 	printk(KERN_INFO "goldfish-rtc: host clock reads %llu s since 1970\n",
-	       (unsigned long long)(ns / NS_PER_S));
+	       (unsigned long long)(ns / NSEC_PER_SEC));
 	return 0;
 }
 

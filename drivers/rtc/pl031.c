@@ -10,7 +10,7 @@
 #include <keel/io.h>
 #include <keel/printk.h>
 
-#define RTCDR 0x00
+#include <hw/pl031.h>
 
 static int pl031_probe(struct devtree_node *node)
 {
@@ -20,7 +20,7 @@ static int pl031_probe(struct devtree_node *node)
 
 	if (devtree_read_reg(node, 0, &addr, &size))
 		return -EINVAL;
-	base = ioremap(addr, 0x1000);
+	base = ioremap(addr, PL031_WINDOW);
 	if (!base)
 		return -ENOMEM;
 	now = readl((char *)base + RTCDR);

@@ -2,16 +2,8 @@
 /*
  * Goldfish real-time clock for guests (Android's emulator device, which
  * QEMU's RISC-V virt machine has at 0x101000): a 64-bit count of
- * nanoseconds since 1970 and one alarm, all in 32-bit registers.
- *
- *   0x00 TIME_LOW         the time's low half; latches its high half
- *   0x04 TIME_HIGH        the high half latched by the last TIME_LOW read
- *   0x08 ALARM_LOW        the alarm's low half; writing it arms the alarm
- *   0x0c ALARM_HIGH       the alarm's high half
- *   0x10 IRQ_ENABLED      bit 0: the alarm may interrupt
- *   0x14 CLEAR_ALARM      any write disarms the alarm
- *   0x18 ALARM_STATUS     1 while the alarm is armed
- *   0x1c CLEAR_INTERRUPT  any write clears the interrupt
+ * nanoseconds since 1970 and one alarm, all in 32-bit registers
+ * (hw/goldfish_rtc.h).
  *
  * Writing TIME_HIGH or TIME_LOW sets that half of the clock, the way
  * guests set the time (high first, then low). The clock is the host's
@@ -31,16 +23,7 @@
 #include <keel/heap.h>
 #include <keel/timer.h>
 
-#define RTC_TIME_LOW 0x00
-#define RTC_TIME_HIGH 0x04
-#define RTC_ALARM_LOW 0x08
-#define RTC_ALARM_HIGH 0x0c
-#define RTC_IRQ_ENABLED 0x10
-#define RTC_CLEAR_ALARM 0x14
-#define RTC_ALARM_STATUS 0x18
-#define RTC_CLEAR_INTERRUPT 0x1c
-
-#define GOLDFISH_RTC_WINDOW 0x20
+#include <hw/goldfish_rtc.h>
 
 /*
  * A second boundary may pass between reading the two clocks; this many
@@ -181,9 +164,9 @@ static u32 reg_read(struct goldfish_rtc *s, u64 reg)
 	case RTC_ALARM_HIGH:
 		return (u32)(s->alarm >> 32);
 	case RTC_IRQ_ENABLED:
-		return s->irq_enabled;
+		return s->irq_enabled ? RTC_IRQ_ENABLED_ALARM : 0;
 	case RTC_ALARM_STATUS:
-		return s->armed;
+		return s->armed ? RTC_ALARM_STATUS_ARMED : 0;
 	}
 	return 0; /* CLEAR_ALARM and CLEAR_INTERRUPT are write-only */
 }
@@ -206,7 +189,7 @@ static void reg_write(struct goldfish_rtc *s, u64 reg, u32 val)
 		s->alarm = ((u64)val << 32) | (u32)s->alarm;
 		break;
 	case RTC_IRQ_ENABLED:
-		s->irq_enabled = val & 1;
+		s->irq_enabled = val & RTC_IRQ_ENABLED_ALARM;
 		break;
 	case RTC_CLEAR_ALARM:
 		s->armed = false;

@@ -15,21 +15,7 @@
 #include <keel/heap.h>
 #include <keel/timer.h>
 
-#define RTCDR 0x00
-#define RTCMR 0x04
-#define RTCLR 0x08
-#define RTCCR 0x0c
-#define RTCIMSC 0x10
-#define RTCRIS 0x14
-#define RTCMIS 0x18
-#define RTCICR 0x1c
-#define RTCPERIPHID0 0xfe0
-#define RTCPCELLID3 0xffc
-
-#define PL031_WINDOW 0x1000
-
-#define CR_START (1U << 0)
-#define INT_MATCH (1U << 0)
+#include <hw/pl031.h>
 
 /*
  * Within the last second before a match the counter's second boundaries
@@ -37,9 +23,11 @@
  */
 #define MATCH_POLL_NS (10 * NSEC_PER_MSEC)
 
+/* RTCPeriphID0-3, then RTCPCellID0-3. */
 static const u8 pl031_id[] = {
-	0x31, 0x10, 0x14, 0x00, /* RTCPeriphID0-3: PL031, ARM, r1p3 */
-	0x0d, 0xf0, 0x05, 0xb1, /* RTCPCellID0-3 */
+	RTCPERIPHID0_VALUE, RTCPERIPHID1_VALUE, RTCPERIPHID2_VALUE,
+	RTCPERIPHID3_VALUE, RTCPCELLID0_VALUE,	RTCPCELLID1_VALUE,
+	RTCPCELLID2_VALUE,  RTCPCELLID3_VALUE,
 };
 
 struct pl031 {
@@ -93,7 +81,7 @@ static void check_match(struct pl031 *s)
 	u32 ticks = s->mr - counter(s); /* wraps as the counter does */
 
 	if (ticks == 0 || ticks > s->armed_ticks) {
-		s->ris |= INT_MATCH;
+		s->ris |= RTCINT_MATCH;
 		return;
 	}
 	/*
@@ -103,7 +91,7 @@ static void check_match(struct pl031 *s)
 	 * time to it. Masked, RTCRIS shows a match only when the counter
 	 * equals MR as it is read; unmasking starts the comparator again.
 	 */
-	if (!(s->imsc & INT_MATCH)) {
+	if (!(s->imsc & RTCINT_MATCH)) {
 		timer_event_cancel(&s->match_timer);
 		return;
 	}
@@ -148,8 +136,8 @@ static u32 reg_read(struct pl031 *s, u64 reg)
 	case RTCIMSC:
 		return s->imsc;
 	case RTCRIS:
-		if (!(s->imsc & INT_MATCH) && counter(s) == s->mr)
-			s->ris |= INT_MATCH;
+		if (!(s->imsc & RTCINT_MATCH) && counter(s) == s->mr)
+			s->ris |= RTCINT_MATCH;
 		return s->ris;
 	case RTCMIS:
 		return s->ris & s->imsc;
@@ -183,10 +171,10 @@ static void reg_write(struct pl031 *s, u64 reg, u32 val, u32 mask)
 		 * a guest's clock must not lag the host by however long the
 		 * guest took to boot before setting the bit.
 		 */
-		s->cr |= val & mask & CR_START;
+		s->cr |= val & mask & RTCCR_START;
 		break;
 	case RTCIMSC:
-		s->imsc = merge(s->imsc, val, mask) & INT_MATCH;
+		s->imsc = merge(s->imsc, val, mask) & RTCINT_MATCH;
 		match_changed(s);
 		break;
 	case RTCICR:
