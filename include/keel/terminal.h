@@ -7,6 +7,7 @@
 #ifndef KEEL_TERMINAL_H
 #define KEEL_TERMINAL_H
 
+#include <keel/errno.h>
 #include <keel/types.h>
 
 #define TERM_PROMPT "keel# "
@@ -35,7 +36,7 @@ static inline int terminal_start(void)
 #endif
 int term_printf(const char *fmt, ...) __printf(1, 2);
 void term_puts(const char *s);
-/* The registered commands, sorted by name. */
+/* The registered commands (core/term/command_registry.c), sorted by name. */
 const struct term_command *term_command_find(const char *name);
 void term_for_each_command(void (*fn)(const struct term_command *c, void *arg),
 			   void *arg);

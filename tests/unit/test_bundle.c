@@ -24,20 +24,6 @@
 
 #include "unit.h"
 
-/* The command table (host/keel_tables.ld): what the terminal looks up. */
-extern const struct term_command *const _commands_start[],
-	*const _commands_end[];
-
-static const struct term_command *find_command(const char *name)
-{
-	size_t n = LINKER_TABLE_COUNT(_commands_start, _commands_end);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(_commands_start[i]->name, name))
-			return _commands_start[i];
-	return NULL;
-}
-
 /* ---- captured terminal output ---- */
 
 static char term_out[1 << 16];
@@ -59,7 +45,7 @@ int term_printf(const char *fmt, ...)
 
 static int run_cmd(const char *line)
 {
-	const struct term_command *bundle_cmd = find_command("bundle");
+	const struct term_command *bundle_cmd = term_command_find("bundle");
 	char buf[256], *argv[TERM_MAX_ARGS];
 	int argc = 0;
 
