@@ -16,24 +16,12 @@
 #include <keel/string.h>
 #include <keel/vserial.h>
 
-#define ESCAPE_CHAR 0x1d /* Ctrl-] */
-#define ESCAPE_QUIT 'q'
-
 /*
  * How long the binder waits for a key before looking whether its port
  * still exists: the bound user then learns within this time that the
  * guest has gone.
  */
 #define BIND_POLL_NS (100 * NSEC_PER_MSEC)
-
-/*
- * Typed bytes the guest's UART has no room for are offered again for a
- * while (a guest drains its FIFO at interrupt speed, a paste outruns it);
- * a guest that does not read at all must not freeze the console, so
- * after this long without progress the rest is dropped.
- */
-#define RX_RETRY_MS 5
-#define RX_RETRIES 20
 
 #define BIND_BATCH 64
 
@@ -273,9 +261,9 @@ static bool send_to_guest(struct vserial *vs, const char *buf, size_t len)
 			idle = 0;
 			continue;
 		}
-		if (++idle > RX_RETRIES)
+		if (++idle > VSERIAL_RX_RETRIES)
 			break;
-		thread_sleep_ms(RX_RETRY_MS);
+		thread_sleep_ms(VSERIAL_RX_RETRY_MS);
 	}
 	return true;
 }
@@ -334,11 +322,11 @@ int vserial_bind_console(struct vserial *vs)
 			continue;
 		if (escape) {
 			escape = false;
-			if (c == ESCAPE_QUIT)
+			if (c == VSERIAL_ESCAPE_QUIT)
 				break;
-			buf[n++] = ESCAPE_CHAR;
+			buf[n++] = VSERIAL_ESCAPE_CHAR;
 		}
-		if (c == ESCAPE_CHAR && n == 0) {
+		if (c == VSERIAL_ESCAPE_CHAR && n == 0) {
 			escape = true;
 			continue;
 		}
@@ -348,7 +336,7 @@ int vserial_bind_console(struct vserial *vs)
 			c = chardev_getc_timeout(con, 0);
 			if (c < 0)
 				break;
-			if (c == ESCAPE_CHAR) {
+			if (c == VSERIAL_ESCAPE_CHAR) {
 				escape = true;
 				break;
 			}

@@ -20,21 +20,31 @@ struct vserial;
 
 /*
  * Accept up to len bytes of input for the guest; returns how many were
- * taken (the rest the user must retype or they are dropped).
+ * taken. It is called under the binder's lock, which vserial_destroy()
+ * takes too, and under no port's lock nor the registry's: it may take
+ * its emulator's lock, under which that emulator calls vserial_output().
+ *
+ * What it takes none of is offered again up to VSERIAL_RX_RETRIES times,
+ * VSERIAL_RX_RETRY_MS apart (a guest drains its FIFO at interrupt speed,
+ * a paste outruns it); then the rest is dropped, so that a guest that
+ * does not read cannot freeze the console.
  */
 typedef size_t (*vserial_rx_fn)(struct vserial *vs, const char *buf,
 				size_t len);
+#define VSERIAL_RX_RETRIES 20
+#define VSERIAL_RX_RETRY_MS 5
 
 struct vserial {
 	char name[VSERIAL_NAME_LEN]; /* "<guest>/<uart node name>" */
 	vserial_rx_fn rx;
 	void *priv; /* the emulator instance */
+	/* Read-only outside core/vserial.c, with READ_ONCE. */
+	u64 written; /* total bytes ever output */
+	bool bound; /* the console is connected to it */
 	/* private to core/vserial.c */
 	struct list_head link;
 	spinlock_t lock;
 	char ring[VSERIAL_RING_SIZE];
-	u64 written; /* total bytes ever output */
-	bool bound;
 };
 
 /* Create a port; NULL when out of memory or the name is taken. */
@@ -49,8 +59,12 @@ int vserial_for_each(int (*fn)(struct vserial *vs, void *arg), void *arg);
 
 /*
  * Connect the console to vs until the user types the escape sequence
- * (VSERIAL_ESCAPE_HELP); runs in the calling (terminal) thread.
+ * (VSERIAL_ESCAPE_HELP); runs in the calling (terminal) thread. The
+ * escape character followed by anything but VSERIAL_ESCAPE_QUIT sends
+ * both to the guest.
  */
+#define VSERIAL_ESCAPE_CHAR 0x1d /* Ctrl-] */
+#define VSERIAL_ESCAPE_QUIT 'q'
 #define VSERIAL_ESCAPE_HELP "Ctrl-] then q"
 int vserial_bind_console(struct vserial *vs);
 
