@@ -36,7 +36,8 @@ int vgic_vcpu_by_hwid(struct vgic *vg, u64 hwid)
 	for (unsigned int i = 0; i < vg->nr_cpus; i++) {
 		struct vcpu *v = vgic_vcpu_at(vg, i);
 
-		if (v && (arch_vcpu_hwid(v) & AFF_MASK) == hwid)
+		/* IROUTER's affinity fields sit where MPIDR's do. */
+		if (v && (arch_vcpu_hwid(v) & GICD_IROUTER_AFF_MASK) == hwid)
 			return (int)i;
 	}
 	return -1;
@@ -45,10 +46,10 @@ int vgic_vcpu_by_hwid(struct vgic *vg, u64 hwid)
 struct vgic_irq *vgic_irq_of(struct vgic *vg, unsigned int cpu,
 			     unsigned int intid)
 {
-	if (intid < NR_PRIVATE)
+	if (intid < GIC_NR_PRIVATE)
 		return cpu < vg->nr_cpus ? &vg->cpus[cpu].priv[intid] : NULL;
 	if (intid < vg->nr_irqs)
-		return &vg->spis[intid - NR_PRIVATE];
+		return &vg->spis[intid - GIC_NR_PRIVATE];
 	return NULL;
 }
 
@@ -60,7 +61,7 @@ struct vgic_irq *vgic_irq_of(struct vgic *vg, unsigned int cpu,
 static int spi_target(struct vgic *vg, unsigned int intid)
 {
 	if (vg->version == VGIC_V2) {
-		u8 mask = vg->itargets[intid - NR_PRIVATE];
+		u8 mask = vg->itargets[intid - GIC_NR_PRIVATE];
 
 		/* With one CPU interface, everything targets it (IHI 0048B). */
 		if (vg->nr_cpus == 1)
@@ -70,10 +71,10 @@ static int spi_target(struct vgic *vg, unsigned int intid)
 				return (int)c;
 		return -1;
 	}
-	if (vg->irouter[intid - NR_PRIVATE] & IROUTER_IRM)
+	if (vg->irouter[intid - GIC_NR_PRIVATE] & GICD_IROUTER_IRM)
 		return 0;
-	return vgic_vcpu_by_hwid(vg,
-				 vg->irouter[intid - NR_PRIVATE] & AFF_MASK);
+	return vgic_vcpu_by_hwid(vg, vg->irouter[intid - GIC_NR_PRIVATE] &
+					     GICD_IROUTER_AFF_MASK);
 }
 
 static bool is_pending(const struct vgic_irq *s)
@@ -84,8 +85,8 @@ static bool is_pending(const struct vgic_irq *s)
 
 static bool group_enabled(const struct vgic *vg, const struct vgic_irq *s)
 {
-	return vg->ctlr &
-	       (s->flags & IRQ_GROUP1 ? CTLR_ENABLE_G1 : CTLR_ENABLE_G0);
+	return vg->ctlr & (s->flags & IRQ_GROUP1 ? GICD_CTLR_ENABLE_G1 :
+						   GICD_CTLR_ENABLE_G0);
 }
 
 static bool deliverable(const struct vgic *vg, const struct vgic_irq *s)
@@ -101,13 +102,13 @@ static void update_interest(struct vgic *vg, unsigned int cpu,
 	bool on = !(s->flags & IRQ_IN_LR) &&
 		  (is_pending(s) || (s->flags & IRQ_ACTIVE));
 
-	if (intid < NR_PRIVATE) {
+	if (intid < GIC_NR_PRIVATE) {
 		if (on)
 			vg->cpus[cpu].interest |= 1U << intid;
 		else
 			vg->cpus[cpu].interest &= ~(1U << intid);
 	} else {
-		unsigned int n = intid - NR_PRIVATE;
+		unsigned int n = intid - GIC_NR_PRIVATE;
 
 		if (on)
 			vg->spi_interest[n / 64] |= 1ULL << (n % 64);
@@ -120,20 +121,20 @@ static void update_interest(struct vgic *vg, unsigned int cpu,
 static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
 				     unsigned int i)
 {
-	if (i < NR_PRIVATE) {
+	if (i < GIC_NR_PRIVATE) {
 		u32 bits = vg->cpus[cpu].interest >> i;
 
 		if (bits)
 			return i + (unsigned int)__builtin_ctz(bits);
-		i = NR_PRIVATE;
+		i = GIC_NR_PRIVATE;
 	}
 	while (i < vg->nr_irqs) {
-		unsigned int n = i - NR_PRIVATE;
+		unsigned int n = i - GIC_NR_PRIVATE;
 		u64 word = vg->spi_interest[n / 64] >> (n % 64);
 
 		if (word)
 			return i + (unsigned int)__builtin_ctzll(word);
-		i = NR_PRIVATE + (n / 64 + 1) * 64;
+		i = GIC_NR_PRIVATE + (n / 64 + 1) * 64;
 	}
 	return vg->nr_irqs;
 }
@@ -161,7 +162,7 @@ void vgic_note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
 	}
 	if (!deliverable(vg, s))
 		return;
-	t = intid < NR_PRIVATE ? (int)cpu : spi_target(vg, intid);
+	t = intid < GIC_NR_PRIVATE ? (int)cpu : spi_target(vg, intid);
 	if (t >= 0)
 		vg->kick |= 1U << t;
 }
@@ -169,9 +170,9 @@ void vgic_note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
 void vgic_note_all(struct vgic *vg)
 {
 	for (unsigned int c = 0; c < vg->nr_cpus; c++)
-		for (unsigned int i = 0; i < NR_PRIVATE; i++)
+		for (unsigned int i = 0; i < GIC_NR_PRIVATE; i++)
 			vgic_note_change(vg, c, i);
-	for (unsigned int i = NR_PRIVATE; i < vg->nr_irqs; i++)
+	for (unsigned int i = GIC_NR_PRIVATE; i < vg->nr_irqs; i++)
 		vgic_note_change(vg, 0, i);
 }
 
@@ -201,7 +202,7 @@ void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
 void vgic_latch_sgi(struct vgic *vg, unsigned int cpu, unsigned int intid,
 		    unsigned int source)
 {
-	if (cpu >= vg->nr_cpus || intid >= NR_SGIS)
+	if (cpu >= vg->nr_cpus || intid >= GIC_NR_SGIS)
 		return;
 	if (vg->version == VGIC_V2)
 		vg->cpus[cpu].sgi_sources[intid] |= (u8)(1U << source);
@@ -223,19 +224,19 @@ static void reset_locked(struct vgic *vg)
 	for (unsigned int c = 0; c < vg->nr_cpus; c++) {
 		struct vgic_cpu *vc = &vg->cpus[c];
 
-		for (unsigned int i = 0; i < NR_PRIVATE; i++)
-			reset_irq(&vc->priv[i], i < NR_SGIS);
-		for (unsigned int i = 0; i < NR_SGIS; i++)
+		for (unsigned int i = 0; i < GIC_NR_PRIVATE; i++)
+			reset_irq(&vc->priv[i], i < GIC_NR_SGIS);
+		for (unsigned int i = 0; i < GIC_NR_SGIS; i++)
 			vc->sgi_sources[i] = vc->sgi_lr_source[i] = 0;
 		vc->asleep = true;
 		vc->quiet_gen = NO_GEN;
 		vc->interest = 0;
-		for (unsigned int i = 0; i < NR_PRIVATE; i++)
+		for (unsigned int i = 0; i < GIC_NR_PRIVATE; i++)
 			update_interest(vg, c, i, &vc->priv[i]);
 	}
-	for (unsigned int i = 0; i < vg->nr_irqs - NR_PRIVATE; i++) {
+	for (unsigned int i = 0; i < vg->nr_irqs - GIC_NR_PRIVATE; i++) {
 		reset_irq(&vg->spis[i], false);
-		update_interest(vg, 0, NR_PRIVATE + i, &vg->spis[i]);
+		update_interest(vg, 0, GIC_NR_PRIVATE + i, &vg->spis[i]);
 		if (vg->irouter)
 			vg->irouter[i] = 0;
 		if (vg->itargets)
@@ -458,7 +459,7 @@ static void vgic_set_line(void *priv, unsigned int irq, bool level)
 	struct vgic *vg = priv;
 	unsigned long flags;
 
-	if (irq < NR_SGIS || irq >= vg->nr_irqs)
+	if (irq < GIC_NR_SGIS || irq >= vg->nr_irqs)
 		return;
 	vgic_lock(vg, &flags);
 	set_line_locked(vg, 0, irq, level);
@@ -472,7 +473,7 @@ static bool has_pending_locked(struct vgic *vg, unsigned int cpu)
 	for_each_interesting(vg, cpu, i)
 	{
 		if (deliverable(vg, vgic_irq_of(vg, cpu, i)) &&
-		    (i < NR_PRIVATE || spi_target(vg, i) == (int)cpu))
+		    (i < GIC_NR_PRIVATE || spi_target(vg, i) == (int)cpu))
 			return true;
 	}
 	return false;
@@ -512,30 +513,31 @@ enum vgic_version vgic_version_of(const struct vgic *vg)
 void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r)
 {
 	int from = vgic_vcpu_index(vg, src);
-	unsigned int intid = SGI1R_INTID(sgi1r);
+	unsigned int intid = ICC_SGI1R_INTID(sgi1r);
 	unsigned long flags;
 
 	if (vg->version != VGIC_V3)
 		return;
 	vgic_lock(vg, &flags);
-	if (sgi1r & SGI1R_IRM) {
+	if (sgi1r & ICC_SGI1R_IRM) {
 		for (unsigned int c = 0; c < vg->nr_cpus; c++) {
 			if ((int)c == from)
 				continue;
 			vgic_latch_sgi(vg, c, intid, 0);
 		}
 	} else {
-		u64 aff = SGI1R_AFF3(sgi1r) << 32 | SGI1R_AFF2(sgi1r) << 16 |
-			  SGI1R_AFF1(sgi1r) << 8;
-		u32 targets = SGI1R_TARGETS(sgi1r);
+		u64 aff = ICC_SGI1R_AFF3(sgi1r) << 32 |
+			  ICC_SGI1R_AFF2(sgi1r) << 16 |
+			  ICC_SGI1R_AFF1(sgi1r) << 8;
+		u32 targets = ICC_SGI1R_TARGETS(sgi1r);
 
 		for (unsigned int b = 0; b < 16; b++) {
 			int c;
 
 			if (!(targets & (1U << b)))
 				continue;
-			c = vgic_vcpu_by_hwid(vg,
-					      aff | (SGI1R_RS(sgi1r) * 16 + b));
+			c = vgic_vcpu_by_hwid(
+				vg, aff | (ICC_SGI1R_RS(sgi1r) * 16 + b));
 			if (c < 0)
 				continue;
 			vgic_latch_sgi(vg, (unsigned int)c, intid, 0);
@@ -612,7 +614,7 @@ static void lr_make(struct vgic *vg, unsigned int cpu, const struct vgic_irq *s,
 	lr->group1 = s->flags & IRQ_GROUP1;
 	lr->eoi_notify = !(s->flags & IRQ_EDGE);
 	lr->source = 0;
-	if (vg->version == VGIC_V2 && intid < NR_SGIS)
+	if (vg->version == VGIC_V2 && intid < GIC_NR_SGIS)
 		lr->source = sgi_source(vg, cpu, intid, pending);
 }
 
@@ -631,7 +633,7 @@ static void hand_out(struct vgic *vg, struct vgic_irq *s,
 	if (lr->active)
 		s->flags |= IRQ_LR_ACTIVE;
 	s->owner = (u8)cpu;
-	if (vg->version == VGIC_V2 && lr->intid < NR_SGIS) {
+	if (vg->version == VGIC_V2 && lr->intid < GIC_NR_SGIS) {
 		struct vgic_cpu *vc = &vg->cpus[cpu];
 
 		vc->sgi_lr_source[lr->intid] = lr->source;
@@ -654,7 +656,7 @@ static bool active_for(struct vgic *vg, const struct vgic_irq *s,
 {
 	if (!(s->flags & IRQ_ACTIVE) || (s->flags & IRQ_IN_LR))
 		return false;
-	if (intid < NR_PRIVATE)
+	if (intid < GIC_NR_PRIVATE)
 		return true;
 	if (s->owner != NO_VCPU)
 		return s->owner == cpu;
@@ -704,7 +706,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 				group_enabled(vg, s) &&
 				((s->flags & IRQ_EDGE) ||
 				 (s->flags & IRQ_LATCH)) &&
-				!(vg->version == VGIC_V2 && i < NR_SGIS),
+				!(vg->version == VGIC_V2 && i < GIC_NR_SGIS),
 			&lr);
 		left |= lr_insert(lrs, 0, &n, max, &lr);
 	}
@@ -716,7 +718,7 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 
 		if ((s->flags & IRQ_ACTIVE) || !deliverable(vg, s))
 			continue;
-		if (i >= NR_PRIVATE && spi_target(vg, i) != (int)cpu)
+		if (i >= GIC_NR_PRIVATE && spi_target(vg, i) != (int)cpu)
 			continue;
 		lr_make(vg, cpu, s, i, true, &lr);
 		left |= lr_insert(lrs, nactive, &n, max, &lr);
@@ -755,7 +757,8 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 		    ((f & IRQ_EDGE) || (f & IRQ_LR_LATCH))) {
 			f |= IRQ_LATCH;
 			/* A GICv2 SGI not yet taken keeps its source. */
-			if (vg->version == VGIC_V2 && lrs[i].intid < NR_SGIS)
+			if (vg->version == VGIC_V2 &&
+			    lrs[i].intid < GIC_NR_SGIS)
 				vg->cpus[c].sgi_sources[lrs[i].intid] |=
 					(u8)(1U << lrs[i].source);
 		}
@@ -775,7 +778,7 @@ void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 	int c = vgic_vcpu_index(vg, v);
 	unsigned long flags;
 
-	if (c < 0 || intid < NR_SGIS || intid >= NR_PRIVATE)
+	if (c < 0 || intid < GIC_NR_SGIS || intid >= GIC_NR_PRIVATE)
 		return;
 	/*
 	 * Only the vCPU itself drives its private lines, so an unchanged
@@ -800,10 +803,10 @@ static int nr_irqs_of(const struct devtree_node *node, unsigned int *out)
 		*out = DEFAULT_NR_IRQS;
 		return 0;
 	}
-	if (err || n < 64 || n > MAX_NR_IRQS)
+	if (err || n < 64 || n > GIC_NR_INTIDS)
 		return -EINVAL;
 	/* Whole registers of 32 lines, short of the special INTIDs. */
-	*out = MIN(ALIGN_UP(n, 32), MAX_NR_IRQS);
+	*out = MIN(ALIGN_UP(n, 32), GIC_NR_INTIDS);
 	return 0;
 }
 
@@ -814,7 +817,7 @@ int vgic_read_nr_irqs(struct devemu_instance *inst,
 
 	if (err)
 		devemu_error(inst, "keel,nr-irqs must be 64 to %u",
-			     MAX_NR_IRQS);
+			     GIC_NR_INTIDS);
 	return err;
 }
 
@@ -838,8 +841,7 @@ int vgic_xlate(const struct devtree_node *node, const u32 *cells,
 		return -EINVAL;
 	}
 	/* The architecture's INTIDs: PPIs 16-31, SPIs 32-1019. */
-	arch_count = type == GIC_SPEC_PPI ? NR_PRIVATE - NR_SGIS :
-					    MAX_NR_IRQS - NR_PRIVATE;
+	arch_count = type == GIC_SPEC_PPI ? GIC_NR_PPIS : GIC_NR_SPIS;
 	if (number >= arch_count) {
 		snprintf(why, why_size, "%s %u is out of range (0-%u)",
 			 type == GIC_SPEC_PPI ? "PPI" : "SPI", number,
@@ -847,20 +849,20 @@ int vgic_xlate(const struct devtree_node *node, const u32 *cells,
 		return -EINVAL;
 	}
 	if (type == GIC_SPEC_PPI) {
-		*line = NR_SGIS + number;
+		*line = GIC_PPI_BASE + number;
 		return 0;
 	}
 	/* A bad keel,nr-irqs is the probe's to report. */
 	if (nr_irqs_of(node, &nr_irqs))
-		nr_irqs = MAX_NR_IRQS;
-	if (number >= nr_irqs - NR_PRIVATE) {
+		nr_irqs = GIC_NR_INTIDS;
+	if (number >= nr_irqs - GIC_NR_PRIVATE) {
 		snprintf(why, why_size,
 			 "SPI %u is out of this GIC's range (0-%u, "
 			 "keel,nr-irqs = %u)",
-			 number, nr_irqs - NR_PRIVATE - 1, nr_irqs);
+			 number, nr_irqs - GIC_NR_PRIVATE - 1, nr_irqs);
 		return -EINVAL;
 	}
-	*line = NR_PRIVATE + number;
+	*line = GIC_SPI_BASE + number;
 	return 0;
 }
 
@@ -895,7 +897,7 @@ struct vgic *vgic_create(struct devemu_instance *inst,
 			 enum vgic_version version, unsigned int nr_cpus,
 			 unsigned int nr_irqs)
 {
-	unsigned int nr_spis = nr_irqs - NR_PRIVATE;
+	unsigned int nr_spis = nr_irqs - GIC_NR_PRIVATE;
 	struct vgic *vg = keel_zalloc(sizeof(*vg));
 
 	if (!vg)

@@ -24,43 +24,16 @@
 #ifndef EMULATORS_VGIC_MODEL_H
 #define EMULATORS_VGIC_MODEL_H
 
+#include <hw/gic.h>
 #include <keel/devemu.h>
 #include <keel/guest.h>
 #include <keel/spinlock.h>
 #include <keel/vgic.h>
 
-#define NR_PRIVATE 32
-#define NR_SGIS 16
 #define DEFAULT_NR_IRQS 288
-#define MAX_NR_IRQS 1020 /* 1020-1023 are special INTIDs */
-
-/* Distributor registers both versions lay out alike */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ITARGETSR 0x0800
-#define GICD_ICFGR 0x0c00
-#define GICD_IGRPMODR 0x0d00
-#define GICD_NSACR 0x0e00
-#define GICD_SGIR 0x0f00
-#define GICD_CPENDSGIR 0x0f10
-#define GICD_SPENDSGIR 0x0f20
-
-#define CTLR_ENABLE_G0 (1U << 0)
-#define CTLR_ENABLE_G1 (1U << 1)
 
 /* ARM as implementer, product 0: matches no erratum workaround. */
 #define GIC_IIDR_VALUE 0x0000043bU
-
-#define TYPER_CPUNUMBER_SHIFT 5
 
 /* struct vgic_irq.flags */
 #define IRQ_ENABLED (1U << 0)
@@ -82,19 +55,8 @@
 #define NO_VCPU 0xff
 #define NO_GEN (~0ULL)
 
-/* GICv3 IROUTER fields */
-#define IROUTER_IRM (1ULL << 31)
-#define AFF_MASK 0xff00ffffffULL
-#define IROUTER_MASK (AFF_MASK | IROUTER_IRM)
-
-/* ICC_SGI1R_EL1, the GICv3 CPU interface's SGI generation register */
-#define SGI1R_TARGETS(v) ((v)&0xffffU)
-#define SGI1R_AFF1(v) (((v) >> 16) & 0xff)
-#define SGI1R_INTID(v) (((v) >> 24) & 0xf)
-#define SGI1R_AFF2(v) (((v) >> 32) & 0xff)
-#define SGI1R_IRM (1ULL << 40)
-#define SGI1R_RS(v) (((v) >> 44) & 0xf)
-#define SGI1R_AFF3(v) (((v) >> 48) & 0xff)
+/* The GICD_IROUTER bits the model keeps */
+#define IROUTER_MASK (GICD_IROUTER_AFF_MASK | GICD_IROUTER_IRM)
 
 struct vgic_irq {
 	u16 flags;
@@ -103,14 +65,14 @@ struct vgic_irq {
 };
 
 struct vgic_cpu {
-	struct vgic_irq priv[NR_PRIVATE];
+	struct vgic_irq priv[GIC_NR_PRIVATE];
 	/*
 	 * GICv2: which vCPUs have an SGI pending here, one bit per source
 	 * (GICv3 SGIs have no source and use IRQ_LATCH alone).
 	 */
-	u8 sgi_sources[NR_SGIS];
+	u8 sgi_sources[GIC_NR_SGIS];
 	/* The source of each SGI now in a list register (GICv2). */
-	u8 sgi_lr_source[NR_SGIS];
+	u8 sgi_lr_source[GIC_NR_SGIS];
 	/* Private interrupts pending or active and not in an LR. */
 	u32 interest;
 	bool asleep; /* GICR_WAKER.ProcessorSleep */
@@ -129,7 +91,7 @@ struct vgic {
 	struct guest *guest;
 	unsigned int nr_irqs; /* INTIDs: 32 per ITLinesNumber, at most 1020 */
 	unsigned int nr_cpus;
-	u32 ctlr; /* CTLR_ENABLE_G0 | CTLR_ENABLE_G1 */
+	u32 ctlr; /* GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1 */
 	u32 kick; /* vCPUs to kick once the lock is dropped */
 	u64 gen; /* bumped whenever the lock is taken: state may change */
 	struct vgic_cpu *cpus;
@@ -160,11 +122,6 @@ enum bitreg {
 };
 
 /* ---- set-up (probe) ---- */
-
-/* Specifier types of the GIC binding (its first cell). */
-#define GIC_SPEC_SPI 0
-#define GIC_SPEC_PPI 1
-#define GIC_SPEC_CELLS 3
 
 /* emulator.xlate of both front ends: <type number flags> to an INTID. */
 int vgic_xlate(const struct devtree_node *node, const u32 *cells,

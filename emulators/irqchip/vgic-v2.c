@@ -18,6 +18,7 @@
  * "reg": the distributor (at least 4 KiB) and the CPU interface (at least
  * 8 KiB: GICC_DIR is at 0x1000). "keel,nr-irqs" as for the GICv3.
  */
+#include <hw/gic.h>
 #include <keel/devemu.h>
 #include <keel/devtree.h>
 #include <keel/errno.h>
@@ -26,24 +27,6 @@
 #include <keel/page_alloc.h>
 #include <keel/string.h>
 #include "vgic-model.h"
-
-#define GICV2_DIST_SIZE 0x1000ULL
-#define GICV2_CPU_MIN 0x2000ULL
-#define GICV2_MAX_CPUS 8
-
-#define GICD_ITARGETSR_END 0x0c00
-#define GICD_ICFGR_END 0x0d00
-#define GICD_SGIR_END 0x0f04
-#define GICD_SPENDSGIR_END 0x0f30
-#define GIC_PIDR4 0x0fd0
-#define GIC_ID_END 0x1000
-
-#define SGIR_FILTER(v) (((v) >> 24) & 3)
-#define SGIR_TARGETS(v) (((v) >> 16) & 0xff)
-#define SGIR_INTID(v) ((v)&0xf)
-#define SGIR_FILTER_LIST 0
-#define SGIR_FILTER_OTHERS 1
-#define SGIR_FILTER_SELF 2
 
 /* PIDR4-7, PIDR0-3 (PIDR2 ArchRev 2), CIDR0-3: a GICv2 as ARM numbers it. */
 static const u8 gicv2_id_regs[12] = {
@@ -58,7 +41,7 @@ static int accessing_cpu(struct vgic *vg)
 
 static bool byte_reg(u64 off)
 {
-	return (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR_END) ||
+	return (off >= GICD_IPRIORITYR && off < GICD_ICFGR) ||
 	       (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR_END);
 }
 
@@ -75,10 +58,11 @@ static u32 targets_read(struct vgic *vg, int cpu, unsigned int first)
 	for (unsigned int i = 0; i < 4; i++) {
 		unsigned int intid = first + i;
 
-		if (intid < NR_PRIVATE)
+		if (intid < GIC_NR_PRIVATE)
 			v |= (cpu >= 0 ? 1U << cpu : 0) << (8 * i);
 		else if (intid < vg->nr_irqs)
-			v |= (u32)vg->itargets[intid - NR_PRIVATE] << (8 * i);
+			v |= (u32)vg->itargets[intid - GIC_NR_PRIVATE]
+			     << (8 * i);
 	}
 	return v;
 }
@@ -90,9 +74,9 @@ static void targets_write(struct vgic *vg, unsigned int first,
 		unsigned int intid = first + i;
 
 		/* The private interrupts' bytes are read-only. */
-		if (intid < NR_PRIVATE || intid >= vg->nr_irqs)
+		if (intid < GIC_NR_PRIVATE || intid >= vg->nr_irqs)
 			continue;
-		vg->itargets[intid - NR_PRIVATE] =
+		vg->itargets[intid - GIC_NR_PRIVATE] =
 			(u8)((v >> (8 * i)) & cpu_mask(vg));
 		vgic_note_change(vg, 0, intid);
 	}
@@ -151,19 +135,20 @@ static void sgi_sources_write(struct vgic *vg, int cpu, unsigned int first,
 
 static void sgir_write(struct vgic *vg, int from, u32 value)
 {
-	unsigned int intid = SGIR_INTID(value);
+	unsigned int intid = value & GICD_SGIR_INTID_MASK;
 	u32 targets;
 
 	if (from < 0)
 		return;
-	switch (SGIR_FILTER(value)) {
-	case SGIR_FILTER_LIST:
-		targets = SGIR_TARGETS(value);
+	switch ((value >> GICD_SGIR_FILTER_SHIFT) & GICD_SGIR_FILTER_MASK) {
+	case GICD_SGIR_FILTER_LIST:
+		targets = (value >> GICD_SGIR_TARGETS_SHIFT) &
+			  GICD_SGIR_TARGETS_MASK;
 		break;
-	case SGIR_FILTER_OTHERS:
+	case GICD_SGIR_FILTER_OTHERS:
 		targets = cpu_mask(vg) & ~(1U << from);
 		break;
-	case SGIR_FILTER_SELF:
+	case GICD_SGIR_FILTER_SELF:
 		targets = 1U << from;
 		break;
 	default:
@@ -178,7 +163,7 @@ static u32 dist_typer(const struct vgic *vg)
 {
 	/* 1020 INTIDs take ITLinesNumber 31, as 1024 would. */
 	return (ALIGN_UP(vg->nr_irqs, 32) / 32 - 1) |
-	       (vg->nr_cpus - 1) << TYPER_CPUNUMBER_SHIFT;
+	       (vg->nr_cpus - 1) << GICD_TYPER_CPUNUMBER_SHIFT;
 }
 
 static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
@@ -204,10 +189,10 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 						n * 32, r);
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		n = (unsigned int)(reg - GICD_IPRIORITYR);
-		if (n >= NR_PRIVATE || cpu >= 0)
-			*value = vgic_prio_read(vg, n >= NR_PRIVATE ? 0 : cpu,
-						n);
-	} else if (off >= GICD_ITARGETSR && off < GICD_ITARGETSR_END) {
+		if (n >= GIC_NR_PRIVATE || cpu >= 0)
+			*value = vgic_prio_read(
+				vg, n >= GIC_NR_PRIVATE ? 0 : cpu, n);
+	} else if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
 		*value = targets_read(vg, cpu,
 				      (unsigned int)(reg - GICD_ITARGETSR));
 	} else if (off >= GICD_ICFGR && off < GICD_ICFGR_END) {
@@ -216,8 +201,8 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 			*value = vgic_cfg_read(vg, n >= 2 ? 0 : cpu, n * 16);
 	} else if (off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR_END) {
 		*value = sgi_sources_read(vg, cpu, (unsigned int)(reg & 0xf));
-	} else if (off >= GIC_PIDR4 && off < GIC_ID_END) {
-		*value = gicv2_id_regs[(off - GIC_PIDR4) / 4];
+	} else if (off >= GICD_ICPIDR4 && off < GICD_V2_SIZE) {
+		*value = gicv2_id_regs[(off - GICD_ICPIDR4) / 4];
 	}
 	if (size == 1)
 		*value = (*value >> (8 * (off & 3))) & 0xff;
@@ -244,7 +229,7 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 	if (off == GICD_CTLR) {
 		u32 old = vg->ctlr;
 
-		vg->ctlr = v & (CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+		vg->ctlr = v & (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 		if (vg->ctlr & ~old)
 			vgic_note_all(vg);
 	} else if (vgic_bitreg_of(off, &r, &n)) {
@@ -256,10 +241,10 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 					r, v);
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		n = (unsigned int)(off - GICD_IPRIORITYR);
-		if (n >= NR_PRIVATE || cpu >= 0)
-			vgic_prio_write(vg, n >= NR_PRIVATE ? 0 : cpu, n, size,
-					(u32)value);
-	} else if (off >= GICD_ITARGETSR && off < GICD_ITARGETSR_END) {
+		if (n >= GIC_NR_PRIVATE || cpu >= 0)
+			vgic_prio_write(vg, n >= GIC_NR_PRIVATE ? 0 : cpu, n,
+					size, (u32)value);
+	} else if (off >= GICD_ITARGETSR && off < GICD_ICFGR) {
 		targets_write(vg, (unsigned int)(off - GICD_ITARGETSR), size,
 			      (u32)value);
 	} else if (off >= GICD_ICFGR && off < GICD_ICFGR_END) {
@@ -287,7 +272,7 @@ static int vgic_v2_read(struct devemu_instance *inst, u64 offset,
 	int err;
 
 	/* The window may be larger than the 4 KiB the registers fill. */
-	if (offset >= GICV2_DIST_SIZE) {
+	if (offset >= GICD_V2_SIZE) {
 		*value = 0;
 		return vgic_access_ok(offset, size, false, false) ? 0 : -EINVAL;
 	}
@@ -304,7 +289,7 @@ static int vgic_v2_write(struct devemu_instance *inst, u64 offset,
 	unsigned long flags;
 	int err;
 
-	if (offset >= GICV2_DIST_SIZE)
+	if (offset >= GICD_V2_SIZE)
 		return vgic_access_ok(offset, size, false, false) ? 0 : -EINVAL;
 	vgic_lock(vg, &flags);
 	err = dist_write(vg, offset, size, value);
@@ -330,14 +315,14 @@ static int map_cpu_interface(struct devemu_instance *inst,
 				   "interface (GICV)");
 		return -ENODEV;
 	}
-	if (size < GICV2_CPU_MIN || !IS_ALIGNED(base | size, PAGE_SIZE)) {
+	if (size < GICC_V2_SIZE || !IS_ALIGNED(base | size, PAGE_SIZE)) {
 		devemu_error(inst,
 			     "CPU interface window must be page-aligned "
 			     "and at least %llu KiB",
-			     GICV2_CPU_MIN >> 10);
+			     GICC_V2_SIZE >> 10);
 		return -EINVAL;
 	}
-	if (hw->gicv_size < GICV2_CPU_MIN) {
+	if (hw->gicv_size < GICC_V2_SIZE) {
 		devemu_error(inst, "the host's GICV frame is too small");
 		return -ENODEV;
 	}
@@ -396,7 +381,7 @@ static const struct emulator vgic_v2_emulator = {
 	.reset = vgic_emu_reset,
 	.remove = vgic_emu_remove,
 	/* The distributor's registers; the state is the model's to size. */
-	.min_window = GICV2_DIST_SIZE,
+	.min_window = GICD_V2_SIZE,
 	.irq_cells = GIC_SPEC_CELLS,
 	.xlate = vgic_xlate,
 };

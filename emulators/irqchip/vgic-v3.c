@@ -26,66 +26,19 @@
  * not gate delivery: a vCPU that is "asleep" in that sense is not
  * running, and waking it is what the interrupt should do anyway.
  */
+#include <hw/gic.h>
 #include <keel/devemu.h>
 #include <keel/devtree.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include "vgic-model.h"
 
-#define GIC_DIST_SIZE 0x10000ULL
-#define GIC_RD_FRAME 0x20000ULL /* RD_base + SGI_base */
-#define GIC_SGI_BASE 0x10000ULL
-
-#define GICD_TYPER2 0x000c
-#define GICD_STATUSR 0x0010
-#define GICD_IROUTER 0x6000
-#define GICD_IROUTER_END 0x7fe0
-
-/* The ID block, in the distributor and each RD_base frame */
-#define GIC_PIDR4 0xffd0
-#define GIC_PIDR0 0xffe0
-#define GIC_PIDR2 0xffe8
-#define GIC_CIDR0 0xfff0
-#define GIC_ID_END 0x10000
-
-#define CTLR_ARE (1U << 4)
-#define CTLR_DS (1U << 6)
-
-#define TYPER_IDBITS_SHIFT 19
-#define TYPER_A3V (1U << 24)
-
-/* Redistributor, RD_base frame */
-#define GICR_CTLR 0x0000
-#define GICR_IIDR 0x0004
-#define GICR_TYPER 0x0008
-#define GICR_STATUSR 0x0010
-#define GICR_WAKER 0x0014
-#define GICR_SETLPIR 0x0040
-#define GICR_CLRLPIR 0x0048
-#define GICR_PROPBASER 0x0070
-#define GICR_PENDBASER 0x0078
-#define GICR_INVLPIR 0x00a0
-#define GICR_INVALLR 0x00b0
-
-#define GICR_TYPER_LAST (1ULL << 4)
-#define GICR_TYPER_PROCNUM_SHIFT 8
-#define GICR_TYPER_AFF_SHIFT 32
-
-#define WAKER_PROCESSOR_SLEEP (1U << 1)
-#define WAKER_CHILDREN_ASLEEP (1U << 2)
-
-/* Redistributor, SGI_base frame: the distributor's layout for INTID < 32 */
-#define GICR_IGROUPR0 0x0080
-#define GICR_IPRIORITYR_END 0x0420
-#define GICR_ICFGR0 0x0c00
-#define GICR_ICFGR1 0x0c04
-
 /* The hardware id a redistributor reports; 0 while its vCPU is not built. */
 static u64 cpu_hwid(struct vgic *vg, unsigned int i)
 {
 	struct vcpu *v = vgic_vcpu_at(vg, i);
 
-	return v ? arch_vcpu_hwid(v) & AFF_MASK : 0;
+	return v ? arch_vcpu_hwid(v) & GICD_IROUTER_AFF_MASK : 0;
 }
 
 static const u8 gic_id_regs[12] = {
@@ -96,7 +49,7 @@ static const u8 gic_id_regs[12] = {
 
 static u32 id_read(u64 off)
 {
-	return gic_id_regs[(off - GIC_PIDR4) / 4];
+	return gic_id_regs[(off - GICD_PIDR4) / 4];
 }
 
 static u32 dist_typer(const struct vgic *vg)
@@ -104,8 +57,8 @@ static u32 dist_typer(const struct vgic *vg)
 	u32 cpus = vg->nr_cpus > 8 ? 7 : vg->nr_cpus - 1;
 
 	return (ALIGN_UP(vg->nr_irqs, 32) / 32 - 1) |
-	       cpus << TYPER_CPUNUMBER_SHIFT | 9U << TYPER_IDBITS_SHIFT |
-	       TYPER_A3V;
+	       cpus << GICD_TYPER_CPUNUMBER_SHIFT |
+	       9U << GICD_TYPER_IDBITS_SHIFT | GICD_TYPER_A3V;
 }
 
 static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
@@ -117,12 +70,12 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 
 	if (!vgic_access_ok(off, size,
 			    bytes || (off >= GICD_CPENDSGIR &&
-				      off < GICD_SPENDSGIR + 0x10),
+				      off < GICD_SPENDSGIR_END),
 			    dword))
 		return -EINVAL;
 	*value = 0;
 	if (off == GICD_CTLR) {
-		*value = vg->ctlr | CTLR_ARE | CTLR_DS;
+		*value = vg->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
 	} else if (off == GICD_TYPER) {
 		*value = dist_typer(vg);
 	} else if (off == GICD_IIDR) {
@@ -134,7 +87,7 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		unsigned int first = (unsigned int)(off - GICD_IPRIORITYR);
 
-		if (first >= NR_PRIVATE)
+		if (first >= GIC_NR_PRIVATE)
 			*value = vgic_prio_read(vg, 0, first) &
 				 (size == 1 ? 0xffU : 0xffffffffU);
 	} else if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
@@ -144,14 +97,14 @@ static int dist_read(struct vgic *vg, u64 off, unsigned int size, u64 *value)
 	} else if (dword) {
 		unsigned int intid = (unsigned int)(off - GICD_IROUTER) / 8;
 
-		if (intid >= NR_PRIVATE && intid < vg->nr_irqs) {
-			u64 route = vg->irouter[intid - NR_PRIVATE];
+		if (intid >= GIC_NR_PRIVATE && intid < vg->nr_irqs) {
+			u64 route = vg->irouter[intid - GIC_NR_PRIVATE];
 
 			*value = size == 8 ? route :
 				 off & 4   ? route >> 32 :
 					     (u32)route;
 		}
-	} else if (off >= GIC_PIDR4 && off < GIC_ID_END) {
+	} else if (off >= GICD_PIDR4 && off < GICD_V3_SIZE) {
 		*value = id_read(off);
 	}
 	/* Everything else, TYPER2 and STATUSR included, reads as zero. */
@@ -167,13 +120,14 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 
 	if (!vgic_access_ok(off, size,
 			    bytes || (off >= GICD_CPENDSGIR &&
-				      off < GICD_SPENDSGIR + 0x10),
+				      off < GICD_SPENDSGIR_END),
 			    dword))
 		return -EINVAL;
 	if (off == GICD_CTLR) {
 		u32 old = vg->ctlr;
 
-		vg->ctlr = (u32)value & (CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+		vg->ctlr = (u32)value &
+			   (GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 		if (vg->ctlr & ~old)
 			vgic_note_all(vg);
 	} else if (vgic_bitreg_of(off, &r, &n)) {
@@ -182,7 +136,7 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		unsigned int first = (unsigned int)(off - GICD_IPRIORITYR);
 
-		if (first >= NR_PRIVATE)
+		if (first >= GIC_NR_PRIVATE)
 			vgic_prio_write(vg, 0, first, size, (u32)value);
 	} else if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
 		n = (unsigned int)(off - GICD_ICFGR) / 4;
@@ -192,9 +146,9 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 		unsigned int intid = (unsigned int)(off - GICD_IROUTER) / 8;
 		u64 *route;
 
-		if (intid < NR_PRIVATE || intid >= vg->nr_irqs)
+		if (intid < GIC_NR_PRIVATE || intid >= vg->nr_irqs)
 			return 0;
-		route = &vg->irouter[intid - NR_PRIVATE];
+		route = &vg->irouter[intid - GIC_NR_PRIVATE];
 		if (size == 8)
 			*route = value;
 		else if (off & 4)
@@ -210,10 +164,7 @@ static int dist_write(struct vgic *vg, u64 off, unsigned int size, u64 value)
 
 static u64 redist_typer(struct vgic *vg, unsigned int cpu)
 {
-	u64 hwid = cpu_hwid(vg, cpu);
-	u64 aff = (hwid & 0xffffff) | ((hwid >> 32) & 0xff) << 24;
-
-	return aff << GICR_TYPER_AFF_SHIFT |
+	return (u64)gic_affinity32(cpu_hwid(vg, cpu)) << GICR_TYPER_AFF_SHIFT |
 	       (u64)cpu << GICR_TYPER_PROCNUM_SHIFT |
 	       (cpu == vg->nr_cpus - 1 ? GICR_TYPER_LAST : 0);
 }
@@ -245,8 +196,10 @@ static int rd_read(struct vgic *vg, unsigned int cpu, u64 off,
 	} else if (off == GICR_WAKER) {
 		/* The children follow at once: there is nothing to quiesce. */
 		if (vg->cpus[cpu].asleep)
-			*value = WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP;
-	} else if (off >= GIC_PIDR4 && off < GIC_ID_END) {
+			*value = GICR_WAKER_PROCESSOR_SLEEP |
+				 GICR_WAKER_CHILDREN_ASLEEP;
+	} else if (off >= GICD_PIDR4 && off < GICD_V3_SIZE) {
+		/* RD_base ends with the distributor's ID block. */
 		*value = id_read(off);
 	}
 	/* CTLR, STATUSR and the LPI registers read as zero: no LPIs. */
@@ -259,14 +212,14 @@ static int rd_write(struct vgic *vg, unsigned int cpu, u64 off,
 	if (!vgic_access_ok(off, size, false, rd_dword(off)))
 		return -EINVAL;
 	if (cpu < vg->nr_cpus && off == GICR_WAKER)
-		vg->cpus[cpu].asleep = value & WAKER_PROCESSOR_SLEEP;
+		vg->cpus[cpu].asleep = value & GICR_WAKER_PROCESSOR_SLEEP;
 	return 0;
 }
 
 static int sgi_read(struct vgic *vg, unsigned int cpu, u64 off,
 		    unsigned int size, u64 *value)
 {
-	bool bytes = off >= GICD_IPRIORITYR && off < GICR_IPRIORITYR_END;
+	bool bytes = off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR_END;
 	enum bitreg r;
 	unsigned int n;
 
@@ -279,9 +232,10 @@ static int sgi_read(struct vgic *vg, unsigned int cpu, u64 off,
 		if (!n)
 			*value = vgic_bits_read(vg, cpu, 0, r);
 	} else if (bytes) {
-		*value = vgic_prio_read(vg, cpu,
-					(unsigned int)(off - GICD_IPRIORITYR)) &
-			 (size == 1 ? 0xffU : 0xffffffffU);
+		*value =
+			vgic_prio_read(vg, cpu,
+				       (unsigned int)(off - GICR_IPRIORITYR0)) &
+			(size == 1 ? 0xffU : 0xffffffffU);
 	} else if (off == GICR_ICFGR0) {
 		*value = vgic_cfg_read(vg, cpu, 0);
 	} else if (off == GICR_ICFGR1) {
@@ -293,7 +247,7 @@ static int sgi_read(struct vgic *vg, unsigned int cpu, u64 off,
 static int sgi_write(struct vgic *vg, unsigned int cpu, u64 off,
 		     unsigned int size, u64 value)
 {
-	bool bytes = off >= GICD_IPRIORITYR && off < GICR_IPRIORITYR_END;
+	bool bytes = off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR_END;
 	enum bitreg r;
 	unsigned int n;
 
@@ -305,7 +259,7 @@ static int sgi_write(struct vgic *vg, unsigned int cpu, u64 off,
 		if (!n)
 			vgic_bits_write(vg, cpu, 0, r, (u32)value);
 	} else if (bytes) {
-		vgic_prio_write(vg, cpu, (unsigned int)(off - GICD_IPRIORITYR),
+		vgic_prio_write(vg, cpu, (unsigned int)(off - GICR_IPRIORITYR0),
 				size, (u32)value);
 	} else if (off == GICR_ICFGR1) {
 		vgic_cfg_write(vg, cpu, 16, (u32)value);
@@ -328,12 +282,12 @@ static int redist_access(struct vgic *vg, u64 offset, unsigned int size,
 
 	if (off >= vg->rd_size)
 		return -EINVAL;
-	cpu = (unsigned int)(off / GIC_RD_FRAME);
-	in = off % GIC_RD_FRAME;
-	if (in < GIC_SGI_BASE)
+	cpu = (unsigned int)(off / GICR_V3_SIZE);
+	in = off % GICR_V3_SIZE;
+	if (in < GICR_SGI_BASE)
 		return write ? rd_write(vg, cpu, in, size, *value) :
 			       rd_read(vg, cpu, in, size, value);
-	in -= GIC_SGI_BASE;
+	in -= GICR_SGI_BASE;
 	return write ? sgi_write(vg, cpu, in, size, *value) :
 		       sgi_read(vg, cpu, in, size, value);
 }
@@ -386,7 +340,7 @@ static int vgic_probe(struct devemu_instance *inst,
 				   "redistributors");
 		return -EINVAL;
 	}
-	if (rd_size < nr_cpus * GIC_RD_FRAME) {
+	if (rd_size < nr_cpus * GICR_V3_SIZE) {
 		devemu_error(inst,
 			     "redistributor window of %#llx bytes is "
 			     "too small for %u vCPUs (128 KiB each)",
@@ -432,7 +386,7 @@ static const struct emulator vgic_v3_emulator = {
 	.reset = vgic_emu_reset,
 	.remove = vgic_emu_remove,
 	/* The distributor's registers; the state is the model's to size. */
-	.min_window = GIC_DIST_SIZE,
+	.min_window = GICD_V3_SIZE,
 	.irq_cells = GIC_SPEC_CELLS,
 	.xlate = vgic_xlate,
 };

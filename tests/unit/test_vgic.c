@@ -5,9 +5,9 @@
  * does), device lines through the guest_irqchip it registers, and the list
  * register calls of keel/vgic.h as the arch glue makes them. The guest is
  * the shared fake (host/fake_guest.c) with 1-4 vCPUs whose hardware ids
- * exercise every affinity level. The emulator source is included so that
- * its operations table, reachable on Keel only through a linker section,
- * is at hand.
+ * exercise every affinity level. The layout is hw/gic.h's. The emulator
+ * source is included so that its operations table, reachable on Keel only
+ * through a linker section, is at hand.
  */
 #include "unit.h"
 #include <string.h>
@@ -99,12 +99,12 @@ static void wr(struct devemu_instance *inst, u64 off, u64 v)
 /* Offsets of a vCPU's redistributor frames from the distributor's base */
 static u64 rdb(unsigned int cpu, u64 reg)
 {
-	return RD_OFF + cpu * GIC_RD_FRAME + reg;
+	return RD_OFF + cpu * GICR_V3_SIZE + reg;
 }
 
 static u64 sgib(unsigned int cpu, u64 reg)
 {
-	return RD_OFF + cpu * GIC_RD_FRAME + GIC_SGI_BASE + reg;
+	return RD_OFF + cpu * GICR_V3_SIZE + GICR_SGI_BASE + reg;
 }
 
 static void reset(struct devemu_instance *inst)
@@ -146,7 +146,7 @@ static void sync(unsigned int cpu, const struct vgic_lr *lrs, unsigned int n)
 static void spi_on(struct devemu_instance *inst, unsigned int intid,
 		   unsigned int prio)
 {
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 	wr(inst, GICD_IGROUPR + intid / 32 * 4,
 	   rd(inst, GICD_IGROUPR + intid / 32 * 4) | 1U << (intid % 32));
 	fake_wr(inst, GICD_IPRIORITYR + intid, 1, prio);
@@ -156,11 +156,11 @@ static void spi_on(struct devemu_instance *inst, unsigned int intid,
 static void private_on(struct devemu_instance *inst, unsigned int cpu,
 		       unsigned int intid, unsigned int prio)
 {
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 	wr(inst, sgib(cpu, GICR_IGROUPR0),
 	   rd(inst, sgib(cpu, GICR_IGROUPR0)) | 1U << intid);
-	fake_wr(inst, sgib(cpu, GICD_IPRIORITYR + intid), 1, prio);
-	wr(inst, sgib(cpu, GICD_ISENABLER), 1U << intid);
+	fake_wr(inst, sgib(cpu, GICR_IPRIORITYR0 + intid), 1, prio);
+	wr(inst, sgib(cpu, GICR_ISENABLER0), 1U << intid);
 }
 
 static void set_edge(struct devemu_instance *inst, unsigned int intid)
@@ -288,20 +288,21 @@ UNIT_TEST(distributor_identification)
 	CHECK_EQ((typer >> 19) & 0x1f, 9); /* 10 INTID bits */
 	CHECK_EQ(typer & (1U << 17), 0); /* LPIS */
 	CHECK_EQ(typer & (1U << 10), 0); /* SecurityExtn */
-	CHECK(typer & TYPER_A3V);
-	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	CHECK(typer & GICD_TYPER_A3V);
+	CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_DS);
 	CHECK_EQ(rd(inst, GICD_IIDR), GIC_IIDR_VALUE);
 	CHECK_EQ(rd(inst, GICD_TYPER2), 0);
 	CHECK_EQ(rd(inst, GICD_STATUSR), 0);
-	CHECK_EQ(rd(inst, GIC_PIDR2), 0x3b);
-	CHECK_EQ((rd(inst, GIC_PIDR2) >> 4) & 0xf, 3);
-	CHECK_EQ(rd(inst, GIC_CIDR0), 0x0d);
+	CHECK_EQ(rd(inst, GICD_PIDR2), 0x3b);
+	CHECK_EQ((rd(inst, GICD_PIDR2) >> GIC_PIDR2_ARCHREV_SHIFT) & 0xf, 3);
+	CHECK_EQ(rd(inst, GICD_CIDR0), 0x0d);
 	/* ARE and DS cannot be cleared; RWP is never set. */
 	wr(inst, GICD_CTLR, 0);
-	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_DS);
 	wr(inst, GICD_CTLR, 0xffffffff);
-	CHECK_EQ(rd(inst, GICD_CTLR),
-		 CTLR_ARE | CTLR_DS | CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_DS |
+					      GICD_CTLR_ENABLE_G0 |
+					      GICD_CTLR_ENABLE_G1);
 	/* Read-only identification ignores writes. */
 	wr(inst, GICD_TYPER, 0);
 	CHECK_EQ(rd(inst, GICD_TYPER), typer);
@@ -323,13 +324,13 @@ UNIT_TEST(redistributor_identification)
 		CHECK_EQ(rd(inst, rdb(c, GICR_TYPER)), (u32)t);
 		CHECK_EQ(rd(inst, rdb(c, GICR_TYPER + 4)), t >> 32);
 		CHECK_EQ(rd(inst, rdb(c, GICR_IIDR)), GIC_IIDR_VALUE);
-		CHECK_EQ(rd(inst, rdb(c, GIC_PIDR2)), 0x3b);
+		CHECK_EQ(rd(inst, rdb(c, GICR_PIDR2)), 0x3b);
 		CHECK_EQ(rd(inst, rdb(c, GICR_CTLR)), 0);
 	}
 	CHECK_EQ(fake_rd(inst, rdb(3, GICR_TYPER), 8) >> 32, 0x01020000);
 	/* Frames past the last vCPU read as zero. */
 	CHECK_EQ(rd(inst, rdb(4, GICR_TYPER)), 0);
-	CHECK_EQ(rd(inst, sgib(4, GICD_ISENABLER)), 0);
+	CHECK_EQ(rd(inst, sgib(4, GICR_ISENABLER0)), 0);
 	destroy(inst);
 }
 
@@ -338,18 +339,18 @@ UNIT_TEST(waker_handshake)
 	struct devemu_instance *inst = create(2);
 
 	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
-		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+		 GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP);
 	wr(inst, rdb(0, GICR_WAKER), 0);
 	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)), 0);
 	CHECK_EQ(rd(inst, rdb(1, GICR_WAKER)),
-		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
-	wr(inst, rdb(0, GICR_WAKER), WAKER_PROCESSOR_SLEEP);
+		 GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP);
+	wr(inst, rdb(0, GICR_WAKER), GICR_WAKER_PROCESSOR_SLEEP);
 	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
-		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+		 GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP);
 	wr(inst, rdb(0, GICR_WAKER), 0);
 	reset(inst);
 	CHECK_EQ(rd(inst, rdb(0, GICR_WAKER)),
-		 WAKER_PROCESSOR_SLEEP | WAKER_CHILDREN_ASLEEP);
+		 GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP);
 	destroy(inst);
 }
 
@@ -358,7 +359,7 @@ UNIT_TEST(reset_values)
 	struct devemu_instance *inst = create(2);
 
 	for (unsigned int pass = 0; pass < 2; pass++) {
-		CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+		CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_DS);
 		for (unsigned int n = 0; n < 9; n++) {
 			CHECK_EQ(rd(inst, GICD_IGROUPR + 4 * n), 0);
 			CHECK_EQ(rd(inst, GICD_ISENABLER + 4 * n), 0);
@@ -373,14 +374,15 @@ UNIT_TEST(reset_values)
 			CHECK_EQ(fake_rd(inst, GICD_IROUTER + 8 * i, 8), 0);
 		for (unsigned int c = 0; c < 2; c++) {
 			CHECK_EQ(rd(inst, sgib(c, GICR_IGROUPR0)), 0);
-			CHECK_EQ(rd(inst, sgib(c, GICD_ISENABLER)), 0);
-			CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)), 0);
-			CHECK_EQ(rd(inst, sgib(c, GICD_ISACTIVER)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICR_ISENABLER0)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICR_ISPENDR0)), 0);
+			CHECK_EQ(rd(inst, sgib(c, GICR_ISACTIVER0)), 0);
 			CHECK_EQ(rd(inst, sgib(c, GICR_ICFGR0)), 0xaaaaaaaa);
 			CHECK_EQ(rd(inst, sgib(c, GICR_ICFGR1)), 0);
 			for (unsigned int i = 0; i < 32; i += 4)
-				CHECK_EQ(rd(inst, sgib(c, GICD_IPRIORITYR + i)),
-					 0);
+				CHECK_EQ(
+					rd(inst, sgib(c, GICR_IPRIORITYR0 + i)),
+					0);
 		}
 		CHECK(!pending(0) && !pending(1));
 		/* Dirty everything, then reset. */
@@ -399,11 +401,11 @@ UNIT_TEST(reset_values)
 			fake_wr(inst, GICD_IROUTER + 8 * i, 8, 0x100);
 		for (unsigned int c = 0; c < 2; c++) {
 			wr(inst, sgib(c, GICR_IGROUPR0), ~0U);
-			wr(inst, sgib(c, GICD_ISENABLER), ~0U);
-			wr(inst, sgib(c, GICD_ISPENDR), ~0U);
-			wr(inst, sgib(c, GICD_ISACTIVER), ~0U);
+			wr(inst, sgib(c, GICR_ISENABLER0), ~0U);
+			wr(inst, sgib(c, GICR_ISPENDR0), ~0U);
+			wr(inst, sgib(c, GICR_ISACTIVER0), ~0U);
 			wr(inst, sgib(c, GICR_ICFGR1), ~0U);
-			wr(inst, sgib(c, GICD_IPRIORITYR), 0x80808080);
+			wr(inst, sgib(c, GICR_IPRIORITYR0), 0x80808080);
 		}
 		CHECK(rd(inst, GICD_ISPENDR + 4) != 0);
 		reset(inst);
@@ -427,16 +429,16 @@ UNIT_TEST(enable_set_clear)
 	/* INTIDs below 32 are the redistributors' with ARE set. */
 	wr(inst, GICD_ISENABLER, ~0U);
 	CHECK_EQ(rd(inst, GICD_ISENABLER), 0);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISENABLER)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISENABLER0)), 0);
 	/* Banked per vCPU */
-	wr(inst, sgib(1, GICD_ISENABLER), 0x80000002);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER)), 0x80000002);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISENABLER)), 0);
-	wr(inst, sgib(1, GICD_ICENABLER), 0x2);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ICENABLER)), 0x80000000);
+	wr(inst, sgib(1, GICR_ISENABLER0), 0x80000002);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISENABLER0)), 0x80000002);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISENABLER0)), 0);
+	wr(inst, sgib(1, GICR_ICENABLER0), 0x2);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ICENABLER0)), 0x80000000);
 	/* Extended PPI range: RAZ/WI */
-	wr(inst, sgib(1, GICD_ISENABLER + 4), ~0U);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER + 4)), 0);
+	wr(inst, sgib(1, GICR_ISENABLER0 + 4), ~0U);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISENABLER0 + 4)), 0);
 	destroy(inst);
 }
 
@@ -460,13 +462,13 @@ UNIT_TEST(pending_and_active_set_clear)
 	wr(inst, GICD_IGROUPR + 8, 0x1);
 	CHECK_EQ(rd(inst, GICD_IGROUPR + 8), 0x1);
 	/* SGI frame, per vCPU */
-	wr(inst, sgib(0, GICD_ISPENDR), 0x10001);
-	wr(inst, sgib(1, GICD_ISACTIVER), 0x20000);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0x10001);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 0);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ICACTIVER)), 0x20000);
-	wr(inst, sgib(0, GICD_ICPENDR), 0x1);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0x10000);
+	wr(inst, sgib(0, GICR_ISPENDR0), 0x10001);
+	wr(inst, sgib(1, GICR_ISACTIVER0), 0x20000);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 0x10001);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISPENDR0)), 0);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ICACTIVER0)), 0x20000);
+	wr(inst, sgib(0, GICR_ICPENDR0), 0x1);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 0x10000);
 	destroy(inst);
 }
 
@@ -478,14 +480,14 @@ UNIT_TEST(security_registers_raz_wi)
 	CHECK_EQ(rd(inst, GICD_IGRPMODR + 4), 0);
 	wr(inst, GICD_NSACR + 8, ~0U);
 	CHECK_EQ(rd(inst, GICD_NSACR + 8), 0);
-	wr(inst, sgib(0, GICD_IGRPMODR), ~0U);
-	CHECK_EQ(rd(inst, sgib(0, GICD_IGRPMODR)), 0);
+	wr(inst, sgib(0, GICR_IGRPMODR0), ~0U);
+	CHECK_EQ(rd(inst, sgib(0, GICR_IGRPMODR0)), 0);
 	/* GICv2 leftovers: no effect with affinity routing. */
 	wr(inst, GICD_SGIR, 0x00010001);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 0);
 	fake_wr(inst, GICD_SPENDSGIR, 1, 0xff);
 	CHECK_EQ(rd(inst, GICD_SPENDSGIR), 0);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 0);
 	fake_wr(inst, GICD_ITARGETSR + 40, 1, 0xff);
 	CHECK_EQ(fake_rd(inst, GICD_ITARGETSR + 40, 1), 0);
 	/* Reserved offsets and the LPI registers */
@@ -520,16 +522,16 @@ UNIT_TEST(priority_byte_access)
 	wr(inst, GICD_IPRIORITYR + 4, ~0U);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 4), 0);
 	/* Private priorities in the SGI frame, per vCPU */
-	fake_wr(inst, sgib(1, GICD_IPRIORITYR + 27), 1, 0x60);
-	wr(inst, sgib(1, GICD_IPRIORITYR), 0x01020304);
-	CHECK_EQ(rd(inst, sgib(1, GICD_IPRIORITYR + 24)), 0x60000000);
-	CHECK_EQ(fake_rd(inst, sgib(1, GICD_IPRIORITYR + 2), 1), 0x02);
-	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 24)), 0);
+	fake_wr(inst, sgib(1, GICR_IPRIORITYR0 + 27), 1, 0x60);
+	wr(inst, sgib(1, GICR_IPRIORITYR0), 0x01020304);
+	CHECK_EQ(rd(inst, sgib(1, GICR_IPRIORITYR0 + 24)), 0x60000000);
+	CHECK_EQ(fake_rd(inst, sgib(1, GICR_IPRIORITYR0 + 2), 1), 0x02);
+	CHECK_EQ(rd(inst, sgib(0, GICR_IPRIORITYR0 + 24)), 0);
 	/* The last byte of the SGI frame's range does not reach SPI 32. */
-	fake_wr(inst, sgib(0, GICD_IPRIORITYR + 31), 1, 0x90);
+	fake_wr(inst, sgib(0, GICR_IPRIORITYR0 + 31), 1, 0x90);
 	CHECK_EQ(rd(inst, GICD_IPRIORITYR + 32), 0xa800);
-	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 28)), 0x90000000);
-	CHECK_EQ(rd(inst, sgib(0, GICD_IPRIORITYR + 32)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_IPRIORITYR0 + 28)), 0x90000000);
+	CHECK_EQ(rd(inst, sgib(0, GICR_IPRIORITYR0 + 32)), 0);
 	destroy(inst);
 }
 
@@ -609,7 +611,7 @@ UNIT_TEST(spi_routing_by_affinity)
 	/* IRM: any PE, which here means vCPU0 */
 	line(52, true);
 	spi_on(inst, 52, 0x80);
-	fake_wr(inst, GICD_IROUTER + 8 * 52, 8, IROUTER_IRM | 0x101);
+	fake_wr(inst, GICD_IROUTER + 8 * 52, 8, GICD_IROUTER_IRM | 0x101);
 	CHECK(pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 52);
@@ -646,10 +648,10 @@ UNIT_TEST(group_and_ctlr_gating)
 	CHECK(!pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
 	/* Group 0 enabled does not help a group 1 interrupt. */
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0);
 	CHECK(!pending(0));
 	memset(fake_kicks, 0, sizeof(fake_kicks));
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G1);
 	CHECK(pending(0));
 	CHECK_EQ(fake_kicks[0], 1);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
@@ -660,9 +662,9 @@ UNIT_TEST(group_and_ctlr_gating)
 
 	/* Group 0 goes by EnableGrp0 and reaches the LR as group 0. */
 	wr(inst, GICD_IGROUPR + 4, 0);
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G1);
 	CHECK(!pending(0));
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0);
 	CHECK(pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
 	CHECK(!lrs[0].group1);
@@ -857,7 +859,7 @@ UNIT_TEST(fill_order_priority_and_active_first)
 	for (unsigned int i = 40; i <= 43; i++)
 		line(i, true);
 	vgic_set_private_line(vg_of(), &fake_vcpus[0], 27, true);
-	wr(inst, sgib(0, GICD_ISPENDR), 1U << 1);
+	wr(inst, sgib(0, GICR_ISPENDR0), 1U << 1);
 	/* An active one, lowest priority of all, comes first. */
 	wr(inst, GICD_ICPENDR + 4, 0);
 	spi_on(inst, 44, 0xf0);
@@ -945,27 +947,27 @@ UNIT_TEST(sgi1r_decoding)
 		private_on(inst, c, 9, 0);
 	/* Aff1 0, Aff0 1 and 0: vCPUs 1 and 0, INTID 5. */
 	vgic_generate_sgi(vg, &fake_vcpus[2], sgi1r(5, 0x3, 0, 0, 0));
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 5);
-	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 0);
-	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 1U << 5);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISPENDR0)), 1U << 5);
+	CHECK_EQ(rd(inst, sgib(2, GICR_ISPENDR0)), 0);
+	CHECK_EQ(rd(inst, sgib(3, GICR_ISPENDR0)), 0);
 	CHECK_EQ(fake_kicks[0], 1);
 	CHECK_EQ(fake_kicks[1], 1);
 	CHECK_EQ(fake_kicks[2] + fake_kicks[3], 0);
 	/* Aff1 1, Aff0 0: vCPU2 */
 	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
-	CHECK_EQ(rd(inst, sgib(2, GICD_ISPENDR)), 1U << 9);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 5);
+	CHECK_EQ(rd(inst, sgib(2, GICR_ISPENDR0)), 1U << 9);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 1U << 5);
 	/* Aff3 1, Aff2 2: vCPU3 */
 	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(9, 0x1, 0, 2, 1));
-	CHECK_EQ(rd(inst, sgib(3, GICD_ISPENDR)), 1U << 9);
+	CHECK_EQ(rd(inst, sgib(3, GICR_ISPENDR0)), 1U << 9);
 	/* Targets nobody has are ignored. */
 	memset(fake_kicks, 0, sizeof(fake_kicks));
 	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(3, 0xfffc, 0, 0, 0));
 	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(3, 0x1, 7, 0, 0));
 	for (unsigned int c = 0; c < 4; c++) {
 		CHECK_EQ(fake_kicks[c], 0);
-		CHECK_EQ(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 3), 0);
+		CHECK_EQ(rd(inst, sgib(c, GICR_ISPENDR0)) & (1U << 3), 0);
 	}
 	destroy(inst);
 }
@@ -978,9 +980,9 @@ UNIT_TEST(sgi1r_irm_all_but_self)
 	for (unsigned int c = 0; c < 4; c++)
 		private_on(inst, c, 15, 0);
 	vgic_generate_sgi(vg_of(), &fake_vcpus[1],
-			  SGI1R_IRM | sgi1r(15, 0x1, 0, 0, 0));
+			  ICC_SGI1R_IRM | sgi1r(15, 0x1, 0, 0, 0));
 	for (unsigned int c = 0; c < 4; c++) {
-		CHECK_EQ(!!(rd(inst, sgib(c, GICD_ISPENDR)) & (1U << 15)),
+		CHECK_EQ(!!(rd(inst, sgib(c, GICR_ISPENDR0)) & (1U << 15)),
 			 c != 1);
 		CHECK_EQ(fake_kicks[c], c != 1);
 		CHECK_EQ(pending(c), c != 1);
@@ -996,7 +998,7 @@ UNIT_TEST(sgi_disabled_stays_pending)
 	struct devemu_instance *inst = create(2);
 
 	vgic_generate_sgi(vg_of(), &fake_vcpus[0], sgi1r(4, 0x2, 0, 0, 0));
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 1U << 4);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISPENDR0)), 1U << 4);
 	CHECK_EQ(fake_kicks[1], 0);
 	CHECK(!pending(1));
 	private_on(inst, 1, 4, 0);
@@ -1033,7 +1035,7 @@ UNIT_TEST(private_lines_per_vcpu)
 	/* SGIs have no lines; out-of-range INTIDs are ignored. */
 	vgic_set_private_line(vg_of(), &fake_vcpus[0], 3, true);
 	vgic_set_private_line(vg_of(), &fake_vcpus[0], 40, true);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 0);
 	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 0);
 	destroy(inst);
 }
@@ -1044,13 +1046,13 @@ UNIT_TEST(device_lines)
 
 	/* A device on a PPI drives vCPU0's. */
 	line(23, true);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 23);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISPENDR)), 0);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 1U << 23);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISPENDR0)), 0);
 	/* SGIs and INTIDs past the last are ignored. */
 	line(2, true);
 	line(288, true);
 	line(5000, true);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 23);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 1U << 23);
 	line(287, true);
 	CHECK_EQ(rd(inst, GICD_ISPENDR + 8 * 4), 0x80000000);
 	destroy(inst);
@@ -1086,7 +1088,7 @@ UNIT_TEST(bad_access_sizes)
 	CHECK_EQ(fake_read(inst, GICD_CTLR, 8, &v), -EINVAL);
 	CHECK_EQ(fake_read(inst, GICD_CTLR, 1, &v), -EINVAL);
 	CHECK_EQ(fake_write(inst, GICD_CTLR, 8, 3), -EINVAL);
-	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ARE | CTLR_DS);
+	CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ARE | GICD_CTLR_DS);
 	CHECK_EQ(fake_write(inst, GICD_ISENABLER + 5, 1, 1), -EINVAL);
 	CHECK_EQ(fake_write(inst, GICD_ISENABLER + 4, 8, 1), -EINVAL);
 	CHECK_EQ(fake_write(inst, GICD_IPRIORITYR + 34, 2, 1), -EINVAL);
@@ -1099,13 +1101,13 @@ UNIT_TEST(bad_access_sizes)
 	CHECK_EQ(fake_read(inst, rdb(1, GICR_TYPER), 8, &v), 0);
 	CHECK_EQ(fake_read(inst, rdb(1, GICR_WAKER), 8, &v), -EINVAL);
 	CHECK_EQ(fake_read(inst, rdb(1, GICR_TYPER), 2, &v), -EINVAL);
-	CHECK_EQ(fake_write(inst, sgib(1, GICD_ISENABLER), 8, 1), -EINVAL);
-	CHECK_EQ(fake_write(inst, sgib(1, GICD_ISENABLER), 1, 1), -EINVAL);
-	CHECK_EQ(fake_write(inst, sgib(1, GICD_IPRIORITYR + 3), 1, 1), 0);
+	CHECK_EQ(fake_write(inst, sgib(1, GICR_ISENABLER0), 8, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, sgib(1, GICR_ISENABLER0), 1, 1), -EINVAL);
+	CHECK_EQ(fake_write(inst, sgib(1, GICR_IPRIORITYR0 + 3), 1, 1), 0);
 	CHECK_EQ(fake_read(inst, sgib(1, GICR_ICFGR1), 2, &v), -EINVAL);
 	/* Nothing changed through a refused access. */
 	CHECK_EQ(rd(inst, GICD_ISENABLER + 4), 0);
-	CHECK_EQ(rd(inst, sgib(1, GICD_ISENABLER)), 0);
+	CHECK_EQ(rd(inst, sgib(1, GICR_ISENABLER0)), 0);
 	/* Past the redistributor window */
 	CHECK_EQ(fake_read(inst, RD_OFF + 0xf60000, 4, &v), -EINVAL);
 	destroy(inst);
@@ -1120,7 +1122,7 @@ UNIT_TEST(kicks_only_outside_the_lock)
 	line(60, true);
 	wr(inst, GICD_ICENABLER + 4, 1U << 28);
 	wr(inst, GICD_ISENABLER + 4, 1U << 28);
-	vgic_generate_sgi(vg_of(), &fake_vcpus[0], SGI1R_IRM);
+	vgic_generate_sgi(vg_of(), &fake_vcpus[0], ICC_SGI1R_IRM);
 	CHECK(fake_kicks[0] >= 2);
 	destroy(inst);
 }
@@ -1213,7 +1215,7 @@ UNIT_TEST(xlate_line_reaches_the_model)
 	line((unsigned int)spi, true);
 	CHECK_EQ(rd(inst, GICD_ISPENDR + 4), 1U << 7);
 	line((unsigned int)ppi, true);
-	CHECK_EQ(rd(inst, sgib(0, GICD_ISPENDR)), 1U << 20);
+	CHECK_EQ(rd(inst, sgib(0, GICR_ISPENDR0)), 1U << 20);
 	destroy(inst);
 }
 

@@ -7,12 +7,14 @@
  * calls of keel/vgic.h as the arch glue makes them. The guest is the
  * shared fake (host/fake_guest.c) with 1-8 vCPUs. Register behaviour
  * follows the GICv2 specification (ARM IHI 0048B) for a GIC without
- * security extensions. The emulator is found by its compatible string in
- * the emulator table (host/keel_tables.ld) by core/devemu_registry.c.
+ * security extensions; the layout is hw/gic.h's. The emulator is found by
+ * its compatible string in the emulator table (host/keel_tables.ld) by
+ * core/devemu_registry.c.
  */
 #include "unit.h"
 #include <string.h>
 
+#include <hw/gic.h>
 #include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/gic.h>
@@ -29,16 +31,10 @@
 #define HOST_GICV_BASE 0x2c060000ULL
 #define HOST_GICV_SIZE 0x2000ULL
 
-/* GICv2 identification registers */
-#define PIDR4 0x0fd0
-#define PIDR0 0x0fe0
-#define PIDR1 0x0fe4
-#define PIDR2 0x0fe8
-#define PIDR3 0x0fec
-#define CIDR0 0x0ff0
-
-#define SGIR(filter, targets, intid) \
-	((u32)(filter) << 24 | (u32)(targets) << 16 | (u32)(intid))
+/* A GICD_SGIR value */
+#define SGIR(filter, targets, intid)               \
+	((u32)(filter) << GICD_SGIR_FILTER_SHIFT | \
+	 (u32)(targets) << GICD_SGIR_TARGETS_SHIFT | (u32)(intid))
 
 /* ---- what the front end asks of the rest of Keel ---- */
 
@@ -248,7 +244,7 @@ static void spi_on(struct devemu_instance *inst, unsigned int intid,
 {
 	u64 grp = GICD_IGROUPR + intid / 32 * 4;
 
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 	wr(inst, grp, rd(inst, grp) | 1U << (intid % 32));
 	wrb(inst, GICD_IPRIORITYR + intid, (u8)prio);
 	wrb(inst, GICD_ITARGETSR + intid, cpus);
@@ -260,7 +256,7 @@ static void private_on(struct devemu_instance *inst, int c, unsigned int intid,
 		       unsigned int prio)
 {
 	as_cpu(c);
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
 	wr(inst, GICD_IGROUPR, rd(inst, GICD_IGROUPR) | 1U << intid);
 	wrb(inst, GICD_IPRIORITYR + intid, (u8)prio);
 	wr(inst, GICD_ISENABLER, 1U << intid);
@@ -480,30 +476,30 @@ UNIT_TEST(distributor_identification)
 	CHECK_EQ(rd(inst, GICD_IIDR), GIC_IIDR_VALUE);
 	CHECK_EQ(rd(inst, GICD_IIDR) & 0xfff, 0x43b); /* implementer ARM */
 	CHECK_EQ(rd(inst, GICD_CTLR), 0);
-	/* Peripheral and component ids; PIDR2.ArchRev 2 */
-	CHECK_EQ(rd(inst, PIDR2), 0x2b);
-	CHECK_EQ((rd(inst, PIDR2) >> 4) & 0xf, 2);
-	CHECK_EQ(rd(inst, PIDR0), 0x90);
-	CHECK_EQ(rd(inst, PIDR1), 0xb4);
-	CHECK_EQ(rd(inst, PIDR3), 0);
-	CHECK_EQ(rd(inst, PIDR4), 0x04);
-	CHECK_EQ(rd(inst, CIDR0), 0x0d);
-	CHECK_EQ(rd(inst, CIDR0 + 4), 0xf0);
-	CHECK_EQ(rd(inst, CIDR0 + 8), 0x05);
-	CHECK_EQ(rd(inst, CIDR0 + 12), 0xb1);
+	/* Peripheral and component ids; GICD_ICPIDR2.ArchRev 2 */
+	CHECK_EQ(rd(inst, GICD_ICPIDR2), 0x2b);
+	CHECK_EQ((rd(inst, GICD_ICPIDR2) >> GIC_PIDR2_ARCHREV_SHIFT) & 0xf, 2);
+	CHECK_EQ(rd(inst, GICD_ICPIDR0), 0x90);
+	CHECK_EQ(rd(inst, GICD_ICPIDR1), 0xb4);
+	CHECK_EQ(rd(inst, GICD_ICPIDR3), 0);
+	CHECK_EQ(rd(inst, GICD_ICPIDR4), 0x04);
+	CHECK_EQ(rd(inst, GICD_ICCIDR0), 0x0d);
+	CHECK_EQ(rd(inst, GICD_ICCIDR0 + 4), 0xf0);
+	CHECK_EQ(rd(inst, GICD_ICCIDR0 + 8), 0x05);
+	CHECK_EQ(rd(inst, GICD_ICCIDR0 + 12), 0xb1);
 	/* Read-only: writes are ignored. */
 	wr(inst, GICD_TYPER, 0);
 	wr(inst, GICD_IIDR, 0);
-	wr(inst, PIDR2, 0);
-	wr(inst, CIDR0, 0);
+	wr(inst, GICD_ICPIDR2, 0);
+	wr(inst, GICD_ICCIDR0, 0);
 	CHECK_EQ(rd(inst, GICD_TYPER), typer);
 	CHECK_EQ(rd(inst, GICD_IIDR), GIC_IIDR_VALUE);
-	CHECK_EQ(rd(inst, PIDR2), 0x2b);
-	CHECK_EQ(rd(inst, CIDR0), 0x0d);
+	CHECK_EQ(rd(inst, GICD_ICPIDR2), 0x2b);
+	CHECK_EQ(rd(inst, GICD_ICCIDR0), 0x0d);
 	/* The same from every vCPU and from none */
 	CHECK_EQ(rd_as(inst, 3, GICD_TYPER), typer);
 	CHECK_EQ(rd_as(inst, -1, GICD_TYPER), typer);
-	CHECK_EQ(rd(inst, PIDR2), 0x2b);
+	CHECK_EQ(rd(inst, GICD_ICPIDR2), 0x2b);
 	destroy(inst);
 
 	inst = create(1);
@@ -558,9 +554,10 @@ UNIT_TEST(ctlr_group_enables)
 	struct vgic_lr lrs[4];
 
 	wr(inst, GICD_CTLR, 0xffffffff);
-	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ENABLE_G0 | CTLR_ENABLE_G1);
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
-	CHECK_EQ(rd(inst, GICD_CTLR), CTLR_ENABLE_G1);
+	CHECK_EQ(rd(inst, GICD_CTLR),
+		 GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G1);
+	CHECK_EQ(rd(inst, GICD_CTLR), GICD_CTLR_ENABLE_G1);
 	wr(inst, GICD_CTLR, 0);
 	CHECK_EQ(rd(inst, GICD_CTLR), 0);
 
@@ -570,10 +567,10 @@ UNIT_TEST(ctlr_group_enables)
 	fake_line(40, true);
 	CHECK(!pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0);
 	CHECK(!pending(0));
 	clear_kicks();
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G1);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G1);
 	CHECK_EQ(fake_kicks[0], 1);
 	CHECK(pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
@@ -586,7 +583,7 @@ UNIT_TEST(ctlr_group_enables)
 	wr(inst, GICD_IGROUPR + 4, 0);
 	fake_line(40, true);
 	CHECK(!pending(0));
-	wr(inst, GICD_CTLR, CTLR_ENABLE_G0);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0);
 	CHECK(pending(0));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
 	CHECK(!lrs[0].group1);
@@ -1351,7 +1348,7 @@ UNIT_TEST(access_sizes_and_alignment)
 		GICD_CTLR,	GICD_TYPER,	GICD_IIDR,	GICD_IGROUPR,
 		GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR,	GICD_ICPENDR,
 		GICD_ISACTIVER, GICD_ICACTIVER, GICD_ICFGR + 8, GICD_SGIR,
-		PIDR2,		CIDR0,		0x0020,
+		GICD_ICPIDR2,	GICD_ICCIDR0,	0x0020,
 	};
 	static const u64 byte_ok[] = {
 		GICD_IPRIORITYR + 33, GICD_ITARGETSR + 1,  GICD_ITARGETSR + 41,
