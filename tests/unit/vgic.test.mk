@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # The virtual GICv3 through its emulator operations, its guest_irqchip and
 # the list-register calls, on the shared fake guest (host/fake_guest.c)
-# with up to four vCPUs.
-# test_vgic.c #includes the emulator (its operations are reachable only
-# through a linker section on Keel).
+# with up to four vCPUs. It finds the emulator by its compatible string
+# (core/devemu_registry.c) in the table host/keel_tables.ld lays out.
 UNIT_TESTS += vgic
-vgic_SRCS := tests/unit/test_vgic.c emulators/irqchip/vgic-model.c \
-	core/devemu_instance.c tests/unit/host/fake_guest.c \
+vgic_SRCS := tests/unit/test_vgic.c emulators/irqchip/vgic-v3.c \
+	emulators/irqchip/vgic-model.c core/devemu_instance.c \
+	core/devemu_registry.c \
+	tests/unit/host/fake_guest.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_string.c \
 	tests/unit/host/host_support.c
-$(BUILD)/unit/vgic: $(SRCTREE)/emulators/irqchip/vgic-v3.c \
-	$(SRCTREE)/emulators/irqchip/vgic-model.h
+vgic_LDLIBS := -Wl,-T,$(SRCTREE)/tests/unit/host/keel_tables.ld
+$(BUILD)/unit/vgic: $(SRCTREE)/tests/unit/host/keel_tables.ld
