@@ -6,8 +6,8 @@
 #include <keel/types.h>
 
 /*
- * A GIC "interrupts" specifier, <type number flags>: type 0 is an SPI
- * (INTIDs from 32), type 1 a PPI (INTIDs 16 to 31).
+ * A GIC "interrupts" specifier, <type number flags> (hw/gic.h): an SPI
+ * or a PPI to its INTID.
  */
 int gic_translate(const u32 *cells, unsigned int ncells, unsigned int *irq);
 

@@ -3,6 +3,7 @@
  * ARM GICv2 distributor and CPU interface. Every interrupt stays in
  * Group 0, which a GIC without security extensions signals as IRQ.
  */
+#include <hw/gic.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
@@ -13,23 +14,7 @@
 #include <keel/printk.h>
 #include "gic-common.h"
 
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ICPENDR 0x280
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_SGIR 0xf00
-
-#define GICC_CTLR 0x00
-#define GICC_PMR 0x04
-#define GICC_BPR 0x08
-#define GICC_IAR 0x0c
-#define GICC_EOIR 0x10
-
 #define DEFAULT_PRIORITY 0xa0
-#define SPURIOUS_FIRST 1020
 
 static char *gicd, *gicc;
 static struct gic_v2_virt virt;
@@ -41,9 +26,9 @@ static void gicv2_handle(void)
 {
 	for (;;) {
 		u32 iar = readl(gicc + GICC_IAR);
-		unsigned int id = iar & 0x3ff;
+		unsigned int id = iar & GICC_IAR_INTID_MASK;
 
-		if (id >= SPURIOUS_FIRST)
+		if (id >= GIC_NR_INTIDS) /* special: spurious */
 			break;
 		irq_dispatch(id);
 		writel(iar, gicc + GICC_EOIR);
@@ -63,7 +48,8 @@ static void gicv2_disable(unsigned int irq)
 static void gicv2_send_ipi(unsigned int cpu, enum ipi_type ipi)
 {
 	/* SGIs carry the IPI type as their number. */
-	writel(((u32)cpu_iface_mask[cpu] << 16) | (u32)ipi, gicd + GICD_SGIR);
+	writel((u32)cpu_iface_mask[cpu] << GICD_SGIR_TARGETS_SHIFT | (u32)ipi,
+	       gicd + GICD_SGIR);
 }
 
 static unsigned int gicv2_ipi_irq(enum ipi_type ipi)
@@ -76,7 +62,7 @@ static int gicv2_cpu_init(void)
 	/* ITARGETSR0 is banked: it reads back this CPU's interface bit. */
 	cpu_iface_mask[cpu_id()] = readl(gicd + GICD_ITARGETSR) & 0xff;
 	writel(0xffffffff, gicd + GICD_ICENABLER);
-	for (unsigned int i = 0; i < 32; i += 4)
+	for (unsigned int i = 0; i < GIC_NR_PRIVATE; i += 4)
 		writel(0x01010101U * DEFAULT_PRIORITY,
 		       gicd + GICD_IPRIORITYR + i);
 	writel(0xf0, gicc + GICC_PMR);
@@ -135,21 +121,22 @@ static int gicv2_probe(struct devtree_node *node)
 	if (devtree_read_reg(node, 0, &dist, &dist_size) ||
 	    devtree_read_reg(node, 1, &cpu, &cpu_size))
 		return -EINVAL;
-	gicd = ioremap(dist, 0x1000);
-	gicc = ioremap(cpu, 0x2000);
+	gicd = ioremap(dist, GICD_V2_SIZE);
+	gicc = ioremap(cpu, GICC_V2_SIZE);
 	if (!gicd || !gicc)
 		return -ENOMEM;
 
-	nr_lines = 32 * ((readl(gicd + GICD_TYPER) & 0x1f) + 1);
-	if (nr_lines > 1020)
-		nr_lines = 1020;
+	nr_lines =
+		32 * ((readl(gicd + GICD_TYPER) & GICD_TYPER_ITLINES_MASK) + 1);
+	if (nr_lines > GIC_NR_INTIDS)
+		nr_lines = GIC_NR_INTIDS;
 	writel(0, gicd + GICD_CTLR);
 	boot_mask = readl(gicd + GICD_ITARGETSR) & 0xff;
-	for (unsigned int i = 32; i < nr_lines; i += 32) {
+	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i += 32) {
 		writel(0xffffffff, gicd + GICD_ICENABLER + i / 8);
 		writel(0xffffffff, gicd + GICD_ICPENDR + i / 8);
 	}
-	for (unsigned int i = 32; i < nr_lines; i += 4) {
+	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i += 4) {
 		writel(0x01010101U * DEFAULT_PRIORITY,
 		       gicd + GICD_IPRIORITYR + i);
 		writel(0x01010101U * boot_mask, gicd + GICD_ITARGETSR + i);

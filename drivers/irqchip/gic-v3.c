@@ -3,6 +3,7 @@
  * ARM GICv3: distributor with affinity routing, one redistributor per CPU
  * and the system-register CPU interface. Interrupts are Group 1.
  */
+#include <hw/gic.h>
 #include <keel/cpu.h>
 #include <keel/devtree.h>
 #include <keel/driver.h>
@@ -13,32 +14,6 @@
 #include "gic-common.h"
 #include <keel/timer.h>
 #include <asm/sysreg.h>
-
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ICPENDR 0x0280
-#define GICD_IPRIORITYR 0x0400
-#define GICD_IROUTER 0x6000
-#define GICD_CTLR_RWP (1U << 31)
-#define GICD_CTLR_ARE (1U << 4)
-#define GICD_CTLR_ENABLE_G1 (1U << 1)
-#define GICD_CTLR_ENABLE_G0 (1U << 0)
-
-#define GICR_CTLR 0x0000
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_TYPER_VLPIS (1ULL << 1)
-#define GICR_TYPER_LAST (1ULL << 4)
-#define GICR_WAKER_SLEEP (1U << 1)
-#define GICR_WAKER_CHILDREN_ASLEEP (1U << 2)
-#define GICR_SGI_BASE 0x10000
-#define GICR_IGROUPR0 (GICR_SGI_BASE + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
-#define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
-#define GICR_IPRIORITYR0 (GICR_SGI_BASE + 0x0400)
 
 #define GICR_MAX_REGIONS 8
 #define DEFAULT_PRIORITY 0xa0
@@ -59,19 +34,13 @@ static void wait_rwp(char *reg, u32 bit)
 	printk(KERN_ERR "gic-v3: register write did not complete\n");
 }
 
-static u64 mpidr_to_affinity(u64 hwid)
-{
-	/* GICR_TYPER and IROUTER pack Aff3 above Aff2.Aff1.Aff0. */
-	return ((hwid >> 32) & 0xff) << 24 | (hwid & 0xffffff);
-}
-
 static void gicv3_handle(void)
 {
 	for (;;) {
 		u64 iar = read_sysreg(ICC_IAR1_EL1);
 		unsigned int id = iar & 0xffffff;
 
-		if (id >= 1020 && id <= 1023)
+		if (id >= GIC_NR_INTIDS && id <= GIC_INTID_SPURIOUS)
 			break;
 		irq_dispatch(id);
 		write_sysreg(ICC_EOIR1_EL1, iar);
@@ -80,10 +49,10 @@ static void gicv3_handle(void)
 
 static void gicv3_enable(unsigned int irq)
 {
-	if (irq < 32) {
+	if (irq < GIC_NR_PRIVATE) {
 		char *rd = gicr_of_cpu[cpu_id()];
 
-		writel(1U << irq, rd + GICR_ISENABLER0);
+		writel(1U << irq, rd + GICR_SGI_BASE + GICR_ISENABLER0);
 	} else {
 		writel(1U << (irq % 32),
 		       gicd + GICD_ISENABLER + (irq / 32) * 4);
@@ -92,11 +61,11 @@ static void gicv3_enable(unsigned int irq)
 
 static void gicv3_disable(unsigned int irq)
 {
-	if (irq < 32) {
+	if (irq < GIC_NR_PRIVATE) {
 		char *rd = gicr_of_cpu[cpu_id()];
 
-		writel(1U << irq, rd + GICR_ICENABLER0);
-		wait_rwp(rd + GICR_CTLR, 1U << 3);
+		writel(1U << irq, rd + GICR_SGI_BASE + GICR_ICENABLER0);
+		wait_rwp(rd + GICR_CTLR, GICR_CTLR_RWP);
 	} else {
 		writel(1U << (irq % 32),
 		       gicd + GICD_ICENABLER + (irq / 32) * 4);
@@ -108,8 +77,10 @@ static void gicv3_send_ipi(unsigned int cpu, enum ipi_type ipi)
 {
 	u64 hwid = cpus[cpu].hwid;
 	u64 aff0 = hwid & 0xff;
-	u64 sgi = ((hwid >> 32) & 0xff) << 48 | ((hwid >> 16) & 0xff) << 32 |
-		  (u64)ipi << 24 | ((hwid >> 8) & 0xff) << 16 |
+	u64 sgi = ((hwid >> 32) & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+		  ((hwid >> 16) & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+		  (u64)ipi << ICC_SGI1R_INTID_SHIFT |
+		  ((hwid >> 8) & 0xff) << ICC_SGI1R_AFF1_SHIFT |
 		  (1ULL << (aff0 & 0xf));
 
 	__asm__ volatile("dsb ishst" ::: "memory");
@@ -135,7 +106,8 @@ static char *find_redistributor(u64 affinity)
 				return rd;
 			if (typer & GICR_TYPER_LAST)
 				break;
-			rd += (typer & GICR_TYPER_VLPIS) ? 0x40000 : 0x20000;
+			rd += (typer & GICR_TYPER_VLPIS) ? GICR_V4_SIZE :
+							   GICR_V3_SIZE;
 		}
 	}
 	return NULL;
@@ -143,7 +115,8 @@ static char *find_redistributor(u64 affinity)
 
 static int gicv3_cpu_init(void)
 {
-	char *rd = find_redistributor(mpidr_to_affinity(arch_cpu_hwid()));
+	char *rd = find_redistributor(gic_affinity32(arch_cpu_hwid()));
+	char *sgi;
 	u32 waker;
 
 	if (!rd) {
@@ -152,17 +125,18 @@ static int gicv3_cpu_init(void)
 		return -ENODEV;
 	}
 	gicr_of_cpu[cpu_id()] = rd;
+	sgi = rd + GICR_SGI_BASE;
 
 	waker = readl(rd + GICR_WAKER);
-	writel(waker & ~GICR_WAKER_SLEEP, rd + GICR_WAKER);
+	writel(waker & ~GICR_WAKER_PROCESSOR_SLEEP, rd + GICR_WAKER);
 	wait_rwp(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP);
 
-	writel(0xffffffff, rd + GICR_ICENABLER0);
-	wait_rwp(rd + GICR_CTLR, 1U << 3);
-	writel(0xffffffff, rd + GICR_IGROUPR0);
-	for (unsigned int i = 0; i < 32; i += 4)
+	writel(0xffffffff, sgi + GICR_ICENABLER0);
+	wait_rwp(rd + GICR_CTLR, GICR_CTLR_RWP);
+	writel(0xffffffff, sgi + GICR_IGROUPR0);
+	for (unsigned int i = 0; i < GIC_NR_PRIVATE; i += 4)
 		writel(0x01010101U * DEFAULT_PRIORITY,
-		       rd + GICR_IPRIORITYR0 + i);
+		       sgi + GICR_IPRIORITYR0 + i);
 
 	/* System-register interface for EL2, and allow it for EL1 later. */
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | 0x9);
@@ -195,7 +169,7 @@ static int gicv3_probe(struct devtree_node *node)
 
 	if (devtree_read_reg(node, 0, &addr, &size))
 		return -EINVAL;
-	gicd = ioremap(addr, 0x10000);
+	gicd = ioremap(addr, GICD_V3_SIZE);
 	if (!gicd)
 		return -ENOMEM;
 	for (unsigned int i = 1; i <= GICR_MAX_REGIONS; i++) {
@@ -218,22 +192,23 @@ static int gicv3_probe(struct devtree_node *node)
 	if (!nr_gicr_regions)
 		return -EINVAL;
 
-	nr_lines = 32 * ((readl(gicd + GICD_TYPER) & 0x1f) + 1);
-	if (nr_lines > 1020)
-		nr_lines = 1020;
+	nr_lines =
+		32 * ((readl(gicd + GICD_TYPER) & GICD_TYPER_ITLINES_MASK) + 1);
+	if (nr_lines > GIC_NR_INTIDS)
+		nr_lines = GIC_NR_INTIDS;
 	writel(0, gicd + GICD_CTLR);
 	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
-	boot_affinity = mpidr_to_affinity(arch_cpu_hwid());
-	for (unsigned int i = 32; i < nr_lines; i += 32) {
+	boot_affinity = gic_affinity32(arch_cpu_hwid());
+	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i += 32) {
 		writel(0xffffffff, gicd + GICD_ICENABLER + i / 8);
 		writel(0xffffffff, gicd + GICD_ICPENDR + i / 8);
 		writel(0xffffffff, gicd + GICD_IGROUPR + i / 8);
 	}
 	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
-	for (unsigned int i = 32; i < nr_lines; i += 4)
+	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i += 4)
 		writel(0x01010101U * DEFAULT_PRIORITY,
 		       gicd + GICD_IPRIORITYR + i);
-	for (unsigned int i = 32; i < nr_lines; i++)
+	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i++)
 		writeq(boot_affinity, gicd + GICD_IROUTER + i * 8);
 	writel(GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1 | GICD_CTLR_ENABLE_G0,
 	       gicd + GICD_CTLR);
