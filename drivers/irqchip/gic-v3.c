@@ -198,7 +198,7 @@ static int gicv3_probe(struct devtree_node *node)
 		nr_lines = GIC_NR_INTIDS;
 	writel(0, gicd + GICD_CTLR);
 	wait_rwp(gicd + GICD_CTLR, GICD_CTLR_RWP);
-	boot_affinity = gic_affinity32(arch_cpu_hwid());
+	boot_affinity = gic_irouter_affinity(arch_cpu_hwid());
 	for (unsigned int i = GIC_SPI_BASE; i < nr_lines; i += 32) {
 		writel(0xffffffff, gicd + GICD_ICENABLER + i / 8);
 		writel(0xffffffff, gicd + GICD_ICPENDR + i / 8);

@@ -163,6 +163,12 @@ static inline u32 gic_affinity32(u64 mpidr)
 	return (u32)(((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff));
 }
 
+/* GICD_IROUTER's routing to the PE of this MPIDR (IRM clear). */
+static inline u64 gic_irouter_affinity(u64 mpidr)
+{
+	return mpidr & GICD_IROUTER_AFF_MASK;
+}
+
 /*
  * SGI_base frame: the distributor's layout for INTIDs 0-31, one register
  * of each family (two of ICFGR, eight of IPRIORITYR).

@@ -183,6 +183,23 @@ static void set_edge(struct devemu_instance *inst, unsigned int intid)
 
 /* ---- probing ---- */
 
+/*
+ * The two affinity layouts of hw/gic.h: GICR_TYPER packs Aff3 into bits
+ * 31:24, GICD_IROUTER keeps it at 39:32 as MPIDR does (the host driver
+ * once routed SPIs with the packed form, which sets IRM on a PE with a
+ * non-zero Aff3). MPIDR's RES1 bit 31, U (30) and MT (24) are not
+ * affinity.
+ */
+UNIT_TEST(affinity_layouts_of_typer_and_irouter)
+{
+	u64 mpidr = 0xabc1010203ULL; /* Aff3 0xab, RES1, U, MT, 1.2.3 */
+
+	CHECK_EQ(gic_affinity32(mpidr), 0xab010203U);
+	CHECK_EQ(gic_irouter_affinity(mpidr), 0xab00010203ULL);
+	CHECK_EQ(gic_irouter_affinity(mpidr) & GICD_IROUTER_IRM, 0);
+	CHECK_EQ(gic_irouter_affinity(0x80000001ULL), 0x1ULL);
+}
+
 UNIT_TEST(probe_registers_window_and_irqchip)
 {
 	struct devemu_instance *inst = create(2);
