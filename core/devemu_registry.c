@@ -11,20 +11,13 @@
 
 extern const struct emulator *const _emulators_start[], *const _emulators_end[];
 
-static bool serves(const struct emulator *emu, const char *compat)
-{
-	for (const char *const *c = emu->compatible; c && *c; c++)
-		if (!strcmp(*c, compat))
-			return true;
-	return false;
-}
-
 const struct emulator *devemu_find(const char *compatible)
 {
 	size_t n = LINKER_TABLE_COUNT(_emulators_start, _emulators_end);
 
 	for (size_t i = 0; i < n; i++)
-		if (serves(_emulators_start[i], compatible))
+		if (compatible_list_has(_emulators_start[i]->compatible,
+					compatible))
 			return _emulators_start[i];
 	return NULL;
 }

@@ -553,6 +553,23 @@ int devtree_flatten(const struct devtree_node *root, void *buf, size_t size,
 	}
 }
 
+int devtree_copy(const struct devtree_node *node, struct devtree_node **out)
+{
+	size_t need = 0;
+	void *buf;
+	int err;
+
+	devtree_flatten(node, NULL, 0, &need);
+	buf = keel_malloc(need);
+	if (!buf)
+		return -ENOMEM;
+	err = devtree_flatten(node, buf, need, &need);
+	if (!err)
+		err = devtree_unflatten(buf, out);
+	keel_free(buf);
+	return err;
+}
+
 /* ---- lookup ---- */
 
 /*

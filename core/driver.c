@@ -17,20 +17,13 @@ struct binding {
 
 static LIST_HEAD(bindings);
 
-static bool driver_serves(const struct driver *drv, const char *compat)
-{
-	for (const char *const *c = drv->compatible; c && *c; c++)
-		if (!strcmp(*c, compat))
-			return true;
-	return false;
-}
-
 const struct driver *driver_find(const char *compatible)
 {
 	size_t n = LINKER_TABLE_COUNT(_drivers_start, _drivers_end);
 
 	for (size_t i = 0; i < n; i++)
-		if (driver_serves(_drivers_start[i], compatible))
+		if (compatible_list_has(_drivers_start[i]->compatible,
+					compatible))
 			return _drivers_start[i];
 	return NULL;
 }
@@ -55,7 +48,7 @@ static const struct driver *match_node(const struct devtree_node *node,
 		for (size_t d = 0; d < n; d++) {
 			const struct driver *drv = _drivers_start[d];
 
-			if (!driver_serves(drv, compat))
+			if (!compatible_list_has(drv->compatible, compat))
 				continue;
 			if (drv->stage == stage)
 				return drv;

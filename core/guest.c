@@ -84,24 +84,6 @@ struct guest *guest_find(const char *name)
 	return find_locked(name);
 }
 
-static int copy_config(const struct devtree_node *desc,
-		       struct devtree_node **out)
-{
-	size_t need = 0;
-	void *buf;
-	int err;
-
-	devtree_flatten(desc, NULL, 0, &need);
-	buf = keel_malloc(need);
-	if (!buf)
-		return -ENOMEM;
-	err = devtree_flatten(desc, buf, need, &need);
-	if (!err)
-		err = devtree_unflatten(buf, out);
-	keel_free(buf);
-	return err;
-}
-
 static void request_halt(struct guest *g, const char *why);
 static void request_reset(struct guest *g);
 
@@ -168,7 +150,7 @@ int guest_create(const struct devtree_node *desc, struct guest **out)
 	strlcpy(g->name, desc->name, sizeof(g->name));
 	list_init(&g->devices);
 	spin_lock_init(&g->lock);
-	err = copy_config(desc, &g->config);
+	err = devtree_copy(desc, &g->config);
 	if (err) {
 		keel_free(g);
 		return err;

@@ -103,17 +103,9 @@ static int build_guest_fdt(struct guest *g, u64 initrd_start, u64 initrd_end,
 	struct devtree_node *root = NULL, *chosen;
 	const char *bootargs, *console;
 	size_t need = 0;
-	void *buf;
 	int err;
 
-	devtree_flatten(machine, NULL, 0, &need);
-	buf = keel_malloc(need);
-	if (!buf)
-		return -ENOMEM;
-	err = devtree_flatten(machine, buf, need, &need);
-	if (!err)
-		err = devtree_unflatten(buf, &root);
-	keel_free(buf);
+	err = devtree_copy(machine, &root);
 	if (err)
 		return err;
 

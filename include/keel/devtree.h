@@ -9,6 +9,7 @@
 #define KEEL_DEVTREE_H
 
 #include <keel/list.h>
+#include <keel/string.h>
 #include <keel/types.h>
 
 struct devtree_prop {
@@ -55,8 +56,27 @@ const char *devtree_fault_text(const struct kfdt_fault *fault, char *buf,
  */
 int devtree_flatten(const struct devtree_node *root, void *buf, size_t size,
 		    size_t *used);
+/*
+ * A deep copy of node and everything below it, as a tree of its own whose
+ * root is the copy of node (through a blob, so the copy is checked as any
+ * blob is). -ENOMEM, or the error of flattening or reading it back.
+ */
+int devtree_copy(const struct devtree_node *node, struct devtree_node **out);
 /* Free a whole (sub)tree, which must already be unlinked from any parent. */
 void devtree_free(struct devtree_node *root);
+
+/*
+ * Whether a NULL-terminated list of compatible strings (a driver's or an
+ * emulator's; the list itself may be NULL) holds compat.
+ */
+static inline bool compatible_list_has(const char *const *list,
+				       const char *compat)
+{
+	for (const char *const *c = list; c && *c; c++)
+		if (!strcmp(*c, compat))
+			return true;
+	return false;
+}
 
 /* The host's tree, set once at boot. */
 struct devtree_node *devtree_host_root(void);

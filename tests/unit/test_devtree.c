@@ -1296,6 +1296,44 @@ UNIT_TEST(flatten_after_changes)
 	free(blob);
 }
 
+/*
+ * devtree_copy: the subtree below a node, as a tree of its own, sharing
+ * nothing with the original (a change or a free of one leaves the other).
+ */
+UNIT_TEST(copy_is_a_separate_subtree)
+{
+	size_t size = 0;
+	void *blob = dtc_compile(test_dts, &size);
+	struct devtree_node *root = load(blob), *copy = NULL, *cpu;
+	const char *s = NULL;
+
+	CHECK(root != NULL);
+	if (!root) {
+		free(blob);
+		return;
+	}
+	CHECK_EQ(devtree_copy(devtree_find_path(root, "/cpus"), &copy), 0);
+	CHECK(copy != NULL);
+	if (copy) {
+		cpu = devtree_child(copy, "cpu@1");
+		CHECK(cpu != NULL);
+		CHECK_EQ(devtree_prop_read_string(cpu, "status", &s), 0);
+		CHECK(s && !strcmp(s, "disabled"));
+		CHECK(devtree_child(copy, "cpu@0") != NULL);
+		CHECK(devtree_child(copy, "memory@40000000") == NULL);
+		CHECK_EQ(devtree_prop_set_string(cpu, "status", "okay"), 0);
+		CHECK_EQ(devtree_node_remove(devtree_child(copy, "cpu@0")), 0);
+	}
+	cpu = devtree_find_path(root, "/cpus/cpu@1");
+	CHECK_EQ(devtree_prop_read_string(cpu, "status", &s), 0);
+	CHECK(s && !strcmp(s, "disabled"));
+	CHECK(devtree_find_path(root, "/cpus/cpu@0") != NULL);
+	devtree_free(copy);
+	CHECK(devtree_find_path(root, "/cpus/cpu@1") != NULL);
+	devtree_free(root);
+	free(blob);
+}
+
 UNIT_TEST(flatten_no_space)
 {
 	size_t size = 0, need = 0, used = 0;
