@@ -21,5 +21,5 @@ obj-$(CONFIG_CMD_BUNDLE) += core/term/cmd_bundle.o
 obj-y += core/aspace.o core/devemu.o core/devemu_registry.o core/devemu_instance.o core/vcpu.o core/guest.o core/guest_config.o core/guest_load.o core/mutex.o
 obj-$(CONFIG_CMD_GUEST) += core/term/cmd_guest.o core/term/cmd_vcpu.o
 obj-y += core/vserial.o
-obj-y += core/virtio/virtqueue.o
+obj-y += core/virtio/virtqueue.o core/entropy.o
 obj-$(CONFIG_CMD_VSERIAL) += core/term/cmd_vserial.o
