@@ -22,4 +22,5 @@ obj-y += core/aspace.o core/devemu.o core/devemu_registry.o core/devemu_instance
 obj-$(CONFIG_CMD_GUEST) += core/term/cmd_guest.o core/term/cmd_vcpu.o
 obj-y += core/vserial.o
 obj-y += core/virtio/virtqueue.o core/entropy.o
+obj-$(CONFIG_EMU_VIRTIO) += core/virtio/device.o
 obj-$(CONFIG_CMD_VSERIAL) += core/term/cmd_vserial.o

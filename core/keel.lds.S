@@ -47,6 +47,10 @@ SECTIONS
 		_emulators_start = .;
 		KEEP(*(SORT(.keel.emulators.*)))
 		_emulators_end = .;
+		. = ALIGN(8);
+		_virtio_models_start = .;
+		KEEP(*(SORT(.keel.virtio_models.*)))
+		_virtio_models_end = .;
 	} :rodata
 	.rela.dyn : {
 		. = ALIGN(8);

@@ -453,3 +453,45 @@ bool virtqueue_notify_enable(struct virtqueue *vq)
 	smp_mb();
 	return READ_ONCE(vq->avail->idx) != vq->last_avail;
 }
+
+/*
+ * Readable segments come first in a chain (pop checks it), so one walk
+ * with a direction filter finds either part by its own offsets.
+ */
+static size_t chain_copy(const struct virtqueue_chain *chain, bool writable,
+			 u32 offset, u8 *buf, size_t len, bool to_chain)
+{
+	size_t done = 0;
+
+	for (unsigned int i = 0; i < chain->nr_segs && done < len; i++) {
+		const struct virtqueue_seg *s = &chain->segs[i];
+		size_t n;
+
+		if (s->writable != writable)
+			continue;
+		if (offset >= s->len) {
+			offset -= s->len;
+			continue;
+		}
+		n = MIN((size_t)(s->len - offset), len - done);
+		if (to_chain)
+			memcpy((u8 *)s->host + offset, buf + done, n);
+		else
+			memcpy(buf + done, (const u8 *)s->host + offset, n);
+		done += n;
+		offset = 0;
+	}
+	return done;
+}
+
+size_t virtqueue_chain_read(const struct virtqueue_chain *chain, u32 offset,
+			    void *dst, size_t len)
+{
+	return chain_copy(chain, false, offset, dst, len, false);
+}
+
+size_t virtqueue_chain_write(const struct virtqueue_chain *chain, u32 offset,
+			     const void *src, size_t len)
+{
+	return chain_copy(chain, true, offset, (u8 *)src, len, true);
+}

@@ -135,7 +135,7 @@ int blockdev_write(struct blockdev *bd, u64 sector, const void *buf, u32 len);
  * to a sector; the tail reads as zeroes). The guest that asked for it
  * unregisters it when it goes (blockdev_unregister frees it).
  */
-int blockdev_create_bundle(const char *file, const char *name,
-			   bool read_only, struct blockdev **out);
+int blockdev_create_bundle(const char *file, const char *name, bool read_only,
+			   struct blockdev **out);
 
 #endif

@@ -165,4 +165,14 @@ bool virtqueue_should_notify(struct virtqueue *vq);
 void virtqueue_notify_disable(struct virtqueue *vq);
 bool virtqueue_notify_enable(struct virtqueue *vq);
 
+/*
+ * Bytes of a popped chain by offset within one direction (device-readable
+ * or device-writable): copy out of, or into, the chain's segments.
+ * Returns the bytes copied (less when the chain is shorter).
+ */
+size_t virtqueue_chain_read(const struct virtqueue_chain *chain, u32 offset,
+			    void *dst, size_t len);
+size_t virtqueue_chain_write(const struct virtqueue_chain *chain, u32 offset,
+			     const void *src, size_t len);
+
 #endif
