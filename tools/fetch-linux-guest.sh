@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A Linux guest for the tests: Debian's kernel Image and an initramfs of
-# Debian's static busybox with tests/common/linux/init.
+# Debian's static busybox with tests/common/linux/init, and the kernel
+# package's own virtio modules (Debian builds them as modules), with
+# what they depend on, in the order init loads them.
 #
 #   tools/fetch-linux-guest.sh <arch>      (arm64 or riscv64)
 #
@@ -37,7 +39,13 @@ riscv64)
 	;;
 esac
 
-INIT_HASH=$(sha256sum "$SRCTREE/tests/common/linux/init" | cut -c1-12)
+# The modules init loads; those the kernel has built in are left out.
+MODULES="virtio_mmio virtio_blk virtio_net virtio_console virtio-rng"
+
+INIT_HASH=$({
+	cat "$SRCTREE/tests/common/linux/init"
+	echo "$MODULES"
+} | sha256sum | cut -c1-12)
 
 # The newest complete cache directory made with this init, or nothing.
 # "<name> <version> <pool path> <sha256>" of a manifest line.
@@ -54,10 +62,54 @@ newest_cached() {
 	done | sort -V | tail -n 1
 }
 
-# The initramfs: busybox, /init, and the directories init mounts on.
+# The module file of $2 in the unpacked kernel package $1, or nothing.
+module_file() {
+	find "$1" -path '*/lib/modules/*' \( -name "$2.ko" -o -name "$2.ko.xz" \) |
+		head -n 1
+}
+
+# A module's dependencies, from the "depends=" of its .modinfo.
+module_depends() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*) cat "$1" ;;
+	esac | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n 1 | tr ',' ' '
+}
+
+# Append module $2 (after its dependencies) to $3/order, unpacking it
+# there as $2.ko; built-in modules (modules.builtin) are skipped.
+add_module() {
+	local file alt dep
+	grep -qx "$2" "$3/order" 2>/dev/null && return 0
+	file=$(module_file "$1" "$2")
+	if [ -z "$file" ]; then
+		alt=$(echo "$2" | tr '-' '_')
+		if find "$1" -name modules.builtin -exec cat {} + |
+			sed 's,.*/,,; s,\.ko$,,' | tr '-' '_' | grep -qx "$alt"; then
+			return 0
+		fi
+		die "the kernel package has no module $2"
+	fi
+	for dep in $(module_depends "$file"); do
+		add_module "$1" "$dep" "$3"
+	done
+	case "$file" in
+	*.xz) xz -dc "$file" >"$3/$2.ko" ;;
+	*) cp "$file" "$3/$2.ko" ;;
+	esac
+	echo "$2" >>"$3/order"
+}
+
+# The initramfs: busybox, /init, the modules, and the directories init
+# mounts on.
 make_initramfs() {
 	root="$1/root"
-	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
+	mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" \
+		"$root/lib/modules"
+	: >"$root/lib/modules/order"
+	for m in $MODULES; do
+		add_module "$1/kernel" "$m" "$root/lib/modules"
+	done
 	# bookworm ships /bin/busybox, trixie /usr/bin/busybox.
 	cp "$(find "$1/busybox" -name busybox -type f -perm -u+x | head -n 1)" \
 		"$root/bin/busybox"

@@ -69,6 +69,11 @@ def test_linux_boots_to_a_shell(bundle, irqchip):
         ipi = re.search(r"^\s*IPI1:\s+(\d+)\s+(\d+)", out, re.M)
         assert ipi and int(ipi.group(1)) > 0 and int(ipi.group(2)) > 0, out
 
+        # Debian's virtio drivers, modules of its kernel, loaded by init.
+        out = shell(k, "cat /proc/modules")
+        for mod in ("virtio_mmio", "virtio_blk", "virtio_net", "virtio_rng"):
+            assert re.search(rf"^{mod} ", out, re.M), out
+
         out = shell(k, "dmesg")
         for want in M["linux_dmesg"]:
             assert re.search(want, out), want
