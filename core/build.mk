@@ -23,4 +23,5 @@ obj-$(CONFIG_CMD_GUEST) += core/term/cmd_guest.o core/term/cmd_vcpu.o
 obj-y += core/vserial.o
 obj-y += core/virtio/virtqueue.o core/entropy.o
 obj-$(CONFIG_EMU_VIRTIO) += core/virtio/device.o
+obj-$(CONFIG_CMD_VIRTIO) += core/term/cmd_virtio.o
 obj-$(CONFIG_CMD_VSERIAL) += core/term/cmd_vserial.o

@@ -114,20 +114,49 @@ void virtio_dev_destroy(struct virtio_dev *vdev)
 	vdev->model = NULL;
 }
 
-int virtio_for_each(int (*fn)(struct virtio_dev *vdev, void *arg), void *arg)
+static void snapshot_one(struct virtio_dev *vdev, struct virtio_dev_info *in)
+{
+	unsigned long flags;
+
+	memset(in, 0, sizeof(*in));
+	strlcpy(in->guest, guest_name(vdev->inst->guest), sizeof(in->guest));
+	strlcpy(in->node, vdev->inst->name, sizeof(in->node));
+	in->type = vdev->model->name;
+	in->transport = vdev->transport->name;
+	spin_lock_irqsave(&vdev->inst->lock, flags);
+	in->status = vdev->status;
+	in->features = vdev->features;
+	in->resets = vdev->resets;
+	in->needs_reset = vdev->needs_reset;
+	strlcpy(in->why, vdev->why, sizeof(in->why));
+	in->nr_queues = vdev->model->nr_queues;
+	for (unsigned int q = 0; q < in->nr_queues; q++) {
+		in->queues[q].ready = vdev->queues[q].ready;
+		in->queues[q].size = vdev->queues[q].size;
+		in->queues[q].stats = vdev->queues[q].vq.stats;
+	}
+	if (vdev->model->describe)
+		vdev->model->describe(vdev, in->backend, sizeof(in->backend));
+	spin_unlock_irqrestore(&vdev->inst->lock, flags);
+}
+
+unsigned int virtio_snapshot(const char *guest, struct virtio_dev_info *info,
+			     unsigned int max)
 {
 	struct virtio_dev *vdev;
 	unsigned long flags;
-	int ret = 0;
+	unsigned int n = 0;
 
 	spin_lock_irqsave(&devices_lock, flags);
 	list_for_each_entry(vdev, &devices, link) {
-		ret = fn(vdev, arg);
-		if (ret)
-			break;
+		if (guest && strcmp(guest_name(vdev->inst->guest), guest))
+			continue;
+		if (n < max)
+			snapshot_one(vdev, &info[n]);
+		n++;
 	}
 	spin_unlock_irqrestore(&devices_lock, flags);
-	return ret;
+	return n;
 }
 
 u32 virtio_dev_device_features(const struct virtio_dev *vdev, u32 sel)

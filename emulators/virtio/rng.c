@@ -29,6 +29,7 @@ struct virtio_rng {
 	struct thread *worker;
 	struct waitqueue wait; /* its lock guards the three flags */
 	bool work, stop, stopped;
+	u64 bytes; /* handed to the guest; under the instance lock */
 	struct virtqueue_chain chain; /* the worker's */
 };
 
@@ -86,9 +87,11 @@ static void serve_queue(struct virtio_rng *r)
 				virtio_dev_needs_reset(r->vdev,
 						       "the host's entropy "
 						       "source failed");
-			else
+			else {
+				r->bytes += (u32)ret;
 				virtio_dev_push(r->vdev, 0, r->chain.head,
 						(u32)ret);
+			}
 		}
 		spin_unlock_irqrestore(&inst->lock, flags);
 	}
@@ -177,6 +180,15 @@ static void rng_remove(struct virtio_dev *vdev)
 	}
 }
 
+static void rng_describe(struct virtio_dev *vdev, char *buf, size_t size)
+{
+	struct virtio_rng *r = vdev->priv;
+	const struct entropy_source *src = entropy_source();
+
+	snprintf(buf, size, "source %s, %llu bytes given",
+		 src ? src->name : "none", (unsigned long long)r->bytes);
+}
+
 static const struct virtio_device_model virtio_rng_model = {
 	.name = "rng",
 	.device_id = VIRTIO_ID_RNG,
@@ -185,5 +197,6 @@ static const struct virtio_device_model virtio_rng_model = {
 	.probe = rng_probe,
 	.remove = rng_remove,
 	.queue_notify = rng_queue_notify,
+	.describe = rng_describe,
 };
 VIRTIO_DEVICE_MODEL_REGISTER(virtio_rng_model);

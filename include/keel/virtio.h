@@ -62,6 +62,11 @@ struct virtio_device_model {
 	void (*reset)(struct virtio_dev *vdev);
 	/* Optional: the driver set DRIVER_OK. */
 	void (*driver_ok)(struct virtio_dev *vdev);
+	/*
+	 * Optional: one line for `virtio list` (backend, counters), under
+	 * the instance lock.
+	 */
+	void (*describe)(struct virtio_dev *vdev, char *buf, size_t size);
 };
 
 #define VIRTIO_DEVICE_MODEL_REGISTER(var)                         \
@@ -168,7 +173,29 @@ bool virtio_dev_queue_live(const struct virtio_dev *vdev, unsigned int q);
 void virtio_config_put(struct virtio_dev *vdev, u32 offset, u64 value,
 		       unsigned int size);
 
-/* Visit every guest virtio device (under the list lock: fn must not sleep). */
-int virtio_for_each(int (*fn)(struct virtio_dev *vdev, void *arg), void *arg);
+/* What `virtio list` shows of one device, copied under its lock. */
+struct virtio_dev_info {
+	char guest[32], node[48];
+	const char *type, *transport;
+	u8 status;
+	u64 features;
+	u64 resets, needs_reset;
+	char why[96];
+	unsigned int nr_queues;
+	struct {
+		bool ready;
+		u16 size;
+		struct virtqueue_stats stats;
+	} queues[VIRTIO_MAX_QUEUES];
+	char backend[128]; /* the model's describe() line */
+};
+
+/*
+ * Snapshots of every guest virtio device, or of one guest's (guest not
+ * NULL): up to max into info, returning how many there are (which may
+ * be more than max).
+ */
+unsigned int virtio_snapshot(const char *guest, struct virtio_dev_info *info,
+			     unsigned int max);
 
 #endif

@@ -10,7 +10,7 @@ from machines import ARCH, machine
 M = machine()
 
 COMMANDS = ["bundle", "devtree", "guest", "heap", "help", "host", "reset", "selftest", "shutdown", "thread", "vcpu",
-            "version", "vserial"]
+            "version", "virtio", "vserial"]
 
 
 def test_help_lists_every_command(keel_smp4):
@@ -125,6 +125,9 @@ def test_devtree_attr_get(keel_smp4):
     ("selftest a b", "usage: selftest list", None),
     ("shutdown now", "usage: shutdown", None),
     ("reset 1", "usage: reset", None),
+    ("virtio", "usage: virtio list [guest]", None),
+    ("virtio show", "usage: virtio list [guest]", "error: unknown subcommand 'show'"),
+    ("virtio list a b", "usage: virtio list [guest]", None),
 ])
 def test_malformed_commands_print_usage(keel_smp4, line, usage, error):
     out = keel_smp4.cmd(line)
@@ -143,6 +146,14 @@ def test_malformed_commands_print_usage(keel_smp4, line, usage, error):
 ])
 def test_bad_input_is_rejected_with_a_message(keel_smp4, line, error):
     assert error in keel_smp4.cmd(line)
+
+
+def test_virtio_list_without_devices(keel_smp4):
+    """No guest has a virtio device here; a guest that does not exist is
+    named as such."""
+    assert keel_smp4.cmd("virtio list").strip() == "no virtio devices"
+    assert keel_smp4.cmd("virtio list nosuch").strip() == \
+        "error: no guest 'nosuch' (see 'guest list')"
 
 
 def test_overlong_line_does_not_crash(keel_smp4):
