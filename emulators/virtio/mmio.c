@@ -117,7 +117,12 @@ static u32 reg_read(struct virtio_mmio *m, u64 reg)
 		return q ? (u32)(q->device >> 32) : 0;
 	case VIRTIO_MMIO_SHM_LEN_LOW:
 	case VIRTIO_MMIO_SHM_LEN_HIGH:
-		/* All ones: no shared memory region of that id (4.2.2). */
+	case VIRTIO_MMIO_SHM_BASE_LOW:
+	case VIRTIO_MMIO_SHM_BASE_HIGH:
+		/*
+		 * No shared memory region of that id: length and base are
+		 * both all ones (4.2.2).
+		 */
 		return 0xffffffffU;
 	case VIRTIO_MMIO_CONFIG_GENERATION:
 		return vdev->config_generation;

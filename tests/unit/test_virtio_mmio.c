@@ -1345,11 +1345,13 @@ UNIT_TEST(shared_memory_registers_say_there_is_none)
 	struct devemu_instance *inst = create("echo");
 	static const u32 ids[] = { 0, 1, 0xff };
 
-	/* 4.2.2: a region that does not exist has length -1. */
+	/* 4.2.2: a region that does not exist has length and base -1. */
 	for (unsigned int i = 0; i < ARRAY_SIZE(ids); i++) {
 		wr(inst, VIRTIO_MMIO_SHM_SEL, ids[i]);
 		CHECK_EQ(rd(inst, VIRTIO_MMIO_SHM_LEN_LOW), 0xffffffff);
 		CHECK_EQ(rd(inst, VIRTIO_MMIO_SHM_LEN_HIGH), 0xffffffff);
+		CHECK_EQ(rd(inst, VIRTIO_MMIO_SHM_BASE_LOW), 0xffffffff);
+		CHECK_EQ(rd(inst, VIRTIO_MMIO_SHM_BASE_HIGH), 0xffffffff);
 	}
 	destroy(inst);
 }
