@@ -268,6 +268,17 @@ void virtio_dev_queue_set_ready(struct virtio_dev *vdev, unsigned int q,
 				       q);
 		return;
 	}
+	/*
+	 * 4.2.2.2: the driver chooses at most what the device offered; a
+	 * model may size its per-request state by that maximum.
+	 */
+	if (vq->size > vq->size_max) {
+		virtio_dev_needs_reset(vdev,
+				       "queue %u: queue size %u is above its "
+				       "maximum %u",
+				       q, vq->size, vq->size_max);
+		return;
+	}
 	err = virtqueue_setup(&vq->vq, &vdev->inst->guest->aspace, vq->size,
 			      vq->desc, vq->driver, vq->device, vdev->features,
 			      why, sizeof(why));

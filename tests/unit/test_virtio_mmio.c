@@ -956,6 +956,22 @@ UNIT_TEST(bad_rings_leave_the_queue_not_ready)
 	destroy(inst);
 }
 
+UNIT_TEST(queue_size_above_queue_num_max_needs_reset)
+{
+	struct devemu_instance *inst = create("echo");
+
+	/* 4.2.2.2: QueueNum <= QueueNumMax, however RAM could hold it. */
+	check_bad_queue(inst, ECHO_QUEUE_MAX * 2, DESC(0), AVAIL(0), USED(0),
+			"above its maximum 16");
+	CHECK_EQ(echo_vdev->queues[0].vq.num, 0);
+	/* The maximum itself is fine. */
+	CHECK_EQ(negotiate(inst, F_V1), S_ACK | S_DRIVER | S_FEATURES_OK);
+	queue_setup(inst, 0, ECHO_QUEUE_MAX);
+	CHECK_EQ(rd(inst, VIRTIO_MMIO_QUEUE_READY), 1);
+	CHECK_EQ(status(inst), S_ACK | S_DRIVER | S_FEATURES_OK);
+	destroy(inst);
+}
+
 /* ---- the data path and interrupts ---- */
 
 UNIT_TEST(a_good_chain_reaches_the_model_and_comes_back)
