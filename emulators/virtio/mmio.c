@@ -205,15 +205,28 @@ static void reg_write(struct virtio_mmio *m, u64 reg, u32 val)
 	}
 }
 
+/*
+ * The core takes 32-bit configuration offsets; a description may give a
+ * window of more than 4 GiB, whose far bytes must not wrap back onto
+ * the configuration space.
+ */
+static bool config_offset_ok(u64 offset)
+{
+	return offset - VIRTIO_MMIO_CONFIG <= VIRTIO_MAX_CONFIG;
+}
+
 static int mmio_read(struct devemu_instance *inst, u64 offset,
 		     unsigned int size, u64 *value)
 {
 	struct virtio_mmio *m = inst->priv;
 
-	if (offset >= VIRTIO_MMIO_CONFIG)
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		if (!config_offset_ok(offset))
+			return -EINVAL;
 		return virtio_dev_config_read(
 			&m->vdev, (u32)(offset - VIRTIO_MMIO_CONFIG), size,
 			value);
+	}
 	if (size != 4 || (offset & 3))
 		return -EINVAL;
 	*value = reg_read(m, offset);
@@ -225,10 +238,13 @@ static int mmio_write(struct devemu_instance *inst, u64 offset,
 {
 	struct virtio_mmio *m = inst->priv;
 
-	if (offset >= VIRTIO_MMIO_CONFIG)
+	if (offset >= VIRTIO_MMIO_CONFIG) {
+		if (!config_offset_ok(offset))
+			return -EINVAL;
 		return virtio_dev_config_write(
 			&m->vdev, (u32)(offset - VIRTIO_MMIO_CONFIG), size,
 			value);
+	}
 	if (size != 4 || (offset & 3))
 		return -EINVAL;
 	reg_write(m, offset, (u32)value);

@@ -1354,6 +1354,24 @@ UNIT_TEST(a_model_without_optional_operations_works)
 	destroy(inst);
 }
 
+UNIT_TEST(config_space_ends_where_it_ends_in_a_big_window)
+{
+	/* A description may give a window far larger than the registers. */
+	struct devemu_instance *inst = instance("echo", 0x100000200ULL, IRQ);
+	u64 v = 0;
+
+	CHECK_EQ(devemu_probe(inst, &node), 0);
+	CHECK_EQ(fake_rd(inst, VIRTIO_MMIO_CONFIG, 8), ECHO_CAPACITY);
+	/* 4 GiB past the configuration space is not the space again. */
+	CHECK_EQ(fake_read(inst, 0x100000100ULL, 8, &v), -EINVAL);
+	CHECK_EQ(fake_write(inst, 0x100000100ULL + ECHO_CFG_MODE, 1, 0x42),
+		 -EINVAL);
+	CHECK_EQ(seen.config_writes, 0);
+	CHECK_EQ(fake_rd(inst, VIRTIO_MMIO_CONFIG + ECHO_CFG_MODE, 1),
+		 ECHO_MODE_DEFAULT);
+	destroy(inst);
+}
+
 /* ---- the rest of the register block ---- */
 
 UNIT_TEST(shared_memory_registers_say_there_is_none)
