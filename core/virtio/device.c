@@ -183,6 +183,7 @@ void virtio_dev_reset(struct virtio_dev *vdev)
 
 		virtqueue_reset(&vq->vq);
 		vq->ready = false;
+		vq->epoch++;
 		vq->size = 0;
 		vq->desc = vq->driver = vq->device = 0;
 	}
@@ -251,6 +252,8 @@ void virtio_dev_queue_set_ready(struct virtio_dev *vdev, unsigned int q,
 		return;
 	vq = &vdev->queues[q];
 	if (!ready) {
+		if (vq->ready)
+			vq->epoch++;
 		virtqueue_reset(&vq->vq);
 		vq->ready = false;
 		return;

@@ -73,7 +73,7 @@ static void serve_queue(struct virtio_rng *r)
 
 	for (;;) {
 		spin_lock_irqsave(&inst->lock, flags);
-		epoch = r->vdev->epoch;
+		epoch = r->vdev->queues[0].epoch;
 		ret = virtio_dev_pop(r->vdev, 0, &r->chain);
 		spin_unlock_irqrestore(&inst->lock, flags);
 		if (ret <= 0)
@@ -82,7 +82,7 @@ static void serve_queue(struct virtio_rng *r)
 		ret = r->chain.writable ? fill_chain(&r->chain) : 0;
 		spin_lock_irqsave(&inst->lock, flags);
 		/* Reset meanwhile: the driver has forgotten the buffer. */
-		if (r->vdev->epoch == epoch) {
+		if (r->vdev->queues[0].epoch == epoch) {
 			if (ret < 0)
 				virtio_dev_needs_reset(r->vdev,
 						       "the host's entropy "

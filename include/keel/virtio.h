@@ -13,8 +13,9 @@
  * device instance's lock (inst->lock, irqsave), which core's devemu
  * takes around register accesses. Work finished later (a host disk's
  * completion, a model's own thread) takes that lock itself and checks
- * virtio_dev.epoch: a reset in between makes the result stale, and it
- * is dropped, never pushed to a queue the driver has forgotten.
+ * the queue's epoch (virtio_queue.epoch): a reset or the queue disabled
+ * in between makes the result stale, and it is dropped, never pushed to
+ * a queue the driver has forgotten.
  */
 #ifndef KEEL_VIRTIO_H
 #define KEEL_VIRTIO_H
@@ -89,6 +90,11 @@ struct virtio_queue {
 	u16 size; /* what it chose */
 	bool ready;
 	u64 desc, driver, device; /* the three areas' guest addresses */
+	/*
+	 * Bumped whenever the driver forgets the queue (device reset,
+	 * QueueReady = 0): work popped before must not be pushed after.
+	 */
+	u32 epoch;
 };
 
 struct virtio_dev {

@@ -238,19 +238,10 @@ static struct devemu_instance *create(const char *model)
 	return inst;
 }
 
-static unsigned int nr_devices;
-
-static int count_device(struct virtio_dev *vdev, void *arg)
-{
-	nr_devices++;
-	return 0;
-}
-
+/* Devices `virtio list` would show. */
 static unsigned int devices(void)
 {
-	nr_devices = 0;
-	virtio_for_each(count_device, NULL);
-	return nr_devices;
+	return virtio_snapshot(NULL, NULL, 0);
 }
 
 static void destroy(struct devemu_instance *inst)
@@ -879,13 +870,19 @@ UNIT_TEST(queue_registers_read_back_and_freeze_when_ready)
 UNIT_TEST(queue_ready_0_stops_the_queue)
 {
 	struct devemu_instance *inst = create("echo");
+	u32 epoch, other;
 
 	bring_up(inst, F_V1);
 	check_echo(inst, 0, 1);
+	epoch = echo_vdev->queues[0].epoch;
+	other = echo_vdev->queues[1].epoch;
 	wr(inst, VIRTIO_MMIO_QUEUE_SEL, 0);
 	wr(inst, VIRTIO_MMIO_QUEUE_READY, 0);
 	/* 4.2.2: the driver reads 0 back before reusing the memory. */
 	CHECK_EQ(rd(inst, VIRTIO_MMIO_QUEUE_READY), 0);
+	/* Work popped from it before is stale now; the other queue's not. */
+	CHECK_EQ(echo_vdev->queues[0].epoch, epoch + 1);
+	CHECK_EQ(echo_vdev->queues[1].epoch, other);
 	offer_hello(0);
 	notify(inst, 0);
 	CHECK_EQ(seen.notifies[0], 1);
@@ -1244,9 +1241,13 @@ UNIT_TEST(status_0_resets_everything)
 	u32 epoch = echo_vdev->epoch;
 	unsigned int resets = seen.resets;
 
+	u32 q0 = echo_vdev->queues[0].epoch, q1 = echo_vdev->queues[1].epoch;
+
 	set_status(inst, 0);
 	CHECK_EQ(seen.resets, resets + 1);
 	CHECK_EQ(echo_vdev->epoch, epoch + 1);
+	CHECK_EQ(echo_vdev->queues[0].epoch, q0 + 1);
+	CHECK_EQ(echo_vdev->queues[1].epoch, q1 + 1);
 	check_reset_state(inst);
 	/* A fresh initialisation works. */
 	bring_up(inst, F_V1);
@@ -1413,6 +1414,29 @@ UNIT_TEST(reserved_and_write_only_registers_read_zero)
 	wr(inst, VIRTIO_MMIO_QUEUE_RESET, 1);
 	CHECK_EQ(rd(inst, VIRTIO_MMIO_QUEUE_READY), 1);
 	CHECK_EQ(status(inst), S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
+	destroy(inst);
+}
+
+/* ---- what `virtio list` shows ---- */
+
+UNIT_TEST(snapshot_shows_each_device_of_a_guest)
+{
+	struct devemu_instance *inst = busy_device();
+	struct virtio_dev_info info[2];
+
+	CHECK_EQ(virtio_snapshot("nosuch", info, 2), 0);
+	CHECK_EQ(virtio_snapshot(NULL, info, 2), 1);
+	CHECK_EQ(virtio_snapshot(guest_name(&fake_guest), info, 2), 1);
+	CHECK(!strcmp(info[0].guest, guest_name(&fake_guest)));
+	CHECK(!strcmp(info[0].node, inst->name));
+	CHECK(!strcmp(info[0].type, "echo"));
+	CHECK(!strcmp(info[0].transport, "mmio"));
+	CHECK(info[0].status & VIRTIO_STATUS_DRIVER_OK);
+	CHECK_EQ(info[0].nr_queues, 2);
+	CHECK(info[0].queues[0].ready);
+	CHECK(info[0].queues[0].stats.popped > 0);
+	CHECK_EQ(info[0].queues[0].stats.popped,
+		 info[0].queues[0].stats.pushed);
 	destroy(inst);
 }
 
