@@ -68,8 +68,13 @@ int virtio_dev_init(struct virtio_dev *vdev,
 	unsigned long flags;
 	int err;
 
-	if (model->nr_queues > VIRTIO_MAX_QUEUES)
+	if (model->nr_queues > VIRTIO_MAX_QUEUES) {
+		devemu_error(inst,
+			     "virtio-%s has %u queues, more than the %u "
+			     "Keel's virtio core keeps",
+			     model->name, model->nr_queues, VIRTIO_MAX_QUEUES);
 		return -EINVAL;
+	}
 	vdev->model = model;
 	vdev->transport = transport;
 	vdev->inst = inst;
