@@ -429,6 +429,55 @@ void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags)
 	(void)flags; /* interrupts stay masked throughout */
 }
 
+struct timed_wait {
+	struct waitqueue *wq;
+	struct thread *t;
+	bool expired;
+};
+
+/*
+ * The deadline of a timed sleep: take the thread off the queue unless a
+ * waker already did (then its wake-up stands and this one is moot).
+ */
+static void timed_wait_expired(struct timer_event *ev)
+{
+	struct timed_wait *w = ev->arg;
+	struct thread *t;
+
+	spin_lock(&w->wq->lock); /* interrupt context: masked already */
+	list_for_each_entry(t, &w->wq->waiters, queue_link) {
+		if (t == w->t) {
+			list_del(&t->queue_link);
+			w->expired = true;
+			sched_wake(t);
+			break;
+		}
+	}
+	spin_unlock(&w->wq->lock);
+}
+
+bool waitqueue_sleep_locked_until(struct waitqueue *wq, unsigned long *flags,
+				  u64 deadline_ns)
+{
+	struct timed_wait w = { wq, thread_current(), false };
+	struct timer_event ev;
+
+	if (timer_now_ns() >= deadline_ns)
+		return false;
+	timer_event_init(&ev, timed_wait_expired, &w);
+	/* Interrupts are masked: it cannot fire before we are queued. */
+	timer_event_arm(&ev, deadline_ns);
+	waitqueue_sleep_locked(wq, flags);
+	/*
+	 * Woken by a waker: the event may be firing on another CPU and
+	 * waiting for wq->lock, which we hold; let it find us gone.
+	 */
+	spin_unlock(&wq->lock);
+	timer_event_cancel(&ev); /* then w and ev may go */
+	spin_lock(&wq->lock);
+	return !w.expired;
+}
+
 static void wake_first(struct waitqueue *wq)
 {
 	struct thread *t =

@@ -422,6 +422,8 @@ const char *error_name(int err)
 		return "EINVAL";
 	case ENOSPC:
 		return "ENOSPC";
+	case EROFS:
+		return "EROFS";
 	case ERANGE:
 		return "ERANGE";
 	case ENOSYS:

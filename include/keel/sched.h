@@ -147,6 +147,14 @@ void waitqueue_init(struct waitqueue *wq);
  * (flags); it is released while sleeping and held again on return.
  */
 void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags);
+/*
+ * The same, but give up at deadline_ns (timer_now_ns() time): false when
+ * the deadline came first (the thread is then off wq), true when woken.
+ * Like every wait queue sleep it may return early: callers re-check their
+ * condition and the time.
+ */
+bool waitqueue_sleep_locked_until(struct waitqueue *wq, unsigned long *flags,
+				  u64 deadline_ns);
 void waitqueue_wake_all(struct waitqueue *wq);
 void waitqueue_wake_one(struct waitqueue *wq);
 
