@@ -25,7 +25,7 @@ static DEFINE_MUTEX(registry);
 
 /* Registry */
 
-static bool name_ok(const char *name)
+bool blockdev_name_valid(const char *name)
 {
 	size_t len = strnlen(name, BLOCKDEV_NAME_LEN);
 
@@ -102,7 +102,8 @@ int blockdev_register(struct blockdev *bd)
 {
 	u32 bs = bd->block_size;
 
-	if (!name_ok(bd->name) || !bd->ops || !bd->ops->submit || !bd->kind)
+	if (!blockdev_name_valid(bd->name) || !bd->ops || !bd->ops->submit ||
+	    !bd->kind)
 		return -EINVAL;
 	if (bs < BLOCKDEV_SECTOR_SIZE || bs > MAX_BLOCK_SIZE || (bs & (bs - 1)))
 		return -EINVAL;

@@ -24,4 +24,5 @@ obj-y += core/vserial.o
 obj-y += core/virtio/virtqueue.o core/entropy.o core/blockdev.o
 obj-$(CONFIG_EMU_VIRTIO) += core/virtio/device.o
 obj-$(CONFIG_CMD_VIRTIO) += core/term/cmd_virtio.o
+obj-$(CONFIG_CMD_BLOCKDEV) += core/term/cmd_blockdev.o
 obj-$(CONFIG_CMD_VSERIAL) += core/term/cmd_vserial.o

@@ -127,6 +127,8 @@ struct blockdev {
  * partitions, never wrong ones.
  */
 int blockdev_register(struct blockdev *bd);
+/* A name register accepts: 1..15 characters of a-z, 0-9, '_' and '-'. */
+bool blockdev_name_valid(const char *name);
 /*
  * Remove a device nobody has claimed, with its partitions (which nobody
  * may have claimed either): -EBUSY otherwise. Its provider calls it once
