@@ -201,6 +201,73 @@ static const char *test_sleep(void)
 	return NULL;
 }
 
+struct timed {
+	struct waitqueue wq;
+	bool set;
+};
+
+static void set_after_5ms(void *arg)
+{
+	struct timed *tw = arg;
+	unsigned long flags;
+
+	thread_sleep_ms(5);
+	spin_lock_irqsave(&tw->wq.lock, flags);
+	tw->set = true;
+	spin_unlock_irqrestore(&tw->wq.lock, flags);
+	waitqueue_wake_all(&tw->wq);
+}
+
+/*
+ * waitqueue_sleep_locked_until() gives up at its deadline, not much
+ * later, and returns at once when woken before it.
+ */
+static const char *test_timed_wait(void)
+{
+	struct timed *tw = keel_zalloc(sizeof(*tw));
+	const char *fail = NULL;
+	unsigned long flags;
+	struct thread *t;
+	u64 start, deadline, took;
+	bool woken = false;
+
+	if (!tw)
+		return "out of memory";
+	waitqueue_init(&tw->wq);
+	start = timer_now_ns();
+	deadline = start + 20 * NSEC_PER_MSEC;
+	spin_lock_irqsave(&tw->wq.lock, flags);
+	while (timer_now_ns() < deadline)
+		woken = waitqueue_sleep_locked_until(&tw->wq, &flags, deadline);
+	spin_unlock_irqrestore(&tw->wq.lock, flags);
+	took = timer_now_ns() - start;
+	if (woken)
+		fail = "woken with nobody waking";
+	else if (took > 70 * NSEC_PER_MSEC)
+		fail = "overslept its deadline by more than 50 ms";
+
+	t = thread_create("st-timed", set_after_5ms, tw, THREAD_PRIO_NORMAL,
+			  CPU_MASK_ALL);
+	if (!fail && (!t || thread_start(t)))
+		fail = "cannot create a thread";
+	if (!fail) {
+		start = timer_now_ns();
+		deadline = start + 2 * NSEC_PER_SEC;
+		spin_lock_irqsave(&tw->wq.lock, flags);
+		while (!tw->set && timer_now_ns() < deadline)
+			waitqueue_sleep_locked_until(&tw->wq, &flags, deadline);
+		spin_unlock_irqrestore(&tw->wq.lock, flags);
+		took = timer_now_ns() - start;
+		if (!tw->set)
+			fail = "not woken before the deadline";
+		else if (took > NSEC_PER_SEC)
+			fail = "woken late";
+	}
+	thread_sleep_ms(5); /* let the thread end and be reaped */
+	keel_free(tw);
+	return fail;
+}
+
 static void report_cpu_until_stopped(void *arg)
 {
 	struct worker *w = arg;
@@ -400,6 +467,7 @@ static const struct selftest selftests[] = {
 	{ "sched.priority", test_priority },
 	{ "sched.timeslice", test_timeslice },
 	{ "sched.sleep", test_sleep },
+	{ "sched.timedwait", test_timed_wait },
 	{ "sched.migrate", test_migrate },
 	{ "sched.wakeup", test_cross_cpu_wakeup },
 	{ "timer.tickless", test_tickless_idle },
