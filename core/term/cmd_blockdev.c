@@ -155,6 +155,44 @@ static int remove_device(const char *name)
 	return 0;
 }
 
+/*
+ * Disks of drivers are scanned when they appear; a bundle disk holding a
+ * partitioned image only when asked (a guest given the whole image does
+ * not need its partitions listed).
+ */
+static int scan_device(const char *name)
+{
+	struct blockdev *bd = blockdev_find(name);
+	int n;
+
+	if (!bd) {
+		term_printf("error: no block device %s (see 'blockdev list')\n",
+			    name);
+		return -ECANCELED;
+	}
+	n = blockdev_scan_partitions(bd);
+	switch (n) {
+	case -EEXIST:
+		term_printf("error: %s already has partitions\n", name);
+		break;
+	case -EINVAL:
+		term_printf("error: %s is a partition\n", name);
+		break;
+	case -EBUSY:
+		term_printf("error: %s is in use by %s\n", name,
+			    READ_ONCE(bd->owner) ? bd->owner : "a user");
+		break;
+	default:
+		if (n < 0) {
+			term_printf("error: %s: %s\n", name, error_name(n));
+			break;
+		}
+		term_printf("%s: %d partition%s\n", name, n, n == 1 ? "" : "s");
+		return 0;
+	}
+	return -ECANCELED;
+}
+
 static int blockdev_run(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "list"))
@@ -163,17 +201,19 @@ static int blockdev_run(int argc, char **argv)
 		return create_bundle_disk(argc, argv);
 	if (argc == 3 && !strcmp(argv[1], "remove"))
 		return remove_device(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "scan"))
+		return scan_device(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "list") && strcmp(argv[1], "bundle") &&
-	    strcmp(argv[1], "remove"))
+	    strcmp(argv[1], "remove") && strcmp(argv[1], "scan"))
 		term_printf("error: unknown subcommand '%s'\n", argv[1]);
 	return -EINVAL;
 }
 
 static const struct term_command blockdev_cmd = {
 	.name = "blockdev",
-	.summary = "block devices: list, disks over bundle files",
+	.summary = "block devices: list, disks over bundle files, partitions",
 	.usage = "blockdev list | blockdev bundle <file> <name> [ro] | "
-		 "blockdev remove <name>",
+		 "blockdev remove <name> | blockdev scan <name>",
 	.run = blockdev_run,
 };
 TERM_COMMAND(blockdev_cmd);
