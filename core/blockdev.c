@@ -10,6 +10,7 @@
 #include <keel/errno.h>
 #include <keel/heap.h>
 #include <keel/mutex.h>
+#include <keel/page_alloc.h>
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
@@ -755,6 +756,12 @@ out:
 
 /* Disks over boot-bundle files */
 
+/*
+ * Written chunks are whole pages: from the heap, a 4 KiB block would take
+ * two (its header does not fit in one).
+ */
+_Static_assert(BLOCKDEV_BUNDLE_CHUNK == PAGE_SIZE, "a chunk is one page");
+
 /* A chunk that was discarded: it reads as zeroes and has no memory. */
 static u8 discarded_chunk;
 #define DISCARDED (&discarded_chunk)
@@ -793,7 +800,7 @@ static int bundle_rw(struct bundle_disk *d, bool write, u64 off, u8 *buf,
 		u8 *chunk = d->chunks[c];
 
 		if (write && (!chunk || chunk == DISCARDED)) {
-			u8 *copy = keel_malloc(BLOCKDEV_BUNDLE_CHUNK);
+			u8 *copy = page_alloc(0);
 
 			if (!copy)
 				return -ENOMEM;
@@ -830,8 +837,8 @@ static void bundle_discard(struct bundle_disk *d, u64 off, u64 len)
 	if (off + len == d->bd.nr_sectors * BLOCKDEV_SECTOR_SIZE)
 		end = d->nr_chunks;
 	for (u64 c = first; c < end; c++) {
-		if (d->chunks[c] != DISCARDED)
-			keel_free(d->chunks[c]);
+		if (d->chunks[c] && d->chunks[c] != DISCARDED)
+			page_free(d->chunks[c], 0);
 		d->chunks[c] = DISCARDED;
 	}
 }
@@ -868,8 +875,8 @@ static void bundle_release(struct blockdev *bd)
 	struct bundle_disk *d = container_of(bd, struct bundle_disk, bd);
 
 	for (u64 c = 0; c < d->nr_chunks; c++) {
-		if (d->chunks[c] != DISCARDED)
-			keel_free(d->chunks[c]);
+		if (d->chunks[c] && d->chunks[c] != DISCARDED)
+			page_free(d->chunks[c], 0);
 	}
 	keel_free(d->chunks);
 	keel_free(d);

@@ -183,7 +183,8 @@ int blockdev_write(struct blockdev *bd, u64 sector, const void *buf, u32 len);
  * A private disk over a boot-bundle file, copied on write in RAM so the
  * bundle never changes: registered as name, kind "bundle" (the file's
  * size rounded up to a sector; the tail reads as zeroes). Written
- * BLOCKDEV_BUNDLE_CHUNK-byte chunks live on the heap; a discard of whole
+ * BLOCKDEV_BUNDLE_CHUNK-byte chunks are copied into pages of their own
+ * (page_alloc), found through a table of pointers; a discard of whole
  * chunks frees them and they read as zeroes afterwards (partial chunks
  * keep their data, which VIRTIO allows); flush does nothing (RAM).
  * Requests complete at once. -ENOENT without the file, -EINVAL for an

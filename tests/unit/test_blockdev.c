@@ -17,6 +17,7 @@
 #include <keel/crc32.h>
 #include <keel/errno.h>
 #include <keel/mutex.h>
+#include <keel/page_alloc.h>
 #include <keel/sched.h>
 #include <keel/timer.h>
 
@@ -128,6 +129,24 @@ bool waitqueue_sleep_locked_until(struct waitqueue *wq, unsigned long *flags,
 const char *error_name(int err)
 {
 	return err ? "E(error)" : "OK";
+}
+
+/* Pages from libc, so that ASan and LSan see every chunk. */
+static long pages_out;
+
+void *page_alloc(unsigned int order)
+{
+	CHECK_EQ(order, 0);
+	pages_out++;
+	return aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+}
+
+void page_free(void *va, unsigned int order)
+{
+	CHECK_EQ(order, 0);
+	CHECK(va != NULL);
+	pages_out--;
+	free(va);
 }
 
 /* The boot bundle: files the test sets up. */
@@ -1032,6 +1051,7 @@ UNIT_TEST(bundle_disk_copies_on_write)
 	CHECK_EQ(blockdev_write(bd, 19, buf, 512), 0);
 	memset(expect + 19 * 512, 0xb2, 512);
 	CHECK(bundle_untouched());
+	CHECK_EQ(pages_out, 3); /* chunks 0, 1 and 2: one page each */
 	CHECK_EQ(blockdev_read(bd, 0, buf, sizeof(buf)), 0);
 	CHECK(!memcmp(buf, expect, sizeof(buf)));
 	/* A read straddling written and original chunks, in two segments. */
@@ -1054,8 +1074,9 @@ UNIT_TEST(bundle_disk_copies_on_write)
 		CHECK(!memcmp(buf, file_bytes, sizeof(file_bytes) / 512 * 512));
 		blockdev_unregister(other);
 	}
-	/* Unregistering frees every chunk (LeakSanitizer checks). */
+	/* Unregistering frees every chunk (LeakSanitizer checks too). */
 	CHECK_EQ(blockdev_unregister(bd), 0);
+	CHECK_EQ(pages_out, 0);
 }
 
 UNIT_TEST(bundle_disk_discard)
@@ -1070,10 +1091,12 @@ UNIT_TEST(bundle_disk_discard)
 		return;
 	memset(buf, 0xc3, 4096);
 	CHECK_EQ(blockdev_write(bd, 0, buf, 4096), 0); /* chunk 0 copied */
+	CHECK_EQ(pages_out, 1);
 	/* Whole chunks 0 (written) and 1 (original) read as zeroes. */
 	request(&req, BLOCKDEV_DISCARD, 0, NULL, 0);
 	req.nr_sectors = 16;
 	CHECK_EQ(blockdev_submit(bd, &req), 0);
+	CHECK_EQ(pages_out, 0);
 	CHECK_EQ(blockdev_read(bd, 0, buf, 8192), 0);
 	CHECK(!memcmp(buf, zero, 4096) && !memcmp(buf + 4096, zero, 4096));
 	/* A partial chunk keeps its data. */
