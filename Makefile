@@ -214,6 +214,13 @@ $(BUILD)/guests/image-header.bin:
 		head -c 32 /dev/zero; printf '$(LINUX_IMAGE_MAGIC)'; \
 		head -c 4 /dev/zero; } >$@
 
+# The virtio-blk test disk (tests/common/basic/virtio.c checks it): 1 MiB,
+# sector s holding "KEELVDSK" and s in 8 hex digits, then 496 bytes of s's
+# low byte.
+$(BUILD)/guests/vdisk.img:
+	@mkdir -p $(dir $@)
+	$(Q)perl -e 'for $$s (0..2047) { printf "KEELVDSK%08x", $$s; print chr($$s & 255) x 496 }' >$@
+
 $(BUILD)/guests/bad/huge-dt.pad:
 	@mkdir -p $(dir $@)
 	$(Q)head -c 2101248 /dev/zero >$@
@@ -232,7 +239,8 @@ $(BUILD)/bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(RUN_GUESTS))
 
 # What the integration tests boot: also guests made to be refused.
 $(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS)) \
-		$(BUILD)/guests/empty.bin $(BUILD)/guests/image-header.bin
+		$(BUILD)/guests/empty.bin $(BUILD)/guests/image-header.bin \
+		$(BUILD)/guests/vdisk.img
 	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
 	$(Q)$(call make_bundle,$@,$^)
 

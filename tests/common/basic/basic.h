@@ -137,6 +137,18 @@ bool fault_catch_record(uint64_t syndrome, uint64_t addr);
 /* Load 32 bits; false, with the fault described in *f, if it faulted. */
 bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f);
 
+/*
+ * Device registers for drivers in the common part (virtio.c): one load or
+ * store of 1, 2, 4 or 8 bytes in the simplest form a trapping hypervisor
+ * decodes, ordered after the memory writes before it (a store) or before
+ * the memory reads after it (a load), so that rings shared with the device
+ * are seen as the driver wrote them.
+ */
+uint64_t arch_mmio_read(uint64_t addr, unsigned int size);
+void arch_mmio_write(uint64_t addr, unsigned int size, uint64_t val);
+/* A full barrier between this CPU's memory accesses and a device's. */
+void arch_mb(void);
+
 /* Start counting retired instructions; false if there is no such counter. */
 bool arch_inst_counter_start(void);
 uint32_t arch_inst_count(void);
@@ -243,6 +255,16 @@ bool fdt_prop_has_string(const void *prop, int len, const char *s);
  */
 int fdt_find_compatible(const void *fdt, const char *compat,
 			struct basic_range *reg, uint32_t *irq);
+/*
+ * fn for every enabled node whose "compatible" lists `compat`, in tree
+ * order, with its name and what fdt_find_compatible() gives; a non-zero
+ * return stops the walk and is returned. -1 for a malformed tree.
+ */
+int fdt_for_each_compatible(const void *fdt, const char *compat,
+			    int (*fn)(const char *name,
+				      const struct basic_range *reg,
+				      uint32_t irq, void *arg),
+			    void *arg);
 
 /* Output (printf.c). */
 __printf(1, 2) int printf(const char *fmt, ...);

@@ -19,6 +19,9 @@ int cmd_spin(int argc, char **argv);
 /* Every vCPU busy for `ticks` (smp.c). */
 int basic_spin_all(uint64_t ticks);
 int cmd_bench(int argc, char **argv);
+/* virtio.c: the virtio-mmio conformance run and the hostile driver. */
+int cmd_virtio(int argc, char **argv);
+int cmd_virtio_hostile(int argc, char **argv);
 void bench_help(void);
 
 /* The timer test's state machine, shared with the timer benchmark. */

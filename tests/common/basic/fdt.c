@@ -362,36 +362,65 @@ const void *fdt_getprop_path(const void *fdt, const char *path,
 
 struct compat_search {
 	const char *compat;
-	struct basic_range *reg;
-	uint32_t *irq;
+	int (*fn)(const char *name, const struct basic_range *reg, uint32_t irq,
+		  void *arg);
+	void *arg;
 };
 
-/* A node is complete: 1, with its reg and irq, if it is the one. */
+/* A node is complete: hand it to the caller if it is compatible. */
 static int compat_found(struct scan_node *stack, unsigned int depth, void *arg)
 {
 	const struct scan_node *n = &stack[depth], *parent = &stack[depth - 1];
 	uint32_t ac = parent->address_cells, sc = parent->size_cells;
 	struct compat_search *cs = arg;
+	struct basic_range reg;
 
 	if (!n->compatible || n->disabled || !n->reg || ac < 1 || ac > 2 ||
 	    sc > 2 || n->reg_len < (ac + sc) * 4 ||
 	    !fdt_prop_has_string(n->compatible, (int)n->compatible_len,
 				 cs->compat))
 		return 0;
-	cs->reg->base = read_cells(n->reg, ac);
-	cs->reg->size = sc ? read_cells(n->reg + ac * 4, sc) : 0;
-	if (cs->irq)
-		*cs->irq = n->irqs_len >= 4 ? be32(n->irqs) : 0;
+	reg.base = read_cells(n->reg, ac);
+	reg.size = sc ? read_cells(n->reg + ac * 4, sc) : 0;
+	return cs->fn(n->name, &reg, n->irqs_len >= 4 ? be32(n->irqs) : 0,
+		      cs->arg);
+}
+
+int fdt_for_each_compatible(const void *fdt, const char *compat,
+			    int (*fn)(const char *name,
+				      const struct basic_range *reg,
+				      uint32_t irq, void *arg),
+			    void *arg)
+{
+	struct compat_search cs = { compat, fn, arg };
+	struct fdt_iter it;
+
+	if (fdt_open(fdt, &it) < 0)
+		return -1;
+	return walk(&it, compat_found, &cs);
+}
+
+struct first_found {
+	struct basic_range *reg;
+	uint32_t *irq;
+};
+
+static int take_first(const char *name, const struct basic_range *reg,
+		      uint32_t irq, void *arg)
+{
+	struct first_found *ff = arg;
+
+	*ff->reg = *reg;
+	if (ff->irq)
+		*ff->irq = irq;
 	return 1;
 }
 
 int fdt_find_compatible(const void *fdt, const char *compat,
 			struct basic_range *reg, uint32_t *irq)
 {
-	struct compat_search cs = { compat, reg, irq };
-	struct fdt_iter it;
+	struct first_found ff = { reg, irq };
 
-	if (fdt_open(fdt, &it) < 0)
-		return -1;
-	return walk(&it, compat_found, &cs) == 1 ? 0 : -1;
+	return fdt_for_each_compatible(fdt, compat, take_first, &ff) == 1 ? 0 :
+									    -1;
 }

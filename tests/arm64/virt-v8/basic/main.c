@@ -50,6 +50,68 @@ bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f)
 	return true;
 }
 
+uint64_t arch_mmio_read(uint64_t addr, unsigned int size)
+{
+	uint64_t v = 0;
+
+	switch (size) {
+	case 1:
+		__asm__ __volatile__("ldrb %w0, [%1]"
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	case 2:
+		__asm__ __volatile__("ldrh %w0, [%1]"
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	case 4:
+		__asm__ __volatile__("ldr %w0, [%1]"
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	default:
+		__asm__ __volatile__("ldr %0, [%1]"
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	}
+	dsb_sy();
+	return v;
+}
+
+void arch_mmio_write(uint64_t addr, unsigned int size, uint64_t val)
+{
+	dsb_sy();
+	switch (size) {
+	case 1:
+		__asm__ __volatile__("strb %w0, [%1]" ::"r"(val), "r"(addr)
+				     : "memory");
+		break;
+	case 2:
+		__asm__ __volatile__("strh %w0, [%1]" ::"r"(val), "r"(addr)
+				     : "memory");
+		break;
+	case 4:
+		__asm__ __volatile__("str %w0, [%1]" ::"r"(val), "r"(addr)
+				     : "memory");
+		break;
+	default:
+		__asm__ __volatile__("str %0, [%1]" ::"r"(val), "r"(addr)
+				     : "memory");
+		break;
+	}
+}
+
+void arch_mb(void)
+{
+	dsb_sy();
+}
+
 static const char *const vector_names[16] = {
 	"sync (SP0)",	 "IRQ (SP0)",	 "FIQ (SP0)",	 "SError (SP0)",
 	"sync",		 "IRQ",		 "FIQ",		 "SError",

@@ -82,6 +82,72 @@ bool arch_try_read32(uint64_t addr, uint32_t *val, struct basic_fault *f)
 	return true;
 }
 
+uint64_t arch_mmio_read(uint64_t addr, unsigned int size)
+{
+	uint64_t v = 0;
+
+	switch (size) {
+	case 1:
+		__asm__ __volatile__(MMIO_INSN("lbu %0, 0(%1)")
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	case 2:
+		__asm__ __volatile__(MMIO_INSN("lhu %0, 0(%1)")
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	case 4:
+		__asm__ __volatile__(MMIO_INSN("lwu %0, 0(%1)")
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	default:
+		__asm__ __volatile__(MMIO_INSN("ld %0, 0(%1)")
+				     : "+r"(v)
+				     : "r"(addr)
+				     : "memory");
+		break;
+	}
+	__asm__ __volatile__("fence i, r" ::: "memory");
+	return v;
+}
+
+void arch_mmio_write(uint64_t addr, unsigned int size, uint64_t val)
+{
+	__asm__ __volatile__("fence w, o" ::: "memory");
+	switch (size) {
+	case 1:
+		__asm__ __volatile__(MMIO_INSN("sb %0, 0(%1)")::"r"(val),
+				     "r"(addr)
+				     : "memory");
+		break;
+	case 2:
+		__asm__ __volatile__(MMIO_INSN("sh %0, 0(%1)")::"r"(val),
+				     "r"(addr)
+				     : "memory");
+		break;
+	case 4:
+		__asm__ __volatile__(MMIO_INSN("sw %0, 0(%1)")::"r"(val),
+				     "r"(addr)
+				     : "memory");
+		break;
+	default:
+		__asm__ __volatile__(MMIO_INSN("sd %0, 0(%1)")::"r"(val),
+				     "r"(addr)
+				     : "memory");
+		break;
+	}
+}
+
+void arch_mb(void)
+{
+	__asm__ __volatile__("fence iorw, iorw" ::: "memory");
+}
+
 /* Length of the instruction at pc: 2 if compressed (low bits not 11). */
 static unsigned int insn_length(uint64_t pc)
 {

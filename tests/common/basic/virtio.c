@@ -1,0 +1,1835 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A virtio driver written from the specification (VIRTIO 1.2) to test the
+ * devices a hypervisor gives the firmware, one implementation for every
+ * arch: the virtio-mmio transport version 2 (4.2), split virtqueues (2.7)
+ * with indirect descriptors and VIRTIO_F_EVENT_IDX, the block device (5.2)
+ * and the entropy device (5.4). It polls the used ring instead of taking
+ * interrupts, but reads InterruptStatus where the spec says what it shows.
+ *
+ * `virtio` is a conformance run: every register, the initialisation
+ * sequence of 3.1.1 with the feature negotiation's refusals, and each
+ * request type with its status and used length, framed in the ways 2.6.4
+ * allows. `virtio-hostile` is the driver the spec forbids: each case
+ * breaks one rule (rings or buffers outside RAM, loops, huge lengths,
+ * malformed indirect tables, registers written out of order or with the
+ * wrong width), checks that the device refused it (DEVICE_NEEDS_RESET,
+ * a queue that does not become ready, an access that faults, a write
+ * that is ignored), then resets the device and checks it works again.
+ *
+ * Guest-physical addresses are the firmware's own pointers: the MMU is
+ * off (an identity map) while these run.
+ */
+#include "commands.h"
+
+/* ---- virtio-mmio registers (4.2.2) ---- */
+#define VIO_MAGIC 0x000
+#define VIO_VERSION 0x004
+#define VIO_DEVICE_ID 0x008
+#define VIO_VENDOR_ID 0x00c
+#define VIO_DEVICE_FEATURES 0x010
+#define VIO_DEVICE_FEATURES_SEL 0x014
+#define VIO_DRIVER_FEATURES 0x020
+#define VIO_DRIVER_FEATURES_SEL 0x024
+#define VIO_QUEUE_SEL 0x030
+#define VIO_QUEUE_NUM_MAX 0x034
+#define VIO_QUEUE_NUM 0x038
+#define VIO_QUEUE_READY 0x044
+#define VIO_QUEUE_NOTIFY 0x050
+#define VIO_INTERRUPT_STATUS 0x060
+#define VIO_INTERRUPT_ACK 0x064
+#define VIO_STATUS 0x070
+#define VIO_QUEUE_DESC_LOW 0x080
+#define VIO_QUEUE_DESC_HIGH 0x084
+#define VIO_QUEUE_DRIVER_LOW 0x090
+#define VIO_QUEUE_DRIVER_HIGH 0x094
+#define VIO_QUEUE_DEVICE_LOW 0x0a0
+#define VIO_QUEUE_DEVICE_HIGH 0x0a4
+#define VIO_CONFIG_GENERATION 0x0fc
+#define VIO_CONFIG 0x100
+#define VIO_WINDOW 0x200
+
+#define VIO_MAGIC_VALUE 0x74726976 /* "virt" */
+#define INT_VRING 1 /* used buffer notification */
+#define INT_CONFIG 2 /* configuration change */
+
+/* ---- device status (2.1) ---- */
+#define S_ACKNOWLEDGE 1
+#define S_DRIVER 2
+#define S_DRIVER_OK 4
+#define S_FEATURES_OK 8
+#define S_NEEDS_RESET 64
+#define S_READY (S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK)
+
+/* ---- feature bits (5.2.3, 6) ---- */
+#define BIT(n) (1ULL << (n))
+#define F_BLK_SIZE_MAX 1
+#define F_BLK_SEG_MAX 2
+#define F_BLK_RO 5
+#define F_BLK_BLK_SIZE 6
+#define F_BLK_FLUSH 9
+#define F_BLK_DISCARD 13
+#define F_INDIRECT_DESC 28
+#define F_EVENT_IDX 29
+#define F_VERSION_1 32
+#define F_RING_PACKED 34
+
+#define ID_BLOCK 2
+#define ID_RNG 4
+
+/* ---- split virtqueue (2.7) ---- */
+#define D_NEXT 1
+#define D_WRITE 2
+#define D_INDIRECT 4
+#define AVAIL_NO_INTERRUPT 1
+
+struct vq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+};
+
+struct vq_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[]; /* then used_event */
+};
+
+struct vq_used_elem {
+	uint32_t id;
+	uint32_t len;
+};
+
+struct vq_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct vq_used_elem ring[]; /* then avail_event */
+};
+
+/* ---- block requests (5.2.6) ---- */
+#define T_IN 0
+#define T_OUT 1
+#define T_FLUSH 4
+#define T_GET_ID 8
+#define T_DISCARD 11
+#define BLK_S_OK 0
+#define BLK_S_IOERR 1
+#define BLK_S_UNSUPP 2
+#define BLK_ID_BYTES 20
+#define SECTOR 512
+#define BLK_CFG_CAPACITY 0x00
+#define BLK_CFG_SIZE_MAX 0x08
+#define BLK_CFG_SEG_MAX 0x0c
+#define BLK_CFG_BLK_SIZE 0x14
+
+struct blk_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
+struct blk_discard {
+	uint64_t sector;
+	uint32_t num_sectors;
+	uint32_t flags; /* bit 0: unmap */
+};
+
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+/* The queue size this driver uses; a device must offer at least this. */
+#define QSIZE 16
+#define TIMEOUT_MS 2000
+/* Indirect tables: the largest a device must refuse, 1024 + 1 entries. */
+#define BIG_TABLE 1025
+
+/* What every device is asked for: everything this driver knows. */
+#define WANT_FEATURES                                                 \
+	(BIT(F_VERSION_1) | BIT(F_INDIRECT_DESC) | BIT(F_EVENT_IDX) | \
+	 BIT(F_BLK_SIZE_MAX) | BIT(F_BLK_SEG_MAX) | BIT(F_BLK_RO) |   \
+	 BIT(F_BLK_BLK_SIZE) | BIT(F_BLK_FLUSH) | BIT(F_BLK_DISCARD))
+
+/* Rings: descriptor table, available ring, used ring, a page each. */
+static uint8_t ring_mem[3][4096] __aligned(4096);
+static uint8_t data[4][4096] __aligned(4096);
+static struct vq_desc itable[80] __aligned(16);
+static struct vq_desc big_table[BIG_TABLE] __aligned(16);
+static struct blk_hdr hdr __aligned(16);
+static struct blk_discard discard_range __aligned(16);
+static volatile uint8_t blk_status[16] __aligned(16);
+
+struct vio {
+	const char *node;
+	uint64_t base;
+	uint32_t id;
+	uint64_t offered, features;
+	uint16_t qsize, qmax;
+	struct vq_desc *desc;
+	struct vq_avail *avail;
+	struct vq_used *used;
+	uint16_t next_avail, last_used;
+	unsigned int checks;
+	uint64_t capacity; /* block: sectors */
+	uint32_t run; /* block: which run of `virtio`, for the patterns */
+};
+
+static char why[200];
+
+static __printf(1, 2) int vfail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Put what in front of the reason already recorded. */
+static int vfail_in(const char *what)
+{
+	char inner[sizeof(why)];
+
+	memcpy(inner, why, sizeof(inner));
+	return vfail("%s: %s", what, inner);
+}
+
+/* A spec rule (or Keel's documented choice) that must hold; counted. */
+#define CHECK(d, cond, ...)                        \
+	do {                                       \
+		if (!(cond))                       \
+			return vfail(__VA_ARGS__); \
+		(d)->checks++;                     \
+	} while (0)
+
+static uint64_t gpa(const volatile void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static uint32_t rd(struct vio *d, uint32_t off)
+{
+	return (uint32_t)arch_mmio_read(d->base + off, 4);
+}
+
+static void wr(struct vio *d, uint32_t off, uint32_t v)
+{
+	arch_mmio_write(d->base + off, 4, v);
+}
+
+/* An access that may fault: true if it did (the value is then undefined). */
+static bool faults(uint64_t addr, unsigned int size, bool write, uint64_t v)
+{
+	struct basic_fault f;
+
+	fault_catch_begin();
+	if (write)
+		arch_mmio_write(addr, size, v);
+	else
+		(void)arch_mmio_read(addr, size);
+	arch_mb();
+	return fault_catch_end(&f);
+}
+
+static uint64_t ms_ticks(uint64_t ms)
+{
+	return ticks_from_us(ms * 1000);
+}
+
+static void pause_ms(uint64_t ms)
+{
+	uint64_t end = arch_counter() + ms_ticks(ms);
+
+	while (arch_counter() < end)
+		;
+}
+
+static uint32_t status(struct vio *d)
+{
+	return rd(d, VIO_STATUS);
+}
+
+static uint32_t isr(struct vio *d)
+{
+	return rd(d, VIO_INTERRUPT_STATUS);
+}
+
+static uint64_t device_features(struct vio *d)
+{
+	uint64_t lo, hi;
+
+	wr(d, VIO_DEVICE_FEATURES_SEL, 0);
+	lo = rd(d, VIO_DEVICE_FEATURES);
+	wr(d, VIO_DEVICE_FEATURES_SEL, 1);
+	hi = rd(d, VIO_DEVICE_FEATURES);
+	return hi << 32 | lo;
+}
+
+static void driver_features(struct vio *d, uint64_t f)
+{
+	wr(d, VIO_DRIVER_FEATURES_SEL, 0);
+	wr(d, VIO_DRIVER_FEATURES, (uint32_t)f);
+	wr(d, VIO_DRIVER_FEATURES_SEL, 1);
+	wr(d, VIO_DRIVER_FEATURES, (uint32_t)(f >> 32));
+}
+
+/* 4.2.3.1: write 0 and wait until Status reads 0. */
+static int vio_reset(struct vio *d)
+{
+	uint64_t end = arch_counter() + ms_ticks(TIMEOUT_MS);
+	uint32_t s;
+
+	wr(d, VIO_STATUS, 0);
+	while ((s = status(d)) != 0) {
+		if (arch_counter() > end)
+			return vfail("reset: Status reads 0x%x, not 0", s);
+	}
+	d->next_avail = 0;
+	d->last_used = 0;
+	return 0;
+}
+
+/* The rings at the default, aligned places, zeroed. */
+static void rings_default(struct vio *d)
+{
+	memset(ring_mem, 0, sizeof(ring_mem));
+	d->desc = (struct vq_desc *)ring_mem[0];
+	d->avail = (struct vq_avail *)ring_mem[1];
+	d->used = (struct vq_used *)ring_mem[2];
+	d->qsize = QSIZE;
+}
+
+static void queue_program(struct vio *d, uint32_t num, uint64_t desc,
+			  uint64_t avail, uint64_t used)
+{
+	wr(d, VIO_QUEUE_SEL, 0);
+	wr(d, VIO_QUEUE_NUM, num);
+	wr(d, VIO_QUEUE_DESC_LOW, (uint32_t)desc);
+	wr(d, VIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
+	wr(d, VIO_QUEUE_DRIVER_LOW, (uint32_t)avail);
+	wr(d, VIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
+	wr(d, VIO_QUEUE_DEVICE_LOW, (uint32_t)used);
+	wr(d, VIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
+}
+
+/* 3.1.1 steps 1-6: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK. */
+static int vio_negotiate(struct vio *d, uint64_t want)
+{
+	if (vio_reset(d))
+		return -1;
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	d->offered = device_features(d);
+	d->features = want & d->offered;
+	driver_features(d, d->features);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+	if (!(status(d) & S_FEATURES_OK))
+		return vfail("features 0x%lx (of 0x%lx offered) refused",
+			     d->features, d->offered);
+	return 0;
+}
+
+/* The whole of 3.1.1 with queue 0 at the default rings. */
+static int vio_init(struct vio *d, uint64_t want)
+{
+	if (vio_negotiate(d, want))
+		return -1;
+	rings_default(d);
+	wr(d, VIO_QUEUE_SEL, 0);
+	d->qmax = (uint16_t)rd(d, VIO_QUEUE_NUM_MAX);
+	if (d->qmax < QSIZE)
+		return vfail("QueueNumMax %u is less than %u", d->qmax, QSIZE);
+	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
+	wr(d, VIO_QUEUE_READY, 1);
+	if (rd(d, VIO_QUEUE_READY) != 1)
+		return vfail("queue 0 did not become ready (Status 0x%x)",
+			     status(d));
+	wr(d, VIO_STATUS, S_READY);
+	if (status(d) != S_READY)
+		return vfail("Status 0x%x after DRIVER_OK", status(d));
+	wr(d, VIO_INTERRUPT_ACK, isr(d));
+	return 0;
+}
+
+static void set_desc(struct vq_desc *t, unsigned int i, uint64_t addr,
+		     uint32_t len, uint16_t flags, uint16_t next)
+{
+	t[i].addr = addr;
+	t[i].len = len;
+	t[i].flags = flags;
+	t[i].next = next;
+}
+
+static volatile uint16_t *used_event(struct vio *d)
+{
+	return &d->avail->ring[d->qsize];
+}
+
+/* Make chain `head` available and tell the device. */
+static void post(struct vio *d, uint16_t head)
+{
+	d->avail->ring[d->next_avail % d->qsize] = head;
+	/* 2.7.13.3: the ring entry before the index that publishes it. */
+	arch_mb();
+	d->next_avail++;
+	WRITE_ONCE(d->avail->idx, d->next_avail);
+	arch_mb();
+}
+
+static void notify(struct vio *d)
+{
+	wr(d, VIO_QUEUE_NOTIFY, 0);
+}
+
+/* Whether the device used a buffer within ms (without consuming it). */
+static bool used_within(struct vio *d, uint64_t ms)
+{
+	uint64_t end = arch_counter() + ms_ticks(ms);
+
+	do {
+		if (READ_ONCE(d->used->idx) != d->last_used)
+			return true;
+	} while (arch_counter() < end);
+	return false;
+}
+
+/* The next used element: 0 with its id and len, or -1. */
+static int take_used(struct vio *d, uint32_t *id, uint32_t *len)
+{
+	volatile struct vq_used_elem *e;
+
+	if (!used_within(d, TIMEOUT_MS))
+		return vfail("no used buffer within %u ms (Status 0x%x)",
+			     TIMEOUT_MS, status(d));
+	arch_mb();
+	e = &d->used->ring[d->last_used % d->qsize];
+	*id = e->id;
+	*len = e->len;
+	d->last_used++;
+	return 0;
+}
+
+/* Post head, notify, and wait for it: its used len, or -1. */
+static int submit(struct vio *d, uint16_t head, uint32_t *len)
+{
+	uint32_t id;
+
+	post(d, head);
+	notify(d);
+	if (take_used(d, &id, len))
+		return -1;
+	if (id != head)
+		return vfail("used id %u, not the head %u posted", id, head);
+	return 0;
+}
+
+/* ---- block ---- */
+
+/*
+ * A block request framed the plain way (2.6.4 lets it be any): the
+ * header, the data in one descriptor, the status byte. Descriptors from
+ * `first` on in table t; the status byte, or -1.
+ */
+static int blk_request(struct vio *d, uint32_t type, uint64_t sector, void *buf,
+		       uint32_t len, uint32_t *used_len)
+{
+	bool dev_writes = type == T_IN || type == T_GET_ID;
+	unsigned int n = 0;
+
+	hdr.type = type;
+	hdr.reserved = 0;
+	hdr.sector = sector;
+	blk_status[0] = 0xff;
+	set_desc(d->desc, n, gpa(&hdr), sizeof(hdr), D_NEXT, n + 1);
+	n++;
+	if (len) {
+		set_desc(d->desc, n, gpa(buf), len,
+			 D_NEXT | (dev_writes ? D_WRITE : 0), n + 1);
+		n++;
+	}
+	set_desc(d->desc, n, gpa(blk_status), 1, D_WRITE, 0);
+	if (submit(d, 0, used_len))
+		return -1;
+	return blk_status[0];
+}
+
+static const char *blk_status_name(int s)
+{
+	switch (s) {
+	case BLK_S_OK:
+		return "OK";
+	case BLK_S_IOERR:
+		return "IOERR";
+	case BLK_S_UNSUPP:
+		return "UNSUPP";
+	default:
+		return "not a status";
+	}
+}
+
+/*
+ * A failed request's used len: the spec asks only that it not claim more
+ * than was written (2.7.8.2); devices write just the status byte, at the
+ * end of the writable bytes, and report 1 or all of them.
+ */
+#define ANY_LEN 0xffffffffU
+
+/* One request whose status must be `want` with used len `want_len`. */
+static int blk_expect(struct vio *d, const char *what, uint32_t type,
+		      uint64_t sector, void *buf, uint32_t len, int want,
+		      uint32_t want_len)
+{
+	uint32_t writable = 1 + (type == T_IN || type == T_GET_ID ? len : 0);
+	uint32_t used_len;
+	int s = blk_request(d, type, sector, buf, len, &used_len);
+
+	if (s < 0)
+		return vfail_in(what);
+	CHECK(d, s == want, "%s: status %d (%s), expected %s", what, s,
+	      blk_status_name(s), blk_status_name(want));
+	if (want_len == ANY_LEN)
+		CHECK(d, used_len <= writable,
+		      "%s: used len %u, more than the %u writable bytes", what,
+		      used_len, writable);
+	else
+		CHECK(d, used_len == want_len, "%s: used len %u, expected %u",
+		      what, used_len, want_len);
+	return 0;
+}
+
+/*
+ * The test disk (Makefile: vdisk.img): sector s holds "KEELVDSK" and s
+ * in 8 hex digits, then 496 bytes of s's low byte.
+ */
+static bool is_disk_pattern(const uint8_t *p, uint64_t s)
+{
+	char head[17];
+
+	snprintf(head, sizeof(head), "KEELVDSK%08lx", s);
+	if (memcmp(p, head, 16))
+		return false;
+	for (unsigned int i = 16; i < SECTOR; i++)
+		if (p[i] != (uint8_t)s)
+			return false;
+	return true;
+}
+
+/* What this driver writes: different per run, sector and byte. */
+static void fill_pattern(uint8_t *p, uint32_t len, uint32_t run, uint64_t s)
+{
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(run * 131 + s * 7 + i * 13 + (i >> 9));
+}
+
+static int blk_config(struct vio *d)
+{
+	uint32_t gen, lo, hi, v;
+
+	/* 4.2.2: 64-bit fields as two 32-bit reads, generation around. */
+	do {
+		gen = rd(d, VIO_CONFIG_GENERATION);
+		lo = rd(d, VIO_CONFIG + BLK_CFG_CAPACITY);
+		hi = rd(d, VIO_CONFIG + BLK_CFG_CAPACITY + 4);
+	} while (gen != rd(d, VIO_CONFIG_GENERATION));
+	d->capacity = (uint64_t)hi << 32 | lo;
+	CHECK(d, d->capacity >= 64, "capacity %lu sectors, expected >= 64",
+	      d->capacity);
+	CHECK(d, arch_mmio_read(d->base + VIO_CONFIG, 1) == (lo & 0xff),
+	      "an 8-bit read of capacity gives 0x%lx, not 0x%x",
+	      arch_mmio_read(d->base + VIO_CONFIG, 1), lo & 0xff);
+	if (d->features & BIT(F_BLK_BLK_SIZE)) {
+		v = rd(d, VIO_CONFIG + BLK_CFG_BLK_SIZE);
+		CHECK(d, v >= SECTOR && !(v & (v - 1)),
+		      "blk_size %u is not a power of 2 >= 512", v);
+	}
+	if (d->features & BIT(F_BLK_SEG_MAX)) {
+		v = rd(d, VIO_CONFIG + BLK_CFG_SEG_MAX);
+		CHECK(d, v >= 1, "seg_max is 0");
+	}
+	if (d->features & BIT(F_BLK_SIZE_MAX)) {
+		v = rd(d, VIO_CONFIG + BLK_CFG_SIZE_MAX);
+		CHECK(d, v >= SECTOR, "size_max %u is less than a sector", v);
+	}
+	printf("  capacity %lu sectors, features 0x%lx\n", d->capacity,
+	       d->features);
+	return 0;
+}
+
+/* Read sectors [s, s + n) (n <= 8) into data[1] the plain way. */
+static int blk_read(struct vio *d, uint64_t s, unsigned int n)
+{
+	memset(data[1], 0xee, n * SECTOR);
+	return blk_expect(d, "read", T_IN, s, data[1], n * SECTOR, BLK_S_OK,
+			  n * SECTOR + 1);
+}
+
+/* Requests framed in the odd ways 2.6.4 allows, and indirect ones. */
+static int blk_framing(struct vio *d)
+{
+	struct vq_desc *t = d->desc;
+	uint8_t *w = data[0], *r = data[1];
+	uint32_t len;
+	uint64_t s = 24;
+
+	/* OUT: header and data in one readable descriptor. */
+	hdr.type = T_OUT;
+	hdr.reserved = 0;
+	hdr.sector = s;
+	memcpy(w, &hdr, sizeof(hdr));
+	fill_pattern(w + sizeof(hdr), SECTOR, d->run, s);
+	blk_status[0] = 0xff;
+	set_desc(t, 3, gpa(w), sizeof(hdr) + SECTOR, D_NEXT, 5);
+	set_desc(t, 5, gpa(blk_status), 1, D_WRITE, 0);
+	if (submit(d, 3, &len))
+		return -1;
+	CHECK(d, blk_status[0] == BLK_S_OK && len == 1,
+	      "write with header and data in one descriptor: status %u, "
+	      "len %u",
+	      blk_status[0], len);
+
+	/* IN: header alone, data and status in one writable descriptor. */
+	hdr.type = T_IN;
+	hdr.sector = s;
+	memset(r, 0xee, SECTOR + 1);
+	set_desc(t, 7, gpa(&hdr), sizeof(hdr), D_NEXT, 2);
+	set_desc(t, 2, gpa(r), SECTOR + 1, D_WRITE, 0);
+	if (submit(d, 7, &len))
+		return -1;
+	CHECK(d, r[SECTOR] == BLK_S_OK && len == SECTOR + 1,
+	      "read with data and status in one descriptor: status %u, len "
+	      "%u",
+	      r[SECTOR], len);
+	CHECK(d, !memcmp(r, w + sizeof(hdr), SECTOR),
+	      "sector %lu read back differs (one-descriptor framing)", s);
+
+	/* OUT of two sectors split at 7, 505, 300, 212 bytes. */
+	s = 26;
+	fill_pattern(w, 2 * SECTOR, d->run, s);
+	hdr.type = T_OUT;
+	hdr.sector = s;
+	blk_status[0] = 0xff;
+	set_desc(t, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+	set_desc(t, 1, gpa(w), 7, D_NEXT, 2);
+	set_desc(t, 2, gpa(w + 7), 505, D_NEXT, 3);
+	set_desc(t, 3, gpa(w + 512), 300, D_NEXT, 4);
+	set_desc(t, 4, gpa(w + 812), 212, D_NEXT, 5);
+	set_desc(t, 5, gpa(blk_status), 1, D_WRITE, 0);
+	if (submit(d, 0, &len))
+		return -1;
+	CHECK(d, blk_status[0] == BLK_S_OK && len == 1,
+	      "write split at odd offsets: status %u, len %u", blk_status[0],
+	      len);
+
+	/* IN of the same, header in 10 + 6 bytes, data at 100, 700, 224. */
+	hdr.type = T_IN;
+	memset(r, 0xee, 2 * SECTOR);
+	blk_status[0] = 0xff;
+	set_desc(t, 0, gpa(&hdr), 10, D_NEXT, 1);
+	set_desc(t, 1, gpa(&hdr) + 10, 6, D_NEXT, 2);
+	set_desc(t, 2, gpa(r), 100, D_NEXT | D_WRITE, 3);
+	set_desc(t, 3, gpa(r + 100), 700, D_NEXT | D_WRITE, 4);
+	set_desc(t, 4, gpa(r + 800), 224, D_NEXT | D_WRITE, 5);
+	set_desc(t, 5, gpa(blk_status), 1, D_WRITE, 0);
+	if (submit(d, 0, &len))
+		return -1;
+	CHECK(d, blk_status[0] == BLK_S_OK && len == 2 * SECTOR + 1,
+	      "read split at odd offsets: status %u, len %u", blk_status[0],
+	      len);
+	CHECK(d, !memcmp(r, w, 2 * SECTOR),
+	      "sectors %lu-%lu read back differ (split framing)", s, s + 1);
+
+	if (!(d->features & BIT(F_INDIRECT_DESC)))
+		return 0;
+	/* 2.7.5.3: the whole request in an indirect table. */
+	memset(r, 0xee, 2 * SECTOR);
+	blk_status[0] = 0xff;
+	set_desc(itable, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+	set_desc(itable, 1, gpa(r), 2 * SECTOR, D_NEXT | D_WRITE, 2);
+	set_desc(itable, 2, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(t, 9, gpa(itable), 3 * sizeof(struct vq_desc), D_INDIRECT, 0);
+	if (submit(d, 9, &len))
+		return -1;
+	CHECK(d, blk_status[0] == BLK_S_OK && len == 2 * SECTOR + 1,
+	      "indirect read: status %u, len %u", blk_status[0], len);
+	CHECK(d, !memcmp(r, w, 2 * SECTOR), "indirect read: data differs");
+
+	/* A direct header, then the data and status in an indirect table. */
+	memset(r, 0xee, 2 * SECTOR);
+	blk_status[0] = 0xff;
+	set_desc(itable, 0, gpa(r), 2 * SECTOR, D_NEXT | D_WRITE, 1);
+	set_desc(itable, 1, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(t, 10, gpa(&hdr), sizeof(hdr), D_NEXT, 11);
+	set_desc(t, 11, gpa(itable), 2 * sizeof(struct vq_desc), D_INDIRECT, 0);
+	if (submit(d, 10, &len))
+		return -1;
+	CHECK(d, blk_status[0] == BLK_S_OK && len == 2 * SECTOR + 1,
+	      "direct then indirect read: status %u, len %u", blk_status[0],
+	      len);
+	CHECK(d, !memcmp(r, w, 2 * SECTOR),
+	      "direct then indirect read: data differs");
+	return 0;
+}
+
+/*
+ * 2.7.7 and 2.7.10: with EVENT_IDX the device notifies only when the
+ * used index passes used_event; without it, AVAIL_NO_INTERRUPT asks for
+ * none. Polling sees the used buffer before or after InterruptStatus is
+ * updated, so a notification is waited for and an absent one given time.
+ */
+static int notifications(struct vio *d, int (*one)(struct vio *d))
+{
+	uint32_t v;
+
+	CHECK(d, d->features & BIT(F_EVENT_IDX),
+	      "VIRTIO_F_EVENT_IDX not offered (features 0x%lx)", d->offered);
+	wr(d, VIO_INTERRUPT_ACK, isr(d));
+	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x after acknowledging it",
+	      isr(d));
+	WRITE_ONCE(*used_event(d), (uint16_t)(d->last_used + 4));
+	if (one(d))
+		return -1;
+	pause_ms(20);
+	v = isr(d);
+	CHECK(d, !(v & INT_VRING),
+	      "used buffer notification although used_event asked for none "
+	      "(InterruptStatus 0x%x)",
+	      v);
+	WRITE_ONCE(*used_event(d), d->last_used);
+	if (one(d))
+		return -1;
+	for (unsigned int i = 0; i < 100 && !(isr(d) & INT_VRING); i++)
+		pause_ms(1);
+	v = isr(d);
+	CHECK(d, v & INT_VRING,
+	      "no used buffer notification when the used index passed "
+	      "used_event (InterruptStatus 0x%x)",
+	      v);
+	wr(d, VIO_INTERRUPT_ACK, INT_VRING);
+	CHECK(d, !(isr(d) & INT_VRING),
+	      "InterruptACK did not clear the used buffer bit (0x%x)", isr(d));
+
+	/* Without EVENT_IDX: the flag. */
+	if (vio_init(d, WANT_FEATURES & ~BIT(F_EVENT_IDX)))
+		return -1;
+	WRITE_ONCE(d->avail->flags, AVAIL_NO_INTERRUPT);
+	if (one(d))
+		return -1;
+	pause_ms(20);
+	v = isr(d);
+	CHECK(d, !(v & INT_VRING),
+	      "used buffer notification despite VIRTQ_AVAIL_F_NO_INTERRUPT "
+	      "(InterruptStatus 0x%x)",
+	      v);
+	WRITE_ONCE(d->avail->flags, 0);
+	if (one(d))
+		return -1;
+	for (unsigned int i = 0; i < 100 && !(isr(d) & INT_VRING); i++)
+		pause_ms(1);
+	CHECK(d, isr(d) & INT_VRING,
+	      "no used buffer notification with interrupts enabled");
+	wr(d, VIO_INTERRUPT_ACK, isr(d));
+	return 0;
+}
+
+static int blk_one(struct vio *d)
+{
+	return blk_read(d, 0, 1);
+}
+
+static int blk_conformance(struct vio *d)
+{
+	static uint32_t runs;
+	bool ro = d->features & BIT(F_BLK_RO);
+	uint8_t *w = data[0], *r = data[1];
+	char id[BLK_ID_BYTES + 1];
+	uint64_t last;
+	unsigned int i;
+
+	d->run = ++runs;
+	if (blk_config(d))
+		return -1;
+	last = d->capacity - 1;
+
+	/* The backend is the test disk: its first and last sectors. */
+	if (blk_read(d, 0, 1))
+		return -1;
+	CHECK(d, is_disk_pattern(r, 0), "sector 0 is not the test disk's");
+	if (blk_read(d, last, 1))
+		return -1;
+	CHECK(d, is_disk_pattern(r, last),
+	      "sector %lu (the last) is not the test disk's", last);
+
+	/* Write 8 sectors and read them back. */
+	fill_pattern(w, 8 * SECTOR, d->run, 8);
+	if (ro) {
+		if (blk_expect(d, "write to a read-only disk", T_OUT, 8, w,
+			       8 * SECTOR, BLK_S_IOERR, ANY_LEN) ||
+		    blk_read(d, 8, 8))
+			return -1;
+		for (i = 0; i < 8; i++)
+			CHECK(d, is_disk_pattern(r + i * SECTOR, 8 + i),
+			      "read-only disk: sector %u changed", 8 + i);
+	} else {
+		if (blk_expect(d, "write", T_OUT, 8, w, 8 * SECTOR, BLK_S_OK,
+			       1) ||
+		    blk_read(d, 8, 8))
+			return -1;
+		CHECK(d, !memcmp(r, w, 8 * SECTOR),
+		      "sectors 8-15 read back differ from what was written");
+		if (blk_framing(d))
+			return -1;
+	}
+
+	/* GET_ID: 20 bytes, NUL-padded when shorter (5.2.6). */
+	memset(id, 0xee, sizeof(id));
+	if (blk_expect(d, "GET_ID", T_GET_ID, 0, id, BLK_ID_BYTES, BLK_S_OK,
+		       BLK_ID_BYTES + 1))
+		return -1;
+	for (i = 0; i < BLK_ID_BYTES && id[i]; i++)
+		;
+	for (unsigned int j = i; j < BLK_ID_BYTES; j++)
+		CHECK(d, !id[j], "GET_ID: byte %u after the id's end is 0x%x",
+		      j, (uint8_t)id[j]);
+	id[BLK_ID_BYTES] = '\0';
+	printf("  id \"%s\"\n", id);
+
+	if (d->features & BIT(F_BLK_FLUSH) &&
+	    blk_expect(d, "FLUSH", T_FLUSH, 0, NULL, 0, BLK_S_OK, 1))
+		return -1;
+	if (d->features & BIT(F_BLK_DISCARD) && !ro) {
+		discard_range.sector = 40;
+		discard_range.num_sectors = 8;
+		discard_range.flags = 0;
+		if (blk_expect(d, "DISCARD", T_DISCARD, 0, &discard_range,
+			       sizeof(discard_range), BLK_S_OK, 1))
+			return -1;
+		/* 5.2.6.2: unmap is for write zeroes only. */
+		discard_range.flags = 1;
+		if (blk_expect(d, "DISCARD with unmap", T_DISCARD, 0,
+			       &discard_range, sizeof(discard_range),
+			       BLK_S_UNSUPP, ANY_LEN))
+			return -1;
+	}
+
+	/* Outside the disk: IOERR (5.2.6.2), nothing written. */
+	if (blk_expect(d, "read at the capacity", T_IN, d->capacity, r, SECTOR,
+		       BLK_S_IOERR, ANY_LEN) ||
+	    blk_expect(d, "read across the end", T_IN, last, r, 2 * SECTOR,
+		       BLK_S_IOERR, ANY_LEN) ||
+	    blk_expect(d, "read at sector 2^64-1", T_IN, ~0ULL, r, SECTOR,
+		       BLK_S_IOERR, ANY_LEN) ||
+	    blk_expect(d, "read at sector 2^63", T_IN, 1ULL << 63, r,
+		       2 * SECTOR, BLK_S_IOERR, ANY_LEN) ||
+	    (!ro && blk_expect(d, "write at the capacity", T_OUT, d->capacity,
+			       w, SECTOR, BLK_S_IOERR, ANY_LEN)) ||
+	    blk_expect(d, "read of 100 bytes", T_IN, 0, r, 100, BLK_S_IOERR,
+		       ANY_LEN))
+		return -1;
+	/* 5.2.6.2: an unknown type is UNSUPP. */
+	if (blk_expect(d, "request type 0x7fff", 0x7fff, 0, NULL, 0,
+		       BLK_S_UNSUPP, ANY_LEN))
+		return -1;
+	return notifications(d, blk_one);
+}
+
+/* ---- entropy ---- */
+
+static bool all_equal(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++)
+		if (p[i] != p[0])
+			return false;
+	return true;
+}
+
+static int rng_one(struct vio *d)
+{
+	uint32_t len;
+
+	set_desc(d->desc, 0, gpa(data[0]), 64, D_WRITE, 0);
+	if (submit(d, 0, &len))
+		return -1;
+	CHECK(d, len >= 1 && len <= 64, "used len %u for a 64-byte buffer",
+	      len);
+	return 0;
+}
+
+static int rng_conformance(struct vio *d)
+{
+	uint8_t *a = data[0], *b = data[1];
+	uint32_t id0, id1, len0, len1, len;
+
+	/* Two 64-byte buffers at once; 5.4.6: each gets 1 to 64 bytes. */
+	memset(a, 0, 64);
+	memset(b, 0, 64);
+	set_desc(d->desc, 0, gpa(a), 64, D_WRITE, 0);
+	set_desc(d->desc, 1, gpa(b), 64, D_WRITE, 0);
+	post(d, 0);
+	post(d, 1);
+	notify(d);
+	if (take_used(d, &id0, &len0) || take_used(d, &id1, &len1))
+		return -1;
+	CHECK(d, (id0 == 0 && id1 == 1) || (id0 == 1 && id1 == 0),
+	      "used ids %u and %u, expected 0 and 1", id0, id1);
+	if (id0 == 1) {
+		uint32_t t = len0;
+
+		len0 = len1;
+		len1 = t;
+	}
+	CHECK(d, len0 >= 1 && len0 <= 64 && len1 >= 1 && len1 <= 64,
+	      "used lens %u and %u for 64-byte buffers", len0, len1);
+	CHECK(d, len0 < 16 || !all_equal(a, len0), "%u random bytes all 0x%02x",
+	      len0, a[0]);
+	CHECK(d, MIN(len0, len1) < 16 || memcmp(a, b, MIN(len0, len1)),
+	      "two buffers got the same bytes");
+
+	/* One buffer in three descriptors; and a large one. */
+	set_desc(d->desc, 2, gpa(a), 10, D_WRITE | D_NEXT, 3);
+	set_desc(d->desc, 3, gpa(a) + 10, 30, D_WRITE | D_NEXT, 4);
+	set_desc(d->desc, 4, gpa(a) + 40, 24, D_WRITE, 0);
+	if (submit(d, 2, &len))
+		return -1;
+	CHECK(d, len >= 1 && len <= 64,
+	      "used len %u for a 64-byte buffer in three descriptors", len);
+	set_desc(d->desc, 5, gpa(data[2]), 8192, D_WRITE, 0);
+	if (submit(d, 5, &len))
+		return -1;
+	CHECK(d, len >= 1 && len <= 8192, "used len %u for an 8 KiB buffer",
+	      len);
+	if (d->features & BIT(F_INDIRECT_DESC)) {
+		set_desc(itable, 0, gpa(a), 32, D_WRITE | D_NEXT, 1);
+		set_desc(itable, 1, gpa(a) + 32, 32, D_WRITE, 0);
+		set_desc(d->desc, 6, gpa(itable), 2 * sizeof(struct vq_desc),
+			 D_INDIRECT, 0);
+		if (submit(d, 6, &len))
+			return -1;
+		CHECK(d, len >= 1 && len <= 64,
+		      "used len %u for a 64-byte indirect buffer", len);
+	}
+	return notifications(d, rng_one);
+}
+
+/* ---- the conformance run (4.2.3.1, 3.1.1, 2.1, 2.2) ---- */
+
+static int conformance(struct vio *d)
+{
+	uint32_t v, s;
+	uint64_t unoffered = 0;
+	unsigned int bit;
+
+	v = rd(d, VIO_MAGIC);
+	CHECK(d, v == VIO_MAGIC_VALUE, "MagicValue 0x%x", v);
+	v = rd(d, VIO_VERSION);
+	CHECK(d, v == 2, "Version %u, expected 2 (no legacy)", v);
+	d->id = rd(d, VIO_DEVICE_ID);
+	CHECK(d, d->id == ID_BLOCK || d->id == ID_RNG,
+	      "DeviceID %u: not a block (2) or entropy (4) device", d->id);
+	printf("  device id %u vendor 0x%x\n", d->id, rd(d, VIO_VENDOR_ID));
+
+	/* Reset: Status 0, no interrupt pending, no queue ready. */
+	wr(d, VIO_STATUS, 0);
+	CHECK(d, status(d) == 0, "Status 0x%x after writing 0", status(d));
+	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x after reset", isr(d));
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	CHECK(d, status(d) == S_ACKNOWLEDGE, "Status 0x%x after ACKNOWLEDGE",
+	      status(d));
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	CHECK(d, status(d) == (S_ACKNOWLEDGE | S_DRIVER),
+	      "Status 0x%x after DRIVER", status(d));
+
+	d->offered = device_features(d);
+	CHECK(d, d->offered & BIT(F_VERSION_1),
+	      "VIRTIO_F_VERSION_1 not offered (features 0x%lx)", d->offered);
+
+	/*
+	 * 6.1 lets a device refuse a driver that does not accept VERSION_1;
+	 * one without a legacy interface (Keel) must: FEATURES_OK stays clear.
+	 */
+	driver_features(d, d->offered & ~BIT(F_VERSION_1));
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+	s = status(d);
+	CHECK(d, !(s & S_FEATURES_OK),
+	      "FEATURES_OK kept without VIRTIO_F_VERSION_1 (Status 0x%x)", s);
+
+	/* 2.2.1: nor with a bit the device did not offer. */
+	for (bit = 24; bit < 64 && !unoffered; bit++)
+		if (!(d->offered & BIT(bit)))
+			unoffered = BIT(bit);
+	wr(d, VIO_STATUS, 0);
+	CHECK(d, status(d) == 0, "Status 0x%x after reset", status(d));
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	driver_features(d, d->offered | unoffered);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+	s = status(d);
+	CHECK(d, !(s & S_FEATURES_OK),
+	      "FEATURES_OK kept with feature 0x%lx not offered (Status 0x%x)",
+	      unoffered, s);
+
+	/* An acceptable subset is kept. */
+	if (vio_negotiate(d, WANT_FEATURES))
+		return -1;
+	d->checks++;
+
+	/* 4.2.2: QueueNumMax 0 for a queue the device does not have. */
+	wr(d, VIO_QUEUE_SEL, 1);
+	CHECK(d, rd(d, VIO_QUEUE_NUM_MAX) == 0,
+	      "QueueNumMax %u for queue 1, which neither device type has",
+	      rd(d, VIO_QUEUE_NUM_MAX));
+	wr(d, VIO_QUEUE_SEL, 0);
+	CHECK(d, rd(d, VIO_QUEUE_READY) == 0, "queue 0 ready before set-up");
+	d->qmax = (uint16_t)rd(d, VIO_QUEUE_NUM_MAX);
+	CHECK(d, d->qmax >= QSIZE, "QueueNumMax %u, less than %u", d->qmax,
+	      QSIZE);
+	rings_default(d);
+	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
+	wr(d, VIO_QUEUE_READY, 1);
+	CHECK(d, rd(d, VIO_QUEUE_READY) == 1,
+	      "QueueReady reads %u after writing 1 (Status 0x%x)",
+	      rd(d, VIO_QUEUE_READY), status(d));
+	wr(d, VIO_STATUS, S_READY);
+	CHECK(d, status(d) == S_READY, "Status 0x%x after DRIVER_OK",
+	      status(d));
+	v = rd(d, VIO_CONFIG_GENERATION);
+	CHECK(d, v == rd(d, VIO_CONFIG_GENERATION),
+	      "ConfigGeneration changes by itself");
+	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x with nothing done", isr(d));
+
+	if ((d->id == ID_BLOCK ? blk_conformance(d) : rng_conformance(d)))
+		return -1;
+
+	/* A reset forgets the queue and any pending interrupt. */
+	wr(d, VIO_STATUS, 0);
+	CHECK(d, status(d) == 0, "Status 0x%x after the final reset",
+	      status(d));
+	wr(d, VIO_QUEUE_SEL, 0);
+	CHECK(d, rd(d, VIO_QUEUE_READY) == 0,
+	      "queue 0 still ready after reset");
+	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x after reset", isr(d));
+	return 0;
+}
+
+/* ---- hostile input ---- */
+
+/* Addresses no buffer or ring may use, found from the device tree. */
+struct bad_addr {
+	const char *what;
+	uint64_t addr;
+	uint32_t len;
+};
+
+#define MAX_BAD 16
+static struct bad_addr bad[MAX_BAD];
+static unsigned int nr_bad;
+
+static bool in_ram(uint64_t addr, uint64_t len)
+{
+	for (unsigned int i = 0; i < platform.nr_ram; i++)
+		if (addr + len > platform.ram[i].base &&
+		    addr < platform.ram[i].base + platform.ram[i].size)
+			return true;
+	return false;
+}
+
+static void add_bad(const char *what, uint64_t addr, uint32_t len)
+{
+	/* Only addresses wholly outside RAM, or deliberately across its end. */
+	if (nr_bad < MAX_BAD)
+		bad[nr_bad++] = (struct bad_addr){ what, addr, len };
+}
+
+static void add_bad_node(const char *what, const char *const *compat)
+{
+	struct basic_range reg;
+
+	for (; *compat; compat++)
+		if (!fdt_find_compatible(platform.fdt, *compat, &reg, NULL) &&
+		    !in_ram(reg.base, 1)) {
+			add_bad(what, reg.base, 512);
+			return;
+		}
+}
+
+static void find_bad_addresses(const struct vio *d)
+{
+	static const char *const irqchip[] = { "arm,gic-v3",
+					       "arm,cortex-a15-gic",
+					       "riscv,plic0",
+					       "sifive,plic-1.0.0", NULL };
+	static const char *const uart[] = { "arm,pl011", "ns16550a", NULL };
+	static const char *const rom[] = { "keel,rom", NULL };
+	const struct basic_range *ram = &platform.ram[0];
+	uint64_t end = ram->base + ram->size;
+
+	nr_bad = 0;
+	if (ram->base >= 0x1000 && !in_ram(ram->base - 0x1000, 0x1000))
+		add_bad("below RAM", ram->base - 0x1000, 512);
+	if (!in_ram(end, 512))
+		add_bad("RAM's end", end, 512);
+	add_bad("across RAM's end", end - 256, 512);
+	if (!in_ram(ram->base + 0x10000000, 512))
+		add_bad("host RAM past the guest's", ram->base + 0x10000000,
+			512);
+	add_bad_node("the interrupt controller", irqchip);
+	add_bad_node("the UART", uart);
+	add_bad_node("the ROM", rom);
+	add_bad("the device's own registers", d->base, 512);
+	if (!in_ram(0, 512))
+		add_bad("address 0", 0, 512);
+	add_bad("2^64-16", ~0ULL - 15, 16);
+	add_bad("wrapping past 2^64", ~0ULL - 7, 16);
+}
+
+static uint64_t gic_or_hole(void)
+{
+	for (unsigned int i = 0; i < nr_bad; i++)
+		if (!strcmp(bad[i].what, "the interrupt controller"))
+			return bad[i].addr;
+	return bad[0].addr;
+}
+
+/*
+ * The device flagged what it was given: DEVICE_NEEDS_RESET (2.1.2), a
+ * configuration change notification after DRIVER_OK, the bad chain not
+ * used, and no request served until the reset.
+ */
+static int expect_needs_reset(struct vio *d)
+{
+	uint64_t end = arch_counter() + ms_ticks(TIMEOUT_MS);
+	uint32_t s, v;
+
+	while (!((s = status(d)) & S_NEEDS_RESET))
+		if (arch_counter() > end)
+			return vfail("no DEVICE_NEEDS_RESET (Status 0x%x)", s);
+	v = isr(d);
+	if ((s & S_DRIVER_OK) && !(v & INT_CONFIG))
+		return vfail("DEVICE_NEEDS_RESET without a configuration "
+			     "change notification (InterruptStatus 0x%x)",
+			     v);
+	if (READ_ONCE(d->used->idx) != d->last_used)
+		return vfail("the device used the malformed chain");
+	if (s & S_DRIVER_OK) {
+		/* A good request now must wait for the reset. */
+		set_desc(d->desc, 14, gpa(data[3]), 64, D_WRITE, 0);
+		if (d->id == ID_BLOCK) {
+			hdr.type = T_IN;
+			hdr.sector = 0;
+			set_desc(d->desc, 13, gpa(&hdr), sizeof(hdr), D_NEXT,
+				 14);
+			set_desc(d->desc, 14, gpa(data[3]), SECTOR + 1, D_WRITE,
+				 0);
+		}
+		post(d, d->id == ID_BLOCK ? 13 : 14);
+		notify(d);
+		if (used_within(d, 20))
+			return vfail("a request was served while the device "
+				     "needed a reset");
+	}
+	return 0;
+}
+
+/* Set-up refused: the queue is not ready (and Keel says needs reset). */
+static int expect_refused(struct vio *d)
+{
+	wr(d, VIO_QUEUE_SEL, 0);
+	if (rd(d, VIO_QUEUE_READY))
+		return vfail("the queue became ready (Status 0x%x)", status(d));
+	if (!(status(d) & S_NEEDS_RESET))
+		return vfail("refused without DEVICE_NEEDS_RESET (Status "
+			     "0x%x)",
+			     status(d));
+	return 0;
+}
+
+/* A good request, the device's kind: 0 or -1. */
+static int good_request(struct vio *d, uint16_t head)
+{
+	uint32_t len;
+
+	if (d->id == ID_RNG) {
+		set_desc(d->desc, head, gpa(data[0]), 64, D_WRITE, 0);
+		if (submit(d, head, &len))
+			return -1;
+		return len >= 1 && len <= 64 ?
+			       0 :
+			       vfail("used len %u for 64 bytes of entropy",
+				     len);
+	}
+	hdr.type = T_IN;
+	hdr.reserved = 0;
+	hdr.sector = 0;
+	blk_status[0] = 0xff;
+	set_desc(d->desc, head, gpa(&hdr), sizeof(hdr), D_NEXT, head + 1);
+	set_desc(d->desc, head + 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE,
+		 head + 2);
+	set_desc(d->desc, head + 2, gpa(blk_status), 1, D_WRITE, 0);
+	if (submit(d, head, &len))
+		return -1;
+	if (blk_status[0] != BLK_S_OK || len != SECTOR + 1)
+		return vfail("read of sector 0: status %u, len %u",
+			     blk_status[0], len);
+	return is_disk_pattern(data[0], 0) ? 0 : vfail("sector 0 read wrong");
+}
+
+/*
+ * One chain the device must refuse, posted at head 0: for a block device
+ * a header goes first, so that the malformed part is what the device
+ * walks into after a good start.
+ */
+static int bad_chain(struct vio *d, const struct vq_desc *chain, unsigned int n)
+{
+	unsigned int first = 0;
+
+	if (d->id == ID_BLOCK) {
+		hdr.type = T_IN;
+		hdr.sector = 0;
+		set_desc(d->desc, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+		first = 1;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		d->desc[first + i] = chain[i];
+		/* The case's own next indices count from its first. */
+		if (chain[i].flags & D_NEXT)
+			d->desc[first + i].next =
+				(uint16_t)(chain[i].next + first);
+	}
+	post(d, 0);
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+/* A writable buffer at addr: outside RAM, the device must refuse it. */
+static int case_bad_buffer(struct vio *d, uint64_t addr, uint32_t len)
+{
+	bool blk = d->id == ID_BLOCK;
+	struct vq_desc c[2] = {
+		{ addr, len, D_WRITE | (blk ? D_NEXT : 0), 1 },
+		{ gpa(blk_status), 1, D_WRITE, 0 },
+	};
+
+	return bad_chain(d, c, blk ? 2 : 1);
+}
+
+static int case_bad_header(struct vio *d)
+{
+	/* A block header the device would read from the interrupt controller. */
+	set_desc(d->desc, 0, gic_or_hole(), sizeof(hdr), D_NEXT, 1);
+	set_desc(d->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	post(d, 0);
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+static int case_huge_len(struct vio *d)
+{
+	return case_bad_buffer(d, platform.ram[0].base, 0xffffffffU);
+}
+
+static int case_loop2(struct vio *d)
+{
+	struct vq_desc c[2] = {
+		{ gpa(data[0]), 8, D_WRITE | D_NEXT, 1 },
+		{ gpa(data[1]), 8, D_WRITE | D_NEXT, 0 },
+	};
+
+	return bad_chain(d, c, 2);
+}
+
+static int case_self_loop(struct vio *d)
+{
+	struct vq_desc c[1] = { { gpa(data[0]), 8, D_WRITE | D_NEXT, 0 } };
+
+	return bad_chain(d, c, 1);
+}
+
+static int case_zero_len_loop(struct vio *d)
+{
+	/* Empty descriptors move no data but still count as a loop. */
+	struct vq_desc c[2] = {
+		{ gpa(data[0]), 0, D_WRITE | D_NEXT, 1 },
+		{ gpa(data[0]), 0, D_WRITE | D_NEXT, 0 },
+	};
+
+	return bad_chain(d, c, 2);
+}
+
+static int case_next_outside(struct vio *d)
+{
+	struct vq_desc c[1] = { { gpa(data[0]), 8, D_WRITE | D_NEXT, 200 } };
+
+	return bad_chain(d, c, 1);
+}
+
+static int case_head_outside(struct vio *d)
+{
+	post(d, QSIZE + 3);
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+static int case_avail_jump(struct vio *d)
+{
+	set_desc(d->desc, 0, gpa(data[0]), 8, D_WRITE, 0);
+	for (unsigned int i = 0; i < QSIZE; i++)
+		d->avail->ring[i] = 0;
+	arch_mb();
+	WRITE_ONCE(d->avail->idx, (uint16_t)(d->next_avail + QSIZE + 1));
+	arch_mb();
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+static int case_readable_after_writable(struct vio *d)
+{
+	struct vq_desc c[2] = {
+		{ gpa(data[0]), 8, D_WRITE | D_NEXT, 1 },
+		{ gpa(data[1]), 8, D_NEXT, 2 },
+	};
+	struct vq_desc c3[3];
+
+	memcpy(c3, c, sizeof(c));
+	c3[2] = (struct vq_desc){ gpa(blk_status), 1, D_WRITE, 0 };
+	return bad_chain(d, c3, 3);
+}
+
+/* An indirect descriptor for table t of n entries, with extra flags. */
+static int indirect(struct vio *d, uint64_t t, uint32_t bytes, uint16_t flags)
+{
+	struct vq_desc c[2] = {
+		{ t, bytes, D_INDIRECT | flags, 1 },
+		{ gpa(blk_status), 1, D_WRITE, 0 },
+	};
+
+	return bad_chain(d, c, flags & D_NEXT ? 2 : 1);
+}
+
+static int case_indirect_loop(struct vio *d)
+{
+	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE | D_NEXT, 1);
+	set_desc(itable, 1, gpa(data[1]), 8, D_WRITE | D_NEXT, 0);
+	return indirect(d, gpa(itable), 2 * sizeof(struct vq_desc), 0);
+}
+
+static int case_indirect_next_outside(struct vio *d)
+{
+	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE | D_NEXT, 2);
+	return indirect(d, gpa(itable), 2 * sizeof(struct vq_desc), 0);
+}
+
+static int case_indirect_nested(struct vio *d)
+{
+	set_desc(itable, 1, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(itable, 0, gpa(&itable[1]), sizeof(struct vq_desc), D_INDIRECT,
+		 0);
+	return indirect(d, gpa(itable), sizeof(struct vq_desc), 0);
+}
+
+static int case_indirect_with_next(struct vio *d)
+{
+	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	return indirect(d, gpa(itable), sizeof(struct vq_desc), D_NEXT);
+}
+
+static int case_indirect_len24(struct vio *d)
+{
+	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	return indirect(d, gpa(itable), 24, 0);
+}
+
+static int case_indirect_len0(struct vio *d)
+{
+	return indirect(d, gpa(itable), 0, 0);
+}
+
+static int case_indirect_outside(struct vio *d)
+{
+	return indirect(d, gic_or_hole(), 4 * sizeof(struct vq_desc), 0);
+}
+
+static int case_indirect_huge(struct vio *d)
+{
+	/* 1025 entries: one more than 2.7.5.3.1 allows a table. */
+	memset(big_table, 0, sizeof(big_table));
+	for (unsigned int i = 0; i < BIG_TABLE; i++)
+		set_desc(big_table, i, gpa(data[0]), 1, D_WRITE, 0);
+	return indirect(d, gpa(big_table), sizeof(big_table), 0);
+}
+
+static int case_too_many_segments(struct vio *d)
+{
+	/* 72 eight-byte buffers: far more than seg_max or any sane device. */
+	for (unsigned int i = 0; i < 72; i++)
+		set_desc(itable, i, gpa(data[0]) + 8 * i, 8,
+			 D_WRITE | (i < 71 ? D_NEXT : 0), (uint16_t)(i + 1));
+	return indirect(d, gpa(itable), 72 * sizeof(struct vq_desc), 0);
+}
+
+static int case_blk_no_status(struct vio *d)
+{
+	hdr.type = T_IN;
+	hdr.sector = 0;
+	set_desc(d->desc, 0, gpa(&hdr), sizeof(hdr), 0, 0);
+	post(d, 0);
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+static int case_blk_short_header(struct vio *d)
+{
+	set_desc(d->desc, 0, gpa(&hdr), 8, D_NEXT, 1);
+	set_desc(d->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	post(d, 0);
+	notify(d);
+	return expect_needs_reset(d);
+}
+
+static int case_indirect_not_negotiated(struct vio *d)
+{
+	if (vio_init(d, WANT_FEATURES & ~BIT(F_INDIRECT_DESC)))
+		return -1;
+	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	return indirect(d, gpa(itable), sizeof(struct vq_desc), 0);
+}
+
+/* Up to FEATURES_OK, then a queue the device must refuse. */
+static int refused_queue(struct vio *d, uint32_t num, uint64_t desc,
+			 uint64_t avail, uint64_t used)
+{
+	if (vio_negotiate(d, WANT_FEATURES))
+		return -1;
+	rings_default(d);
+	queue_program(d, num, desc, avail, used);
+	wr(d, VIO_QUEUE_READY, 1);
+	return expect_refused(d);
+}
+
+static int case_desc_unaligned(struct vio *d)
+{
+	return refused_queue(d, QSIZE, gpa(ring_mem[0]) + 8, gpa(ring_mem[1]),
+			     gpa(ring_mem[2]));
+}
+
+static int case_avail_unaligned(struct vio *d)
+{
+	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]) + 1,
+			     gpa(ring_mem[2]));
+}
+
+static int case_used_unaligned(struct vio *d)
+{
+	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     gpa(ring_mem[2]) + 2);
+}
+
+static int case_desc_outside(struct vio *d)
+{
+	return refused_queue(d, QSIZE, gic_or_hole(), gpa(ring_mem[1]),
+			     gpa(ring_mem[2]));
+}
+
+static int case_used_across_end(struct vio *d)
+{
+	const struct basic_range *ram = &platform.ram[0];
+
+	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     ram->base + ram->size - 64);
+}
+
+static int case_used_wraps(struct vio *d)
+{
+	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     ~0ULL - 63);
+}
+
+static int case_size_12(struct vio *d)
+{
+	return refused_queue(d, 12, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     gpa(ring_mem[2]));
+}
+
+static int case_size_0(struct vio *d)
+{
+	return refused_queue(d, 0, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     gpa(ring_mem[2]));
+}
+
+static int case_size_over_max(struct vio *d)
+{
+	/* 4.2.2.2: QueueNum at most QueueNumMax; twice it is a power of 2. */
+	uint32_t num = 2u * d->qmax;
+
+	if (num > 32768 || (num & (num - 1)))
+		num = 65536; /* not even a valid queue size */
+	return refused_queue(d, num, gpa(ring_mem[0]), gpa(ring_mem[1]),
+			     gpa(ring_mem[2]));
+}
+
+static int case_ready_before_features_ok(struct vio *d)
+{
+	if (vio_reset(d))
+		return -1;
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	rings_default(d);
+	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
+	wr(d, VIO_QUEUE_READY, 1);
+	return expect_refused(d);
+}
+
+static int case_driver_ok_before_features_ok(struct vio *d)
+{
+	uint32_t s;
+
+	if (vio_reset(d))
+		return -1;
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	driver_features(d, BIT(F_VERSION_1));
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_DRIVER_OK);
+	s = status(d);
+	return s & S_DRIVER_OK ? vfail("DRIVER_OK taken before FEATURES_OK "
+				       "(Status 0x%x)",
+				       s) :
+				 0;
+}
+
+static int case_features_ok_without_driver(struct vio *d)
+{
+	uint32_t s;
+
+	if (vio_reset(d))
+		return -1;
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_FEATURES_OK);
+	s = status(d);
+	return s & S_FEATURES_OK ? vfail("FEATURES_OK taken without DRIVER "
+					 "(Status 0x%x)",
+					 s) :
+				   0;
+}
+
+/* The write must be ignored: Status stays, a request still works. */
+static int expect_ignored(struct vio *d, uint16_t head)
+{
+	uint32_t s = status(d);
+
+	if (s != S_READY)
+		return vfail("Status 0x%x, expected 0x%x", s, S_READY);
+	return good_request(d, head);
+}
+
+static int case_queue_num_after_ready(struct vio *d)
+{
+	/* Were QueueNum 4 taken, head 12 would be outside the table. */
+	wr(d, VIO_QUEUE_NUM, 4);
+	return expect_ignored(d, 12);
+}
+
+static int case_queue_desc_after_ready(struct vio *d)
+{
+	wr(d, VIO_QUEUE_DESC_LOW, 0x10);
+	wr(d, VIO_QUEUE_DESC_HIGH, 0xffff);
+	return expect_ignored(d, 0);
+}
+
+static int case_features_after_features_ok(struct vio *d)
+{
+	uint32_t len;
+
+	/* Were 0 taken, INDIRECT would be gone and this chain malformed. */
+	driver_features(d, 0);
+	if (!(d->features & BIT(F_INDIRECT_DESC)))
+		return expect_ignored(d, 0);
+	if (d->id == ID_BLOCK) {
+		hdr.type = T_IN;
+		hdr.sector = 0;
+		set_desc(itable, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+		set_desc(itable, 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE, 2);
+		set_desc(itable, 2, gpa(blk_status), 1, D_WRITE, 0);
+		set_desc(d->desc, 0, gpa(itable), 3 * sizeof(struct vq_desc),
+			 D_INDIRECT, 0);
+	} else {
+		set_desc(itable, 0, gpa(data[0]), 64, D_WRITE, 0);
+		set_desc(d->desc, 0, gpa(itable), sizeof(struct vq_desc),
+			 D_INDIRECT, 0);
+	}
+	if (submit(d, 0, &len))
+		return -1;
+	return status(d) == S_READY ? 0 :
+				      vfail("Status 0x%x after an indirect "
+					    "request",
+					    status(d));
+}
+
+static int case_clear_status_bit(struct vio *d)
+{
+	/* 2.1.1: only a reset clears bits; this write is not one. */
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	return expect_ignored(d, 0);
+}
+
+static int case_driver_sets_needs_reset(struct vio *d)
+{
+	wr(d, VIO_STATUS, S_READY | S_NEEDS_RESET);
+	return expect_ignored(d, 0);
+}
+
+static int case_notify_other_queue(struct vio *d)
+{
+	wr(d, VIO_QUEUE_NOTIFY, 5);
+	wr(d, VIO_QUEUE_SEL, 7);
+	wr(d, VIO_QUEUE_READY, 1);
+	if (rd(d, VIO_QUEUE_READY) || rd(d, VIO_QUEUE_NUM_MAX))
+		return vfail("queue 7 ready or with a QueueNumMax");
+	wr(d, VIO_QUEUE_SEL, 0);
+	return expect_ignored(d, 0);
+}
+
+static int case_config_write(struct vio *d)
+{
+	uint32_t before = rd(d, VIO_CONFIG);
+
+	/* capacity is the device's to set (5.2.4). */
+	wr(d, VIO_CONFIG, ~before);
+	if (rd(d, VIO_CONFIG) != before)
+		return vfail("a write changed capacity");
+	return expect_ignored(d, 0);
+}
+
+/* An access of the wrong width or place: it must fault, nothing change. */
+static int wrong_access(struct vio *d, uint32_t off, unsigned int size,
+			bool write, uint64_t v)
+{
+	if (!faults(d->base + off, size, write, v))
+		return vfail("%u-byte %s at 0x%x did not fault", size,
+			     write ? "write" : "read", off);
+	return expect_ignored(d, 0);
+}
+
+static int case_read8_status(struct vio *d)
+{
+	return wrong_access(d, VIO_STATUS, 1, false, 0);
+}
+
+static int case_read16_magic(struct vio *d)
+{
+	return wrong_access(d, VIO_MAGIC, 2, false, 0);
+}
+
+static int case_read64_magic(struct vio *d)
+{
+	return wrong_access(d, VIO_MAGIC, 8, false, 0);
+}
+
+static int case_write8_status(struct vio *d)
+{
+	/* Were it taken, 0 would reset the device. */
+	return wrong_access(d, VIO_STATUS, 1, true, 0);
+}
+
+static int case_write16_notify(struct vio *d)
+{
+	return wrong_access(d, VIO_QUEUE_NOTIFY, 2, true, 0);
+}
+
+static int case_write64_status(struct vio *d)
+{
+	return wrong_access(d, VIO_STATUS, 8, true, 0);
+}
+
+static int case_config_end(struct vio *d)
+{
+	/* The last word of the window: past any device's configuration. */
+	return wrong_access(d, VIO_WINDOW - 4, 4, false, 0);
+}
+
+static int case_rng_config(struct vio *d)
+{
+	/* 5.4.4: the entropy device has no configuration. */
+	return wrong_access(d, VIO_CONFIG, 4, false, 0);
+}
+
+struct hostile_case {
+	const char *name;
+	uint32_t only; /* a device id, or 0 for every device */
+	int (*run)(struct vio *d);
+};
+
+static const struct hostile_case cases[] = {
+	{ "huge length 0xffffffff", 0, case_huge_len },
+	{ "block header at the interrupt controller", ID_BLOCK,
+	  case_bad_header },
+	{ "loop of two descriptors", 0, case_loop2 },
+	{ "descriptor chained to itself", 0, case_self_loop },
+	{ "loop of empty descriptors", 0, case_zero_len_loop },
+	{ "next index outside the table", 0, case_next_outside },
+	{ "head index outside the table", 0, case_head_outside },
+	{ "avail idx ahead by more than the queue size", 0, case_avail_jump },
+	{ "readable after writable", 0, case_readable_after_writable },
+	{ "indirect table chained into itself", 0, case_indirect_loop },
+	{ "indirect next outside its table", 0, case_indirect_next_outside },
+	{ "indirect inside indirect", 0, case_indirect_nested },
+	{ "indirect with NEXT", 0, case_indirect_with_next },
+	{ "indirect table of 24 bytes", 0, case_indirect_len24 },
+	{ "indirect table of 0 bytes", 0, case_indirect_len0 },
+	{ "indirect table outside RAM", 0, case_indirect_outside },
+	{ "indirect table of 1025 entries", 0, case_indirect_huge },
+	{ "72 segments in one chain", 0, case_too_many_segments },
+	{ "indirect without VIRTIO_F_INDIRECT_DESC", 0,
+	  case_indirect_not_negotiated },
+	{ "block request without a status byte", ID_BLOCK, case_blk_no_status },
+	{ "block header of 8 bytes", ID_BLOCK, case_blk_short_header },
+	{ "descriptor table not 16-byte aligned", 0, case_desc_unaligned },
+	{ "available ring not 2-byte aligned", 0, case_avail_unaligned },
+	{ "used ring not 4-byte aligned", 0, case_used_unaligned },
+	{ "descriptor table outside RAM", 0, case_desc_outside },
+	{ "used ring across RAM's end", 0, case_used_across_end },
+	{ "used ring wrapping past 2^64", 0, case_used_wraps },
+	{ "queue size 12", 0, case_size_12 },
+	{ "queue size 0", 0, case_size_0 },
+	{ "queue size above QueueNumMax", 0, case_size_over_max },
+	{ "QueueReady before FEATURES_OK", 0, case_ready_before_features_ok },
+	{ "DRIVER_OK before FEATURES_OK", 0,
+	  case_driver_ok_before_features_ok },
+	{ "FEATURES_OK without DRIVER", 0, case_features_ok_without_driver },
+	{ "QueueNum after QueueReady", 0, case_queue_num_after_ready },
+	{ "QueueDesc after QueueReady", 0, case_queue_desc_after_ready },
+	{ "DriverFeatures after FEATURES_OK", 0,
+	  case_features_after_features_ok },
+	{ "Status bit cleared without reset", 0, case_clear_status_bit },
+	{ "driver sets DEVICE_NEEDS_RESET", 0, case_driver_sets_needs_reset },
+	{ "notify and QueueReady of queues that do not exist", 0,
+	  case_notify_other_queue },
+	{ "write to the capacity", ID_BLOCK, case_config_write },
+	{ "8-bit read of Status", 0, case_read8_status },
+	{ "16-bit read of MagicValue", 0, case_read16_magic },
+	{ "64-bit read of MagicValue", 0, case_read64_magic },
+	{ "8-bit write of 0 to Status", 0, case_write8_status },
+	{ "16-bit write to QueueNotify", 0, case_write16_notify },
+	{ "64-bit write to Status", 0, case_write64_status },
+	{ "read past the configuration", 0, case_config_end },
+	{ "configuration read of the entropy device", ID_RNG, case_rng_config },
+};
+
+/* After a case: reset, then the device must work as new. */
+static int recover(struct vio *d)
+{
+	if (vio_reset(d))
+		return -1;
+	if (isr(d))
+		return vfail("InterruptStatus 0x%x after reset", isr(d));
+	if (vio_init(d, WANT_FEATURES))
+		return -1;
+	return good_request(d, 0);
+}
+
+static int hostile(struct vio *d)
+{
+	char name[96];
+	unsigned int i;
+
+	d->id = rd(d, VIO_DEVICE_ID);
+	if (d->id != ID_BLOCK && d->id != ID_RNG)
+		return vfail("DeviceID %u: not a block or entropy device",
+			     d->id);
+	find_bad_addresses(d);
+	if (recover(d))
+		return vfail_in("before any case");
+	for (i = 0; i < nr_bad; i++) {
+		snprintf(name, sizeof(name), "buffer at %s (0x%lx + %u)",
+			 bad[i].what, bad[i].addr, bad[i].len);
+		if (case_bad_buffer(d, bad[i].addr, bad[i].len))
+			return vfail_in(name);
+		if (recover(d)) {
+			snprintf(name + strlen(name),
+				 sizeof(name) - strlen(name), ", after reset");
+			return vfail_in(name);
+		}
+		printf("  %s: refused\n", name);
+		d->checks++;
+	}
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct hostile_case *c = &cases[i];
+
+		if (c->only && c->only != d->id)
+			continue;
+		if (c->run(d))
+			return vfail_in(c->name);
+		if (recover(d)) {
+			snprintf(name, sizeof(name), "%s, after reset",
+				 c->name);
+			return vfail_in(name);
+		}
+		printf("  %s: refused\n", c->name);
+		d->checks++;
+	}
+	return vio_reset(d);
+}
+
+/* ---- the commands ---- */
+
+struct vio_run {
+	int (*fn)(struct vio *d);
+	const char *cmd, *unit;
+	unsigned int devices, failed;
+};
+
+static int run_device(const char *name, const struct basic_range *reg,
+		      uint32_t irq, void *arg)
+{
+	struct vio_run *r = arg;
+	struct vio d;
+
+	memset(&d, 0, sizeof(d));
+	d.node = name;
+	d.base = reg->base;
+	r->devices++;
+	if (reg->size < VIO_WINDOW) {
+		printf("%s %s: FAIL registers of 0x%lx bytes, less than 0x%x\n",
+		       r->cmd, name, reg->size, VIO_WINDOW);
+		r->failed++;
+		return 0;
+	}
+	why[0] = '\0';
+	/* 4.2.3.1.1: a slot with DeviceID 0 has no device; ignore it. */
+	if (rd(&d, VIO_MAGIC) == VIO_MAGIC_VALUE && !rd(&d, VIO_DEVICE_ID)) {
+		r->devices--;
+		return 0;
+	}
+	if (r->fn(&d)) {
+		/* Leave the device reset, not half-broken, for the next run. */
+		wr(&d, VIO_STATUS, 0);
+		printf("%s %s: FAIL %s\n", r->cmd, name, why);
+		r->failed++;
+	} else {
+		printf("%s %s: PASS %u %s\n", r->cmd, name, d.checks, r->unit);
+	}
+	return 0;
+}
+
+static int run_all(struct vio_run *r)
+{
+	if (fdt_for_each_compatible(platform.fdt, "virtio,mmio", run_device,
+				    r) < 0)
+		return fail("the device tree is malformed");
+	if (!r->devices)
+		return fail("no virtio,mmio node in the device tree");
+	if (r->failed)
+		return fail("%u of %u devices failed", r->failed, r->devices);
+	return 0;
+}
+
+int cmd_virtio(int argc, char **argv)
+{
+	struct vio_run r = { conformance, "virtio", "checks", 0, 0 };
+
+	return run_all(&r);
+}
+
+int cmd_virtio_hostile(int argc, char **argv)
+{
+	struct vio_run r = { hostile, "virtio-hostile", "cases", 0, 0 };
+
+	return run_all(&r);
+}
