@@ -11,3 +11,4 @@ obj-$(CONFIG_EMU_PLIC) += emulators/irqchip/plic.o
 obj-$(CONFIG_EMU_ZERO) += emulators/memory/zero.o
 obj-$(CONFIG_EMU_VIRTIO) += emulators/virtio/mmio.o
 obj-$(CONFIG_EMU_VIRTIO_RNG) += emulators/virtio/rng.o
+obj-$(CONFIG_EMU_VIRTIO_BLK) += emulators/virtio/blk.o

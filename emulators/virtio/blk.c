@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-blk for guests (VIRTIO 1.2 section 5.2) over Keel's block
+ * devices (keel/blockdev.h): `keel,backend` names a block device ("vda",
+ * "vda1") or a boot-bundle file ("bundle:disk.img", which gets a private
+ * copy-on-write disk in RAM); `keel,read-only` makes the guest's disk
+ * read-only (VIRTIO_BLK_F_RO) and its claim on the backend shared.
+ *
+ * A request is a header (type, sector) the device reads, the data, and a
+ * status byte the device writes last; 2.6.4 lets the driver frame these
+ * in any descriptors, so the device finds them by offsets within the
+ * chain's readable and writable bytes, never by descriptor. Data whose
+ * pieces are not whole sectors goes through a bounce buffer; the rest
+ * goes to the backend as the guest's own memory.
+ *
+ * Requests are handed to the backend from the notification (the vCPU's
+ * exit) and completed either at once (RAM backends) or from the
+ * backend's completion, which takes the instance lock and drops the
+ * result when the device was reset meanwhile.
+ */
+#include <keel/bitops.h>
+#include <keel/blockdev.h>
+#include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/guest.h>
+#include <keel/heap.h>
+#include <keel/printf.h>
+#include <keel/sched.h>
+#include <keel/string.h>
+#include <keel/virtio.h>
+
+#define BLK_HEADER_SIZE sizeof(struct virtio_blk_req_header)
+/* Data descriptors of one request: the chain's, less header and status. */
+#define BLK_SEG_MAX (VIRTQUEUE_MAX_SEGS - 2)
+/* The largest data descriptor offered to the driver (size_max). */
+#define BLK_SIZE_MAX (1U << 20)
+/* Requests framed at odd offsets are copied through this much at most. */
+#define BLK_BOUNCE_MAX (1U << 20)
+#define BLK_DISCARD_MAX_SECTORS 0x400000U /* 2 GiB per request */
+
+struct virtio_blk {
+	struct virtio_dev *vdev;
+	struct blockdev *bd;
+	bool read_only;
+	bool bundle_disk; /* bd is ours: unregistered on remove */
+	char owner[80]; /* "<guest>/<node>" as the claim shows it */
+	unsigned int in_flight; /* queued with the backend */
+	u64 requests, errors, read_bytes, written_bytes;
+};
+
+struct blk_request {
+	struct virtio_blk *b;
+	u32 epoch;
+	u32 type;
+	u32 data_len; /* bytes the device writes before the status (IN) */
+	u32 status_off; /* the status byte within the writable bytes */
+	void *bounce;
+	struct blockdev_request breq;
+	struct virtqueue_chain chain;
+};
+
+static void blk_finish(struct blk_request *req, int err)
+{
+	struct virtio_blk *b = req->b;
+	u8 status = err == -ENOTSUP ? VIRTIO_BLK_S_UNSUPP :
+		    err		    ? VIRTIO_BLK_S_IOERR :
+				      VIRTIO_BLK_S_OK;
+	u32 written = 1;
+
+	if (!err && req->type == VIRTIO_BLK_T_IN) {
+		if (req->bounce)
+			virtqueue_chain_write(&req->chain, 0, req->bounce,
+					      req->data_len);
+		written += req->data_len;
+		b->read_bytes += req->data_len;
+	} else if (!err && req->type == VIRTIO_BLK_T_GET_ID) {
+		written += req->data_len;
+	} else if (!err && req->type == VIRTIO_BLK_T_OUT) {
+		b->written_bytes += req->breq.nr_sectors * BLOCKDEV_SECTOR_SIZE;
+	}
+	if (err)
+		b->errors++;
+	virtqueue_chain_write(&req->chain, req->status_off, &status, 1);
+	/* A reset meanwhile: the driver has forgotten the chain. */
+	if (req->epoch == b->vdev->epoch)
+		virtio_dev_push(b->vdev, 0, req->chain.head, written);
+	keel_free(req->bounce);
+	keel_free(req);
+}
+
+/* The backend's completion of a queued request: any context. */
+static void blk_done(struct blockdev_request *breq, int status)
+{
+	struct blk_request *req = breq->cookie;
+	struct devemu_instance *inst = req->b->vdev->inst;
+	unsigned long flags;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	req->b->in_flight--;
+	blk_finish(req, status);
+	spin_unlock_irqrestore(&inst->lock, flags);
+}
+
+/*
+ * The backend's segments for len bytes at offset of one direction of
+ * the chain: the guest's own memory when every piece is whole sectors,
+ * else one bounce buffer (filled now for a write).
+ */
+static int map_data(struct blk_request *req, bool writable, u32 offset, u32 len)
+{
+	struct blockdev_request *breq = &req->breq;
+	const struct virtqueue_chain *c = &req->chain;
+	bool whole = true;
+	u32 skip = offset, left = len;
+
+	breq->nr_segs = 0;
+	for (unsigned int i = 0; i < c->nr_segs && left; i++) {
+		const struct virtqueue_seg *s = &c->segs[i];
+		u32 n;
+
+		if (s->writable != writable)
+			continue;
+		if (skip >= s->len) {
+			skip -= s->len;
+			continue;
+		}
+		n = MIN(s->len - skip, left);
+		if (n % BLOCKDEV_SECTOR_SIZE ||
+		    breq->nr_segs == BLOCKDEV_MAX_SEGS) {
+			whole = false;
+			break;
+		}
+		breq->segs[breq->nr_segs].buf = (u8 *)s->host + skip;
+		breq->segs[breq->nr_segs].len = n;
+		breq->nr_segs++;
+		left -= n;
+		skip = 0;
+	}
+	if (whole && !left)
+		return 0;
+	if (len > BLK_BOUNCE_MAX)
+		return -EIO;
+	req->bounce = keel_malloc(len);
+	if (!req->bounce)
+		return -ENOMEM;
+	if (!writable)
+		virtqueue_chain_read(c, offset, req->bounce, len);
+	breq->segs[0].buf = req->bounce;
+	breq->segs[0].len = len;
+	breq->nr_segs = 1;
+	return 0;
+}
+
+static void blk_get_id(struct virtio_blk *b, struct blk_request *req)
+{
+	char id[VIRTIO_BLK_ID_BYTES];
+	u32 n = MIN(req->data_len, (u32)VIRTIO_BLK_ID_BYTES);
+
+	/* 5.2.6: 20 bytes, NUL-padded when shorter. */
+	memset(id, 0, sizeof(id));
+	memcpy(id, b->bd->name, MIN(strlen(b->bd->name), sizeof(id)));
+	req->data_len = (u32)virtqueue_chain_write(&req->chain, 0, id, n);
+}
+
+/*
+ * Turn a popped chain into a backend request. Returns 0 to complete it
+ * now with status err (*err), 1 when it went to the backend, or -EINVAL
+ * when the chain cannot even be answered (no header, no status byte).
+ */
+static int blk_start(struct virtio_blk *b, struct blk_request *req, int *err)
+{
+	struct virtio_blk_req_header h;
+	struct blockdev_request *breq = &req->breq;
+	struct virtio_blk_discard_write_zeroes range;
+	u32 data;
+	int ret;
+
+	if (req->chain.readable < BLK_HEADER_SIZE || !req->chain.writable)
+		return -EINVAL;
+	virtqueue_chain_read(&req->chain, 0, &h, sizeof(h));
+	req->type = h.type;
+	req->status_off = req->chain.writable - 1;
+	*err = 0;
+	memset(breq, 0, offsetof(struct blockdev_request, segs));
+	breq->done = blk_done;
+	breq->cookie = req;
+
+	switch (h.type) {
+	case VIRTIO_BLK_T_IN:
+	case VIRTIO_BLK_T_OUT:
+		data = h.type == VIRTIO_BLK_T_IN ?
+			       req->chain.writable - 1 :
+			       req->chain.readable - (u32)BLK_HEADER_SIZE;
+		if (data % BLOCKDEV_SECTOR_SIZE) {
+			*err = -EINVAL;
+			return 0;
+		}
+		req->data_len = h.type == VIRTIO_BLK_T_IN ? data : 0;
+		breq->op = h.type == VIRTIO_BLK_T_IN ? BLOCKDEV_READ :
+						       BLOCKDEV_WRITE;
+		breq->sector = h.sector;
+		breq->nr_sectors = data / BLOCKDEV_SECTOR_SIZE;
+		if (h.type == VIRTIO_BLK_T_OUT && b->read_only) {
+			*err = -EROFS;
+			return 0;
+		}
+		if (!data)
+			return 0; /* nothing to move: done */
+		ret = map_data(req, h.type == VIRTIO_BLK_T_IN,
+			       h.type == VIRTIO_BLK_T_IN ? 0 :
+							   (u32)BLK_HEADER_SIZE,
+			       data);
+		if (ret) {
+			*err = ret;
+			return 0;
+		}
+		break;
+	case VIRTIO_BLK_T_FLUSH:
+		breq->op = BLOCKDEV_FLUSH;
+		break;
+	case VIRTIO_BLK_T_GET_ID:
+		req->data_len = req->chain.writable - 1;
+		blk_get_id(b, req);
+		return 0;
+	case VIRTIO_BLK_T_DISCARD:
+		/* max_discard_seg is 1: exactly one range follows. */
+		if (req->chain.readable - BLK_HEADER_SIZE < sizeof(range) ||
+		    b->read_only) {
+			*err = -EIO;
+			return 0;
+		}
+		virtqueue_chain_read(&req->chain, (u32)BLK_HEADER_SIZE, &range,
+				     sizeof(range));
+		if (range.flags) { /* unmap is write-zeroes' only */
+			*err = -ENOTSUP;
+			return 0;
+		}
+		if (range.num_sectors > BLK_DISCARD_MAX_SECTORS) {
+			*err = -EIO;
+			return 0;
+		}
+		breq->op = BLOCKDEV_DISCARD;
+		breq->sector = range.sector;
+		breq->nr_sectors = range.num_sectors;
+		break;
+	default:
+		*err = -ENOTSUP;
+		return 0;
+	}
+	ret = blockdev_submit(b->bd, breq);
+	if (ret == 1)
+		return 1;
+	*err = ret;
+	return 0;
+}
+
+static void blk_queue_notify(struct virtio_dev *vdev, unsigned int q)
+{
+	struct virtio_blk *b = vdev->priv;
+	struct blk_request *req;
+	int ret, err;
+
+	for (;;) {
+		req = keel_malloc(sizeof(*req));
+		if (!req) {
+			/* The driver notifies again when it adds more. */
+			b->errors++;
+			return;
+		}
+		req->b = b;
+		req->epoch = vdev->epoch;
+		req->bounce = NULL;
+		ret = virtio_dev_pop(vdev, q, &req->chain);
+		if (ret <= 0) {
+			keel_free(req);
+			return;
+		}
+		b->requests++;
+		ret = blk_start(b, req, &err);
+		if (ret < 0) {
+			virtio_dev_needs_reset(vdev,
+					       "request without a header or a "
+					       "status byte");
+			keel_free(req);
+			return;
+		}
+		if (ret == 1)
+			b->in_flight++;
+		else
+			blk_finish(req, err);
+	}
+}
+
+static void put_config(struct virtio_blk *b)
+{
+	struct virtio_dev *vdev = b->vdev;
+	u32 align = b->bd->block_size / BLOCKDEV_SECTOR_SIZE;
+
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_CAPACITY, b->bd->nr_sectors, 8);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SIZE_MAX, BLK_SIZE_MAX, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SEG_MAX, BLK_SEG_MAX, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_BLK_SIZE, b->bd->block_size, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
+			  BLK_DISCARD_MAX_SECTORS, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_MAX_DISCARD_SEG, 1, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_DISCARD_SECTOR_ALIGNMENT,
+			  align ? align : 1, 4);
+	vdev->config_size = VIRTIO_BLK_CFG_SIZE;
+}
+
+static unsigned int bundle_disks; /* names bundle-backed disks */
+
+static int open_backend(struct virtio_blk *b, const char *backend)
+{
+	char name[BLOCKDEV_NAME_LEN];
+	int err;
+
+	if (!strncmp(backend, "bundle:", 7)) {
+		snprintf(
+			name, sizeof(name), "bundle%u",
+			__atomic_fetch_add(&bundle_disks, 1, __ATOMIC_RELAXED));
+		err = blockdev_create_bundle(backend + 7, name, b->read_only,
+					     &b->bd);
+		if (err) {
+			devemu_error(b->vdev->inst, "keel,backend \"%s\": %s",
+				     backend,
+				     err == -ENOENT ?
+					     "no such file in the boot bundle" :
+					     "could not make a disk of it");
+			return err;
+		}
+		b->bundle_disk = true;
+		return 0;
+	}
+	b->bd = blockdev_find(backend);
+	if (!b->bd) {
+		devemu_error(b->vdev->inst,
+			     "keel,backend \"%s\" is no block device of this "
+			     "machine (see blockdev list)",
+			     backend);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int blk_probe(struct virtio_dev *vdev, const struct devtree_node *node)
+{
+	struct virtio_blk *b = vdev->priv;
+	const char *backend;
+	char why[96];
+	int err;
+
+	b->vdev = vdev;
+	if (devtree_prop_read_string(node, "keel,backend", &backend)) {
+		devemu_error(vdev->inst, "a block device needs keel,backend "
+					 "(a block device name or "
+					 "\"bundle:<file>\")");
+		return -EINVAL;
+	}
+	b->read_only = devtree_prop_find(node, "keel,read-only") != NULL;
+	err = open_backend(b, backend);
+	if (err)
+		return err;
+	b->read_only |= b->bd->read_only;
+	snprintf(b->owner, sizeof(b->owner), "%s/%s",
+		 guest_name(vdev->inst->guest), vdev->inst->name);
+	err = blockdev_claim(b->bd, b->owner, !b->read_only, why, sizeof(why));
+	if (err) {
+		devemu_error(vdev->inst, "keel,backend \"%s\": %s", backend,
+			     why);
+		if (b->bundle_disk)
+			blockdev_unregister(b->bd);
+		return err;
+	}
+	vdev->device_features =
+		BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) | BIT_ULL(VIRTIO_BLK_F_SEG_MAX) |
+		BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) | BIT_ULL(VIRTIO_BLK_F_FLUSH) |
+		BIT_ULL(VIRTIO_BLK_F_DISCARD);
+	if (b->read_only)
+		vdev->device_features |= BIT_ULL(VIRTIO_BLK_F_RO);
+	put_config(b);
+	return 0;
+}
+
+static void blk_remove(struct virtio_dev *vdev)
+{
+	struct virtio_blk *b = vdev->priv;
+	struct devemu_instance *inst = vdev->inst;
+	unsigned long flags;
+	unsigned int left;
+
+	/*
+	 * A queued request's buffers are this guest's memory and its
+	 * completion uses b: both must outlive it.
+	 */
+	for (;;) {
+		spin_lock_irqsave(&inst->lock, flags);
+		left = b->in_flight;
+		spin_unlock_irqrestore(&inst->lock, flags);
+		if (!left)
+			break;
+		thread_sleep_ms(1);
+	}
+	blockdev_release(b->bd, !b->read_only);
+	if (b->bundle_disk)
+		blockdev_unregister(b->bd);
+}
+
+static const struct virtio_device_model virtio_blk_model = {
+	.name = "block",
+	.device_id = VIRTIO_ID_BLOCK,
+	.nr_queues = 1,
+	.priv_size = sizeof(struct virtio_blk),
+	.probe = blk_probe,
+	.remove = blk_remove,
+	.queue_notify = blk_queue_notify,
+};
+VIRTIO_DEVICE_MODEL_REGISTER(virtio_blk_model);
