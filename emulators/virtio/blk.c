@@ -65,16 +65,18 @@ static void blk_finish(struct blk_request *req, int err)
 	u8 status = err == -ENOTSUP ? VIRTIO_BLK_S_UNSUPP :
 		    err		    ? VIRTIO_BLK_S_IOERR :
 				      VIRTIO_BLK_S_OK;
-	u32 written = 1;
+	/*
+	 * The status byte ends the writable bytes, and the driver may look
+	 * only at the first len of them (2.7.8.2): len reaches it, whatever
+	 * came of the data before it.
+	 */
+	u32 written = req->status_off + 1;
 
 	if (!err && req->type == VIRTIO_BLK_T_IN) {
 		if (req->bounce)
 			virtqueue_chain_write(&req->chain, 0, req->bounce,
 					      req->data_len);
-		written += req->data_len;
 		b->read_bytes += req->data_len;
-	} else if (!err && req->type == VIRTIO_BLK_T_GET_ID) {
-		written += req->data_len;
 	} else if (!err && req->type == VIRTIO_BLK_T_OUT) {
 		b->written_bytes += req->breq.nr_sectors * BLOCKDEV_SECTOR_SIZE;
 	}
@@ -82,7 +84,7 @@ static void blk_finish(struct blk_request *req, int err)
 		b->errors++;
 	virtqueue_chain_write(&req->chain, req->status_off, &status, 1);
 	/* A reset meanwhile: the driver has forgotten the chain. */
-	if (req->epoch == b->vdev->epoch)
+	if (req->epoch == b->vdev->queues[0].epoch)
 		virtio_dev_push(b->vdev, 0, req->chain.head, written);
 	keel_free(req->bounce);
 	keel_free(req);
@@ -268,7 +270,7 @@ static void blk_queue_notify(struct virtio_dev *vdev, unsigned int q)
 			return;
 		}
 		req->b = b;
-		req->epoch = vdev->epoch;
+		req->epoch = vdev->queues[q].epoch;
 		req->bounce = NULL;
 		ret = virtio_dev_pop(vdev, q, &req->chain);
 		if (ret <= 0) {
@@ -406,6 +408,20 @@ static void blk_remove(struct virtio_dev *vdev)
 		blockdev_unregister(b->bd);
 }
 
+static void blk_describe(struct virtio_dev *vdev, char *buf, size_t size)
+{
+	struct virtio_blk *b = vdev->priv;
+
+	snprintf(buf, size,
+		 "backend %s (%s, %s), %llu requests, %llu bytes read, "
+		 "%llu written, %llu errors, %u in flight",
+		 b->bd->name, b->bd->kind ? b->bd->kind : "disk",
+		 b->read_only ? "ro" : "rw", (unsigned long long)b->requests,
+		 (unsigned long long)b->read_bytes,
+		 (unsigned long long)b->written_bytes,
+		 (unsigned long long)b->errors, b->in_flight);
+}
+
 static const struct virtio_device_model virtio_blk_model = {
 	.name = "block",
 	.device_id = VIRTIO_ID_BLOCK,
@@ -414,5 +430,6 @@ static const struct virtio_device_model virtio_blk_model = {
 	.probe = blk_probe,
 	.remove = blk_remove,
 	.queue_notify = blk_queue_notify,
+	.describe = blk_describe,
 };
 VIRTIO_DEVICE_MODEL_REGISTER(virtio_blk_model);
