@@ -18,6 +18,7 @@ obj-$(CONFIG_CMD_POWER) += core/term/cmd_power.o
 obj-$(CONFIG_CMD_SELFTEST) += core/term/cmd_selftest.o
 obj-y += core/bundle.o
 obj-$(CONFIG_CMD_BUNDLE) += core/term/cmd_bundle.o
+obj-$(CONFIG_CMD_ENTROPY) += core/term/cmd_entropy.o
 obj-y += core/aspace.o core/devemu.o core/devemu_registry.o core/devemu_instance.o core/vcpu.o core/guest.o core/guest_config.o core/guest_load.o core/mutex.o
 obj-$(CONFIG_CMD_GUEST) += core/term/cmd_guest.o core/term/cmd_vcpu.o
 obj-y += core/vserial.o

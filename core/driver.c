@@ -89,6 +89,8 @@ void driver_probe_all(void)
 			if (!drv || !drv->probe)
 				continue;
 			err = drv->probe(n);
+			if (err == DRIVER_PROBE_ABSENT)
+				continue;
 			record(drv, n, err);
 			if (err)
 				printk(KERN_ERR "%s: probe of %s failed: %s\n",

@@ -130,6 +130,7 @@ void __noreturn keel_main(paddr_t fdt_pa)
 		panic("out of memory for the idle thread");
 
 	driver_probe_all();
+	arch_entropy_init();
 	if (!timer_ready())
 		panic("no clock source: is the timer node missing?");
 	err = irq_cpu_init();

@@ -51,6 +51,10 @@ SECTIONS
 		_virtio_models_start = .;
 		KEEP(*(SORT(.keel.virtio_models.*)))
 		_virtio_models_end = .;
+		. = ALIGN(8);
+		_virtio_drivers_start = .;
+		KEEP(*(SORT(.keel.virtio_drivers.*)))
+		_virtio_drivers_end = .;
 	} :rodata
 	.rela.dyn : {
 		. = ALIGN(8);

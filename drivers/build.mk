@@ -14,3 +14,7 @@ obj-$(CONFIG_IRQCHIP_PLIC) += drivers/irqchip/plic.o
 obj-$(CONFIG_IRQCHIP_APLIC) += drivers/irqchip/aplic.o
 obj-$(CONFIG_TIMER_RISCV) += drivers/timer/riscv_timer.o
 obj-$(CONFIG_FIRMWARE_SBI) += drivers/firmware/sbi.o
+obj-$(CONFIG_VIRTIO_MMIO) += drivers/virtio/virtio.o drivers/virtio/virtio_ring.o \
+	drivers/virtio/virtio_mmio.o
+obj-$(CONFIG_VIRTIO_RNG) += drivers/virtio/virtio_rng.o
+obj-$(CONFIG_VIRTIO_BLK) += drivers/virtio/virtio_blk.o

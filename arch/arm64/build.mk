@@ -14,3 +14,4 @@ obj-y += arch/arm64/vgic_lr.o
 obj-y += arch/arm64/vtimer.o
 obj-y += arch/arm64/sysreg_emul.o
 obj-y += arch/arm64/esr.o
+obj-y += arch/arm64/entropy.o

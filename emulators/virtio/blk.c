@@ -18,6 +18,7 @@
  * backend's completion, which takes the instance lock and drops the
  * result when the device was reset meanwhile.
  */
+#include <hw/virtio_blk.h>
 #include <keel/bitops.h>
 #include <keel/blockdev.h>
 #include <keel/devtree.h>

@@ -17,7 +17,6 @@
 #include <keel/virtio.h>
 #include <hw/virtio_mmio.h>
 
-#define VIRTIO_MMIO_WINDOW 0x200
 #define KEEL_VENDOR_ID 0x4c45454b /* "KEEL" */
 
 struct virtio_mmio {

@@ -22,6 +22,10 @@
  *   arch_cpu_init()       per-CPU set-up (vectors, system registers);
  *                         called on every CPU before it takes interrupts
  *   arch_halt()           stop this CPU for good (panic, power-off failure)
+ *   arch_entropy_init()   register the CPU's own random number generator
+ *                         as an entropy source (keel/entropy.h) when the
+ *                         CPU has one Keel may use; boot CPU, once, after
+ *                         the drivers probed
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -35,6 +39,7 @@ paddr_t arch_secondary_entry(void);
 int arch_cpu_describe(char *buf, size_t len);
 void arch_cpu_init(void);
 void __noreturn arch_halt(void);
+void arch_entropy_init(void);
 
 /*
  * Entry points arch/ calls in core/ (defined in core/):

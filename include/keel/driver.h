@@ -25,6 +25,12 @@ struct driver {
 	const char *name;
 	const char *const *compatible; /* NULL-terminated */
 	enum driver_stage stage;
+	/*
+	 * 0 when bound, -errno when the device could not be driven (logged),
+	 * or DRIVER_PROBE_ABSENT when the node describes a place where a
+	 * device could be but none is (an empty virtio-mmio slot): not an
+	 * error, and the node stays unbound (a guest may be given it).
+	 */
 	int (*probe)(struct devtree_node *node);
 	/*
 	 * Optional: polled output before interrupts and heap exist. base is
@@ -33,6 +39,8 @@ struct driver {
 	 */
 	int (*early_console)(paddr_t base, const void *fdt, int node);
 };
+
+#define DRIVER_PROBE_ABSENT 1
 
 #define DRIVER_REGISTER(var)                                                   \
 	static const struct driver *const __driver_ptr_##var __used __section( \

@@ -34,6 +34,20 @@ static inline void writeq(u64 v, volatile void *addr)
 	*(volatile u64 *)addr = v;
 }
 
+static inline u16 readw(const volatile void *addr)
+{
+	u16 v = *(const volatile u16 *)addr;
+
+	rmb();
+	return v;
+}
+
+static inline void writew(u16 v, volatile void *addr)
+{
+	wmb();
+	*(volatile u16 *)addr = v;
+}
+
 static inline u8 readb(const volatile void *addr)
 {
 	u8 v = *(const volatile u8 *)addr;

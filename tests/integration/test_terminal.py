@@ -9,8 +9,8 @@ from machines import ARCH, machine
 
 M = machine()
 
-COMMANDS = ["blockdev", "bundle", "devtree", "guest", "heap", "help", "host", "reset", "selftest", "shutdown", "thread",
-            "vcpu", "version", "virtio", "vserial"]
+COMMANDS = ["blockdev", "bundle", "devtree", "entropy", "guest", "heap", "help", "host", "reset", "selftest", "shutdown",
+            "thread", "vcpu", "version", "virtio", "vserial"]
 
 
 def test_help_lists_every_command(keel_smp4):

@@ -10,10 +10,11 @@
 
 #include <keel/types.h>
 
+/* Aligned as the 32-bit word LDAXR takes: else an alignment fault. */
 typedef struct {
 	volatile u16 owner;
 	volatile u16 next;
-} arch_spinlock_t;
+} __aligned(4) arch_spinlock_t;
 
 #define ARCH_SPINLOCK_INIT \
 	{                  \
