@@ -43,7 +43,7 @@ def payload():
 
 
 def on_keel(cache):
-    dtb, name = machine()["linux_guests"][machine()["default_irqchip"]]
+    dtb, name = machine()["linux_bench"]
     bundle = os.path.join(BUILD, "bench", "linux.cpio")
     os.makedirs(os.path.dirname(bundle), exist_ok=True)
     subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle,
