@@ -228,6 +228,7 @@ $(BUILD)/guests/bad/huge-dt.pad:
 $(BUILD)/guests/bad/huge-dt.dtb: $(BUILD)/guests/bad/huge-dt.pad
 
 bundle_dtbs = $(addprefix $(BUILD)/guests/,$(addsuffix .dtb,$(1)))
+all: $(call bundle_dtbs,$(OWN_BUNDLE_GUESTS))
 # An arch with no guest files yet still gets an archive: the trailer alone.
 make_bundle = $(if $(2),$(SRCTREE)/tools/make-bundle.sh $(1) $(2),\
 	cpio -o -H newc --quiet -R 0:0 </dev/null >$(1))

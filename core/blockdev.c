@@ -23,6 +23,9 @@
 
 static LIST_HEAD(devices);
 static DEFINE_MUTEX(registry);
+/* Partition scans handed to threads and not finished yet. */
+static unsigned int scans_pending;
+static struct waitqueue scans_done = WAITQUEUE_INIT(scans_done);
 
 /* Registry */
 
@@ -66,12 +69,36 @@ static bool is_disk(const struct blockdev *bd)
 	return bd->kind && !strcmp(bd->kind, "disk");
 }
 
+static void scan_finished(void)
+{
+	unsigned long flags;
+
+	bool last;
+
+	spin_lock_irqsave(&scans_done.lock, flags);
+	last = !--scans_pending;
+	spin_unlock_irqrestore(&scans_done.lock, flags);
+	if (last) /* it takes the lock itself */
+		waitqueue_wake_all(&scans_done);
+}
+
 static void scan_thread(void *arg)
 {
 	struct blockdev *bd = arg;
 
 	blockdev_scan_partitions(bd);
 	blockdev_release(bd, false); /* the claim register took for us */
+	scan_finished();
+}
+
+void blockdev_wait_scans(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&scans_done.lock, flags);
+	while (scans_pending)
+		waitqueue_sleep_locked(&scans_done, &flags);
+	spin_unlock_irqrestore(&scans_done.lock, flags);
 }
 
 /*
@@ -81,6 +108,7 @@ static void scan_thread(void *arg)
  */
 static void scan_later(struct blockdev *bd)
 {
+	unsigned long flags;
 	struct thread *t;
 	char why[64];
 
@@ -89,6 +117,10 @@ static void scan_later(struct blockdev *bd)
 		       bd->name, why);
 		return;
 	}
+	/* Counted before it can run, so that it never finishes uncounted. */
+	spin_lock_irqsave(&scans_done.lock, flags);
+	scans_pending++;
+	spin_unlock_irqrestore(&scans_done.lock, flags);
 	t = thread_create("blockdev-scan", scan_thread, bd, THREAD_PRIO_NORMAL,
 			  CPU_MASK_ALL);
 	if (!t || thread_start(t)) {
@@ -96,6 +128,7 @@ static void scan_later(struct blockdev *bd)
 				"no thread for the scan\n",
 		       bd->name);
 		blockdev_release(bd, false);
+		scan_finished();
 	}
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The life of a boot, from the first C on the boot CPU to the terminal. */
+#include <keel/blockdev.h>
 #include <keel/bundle.h>
 #include <keel/cpu.h>
 #include <keel/guest.h>
@@ -92,6 +93,32 @@ static void print_banner(void)
 	printk(KERN_INFO "boot CPU: %s\n", cpu);
 }
 
+/*
+ * What needs a thread that may sleep: boot guests may name partitions,
+ * which disks found at boot scan in threads of their own; the prompt
+ * comes after the boot guests' messages.
+ */
+static void boot_thread(void *arg)
+{
+	int err;
+
+	blockdev_wait_scans();
+	guest_create_boot_guests();
+	err = terminal_start();
+	if (err)
+		printk(KERN_ERR "terminal: not started (%s)\n",
+		       error_name(err));
+}
+
+static void start_boot_thread(void)
+{
+	struct thread *t = thread_create("boot", boot_thread, NULL,
+					 THREAD_PRIO_NORMAL, CPU_MASK_ALL);
+
+	if (!t || thread_start(t))
+		panic("out of memory for the boot thread");
+}
+
 void __noreturn keel_main(paddr_t fdt_pa)
 {
 	const void *fdt = arch_phys_to_virt(fdt_pa);
@@ -139,11 +166,6 @@ void __noreturn keel_main(paddr_t fdt_pa)
 	arch_irq_enable();
 	smp_init();
 	open_bundle();
-	guest_create_boot_guests();
-
-	err = terminal_start();
-	if (err)
-		printk(KERN_ERR "terminal: not started (%s)\n",
-		       error_name(err));
+	start_boot_thread();
 	sched_run_idle();
 }

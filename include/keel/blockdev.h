@@ -145,6 +145,12 @@ int blockdev_for_each(int (*fn)(struct blockdev *bd, void *arg), void *arg);
  * when it is claimed exclusively, -EINVAL for a partition.
  */
 int blockdev_scan_partitions(struct blockdev *bd);
+/*
+ * Sleep until the partition scans of disks registered at boot (which
+ * run in threads, as probe cannot wait for the disk) have finished, so
+ * that boot guests find the partitions they name.
+ */
+void blockdev_wait_scans(void);
 
 /*
  * A user takes a device: exclusive (a guest's writable disk) or shared

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive a Keel instance under QEMU through its serial console."""
+import os
 import re
+import subprocess
 import pexpect
 
 from machines import machine
@@ -83,6 +85,28 @@ def firmware_check(child, name, timeout=120):
     if name.split()[0] == "timer" and re.match(r"FAIL \(\d+ lost ticks", verdict):
         verdict, out = firmware_run(child, name, timeout)
     return verdict, out
+
+
+def linux_shell(k, line, timeout=60):
+    """Run a shell command in the Linux guest whose console k is bound
+    to; its output, without the echo."""
+    k.send_raw(f"{line}; echo END-$((40+2))\r")
+    k.child.expect(r"\nEND-42\r", timeout=timeout)
+    lines = k.child.before.replace("\r", "").split("\n")
+    # What follows the shell's echo of the command line.
+    echo = max(i for i, ln in enumerate(lines) if "echo END-" in ln)
+    return "\n".join(lines[echo + 1:])
+
+
+def linux_payload(arch):
+    """The directory with the Debian kernel (Image) and the test
+    initramfs (rootfs.cpio) for arch, fetched and checked by
+    tools/fetch-linux-guest.sh into its cache outside the tree."""
+    tool = os.path.join(os.path.dirname(__file__), "..", "..", "tools",
+                        "fetch-linux-guest.sh")
+    out = subprocess.run([tool, arch], check=True, capture_output=True,
+                         text=True).stdout
+    return out.split()[-1]
 
 
 class Console:

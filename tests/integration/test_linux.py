@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(
 DISK_MIB = 16
 # The host's entropy for the guests' virtio-rng: QEMU's virtio-rng as a
 # modern (version 2) device, the only kind Keel drives.
+shell = keel.linux_shell
 HOST_RNG = ["-global", "virtio-mmio.force-legacy=false", "-device", "virtio-rng-device"]
 
 
@@ -41,9 +42,7 @@ def disk_image(tmp_path_factory):
 def bundle(tmp_path_factory, disk_image):
     """Kernel, initramfs, linuxvio's disk and the Linux guest descriptions in
     one bundle."""
-    cache = subprocess.run(
-        [os.path.join(SRCTREE, "tools", "fetch-linux-guest.sh"), ARCH],
-        check=True, capture_output=True, text=True).stdout.split()[-1]
+    cache = keel.linux_payload(ARCH)
     out = str(tmp_path_factory.mktemp("linux") / "linux.cpio")
     files = [os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"), disk_image]
     files += [os.path.join(BUILD, "guests", dtb) for dtb, _ in LINUX.values()]
@@ -74,16 +73,6 @@ def check_virtio(k, disk_image):
     # Kernel messages may come between the lines on the console.
     assert re.search(r"^virtio_rng\.0$", out, re.M), out
     assert re.search(r"^65536$", out, re.M), out
-
-
-def shell(k, line, timeout=60):
-    """Run a shell command in the guest; its output, without the echo."""
-    k.send_raw(f"{line}; echo END-$((40+2))\r")
-    k.child.expect(r"\nEND-42\r", timeout=timeout)
-    lines = k.child.before.replace("\r", "").split("\n")
-    # What follows the shell's echo of the command line.
-    echo = max(i for i, ln in enumerate(lines) if "echo END-" in ln)
-    return "\n".join(lines[echo + 1:])
 
 
 @pytest.mark.parametrize("irqchip", sorted(LINUX or {}))

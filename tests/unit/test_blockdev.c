@@ -126,6 +126,17 @@ bool waitqueue_sleep_locked_until(struct waitqueue *wq, unsigned long *flags,
 	return !!on_sleep;
 }
 
+/* While boot waits for the scans, the pending scan thread runs. */
+static unsigned int untimed_sleeps;
+
+void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags)
+{
+	untimed_sleeps++;
+	spin_unlock(&wq->lock);
+	run_created_thread();
+	spin_lock(&wq->lock);
+}
+
 const char *error_name(int err)
 {
 	return err ? "E(error)" : "OK";
@@ -701,6 +712,28 @@ UNIT_TEST(scan_of_a_disk_registered_at_boot_is_deferred)
 	run_created_thread();
 	CHECK(exists("vda1"));
 	CHECK_EQ(rd.bd.users, 0);
+	CHECK_EQ(blockdev_unregister(&rd.bd), 0);
+	ram_free(&rd);
+}
+
+UNIT_TEST(boot_waits_for_deferred_scans)
+{
+	struct ram_disk rd;
+
+	ram_init(&rd, "vda", "disk", 2048, 512);
+	mbr_entry(rd.data, 0, 0x83, 64, 100);
+	self.is_idle = true;
+	CHECK_EQ(blockdev_register(&rd.bd), 0);
+	self.is_idle = false;
+	untimed_sleeps = 0;
+	wakeups = 0;
+	blockdev_wait_scans(); /* the scan runs while it sleeps */
+	CHECK_EQ(untimed_sleeps, 1);
+	CHECK_EQ(wakeups, 1);
+	CHECK(exists("vda1"));
+	/* Nothing pending: no sleep. */
+	blockdev_wait_scans();
+	CHECK_EQ(untimed_sleeps, 1);
 	CHECK_EQ(blockdev_unregister(&rd.bd), 0);
 	ram_free(&rd);
 }
