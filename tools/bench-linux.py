@@ -19,8 +19,6 @@ still works; the integration tests boot this kernel on Keel in depth.
 import argparse
 import json
 import os
-import re
-import subprocess
 import sys
 
 import pexpect
@@ -32,23 +30,13 @@ from machines import ARCH, BUILD, machine  # noqa: E402
 
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 TIMEOUT = 900
-UP = re.compile(r"linux guest up: (\S+) (\d+) cpus, uptime (\d+) ns")
-SRCTREE = os.path.join(os.path.dirname(__file__), "..")
-
-
-def payload():
-    out = subprocess.run([os.path.join(SRCTREE, "tools", "fetch-linux-guest.sh"), ARCH],
-                         check=True, capture_output=True, text=True).stdout
-    return out.split()[-1]
 
 
 def on_keel(cache):
     dtb, name = machine()["linux_bench"]
-    bundle = os.path.join(BUILD, "bench", "linux.cpio")
-    os.makedirs(os.path.dirname(bundle), exist_ok=True)
-    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle,
-                    os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
-                    os.path.join(BUILD, "guests", dtb)], check=True)
+    bundle = keel.make_bundle(os.path.join(BUILD, "bench", "linux.cpio"), [
+        os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
+        os.path.join(BUILD, "guests", dtb)])
     k = keel.Keel(smp=2, mem=1024, extra=ICOUNT + ["-initrd", bundle])
     try:
         k.boot()
@@ -56,24 +44,18 @@ def on_keel(cache):
         if "created" not in out:
             raise RuntimeError(f"guest create {dtb}: {out.strip()}")
         k.cmd(f"guest kick {name}")
-        k.send_raw(f"vserial bind {name}/{machine()['guest_uart']}\r")
-        k.child.expect(UP, timeout=TIMEOUT)
-        return int(k.child.match.group(3)), k.child.match.group(1)
+        up = keel.linux_console(k, name, timeout=TIMEOUT)
+        return int(up.group(3)), up.group(1)
     finally:
         k.close()
 
 
 def on_bare_qemu(cache):
-    cmd = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-cpu", "cortex-a57",
-           "-smp", "2", "-m", "256", "-display", "none", "-monitor", "none",
-           "-nic", "none", "-chardev", "stdio,id=c,signal=off,mux=off",
-           "-serial", "chardev:c", "-kernel", os.path.join(cache, "Image"),
-           "-initrd", os.path.join(cache, "rootfs.cpio"),
-           "-append", "console=ttyAMA0 rdinit=/init"] + ICOUNT
+    cmd = machine()["linux_bare"](2, cache) + ICOUNT
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8",
                           codec_errors="replace", timeout=TIMEOUT)
     try:
-        child.expect(UP)
+        child.expect(keel.LINUX_UP)
         return int(child.match.group(3)), child.match.group(1)
     finally:
         child.terminate(force=True)
@@ -96,7 +78,7 @@ def main():
         # nothing.
         print("riscv64: no 2-CPU figure under -icount (QEMU 7.2 hangs): skipped")
         return
-    cache = payload()
+    cache = keel.linux_payload(ARCH)
     keel_s, release = on_keel(cache)
     bare_s, _ = on_bare_qemu(cache)
     result = {

@@ -109,6 +109,28 @@ def linux_payload(arch):
     return out.split()[-1]
 
 
+LINUX_UP = re.compile(r"linux guest up: (\S+) (\d+) cpus, uptime (\d+) ns")
+
+
+def linux_console(k, name, timeout=300):
+    """Bind the terminal to Linux guest name's UART and wait for the test
+    initramfs's ready line: its match (release, CPUs, uptime in ns)."""
+    port = f"{name}/{machine()['guest_uart']}"
+    k.send_raw(f"vserial bind {port}\r")
+    k.child.expect_exact(f"connected to {port}", timeout=30)
+    k.child.expect(LINUX_UP, timeout=timeout)
+    return k.child.match
+
+
+def make_bundle(path, files):
+    """A boot bundle of files (tools/make-bundle.sh)."""
+    tool = os.path.join(os.path.dirname(__file__), "..", "..", "tools",
+                        "make-bundle.sh")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    subprocess.run([tool, path] + list(files), check=True)
+    return path
+
+
 class Console:
     """The console bound to a guest's serial port (vserial bind)."""
 

@@ -61,14 +61,23 @@ def riscv64_command(smp, mem, irqchip="plic", extra=None, build=None):
     return cmd + list(extra or [])
 
 
-def bare_command(qemu, machine_args, smp, image):
+def bare_command(qemu, machine_args, smp, image, mem=128):
     """The basic firmware alone on QEMU, console on stdio, no Keel."""
     return [qemu] + machine_args + [
-        "-smp", str(smp), "-m", "128",
+        "-smp", str(smp), "-m", str(mem),
         "-display", "none", "-monitor", "none", "-nic", "none",
         "-chardev", "stdio,id=c,signal=off,mux=off", "-serial", "chardev:c",
         "-kernel", image,
     ]
+
+
+def linux_bare_command(qemu, machine_args, console, smp, cache, extra=()):
+    """Debian's kernel and the test initramfs on QEMU alone (no Keel), with
+    linux0's command line: the reference the benchmarks compare with."""
+    return bare_command(qemu, machine_args, smp, os.path.join(cache, "Image"),
+                        mem=256) + [
+        "-initrd", os.path.join(cache, "rootfs.cpio"),
+        "-append", f"console={console} rdinit=/init"] + list(extra)
 
 
 MACHINES = {
@@ -108,6 +117,9 @@ MACHINES = {
         "linux_guests": {"gicv3": ("linux-virtio.dtb", "linuxvio"),
                          "gicv2": ("linux-gicv2.dtb", "linuxv2")},
         "linux_bench": ("linux0.dtb", "linux0"),
+        "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
+            "qemu-system-aarch64", ["-M", "virt,gic-version=3", "-cpu", "cortex-a57"],
+            "ttyAMA0", smp, cache, extra),
         # What the booted guest shows: its timer's line in /proc/interrupts
         # (name, the controller's name per host irqchip), its UART's, and
         # lines its dmesg must have.
@@ -212,6 +224,9 @@ MACHINES = {
         "no_sstc_extra": ["-cpu", "rv64,h=true,sstc=false"],
         "linux_guests": {"plic": ("linux-virtio.dtb", "linuxvio")},
         "linux_bench": ("linux0.dtb", "linux0"),
+        "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
+            "qemu-system-riscv64", ["-M", "virt", "-cpu", "rv64"], "ttyS0", smp,
+            cache, extra),
         "linux_timer": ("riscv-timer", {"plic": "RISC-V"}),
         "linux_uart_irq": "ttyS0",
         "linux_dmesg": [r"SBI specification v2\.0 detected",

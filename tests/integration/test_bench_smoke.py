@@ -48,3 +48,10 @@ def test_linux_bench():
         assert "skipped" in out
         return
     assert re.search(r"Keel [\d,]+, bare QEMU [\d,]+, ratio [\d.]+", out), out
+
+
+def test_virtio_bench():
+    out = smoke("bench-virtio.py", timeout=900)
+    # Write and read figures on Keel and on bare QEMU, and their ratio.
+    for op in ("write", "read"):
+        assert re.search(rf"^{op}\s+\d+\s+\d+\s+[\d.]+$", out, re.M), out

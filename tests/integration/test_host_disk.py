@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 import struct
-import subprocess
 
 import pytest
 
@@ -27,7 +26,6 @@ M = machine()
 pytestmark = pytest.mark.skipif(
     not M.get("linux_guests"), reason="no Linux guest for this arch yet")
 
-SRCTREE = os.path.join(os.path.dirname(__file__), "..", "..")
 UART = M["guest_uart"]
 SECTOR = 512
 DISK_SECTORS = 40960  # 20 MiB
@@ -86,8 +84,7 @@ def k(tmp_path_factory, disk):
              os.path.join(BUILD, "guests", "basic-hostdisk.dtb"),
              os.path.join(BUILD, "guests", "linux-hostdisk.dtb"),
              *glob.glob(os.path.join(BUILD, "guests", "*", "basic", "basic.bin"))]
-    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle]
-                   + files, check=True)
+    keel.make_bundle(bundle, files)
     k = keel.start(smp=2, mem=1024, extra=[
         "-initrd", bundle, "-global", "virtio-mmio.force-legacy=false",
         "-drive", f"if=none,id=d0,file={disk},format=raw",
@@ -113,9 +110,7 @@ def test_partition_is_the_whole_disk_to_its_guest(k, disk):
 
 
 def boot_linux(k):
-    k.send_raw(f"vserial bind linux0/{UART}\r")
-    k.child.expect_exact(f"connected to linux0/{UART}", timeout=30)
-    k.child.expect(r"linux guest up: ", timeout=300)
+    keel.linux_console(k, "linux0")
 
 
 def power_off(k):

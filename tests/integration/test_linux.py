@@ -6,7 +6,6 @@ machine off."""
 import hashlib
 import os
 import re
-import subprocess
 
 import pytest
 
@@ -15,7 +14,6 @@ from machines import ARCH, BUILD, machine
 
 M = machine()
 LINUX = M.get("linux_guests")
-SRCTREE = os.path.join(os.path.dirname(__file__), "..", "..")
 
 pytestmark = pytest.mark.skipif(
     not LINUX, reason="no Linux guest for this arch yet")
@@ -46,9 +44,7 @@ def bundle(tmp_path_factory, disk_image):
     out = str(tmp_path_factory.mktemp("linux") / "linux.cpio")
     files = [os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"), disk_image]
     files += [os.path.join(BUILD, "guests", dtb) for dtb, _ in LINUX.values()]
-    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), out]
-                   + files, check=True)
-    return out
+    return keel.make_bundle(out, files)
 
 
 def check_virtio(k, disk_image):
