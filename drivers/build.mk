@@ -18,3 +18,4 @@ obj-$(CONFIG_VIRTIO_MMIO) += drivers/virtio/virtio.o drivers/virtio/virtio_ring.
 	drivers/virtio/virtio_mmio.o
 obj-$(CONFIG_VIRTIO_RNG) += drivers/virtio/virtio_rng.o
 obj-$(CONFIG_VIRTIO_BLK) += drivers/virtio/virtio_blk.o
+obj-$(CONFIG_VIRTIO_NET) += drivers/virtio/virtio_net.o
