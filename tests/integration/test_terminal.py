@@ -9,7 +9,7 @@ from machines import ARCH, machine
 
 M = machine()
 
-COMMANDS = ["blockdev", "bundle", "devtree", "entropy", "guest", "heap", "help", "host", "reset", "selftest", "shutdown",
+COMMANDS = ["blockdev", "bundle", "devtree", "entropy", "guest", "heap", "help", "host", "netswitch", "reset", "selftest", "shutdown",
             "thread", "vcpu", "version", "virtio", "vserial"]
 
 
