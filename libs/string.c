@@ -438,6 +438,8 @@ const char *error_name(int err)
 		return "EBADMSG";
 	case ENOTSUP:
 		return "ENOTSUP";
+	case ENETDOWN:
+		return "ENETDOWN";
 	case ETIMEDOUT:
 		return "ETIMEDOUT";
 	case EALREADY:

@@ -27,6 +27,7 @@
 #define EOVERFLOW 75
 #define EBADMSG 74
 #define ENOTSUP 95
+#define ENETDOWN 100
 #define ETIMEDOUT 110
 #define EALREADY 114
 /* Refused, and the reason already reported to the user. */

@@ -494,12 +494,12 @@ UNIT_TEST(strerror_names)
 	CHECK(!strcmp(error_name(0), "OK"));
 	CHECK(!strcmp(error_name(9999), "EUNKNOWN"));
 	CHECK(!strcmp(error_name(INT32_MIN), "EUNKNOWN"));
-	static const int codes[] = { EPERM,	ENOENT,	   EIO,	     E2BIG,
-				     EAGAIN,	ENOMEM,	   EFAULT,   EBUSY,
-				     EEXIST,	ENODEV,	   EINVAL,   ENOSPC,
-				     EROFS,	ERANGE,	   ENOSYS,   ENOTEMPTY,
-				     ENODATA,	EOVERFLOW, EBADMSG,  ENOTSUP,
-				     ETIMEDOUT, EALREADY,  ECANCELED };
+	static const int codes[] = {
+		EPERM,	 ENOENT,  EIO,	     E2BIG,	EAGAIN,	   ENOMEM,
+		EFAULT,	 EBUSY,	  EEXIST,    ENODEV,	EINVAL,	   ENOSPC,
+		EROFS,	 ERANGE,  ENOSYS,    ENOTEMPTY, ENODATA,   EOVERFLOW,
+		EBADMSG, ENOTSUP, ETIMEDOUT, EALREADY,	ECANCELED, ENETDOWN
+	};
 	/* Every code has its own name. */
 	for (size_t i = 0; i < ARRAY_SIZE(codes); i++) {
 		const char *n = error_name(codes[i]);
