@@ -290,9 +290,9 @@ static struct vserial *console_port(struct guest *g)
 	const char *console;
 	char name[VSERIAL_NAME_LEN];
 
-	if (devtree_prop_read_string(g->config, "console", &console))
+	if (devtree_prop_read_string(g->config, "console", &console) ||
+	    vserial_port_name(name, guest_name(g), console))
 		return NULL;
-	snprintf(name, sizeof(name), "%s/%s", guest_name(g), console);
 	return vserial_find(name);
 }
 

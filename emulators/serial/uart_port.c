@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <keel/errno.h>
 #include <keel/guest.h>
-#include <keel/printf.h>
 #include "uart_port.h"
 
 int uart_port_name(const struct devemu_instance *inst,
 		   char name[VSERIAL_NAME_LEN])
 {
-	int n = snprintf(name, VSERIAL_NAME_LEN, "%s/%s",
-			 guest_name(inst->guest), inst->name);
-
-	if (n < 0 || n >= VSERIAL_NAME_LEN) {
+	if (vserial_port_name(name, guest_name(inst->guest), inst->name)) {
 		devemu_error(inst, "serial port name '%s/%s' is too long",
 			     guest_name(inst->guest), inst->name);
 		return -EINVAL;

@@ -9,7 +9,9 @@
 #ifndef KEEL_VSERIAL_H
 #define KEEL_VSERIAL_H
 
+#include <keel/errno.h>
 #include <keel/list.h>
+#include <keel/printf.h>
 #include <keel/spinlock.h>
 #include <keel/types.h>
 
@@ -46,6 +48,19 @@ struct vserial {
 	spinlock_t lock;
 	char ring[VSERIAL_RING_SIZE];
 };
+
+/*
+ * The name of the port a guest's device gives the user, "<guest>/<node>"
+ * (its UART, its virtio console, the UART its SBI console writes to):
+ * 0, or -EINVAL when it does not fit in VSERIAL_NAME_LEN.
+ */
+static inline int vserial_port_name(char name[VSERIAL_NAME_LEN],
+				    const char *guest, const char *node)
+{
+	int n = snprintf(name, VSERIAL_NAME_LEN, "%s/%s", guest, node);
+
+	return n < 0 || n >= VSERIAL_NAME_LEN ? -EINVAL : 0;
+}
 
 /* Create a port; NULL when out of memory or the name is taken. */
 struct vserial *vserial_create(const char *name, vserial_rx_fn rx, void *priv);
