@@ -13,3 +13,4 @@ obj-$(CONFIG_EMU_VIRTIO) += emulators/virtio/mmio.o
 obj-$(CONFIG_EMU_VIRTIO_RNG) += emulators/virtio/rng.o
 obj-$(CONFIG_EMU_VIRTIO_BLK) += emulators/virtio/blk.o
 obj-$(CONFIG_EMU_VIRTIO_NET) += emulators/virtio/net.o
+obj-$(CONFIG_EMU_VIRTIO_CONSOLE) += emulators/virtio/console.o
