@@ -120,6 +120,8 @@ MACHINES = {
         "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
             "qemu-system-aarch64", ["-M", "virt,gic-version=3", "-cpu", "cortex-a57"],
             "ttyAMA0", smp, cache, extra),
+        # The node of linuxvio's virtio console: its port is linuxvio/<node>.
+        "linux_hvc": "virtio_mmio@a000600",
         # What the booted guest shows: its timer's line in /proc/interrupts
         # (name, the controller's name per host irqchip), its UART's, and
         # lines its dmesg must have.
@@ -227,6 +229,7 @@ MACHINES = {
         "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
             "qemu-system-riscv64", ["-M", "virt", "-cpu", "rv64"], "ttyS0", smp,
             cache, extra),
+        "linux_hvc": "virtio_mmio@10004000",
         "linux_timer": ("riscv-timer", {"plic": "RISC-V"}),
         "linux_uart_irq": "ttyS0",
         "linux_dmesg": [r"SBI specification v2\.0 detected",

@@ -71,6 +71,24 @@ def check_virtio(k, disk_image):
     assert re.search(r"^65536$", out, re.M), out
 
 
+def check_hvc(k, name, uart):
+    """linuxvio's virtio console: init's shell on hvc0 answers through the
+    port, bound in the UART's place, and the UART's shell is there after."""
+    port = f"{name}/{M['linux_hvc']}"
+    k.send_raw(keel.ESCAPE)
+    k.wait_prompt()
+    k.send_raw(f"vserial bind {port}\r")
+    k.child.expect_exact(f"connected to {port}", timeout=30)
+    # The echo of the line says hvc-$((6*7)): only the shell says hvc-42.
+    k.send_raw("echo hvc-$((6*7)) $(readlink /proc/self/fd/0)\r")
+    k.child.expect(r"\nhvc-42 /dev/hvc0\r", timeout=60)
+    k.send_raw(keel.ESCAPE)
+    k.wait_prompt()
+    k.send_raw(f"vserial bind {name}/{uart}\r")
+    k.child.expect_exact(f"connected to {name}/{uart}", timeout=30)
+    return port
+
+
 @pytest.mark.parametrize("irqchip", sorted(LINUX or {}))
 def test_linux_boots_to_a_shell(bundle, disk_image, irqchip):
     dtb, name = LINUX[irqchip]
@@ -103,6 +121,7 @@ def test_linux_boots_to_a_shell(bundle, disk_image, irqchip):
 
         if name == "linuxvio":
             check_virtio(k, disk_image)
+            hvc = check_hvc(k, name, uart)
 
         out = shell(k, "dmesg")
         for want in M["linux_dmesg"]:
@@ -130,6 +149,9 @@ def test_linux_boots_to_a_shell(bundle, disk_image, irqchip):
             given = int(re.search(r"source virtio-rng@\w+, (\d+) bytes given", out).group(1))
             assert given >= 65536, out
             assert "needed reset 0" in out and " 0 malformed" in out, out
+            # What was typed into hvc0 and what its shell wrote back.
+            cons = re.search(rf"port {re.escape(hvc)}, (\d+) bytes in, (\d+) out, 0 dropped", out)
+            assert cons and int(cons.group(1)) >= 20 and int(cons.group(2)) >= 20, out
         assert k.cmd("version").startswith("Keel")
     finally:
         k.close()
