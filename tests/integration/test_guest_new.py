@@ -145,6 +145,12 @@ def heap(k):
     return re.search(r"in use:\s+(\d+) bytes in (\d+) blocks", k.cmd("heap info")).groups()
 
 
+def test_help_shows_guest_new(k):
+    out = k.cmd("help guest")
+    assert "guest new <name> kernel=<file> [initrd=<file>]" in out, out
+    assert "[net=<switch>]... [--dts]" in out, out
+
+
 def test_refusals_name_the_option_and_keep_nothing(k):
     assert "guest taken created" in k.cmd("guest new taken kernel=Image")
     before = heap(k)
