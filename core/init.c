@@ -11,6 +11,7 @@
 #include <keel/heap.h>
 #include <keel/irq.h>
 #include <keel/memory.h>
+#include <keel/netswitch.h>
 #include <keel/page_alloc.h>
 #include <keel/panic.h>
 #include <keel/printk.h>
@@ -166,6 +167,8 @@ void __noreturn keel_main(paddr_t fdt_pa)
 	arch_irq_enable();
 	smp_init();
 	open_bundle();
+	/* After the NIC drivers' probe, before guests join the switch. */
+	netswitch_init();
 	start_boot_thread();
 	sched_run_idle();
 }

@@ -16,7 +16,9 @@
  *
  * Locking and context. netswitch_port_send() and deliver may run in any
  * context, interrupt handlers included, on any CPU. The switch calls
- * deliver with its own lock held, so deliver may take its owner's lock
+ * deliver with its lock held (one lock for every switch, irqsave: a
+ * sender never meets a switch being destroyed under it), so deliver may
+ * take its owner's lock
  * (irqsave) but must never call back into the switch, and an owner must
  * never call netswitch_port_send() while holding a lock its deliver
  * takes (a guest's device sends with its instance lock dropped). Create,
@@ -35,6 +37,13 @@
 /* The largest frame a port takes: a 1500-byte MTU plus the header. */
 #define NETSWITCH_FRAME_MAX 1514U
 #define NETSWITCH_FRAME_MIN ETH_HLEN
+/*
+ * Addresses one switch remembers. A full table forgets the address seen
+ * longest ago; an address not seen for NETSWITCH_AGING_S seconds (IEEE
+ * 802.1D's default aging time) counts as unknown.
+ */
+#define NETSWITCH_MACS_MAX 512
+#define NETSWITCH_AGING_S 300
 
 struct netswitch;
 struct netswitch_port;
@@ -101,7 +110,9 @@ bool netswitch_exists(const char *name);
  * Attach port (name, ops, priv and uplink filled in by the caller) to
  * the switch called switch_name: -ENOENT (no such switch), -EEXIST (a
  * port of that name is attached, or uplink and the switch has one),
- * -EINVAL. The port's counters start at zero.
+ * -EINVAL (no deliver, name empty or unterminated, port already
+ * attached: its sw must be NULL, so zero a new port). The port's
+ * counters start at zero.
  */
 int netswitch_port_attach(const char *switch_name, struct netswitch_port *port);
 /*
@@ -116,6 +127,7 @@ void netswitch_port_detach(struct netswitch_port *port);
  * before the call returns. Malformed frames (shorter than the header,
  * longer than NETSWITCH_FRAME_MAX) are dropped and counted. Learns the
  * source address on the port (a group source address is never learned).
+ * A port not attached (never, or no more) drops the frame uncounted.
  */
 void netswitch_port_send(struct netswitch_port *port, const void *frame,
 			 size_t len);
@@ -147,6 +159,16 @@ struct host_netif {
 /* Name it (eth<N>) and list it: 0, -ENOMEM. For drivers' probe. */
 int host_netif_register(struct host_netif *nif);
 struct host_netif *host_netif_find(const char *name);
+/* Call fn for each interface in registration order until it returns non-0. */
+int host_netif_for_each(int (*fn)(struct host_netif *nif, void *arg),
+			void *arg);
+
+/*
+ * At boot, after the drivers' probe and before the boot guests: create
+ * NETSWITCH_DEFAULT and make the first host interface its uplink. A
+ * failure is logged; guests naming the switch are then refused.
+ */
+void netswitch_init(void);
 
 /* The switch every guest network device joins when it names none. */
 #define NETSWITCH_DEFAULT "sw0"
