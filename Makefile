@@ -245,6 +245,15 @@ $(BUILD)/test-bundle.cpio: $(GUEST_FIRMWARE) $(call bundle_dtbs,$(TEST_GUESTS)) 
 	@$(if $(Q),echo "  BUNDLE  test-bundle.cpio")
 	$(Q)$(call make_bundle,$@,$^)
 
+# The board's standard guest machine, built into Keel for `guest new`.
+$(BUILD)/guest-machine.dtb: $(SRCTREE)/$(BOARD_DIR)/guest-machine.dts
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     guest-machine.dtb")
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+$(BUILD)/core/guest_machine.o: $(BUILD)/guest-machine.dtb
+$(BUILD)/core/guest_machine.o: ASFLAGS += -DGUEST_MACHINE_DTB='"$(BUILD)/guest-machine.dtb"'
+
 $(BUILD)/%.o: $(SRCTREE)/%.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $*.c")

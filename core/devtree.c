@@ -989,6 +989,12 @@ int devtree_node_path(const struct devtree_node *node, char *buf, size_t len)
 
 /* ---- changing the tree ---- */
 
+int devtree_root_new(struct devtree_node **out)
+{
+	*out = node_alloc("", 0);
+	return *out ? 0 : -ENOMEM;
+}
+
 int devtree_node_add(struct devtree_node *parent, const char *name,
 		     struct devtree_node **out)
 {
@@ -1007,6 +1013,50 @@ int devtree_node_add(struct devtree_node *parent, const char *name,
 		return -ENOMEM;
 	node->parent = parent;
 	list_add_tail(&node->link, &parent->children);
+	if (out)
+		*out = node;
+	return 0;
+}
+
+int devtree_node_copy_into(struct devtree_node *parent, const char *name,
+			   const struct devtree_node *src,
+			   struct devtree_node **out)
+{
+	struct devtree_node *copy, *node, *child;
+	int err;
+
+	if (out)
+		*out = NULL;
+	if (!parent || !src)
+		return -EINVAL;
+	err = devtree_node_add(parent, name ? name : src->name, &node);
+	if (err)
+		return err;
+	/*
+	 * devtree_copy() makes a tree whose root is called "": its
+	 * properties and children move to the named node.
+	 */
+	err = devtree_copy(src, &copy);
+	if (err) {
+		devtree_node_remove(node);
+		return err;
+	}
+	while (!list_empty(&copy->props)) {
+		struct devtree_prop *p = list_first_entry(
+			&copy->props, struct devtree_prop, link);
+
+		list_del(&p->link);
+		list_add_tail(&p->link, &node->props);
+	}
+	while (!list_empty(&copy->children)) {
+		child = list_first_entry(&copy->children, struct devtree_node,
+					 link);
+		list_del(&child->link);
+		list_add_tail(&child->link, &node->children);
+		child->parent = node;
+	}
+	node->phandle = copy->phandle;
+	devtree_free(copy);
 	if (out)
 		*out = node;
 	return 0;
@@ -1192,4 +1242,77 @@ int devtree_format_value(const struct devtree_prop *prop, char *buf, size_t len)
 	if (o.len)
 		buf[MIN(o.pos, o.len - 1)] = '\0';
 	return o.pos > DEVTREE_INT_MAX ? DEVTREE_INT_MAX : (int)o.pos;
+}
+
+static void write_indent(unsigned int depth,
+			 void (*write)(void *arg, const char *text), void *arg)
+{
+	for (unsigned int i = 0; i < depth; i++)
+		write(arg, "\t");
+}
+
+static int write_dts_props(const struct devtree_node *node, unsigned int depth,
+			   void (*write)(void *arg, const char *text),
+			   void *arg)
+{
+	const struct devtree_prop *p;
+	char *value;
+	int len;
+
+	devtree_for_each_prop(p, node) {
+		write_indent(depth, write, arg);
+		write(arg, p->name);
+		if (!p->len) {
+			write(arg, ";\n");
+			continue;
+		}
+		len = devtree_format_value(p, NULL, 0);
+		value = keel_malloc((size_t)len + 1);
+		if (!value)
+			return -ENOMEM;
+		devtree_format_value(p, value, (size_t)len + 1);
+		write(arg, " = ");
+		write(arg, value);
+		write(arg, ";\n");
+		keel_free(value);
+	}
+	return 0;
+}
+
+int devtree_write_dts(const struct devtree_node *top, unsigned int depth,
+		      void (*write)(void *arg, const char *text), void *arg)
+{
+	const struct devtree_node *node = top;
+	int err;
+
+	if (!top || !write)
+		return -EINVAL;
+	for (;;) {
+		write_indent(depth, write, arg);
+		write(arg, node->name[0] ? node->name : "/");
+		write(arg, " {\n");
+		err = write_dts_props(node, depth + 1, write, arg);
+		if (err)
+			return err;
+		if (!list_empty(&node->children)) {
+			node = list_first_entry(&node->children,
+						struct devtree_node, link);
+			depth++;
+			continue;
+		}
+		/* Close nodes until one has a next sibling. */
+		for (;;) {
+			write_indent(depth, write, arg);
+			write(arg, "};\n");
+			if (node == top)
+				return 0;
+			if (node->link.next != &node->parent->children) {
+				node = list_entry(node->link.next,
+						  struct devtree_node, link);
+				break;
+			}
+			node = node->parent;
+			depth--;
+		}
+	}
 }

@@ -8,34 +8,9 @@
 
 #define VALUE_LEN 1024
 
-static void print_indent(unsigned int depth)
+static void write_term(void *arg, const char *text)
 {
-	for (unsigned int i = 0; i < depth; i++)
-		term_puts("\t");
-}
-
-static int print_node(const struct devtree_node *node, unsigned int depth,
-		      char *value)
-{
-	const struct devtree_prop *p;
-	const struct devtree_node *child;
-
-	print_indent(depth);
-	term_printf("%s {\n", node->name[0] ? node->name : "/");
-	devtree_for_each_prop(p, node) {
-		print_indent(depth + 1);
-		if (!p->len) {
-			term_printf("%s;\n", p->name);
-			continue;
-		}
-		devtree_format_value(p, value, VALUE_LEN);
-		term_printf("%s = %s;\n", p->name, value);
-	}
-	devtree_for_each_child(child, node)
-		print_node(child, depth + 1, value);
-	print_indent(depth);
-	term_puts("};\n");
-	return 0;
+	term_puts(text);
 }
 
 static struct devtree_node *lookup(const char *path)
@@ -56,12 +31,7 @@ static int devtree_run(int argc, char **argv)
 		node = lookup(argc == 3 ? argv[2] : "/");
 		if (!node)
 			return -ENOENT;
-		value = keel_malloc(VALUE_LEN);
-		if (!value)
-			return -ENOMEM;
-		print_node(node, 0, value);
-		keel_free(value);
-		return 0;
+		return devtree_write_dts(node, 0, write_term, NULL);
 	}
 	if (argc == 5 && !strcmp(argv[1], "attr") && !strcmp(argv[2], "get")) {
 		const struct devtree_prop *p;

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* guest list | create | destroy | kick | pause | resume | reset | halt,
+/* guest list | create | new | destroy | kick | pause | resume | reset | halt,
  * guest region list, guest dumpmem */
 #include <keel/bundle.h>
 #include <keel/devemu.h>
+#include <keel/devtree.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
+#include <keel/guest_new.h>
+#include <keel/page_alloc.h>
 #include <keel/string.h>
 #include <keel/terminal.h>
 
@@ -57,6 +60,86 @@ static int create(const char *file)
 	}
 	term_printf("guest %s created\n", g->name);
 	return 0;
+}
+
+static void write_term(void *arg, const char *text)
+{
+	term_puts(text);
+}
+
+/*
+ * The description as a DTS file `guest create` takes back once compiled
+ * (dtc -I dts -O dtb).
+ */
+static int print_dts(const struct devtree_node *root)
+{
+	term_puts("/dts-v1/;\n\n");
+	return devtree_write_dts(root, 0, write_term, NULL);
+}
+
+/* Create the guest of /guests/<name>, as `guest create` would. */
+static int create_described(const struct devtree_node *root, const char *name)
+{
+	struct devtree_node *guests = devtree_child(root, "guests");
+	struct devtree_node *desc = guests ? devtree_child(guests, name) : NULL;
+	struct guest *g = NULL;
+	int err;
+
+	err = desc ? guest_create(desc, &g) : -ENOENT;
+	if (err) {
+		/* The reason is on the console already, as for create. */
+		term_printf("error: guest %s refused: %s\n", name,
+			    error_name(err));
+		return -ECANCELED;
+	}
+	term_printf("guest %s created\n", g->name);
+	return 0;
+}
+
+/*
+ * guest new <name> <option>...: a description on the board's standard
+ * machine (include/keel/guest_new.h), printed (--dts) or created.
+ */
+static int new_guest(int argc, char **argv)
+{
+	struct page_alloc_stats stats;
+	struct devtree_node *tmpl = NULL, *root = NULL;
+	struct guest_new_args args;
+	char why[160];
+	int err;
+
+	page_alloc_get_stats(&stats);
+	err = guest_new_parse(argc, argv, stats.free_pages * PAGE_SIZE, &args,
+			      why, sizeof(why));
+	if (err) {
+		term_printf("error: %s\n", why);
+		/* -EINVAL also prints the usage. */
+		return err == -EINVAL ? err : -ECANCELED;
+	}
+	if (!args.dts && guest_find(args.name)) {
+		term_printf("error: a guest '%s' exists (see 'guest list')\n",
+			    args.name);
+		return -EEXIST;
+	}
+	/* Two symbols of one blob (core/guest_machine.S), apart by its size. */
+	err = devtree_unflatten_blob(guest_machine_dtb,
+				     (uintptr_t)guest_machine_dtb_end -
+					     (uintptr_t)guest_machine_dtb,
+				     &tmpl, NULL);
+	if (err) {
+		term_printf("error: the board's guest machine: %s\n",
+			    error_name(err));
+		return -ECANCELED;
+	}
+	err = guest_new_describe(tmpl, &args, &root, why, sizeof(why));
+	devtree_free(tmpl);
+	if (err) {
+		term_printf("error: %s\n", why);
+		return -ECANCELED;
+	}
+	err = args.dts ? print_dts(root) : create_described(root, args.name);
+	devtree_free(root);
+	return err;
 }
 
 static int print_regions(struct guest *g)
@@ -139,6 +222,8 @@ static int guest_run(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "create"))
 		return create(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "new"))
+		return new_guest(argc - 2, argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "destroy")) {
 		g = lookup(argv[2]);
 		if (!g)
@@ -183,6 +268,10 @@ static const struct term_command guest_cmd = {
 	.name = "guest",
 	.summary = "create, run and inspect guests",
 	.usage = "guest list | guest create <dtb-in-bundle> | "
+		 "guest new <name> kernel=<file> [initrd=<file>] "
+		 "[append=\"<command line>\"] [vcpus=<n>] [mem=<size>] "
+		 "[disk=<blockdev>|disk=bundle:<file>]... [net=<switch>]... "
+		 "[--dts] | "
 		 "guest kick|pause|resume|reset|halt|destroy <name> | "
 		 "guest region list <name> | guest dumpmem <name> <gpa> <len>",
 	.run = guest_run,

@@ -82,11 +82,15 @@ int term_usage(const struct term_command *cmd)
 	return -EINVAL;
 }
 
-/* Split in place on blanks; "double quotes" group words. */
+/*
+ * Split in place on blanks. Double quotes group blanks into a word, also
+ * inside one (append="a b" is the word append=a b); they are removed.
+ */
 static int split_words(char *line, char **argv, int max)
 {
 	int argc = 0;
-	char *p = line;
+	char *p = line, *w;
+	bool quoted;
 
 	while (*p) {
 		while (*p == ' ' || *p == '\t')
@@ -95,19 +99,21 @@ static int split_words(char *line, char **argv, int max)
 			break;
 		if (argc == max)
 			return -E2BIG;
-		if (*p == '"') {
-			argv[argc++] = ++p;
-			while (*p && *p != '"')
-				p++;
-			if (!*p)
-				return -EINVAL;
-		} else {
-			argv[argc++] = p;
-			while (*p && *p != ' ' && *p != '\t')
-				p++;
+		argv[argc++] = w = p;
+		quoted = false;
+		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*w++ = *p;
+			p++;
 		}
+		if (quoted)
+			return -EINVAL;
+		/* w is at or behind the blank that ends the word. */
 		if (*p)
-			*p++ = 0;
+			p++;
+		*w = '\0';
 	}
 	return argc;
 }

@@ -145,8 +145,19 @@ int devtree_node_path(const struct devtree_node *node, char *buf, size_t len);
  * Changing the tree. Names are validated (non-empty, no '/', unique among
  * siblings: -EEXIST). Values are copied.
  */
+/* A tree of its own: a root ("") without properties or children. */
+int devtree_root_new(struct devtree_node **out);
 int devtree_node_add(struct devtree_node *parent, const char *name,
 		     struct devtree_node **out);
+/*
+ * A deep copy of src (from any tree) as a new child of parent, called
+ * name (NULL: src's own name). Phandle values are copied as they are:
+ * references stay right when src and parent come from one tree, or src
+ * refers to nothing outside itself.
+ */
+int devtree_node_copy_into(struct devtree_node *parent, const char *name,
+			   const struct devtree_node *src,
+			   struct devtree_node **out);
 /* Unlink and free node and everything under it; the root is refused. */
 int devtree_node_remove(struct devtree_node *node);
 int devtree_prop_set(struct devtree_node *node, const char *name,
@@ -164,5 +175,13 @@ int devtree_prop_remove(struct devtree_node *node, const char *name);
  */
 int devtree_format_value(const struct devtree_prop *prop, char *buf,
 			 size_t len);
+/*
+ * Write node and everything under it as DTS source ("name {", one
+ * "prop = value;" per line, tab-indented from depth), in pieces through
+ * write. A root ("") is written as "/". Values come whole (no truncation);
+ * -ENOMEM when one cannot be formatted, after what came before it.
+ */
+int devtree_write_dts(const struct devtree_node *node, unsigned int depth,
+		      void (*write)(void *arg, const char *text), void *arg);
 
 #endif
