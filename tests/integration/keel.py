@@ -5,7 +5,7 @@ import re
 import subprocess
 import pexpect
 
-from machines import machine
+from machines import BUILD, machine
 
 PROMPT = "keel# "
 BOOT_TIMEOUT = 120
@@ -93,9 +93,10 @@ def linux_shell(k, line, timeout=60):
     k.send_raw(f"{line}; echo END-$((40+2))\r")
     k.child.expect(r"\nEND-42\r", timeout=timeout)
     lines = k.child.before.replace("\r", "").split("\n")
-    # What follows the shell's echo of the command line.
-    echo = max(i for i, ln in enumerate(lines) if "echo END-" in ln)
-    return "\n".join(lines[echo + 1:])
+    # What follows the shell's echo of the command line (a kernel message
+    # may have cut the echo: then all of it).
+    echo = [i for i, ln in enumerate(lines) if "echo END-" in ln]
+    return "\n".join(lines[echo[-1] + 1:] if echo else lines)
 
 
 def linux_payload(arch):
@@ -120,6 +121,14 @@ def linux_console(k, name, timeout=300):
     k.child.expect_exact(f"connected to {port}", timeout=30)
     k.child.expect(LINUX_UP, timeout=timeout)
     return k.child.match
+
+
+def linux_bootargs():
+    """linux0's kernel command line (its description's bootargs): what a
+    one-line guest of the same kernel passes as append=."""
+    dtb = os.path.join(BUILD, "guests", "linux0.dtb")
+    return subprocess.run(["fdtget", dtb, "/guests/linux0", "bootargs"], check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def make_bundle(path, files):

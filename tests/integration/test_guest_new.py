@@ -14,7 +14,6 @@ import keel
 from machines import ARCH, BUILD, machine
 
 M = machine()
-SRCTREE = os.path.join(os.path.dirname(__file__), "..", "..")
 LINUX0 = os.path.join(BUILD, "guests", "linux0.dtb")
 
 pytestmark = pytest.mark.skipif(
@@ -27,7 +26,7 @@ def fdtget(dtb, node, prop, kind=None):
 
 
 # What linux0 asks for: the options that describe the same guest.
-BOOTARGS = fdtget(LINUX0, "/guests/linux0", "bootargs")
+BOOTARGS = keel.linux_bootargs()
 MEM_MIB = int(fdtget(LINUX0, "/guests/linux0/machine/memory", "reg", "x").split()[3], 16) >> 20
 LINUX0_VCPUS = int(fdtget(LINUX0, "/guests/linux0", "vcpus"))
 
@@ -36,13 +35,10 @@ LINUX0_VCPUS = int(fdtget(LINUX0, "/guests/linux0", "vcpus"))
 def k(tmp_path_factory):
     """Keel with Debian's kernel and the test initramfs in its bundle, and
     the firmware's virtio disk image."""
-    cache = subprocess.run(
-        [os.path.join(SRCTREE, "tools", "fetch-linux-guest.sh"), ARCH],
-        check=True, capture_output=True, text=True).stdout.split()[-1]
-    bundle = str(tmp_path_factory.mktemp("gnew") / "gnew.cpio")
-    subprocess.run([os.path.join(SRCTREE, "tools", "make-bundle.sh"), bundle,
-                    os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
-                    os.path.join(BUILD, "guests", "vdisk.img")], check=True)
+    cache = keel.linux_payload(ARCH)
+    bundle = keel.make_bundle(str(tmp_path_factory.mktemp("gnew") / "gnew.cpio"), [
+        os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
+        os.path.join(BUILD, "guests", "vdisk.img")])
     k = keel.start(smp=2, mem=1024, extra=["-initrd", bundle])
     yield k
     k.close()
