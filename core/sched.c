@@ -386,6 +386,20 @@ int thread_set_priority(struct thread *t, unsigned int prio)
 	return 0;
 }
 
+u64 sched_cpu_idle_ns(unsigned int cpu)
+{
+	struct sched_cpu *sc = &cpus[cpu].sched;
+	unsigned long flags;
+	u64 idle;
+
+	spin_lock_irqsave(&sc->lock, flags);
+	idle = sc->idle_ns;
+	if (sc->current == sc->idle)
+		idle += timer_now_ns() - sc->idle_since_ns;
+	spin_unlock_irqrestore(&sc->lock, flags);
+	return idle;
+}
+
 unsigned int sched_cpu_load(unsigned int cpu)
 {
 	struct sched_cpu *sc = &cpus[cpu].sched;

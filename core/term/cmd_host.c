@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* host info | host cpu info | host ram info | host irq stats */
+/* host info | host cpu info | host cpu time | host ram info | host irq stats */
 #include <keel/cpu.h>
 #include <keel/errno.h>
 #include <keel/irq.h>
@@ -64,6 +64,32 @@ static int host_cpu_info(void)
 			    (unsigned long long)hwid, cpu_state_name(cp->state),
 			    online && cur ? cur->name : "-",
 			    online ? sched_cpu_load(c) : 0);
+	}
+	return 0;
+}
+
+/*
+ * Busy and idle time per CPU since boot, in ns: under QEMU's -icount the
+ * busy time is the instructions the CPU ran (make bench reads it).
+ */
+static int host_cpu_time(void)
+{
+	u64 now = timer_now_ns();
+
+	term_printf("%-4s %16s %16s %16s\n", "CPU", "UPTIME(ns)", "BUSY(ns)",
+		    "IDLE(ns)");
+	for (unsigned int c = 0; c < cpus_possible; c++) {
+		u64 idle;
+
+		if (!cpu_is_online(c))
+			continue;
+		idle = sched_cpu_idle_ns(c);
+		if (idle > now)
+			idle = now;
+		term_printf("%-4u %16llu %16llu %16llu\n", c,
+			    (unsigned long long)now,
+			    (unsigned long long)(now - idle),
+			    (unsigned long long)idle);
 	}
 	return 0;
 }
@@ -134,6 +160,8 @@ static int host_run(int argc, char **argv)
 		return host_info();
 	if (argc == 3 && !strcmp(argv[1], "cpu") && !strcmp(argv[2], "info"))
 		return host_cpu_info();
+	if (argc == 3 && !strcmp(argv[1], "cpu") && !strcmp(argv[2], "time"))
+		return host_cpu_time();
 	if (argc == 3 && !strcmp(argv[1], "ram") && !strcmp(argv[2], "info"))
 		return host_ram_info();
 	if (argc == 3 && !strcmp(argv[1], "irq") && !strcmp(argv[2], "stats"))
@@ -147,7 +175,8 @@ static int host_run(int argc, char **argv)
 static const struct term_command host_cmd = {
 	.name = "host",
 	.summary = "the physical machine: CPUs, RAM, interrupts",
-	.usage = "host info | host cpu info | host ram info | host irq stats",
+	.usage = "host info | host cpu info | host cpu time | host ram info | "
+		 "host irq stats",
 	.run = host_run,
 };
 TERM_COMMAND(host_cmd);

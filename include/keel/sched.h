@@ -140,6 +140,8 @@ void sched_irq_exit(void);
 void sched_reschedule_ipi(void);
 /* Recent load of a CPU in percent (busy time over the last sample). */
 unsigned int sched_cpu_load(unsigned int cpu);
+/* Time a CPU spent in its idle thread since boot, the current stay too. */
+u64 sched_cpu_idle_ns(unsigned int cpu);
 
 void waitqueue_init(struct waitqueue *wq);
 /*

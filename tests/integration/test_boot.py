@@ -30,6 +30,14 @@ def test_boot_reports_machine(smp, irqchip):
         assert f"RAM:         {mem} MiB" in info
         assert f"IRQ chip:    {irqchip.replace('gicv', 'gic-v')}" in info
 
+        out = k.cmd("host cpu time")
+        times = re.findall(r"^(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", out, re.M)
+        assert [int(t[0]) for t in times] == list(range(smp)), out
+        for _, up, busy, idle in times:
+            # Each CPU was busy (booting) and idle (waiting for us).
+            assert int(busy) > 0 and int(idle) > 0, out
+            assert int(busy) + int(idle) == int(up), out
+
         out = k.cmd("host cpu info")
         assert M["hwid_name"] in out.splitlines()[0]
         lines = cpu_lines(out)

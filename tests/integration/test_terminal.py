@@ -21,7 +21,7 @@ def test_help_lists_every_command(keel_smp4):
 
 def test_help_for_one_command_shows_usage(keel_smp4):
     out = keel_smp4.cmd("help host")
-    assert "usage: host info | host cpu info | host ram info | host irq stats" in out
+    assert "usage: host info | host cpu info | host cpu time | host ram info | host irq stats" in out
 
 
 def test_version(keel_smp4):
