@@ -88,11 +88,13 @@ def firmware_check(child, name, timeout=120):
 
 
 def linux_shell(k, line, timeout=60):
-    """Run a shell command in the Linux guest whose console k is bound
-    to; its output, without the echo."""
-    k.send_raw(f"{line}; echo END-$((40+2))\r")
-    k.child.expect(r"\nEND-42\r", timeout=timeout)
-    lines = k.child.before.replace("\r", "").split("\n")
+    """Run a shell command in the Linux guest whose console k (a Keel,
+    bound to the guest's port, or a pexpect child of bare QEMU) is; its
+    output, without the echo."""
+    child = getattr(k, "child", k)
+    child.send(f"{line}; echo END-$((40+2))\r")
+    child.expect(r"\nEND-42\r", timeout=timeout)
+    lines = child.before.replace("\r", "").split("\n")
     # What follows the shell's echo of the command line (a kernel message
     # may have cut the echo: then all of it).
     echo = [i for i, ln in enumerate(lines) if "echo END-" in ln]
