@@ -7,6 +7,7 @@ The hostile guest may break only its own device: Keel, a second guest
 and the heap come through unchanged."""
 import os
 import re
+import zlib
 
 import pytest
 
@@ -155,3 +156,89 @@ def test_entropy_device():
         assert "destroyed" in k.cmd("guest destroy basicvr")
     finally:
         k.close()
+
+
+# basic-virtio-net.dts: two network devices on sw0, then a console.
+NET_SLOTS = {"arm64/virt-v8": ("virtio@a000000", "virtio@a000200",
+                               "virtio@a000400"),
+             "riscv/virt64": ("virtio@10001000", "virtio@10002000",
+                              "virtio@10003000")}[M["guest_dir"]]
+
+
+def ports(k, guest):
+    """The switch ports of guest's devices in `netswitch port list`."""
+    return re.findall(rf"^sw0\s+({guest}/\S+)\s", k.cmd("netswitch port list"),
+                      re.M)
+
+
+def derived_mac(port):
+    """Keel's MAC for a net device without one (docs/virtio.md): 02:4b
+    and the CRC-32 of the port's name."""
+    crc = zlib.crc32(port.encode())
+    return ":".join(f"{b:02x}" for b in bytes([0x02, 0x4b]) +
+                    crc.to_bytes(4, "big"))
+
+
+def test_network_and_console(k):
+    """Two network devices and a console in one guest: the conformance
+    run on each (frames between the two through sw0), the console's output
+    on its serial port, a line typed into it, and the ports gone with the
+    guest."""
+    net0, net1, cons = NET_SLOTS
+    heap_before = heap_in_use(k)
+    create(k, "basic-virtio-net.dtb", "basicvn")
+    try:
+        assert sorted(ports(k, "basicvn")) == [f"basicvn/{net0}",
+                                               f"basicvn/{net1}"]
+        with keel.Console(k, f"basicvn/{UART}") as con:
+            verdict, out = con.run("virtio", timeout=300)
+        assert verdict == "PASS", out
+        devices = per_device(out, "virtio", "checks")
+        assert set(devices) == set(NET_SLOTS), out
+        for node in NET_SLOTS:
+            assert devices[node].startswith("PASS"), out
+        for node in (net0, net1):
+            assert int(devices[node].split()[1]) >= 60, out
+        # Each network device sent to the other; the MACs are the
+        # description's and the derived one.
+        assert "  mac 02:00:5e:10:20:30\n" in out, out
+        assert f"  mac {derived_mac(f'basicvn/{net1}')}\n" in out, out
+        assert f"  frames to and from {net1}" in out, out
+        assert f"  frames to and from {net0}" in out, out
+        # Keel says why each device needed a reset.
+        for node, why in ((net1, "receiveq: a buffer smaller than the "
+                                 "12-byte header"),
+                          (net0, "transmitq: a device-writable buffer"),
+                          (cons, "is device-writable")):
+            assert re.search(rf"guest basicvn: {node}: virtio-\w+ needs "
+                             rf"reset: .*{re.escape(why)}", out), (why, out)
+
+        # What the guest wrote on the console's queue and emerg_wr.
+        dump = k.cmd(f"vserial dump basicvn/{cons}")
+        for line in (f"emergency write from {cons}",
+                     f"virtio-console {cons}: hello from the guest",
+                     f"virtio-console {cons}: a line in two descriptors",
+                     f"virtio-console {cons}: after reset"):
+            assert line + "\n" in dump + "\n", (line, dump)
+
+        # A line typed into the console's port reaches the firmware.
+        k.send_raw(f"vserial bind basicvn/{UART}\r")
+        k.child.expect_exact(f"connected to basicvn/{UART}", timeout=30)
+        k.send_raw("virtio-input\r")
+        k.child.expect_exact(f"virtio-input {cons}: type a line", timeout=30)
+        k.send_raw(keel.ESCAPE)
+        k.wait_prompt()
+        typed = "typed into the console, more than 16 bytes"
+        k.send_raw(f"vserial bind basicvn/{cons}\r")
+        k.child.expect_exact(f"connected to basicvn/{cons}", timeout=30)
+        k.send_raw(typed + "\r")
+        k.child.expect_exact(f"echo: {typed}", timeout=30)
+        k.send_raw(keel.ESCAPE)
+        k.wait_prompt()
+        uart = k.cmd(f"vserial dump basicvn/{UART}")
+        assert f'virtio-input {cons}: got "{typed}"' in uart, uart
+        assert "virtio-input: PASS" in uart, uart
+    finally:
+        assert "destroyed" in k.cmd("guest destroy basicvn")
+    assert ports(k, "basicvn") == []
+    assert heap_in_use(k) == heap_before

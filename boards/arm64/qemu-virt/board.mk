@@ -15,7 +15,7 @@ GUEST_FIRMWARE_MK := tests/arm64/virt-v8/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_ARM64)
 GUEST_DIR := tests/arm64/virt-v8
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 basic-gicv2 basic-virtio basic-virtio-rng linux0 linux-virtio linux-hostdisk linux-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
+TEST_GUESTS := basic0 basic1 basic-gicv2 basic-virtio basic-virtio-rng basic-virtio-net linux0 linux-virtio linux-hostdisk linux-gicv2 bad/no-memory bad/overlap bad/unknown-compatible \
 	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel bad/passthrough-wrap \
 	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
 	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-spi-range bad/irq-ppi-range \

@@ -14,7 +14,7 @@ GUEST_FIRMWARE_MK := tests/riscv/virt64/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_RISCV)
 GUEST_DIR := tests/riscv/virt64
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng linux0 linux-virtio linux-hostdisk bad/no-memory bad/overlap bad/unknown-compatible \
+TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng basic-virtio-net linux0 linux-virtio linux-hostdisk bad/no-memory bad/overlap bad/unknown-compatible \
 	bad/too-many-vcpus bad/passthrough-ram bad/passthrough-keel bad/passthrough-wrap \
 	bad/memory-wrap bad/rom-wrap bad/device-beyond-pa bad/missing-initrd bad/empty-kernel \
 	bad/huge-dt bad/bad-affinity bad/irq-parent bad/irq-line-range bad/irq-line-zero \

@@ -22,6 +22,7 @@ int cmd_bench(int argc, char **argv);
 /* virtio.c: the virtio-mmio conformance run and the hostile driver. */
 int cmd_virtio(int argc, char **argv);
 int cmd_virtio_hostile(int argc, char **argv);
+int cmd_virtio_input(int argc, char **argv);
 void bench_help(void);
 
 /* The timer test's state machine, shared with the timer benchmark. */

@@ -252,6 +252,8 @@ static const struct basic_command common_commands[] = {
 	  cmd_virtio },
 	{ "virtio-hostile", "", "feed every virtio device malformed input",
 	  cmd_virtio_hostile },
+	{ "virtio-input", "", "a line typed into the virtio console, echoed",
+	  cmd_virtio_input },
 	{ "yield-loop", "<seconds>", "yield to other vCPUs (Keel) in a loop",
 	  cmd_yield_loop },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },

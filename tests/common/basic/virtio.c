@@ -74,7 +74,22 @@
 #define F_VERSION_1 32
 #define F_RING_PACKED 34
 
+#define F_NET_CSUM 0
+#define F_NET_GUEST_CSUM 1
+#define F_NET_MTU 3
+#define F_NET_MAC 5
+#define F_NET_MRG_RXBUF 15
+#define F_NET_STATUS 16
+#define F_NET_CTRL_VQ 17
+#define F_CONS_SIZE 0
+#define F_CONS_MULTIPORT 1
+#define F_CONS_EMERG_WRITE 2
+/* Bits 0-23 are the device type's (6). */
+#define TYPE_FEATURES 0xffffffUL
+
+#define ID_NET 1
 #define ID_BLOCK 2
+#define ID_CONSOLE 3
 #define ID_RNG 4
 
 /* ---- split virtqueue (2.7) ---- */
@@ -143,11 +158,7 @@ struct blk_discard {
 /* Indirect tables: the largest a device must refuse, 1024 + 1 entries. */
 #define BIG_TABLE 1025
 
-/* What every device is asked for: everything this driver knows. */
-#define WANT_FEATURES                                                 \
-	(BIT(F_VERSION_1) | BIT(F_INDIRECT_DESC) | BIT(F_EVENT_IDX) | \
-	 BIT(F_BLK_SIZE_MAX) | BIT(F_BLK_SEG_MAX) | BIT(F_BLK_RO) |   \
-	 BIT(F_BLK_BLK_SIZE) | BIT(F_BLK_FLUSH) | BIT(F_BLK_DISCARD))
+#define WANT_COMMON (BIT(F_VERSION_1) | BIT(F_INDIRECT_DESC) | BIT(F_EVENT_IDX))
 
 /* Rings: descriptor table, available ring, used ring, a page each. */
 static uint8_t ring_mem[3][4096] __aligned(4096);
@@ -158,20 +169,45 @@ static struct blk_hdr hdr __aligned(16);
 static struct blk_discard discard_range __aligned(16);
 static volatile uint8_t blk_status[16] __aligned(16);
 
+/* One split virtqueue as the driver keeps it. */
+struct vq {
+	uint16_t size;
+	struct vq_desc *desc;
+	struct vq_avail *avail;
+	struct vq_used *used;
+	uint16_t next_avail, last_used;
+};
+
 struct vio {
 	const char *node;
 	uint64_t base;
 	uint32_t id;
 	uint64_t offered, features;
-	uint16_t qsize, qmax;
-	struct vq_desc *desc;
-	struct vq_avail *avail;
-	struct vq_used *used;
-	uint16_t next_avail, last_used;
+	uint16_t qmax;
+	/* Queue 0, which block and entropy devices have alone; then 1. */
+	struct vq q[2];
 	unsigned int checks;
 	uint64_t capacity; /* block: sectors */
 	uint32_t run; /* block: which run of `virtio`, for the patterns */
 };
+
+/* What a device is asked for: everything this driver knows of its type. */
+static uint64_t want_features(const struct vio *d)
+{
+	switch (d->id) {
+	case ID_BLOCK:
+		return WANT_COMMON | BIT(F_BLK_SIZE_MAX) | BIT(F_BLK_SEG_MAX) |
+		       BIT(F_BLK_RO) | BIT(F_BLK_BLK_SIZE) | BIT(F_BLK_FLUSH) |
+		       BIT(F_BLK_DISCARD);
+	case ID_NET:
+		return WANT_COMMON | BIT(F_NET_MAC) | BIT(F_NET_STATUS) |
+		       BIT(F_NET_MTU);
+	case ID_CONSOLE:
+		return WANT_COMMON | BIT(F_CONS_EMERG_WRITE);
+	default:
+		return WANT_COMMON;
+	}
+}
 
 static char why[200];
 
@@ -284,25 +320,35 @@ static int vio_reset(struct vio *d)
 		if (arch_counter() > end)
 			return vfail("reset: Status reads 0x%x, not 0", s);
 	}
-	d->next_avail = 0;
-	d->last_used = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(d->q); i++) {
+		d->q[i].next_avail = 0;
+		d->q[i].last_used = 0;
+	}
 	return 0;
 }
 
-/* The rings at the default, aligned places, zeroed. */
-static void rings_default(struct vio *d)
+/* Queue i's rings in mem (three pages: table, available, used), zeroed. */
+static void rings_at(struct vio *d, unsigned int i, uint8_t (*mem)[4096])
 {
-	memset(ring_mem, 0, sizeof(ring_mem));
-	d->desc = (struct vq_desc *)ring_mem[0];
-	d->avail = (struct vq_avail *)ring_mem[1];
-	d->used = (struct vq_used *)ring_mem[2];
-	d->qsize = QSIZE;
+	struct vq *q = &d->q[i];
+
+	memset(mem, 0, 3 * 4096);
+	q->desc = (struct vq_desc *)mem[0];
+	q->avail = (struct vq_avail *)mem[1];
+	q->used = (struct vq_used *)mem[2];
+	q->size = QSIZE;
 }
 
-static void queue_program(struct vio *d, uint32_t num, uint64_t desc,
-			  uint64_t avail, uint64_t used)
+/* Queue 0's rings at the default, aligned places, zeroed. */
+static void rings_default(struct vio *d)
 {
-	wr(d, VIO_QUEUE_SEL, 0);
+	rings_at(d, 0, ring_mem);
+}
+
+static void queue_program_at(struct vio *d, unsigned int i, uint32_t num,
+			     uint64_t desc, uint64_t avail, uint64_t used)
+{
+	wr(d, VIO_QUEUE_SEL, i);
 	wr(d, VIO_QUEUE_NUM, num);
 	wr(d, VIO_QUEUE_DESC_LOW, (uint32_t)desc);
 	wr(d, VIO_QUEUE_DESC_HIGH, (uint32_t)(desc >> 32));
@@ -310,6 +356,12 @@ static void queue_program(struct vio *d, uint32_t num, uint64_t desc,
 	wr(d, VIO_QUEUE_DRIVER_HIGH, (uint32_t)(avail >> 32));
 	wr(d, VIO_QUEUE_DEVICE_LOW, (uint32_t)used);
 	wr(d, VIO_QUEUE_DEVICE_HIGH, (uint32_t)(used >> 32));
+}
+
+static void queue_program(struct vio *d, uint32_t num, uint64_t desc,
+			  uint64_t avail, uint64_t used)
+{
+	queue_program_at(d, 0, num, desc, avail, used);
 }
 
 /* 3.1.1 steps 1-6: reset, ACKNOWLEDGE, DRIVER, features, FEATURES_OK. */
@@ -329,26 +381,56 @@ static int vio_negotiate(struct vio *d, uint64_t want)
 	return 0;
 }
 
+/* Queue i at its rings (set already) made ready. */
+static int queue_ready(struct vio *d, unsigned int i)
+{
+	struct vq *q = &d->q[i];
+
+	wr(d, VIO_QUEUE_SEL, i);
+	d->qmax = (uint16_t)rd(d, VIO_QUEUE_NUM_MAX);
+	if (d->qmax < QSIZE)
+		return vfail("queue %u: QueueNumMax %u is less than %u", i,
+			     d->qmax, QSIZE);
+	queue_program_at(d, i, QSIZE, gpa(q->desc), gpa(q->avail),
+			 gpa(q->used));
+	wr(d, VIO_QUEUE_READY, 1);
+	if (rd(d, VIO_QUEUE_READY) != 1)
+		return vfail("queue %u did not become ready (Status 0x%x)", i,
+			     status(d));
+	return 0;
+}
+
+static int driver_ok(struct vio *d)
+{
+	wr(d, VIO_STATUS, S_READY);
+	if (status(d) != S_READY)
+		return vfail("Status 0x%x after DRIVER_OK", status(d));
+	wr(d, VIO_INTERRUPT_ACK, isr(d));
+	return 0;
+}
+
 /* The whole of 3.1.1 with queue 0 at the default rings. */
 static int vio_init(struct vio *d, uint64_t want)
 {
 	if (vio_negotiate(d, want))
 		return -1;
 	rings_default(d);
-	wr(d, VIO_QUEUE_SEL, 0);
-	d->qmax = (uint16_t)rd(d, VIO_QUEUE_NUM_MAX);
-	if (d->qmax < QSIZE)
-		return vfail("QueueNumMax %u is less than %u", d->qmax, QSIZE);
-	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
-	wr(d, VIO_QUEUE_READY, 1);
-	if (rd(d, VIO_QUEUE_READY) != 1)
-		return vfail("queue 0 did not become ready (Status 0x%x)",
-			     status(d));
-	wr(d, VIO_STATUS, S_READY);
-	if (status(d) != S_READY)
-		return vfail("Status 0x%x after DRIVER_OK", status(d));
-	wr(d, VIO_INTERRUPT_ACK, isr(d));
-	return 0;
+	if (queue_ready(d, 0))
+		return -1;
+	return driver_ok(d);
+}
+
+/* The whole of 3.1.1 with queues 0 and 1 (receive and transmit) in mem. */
+static int vio_init2(struct vio *d, uint64_t want, uint8_t (*mem)[3][4096])
+{
+	if (vio_negotiate(d, want))
+		return -1;
+	for (unsigned int i = 0; i < 2; i++) {
+		rings_at(d, i, mem[i]);
+		if (queue_ready(d, i))
+			return -1;
+	}
+	return driver_ok(d);
 }
 
 static void set_desc(struct vq_desc *t, unsigned int i, uint64_t addr,
@@ -362,65 +444,96 @@ static void set_desc(struct vq_desc *t, unsigned int i, uint64_t addr,
 
 static volatile uint16_t *used_event(struct vio *d)
 {
-	return &d->avail->ring[d->qsize];
+	return &d->q[0].avail->ring[d->q[0].size];
 }
 
-/* Make chain `head` available and tell the device. */
-static void post(struct vio *d, uint16_t head)
+/* Make chain `head` of queue i available (without notifying). */
+static void qpost(struct vio *d, unsigned int i, uint16_t head)
 {
-	d->avail->ring[d->next_avail % d->qsize] = head;
+	struct vq *q = &d->q[i];
+
+	q->avail->ring[q->next_avail % q->size] = head;
 	/* 2.7.13.3: the ring entry before the index that publishes it. */
 	arch_mb();
-	d->next_avail++;
-	WRITE_ONCE(d->avail->idx, d->next_avail);
+	q->next_avail++;
+	WRITE_ONCE(q->avail->idx, q->next_avail);
 	arch_mb();
+}
+
+static void post(struct vio *d, uint16_t head)
+{
+	qpost(d, 0, head);
+}
+
+static void qnotify(struct vio *d, unsigned int i)
+{
+	wr(d, VIO_QUEUE_NOTIFY, i);
 }
 
 static void notify(struct vio *d)
 {
-	wr(d, VIO_QUEUE_NOTIFY, 0);
+	qnotify(d, 0);
 }
 
-/* Whether the device used a buffer within ms (without consuming it). */
-static bool used_within(struct vio *d, uint64_t ms)
+/* Whether queue i used a buffer within ms (without consuming it). */
+static bool qused_within(struct vio *d, unsigned int i, uint64_t ms)
 {
 	uint64_t end = arch_counter() + ms_ticks(ms);
 
 	do {
-		if (READ_ONCE(d->used->idx) != d->last_used)
+		if (READ_ONCE(d->q[i].used->idx) != d->q[i].last_used)
 			return true;
 	} while (arch_counter() < end);
 	return false;
 }
 
-/* The next used element: 0 with its id and len, or -1. */
-static int take_used(struct vio *d, uint32_t *id, uint32_t *len)
+static bool used_within(struct vio *d, uint64_t ms)
+{
+	return qused_within(d, 0, ms);
+}
+
+/* The next used element of queue i: 0 with its id and len, or -1. */
+static int qtake_used(struct vio *d, unsigned int i, uint32_t *id,
+		      uint32_t *len)
 {
 	volatile struct vq_used_elem *e;
+	struct vq *q = &d->q[i];
 
-	if (!used_within(d, TIMEOUT_MS))
-		return vfail("no used buffer within %u ms (Status 0x%x)",
-			     TIMEOUT_MS, status(d));
+	if (!qused_within(d, i, TIMEOUT_MS))
+		return vfail("queue %u: no used buffer within %u ms (Status "
+			     "0x%x)",
+			     i, TIMEOUT_MS, status(d));
 	arch_mb();
-	e = &d->used->ring[d->last_used % d->qsize];
+	e = &q->used->ring[q->last_used % q->size];
 	*id = e->id;
 	*len = e->len;
-	d->last_used++;
+	q->last_used++;
 	return 0;
 }
 
-/* Post head, notify, and wait for it: its used len, or -1. */
-static int submit(struct vio *d, uint16_t head, uint32_t *len)
+static int take_used(struct vio *d, uint32_t *id, uint32_t *len)
+{
+	return qtake_used(d, 0, id, len);
+}
+
+/* Post head on queue i, notify, and wait for it: its used len, or -1. */
+static int qsubmit(struct vio *d, unsigned int i, uint16_t head, uint32_t *len)
 {
 	uint32_t id;
 
-	post(d, head);
-	notify(d);
-	if (take_used(d, &id, len))
+	qpost(d, i, head);
+	qnotify(d, i);
+	if (qtake_used(d, i, &id, len))
 		return -1;
 	if (id != head)
-		return vfail("used id %u, not the head %u posted", id, head);
+		return vfail("queue %u: used id %u, not the head %u posted", i,
+			     id, head);
 	return 0;
+}
+
+static int submit(struct vio *d, uint16_t head, uint32_t *len)
+{
+	return qsubmit(d, 0, head, len);
 }
 
 /* ---- block ---- */
@@ -440,14 +553,14 @@ static int blk_request(struct vio *d, uint32_t type, uint64_t sector, void *buf,
 	hdr.reserved = 0;
 	hdr.sector = sector;
 	blk_status[0] = 0xff;
-	set_desc(d->desc, n, gpa(&hdr), sizeof(hdr), D_NEXT, n + 1);
+	set_desc(d->q[0].desc, n, gpa(&hdr), sizeof(hdr), D_NEXT, n + 1);
 	n++;
 	if (len) {
-		set_desc(d->desc, n, gpa(buf), len,
+		set_desc(d->q[0].desc, n, gpa(buf), len,
 			 D_NEXT | (dev_writes ? D_WRITE : 0), n + 1);
 		n++;
 	}
-	set_desc(d->desc, n, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(d->q[0].desc, n, gpa(blk_status), 1, D_WRITE, 0);
 	if (submit(d, 0, used_len))
 		return -1;
 	return blk_status[0];
@@ -566,7 +679,7 @@ static int blk_read(struct vio *d, uint64_t s, unsigned int n)
 /* Requests framed in the odd ways 2.6.4 allows, and indirect ones. */
 static int blk_framing(struct vio *d)
 {
-	struct vq_desc *t = d->desc;
+	struct vq_desc *t = d->q[0].desc;
 	uint8_t *w = data[0], *r = data[1];
 	uint32_t len;
 	uint64_t s = 24;
@@ -685,7 +798,7 @@ static int notifications(struct vio *d, int (*one)(struct vio *d))
 	wr(d, VIO_INTERRUPT_ACK, isr(d));
 	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x after acknowledging it",
 	      isr(d));
-	WRITE_ONCE(*used_event(d), (uint16_t)(d->last_used + 4));
+	WRITE_ONCE(*used_event(d), (uint16_t)(d->q[0].last_used + 4));
 	if (one(d))
 		return -1;
 	pause_ms(20);
@@ -694,7 +807,7 @@ static int notifications(struct vio *d, int (*one)(struct vio *d))
 	      "used buffer notification although used_event asked for none "
 	      "(InterruptStatus 0x%x)",
 	      v);
-	WRITE_ONCE(*used_event(d), d->last_used);
+	WRITE_ONCE(*used_event(d), d->q[0].last_used);
 	if (one(d))
 		return -1;
 	for (unsigned int i = 0; i < 100 && !(isr(d) & INT_VRING); i++)
@@ -709,9 +822,9 @@ static int notifications(struct vio *d, int (*one)(struct vio *d))
 	      "InterruptACK did not clear the used buffer bit (0x%x)", isr(d));
 
 	/* Without EVENT_IDX: the flag. */
-	if (vio_init(d, WANT_FEATURES & ~BIT(F_EVENT_IDX)))
+	if (vio_init(d, want_features(d) & ~BIT(F_EVENT_IDX)))
 		return -1;
-	WRITE_ONCE(d->avail->flags, AVAIL_NO_INTERRUPT);
+	WRITE_ONCE(d->q[0].avail->flags, AVAIL_NO_INTERRUPT);
 	if (one(d))
 		return -1;
 	pause_ms(20);
@@ -720,7 +833,7 @@ static int notifications(struct vio *d, int (*one)(struct vio *d))
 	      "used buffer notification despite VIRTQ_AVAIL_F_NO_INTERRUPT "
 	      "(InterruptStatus 0x%x)",
 	      v);
-	WRITE_ONCE(d->avail->flags, 0);
+	WRITE_ONCE(d->q[0].avail->flags, 0);
 	if (one(d))
 		return -1;
 	for (unsigned int i = 0; i < 100 && !(isr(d) & INT_VRING); i++)
@@ -846,7 +959,7 @@ static int rng_one(struct vio *d)
 {
 	uint32_t len;
 
-	set_desc(d->desc, 0, gpa(data[0]), 64, D_WRITE, 0);
+	set_desc(d->q[0].desc, 0, gpa(data[0]), 64, D_WRITE, 0);
 	if (submit(d, 0, &len))
 		return -1;
 	CHECK(d, len >= 1 && len <= 64, "used len %u for a 64-byte buffer",
@@ -862,8 +975,8 @@ static int rng_conformance(struct vio *d)
 	/* Two 64-byte buffers at once; 5.4.6: each gets 1 to 64 bytes. */
 	memset(a, 0, 64);
 	memset(b, 0, 64);
-	set_desc(d->desc, 0, gpa(a), 64, D_WRITE, 0);
-	set_desc(d->desc, 1, gpa(b), 64, D_WRITE, 0);
+	set_desc(d->q[0].desc, 0, gpa(a), 64, D_WRITE, 0);
+	set_desc(d->q[0].desc, 1, gpa(b), 64, D_WRITE, 0);
 	post(d, 0);
 	post(d, 1);
 	notify(d);
@@ -885,14 +998,14 @@ static int rng_conformance(struct vio *d)
 	      "two buffers got the same bytes");
 
 	/* One buffer in three descriptors; and a large one. */
-	set_desc(d->desc, 2, gpa(a), 10, D_WRITE | D_NEXT, 3);
-	set_desc(d->desc, 3, gpa(a) + 10, 30, D_WRITE | D_NEXT, 4);
-	set_desc(d->desc, 4, gpa(a) + 40, 24, D_WRITE, 0);
+	set_desc(d->q[0].desc, 2, gpa(a), 10, D_WRITE | D_NEXT, 3);
+	set_desc(d->q[0].desc, 3, gpa(a) + 10, 30, D_WRITE | D_NEXT, 4);
+	set_desc(d->q[0].desc, 4, gpa(a) + 40, 24, D_WRITE, 0);
 	if (submit(d, 2, &len))
 		return -1;
 	CHECK(d, len >= 1 && len <= 64,
 	      "used len %u for a 64-byte buffer in three descriptors", len);
-	set_desc(d->desc, 5, gpa(data[2]), 8192, D_WRITE, 0);
+	set_desc(d->q[0].desc, 5, gpa(data[2]), 8192, D_WRITE, 0);
 	if (submit(d, 5, &len))
 		return -1;
 	CHECK(d, len >= 1 && len <= 8192, "used len %u for an 8 KiB buffer",
@@ -900,8 +1013,8 @@ static int rng_conformance(struct vio *d)
 	if (d->features & BIT(F_INDIRECT_DESC)) {
 		set_desc(itable, 0, gpa(a), 32, D_WRITE | D_NEXT, 1);
 		set_desc(itable, 1, gpa(a) + 32, 32, D_WRITE, 0);
-		set_desc(d->desc, 6, gpa(itable), 2 * sizeof(struct vq_desc),
-			 D_INDIRECT, 0);
+		set_desc(d->q[0].desc, 6, gpa(itable),
+			 2 * sizeof(struct vq_desc), D_INDIRECT, 0);
 		if (submit(d, 6, &len))
 			return -1;
 		CHECK(d, len >= 1 && len <= 64,
@@ -910,21 +1023,629 @@ static int rng_conformance(struct vio *d)
 	return notifications(d, rng_one);
 }
 
+/* ---- network and console: two queues, receive (0) and transmit (1) ---- */
+
+/*
+ * 5.1.6: every packet starts with this header (VERSION_1: num_buffers is
+ * always there). Without offloads a received one reads flags 0,
+ * gso_type NONE and num_buffers 1 (5.1.6.4.1).
+ */
+struct net_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t num_buffers;
+};
+
+#define NET_HDR 12
+#define NET_HDR_F_NEEDS_CSUM 1
+#define NET_CFG_MAC 0
+#define NET_CFG_STATUS 6
+#define NET_CFG_MTU 10
+#define NET_S_LINK_UP 1
+#define ETH_HLEN 14
+#define ETH_MAX 1514 /* the MTU of 1500 and the 14-byte header, no FCS */
+/* 5.1.6.3.1: without MRG_RXBUF a buffer takes a whole packet. */
+#define NET_RXBUF (NET_HDR + ETH_MAX)
+#define NET_NRX 4
+#define CONS_CFG_EMERG_WR 8
+
+/* Both queues of the device under test and of its peer. */
+static uint8_t pair_rings[2][2][3][4096] __aligned(4096);
+static uint8_t rxbufs[2][NET_NRX][1536] __aligned(16);
+static uint8_t txbuf[2048] __aligned(16);
+static uint8_t frame[2048];
+static struct net_hdr txhdr __aligned(16);
+
+/* The receive buffers of device k (0: under test, 1: its peer). */
+static void rx_post_all(struct vio *d, unsigned int k, uint32_t len)
+{
+	for (uint16_t i = 0; i < NET_NRX; i++) {
+		set_desc(d->q[0].desc, i, gpa(rxbufs[k][i]), len, D_WRITE, 0);
+		qpost(d, 0, i);
+	}
+	qnotify(d, 0);
+}
+
+static void net_mac(struct vio *d, uint8_t mac[6])
+{
+	for (unsigned int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)arch_mmio_read(
+			d->base + VIO_CONFIG + NET_CFG_MAC + i, 1);
+}
+
+static uint32_t make_frame(const uint8_t *dst, const uint8_t *src, uint32_t len,
+			   uint32_t seed)
+{
+	memcpy(frame, dst, 6);
+	memcpy(frame + 6, src, 6);
+	/* IEEE 802 local experimental EtherType: no one else's protocol. */
+	frame[12] = 0x88;
+	frame[13] = 0xb5;
+	for (uint32_t i = ETH_HLEN; i < len; i++)
+		frame[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 8));
+	return len;
+}
+
+/*
+ * Transmit frame[0, len) from d with header flags `flags`: in one
+ * descriptor with its header, or header and frame apart. The device
+ * writes nothing into a transmit buffer: used len 0.
+ */
+static int net_send(struct vio *d, uint32_t len, uint8_t flags, bool one)
+{
+	uint32_t used;
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	txhdr.flags = flags;
+	if (flags & NET_HDR_F_NEEDS_CSUM) {
+		txhdr.csum_start = ETH_HLEN;
+		txhdr.csum_offset = 6;
+	}
+	if (one) {
+		memcpy(txbuf, &txhdr, NET_HDR);
+		memcpy(txbuf + NET_HDR, frame, len);
+		set_desc(d->q[1].desc, 0, gpa(txbuf), NET_HDR + len, 0, 0);
+	} else {
+		memcpy(txbuf, frame, len);
+		set_desc(d->q[1].desc, 0, gpa(&txhdr), NET_HDR, D_NEXT, 1);
+		set_desc(d->q[1].desc, 1, gpa(txbuf), len, 0, 0);
+	}
+	if (qsubmit(d, 1, 0, &used))
+		return vfail_in("transmit");
+	CHECK(d, used == 0, "transmit buffer returned with used len %u, not 0",
+	      used);
+	return 0;
+}
+
+/*
+ * The next packet r (k: its buffers) received is frame[0, len), whole,
+ * after a header saying no offload; its buffer goes back to the ring.
+ */
+static int net_expect_rx(struct vio *d, struct vio *r, unsigned int k,
+			 uint32_t len, const char *what)
+{
+	const struct net_hdr *h;
+	uint32_t id, used;
+
+	if (qtake_used(r, 0, &id, &used))
+		return vfail_in(what);
+	CHECK(d, id < NET_NRX, "%s: used id %u, not a receive buffer posted",
+	      what, id);
+	h = (const struct net_hdr *)rxbufs[k][id];
+	CHECK(d, used == NET_HDR + len,
+	      "%s: used len %u for a %u-byte frame and its header", what, used,
+	      len);
+	CHECK(d, h->flags == 0 && h->gso_type == 0,
+	      "%s: header flags 0x%x gso_type %u without offloads", what,
+	      h->flags, h->gso_type);
+	CHECK(d, h->num_buffers == 1, "%s: num_buffers %u, not 1", what,
+	      h->num_buffers);
+	CHECK(d, !memcmp(rxbufs[k][id] + NET_HDR, frame, len),
+	      "%s: the frame arrived changed", what);
+	set_desc(r->q[0].desc, id, gpa(rxbufs[k][id]), NET_RXBUF, D_WRITE, 0);
+	qpost(r, 0, (uint16_t)id);
+	qnotify(r, 0);
+	return 0;
+}
+
+/* A packet whose header is split 5 + 7 and frame in three pieces. */
+static int net_send_odd(struct vio *d, uint32_t len)
+{
+	struct vq_desc *t = d->q[1].desc;
+	uint32_t used;
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	memcpy(txbuf, frame, len);
+	set_desc(t, 3, gpa(&txhdr), 5, D_NEXT, 7);
+	set_desc(t, 7, gpa(&txhdr) + 5, NET_HDR - 5, D_NEXT, 2);
+	set_desc(t, 2, gpa(txbuf), 1, D_NEXT, 9);
+	set_desc(t, 9, gpa(txbuf) + 1, 0, D_NEXT, 10);
+	set_desc(t, 10, gpa(txbuf) + 1, len - 1, 0, 0);
+	if (qsubmit(d, 1, 3, &used))
+		return vfail_in("transmit of a packet in five descriptors");
+	CHECK(d, used == 0, "transmit buffer returned with used len %u", used);
+	if (!(d->features & BIT(F_INDIRECT_DESC)))
+		return 0;
+	/* The same packet once more, through an indirect table. */
+	set_desc(itable, 0, gpa(&txhdr), NET_HDR, D_NEXT, 1);
+	set_desc(itable, 1, gpa(txbuf), len, 0, 0);
+	set_desc(t, 4, gpa(itable), 2 * sizeof(struct vq_desc), D_INDIRECT, 0);
+	if (qsubmit(d, 1, 4, &used))
+		return vfail_in("transmit through an indirect table");
+	CHECK(d, used == 0,
+	      "indirect transmit buffer returned with used len %u", used);
+	return 0;
+}
+
+static int net_send_gso(struct vio *d, uint32_t len)
+{
+	uint32_t used;
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	txhdr.gso_type = 1; /* VIRTIO_NET_HDR_GSO_TCPV4 */
+	txhdr.gso_size = 500;
+	memcpy(txbuf, frame, len);
+	set_desc(d->q[1].desc, 0, gpa(&txhdr), NET_HDR, D_NEXT, 1);
+	set_desc(d->q[1].desc, 1, gpa(txbuf), len, 0, 0);
+	if (qsubmit(d, 1, 0, &used))
+		return vfail_in("transmit with a GSO type");
+	CHECK(d, used == 0, "GSO transmit buffer returned with used len %u",
+	      used);
+	return 0;
+}
+
+/*
+ * 2.6.4: a receive buffer in pieces (header apart, frame across two
+ * descriptors of odd sizes) takes a frame as one buffer does.
+ */
+static int net_rx_split(struct vio *d, struct vio *p, const uint8_t *mac,
+			const uint8_t *pmac)
+{
+	static uint8_t hdrbuf[NET_HDR] __aligned(16);
+	static uint8_t piece[2][1024] __aligned(16);
+	struct vq_desc *t = p->q[0].desc;
+	uint32_t id, used, len = 1000;
+
+	/* The peer's buffers 0-3 are posted; a fresh ring takes this one. */
+	if (vio_reset(p) || vio_init2(p, want_features(p), pair_rings[1]))
+		return vfail_in(p->node);
+	memset(hdrbuf, 0xee, sizeof(hdrbuf));
+	memset(piece, 0xee, sizeof(piece));
+	set_desc(t, 5, gpa(hdrbuf), NET_HDR, D_WRITE | D_NEXT, 6);
+	set_desc(t, 6, gpa(piece[0]), 333, D_WRITE | D_NEXT, 8);
+	set_desc(t, 8, gpa(piece[1]), NET_RXBUF - NET_HDR - 333, D_WRITE, 0);
+	qpost(p, 0, 5);
+	qnotify(p, 0);
+	if (net_send(d, make_frame(pmac, mac, len, 16), 0, false) ||
+	    qtake_used(p, 0, &id, &used))
+		return vfail_in("a receive buffer in three descriptors");
+	CHECK(d, id == 5 && used == NET_HDR + len,
+	      "receive buffer in three descriptors: used id %u len %u", id,
+	      used);
+	CHECK(d, ((struct net_hdr *)hdrbuf)->num_buffers == 1 && !hdrbuf[0],
+	      "receive buffer in three descriptors: header wrong");
+	CHECK(d,
+	      !memcmp(piece[0], frame, 333) &&
+		      !memcmp(piece[1], frame + 333, len - 333) &&
+		      piece[1][len - 333] == 0xee,
+	      "receive buffer in three descriptors: frame wrong");
+	rx_post_all(p, 1, NET_RXBUF);
+	return 0;
+}
+
+/* Nothing arrived at either device within ms. */
+static int net_expect_none(struct vio *d, struct vio *p, uint64_t ms,
+			   const char *what)
+{
+	pause_ms(ms);
+	CHECK(d, READ_ONCE(d->q[0].used->idx) == d->q[0].last_used,
+	      "%s: the sender received a packet", what);
+	CHECK(d, READ_ONCE(p->q[0].used->idx) == p->q[0].last_used,
+	      "%s: the peer received a packet", what);
+	return 0;
+}
+
+/* DEVICE_NEEDS_RESET within the timeout, with a configuration change. */
+static int wait_needs_reset(struct vio *d)
+{
+	uint64_t end = arch_counter() + ms_ticks(TIMEOUT_MS);
+	uint32_t s, v;
+
+	while (!((s = status(d)) & S_NEEDS_RESET))
+		if (arch_counter() > end)
+			return vfail("no DEVICE_NEEDS_RESET (Status 0x%x)", s);
+	v = isr(d);
+	if ((s & S_DRIVER_OK) && !(v & INT_CONFIG))
+		return vfail("DEVICE_NEEDS_RESET without a configuration "
+			     "change notification (InterruptStatus 0x%x)",
+			     v);
+	return 0;
+}
+
+/* The device under test and its peer, both with both queues live. */
+static int net_pair_init(struct vio *d, struct vio *p)
+{
+	if (vio_init2(d, want_features(d), pair_rings[0]))
+		return vfail_in("the device under test");
+	if (vio_init2(p, want_features(p), pair_rings[1]))
+		return vfail_in(p->node);
+	rx_post_all(d, 0, NET_RXBUF);
+	rx_post_all(p, 1, NET_RXBUF);
+	return 0;
+}
+
+struct peer_search {
+	uint64_t self;
+	uint32_t id;
+	struct vio *peer;
+};
+
+static int find_peer(const char *name, const struct basic_range *reg,
+		     uint32_t irq, void *arg)
+{
+	struct peer_search *ps = arg;
+	struct vio probe = { .base = reg->base };
+
+	if (reg->base == ps->self || reg->size < VIO_WINDOW ||
+	    rd(&probe, VIO_MAGIC) != VIO_MAGIC_VALUE ||
+	    rd(&probe, VIO_DEVICE_ID) != ps->id)
+		return 0;
+	memset(ps->peer, 0, sizeof(*ps->peer));
+	ps->peer->node = name;
+	ps->peer->base = reg->base;
+	ps->peer->id = ps->id;
+	return 1;
+}
+
+/* The expected MAC: the node's local-mac-address, or NULL. */
+static const uint8_t *described_mac(const char *node)
+{
+	char path[80];
+	const uint8_t *p;
+	int len;
+
+	snprintf(path, sizeof(path), "/%s", node);
+	p = fdt_getprop_path(platform.fdt, path, "local-mac-address", &len);
+	return p && len == 6 ? p : NULL;
+}
+
+static int net_config(struct vio *d, uint8_t mac[6])
+{
+	const uint8_t *want = described_mac(d->node);
+	uint64_t v8;
+	uint32_t v;
+
+	net_mac(d, mac);
+	printf("  mac %02x:%02x:%02x:%02x:%02x:%02x\n", mac[0], mac[1], mac[2],
+	       mac[3], mac[4], mac[5]);
+	if (want) {
+		CHECK(d, !memcmp(mac, want, 6),
+		      "mac is not the description's local-mac-address");
+	} else {
+		/* Keel's documented choice: 02:4b and a hash of the name. */
+		CHECK(d, mac[0] == 0x02 && mac[1] == 0x4b,
+		      "derived mac does not start 02:4b");
+	}
+	CHECK(d, !(mac[0] & 1), "mac is a group address");
+	v = (uint32_t)arch_mmio_read(d->base + VIO_CONFIG + NET_CFG_STATUS, 2);
+	CHECK(d, v & NET_S_LINK_UP, "status 0x%x: link not up", v);
+	v = (uint32_t)arch_mmio_read(d->base + VIO_CONFIG + NET_CFG_MTU, 2);
+	CHECK(d, v == 1500, "mtu %u, expected 1500", v);
+	/* Each width reads the same little-endian bytes (4.2.2). */
+	v = rd(d, VIO_CONFIG);
+	CHECK(d,
+	      v == (uint32_t)(mac[0] | mac[1] << 8 | mac[2] << 16 |
+			      (uint32_t)mac[3] << 24),
+	      "a 32-bit read of mac[0..3] gives 0x%x", v);
+	v = (uint32_t)arch_mmio_read(d->base + VIO_CONFIG + 4, 2);
+	CHECK(d, v == (uint32_t)(mac[4] | mac[5] << 8),
+	      "a 16-bit read of mac[4..5] gives 0x%x", v);
+	v8 = arch_mmio_read(d->base + VIO_CONFIG, 8);
+	CHECK(d,
+	      (uint32_t)v8 == rd(d, VIO_CONFIG) &&
+		      (uint16_t)(v8 >> 32) ==
+			      (uint16_t)(mac[4] | mac[5] << 8) &&
+		      (uint16_t)(v8 >> 48) ==
+			      arch_mmio_read(
+				      d->base + VIO_CONFIG + NET_CFG_STATUS, 2),
+	      "a 64-bit read of mac and status gives 0x%lx", v8);
+	v = rd(d, VIO_CONFIG + 8);
+	CHECK(d, v >> 16 == 1500, "a 32-bit read at 8 gives mtu %u", v >> 16);
+	return 0;
+}
+
+/* 2.2.1 and 5.1.3: an offload or feature not offered is refused. */
+static int refused_features(struct vio *d, uint64_t f, const char *what)
+{
+	uint32_t s;
+
+	if (vio_reset(d))
+		return -1;
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	driver_features(d, f);
+	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+	s = status(d);
+	CHECK(d, !(s & S_FEATURES_OK),
+	      "FEATURES_OK kept with %s asked for (Status 0x%x)", what, s);
+	return 0;
+}
+
+static int net_conformance(struct vio *d)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t other[6] = { 0x02, 0x4b, 0x00, 0x00, 0x00, 0x99 };
+	struct peer_search ps;
+	struct vio peer;
+	struct vio *p = &peer;
+	uint8_t mac[6], pmac[6];
+
+	CHECK(d,
+	      (d->offered & TYPE_FEATURES) ==
+		      (BIT(F_NET_MAC) | BIT(F_NET_STATUS) | BIT(F_NET_MTU)),
+	      "network features 0x%lx offered, expected MAC, STATUS and MTU "
+	      "alone",
+	      d->offered & TYPE_FEATURES);
+	if (net_config(d, mac) ||
+	    refused_features(d, want_features(d) | BIT(F_NET_CSUM), "CSUM") ||
+	    refused_features(d, want_features(d) | BIT(F_NET_GUEST_CSUM),
+			     "GUEST_CSUM") ||
+	    refused_features(d, want_features(d) | BIT(F_NET_MRG_RXBUF),
+			     "MRG_RXBUF") ||
+	    refused_features(d, want_features(d) | BIT(F_NET_CTRL_VQ),
+			     "CTRL_VQ"))
+		return -1;
+
+	ps = (struct peer_search){ d->base, ID_NET, p };
+	if (fdt_for_each_compatible(platform.fdt, "virtio,mmio", find_peer,
+				    &ps) != 1) {
+		printf("  no second network device: no frames sent\n");
+		return vio_init2(d, want_features(d), pair_rings[0]);
+	}
+	printf("  frames to and from %s\n", p->node);
+	if (net_pair_init(d, p))
+		return -1;
+	net_mac(p, pmac);
+	CHECK(d, memcmp(mac, pmac, 6), "%s has the same mac", p->node);
+	CHECK(d, qused_within(d, 0, 20) == false && !qused_within(p, 0, 1),
+	      "a packet arrived with nothing sent");
+
+	/* Broadcast, header apart: the peer gets it, the sender does not. */
+	if (net_send(d, make_frame(bcast, mac, 60, 1), 0, false) ||
+	    net_expect_rx(d, p, 1, 60, "broadcast") ||
+	    net_expect_none(d, p, 20, "after the broadcast"))
+		return -1;
+	CHECK(d, isr(p) & INT_VRING,
+	      "no used buffer notification on the receiving device (0x%x)",
+	      isr(p));
+	wr(p, VIO_INTERRUPT_ACK, isr(p));
+	/* Unicast of the largest frame, header and frame in one buffer. */
+	if (net_send(d, make_frame(pmac, mac, ETH_MAX, 2), 0, true) ||
+	    net_expect_rx(d, p, 1, ETH_MAX, "unicast of 1514 bytes"))
+		return -1;
+	/* The smallest frame, to an address nobody has: flooded. */
+	if (net_send(d, make_frame(other, mac, ETH_HLEN, 3), 0, false) ||
+	    net_expect_rx(d, p, 1, ETH_HLEN, "14-byte frame to an unknown mac"))
+		return -1;
+	/* The switch learned the sender's port: a frame for it stays there. */
+	if (net_send(d, make_frame(mac, mac, 60, 4), 0, false) ||
+	    net_expect_none(d, p, 20, "a frame to the sender's own mac"))
+		return -1;
+	/* And the peer answers: the other direction. */
+	if (net_send(p, make_frame(mac, pmac, 100, 5), 0, true) ||
+	    net_expect_rx(d, d, 0, 100, "unicast back from the peer"))
+		return -1;
+
+	/* 5.1.6.2: dropped, their buffers returned, nothing sent. */
+	make_frame(pmac, mac, 1600, 6);
+	if (net_send(d, ETH_HLEN - 1, 0, false) ||
+	    net_send(d, ETH_MAX + 1, 0, false) ||
+	    net_send(d, 60, NET_HDR_F_NEEDS_CSUM, false) ||
+	    net_expect_none(d, p, 20,
+			    "frames of 13 and 1515 bytes, NEEDS_CSUM"))
+		return -1;
+	if (net_send(d, make_frame(pmac, mac, 64, 7), 0, false) ||
+	    net_expect_rx(d, p, 1, 64, "a good frame after the dropped ones"))
+		return -1;
+
+	/* 2.6.4: a packet may be framed any way; and in an indirect table. */
+	if (net_send_odd(d, make_frame(pmac, mac, 300, 13)) ||
+	    net_expect_rx(d, p, 1, 300,
+			  "header and frame split at odd places") ||
+	    ((d->features & BIT(F_INDIRECT_DESC)) &&
+	     net_expect_rx(d, p, 1, 300, "a packet in an indirect table")))
+		return -1;
+	if (net_rx_split(d, p, mac, pmac))
+		return -1;
+	/* 5.1.6.2: a GSO type without the offload: dropped. */
+	if (net_send_gso(d, make_frame(pmac, mac, 60, 14)) ||
+	    net_expect_none(d, p, 20, "a frame with gso_type TCPV4") ||
+	    net_send(d, make_frame(pmac, mac, 61, 15), 0, false) ||
+	    net_expect_rx(d, p, 1, 61, "a good frame after the GSO one"))
+		return -1;
+
+	/*
+	 * A receive buffer with room for the header but not the frame is
+	 * not used for it (5.1.6.3.1: 1526 bytes are what it needs): the
+	 * frame is lost, and the buffer takes a later, smaller one.
+	 */
+	if (vio_reset(p) || vio_init2(p, want_features(p), pair_rings[1]))
+		return vfail_in(p->node);
+	set_desc(p->q[0].desc, 0, gpa(rxbufs[1][0]), NET_HDR + 100, D_WRITE, 0);
+	qpost(p, 0, 0);
+	qnotify(p, 0);
+	if (net_send(d, make_frame(pmac, mac, 200, 8), 0, false) ||
+	    net_expect_none(d, p, 20, "a 200-byte frame for a 112-byte buffer"))
+		return -1;
+	if (net_send(d, make_frame(pmac, mac, 100, 9), 0, false) ||
+	    net_expect_rx(d, p, 1, 100, "a 100-byte frame for that buffer"))
+		return -1;
+
+	/* A receive buffer without room for the header: needs reset. */
+	if (vio_reset(p) || vio_init2(p, want_features(p), pair_rings[1]))
+		return vfail_in(p->node);
+	set_desc(p->q[0].desc, 0, gpa(rxbufs[1][0]), NET_HDR - 4, D_WRITE, 0);
+	qpost(p, 0, 0);
+	qnotify(p, 0);
+	if (net_send(d, make_frame(pmac, mac, 60, 10), 0, false))
+		return -1;
+	if (wait_needs_reset(p))
+		return vfail_in("an 8-byte receive buffer");
+	d->checks++;
+	CHECK(d, READ_ONCE(p->q[0].used->idx) == 0,
+	      "the 8-byte receive buffer was used");
+
+	/* 5.1.6.3: a device-readable receive buffer: needs reset. */
+	if (vio_reset(p) || vio_init2(p, want_features(p), pair_rings[1]))
+		return vfail_in(p->node);
+	set_desc(p->q[0].desc, 0, gpa(rxbufs[1][0]), NET_RXBUF, 0, 0);
+	qpost(p, 0, 0);
+	qnotify(p, 0);
+	if (net_send(d, make_frame(pmac, mac, 60, 17), 0, false))
+		return -1;
+	if (wait_needs_reset(p))
+		return vfail_in("a device-readable receive buffer");
+	d->checks++;
+
+	/* 5.1.6.2: a packet shorter than its header: needs reset. */
+	if (vio_reset(p) || net_pair_init(d, p))
+		return -1;
+	set_desc(d->q[1].desc, 0, gpa(&txhdr), NET_HDR - 2, 0, 0);
+	qpost(d, 1, 0);
+	qnotify(d, 1);
+	if (wait_needs_reset(d))
+		return vfail_in("a 10-byte transmit packet");
+	d->checks++;
+	if (vio_reset(d))
+		return -1;
+
+	/* A device-writable transmit descriptor: needs reset, none sent. */
+	if (vio_reset(p) || net_pair_init(d, p))
+		return -1;
+	make_frame(pmac, mac, 60, 11);
+	memset(&txhdr, 0, sizeof(txhdr));
+	memcpy(txbuf, frame, 60);
+	set_desc(d->q[1].desc, 0, gpa(&txhdr), NET_HDR, D_NEXT, 1);
+	set_desc(d->q[1].desc, 1, gpa(txbuf), 60, D_WRITE, 0);
+	qpost(d, 1, 0);
+	qnotify(d, 1);
+	if (wait_needs_reset(d))
+		return vfail_in("a device-writable transmit descriptor");
+	d->checks++;
+	if (net_expect_none(d, p, 20, "a device-writable transmit buffer"))
+		return -1;
+	CHECK(d, READ_ONCE(d->q[1].used->idx) == 0,
+	      "the device-writable transmit buffer was used");
+
+	/* A reset brings both back. */
+	if (vio_reset(d) || vio_reset(p) || net_pair_init(d, p) ||
+	    net_send(d, make_frame(pmac, mac, 60, 12), 0, false) ||
+	    net_expect_rx(d, p, 1, 60, "a frame after reset"))
+		return -1;
+	return vio_reset(p);
+}
+
+/* ---- console ---- */
+
+static int cons_write(struct vio *d, const char *text, bool split)
+{
+	uint32_t n = (uint32_t)strlen(text), used;
+
+	memcpy(txbuf, text, n);
+	if (split && n > 1) {
+		set_desc(d->q[1].desc, 0, gpa(txbuf), n / 2, D_NEXT, 1);
+		set_desc(d->q[1].desc, 1, gpa(txbuf) + n / 2, n - n / 2, 0, 0);
+	} else {
+		set_desc(d->q[1].desc, 0, gpa(txbuf), n, 0, 0);
+	}
+	if (qsubmit(d, 1, 0, &used))
+		return vfail_in("transmit");
+	CHECK(d, used == 0, "transmit buffer returned with used len %u", used);
+	return 0;
+}
+
+static int cons_conformance(struct vio *d)
+{
+	char line[96];
+	uint32_t v;
+
+	CHECK(d, (d->offered & TYPE_FEATURES) == BIT(F_CONS_EMERG_WRITE),
+	      "console features 0x%lx offered, expected EMERG_WRITE alone",
+	      d->offered & TYPE_FEATURES);
+	if (refused_features(d, want_features(d) | BIT(F_CONS_MULTIPORT),
+			     "MULTIPORT") ||
+	    refused_features(d, want_features(d) | BIT(F_CONS_SIZE), "SIZE"))
+		return -1;
+	/*
+	 * 5.3.4: emerg_wr works before negotiation (the device offers
+	 * EMERG_WRITE), one character a write; and after DRIVER_OK.
+	 */
+	if (vio_reset(d))
+		return -1;
+	snprintf(line, sizeof(line), "early emergency write from %s\n",
+		 d->node);
+	for (const char *c = line; *c; c++)
+		wr(d, VIO_CONFIG + CONS_CFG_EMERG_WR, (uint8_t)*c);
+	if (vio_init2(d, want_features(d), pair_rings[0]))
+		return -1;
+
+	snprintf(line, sizeof(line), "emergency write from %s\n", d->node);
+	for (const char *c = line; *c; c++)
+		wr(d, VIO_CONFIG + CONS_CFG_EMERG_WR, (uint8_t)*c);
+	v = rd(d, VIO_CONFIG + CONS_CFG_EMERG_WR);
+	CHECK(d, v == 0, "emerg_wr reads 0x%x after writes", v);
+
+	/* Receive buffers posted: nothing comes that was not typed. */
+	rx_post_all(d, 0, 64);
+	CHECK(d, !qused_within(d, 0, 50), "input arrived with nothing typed");
+
+	snprintf(line, sizeof(line),
+		 "virtio-console %s: hello from the guest\n", d->node);
+	if (cons_write(d, line, false))
+		return -1;
+	snprintf(line, sizeof(line),
+		 "virtio-console %s: a line in two descriptors\n", d->node);
+	if (cons_write(d, line, true))
+		return -1;
+
+	/* 5.3.6.1: a device-writable transmit descriptor. */
+	set_desc(d->q[1].desc, 0, gpa(txbuf), 8, D_WRITE, 0);
+	qpost(d, 1, 0);
+	qnotify(d, 1);
+	if (wait_needs_reset(d))
+		return vfail_in("a device-writable transmit descriptor");
+	d->checks++;
+	CHECK(d, READ_ONCE(d->q[1].used->idx) == d->q[1].last_used,
+	      "the device-writable transmit buffer was used");
+	if (vio_reset(d) || vio_init2(d, want_features(d), pair_rings[0]))
+		return -1;
+	snprintf(line, sizeof(line), "virtio-console %s: after reset\n",
+		 d->node);
+	return cons_write(d, line, false);
+}
+
 /* ---- the conformance run (4.2.3.1, 3.1.1, 2.1, 2.2) ---- */
 
 static int conformance(struct vio *d)
 {
 	uint32_t v, s;
 	uint64_t unoffered = 0;
-	unsigned int bit;
+	unsigned int bit, nq;
+	int err;
 
 	v = rd(d, VIO_MAGIC);
 	CHECK(d, v == VIO_MAGIC_VALUE, "MagicValue 0x%x", v);
 	v = rd(d, VIO_VERSION);
 	CHECK(d, v == 2, "Version %u, expected 2 (no legacy)", v);
 	d->id = rd(d, VIO_DEVICE_ID);
-	CHECK(d, d->id == ID_BLOCK || d->id == ID_RNG,
-	      "DeviceID %u: not a block (2) or entropy (4) device", d->id);
+	CHECK(d, d->id >= ID_NET && d->id <= ID_RNG,
+	      "DeviceID %u: not a network (1), block (2), console (3) or "
+	      "entropy (4) device",
+	      d->id);
 	printf("  device id %u vendor 0x%x\n", d->id, rd(d, VIO_VENDOR_ID));
 
 	/* Reset: Status 0, no interrupt pending, no queue ready. */
@@ -968,22 +1689,32 @@ static int conformance(struct vio *d)
 	      unoffered, s);
 
 	/* An acceptable subset is kept. */
-	if (vio_negotiate(d, WANT_FEATURES))
+	if (vio_negotiate(d, want_features(d)))
 		return -1;
 	d->checks++;
 
-	/* 4.2.2: QueueNumMax 0 for a queue the device does not have. */
-	wr(d, VIO_QUEUE_SEL, 1);
+	/*
+	 * 4.2.2: QueueNumMax 0 for a queue the device does not have: block
+	 * and entropy devices have one here (no MQ), network and console
+	 * devices two (no CTRL_VQ, no MULTIPORT).
+	 */
+	nq = d->id == ID_NET || d->id == ID_CONSOLE ? 2 : 1;
+	wr(d, VIO_QUEUE_SEL, nq);
 	CHECK(d, rd(d, VIO_QUEUE_NUM_MAX) == 0,
-	      "QueueNumMax %u for queue 1, which neither device type has",
-	      rd(d, VIO_QUEUE_NUM_MAX));
+	      "QueueNumMax %u for queue %u, which the device does not have",
+	      rd(d, VIO_QUEUE_NUM_MAX), nq);
+	wr(d, VIO_QUEUE_SEL, nq - 1);
+	CHECK(d, rd(d, VIO_QUEUE_NUM_MAX) >= QSIZE,
+	      "QueueNumMax %u for queue %u, less than %u",
+	      rd(d, VIO_QUEUE_NUM_MAX), nq - 1, QSIZE);
 	wr(d, VIO_QUEUE_SEL, 0);
 	CHECK(d, rd(d, VIO_QUEUE_READY) == 0, "queue 0 ready before set-up");
 	d->qmax = (uint16_t)rd(d, VIO_QUEUE_NUM_MAX);
 	CHECK(d, d->qmax >= QSIZE, "QueueNumMax %u, less than %u", d->qmax,
 	      QSIZE);
 	rings_default(d);
-	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
+	queue_program(d, QSIZE, gpa(d->q[0].desc), gpa(d->q[0].avail),
+		      gpa(d->q[0].used));
 	wr(d, VIO_QUEUE_READY, 1);
 	CHECK(d, rd(d, VIO_QUEUE_READY) == 1,
 	      "QueueReady reads %u after writing 1 (Status 0x%x)",
@@ -996,7 +1727,21 @@ static int conformance(struct vio *d)
 	      "ConfigGeneration changes by itself");
 	CHECK(d, isr(d) == 0, "InterruptStatus 0x%x with nothing done", isr(d));
 
-	if ((d->id == ID_BLOCK ? blk_conformance(d) : rng_conformance(d)))
+	switch (d->id) {
+	case ID_BLOCK:
+		err = blk_conformance(d);
+		break;
+	case ID_RNG:
+		err = rng_conformance(d);
+		break;
+	case ID_NET:
+		err = net_conformance(d);
+		break;
+	default:
+		err = cons_conformance(d);
+		break;
+	}
+	if (err)
 		return -1;
 
 	/* A reset forgets the queue and any pending interrupt. */
@@ -1107,18 +1852,18 @@ static int expect_needs_reset(struct vio *d)
 		return vfail("DEVICE_NEEDS_RESET without a configuration "
 			     "change notification (InterruptStatus 0x%x)",
 			     v);
-	if (READ_ONCE(d->used->idx) != d->last_used)
+	if (READ_ONCE(d->q[0].used->idx) != d->q[0].last_used)
 		return vfail("the device used the malformed chain");
 	if (s & S_DRIVER_OK) {
 		/* A good request now must wait for the reset. */
-		set_desc(d->desc, 14, gpa(data[3]), 64, D_WRITE, 0);
+		set_desc(d->q[0].desc, 14, gpa(data[3]), 64, D_WRITE, 0);
 		if (d->id == ID_BLOCK) {
 			hdr.type = T_IN;
 			hdr.sector = 0;
-			set_desc(d->desc, 13, gpa(&hdr), sizeof(hdr), D_NEXT,
-				 14);
-			set_desc(d->desc, 14, gpa(data[3]), SECTOR + 1, D_WRITE,
-				 0);
+			set_desc(d->q[0].desc, 13, gpa(&hdr), sizeof(hdr),
+				 D_NEXT, 14);
+			set_desc(d->q[0].desc, 14, gpa(data[3]), SECTOR + 1,
+				 D_WRITE, 0);
 		}
 		post(d, d->id == ID_BLOCK ? 13 : 14);
 		notify(d);
@@ -1148,7 +1893,7 @@ static int good_request(struct vio *d, uint16_t head)
 	uint32_t len;
 
 	if (d->id == ID_RNG) {
-		set_desc(d->desc, head, gpa(data[0]), 64, D_WRITE, 0);
+		set_desc(d->q[0].desc, head, gpa(data[0]), 64, D_WRITE, 0);
 		if (submit(d, head, &len))
 			return -1;
 		return len >= 1 && len <= 64 ?
@@ -1160,10 +1905,10 @@ static int good_request(struct vio *d, uint16_t head)
 	hdr.reserved = 0;
 	hdr.sector = 0;
 	blk_status[0] = 0xff;
-	set_desc(d->desc, head, gpa(&hdr), sizeof(hdr), D_NEXT, head + 1);
-	set_desc(d->desc, head + 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE,
+	set_desc(d->q[0].desc, head, gpa(&hdr), sizeof(hdr), D_NEXT, head + 1);
+	set_desc(d->q[0].desc, head + 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE,
 		 head + 2);
-	set_desc(d->desc, head + 2, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(d->q[0].desc, head + 2, gpa(blk_status), 1, D_WRITE, 0);
 	if (submit(d, head, &len))
 		return -1;
 	if (blk_status[0] != BLK_S_OK || len != SECTOR + 1)
@@ -1184,14 +1929,14 @@ static int bad_chain(struct vio *d, const struct vq_desc *chain, unsigned int n)
 	if (d->id == ID_BLOCK) {
 		hdr.type = T_IN;
 		hdr.sector = 0;
-		set_desc(d->desc, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+		set_desc(d->q[0].desc, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
 		first = 1;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		d->desc[first + i] = chain[i];
+		d->q[0].desc[first + i] = chain[i];
 		/* The case's own next indices count from its first. */
 		if (chain[i].flags & D_NEXT)
-			d->desc[first + i].next =
+			d->q[0].desc[first + i].next =
 				(uint16_t)(chain[i].next + first);
 	}
 	post(d, 0);
@@ -1214,8 +1959,8 @@ static int case_bad_buffer(struct vio *d, uint64_t addr, uint32_t len)
 static int case_bad_header(struct vio *d)
 {
 	/* A block header the device would read from the interrupt controller. */
-	set_desc(d->desc, 0, gic_or_hole(), sizeof(hdr), D_NEXT, 1);
-	set_desc(d->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(d->q[0].desc, 0, gic_or_hole(), sizeof(hdr), D_NEXT, 1);
+	set_desc(d->q[0].desc, 1, gpa(blk_status), 1, D_WRITE, 0);
 	post(d, 0);
 	notify(d);
 	return expect_needs_reset(d);
@@ -1270,11 +2015,12 @@ static int case_head_outside(struct vio *d)
 
 static int case_avail_jump(struct vio *d)
 {
-	set_desc(d->desc, 0, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(d->q[0].desc, 0, gpa(data[0]), 8, D_WRITE, 0);
 	for (unsigned int i = 0; i < QSIZE; i++)
-		d->avail->ring[i] = 0;
+		d->q[0].avail->ring[i] = 0;
 	arch_mb();
-	WRITE_ONCE(d->avail->idx, (uint16_t)(d->next_avail + QSIZE + 1));
+	WRITE_ONCE(d->q[0].avail->idx,
+		   (uint16_t)(d->q[0].next_avail + QSIZE + 1));
 	arch_mb();
 	notify(d);
 	return expect_needs_reset(d);
@@ -1369,7 +2115,7 @@ static int case_blk_no_status(struct vio *d)
 {
 	hdr.type = T_IN;
 	hdr.sector = 0;
-	set_desc(d->desc, 0, gpa(&hdr), sizeof(hdr), 0, 0);
+	set_desc(d->q[0].desc, 0, gpa(&hdr), sizeof(hdr), 0, 0);
 	post(d, 0);
 	notify(d);
 	return expect_needs_reset(d);
@@ -1377,8 +2123,8 @@ static int case_blk_no_status(struct vio *d)
 
 static int case_blk_short_header(struct vio *d)
 {
-	set_desc(d->desc, 0, gpa(&hdr), 8, D_NEXT, 1);
-	set_desc(d->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	set_desc(d->q[0].desc, 0, gpa(&hdr), 8, D_NEXT, 1);
+	set_desc(d->q[0].desc, 1, gpa(blk_status), 1, D_WRITE, 0);
 	post(d, 0);
 	notify(d);
 	return expect_needs_reset(d);
@@ -1386,7 +2132,7 @@ static int case_blk_short_header(struct vio *d)
 
 static int case_indirect_not_negotiated(struct vio *d)
 {
-	if (vio_init(d, WANT_FEATURES & ~BIT(F_INDIRECT_DESC)))
+	if (vio_init(d, want_features(d) & ~BIT(F_INDIRECT_DESC)))
 		return -1;
 	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
 	return indirect(d, gpa(itable), sizeof(struct vq_desc), 0);
@@ -1396,7 +2142,7 @@ static int case_indirect_not_negotiated(struct vio *d)
 static int refused_queue(struct vio *d, uint32_t num, uint64_t desc,
 			 uint64_t avail, uint64_t used)
 {
-	if (vio_negotiate(d, WANT_FEATURES))
+	if (vio_negotiate(d, want_features(d)))
 		return -1;
 	rings_default(d);
 	queue_program(d, num, desc, avail, used);
@@ -1472,7 +2218,8 @@ static int case_ready_before_features_ok(struct vio *d)
 	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
 	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
 	rings_default(d);
-	queue_program(d, QSIZE, gpa(d->desc), gpa(d->avail), gpa(d->used));
+	queue_program(d, QSIZE, gpa(d->q[0].desc), gpa(d->q[0].avail),
+		      gpa(d->q[0].used));
 	wr(d, VIO_QUEUE_READY, 1);
 	return expect_refused(d);
 }
@@ -1547,11 +2294,11 @@ static int case_features_after_features_ok(struct vio *d)
 		set_desc(itable, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
 		set_desc(itable, 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE, 2);
 		set_desc(itable, 2, gpa(blk_status), 1, D_WRITE, 0);
-		set_desc(d->desc, 0, gpa(itable), 3 * sizeof(struct vq_desc),
-			 D_INDIRECT, 0);
+		set_desc(d->q[0].desc, 0, gpa(itable),
+			 3 * sizeof(struct vq_desc), D_INDIRECT, 0);
 	} else {
 		set_desc(itable, 0, gpa(data[0]), 64, D_WRITE, 0);
-		set_desc(d->desc, 0, gpa(itable), sizeof(struct vq_desc),
+		set_desc(d->q[0].desc, 0, gpa(itable), sizeof(struct vq_desc),
 			 D_INDIRECT, 0);
 	}
 	if (submit(d, 0, &len))
@@ -1719,7 +2466,7 @@ static int recover(struct vio *d)
 		return -1;
 	if (isr(d))
 		return vfail("InterruptStatus 0x%x after reset", isr(d));
-	if (vio_init(d, WANT_FEATURES))
+	if (vio_init(d, want_features(d)))
 		return -1;
 	return good_request(d, 0);
 }
@@ -1832,4 +2579,66 @@ int cmd_virtio_hostile(int argc, char **argv)
 	struct vio_run r = { hostile, "virtio-hostile", "cases", 0, 0 };
 
 	return run_all(&r);
+}
+
+/*
+ * `virtio-input`: a line typed into the first console device's port
+ * (vserial bind <guest>/<node>) arrives in the receive buffers posted,
+ * each used len within its buffer; it is echoed back on the transmit
+ * queue. Waits up to 60 s for the line.
+ */
+int cmd_virtio_input(int argc, char **argv)
+{
+	static char got[256], echo[sizeof(got) + 8];
+	struct vio d;
+	struct peer_search ps = { ~0ULL, ID_CONSOLE, &d };
+	uint64_t end;
+	uint32_t id, len, n = 0;
+	bool eol = false;
+
+	if (fdt_for_each_compatible(platform.fdt, "virtio,mmio", find_peer,
+				    &ps) != 1)
+		return fail("no virtio console device");
+	why[0] = '\0';
+	if (vio_init2(&d, want_features(&d), pair_rings[0]))
+		return fail("%s: %s", d.node, why);
+	rx_post_all(&d, 0, 16);
+	printf("virtio-input %s: type a line\n", d.node);
+	end = arch_counter() + ms_ticks(60000);
+	while (!eol && arch_counter() < end) {
+		if (!qused_within(&d, 0, 10))
+			continue;
+		if (qtake_used(&d, 0, &id, &len))
+			break;
+		if (id >= NET_NRX || len > 16) {
+			vio_reset(&d);
+			return fail("%s: used id %u len %u for 16-byte buffers",
+				    d.node, id, len);
+		}
+		for (uint32_t i = 0; i < len; i++) {
+			char c = (char)rxbufs[0][id][i];
+
+			if (c == '\r' || c == '\n')
+				eol = true;
+			else if (!eol && n < sizeof(got) - 1)
+				got[n++] = c;
+		}
+		set_desc(d.q[0].desc, (uint16_t)id, gpa(rxbufs[0][id]), 16,
+			 D_WRITE, 0);
+		qpost(&d, 0, (uint16_t)id);
+		qnotify(&d, 0);
+	}
+	got[n] = '\0';
+	if (!eol) {
+		vio_reset(&d);
+		return fail("%s: no line within 60 s (got \"%s\")", d.node,
+			    got);
+	}
+	printf("virtio-input %s: got \"%s\"\n", d.node, got);
+	snprintf(echo, sizeof(echo), "echo: %s\n", got);
+	if (cons_write(&d, echo, true)) {
+		vio_reset(&d);
+		return fail("%s: %s", d.node, why);
+	}
+	return vio_reset(&d) ? fail("%s: %s", d.node, why) : 0;
 }
