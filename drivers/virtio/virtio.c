@@ -31,6 +31,20 @@ const struct virtio_driver *virtio_driver_find(u32 device_id)
 	return NULL;
 }
 
+int virtio_features_select(struct virtio_device *vdev, u64 offered,
+			   u64 *accepted)
+{
+	if (!(offered & 1ULL << VIRTIO_F_VERSION_1)) {
+		printk(KERN_ERR "virtio: %s: the device does not offer "
+				"VIRTIO_F_VERSION_1\n",
+		       vdev->name);
+		return -ENOTSUP;
+	}
+	*accepted =
+		offered & (vdev->driver->features | 1ULL << VIRTIO_F_VERSION_1);
+	return 0;
+}
+
 int virtio_config_read(struct virtio_device *vdev, unsigned int offset,
 		       void *buf, unsigned int len)
 {

@@ -181,17 +181,14 @@ static u64 vm_device_features(struct virtio_mmio *vm)
 	return f | vm_read(vm, VIRTIO_MMIO_DEVICE_FEATURES);
 }
 
-static int vm_negotiate(struct virtio_mmio *vm, const struct virtio_driver *drv)
+static int vm_negotiate(struct virtio_mmio *vm)
 {
-	u64 offered = vm_device_features(vm);
-	u64 wanted = offered & (drv->features | 1ULL << VIRTIO_F_VERSION_1);
+	u64 wanted;
+	int err = virtio_features_select(&vm->vdev, vm_device_features(vm),
+					 &wanted);
 
-	if (!(offered & 1ULL << VIRTIO_F_VERSION_1)) {
-		printk(KERN_ERR "virtio-mmio: %s: the device does not offer "
-				"VIRTIO_F_VERSION_1\n",
-		       vm->vdev.name);
-		return -ENOTSUP;
-	}
+	if (err)
+		return err;
 	vm_write(vm, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	vm_write(vm, VIRTIO_MMIO_DRIVER_FEATURES, (u32)(wanted >> 32));
 	vm_write(vm, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
@@ -247,7 +244,7 @@ static int vm_start(struct virtio_mmio *vm, const struct devtree_node *node,
 		return err;
 	vm_set_status(vm, VIRTIO_STATUS_ACKNOWLEDGE);
 	vm_set_status(vm, VIRTIO_STATUS_DRIVER);
-	err = vm_negotiate(vm, drv);
+	err = vm_negotiate(vm);
 	if (!err)
 		err = vm_attach_interrupt(vm, node);
 	if (!err)

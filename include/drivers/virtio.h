@@ -166,6 +166,14 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev,
 	return vdev->features & (1ULL << bit);
 }
 
+/*
+ * Of the features the device offers, those to accept: its driver's
+ * (vdev->driver) and VIRTIO_F_VERSION_1, which Keel requires (-ENOTSUP,
+ * logged, when the device does not offer it). Every transport negotiates
+ * through this.
+ */
+int virtio_features_select(struct virtio_device *vdev, u64 offered,
+			   u64 *accepted);
 int virtio_config_read(struct virtio_device *vdev, unsigned int offset,
 		       void *buf, unsigned int len);
 /* Little-endian configuration fields; 0 when the read fails. */
