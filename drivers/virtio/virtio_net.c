@@ -28,9 +28,17 @@
 #define VNET_RX_QUEUE 0
 #define VNET_TX_QUEUE 1
 #define VNET_QUEUE_SIZE 64
-#define VNET_BUF_SIZE (VIRTIO_NET_HDR_SIZE + NETSWITCH_FRAME_MAX)
+/* The most a device writes: the header and the largest frame. */
+#define VNET_RX_MAX (VIRTIO_NET_HDR_SIZE + NETSWITCH_FRAME_MAX)
+/*
+ * Buffers are one byte larger, which no correct device fills: the ring
+ * cuts a used length beyond the buffer to the buffer's size, so a device
+ * claiming more than it can have written shows as too long and is
+ * refused rather than forwarded as a frame of stale bytes.
+ */
+#define VNET_BUF_SIZE (VNET_RX_MAX + 1)
 
-_Static_assert(VNET_BUF_SIZE >= VIRTIO_NET_RX_BUF_MIN,
+_Static_assert(VNET_RX_MAX >= VIRTIO_NET_RX_BUF_MIN,
 	       "receive buffers hold the largest frame without MRG_RXBUF");
 
 struct vnet_buf {
@@ -45,7 +53,7 @@ struct vnet {
 	struct vnet_buf *rx_bufs, *tx_bufs; /* one per ring entry */
 	spinlock_t tx_lock; /* tx_free, and posting in order */
 	struct vnet_buf *tx_free;
-	u64 rx_bad; /* completions too short for the header */
+	u64 rx_bad; /* completions shorter than the header or too long */
 };
 
 static int rx_post(struct vnet *vn, struct vnet_buf *b)
@@ -63,11 +71,13 @@ static void vnet_rx_done(struct host_vq *vq)
 	u32 len;
 
 	while ((b = host_vq_get_buf(vq, &len))) {
-		if (len < VIRTIO_NET_HDR_SIZE) {
+		if (len < VIRTIO_NET_HDR_SIZE || len > VNET_RX_MAX) {
 			if (!vn->rx_bad++)
-				printk(KERN_WARN "%s: received %u bytes, less "
-						 "than the header\n",
-				       vn->nif.name, len);
+				printk(KERN_WARN "%s: the device says it "
+						 "received %u bytes, not a "
+						 "header and at most a %u-byte "
+						 "frame: dropped\n",
+				       vn->nif.name, len, NETSWITCH_FRAME_MAX);
 		} else {
 			/* The switch copies it before returning. */
 			netswitch_port_send(&vn->nif.port,

@@ -817,6 +817,45 @@ UNIT_TEST(largest_frame_is_received)
 }
 
 /*
+ * A device that says it wrote more than a frame with its header, or
+ * more than the buffer holds (the ring cuts that to the buffer and
+ * counts it as bad_used): nothing of the buffer, stale bytes of an
+ * earlier frame included, goes into the switch as a frame; the buffer
+ * is posted again and the next good frame arrives.
+ */
+UNIT_TEST(oversized_receive_lengths_are_refused_and_reposted)
+{
+	struct fake_nic *nic = nic_new("virtio_mmio@a001600");
+	static const u32 long_lens[] = { RX_BUF_MIN + 1, 4096, 0xffffffff };
+	unsigned int logged = host_printk_count;
+	struct host_netif *nif;
+	struct tport t;
+	u8 f[NETSWITCH_FRAME_MAX];
+	struct chain c;
+
+	CHECK_EQ(nic_probe(nic), 0);
+	nif = plug(nic, &t);
+	if (!nif)
+		return;
+	make_frame(f, sizeof(f), bcast, outside_mac, 9);
+	for (unsigned int i = 0; i < ARRAY_SIZE(long_lens); i++) {
+		CHECK(nic_receive(nic, f, sizeof(f), long_lens[i], &c));
+		nic_interrupt(nic);
+		CHECK_EQ(t.got, 0);
+		CHECK_EQ(host_vq_in_flight(rxq(nic)), 64);
+	}
+	CHECK_EQ(rxq(nic)->avail->idx, 64 + ARRAY_SIZE(long_lens));
+	CHECK(rxq(nic)->stats.bad_used >= 2);
+	CHECK(host_printk_count > logged);
+	CHECK_EQ(nif->port.stats.tx_packets, 0);
+	CHECK(nic_receive(nic, f, 60, 0, &c));
+	nic_interrupt(nic);
+	CHECK_EQ(t.got, 1);
+	CHECK_EQ(t.last_len, 60);
+	unplug(nif, &t);
+}
+
+/*
  * A frame from the switch (the port's deliver): one device-readable
  * buffer, a zero header then the frame, and a notification.
  */
