@@ -185,6 +185,7 @@ static void vnet_free(struct vnet *vn)
 
 static int vnet_probe(struct virtio_device *vdev)
 {
+	bool made_up = false;
 	struct vnet *vn;
 	int err;
 
@@ -224,8 +225,10 @@ static int vnet_probe(struct virtio_device *vdev)
 	if (virtio_has_feature(vdev, VIRTIO_NET_F_MAC))
 		err = virtio_config_read(vdev, VIRTIO_NET_CFG_MAC, vn->nif.mac,
 					 ETH_ALEN);
-	if (err || !virtio_has_feature(vdev, VIRTIO_NET_F_MAC))
+	if (err || !virtio_has_feature(vdev, VIRTIO_NET_F_MAC)) {
 		make_mac(vdev, vn->nif.mac);
+		made_up = true;
+	}
 	vn->nif.port.ops = &vnet_port_ops;
 	vn->nif.port.priv = vn;
 	err = host_netif_register(&vn->nif);
@@ -241,8 +244,7 @@ static int vnet_probe(struct virtio_device *vdev)
 			 "%u receive and %u transmit buffers\n",
 	       vn->nif.name, vn->nif.mac[0], vn->nif.mac[1], vn->nif.mac[2],
 	       vn->nif.mac[3], vn->nif.mac[4], vn->nif.mac[5],
-	       virtio_has_feature(vdev, VIRTIO_NET_F_MAC) ? "" : " (made up)",
-	       vn->rx->num, vn->tx->num);
+	       made_up ? " (made up)" : "", vn->rx->num, vn->tx->num);
 	return 0;
 }
 

@@ -570,6 +570,8 @@ UNIT_TEST(unreadable_mac_falls_back_to_made_up_one)
 	CHECK_EQ(nic_probe(nic), 0);
 	nif = nic_netif(nic);
 	CHECK(nif && locally_administered_unicast(nif->mac));
+	/* The log says so: this is not the device's address. */
+	CHECK(strstr(host_printk_last, "(made up)") != NULL);
 }
 
 /*
