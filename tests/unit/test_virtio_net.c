@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guests' virtio-net device (emulators/virtio/net.c) behind the real
- * virtio core and virtio-mmio transport, driven by a driver written here
- * over fake guest RAM, the way test_virtio_mmio.c drives its models.
+ * virtio core and virtio-mmio transport, driven by the tests' virtio
+ * driver (host/virtio_driver.h) over fake guest RAM.
  *
  * The network switch is a double: ports attach to "sw0" or "lan", a
  * frame sent is recorded and handed to every other port of its switch
@@ -30,11 +30,11 @@
 #include <keel/sched.h>
 #include <keel/virtio.h>
 
-#include "host/fake_guest.h"
+#include "host/virtio_driver.h"
 
 /* ---- the guest's memory: one area of AREA bytes per device ---- */
 
-#define RAM 0x40000000ULL
+#define RAM VDRV_RAM
 #define AREA 0x10000ULL
 #define NR_DEVS 2
 #define RAM_SIZE (AREA * NR_DEVS)
@@ -42,24 +42,12 @@
 #define IRQ 48
 #define QSIZE 64
 
-/* Within a device's area: the rings of queue q, rx and tx buffers. */
-#define DESC(d, q) ((d)->ram + 0x2000ULL * (q))
-#define AVAIL(d, q) (DESC(d, q) + 0x800)
-#define USED(d, q) (DESC(d, q) + 0x1000)
+/* Within a device's area: the rings (0x2000 per queue), rx and tx buffers. */
 #define RXBUF(d, i) ((d)->ram + 0x4000 + 0x800ULL * (i)) /* 8 of 2 KiB */
 #define TXBUF(d, i) ((d)->ram + 0x8000 + 0x800ULL * (i)) /* 16 of 2 KiB */
 #define INDIRECT(d) ((d)->ram + 0x3800)
 
 #define HDR ((u32)sizeof(struct virtio_net_hdr))
-
-static _Alignas(4096) u8 ram[RAM_SIZE];
-
-static void *gpa(u64 a)
-{
-	if (a < RAM || a >= RAM + RAM_SIZE)
-		abort();
-	return ram + (a - RAM);
-}
 
 /* ---- the device tree's raw properties (local-mac-address) ---- */
 
@@ -97,16 +85,7 @@ const void *devtree_prop_get(const struct devtree_node *node, const char *name,
 
 /* ---- the devices and their drivers ---- */
 
-struct dev {
-	struct devemu_instance *inst;
-	struct devtree_node node;
-	u64 ram; /* its area's guest address */
-	unsigned int irq;
-	u16 avail_idx[2];
-	u16 used_seen[2];
-};
-
-static struct dev devs[NR_DEVS];
+static struct vdrv devs[NR_DEVS];
 
 /* ---- the switch double ---- */
 
@@ -213,7 +192,7 @@ void netswitch_port_send(struct netswitch_port *port, const void *frame,
 }
 
 /* The port of device d, or NULL. */
-static struct netswitch_port *port_of(const struct dev *d)
+static struct netswitch_port *port_of(const struct vdrv *d)
 {
 	char name[2 * NETSWITCH_PORT_NAME_LEN];
 
@@ -225,7 +204,7 @@ static struct netswitch_port *port_of(const struct dev *d)
 	return NULL;
 }
 
-static int deliver(struct dev *d, const void *frame, size_t len)
+static int deliver(struct vdrv *d, const void *frame, size_t len)
 {
 	struct netswitch_port *p = port_of(d);
 
@@ -341,30 +320,10 @@ void thread_sleep_ms(u64 ms)
 
 /* ---- the devices ---- */
 
-static const struct emulator *emulator(void)
-{
-	const struct emulator *emu = devemu_find("virtio,mmio");
-
-	if (!emu)
-		abort();
-	return emu;
-}
-
 /* A fresh guest called name with its RAM; no device, no port. */
 static void guest(const char *name)
 {
-	struct region r;
-
-	fake_guest_init(name, 1);
-	memset(&r, 0, sizeof(r));
-	r.gpa = RAM;
-	r.size = RAM_SIZE;
-	r.type = REGION_RAM;
-	r.host = ram;
-	strcpy(r.name, "ram");
-	if (aspace_insert(&fake_guest.aspace, &r, NULL))
-		abort();
-	memset(ram, 0, sizeof(ram));
+	vdrv_guest(name, RAM_SIZE);
 	memset(devs, 0, sizeof(devs));
 	nr_raw_props = 0;
 	nr_sent = 0;
@@ -376,6 +335,8 @@ static void guest(const char *name)
 	CHECK_EQ(nr_ports(), 0);
 	for (unsigned int i = 0; i < NR_DEVS; i++) {
 		devs[i].ram = RAM + AREA * i;
+		devs[i].ring_stride = 0x2000;
+		devs[i].qsize = QSIZE;
 		devs[i].irq = IRQ + i;
 		fake_dt_set_string(&devs[i].node, "keel,device", "net");
 	}
@@ -384,21 +345,10 @@ static void guest(const char *name)
 /* Probe device i (node virtio@<slot>): 0 or its error. */
 static int try_create(unsigned int i, const char *node_name)
 {
-	struct dev *d = &devs[i];
-	int err;
-
-	d->inst = fake_instance(emulator(), node_name, BASE + 0x200 * i, 0x200,
-				d->irq);
-	err = devemu_probe(d->inst, &d->node);
-	if (err) {
-		CHECK(d->inst->priv == NULL);
-		free(d->inst);
-		d->inst = NULL;
-	}
-	return err;
+	return vdrv_probe(&devs[i], node_name, BASE + 0x200 * i);
 }
 
-static struct dev *create(unsigned int i)
+static struct vdrv *create(unsigned int i)
 {
 	char name[32];
 
@@ -407,27 +357,6 @@ static struct dev *create(unsigned int i)
 	if (!devs[i].inst)
 		abort();
 	return &devs[i];
-}
-
-static void destroy(struct dev *d)
-{
-	fake_destroy(d->inst);
-	d->inst = NULL;
-}
-
-static struct virtio_dev *vdev_of(struct dev *d)
-{
-	return (struct virtio_dev *)d->inst->priv; /* mmio's first member */
-}
-
-static u32 rd(struct dev *d, u64 off)
-{
-	return (u32)fake_rd(d->inst, off, 4);
-}
-
-static void wr(struct dev *d, u64 off, u32 v)
-{
-	fake_wr(d->inst, off, 4, v);
 }
 
 /* ---- the driver ---- */
@@ -447,113 +376,23 @@ static void wr(struct dev *d, u64 off, u32 v)
 #define F_MTU BIT_ULL(VIRTIO_NET_F_MTU)
 #define F_OFFERED (F_V1 | F_INDIRECT | F_EVENT_IDX | F_MAC | F_STATUS | F_MTU)
 
-static u64 device_features(struct dev *d)
-{
-	u64 f;
-
-	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	f = (u64)rd(d, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	wr(d, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	return f | rd(d, VIRTIO_MMIO_DEVICE_FEATURES);
-}
-
-static u32 negotiate(struct dev *d, u64 features)
-{
-	wr(d, VIRTIO_MMIO_STATUS, 0);
-	wr(d, VIRTIO_MMIO_STATUS, S_ACK);
-	wr(d, VIRTIO_MMIO_STATUS, S_ACK | S_DRIVER);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr(d, VIRTIO_MMIO_DRIVER_FEATURES, (u32)(features >> 32));
-	wr(d, VIRTIO_MMIO_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
-	return rd(d, VIRTIO_MMIO_STATUS);
-}
-
-static void queue_setup(struct dev *d, unsigned int q)
-{
-	memset(gpa(DESC(d, q)), 0, 0x2000);
-	d->avail_idx[q] = 0;
-	d->used_seen[q] = 0;
-	wr(d, VIRTIO_MMIO_QUEUE_SEL, q);
-	wr(d, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	wr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, (u32)DESC(d, q));
-	wr(d, VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
-	wr(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, (u32)AVAIL(d, q));
-	wr(d, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, 0);
-	wr(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, (u32)USED(d, q));
-	wr(d, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, 0);
-	wr(d, VIRTIO_MMIO_QUEUE_READY, 1);
-}
-
 /* 3.1.1 with what a minimal driver takes (5.1.5). */
-static void bring_up(struct dev *d)
+static void bring_up(struct vdrv *d)
 {
-	CHECK(negotiate(d, F_V1 | F_INDIRECT | F_MAC | F_STATUS | F_MTU) &
+	CHECK(vdrv_negotiate(d, F_V1 | F_INDIRECT | F_MAC | F_STATUS | F_MTU) &
 	      S_FEATURES_OK);
-	queue_setup(d, 0);
-	queue_setup(d, 1);
-	wr(d, VIRTIO_MMIO_STATUS, S_UP);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP);
-}
-
-static struct virtq_desc *desc(struct dev *d, unsigned int q, unsigned int i)
-{
-	return gpa(DESC(d, q) + 16ULL * i);
-}
-
-static void set_desc(struct dev *d, unsigned int q, unsigned int i, u64 addr,
-		     u32 len, u16 flags, u16 next)
-{
-	struct virtq_desc *x = desc(d, q, i);
-
-	x->addr = addr;
-	x->len = len;
-	x->flags = flags;
-	x->next = next;
-}
-
-static void offer(struct dev *d, unsigned int q, u16 head)
-{
-	struct virtq_avail *a = gpa(AVAIL(d, q));
-
-	a->ring[d->avail_idx[q] % QSIZE] = head;
-	__sync_synchronize();
-	a->idx = ++d->avail_idx[q];
-}
-
-static struct virtq_used *used(struct dev *d, unsigned int q)
-{
-	return gpa(USED(d, q));
-}
-
-static u16 used_idx(struct dev *d, unsigned int q)
-{
-	return used(d, q)->idx;
-}
-
-/* The next used element of queue q, which must be there. */
-static struct virtq_used_elem next_used(struct dev *d, unsigned int q)
-{
-	struct virtq_used_elem e = { 0xffff, 0xffffffff };
-
-	CHECK(used_idx(d, q) != d->used_seen[q]);
-	if (used_idx(d, q) != d->used_seen[q])
-		e = used(d, q)->ring[d->used_seen[q]++ % QSIZE];
-	return e;
-}
-
-static void notify(struct dev *d, unsigned int q)
-{
-	wr(d, VIRTIO_MMIO_QUEUE_NOTIFY, q);
+	vdrv_queue_setup(d, 0);
+	vdrv_queue_setup(d, 1);
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, S_UP);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP);
 }
 
 /* A receive buffer of len bytes in descriptor (and slot) i. */
-static void post_rx(struct dev *d, unsigned int i, u32 len)
+static void post_rx(struct vdrv *d, unsigned int i, u32 len)
 {
-	set_desc(d, 0, i, RXBUF(d, i), len, VIRTQ_DESC_F_WRITE, 0);
-	offer(d, 0, (u16)i);
-	notify(d, 0);
+	vdrv_set_desc(d, 0, i, RXBUF(d, i), len, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_offer(d, 0, (u16)i);
+	vdrv_notify(d, 0);
 }
 
 /* A frame of len bytes: destination dst's MAC, source src's, a pattern. */
@@ -570,7 +409,7 @@ static void make_frame(u8 *f, size_t len, const u8 *dst, const u8 *src, u8 seed)
 static const u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const u8 peer[ETH_ALEN] = { 0x02, 0, 0, 0, 0, 0x99 };
 
-static void mac_of(struct dev *d, u8 mac[ETH_ALEN])
+static void mac_of(struct vdrv *d, u8 mac[ETH_ALEN])
 {
 	for (unsigned int i = 0; i < ETH_ALEN; i++)
 		mac[i] = (u8)fake_rd(
@@ -590,38 +429,40 @@ enum framing {
  * Lay out a packet (header hdr, frame f of len) for queue 1 at
  * descriptor index first: the head index.
  */
-static u16 put_tx(struct dev *d, unsigned int slot, const void *hdr,
+static u16 put_tx(struct vdrv *d, unsigned int slot, const void *hdr,
 		  const u8 *f, u32 len, enum framing how)
 {
 	u64 buf = TXBUF(d, slot);
 	u16 first = (u16)(slot * 4);
-	u8 *p = gpa(buf);
+	u8 *p = vdrv_gpa(buf);
 
 	memcpy(p, hdr, HDR);
 	memcpy(p + HDR, f, len);
 	switch (how) {
 	case ONE_PIECE:
-		set_desc(d, 1, first, buf, HDR + len, 0, 0);
+		vdrv_set_desc(d, 1, first, buf, HDR + len, 0, 0);
 		break;
 	case HDR_THEN_FRAME:
-		set_desc(d, 1, first, buf, HDR, VIRTQ_DESC_F_NEXT, first + 1);
-		set_desc(d, 1, first + 1, buf + HDR, len, 0, 0);
+		vdrv_set_desc(d, 1, first, buf, HDR, VIRTQ_DESC_F_NEXT,
+			      first + 1);
+		vdrv_set_desc(d, 1, first + 1, buf + HDR, len, 0, 0);
 		break;
 	case ODD_PIECES:
-		set_desc(d, 1, first, buf, 5, VIRTQ_DESC_F_NEXT, first + 1);
-		set_desc(d, 1, first + 1, buf + 5, 10, VIRTQ_DESC_F_NEXT,
-			 first + 2);
-		set_desc(d, 1, first + 2, buf + 15, 0, VIRTQ_DESC_F_NEXT,
-			 first + 3);
-		set_desc(d, 1, first + 3, buf + 15, HDR + len - 15, 0, 0);
+		vdrv_set_desc(d, 1, first, buf, 5, VIRTQ_DESC_F_NEXT,
+			      first + 1);
+		vdrv_set_desc(d, 1, first + 1, buf + 5, 10, VIRTQ_DESC_F_NEXT,
+			      first + 2);
+		vdrv_set_desc(d, 1, first + 2, buf + 15, 0, VIRTQ_DESC_F_NEXT,
+			      first + 3);
+		vdrv_set_desc(d, 1, first + 3, buf + 15, HDR + len - 15, 0, 0);
 		break;
 	case INDIRECT_TABLE: {
-		struct virtq_desc *t = gpa(INDIRECT(d));
+		struct virtq_desc *t = vdrv_gpa(INDIRECT(d));
 
 		t[0] = (struct virtq_desc){ buf, HDR, VIRTQ_DESC_F_NEXT, 1 };
 		t[1] = (struct virtq_desc){ buf + HDR, len, 0, 0 };
-		set_desc(d, 1, first, INDIRECT(d), 32, VIRTQ_DESC_F_INDIRECT,
-			 0);
+		vdrv_set_desc(d, 1, first, INDIRECT(d), 32,
+			      VIRTQ_DESC_F_INDIRECT, 0);
 		break;
 	}
 	}
@@ -631,55 +472,36 @@ static u16 put_tx(struct dev *d, unsigned int slot, const void *hdr,
 static const struct virtio_net_hdr plain_hdr = { 0 };
 
 /* Queue one packet (slot 0..7) without notifying. */
-static void queue_tx(struct dev *d, unsigned int slot, const u8 *f, u32 len,
+static void queue_tx(struct vdrv *d, unsigned int slot, const u8 *f, u32 len,
 		     enum framing how)
 {
-	offer(d, 1, put_tx(d, slot, &plain_hdr, f, len, how));
+	vdrv_offer(d, 1, put_tx(d, slot, &plain_hdr, f, len, how));
 }
 
 /* Notify the transmit queue and let the worker run. */
-static void kick_tx(struct dev *d)
+static void kick_tx(struct vdrv *d)
 {
 	unsigned int before = wakeups;
 
-	notify(d, 1);
+	vdrv_notify(d, 1);
 	CHECK_EQ(wakeups, before + 1);
 	run_workers();
 }
 
 /* One tx packet's used element: the buffer back, nothing written. */
-static void check_tx_returned(struct dev *d, u16 head)
+static void check_tx_returned(struct vdrv *d, u16 head)
 {
-	struct virtq_used_elem e = next_used(d, 1);
+	struct virtq_used_elem e = vdrv_next_used(d, 1);
 
 	CHECK_EQ(e.id, head);
 	CHECK_EQ(e.len, 0);
-}
-
-static bool line(struct dev *d)
-{
-	return fake_irq_lines[d->irq];
-}
-
-/* d's line in `virtio list`. */
-static const char *describe(struct dev *d)
-{
-	static struct virtio_dev_info infos[NR_DEVS];
-	unsigned int n =
-		virtio_snapshot(guest_name(&fake_guest), infos, NR_DEVS);
-
-	for (unsigned int i = 0; i < n && i < NR_DEVS; i++)
-		if (!strcmp(infos[i].node, d->inst->name))
-			return infos[i].backend;
-	CHECK(!"no such device in virtio list");
-	return "";
 }
 
 /* ---- probe and the description ---- */
 
 UNIT_TEST(probe_joins_sw0_with_the_port_named_after_guest_and_node)
 {
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -687,24 +509,24 @@ UNIT_TEST(probe_joins_sw0_with_the_port_named_after_guest_and_node)
 	CHECK(port_of(d) != NULL);
 	CHECK(!strcmp(port_switch[port_index(port_of(d))], "sw0"));
 	CHECK(!strcmp(port_of(d)->name, "vm1/virtio@a000000"));
-	CHECK_EQ(rd(d, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
 	CHECK_EQ(workers_alive(), 1);
-	CHECK(strstr(describe(d), "switch sw0") != NULL);
-	destroy(d);
+	CHECK(strstr(vdrv_describe(d), "switch sw0") != NULL);
+	vdrv_destroy(d);
 	CHECK_EQ(nr_ports(), 0);
 	CHECK_EQ(workers_alive(), 0);
 }
 
 UNIT_TEST(keel_backend_names_the_switch)
 {
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	fake_dt_set_string(&devs[0].node, "keel,backend", "lan");
 	d = create(0);
 	CHECK(!strcmp(port_switch[port_index(port_of(d))], "lan"));
-	CHECK(strstr(describe(d), "switch lan") != NULL);
-	destroy(d);
+	CHECK(strstr(vdrv_describe(d), "switch lan") != NULL);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(an_unknown_switch_is_refused)
@@ -748,7 +570,7 @@ UNIT_TEST(a_thread_that_does_not_start_leaves_no_port)
 
 UNIT_TEST(features_offered_are_mac_status_mtu_and_no_offload)
 {
-	struct dev *d;
+	struct vdrv *d;
 	static const unsigned int never[] = {
 		VIRTIO_NET_F_CSUM,	  VIRTIO_NET_F_GUEST_CSUM,
 		VIRTIO_NET_F_GUEST_TSO4,  VIRTIO_NET_F_GUEST_TSO6,
@@ -763,20 +585,20 @@ UNIT_TEST(features_offered_are_mac_status_mtu_and_no_offload)
 
 	guest("vm1");
 	d = create(0);
-	CHECK_EQ(device_features(d), F_OFFERED);
+	CHECK_EQ(vdrv_device_features(d), F_OFFERED);
 	/* A driver asking for offloads anyway does not get FEATURES_OK. */
 	for (unsigned int i = 0; i < ARRAY_SIZE(never); i++)
-		CHECK(!(negotiate(d, F_V1 | F_MAC | BIT_ULL(never[i])) &
+		CHECK(!(vdrv_negotiate(d, F_V1 | F_MAC | BIT_ULL(never[i])) &
 			S_FEATURES_OK));
 	/* What was offered is accepted. */
-	CHECK(negotiate(d, F_OFFERED) & S_FEATURES_OK);
-	CHECK_EQ(vdev_of(d)->features, F_OFFERED);
-	destroy(d);
+	CHECK(vdrv_negotiate(d, F_OFFERED) & S_FEATURES_OK);
+	CHECK_EQ(vdrv_vdev(d)->features, F_OFFERED);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(configuration_space_has_mac_link_up_and_mtu)
 {
-	struct dev *d;
+	struct vdrv *d;
 	u64 v = 0;
 
 	guest("vm1");
@@ -799,7 +621,7 @@ UNIT_TEST(configuration_space_has_mac_link_up_and_mtu)
 	fake_wr(d->inst, VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_MAC, 4, 0);
 	CHECK(fake_rd(d->inst, VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_MAC, 4) !=
 	      0);
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 static void generated_mac(const char *guest_nm, const char *node,
@@ -808,7 +630,7 @@ static void generated_mac(const char *guest_nm, const char *node,
 	guest(guest_nm);
 	CHECK_EQ(try_create(0, node), 0);
 	mac_of(&devs[0], mac);
-	destroy(&devs[0]);
+	vdrv_destroy(&devs[0]);
 }
 
 UNIT_TEST(generated_macs_are_stable_distinct_and_local_unicast)
@@ -834,29 +656,29 @@ UNIT_TEST(local_mac_address_sets_the_mac)
 {
 	static const u8 want[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 	u8 mac[ETH_ALEN];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	set_raw_prop(&devs[0].node, "local-mac-address", want, ETH_ALEN);
 	d = create(0);
 	mac_of(d, mac);
 	CHECK(!memcmp(mac, want, ETH_ALEN));
-	CHECK(strstr(describe(d), "mac 52:54:00:12:34:56") != NULL);
-	destroy(d);
+	CHECK(strstr(vdrv_describe(d), "mac 52:54:00:12:34:56") != NULL);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(keel_mac_sets_the_mac)
 {
 	static const u8 want[ETH_ALEN] = { 0x02, 0xab, 0xCD, 0x00, 0x0f, 0xf0 };
 	u8 mac[ETH_ALEN];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	fake_dt_set_string(&devs[0].node, "keel,mac", "02:ab:CD:00:0f:F0");
 	d = create(0);
 	mac_of(d, mac);
 	CHECK(!memcmp(mac, want, ETH_ALEN));
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(bad_macs_are_refused)
@@ -910,7 +732,7 @@ UNIT_TEST(transmit_sends_the_frame_whatever_the_framing)
 					     ODD_PIECES, INDIRECT_TABLE };
 	static const u32 lens[] = { ETH_HLEN, 60, 1000, NETSWITCH_FRAME_MAX };
 	u8 f[NETSWITCH_FRAME_MAX], mac[ETH_ALEN];
-	struct dev *d;
+	struct vdrv *d;
 	u64 bytes = 0;
 
 	guest("vm1");
@@ -932,23 +754,23 @@ UNIT_TEST(transmit_sends_the_frame_whatever_the_framing)
 			bytes += lens[l];
 		}
 	}
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP);
-	CHECK(line(d));
-	CHECK(strstr(describe(d), "tx 16 (") != NULL);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP);
+	CHECK(vdrv_line(d));
+	CHECK(strstr(vdrv_describe(d), "tx 16 (") != NULL);
 	{
 		char want[32];
 
 		snprintf(want, sizeof(want), "tx 16 (%llu B)",
 			 (unsigned long long)bytes);
-		CHECK(strstr(describe(d), want) != NULL);
+		CHECK(strstr(vdrv_describe(d), want) != NULL);
 	}
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(transmit_sends_a_batch_per_wakeup_in_order)
 {
 	u8 f[64], mac[ETH_ALEN];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -974,7 +796,7 @@ UNIT_TEST(transmit_sends_a_batch_per_wakeup_in_order)
 	}
 	for (unsigned int i = 0; i < 24; i++)
 		check_tx_returned(d, (u16)((i % 8) * 4));
-	destroy(d);
+	vdrv_destroy(d);
 
 	/* 40 queued before one notification: all sent in one wake-up. */
 	guest("vm1");
@@ -983,19 +805,19 @@ UNIT_TEST(transmit_sends_a_batch_per_wakeup_in_order)
 	for (unsigned int s = 0; s < 40; s++) {
 		u64 buf = TXBUF(d, 0) + 128ULL * s;
 
-		memcpy(gpa(buf), &plain_hdr, HDR);
-		make_frame(gpa(buf + HDR), sizeof(f), bcast, mac, (u8)s);
-		set_desc(d, 1, s, buf, HDR + sizeof(f), 0, 0);
-		offer(d, 1, (u16)s);
+		memcpy(vdrv_gpa(buf), &plain_hdr, HDR);
+		make_frame(vdrv_gpa(buf + HDR), sizeof(f), bcast, mac, (u8)s);
+		vdrv_set_desc(d, 1, s, buf, HDR + sizeof(f), 0, 0);
+		vdrv_offer(d, 1, (u16)s);
 	}
 	kick_tx(d);
 	CHECK_EQ(nr_sent, 40);
-	CHECK_EQ(used_idx(d, 1), 40);
+	CHECK_EQ(vdrv_used_idx(d, 1), 40);
 	for (unsigned int i = 0; i < 40; i++) {
 		make_frame(f, sizeof(f), bcast, mac, (u8)i);
 		CHECK(!memcmp(sent[i].frame, f, sizeof(f)));
 	}
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(oversized_and_runt_frames_are_dropped_and_their_buffers_returned)
@@ -1003,7 +825,7 @@ UNIT_TEST(oversized_and_runt_frames_are_dropped_and_their_buffers_returned)
 	u8 f[NETSWITCH_FRAME_MAX + 1], mac[ETH_ALEN];
 	struct virtio_net_hdr csum = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM };
 	struct virtio_net_hdr gso = { .gso_type = VIRTIO_NET_HDR_GSO_TCPV4 };
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -1014,8 +836,8 @@ UNIT_TEST(oversized_and_runt_frames_are_dropped_and_their_buffers_returned)
 	queue_tx(d, 1, f, ETH_HLEN - 1, ONE_PIECE);
 	queue_tx(d, 2, f, 0, ONE_PIECE); /* a header and nothing else */
 	/* Offloads not negotiated: a header asking for them is refused. */
-	offer(d, 1, put_tx(d, 3, &csum, f, 100, ONE_PIECE));
-	offer(d, 1, put_tx(d, 4, &gso, f, 100, ONE_PIECE));
+	vdrv_offer(d, 1, put_tx(d, 3, &csum, f, 100, ONE_PIECE));
+	vdrv_offer(d, 1, put_tx(d, 4, &gso, f, 100, ONE_PIECE));
 	queue_tx(d, 5, f, 100, ONE_PIECE);
 	kick_tx(d);
 	for (unsigned int s = 0; s <= 5; s++)
@@ -1023,20 +845,21 @@ UNIT_TEST(oversized_and_runt_frames_are_dropped_and_their_buffers_returned)
 	/* Only the good one went out; the device goes on. */
 	CHECK_EQ(nr_sent, 1);
 	CHECK_EQ(sent[0].len, 100);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP);
-	CHECK(strstr(describe(d), "tx 1 (100 B)") != NULL);
-	CHECK(strstr(describe(d), "dropped rx 0 tx 5") != NULL);
-	destroy(d);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP);
+	CHECK(strstr(vdrv_describe(d), "tx 1 (100 B)") != NULL);
+	CHECK(strstr(vdrv_describe(d), "dropped rx 0 tx 5") != NULL);
+	vdrv_destroy(d);
 }
 
-static void check_tx_needs_reset(struct dev *d, const char *why)
+static void check_tx_needs_reset(struct vdrv *d, const char *why)
 {
 	kick_tx(d);
 	CHECK_EQ(nr_sent, 0);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
-	CHECK(strstr(vdev_of(d)->why, why) != NULL);
-	CHECK_EQ(used_idx(d, 1), 0);
-	CHECK(rd(d, VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
+	CHECK(strstr(vdrv_vdev(d)->why, why) != NULL);
+	CHECK_EQ(vdrv_used_idx(d, 1), 0);
+	CHECK(vdrv_rd(d, VIRTIO_MMIO_INTERRUPT_STATUS) &
+	      VIRTIO_MMIO_INT_CONFIG);
 	/* A reset brings it back. */
 	static const u8 f[60];
 
@@ -1049,43 +872,44 @@ static void check_tx_needs_reset(struct dev *d, const char *why)
 UNIT_TEST(a_device_writable_transmit_buffer_needs_reset)
 {
 	u8 f[60] = { 0 };
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
-	memcpy(gpa(TXBUF(d, 0)), &plain_hdr, HDR);
-	set_desc(d, 1, 0, TXBUF(d, 0), HDR, VIRTQ_DESC_F_NEXT, 1);
-	set_desc(d, 1, 1, TXBUF(d, 0) + HDR, sizeof(f), VIRTQ_DESC_F_WRITE, 0);
-	offer(d, 1, 0);
+	memcpy(vdrv_gpa(TXBUF(d, 0)), &plain_hdr, HDR);
+	vdrv_set_desc(d, 1, 0, TXBUF(d, 0), HDR, VIRTQ_DESC_F_NEXT, 1);
+	vdrv_set_desc(d, 1, 1, TXBUF(d, 0) + HDR, sizeof(f), VIRTQ_DESC_F_WRITE,
+		      0);
+	vdrv_offer(d, 1, 0);
 	check_tx_needs_reset(d, "device-writable");
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(a_transmit_packet_shorter_than_the_header_needs_reset)
 {
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
-	set_desc(d, 1, 0, TXBUF(d, 0), HDR - 1, 0, 0);
-	offer(d, 1, 0);
+	vdrv_set_desc(d, 1, 0, TXBUF(d, 0), HDR - 1, 0, 0);
+	vdrv_offer(d, 1, 0);
 	check_tx_needs_reset(d, "header");
-	destroy(d);
+	vdrv_destroy(d);
 }
 
-static struct dev *reset_victim;
+static struct vdrv *reset_victim;
 
 static void reset_during_send(void)
 {
-	wr(reset_victim, VIRTIO_MMIO_STATUS, 0);
+	vdrv_wr(reset_victim, VIRTIO_MMIO_STATUS, 0);
 }
 
 UNIT_TEST(reset_drops_frames_not_yet_sent)
 {
 	u8 f[60], mac[ETH_ALEN];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -1100,9 +924,9 @@ UNIT_TEST(reset_drops_frames_not_yet_sent)
 	on_send = reset_during_send;
 	kick_tx(d);
 	CHECK_EQ(nr_sent, 1);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), 0);
-	CHECK(strstr(describe(d), "tx 1 (60 B)") != NULL);
-	CHECK(strstr(describe(d), "tx 2") != NULL);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), 0);
+	CHECK(strstr(vdrv_describe(d), "tx 1 (60 B)") != NULL);
+	CHECK(strstr(vdrv_describe(d), "tx 2") != NULL);
 	/* Nothing more goes out, and a new start works. */
 	run_workers();
 	CHECK_EQ(nr_sent, 1);
@@ -1110,29 +934,29 @@ UNIT_TEST(reset_drops_frames_not_yet_sent)
 	queue_tx(d, 0, f, sizeof(f), ONE_PIECE);
 	kick_tx(d);
 	CHECK_EQ(nr_sent, 2);
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(transmit_before_driver_ok_sends_nothing)
 {
 	u8 f[60] = { 0 };
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
-	CHECK(negotiate(d, F_V1 | F_MAC) & S_FEATURES_OK);
-	queue_setup(d, 0);
-	queue_setup(d, 1);
+	CHECK(vdrv_negotiate(d, F_V1 | F_MAC) & S_FEATURES_OK);
+	vdrv_queue_setup(d, 0);
+	vdrv_queue_setup(d, 1);
 	queue_tx(d, 0, f, sizeof(f), ONE_PIECE);
-	notify(d, 1);
+	vdrv_notify(d, 1);
 	run_workers();
 	CHECK_EQ(nr_sent, 0);
-	CHECK_EQ(used_idx(d, 1), 0);
+	CHECK_EQ(vdrv_used_idx(d, 1), 0);
 	/* After DRIVER_OK the next notification sends it. */
-	wr(d, VIRTIO_MMIO_STATUS, S_UP);
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, S_UP);
 	kick_tx(d);
 	CHECK_EQ(nr_sent, 1);
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 /* ---- receive ---- */
@@ -1142,48 +966,49 @@ UNIT_TEST(receive_fills_one_buffer_with_header_and_frame)
 	u8 f[NETSWITCH_FRAME_MAX], mac[ETH_ALEN];
 	struct virtio_net_hdr *h;
 	struct virtq_used_elem e;
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
 	mac_of(d, mac);
 	post_rx(d, 0, HDR + NETSWITCH_FRAME_MAX);
-	memset(gpa(RXBUF(d, 0)), 0xee, 2048);
+	memset(vdrv_gpa(RXBUF(d, 0)), 0xee, 2048);
 	make_frame(f, 300, mac, peer, 9);
 	CHECK_EQ(deliver(d, f, 300), 0);
-	e = next_used(d, 0);
+	e = vdrv_next_used(d, 0);
 	CHECK_EQ(e.id, 0);
 	CHECK_EQ(e.len, HDR + 300);
-	h = gpa(RXBUF(d, 0));
+	h = vdrv_gpa(RXBUF(d, 0));
 	CHECK_EQ(h->flags, 0);
 	CHECK_EQ(h->gso_type, VIRTIO_NET_HDR_GSO_NONE);
 	CHECK_EQ(h->num_buffers, 1);
 	CHECK_EQ(h->hdr_len | h->gso_size | h->csum_start | h->csum_offset, 0);
 	CHECK(!memcmp((u8 *)h + HDR, f, 300));
-	CHECK(line(d));
-	CHECK(strstr(describe(d), "rx 1 (300 B)") != NULL);
+	CHECK(vdrv_line(d));
+	CHECK(strstr(vdrv_describe(d), "rx 1 (300 B)") != NULL);
 
 	/* A full-sized frame into a buffer in two pieces: header, frame. */
-	set_desc(d, 0, 1, RXBUF(d, 1), HDR,
-		 VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
-	set_desc(d, 0, 2, RXBUF(d, 2), NETSWITCH_FRAME_MAX, VIRTQ_DESC_F_WRITE,
-		 0);
-	offer(d, 0, 1);
+	vdrv_set_desc(d, 0, 1, RXBUF(d, 1), HDR,
+		      VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2);
+	vdrv_set_desc(d, 0, 2, RXBUF(d, 2), NETSWITCH_FRAME_MAX,
+		      VIRTQ_DESC_F_WRITE, 0);
+	vdrv_offer(d, 0, 1);
 	make_frame(f, NETSWITCH_FRAME_MAX, bcast, peer, 3);
 	CHECK_EQ(deliver(d, f, NETSWITCH_FRAME_MAX), 0);
-	e = next_used(d, 0);
+	e = vdrv_next_used(d, 0);
 	CHECK_EQ(e.id, 1);
 	CHECK_EQ(e.len, HDR + NETSWITCH_FRAME_MAX);
-	CHECK_EQ(((struct virtio_net_hdr *)gpa(RXBUF(d, 1)))->num_buffers, 1);
-	CHECK(!memcmp(gpa(RXBUF(d, 2)), f, NETSWITCH_FRAME_MAX));
-	destroy(d);
+	CHECK_EQ(((struct virtio_net_hdr *)vdrv_gpa(RXBUF(d, 1)))->num_buffers,
+		 1);
+	CHECK(!memcmp(vdrv_gpa(RXBUF(d, 2)), f, NETSWITCH_FRAME_MAX));
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(receive_without_a_buffer_is_enospc_and_counted)
 {
 	u8 f[60];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -1192,22 +1017,22 @@ UNIT_TEST(receive_without_a_buffer_is_enospc_and_counted)
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
 	bring_up(d);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENOSPC);
-	CHECK_EQ(used_idx(d, 0), 0);
-	CHECK(!line(d));
-	CHECK(strstr(describe(d), "dropped rx 2 tx 0") != NULL);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+	CHECK(!vdrv_line(d));
+	CHECK(strstr(vdrv_describe(d), "dropped rx 2 tx 0") != NULL);
 	/* A buffer posted: the next frame gets it. */
 	post_rx(d, 0, 2048);
 	CHECK_EQ(deliver(d, f, sizeof(f)), 0);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENOSPC);
-	CHECK_EQ(used_idx(d, 0), 1);
-	destroy(d);
+	CHECK_EQ(vdrv_used_idx(d, 0), 1);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(a_buffer_too_small_for_the_frame_stays_for_a_smaller_one)
 {
 	u8 f[1000];
 	struct virtq_used_elem e;
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -1215,19 +1040,19 @@ UNIT_TEST(a_buffer_too_small_for_the_frame_stays_for_a_smaller_one)
 	post_rx(d, 0, HDR + 100);
 	make_frame(f, sizeof(f), bcast, peer, 1);
 	CHECK_EQ(deliver(d, f, 101), -ENOSPC);
-	CHECK_EQ(used_idx(d, 0), 0);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP);
 	CHECK_EQ(deliver(d, f, 100), 0);
-	e = next_used(d, 0);
+	e = vdrv_next_used(d, 0);
 	CHECK_EQ(e.id, 0);
 	CHECK_EQ(e.len, HDR + 100);
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(a_receive_buffer_without_room_for_the_header_needs_reset)
 {
 	u8 f[60];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
@@ -1235,54 +1060,54 @@ UNIT_TEST(a_receive_buffer_without_room_for_the_header_needs_reset)
 	make_frame(f, sizeof(f), bcast, peer, 1);
 	post_rx(d, 0, HDR - 1);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
-	CHECK(strstr(vdev_of(d)->why, "header") != NULL);
-	CHECK_EQ(used_idx(d, 0), 0);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
+	CHECK(strstr(vdrv_vdev(d)->why, "header") != NULL);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
 	/* Reset and a proper buffer: frames arrive again. */
 	bring_up(d);
 	post_rx(d, 0, 2048);
 	CHECK_EQ(deliver(d, f, sizeof(f)), 0);
-	destroy(d);
+	vdrv_destroy(d);
 
 	/* A device-readable buffer in the receive queue. */
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
-	set_desc(d, 0, 0, RXBUF(d, 0), 64, VIRTQ_DESC_F_NEXT, 1);
-	set_desc(d, 0, 1, RXBUF(d, 1), 2048, VIRTQ_DESC_F_WRITE, 0);
-	offer(d, 0, 0);
+	vdrv_set_desc(d, 0, 0, RXBUF(d, 0), 64, VIRTQ_DESC_F_NEXT, 1);
+	vdrv_set_desc(d, 0, 1, RXBUF(d, 1), 2048, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_offer(d, 0, 0);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
-	CHECK(strstr(vdev_of(d)->why, "device-readable") != NULL);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
-	destroy(d);
+	CHECK(strstr(vdrv_vdev(d)->why, "device-readable") != NULL);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
+	vdrv_destroy(d);
 
 	/* A malformed chain (outside RAM): the walker's rules. */
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
-	set_desc(d, 0, 0, 0x90000000ULL, 2048, VIRTQ_DESC_F_WRITE, 0);
-	offer(d, 0, 0);
+	vdrv_set_desc(d, 0, 0, 0x90000000ULL, 2048, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_offer(d, 0, 0);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
-	CHECK_EQ(rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
-	destroy(d);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), S_UP | S_NEEDS_RESET);
+	vdrv_destroy(d);
 }
 
 UNIT_TEST(receive_after_reset_waits_for_the_driver)
 {
 	u8 f[60];
-	struct dev *d;
+	struct vdrv *d;
 
 	guest("vm1");
 	d = create(0);
 	bring_up(d);
 	post_rx(d, 0, 2048);
-	wr(d, VIRTIO_MMIO_STATUS, 0);
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
 	make_frame(f, sizeof(f), bcast, peer, 1);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
-	CHECK_EQ(used_idx(d, 0), 0);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
 	fake_reset(d->inst);
 	CHECK_EQ(deliver(d, f, sizeof(f)), -ENETDOWN);
-	destroy(d);
+	vdrv_destroy(d);
 }
 
 /* ---- two devices on one switch ---- */
@@ -1290,7 +1115,7 @@ UNIT_TEST(receive_after_reset_waits_for_the_driver)
 UNIT_TEST(two_devices_exchange_frames_through_the_switch)
 {
 	u8 f[200], mac_a[ETH_ALEN], mac_b[ETH_ALEN];
-	struct dev *a, *b;
+	struct vdrv *a, *b;
 	struct virtq_used_elem e;
 
 	guest("vm1");
@@ -1311,25 +1136,25 @@ UNIT_TEST(two_devices_exchange_frames_through_the_switch)
 		queue_tx(a, i, f, sizeof(f), HDR_THEN_FRAME);
 		kick_tx(a);
 		CHECK_EQ(sent[nr_sent - 1].delivered, 0);
-		e = next_used(b, 0);
+		e = vdrv_next_used(b, 0);
 		CHECK_EQ(e.len, HDR + sizeof(f));
-		CHECK(!memcmp(gpa(RXBUF(b, e.id) + HDR), f, sizeof(f)));
+		CHECK(!memcmp(vdrv_gpa(RXBUF(b, e.id) + HDR), f, sizeof(f)));
 
 		make_frame(f, sizeof(f), mac_a, mac_b, (u8)(i + 100));
 		queue_tx(b, i, f, sizeof(f), ONE_PIECE);
 		kick_tx(b);
 		CHECK_EQ(sent[nr_sent - 1].delivered, 0);
-		e = next_used(a, 0);
-		CHECK(!memcmp(gpa(RXBUF(a, e.id) + HDR), f, sizeof(f)));
+		e = vdrv_next_used(a, 0);
+		CHECK(!memcmp(vdrv_gpa(RXBUF(a, e.id) + HDR), f, sizeof(f)));
 	}
 	/* b has no buffer left: the switch hears -ENOSPC. */
 	queue_tx(a, 5, f, sizeof(f), ONE_PIECE);
 	kick_tx(a);
 	CHECK_EQ(sent[nr_sent - 1].delivered, -ENOSPC);
-	CHECK(strstr(describe(a), "rx 4 (800 B), tx 5 (1000 B)") != NULL);
-	destroy(a);
+	CHECK(strstr(vdrv_describe(a), "rx 4 (800 B), tx 5 (1000 B)") != NULL);
+	vdrv_destroy(a);
 	CHECK_EQ(nr_ports(), 1);
-	destroy(b);
+	vdrv_destroy(b);
 	CHECK_EQ(nr_ports(), 0);
 }
 
@@ -1338,7 +1163,7 @@ UNIT_TEST(two_devices_exchange_frames_through_the_switch)
 UNIT_TEST(destroy_leaves_no_port_no_thread_and_nothing_allocated)
 {
 	u8 f[60] = { 0 };
-	struct dev *a, *b;
+	struct vdrv *a, *b;
 
 	guest("vm1");
 	a = create(0);
@@ -1346,12 +1171,12 @@ UNIT_TEST(destroy_leaves_no_port_no_thread_and_nothing_allocated)
 	bring_up(a);
 	/* Work pending when the guest goes: a notified, never run. */
 	queue_tx(a, 0, f, sizeof(f), ONE_PIECE);
-	notify(a, 1);
+	vdrv_notify(a, 1);
 	post_rx(a, 0, 2048);
 	CHECK_EQ(nr_ports(), 2);
 	CHECK_EQ(workers_alive(), 2);
-	destroy(a);
-	destroy(b);
+	vdrv_destroy(a);
+	vdrv_destroy(b);
 	CHECK_EQ(nr_ports(), 0);
 	CHECK_EQ(workers_alive(), 0);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);

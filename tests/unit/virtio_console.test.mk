@@ -9,7 +9,8 @@ virtio_console_SRCS := tests/unit/test_virtio_console.c \
 	emulators/virtio/console.c core/virtio/device.c \
 	core/virtio/virtqueue.c emulators/virtio/mmio.c core/aspace.c \
 	core/vserial.c core/devemu_instance.c core/devemu_registry.c \
-	tests/unit/host/fake_guest.c tests/unit/host/no_console.c \
+	tests/unit/host/fake_guest.c tests/unit/host/virtio_driver.c \
+	tests/unit/host/no_console.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_printk.c \
 	tests/unit/host/host_string.c tests/unit/host/host_support.c
 virtio_console_LDLIBS := -Wl,-T,$(SRCTREE)/tests/unit/host/keel_tables.ld
