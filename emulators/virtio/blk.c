@@ -73,20 +73,24 @@ static void blk_finish(struct blk_request *req, int err)
 	 */
 	u32 written = req->status_off + 1;
 
-	if (!err && req->type == VIRTIO_BLK_T_IN) {
-		if (req->bounce)
-			virtqueue_chain_write(&req->chain, 0, req->bounce,
-					      req->data_len);
+	if (!err && req->type == VIRTIO_BLK_T_IN)
 		b->read_bytes += req->data_len;
-	} else if (!err && req->type == VIRTIO_BLK_T_OUT) {
+	else if (!err && req->type == VIRTIO_BLK_T_OUT)
 		b->written_bytes += req->breq.nr_sectors * BLOCKDEV_SECTOR_SIZE;
-	}
 	if (err)
 		b->errors++;
-	virtqueue_chain_write(&req->chain, req->status_off, &status, 1);
-	/* A reset meanwhile: the driver has forgotten the chain. */
-	if (req->epoch == b->vdev->queues[0].epoch)
+	/*
+	 * A reset meanwhile: the driver has forgotten the chain and may
+	 * have reused its memory, which the device must then leave alone
+	 * (neither the bounced data nor the status byte goes there).
+	 */
+	if (req->epoch == b->vdev->queues[0].epoch) {
+		if (!err && req->type == VIRTIO_BLK_T_IN && req->bounce)
+			virtqueue_chain_write(&req->chain, 0, req->bounce,
+					      req->data_len);
+		virtqueue_chain_write(&req->chain, req->status_off, &status, 1);
 		virtio_dev_push(b->vdev, 0, req->chain.head, written);
+	}
 	keel_free(req->bounce);
 	keel_free(req);
 }

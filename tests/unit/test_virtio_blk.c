@@ -1000,6 +1000,52 @@ UNIT_TEST(backend_errors_are_ioerr_and_counted)
 	destroy(d);
 }
 
+UNIT_TEST(a_reset_drops_the_late_completion)
+{
+	struct vdrv *d;
+	struct rq r = { .type = VIRTIO_BLK_T_IN,
+			.sector = 0,
+			.rd = PIECES(16),
+			.wr = PIECES(100, 412, 1) };
+	struct rq again = { .type = VIRTIO_BLK_T_IN,
+			    .sector = 0,
+			    .rd = PIECES(16),
+			    .wr = PIECES(512, 1),
+			    .first = 4,
+			    .wr_at = WR_AT + 0x1000 };
+
+	disk_new("rd0", 512, false);
+	d = create("rd0", false);
+	disk.queue = true;
+	put(d, &r, true);
+	CHECK_EQ(disk.nr_queued, 1);
+	/* The driver resets the device and reuses the buffer's memory. */
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
+	memset(in_data(&r), 0x5a, 513);
+	vdrv_bring_up(d, F_V1 | F_INDIRECT | F_BLK, 1);
+	put(d, &again, true);
+	CHECK_EQ(disk.nr_queued, 2);
+	ram_complete(&disk, 0);
+	/* Only the new request comes back; the old one touched nothing. */
+	CHECK_EQ(vdrv_used_idx(d, 0), 1);
+	check_done(d, &again, 513, VIRTIO_BLK_S_OK);
+	for (unsigned int i = 0; i < 513; i++)
+		if (in_data(&r)[i] != 0x5a) {
+			printf("  byte %u of the forgotten buffer is %#x\n", i,
+			       in_data(&r)[i]);
+			CHECK(!"the forgotten buffer was written");
+			break;
+		}
+	CHECK(strstr(vdrv_describe(d), "0 in flight") != NULL);
+	CHECK_EQ(vdrv_status(d), VDRV_S_OK);
+	/* The guest's own reset (a reboot) too. */
+	put(d, &again, true);
+	fake_reset(d->inst);
+	ram_complete(&disk, 0);
+	CHECK_EQ(vdrv_status(d), 0);
+	destroy(d);
+}
+
 static void disk_interrupt(void)
 {
 	ram_complete(&disk, 0);
