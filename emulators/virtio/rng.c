@@ -145,7 +145,9 @@ static int rng_probe(struct virtio_dev *vdev, const struct devtree_node *node)
 	}
 	r->vdev = vdev;
 	waitqueue_init(&r->wait);
-	snprintf(name, sizeof(name), "rng/%s", vdev->inst->name);
+	/* A thread's name is short: the node's may be cut. */
+	snprintf(name, sizeof(name), "rng/%.*s", THREAD_NAME_LEN - 5,
+		 vdev->inst->name);
 	r->worker = thread_create(name, rng_worker, r, THREAD_PRIO_NORMAL,
 				  CPU_MASK_ALL);
 	if (!r->worker) {
