@@ -156,6 +156,8 @@ static int rng_probe(struct virtio_dev *vdev, const struct devtree_node *node)
 	}
 	err = thread_start(r->worker);
 	if (err) {
+		/* Never run: ours to free. */
+		thread_reap(r->worker);
 		devemu_error(vdev->inst, "its thread did not start (%d)", err);
 		return err;
 	}

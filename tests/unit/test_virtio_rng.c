@@ -297,6 +297,17 @@ UNIT_TEST(a_machine_without_a_source_refuses_the_device)
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }
 
+UNIT_TEST(a_thread_that_does_not_start_is_refused_and_reaped)
+{
+	guest();
+	start_err = -EINVAL;
+	CHECK_EQ(vdrv_probe(&dev, NODE, BASE), -EINVAL);
+	CHECK(strstr(fake_error_msg, "thread") != NULL);
+	CHECK_EQ(nr_workers, 1);
+	CHECK(workers[0].reaped);
+	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
+}
+
 UNIT_TEST(buffers_get_entropy_and_used_len_says_how_much)
 {
 	struct vdrv *d = create();
