@@ -75,11 +75,21 @@ static void serve_queue(struct virtio_rng *r)
 		spin_lock_irqsave(&inst->lock, flags);
 		epoch = r->vdev->queues[0].epoch;
 		ret = virtio_dev_pop(r->vdev, 0, &r->chain);
+		/*
+		 * 5.4.6.2: the driver offers device-writable buffers only,
+		 * and the device must put at least one byte in each.
+		 */
+		if (ret > 0 && (r->chain.readable || !r->chain.writable)) {
+			virtio_dev_needs_reset(
+				r->vdev, "requestq buffer %u %s", r->chain.head,
+				r->chain.readable ? "is device-readable" :
+						    "has no bytes to fill");
+			ret = 0;
+		}
 		spin_unlock_irqrestore(&inst->lock, flags);
 		if (ret <= 0)
 			return;
-		/* A buffer the device may not write gets nothing back. */
-		ret = r->chain.writable ? fill_chain(&r->chain) : 0;
+		ret = fill_chain(&r->chain);
 		spin_lock_irqsave(&inst->lock, flags);
 		/* Reset meanwhile: the driver has forgotten the buffer. */
 		if (r->vdev->queues[0].epoch == epoch) {

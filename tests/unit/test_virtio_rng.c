@@ -360,6 +360,44 @@ UNIT_TEST(buffers_get_entropy_and_used_len_says_how_much)
 	destroy(d);
 }
 
+UNIT_TEST(a_device_readable_buffer_needs_reset)
+{
+	struct vdrv *d = create();
+
+	post(d, 0, 64, 0);
+	kick(d);
+	CHECK_EQ(vdrv_status(d), VDRV_S_OK | VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	CHECK(strstr(vdrv_vdev(d)->why, "device-readable") != NULL);
+	CHECK(vdrv_rd(d, VIRTIO_MMIO_INTERRUPT_STATUS) &
+	      VIRTIO_MMIO_INT_CONFIG);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+	CHECK_EQ(*(u8 *)gpa(buf(0)), 0xee);
+	CHECK_EQ(reads, 0);
+
+	/* Readable and writable together is no better. */
+	vdrv_bring_up(d, F_V1, 1);
+	vdrv_set_desc(d, 0, 0, buf(0), 4, VIRTQ_DESC_F_NEXT, 1);
+	vdrv_set_desc(d, 0, 1, buf(1), 16, VIRTQ_DESC_F_WRITE, 0);
+	vdrv_offer(d, 0, 0);
+	kick(d);
+	CHECK(vdrv_status(d) & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+
+	/* A buffer of no bytes cannot take the one byte 5.4.6.1 asks. */
+	vdrv_bring_up(d, F_V1, 1);
+	post(d, 0, 0, VIRTQ_DESC_F_WRITE);
+	kick(d);
+	CHECK(strstr(vdrv_vdev(d)->why, "no bytes") != NULL);
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+
+	/* After a reset a proper buffer works. */
+	vdrv_bring_up(d, F_V1, 1);
+	post(d, 0, 16, VIRTQ_DESC_F_WRITE);
+	kick(d);
+	CHECK_EQ(vdrv_next_used(d, 0).len, 16);
+	destroy(d);
+}
+
 UNIT_TEST(a_failing_source_is_retried_then_fails_the_device)
 {
 	struct vdrv *d = create();
