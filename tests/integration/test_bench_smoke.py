@@ -52,6 +52,8 @@ def test_linux_bench():
 
 def test_virtio_bench():
     out = smoke("bench-virtio.py", timeout=900)
-    # Write and read figures on Keel and on bare QEMU, and their ratio.
+    # Write and read figures on Keel and on bare QEMU, their ratio and
+    # where Keel's went; and the guest-to-guest TCP figure.
     for op in ("write", "read"):
-        assert re.search(rf"^{op}\s+\d+\s+\d+\s+[\d.]+$", out, re.M), out
+        assert re.search(rf"^{op}\s+\d+\s+\d+\s+[\d.]+\s+\d+\s+\d+$", out, re.M), out
+    assert re.search(r"^tcp\s+\d+\s", out, re.M), out
