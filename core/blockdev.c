@@ -145,6 +145,8 @@ int blockdev_register(struct blockdev *bd)
 		return -EINVAL;
 	if (bd->nr_sectors > ~0ULL / BLOCKDEV_SECTOR_SIZE)
 		return -EINVAL; /* its size in bytes must fit 64 bits */
+	if (bd->max_seg_bytes && bd->max_seg_bytes < BLOCKDEV_SECTOR_SIZE)
+		return -EINVAL; /* no request could move a sector */
 
 	mutex_lock(&registry);
 	if (find_locked(bd->name)) {
@@ -165,6 +167,18 @@ int blockdev_register(struct blockdev *bd)
 			blockdev_scan_partitions(bd);
 	}
 	return 0;
+}
+
+unsigned int blockdev_max_segs(const struct blockdev *bd)
+{
+	return bd->max_segs && bd->max_segs < BLOCKDEV_MAX_SEGS ?
+		       bd->max_segs :
+		       BLOCKDEV_MAX_SEGS;
+}
+
+u32 blockdev_max_seg_bytes(const struct blockdev *bd)
+{
+	return bd->max_seg_bytes ? bd->max_seg_bytes : ~0U;
 }
 
 static bool has_users(const struct blockdev *bd)
@@ -328,13 +342,15 @@ static int check_request(const struct blockdev *bd,
 	switch (req->op) {
 	case BLOCKDEV_READ:
 	case BLOCKDEV_WRITE:
-		if (req->nr_segs == 0 || req->nr_segs > BLOCKDEV_MAX_SEGS)
+		if (req->nr_segs == 0 || req->nr_segs > blockdev_max_segs(bd))
 			return -EINVAL;
 		for (unsigned int i = 0; i < req->nr_segs; i++) {
 			if (req->segs[i].len % BLOCKDEV_SECTOR_SIZE ||
+			    req->segs[i].len > blockdev_max_seg_bytes(bd) ||
 			    !req->segs[i].buf)
 				return -EINVAL;
-			bytes += req->segs[i].len; /* 64 x 4 GiB: no overflow */
+			/* 256 x 4 GiB: no overflow */
+			bytes += req->segs[i].len;
 		}
 		if (!bytes)
 			return -EINVAL;
@@ -448,6 +464,7 @@ static int sync_io(struct blockdev *bd, enum blockdev_op op, u64 sector,
 	struct sync_request *s;
 	unsigned long flags;
 	u64 deadline;
+	u32 piece;
 	int ret;
 
 	if (!len)
@@ -461,9 +478,17 @@ static int sync_io(struct blockdev *bd, enum blockdev_op op, u64 sector,
 	s->refs = 2;
 	s->req.op = op;
 	s->req.sector = sector;
-	s->req.nr_segs = 1;
-	s->req.segs[0].buf = s->bounce;
-	s->req.segs[0].len = len;
+	/* One bounce buffer, in as many pieces as the device wants. */
+	piece = blockdev_max_seg_bytes(bd) & ~(BLOCKDEV_SECTOR_SIZE - 1);
+	for (u32 off = 0; off < len; off += piece) {
+		if (!piece || s->req.nr_segs == BLOCKDEV_MAX_SEGS) {
+			keel_free(s);
+			return -EINVAL;
+		}
+		s->req.segs[s->req.nr_segs].buf = s->bounce + off;
+		s->req.segs[s->req.nr_segs].len = MIN(piece, len - off);
+		s->req.nr_segs++;
+	}
 	s->req.done = sync_done;
 	if (op == BLOCKDEV_WRITE)
 		memcpy(s->bounce, buf, len);
@@ -595,6 +620,8 @@ static void add_partition(struct scan *sc, unsigned int index, u64 first,
 	p->nr_sectors = (last - first + 1) * per_lba;
 	p->block_size = disk->block_size;
 	p->read_only = disk->read_only;
+	p->max_segs = disk->max_segs;
+	p->max_seg_bytes = disk->max_seg_bytes;
 	p->kind = "partition";
 	p->ops = &partition_ops;
 	p->parent = disk;

@@ -196,21 +196,27 @@ static int malformed(struct virtqueue *vq, int err, const char *why)
 
 /*
  * Append [gpa, gpa + len) to the chain, one segment per RAM region it
- * crosses. len is not 0.
+ * crosses. len is not 0. *hint is the region of the previous buffer (or
+ * NULL): a driver's buffers are nearly always in one region, and looking
+ * there first saves a search per descriptor.
  */
 static int add_buffer(struct virtqueue *vq, struct virtqueue_chain *chain,
-		      u64 gpa, u32 len, bool writable)
+		      u64 gpa, u32 len, bool writable, struct region **hint)
 {
 	if (wraps(gpa, len))
 		return malformed(vq, -EFAULT, "buffer wraps past 2^64");
 	while (len) {
-		struct region *r = aspace_find(vq->as, gpa);
+		struct region *r = *hint;
 		struct virtqueue_seg *seg;
 		u32 chunk;
 
-		if (!r || r->type != REGION_RAM)
-			return malformed(vq, -EFAULT,
-					 "buffer outside guest RAM");
+		if (!r || gpa < r->gpa || gpa - r->gpa >= r->size) {
+			r = aspace_find(vq->as, gpa);
+			if (!r || r->type != REGION_RAM)
+				return malformed(vq, -EFAULT,
+						 "buffer outside guest RAM");
+			*hint = r;
+		}
 		if (chain->nr_segs == VIRTQUEUE_MAX_SEGS)
 			return malformed(vq, -EINVAL,
 					 "chain has too many segments");
@@ -225,13 +231,14 @@ static int add_buffer(struct virtqueue *vq, struct virtqueue_chain *chain,
 	return 0;
 }
 
-/* One descriptor of the ring's table, each field read once. */
-static void read_desc(struct virtqueue *vq, u16 i, struct virtq_desc *d)
+/* One descriptor of a table in Keel's view, each field read once. */
+static void read_desc(const struct virtq_desc *table, u16 i,
+		      struct virtq_desc *d)
 {
-	d->addr = READ_ONCE(vq->desc[i].addr);
-	d->len = READ_ONCE(vq->desc[i].len);
-	d->flags = READ_ONCE(vq->desc[i].flags);
-	d->next = READ_ONCE(vq->desc[i].next);
+	d->addr = READ_ONCE(table[i].addr);
+	d->len = READ_ONCE(table[i].len);
+	d->flags = READ_ONCE(table[i].flags);
+	d->next = READ_ONCE(table[i].next);
 }
 
 /*
@@ -246,6 +253,8 @@ static int walk_chain(struct virtqueue *vq, u16 head,
 	/* Descriptors left in the current table: more means a loop. */
 	unsigned int budget = vq->num, table_size = vq->num;
 	bool in_indirect = false, seen_writable = false;
+	const struct virtq_desc *host_table = NULL;
+	struct region *hint = NULL;
 	u64 table = 0, total = 0;
 	u16 i = head;
 	int err;
@@ -262,12 +271,14 @@ static int walk_chain(struct virtqueue *vq, u16 head,
 			return malformed(vq, -EINVAL,
 					 "descriptor chain longer than its "
 					 "table (a loop)");
-		if (in_indirect)
+		if (!in_indirect)
+			read_desc(vq->desc, i, &d);
+		else if (host_table)
+			read_desc(host_table, i, &d);
+		else
 			/* One copy: the guest may change the table meanwhile. */
 			ram_read(vq->as, table + (u64)i * sizeof(d), &d,
 				 sizeof(d));
-		else
-			read_desc(vq, i, &d);
 
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			/* 2.7.5.3.1's driver rules, each a device check here. */
@@ -297,6 +308,8 @@ static int walk_chain(struct virtqueue *vq, u16 head,
 			/* Its WRITE flag is ignored (2.7.5.3.2). */
 			in_indirect = true;
 			table = d.addr;
+			/* In one region (always, in practice): read in place. */
+			host_table = ram_in_one_region(vq->as, d.addr, d.len);
 			table_size = d.len / sizeof(d);
 			budget = table_size;
 			i = 0;
@@ -315,7 +328,8 @@ static int walk_chain(struct virtqueue *vq, u16 head,
 			if (total > VIRTQUEUE_MAX_CHAIN_BYTES)
 				return malformed(vq, -EINVAL,
 						 "chain longer than 4 GiB - 1");
-			err = add_buffer(vq, chain, d.addr, d.len, writable);
+			err = add_buffer(vq, chain, d.addr, d.len, writable,
+					 &hint);
 			if (err)
 				return err;
 			if (writable)

@@ -20,11 +20,12 @@
 #include <hw/virtio_blk.h>
 #include <hw/virtio_mmio.h>
 
-#define VBLK_QUEUE_SIZE 128
+/* QEMU's queue-size: requests of seg_max 254 buffers fit the ring. */
+#define VBLK_QUEUE_SIZE 256
 /* Ranges one DISCARD request carries at most (and its own limit). */
 #define VBLK_MAX_DISCARD_RANGES 16
-/* Buffers of one request: header, data split at size_max, status. */
-#define VBLK_MAX_BUFS (2 + 2 * BLOCKDEV_MAX_SEGS)
+/* Buffers of one request: header, data, status. */
+#define VBLK_MAX_BUFS (2 + BLOCKDEV_MAX_SEGS)
 
 struct vblk {
 	struct blockdev bd;
@@ -61,25 +62,6 @@ static int errno_of(u8 status)
 	default:
 		return -EIO;
 	}
-}
-
-/* Add a data segment as descriptors of at most size_max bytes each. */
-static int add_segment(struct vblk *vb, struct vblk_req *r, unsigned int *n,
-		       const struct blockdev_seg *seg)
-{
-	u32 left = seg->len;
-	char *p = seg->buf;
-
-	while (left) {
-		u32 len = vb->size_max ? MIN(left, vb->size_max) : left;
-
-		if (*n >= VBLK_MAX_BUFS - 1)
-			return -EINVAL;
-		r->bufs[(*n)++] = (struct host_vq_buf){ p, len };
-		p += len;
-		left -= len;
-	}
-	return 0;
 }
 
 static int build_discard(struct vblk *vb, struct vblk_req *r)
@@ -124,16 +106,20 @@ static int build(struct vblk *vb, struct vblk_req *r)
 		r->hdr.type = req->op == BLOCKDEV_READ ? VIRTIO_BLK_T_IN :
 							 VIRTIO_BLK_T_OUT;
 		r->hdr.sector = req->sector;
-		if (req->nr_segs > BLOCKDEV_MAX_SEGS)
-			return -EINVAL;
-		for (unsigned int i = 0; i < req->nr_segs && !err; i++)
-			err = add_segment(vb, r, &n, &req->segs[i]);
-		if (err || n - 1 > vb->seg_max) {
+		/*
+		 * blockdev_submit kept the request within bd.max_segs and
+		 * max_seg_bytes, which are the device's seg_max and size_max:
+		 * a buffer each.
+		 */
+		if (req->nr_segs > vb->seg_max) {
 			printk(KERN_ERR "%s: request of %u segments needs more "
 					"than the device's %u descriptors\n",
 			       vb->bd.name, req->nr_segs, vb->seg_max);
 			return -EINVAL;
 		}
+		for (unsigned int i = 0; i < req->nr_segs; i++)
+			r->bufs[n++] = (struct host_vq_buf){ req->segs[i].buf,
+							     req->segs[i].len };
 		break;
 	case BLOCKDEV_FLUSH:
 		r->hdr.type = VIRTIO_BLK_T_FLUSH;
@@ -231,9 +217,11 @@ static int vblk_submit(struct blockdev *bd, struct blockdev_request *req)
 	    (req->op == BLOCKDEV_DISCARD &&
 	     !virtio_has_feature(vb->vdev, VIRTIO_BLK_F_DISCARD)))
 		return 0; /* no write cache to flush; discard is a hint */
-	r = keel_zalloc(sizeof(*r));
+	/* bufs (4 KiB) is filled by build: zero only what precedes it. */
+	r = keel_malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	memset(r, 0, offsetof(struct vblk_req, bufs));
 	r->req = req;
 	err = build(vb, r);
 	if (err) {
@@ -285,11 +273,14 @@ static void read_limits(struct vblk *vb)
 			seg_max = MIN(seg_max, s);
 	}
 	vb->seg_max = MIN(seg_max, (u32)(VBLK_MAX_BUFS - 2));
+	/* Requests come shaped for the device: a descriptor per buffer. */
+	vb->bd.max_segs = vb->seg_max;
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_SIZE_MAX))
 		vb->size_max =
 			virtio_config_read32(vdev, VIRTIO_BLK_CFG_SIZE_MAX);
 	if (vb->size_max && vb->size_max < VIRTIO_BLK_SECTOR_SIZE)
 		vb->size_max = VIRTIO_BLK_SECTOR_SIZE;
+	vb->bd.max_seg_bytes = vb->size_max & ~(BLOCKDEV_SECTOR_SIZE - 1);
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_DISCARD)) {
 		vb->max_discard_sectors = virtio_config_read32(
 			vdev, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS);

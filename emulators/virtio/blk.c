@@ -31,7 +31,10 @@
 #include <keel/virtio.h>
 
 #define BLK_HEADER_SIZE sizeof(struct virtio_blk_req_header)
-/* Data descriptors of one request: the chain's, less header and status. */
+/*
+ * Data descriptors of one request (seg_max): the chain's, less header
+ * and status, and no more than the backend takes in one request.
+ */
 #define BLK_SEG_MAX (VIRTQUEUE_MAX_SEGS - 2)
 /* The largest data descriptor offered to the driver (size_max). */
 #define BLK_SIZE_MAX (1U << 20)
@@ -44,6 +47,10 @@ struct virtio_blk {
 	struct blockdev *bd;
 	bool read_only;
 	bool bundle_disk; /* bd is ours: unregistered on remove */
+	u32 seg_max, size_max; /* offered to the driver */
+	/* The backend's request shape (blockdev_max_segs, _seg_bytes). */
+	unsigned int max_segs;
+	u32 piece;
 	char owner[80]; /* "<guest>/<node>" as the claim shows it */
 	unsigned int in_flight; /* queued with the backend */
 	u64 requests, errors, read_bytes, written_bytes;
@@ -109,9 +116,32 @@ static void blk_done(struct blockdev_request *breq, int status)
 }
 
 /*
+ * Add len bytes at buf to the backend's segments, in pieces the backend
+ * takes (b->piece bytes, b->max_segs of them); false when they do not
+ * fit its request.
+ */
+static bool add_pieces(const struct virtio_blk *b,
+		       struct blockdev_request *breq, u8 *buf, u32 len)
+{
+	while (len) {
+		u32 n = MIN(len, b->piece);
+
+		if (breq->nr_segs == b->max_segs)
+			return false;
+		breq->segs[breq->nr_segs].buf = buf;
+		breq->segs[breq->nr_segs].len = n;
+		breq->nr_segs++;
+		buf += n;
+		len -= n;
+	}
+	return true;
+}
+
+/*
  * The backend's segments for len bytes at offset of one direction of
- * the chain: the guest's own memory when every piece is whole sectors,
- * else one bounce buffer (filled now for a write).
+ * the chain: the guest's own memory when every piece is whole sectors
+ * and they fit one backend request, else one bounce buffer (filled now
+ * for a write).
  */
 static int map_data(struct blk_request *req, bool writable, u32 offset, u32 len)
 {
@@ -133,13 +163,10 @@ static int map_data(struct blk_request *req, bool writable, u32 offset, u32 len)
 		}
 		n = MIN(s->len - skip, left);
 		if (n % BLOCKDEV_SECTOR_SIZE ||
-		    breq->nr_segs == BLOCKDEV_MAX_SEGS) {
+		    !add_pieces(req->b, breq, (u8 *)s->host + skip, n)) {
 			whole = false;
 			break;
 		}
-		breq->segs[breq->nr_segs].buf = (u8 *)s->host + skip;
-		breq->segs[breq->nr_segs].len = n;
-		breq->nr_segs++;
 		left -= n;
 		skip = 0;
 	}
@@ -152,9 +179,9 @@ static int map_data(struct blk_request *req, bool writable, u32 offset, u32 len)
 		return -ENOMEM;
 	if (!writable)
 		virtqueue_chain_read(c, offset, req->bounce, len);
-	breq->segs[0].buf = req->bounce;
-	breq->segs[0].len = len;
-	breq->nr_segs = 1;
+	breq->nr_segs = 0;
+	if (!add_pieces(req->b, breq, req->bounce, len))
+		return -EIO;
 	return 0;
 }
 
@@ -304,8 +331,8 @@ static void put_config(struct virtio_blk *b)
 	u32 align = b->bd->block_size / BLOCKDEV_SECTOR_SIZE;
 
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_CAPACITY, b->bd->nr_sectors, 8);
-	virtio_config_put(vdev, VIRTIO_BLK_CFG_SIZE_MAX, BLK_SIZE_MAX, 4);
-	virtio_config_put(vdev, VIRTIO_BLK_CFG_SEG_MAX, BLK_SEG_MAX, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SIZE_MAX, b->size_max, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SEG_MAX, b->seg_max, 4);
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_BLK_SIZE, b->bd->block_size, 4);
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
 			  BLK_DISCARD_MAX_SECTORS, 4);
@@ -369,6 +396,14 @@ static int blk_probe(struct virtio_dev *vdev, const struct devtree_node *node)
 	if (err)
 		return err;
 	b->read_only |= b->bd->read_only;
+	/*
+	 * Requests shaped so the backend takes them without a bounce
+	 * (registered devices take at least a sector per buffer).
+	 */
+	b->max_segs = blockdev_max_segs(b->bd);
+	b->piece = blockdev_max_seg_bytes(b->bd) & ~(BLOCKDEV_SECTOR_SIZE - 1);
+	b->seg_max = MIN((u32)BLK_SEG_MAX, b->max_segs);
+	b->size_max = MIN(BLK_SIZE_MAX, b->piece);
 	snprintf(b->owner, sizeof(b->owner), "%s/%s",
 		 guest_name(vdev->inst->guest), vdev->inst->name);
 	err = blockdev_claim(b->bd, b->owner, !b->read_only, why, sizeof(why));

@@ -27,8 +27,12 @@
 
 #define BLOCKDEV_NAME_LEN 16
 #define BLOCKDEV_SECTOR_SIZE 512U
-/* Buffers one request may carry (virtio-blk's seg_max follows it). */
-#define BLOCKDEV_MAX_SEGS 64
+/*
+ * Buffers one request may carry at most; a device may take fewer
+ * (blockdev.max_segs). 256 lets a guest's 1 MiB of scattered pages be one
+ * request, as on QEMU's own virtio-blk (seg_max 254).
+ */
+#define BLOCKDEV_MAX_SEGS 256
 
 struct blockdev;
 
@@ -93,6 +97,14 @@ struct blockdev {
 	u64 nr_sectors; /* size in 512-byte sectors */
 	u32 block_size; /* logical block: 512, 4096 ... */
 	bool read_only;
+	/*
+	 * Buffers per request the provider takes (0: BLOCKDEV_MAX_SEGS), and
+	 * bytes per buffer (0: any); partitions inherit their disk's. Guest
+	 * devices offer these on, so that requests are never refused for
+	 * their shape.
+	 */
+	unsigned int max_segs;
+	u32 max_seg_bytes;
 	const char *kind; /* "disk", "partition", "bundle" ... for the list */
 	const struct blockdev_ops *ops;
 	void *priv;
@@ -111,7 +123,8 @@ struct blockdev {
  * Add a device (name, nr_sectors, block_size, read_only, kind, ops
  * filled in; the rest zero). -EEXIST for a name in use, -EINVAL for a
  * bad name (empty, too long, not [a-z0-9_-]), size (0 sectors, not whole
- * logical blocks) or block size (a power of 2 from 512 to 64 KiB).
+ * logical blocks), block size (a power of 2 from 512 to 64 KiB) or
+ * max_seg_bytes (less than a sector).
  *
  * A device of kind "disk" is then scanned for an MBR or GPT, and each
  * partition it finds is registered as "<disk><n>" (vda1, vda2 ...; as
@@ -127,6 +140,9 @@ struct blockdev {
  * partitions, never wrong ones.
  */
 int blockdev_register(struct blockdev *bd);
+/* The request shape bd takes: buffers per request, bytes per buffer. */
+unsigned int blockdev_max_segs(const struct blockdev *bd);
+u32 blockdev_max_seg_bytes(const struct blockdev *bd);
 /* A name register accepts: 1..15 characters of a-z, 0-9, '_' and '-'. */
 bool blockdev_name_valid(const char *name);
 /*

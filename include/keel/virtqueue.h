@@ -29,7 +29,7 @@ struct aspace;
  * malformed (2.7.4.1: a device MAY limit the descriptors of a chain).
  * Device models advertise limits below this (e.g. virtio-blk seg_max).
  */
-#define VIRTQUEUE_MAX_SEGS 64
+#define VIRTQUEUE_MAX_SEGS 256
 /*
  * Descriptors one indirect table may hold (its len / 16). The spec sets
  * no bound; QEMU uses the same 1024.

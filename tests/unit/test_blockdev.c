@@ -188,6 +188,7 @@ struct ram_disk {
 	unsigned int nr_queued;
 	unsigned int submits, releases;
 	u64 last_sector; /* as the provider saw it */
+	unsigned int last_segs;
 };
 
 static void ram_transfer(struct ram_disk *rd, struct blockdev_request *req)
@@ -211,6 +212,9 @@ static int ram_submit(struct blockdev *bd, struct blockdev_request *req)
 
 	rd->submits++;
 	rd->last_sector = req->sector;
+	rd->last_segs = req->nr_segs;
+	for (unsigned int i = 0; i < req->nr_segs; i++)
+		CHECK(req->segs[i].len <= blockdev_max_seg_bytes(bd));
 	if (rd->fail)
 		return rd->fail;
 	/* Checked already: never past the end. */
@@ -809,14 +813,28 @@ UNIT_TEST(submit_checks)
 	request(&req, BLOCKDEV_READ, 0, buf, 512);
 	req.done = NULL;
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), -EINVAL);
-	/* Segments: BLOCKDEV_MAX_SEGS, not one more. */
+	/* Segments: the device's max_segs, not one more. */
+	rd.bd.max_segs = 64;
 	request(&req, BLOCKDEV_READ, 0, buf, 512);
-	req.nr_segs = BLOCKDEV_MAX_SEGS;
+	req.nr_segs = 64;
 	for (unsigned int i = 0; i < BLOCKDEV_MAX_SEGS; i++)
 		req.segs[i] = (struct blockdev_seg){ buf, 512 };
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), 0);
+	req.nr_segs = 65;
+	CHECK_EQ(blockdev_submit(&rd.bd, &req), -EINVAL);
+	/* Without a limit of its own: up to BLOCKDEV_MAX_SEGS (the 65 */
+	/* sectors are then past the disk's 64). */
+	rd.bd.max_segs = 0;
+	CHECK_EQ(blockdev_submit(&rd.bd, &req), -ERANGE);
 	req.nr_segs = BLOCKDEV_MAX_SEGS + 1;
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), -EINVAL);
+	/* Buffers: the device's max_seg_bytes, not a sector more. */
+	rd.bd.max_seg_bytes = 512;
+	request(&req, BLOCKDEV_READ, 0, buf, 1024);
+	CHECK_EQ(blockdev_submit(&rd.bd, &req), -EINVAL);
+	request(&req, BLOCKDEV_READ, 0, buf, 512);
+	CHECK_EQ(blockdev_submit(&rd.bd, &req), 0);
+	rd.bd.max_seg_bytes = 0;
 	/* The end of the disk, and past it, without wrapping. */
 	request(&req, BLOCKDEV_WRITE, 62, buf, 1024);
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), 0);
@@ -833,15 +851,40 @@ UNIT_TEST(submit_checks)
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), 0);
 	request(&req, BLOCKDEV_FLUSH, 0, NULL, 0);
 	CHECK_EQ(blockdev_submit(&rd.bd, &req), 0);
-	/* 10 refused, 6 done: 2 reads (one of 64 segments), a write... */
-	CHECK_EQ(rd.bd.stats.errors, 10);
-	CHECK_EQ(rd.bd.stats.reads, 2);
-	CHECK_EQ(rd.bd.stats.read_bytes, 1024 + 64 * 512);
+	/* 13 refused, 7 done: 3 reads (one of 64 segments), a write... */
+	CHECK_EQ(rd.bd.stats.errors, 13);
+	CHECK_EQ(rd.bd.stats.reads, 3);
+	CHECK_EQ(rd.bd.stats.read_bytes, 1024 + 64 * 512 + 512);
 	CHECK_EQ(rd.bd.stats.writes, 1);
 	CHECK_EQ(rd.bd.stats.written_bytes, 1024);
 	CHECK_EQ(rd.bd.stats.discards, 1);
 	CHECK_EQ(rd.bd.stats.flushes, 1);
-	CHECK_EQ(rd.submits, 5);
+	CHECK_EQ(rd.submits, 6);
+	blockdev_unregister(&rd.bd);
+	ram_free(&rd);
+}
+
+/* Synchronous I/O cuts its buffer into pieces the device takes. */
+UNIT_TEST(sync_io_follows_the_device_shape)
+{
+	static u8 buf[2048];
+	struct ram_disk rd;
+
+	ram_init(&rd, "rd0", "ram", 64, 512);
+	rd.bd.max_seg_bytes = 511; /* no request could move a sector */
+	CHECK_EQ(blockdev_register(&rd.bd), -EINVAL);
+	rd.bd.max_seg_bytes = 700; /* whole sectors of it: 512 */
+	CHECK_EQ(blockdev_register(&rd.bd), 0);
+	memset(rd.data + 512, 0x5a, 2048);
+	CHECK_EQ(blockdev_read(&rd.bd, 1, buf, sizeof(buf)), 0);
+	CHECK_EQ(rd.last_segs, 4);
+	CHECK_EQ(buf[2047], 0x5a);
+	/* More pieces than it takes in one request: refused, not cut short. */
+	rd.bd.max_segs = 3;
+	CHECK_EQ(blockdev_read(&rd.bd, 1, buf, sizeof(buf)), -EINVAL);
+	rd.bd.max_seg_bytes = 100; /* not even a sector */
+	rd.bd.max_segs = 0;
+	CHECK_EQ(blockdev_read(&rd.bd, 1, buf, 512), -EINVAL);
 	blockdev_unregister(&rd.bd);
 	ram_free(&rd);
 }

@@ -157,6 +157,7 @@ struct ram_disk {
 	struct blockdev_request *queued[MAX_QUEUED];
 	unsigned int nr_queued;
 	unsigned int flushes, discards;
+	unsigned int last_segs; /* of the last request submitted */
 };
 
 static void ram_transfer(struct ram_disk *rd, struct blockdev_request *req)
@@ -188,6 +189,7 @@ static int ram_submit(struct blockdev *bd, struct blockdev_request *req)
 {
 	struct ram_disk *rd = bd->priv;
 
+	rd->last_segs = req->nr_segs;
 	if (rd->fail)
 		return rd->fail;
 	if (rd->queue) {
@@ -816,10 +818,12 @@ UNIT_TEST(segments_and_sizes_at_and_past_the_limits)
 {
 	static u32 many[VIRTQUEUE_MAX_SEGS + 2];
 	struct vdrv *d;
+	/* In an indirect table: the ring has fewer descriptors. */
 	struct rq r = { .type = VIRTIO_BLK_T_OUT,
 			.sector = 0,
 			.rd = many,
-			.wr = PIECES(1) };
+			.wr = PIECES(1),
+			.indirect = true };
 	struct rq big = { .type = VIRTIO_BLK_T_OUT,
 			  .sector = 0,
 			  .rd = PIECES(16, 1U << 20, 1U << 20),
@@ -831,14 +835,14 @@ UNIT_TEST(segments_and_sizes_at_and_past_the_limits)
 
 	disk_new("rd0", 512, false);
 	d = create("rd0", false);
-	/* seg_max data descriptors: header, 62 sectors, status. */
+	/* seg_max data descriptors: header, seg_max sectors, status. */
 	many[0] = 16;
 	for (unsigned int i = 1; i <= VIRTQUEUE_MAX_SEGS - 2; i++)
 		many[i] = 512;
 	many[VIRTQUEUE_MAX_SEGS - 1] = END;
-	memset(out_data(&r), 0x11, 62 * 512);
+	memset(out_data(&r), 0x11, (VIRTQUEUE_MAX_SEGS - 2) * 512);
 	run(d, &r, 1, VIRTIO_BLK_S_OK);
-	CHECK_EQ(disk.data[62 * 512 - 1], 0x11);
+	CHECK_EQ(disk.data[(VIRTQUEUE_MAX_SEGS - 2) * 512 - 1], 0x11);
 	/* Two segments of size_max: 2 MiB in one request. */
 	memset(out_data(&big), 0x22, 2U << 20);
 	run(d, &big, 1, VIRTIO_BLK_S_OK);
@@ -852,6 +856,41 @@ UNIT_TEST(segments_and_sizes_at_and_past_the_limits)
 	many[VIRTQUEUE_MAX_SEGS] = END;
 	put(d, &r, true);
 	check_needs_reset(d, "segments");
+	destroy(d);
+}
+
+/*
+ * A backend that takes fewer or smaller buffers per request (the host
+ * driver's seg_max and size_max): the driver is offered its limits, and
+ * a descriptor larger than a buffer goes to it in pieces.
+ */
+UNIT_TEST(backend_request_shape_is_offered_and_kept)
+{
+	struct vdrv *d;
+	struct rq whole = { .type = VIRTIO_BLK_T_OUT,
+			    .sector = 8,
+			    .rd = PIECES(16, 16384),
+			    .wr = PIECES(1) };
+	struct rq too_many = { .type = VIRTIO_BLK_T_IN,
+			       .sector = 0,
+			       .rd = PIECES(16),
+			       .wr = PIECES(16384, 16384, 16384, 1) };
+
+	disk_new("rd0", 512, false);
+	disk.bd.max_segs = 8;
+	disk.bd.max_seg_bytes = 4096 + 100; /* whole sectors: 4096 */
+	d = create("rd0", false);
+	CHECK_EQ(cfg(d, VIRTIO_BLK_CFG_SEG_MAX, 4), 8);
+	CHECK_EQ(cfg(d, VIRTIO_BLK_CFG_SIZE_MAX, 4), 4096);
+	/* 16 KiB in one descriptor: four buffers of 4 KiB. */
+	memset(out_data(&whole), 0x44, 16384);
+	run(d, &whole, 1, VIRTIO_BLK_S_OK);
+	CHECK_EQ(disk.last_segs, 4);
+	CHECK_EQ(disk.data[8 * 512], 0x44);
+	CHECK_EQ(disk.data[8 * 512 + 16383], 0x44);
+	CHECK(disk_has_pattern(8 * 512 + 16384, 512));
+	/* 48 KiB is 12 such buffers, more than a request takes: refused. */
+	run(d, &too_many, 3 * 16384 + 1, VIRTIO_BLK_S_IOERR);
 	destroy(d);
 }
 

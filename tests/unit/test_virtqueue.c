@@ -585,15 +585,15 @@ UNIT_TEST(limits_are_inclusive)
 {
 	u16 i;
 
-	/* 64 segments, and a chain of exactly 4 GiB - 1 bytes. */
-	setup(128);
+	/* VIRTQUEUE_MAX_SEGS segments, and a chain of 4 GiB - 1 bytes. */
+	setup(512);
 	for (i = 0; i < VIRTQUEUE_MAX_SEGS; i++)
 		set_desc(DESC, i, BUF + i, 1, VIRTQ_DESC_F_NEXT, i + 1);
 	desc_at(DESC, VIRTQUEUE_MAX_SEGS - 1)->flags = 0;
 	offer(0);
-	set_desc(DESC, 100, BIG, 0xfffffffe, VIRTQ_DESC_F_NEXT, 101);
-	set_desc(DESC, 101, BIG + GiB(5), 1, VIRTQ_DESC_F_WRITE, 0);
-	offer(100);
+	set_desc(DESC, 300, BIG, 0xfffffffe, VIRTQ_DESC_F_NEXT, 301);
+	set_desc(DESC, 301, BIG + GiB(5), 1, VIRTQ_DESC_F_WRITE, 0);
+	offer(300);
 	kick();
 	CHECK_EQ(virtqueue_pop(&vq, &chain), 1);
 	CHECK_EQ(chain.nr_segs, VIRTQUEUE_MAX_SEGS);
@@ -799,16 +799,16 @@ UNIT_TEST(malformed_chains_too_long)
 {
 	u16 i;
 
-	/* 65 one-byte segments. */
-	setup(128);
+	/* VIRTQUEUE_MAX_SEGS + 1 one-byte segments. */
+	setup(512);
 	for (i = 0; i <= VIRTQUEUE_MAX_SEGS; i++)
 		set_desc(DESC, i, BUF + i, 1, VIRTQ_DESC_F_NEXT, i + 1);
 	desc_at(DESC, VIRTQUEUE_MAX_SEGS)->flags = 0;
 	offer(0);
 	kick();
 	check_broken(-EINVAL, "too many segments");
-	/* 64 descriptors, the last spanning two regions: 65 segments. */
-	setup(128);
+	/* VIRTQUEUE_MAX_SEGS descriptors, the last spanning two regions. */
+	setup(512);
 	for (i = 0; i < VIRTQUEUE_MAX_SEGS; i++)
 		set_desc(DESC, i, BUF + i, 1, VIRTQ_DESC_F_NEXT, i + 1);
 	set_desc(DESC, VIRTQUEUE_MAX_SEGS - 1, RAM_B - 1, 2, 0, 0);

@@ -163,7 +163,7 @@ struct blk_discard {
 /* Rings: descriptor table, available ring, used ring, a page each. */
 static uint8_t ring_mem[3][4096] __aligned(4096);
 static uint8_t data[4][4096] __aligned(4096);
-static struct vq_desc itable[80] __aligned(16);
+static struct vq_desc itable[264] __aligned(16);
 static struct vq_desc big_table[BIG_TABLE] __aligned(16);
 static struct blk_hdr hdr __aligned(16);
 static struct blk_discard discard_range __aligned(16);
@@ -2104,11 +2104,14 @@ static int case_indirect_huge(struct vio *d)
 
 static int case_too_many_segments(struct vio *d)
 {
-	/* 72 eight-byte buffers: far more than seg_max or any sane device. */
-	for (unsigned int i = 0; i < 72; i++)
+	/*
+	 * 260 eight-byte buffers: more than seg_max, QEMU's 254, or Keel's
+	 * 256 segments per chain.
+	 */
+	for (unsigned int i = 0; i < 260; i++)
 		set_desc(itable, i, gpa(data[0]) + 8 * i, 8,
-			 D_WRITE | (i < 71 ? D_NEXT : 0), (uint16_t)(i + 1));
-	return indirect(d, gpa(itable), 72 * sizeof(struct vq_desc), 0);
+			 D_WRITE | (i < 259 ? D_NEXT : 0), (uint16_t)(i + 1));
+	return indirect(d, gpa(itable), 260 * sizeof(struct vq_desc), 0);
 }
 
 static int case_blk_no_status(struct vio *d)
@@ -2422,7 +2425,7 @@ static const struct hostile_case cases[] = {
 	{ "indirect table of 0 bytes", 0, case_indirect_len0 },
 	{ "indirect table outside RAM", 0, case_indirect_outside },
 	{ "indirect table of 1025 entries", 0, case_indirect_huge },
-	{ "72 segments in one chain", 0, case_too_many_segments },
+	{ "260 segments in one chain", 0, case_too_many_segments },
 	{ "indirect without VIRTIO_F_INDIRECT_DESC", 0,
 	  case_indirect_not_negotiated },
 	{ "block request without a status byte", ID_BLOCK, case_blk_no_status },
