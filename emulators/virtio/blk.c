@@ -62,6 +62,11 @@ struct blk_request {
 	u32 type;
 	u32 data_len; /* bytes the device writes before the status (IN) */
 	u32 status_off; /* the status byte within the writable bytes */
+	/*
+	 * Where it is: the last writable byte, so the last byte of the last
+	 * segment (writable segments come last), found without a walk.
+	 */
+	u8 *status;
 	void *bounce;
 	struct blockdev_request breq;
 	struct virtqueue_chain chain;
@@ -95,7 +100,7 @@ static void blk_finish(struct blk_request *req, int err)
 		if (!err && req->type == VIRTIO_BLK_T_IN && req->bounce)
 			virtqueue_chain_write(&req->chain, 0, req->bounce,
 					      req->data_len);
-		virtqueue_chain_write(&req->chain, req->status_off, &status, 1);
+		WRITE_ONCE(*req->status, status);
 		virtio_dev_push(b->vdev, 0, req->chain.head, written);
 	}
 	keel_free(req->bounce);
@@ -206,6 +211,7 @@ static int blk_start(struct virtio_blk *b, struct blk_request *req, int *err)
 	struct virtio_blk_req_header h;
 	struct blockdev_request *breq = &req->breq;
 	struct virtio_blk_discard_write_zeroes range;
+	const struct virtqueue_seg *last;
 	u32 data;
 	int ret;
 
@@ -214,6 +220,8 @@ static int blk_start(struct virtio_blk *b, struct blk_request *req, int *err)
 	virtqueue_chain_read(&req->chain, 0, &h, sizeof(h));
 	req->type = h.type;
 	req->status_off = req->chain.writable - 1;
+	last = &req->chain.segs[req->chain.nr_segs - 1];
+	req->status = (u8 *)last->host + last->len - 1;
 	*err = 0;
 	memset(breq, 0, offsetof(struct blockdev_request, segs));
 	breq->done = blk_done;
