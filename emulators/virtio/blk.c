@@ -265,8 +265,11 @@ static int blk_start(struct virtio_blk *b, struct blk_request *req, int *err)
 		blk_get_id(b, req);
 		return 0;
 	case VIRTIO_BLK_T_DISCARD:
-		/* max_discard_seg is 1: exactly one range follows. */
-		if (req->chain.readable - BLK_HEADER_SIZE < sizeof(range) ||
+		/*
+		 * max_discard_seg is 1: exactly one range follows. More would
+		 * be ranges left undone under an OK status.
+		 */
+		if (req->chain.readable - BLK_HEADER_SIZE != sizeof(range) ||
 		    b->read_only) {
 			*err = -EIO;
 			return 0;

@@ -731,6 +731,12 @@ UNIT_TEST(flush_get_id_and_discard)
 	run(d, &discard, 1, VIRTIO_BLK_S_IOERR);
 	discard.rd = PIECES(16, 15);
 	run(d, &discard, 1, VIRTIO_BLK_S_IOERR);
+	/* Two ranges where max_discard_seg is 1: neither is done. */
+	discard.rd = PIECES(16, 32);
+	range = (struct virtio_blk_discard_write_zeroes){ 0, 8, 0 };
+	memcpy(out_data(&discard), &range, sizeof(range));
+	memcpy((u8 *)out_data(&discard) + 16, &range, sizeof(range));
+	run(d, &discard, 1, VIRTIO_BLK_S_IOERR);
 	/* 5.2.6.1: the unmap flag is write-zeroes', UNSUPP for discard. */
 	discard.rd = PIECES(16, 16);
 	range = (struct virtio_blk_discard_write_zeroes){ 0, 8, 1 };
