@@ -183,6 +183,8 @@ void virtio_dev_set_driver_features(struct virtio_dev *vdev, u32 sel, u32 value)
 
 void virtio_dev_reset(struct virtio_dev *vdev)
 {
+	u8 old = vdev->status;
+
 	for (unsigned int q = 0; q < vdev->model->nr_queues; q++) {
 		struct virtio_queue *vq = &vdev->queues[q];
 
@@ -193,6 +195,7 @@ void virtio_dev_reset(struct virtio_dev *vdev)
 		vq->desc = vq->driver = vq->device = 0;
 	}
 	vdev->status = 0;
+	vdev->status_resetting = old;
 	vdev->driver_features = 0;
 	vdev->features = 0;
 	vdev->epoch++;
@@ -215,6 +218,22 @@ static bool features_acceptable(const struct virtio_dev *vdev)
 	       (vdev->driver_features & BIT_ULL(VIRTIO_F_VERSION_1));
 }
 
+u8 virtio_dev_status(struct virtio_dev *vdev)
+{
+	/*
+	 * 2.4.1: once Status reads 0 the device leaves the queues' memory
+	 * alone, and 2.4.2 has the driver wait for that 0 before reusing
+	 * it. A backend still moving data into buffers of before the reset
+	 * would break that promise: the old status shows until it is done.
+	 */
+	if (vdev->status_resetting) {
+		if (vdev->model->busy && vdev->model->busy(vdev))
+			return vdev->status_resetting;
+		vdev->status_resetting = 0;
+	}
+	return vdev->status;
+}
+
 void virtio_dev_set_status(struct virtio_dev *vdev, u8 status)
 {
 	u8 old = vdev->status, added;
@@ -223,6 +242,8 @@ void virtio_dev_set_status(struct virtio_dev *vdev, u8 status)
 		virtio_dev_reset(vdev);
 		return;
 	}
+	/* Set up again without waiting for the reset: nothing to show. */
+	vdev->status_resetting = 0;
 	/*
 	 * 2.1.2: the driver never clears a bit; only a reset does. The
 	 * device's own bit (NEEDS_RESET) is not the driver's to set or

@@ -459,6 +459,13 @@ static void blk_remove(struct virtio_dev *vdev)
 		blockdev_unregister(b->bd);
 }
 
+static bool blk_busy(struct virtio_dev *vdev)
+{
+	const struct virtio_blk *b = vdev->priv;
+
+	return b->in_flight;
+}
+
 static void blk_describe(struct virtio_dev *vdev, char *buf, size_t size)
 {
 	struct virtio_blk *b = vdev->priv;
@@ -481,6 +488,7 @@ static const struct virtio_device_model virtio_blk_model = {
 	.probe = blk_probe,
 	.remove = blk_remove,
 	.queue_notify = blk_queue_notify,
+	.busy = blk_busy,
 	.describe = blk_describe,
 };
 VIRTIO_DEVICE_MODEL_REGISTER(virtio_blk_model);

@@ -101,7 +101,7 @@ static u32 reg_read(struct virtio_mmio *m, u64 reg)
 	case VIRTIO_MMIO_INTERRUPT_STATUS:
 		return m->interrupt_status;
 	case VIRTIO_MMIO_STATUS:
-		return vdev->status;
+		return virtio_dev_status(vdev);
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 		return q ? (u32)q->desc : 0;
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:

@@ -61,6 +61,12 @@ struct virtio_device_model {
 	void (*config_write)(struct virtio_dev *vdev, u32 offset, u32 size);
 	/* Optional: device reset; the queues are already forgotten. */
 	void (*reset)(struct virtio_dev *vdev);
+	/*
+	 * Optional: true while the backend still holds guest buffers from
+	 * before a reset (a host disk's DMA into the guest's memory): the
+	 * reset is not complete until then (under the instance lock).
+	 */
+	bool (*busy)(struct virtio_dev *vdev);
 	/* Optional: the driver set DRIVER_OK. */
 	void (*driver_ok)(struct virtio_dev *vdev);
 	/*
@@ -105,6 +111,12 @@ struct virtio_dev {
 	u64 driver_features; /* as the driver writes them */
 	u64 features; /* accepted with FEATURES_OK */
 	u8 status;
+	/*
+	 * The status before a reset the backend has not finished (busy):
+	 * what Status reads until it has, 0 once it has (2.4.1: the device
+	 * shows 0 only when it no longer touches the driver's buffers).
+	 */
+	u8 status_resetting;
 	u32 config_generation;
 	u32 epoch; /* bumped by every reset */
 	u8 config[VIRTIO_MAX_CONFIG];
@@ -140,6 +152,8 @@ void virtio_dev_set_driver_features(struct virtio_dev *vdev, u32 sel,
 				    u32 value);
 /* A status write: 0 resets; FEATURES_OK is kept only if acceptable. */
 void virtio_dev_set_status(struct virtio_dev *vdev, u8 status);
+/* A status read: not 0 after a reset until the backend let go (busy). */
+u8 virtio_dev_status(struct virtio_dev *vdev);
 void virtio_dev_reset(struct virtio_dev *vdev);
 /* QueueReady: 1 sets the queue up from its registers, 0 forgets it. */
 void virtio_dev_queue_set_ready(struct virtio_dev *vdev, unsigned int q,

@@ -1091,6 +1091,41 @@ UNIT_TEST(a_reset_drops_the_late_completion)
 	destroy(d);
 }
 
+/*
+ * 2.4.1/2.4.2: a read the host disk still fills (straight into the
+ * guest's buffer) when the driver resets: Status is not 0, so a driver
+ * that waits for 0 before reusing its memory never sees it written
+ * afterwards; 0 once the disk let go.
+ */
+UNIT_TEST(a_reset_completes_once_the_disk_lets_go)
+{
+	struct vdrv *d;
+	struct rq r = { .type = VIRTIO_BLK_T_IN,
+			.sector = 0,
+			.rd = PIECES(16),
+			.wr = PIECES(512, 1) };
+
+	disk_new("rd0", 512, false);
+	d = create("rd0", false);
+	disk.queue = true;
+	put(d, &r, true);
+	CHECK_EQ(disk.nr_queued, 1);
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), VDRV_S_OK);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), VDRV_S_OK);
+	ram_complete(&disk, 0);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), 0);
+	/* Nothing came back through the forgotten queue. */
+	CHECK_EQ(vdrv_used_idx(d, 0), 0);
+	/* A reset with nothing in flight completes at once. */
+	disk.queue = false;
+	vdrv_bring_up(d, F_V1 | F_INDIRECT | F_BLK, 1);
+	run(d, &r, 513, VIRTIO_BLK_S_OK);
+	vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
+	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_STATUS), 0);
+	destroy(d);
+}
+
 static void disk_interrupt(void)
 {
 	ram_complete(&disk, 0);
