@@ -242,3 +242,90 @@ def test_network_and_console(k):
         assert "destroyed" in k.cmd("guest destroy basicvn")
     assert ports(k, "basicvn") == []
     assert heap_in_use(k) == heap_before
+
+
+def needed_resets(listing, guest, node):
+    """The `needed reset` count `virtio list` gives guest/node."""
+    block = listing.split(f"{guest}/{node}  ", 1)[1]
+    return int(re.search(r"needed reset (\d+)", block).group(1))
+
+
+def test_hostile_net_and_console(k):
+    """virtio-hostile on the two network devices and the console: each
+    generic case on the queue the device walks when notified (transmitq:
+    the receive queues are walked only when a frame or input arrives),
+    each ring set-up case on both queues, and the network and console
+    devices' own (short headers, writable transmit buffers, frames over
+    the MTU, an 80 KiB console buffer). Only the guest's devices break."""
+    net0, net1, cons = NET_SLOTS
+    heap_before = heap_in_use(k)
+    create(k, "basic-virtio-net.dtb", "basicvn")
+    try:
+        with keel.Console(k, f"basicvn/{UART}") as con:
+            verdict, out = con.run("virtio-hostile", timeout=600)
+        assert verdict == "PASS", out
+        devices = per_device(out, "virtio-hostile", "cases")
+        assert set(devices) == set(NET_SLOTS), out
+        for node in NET_SLOTS:
+            assert devices[node].startswith("PASS"), out
+        # Set-up cases ran on both queues, chains on the transmit queue.
+        for what in ("descriptor table not 16-byte aligned (queue 0)",
+                     "descriptor table not 16-byte aligned (queue 1)",
+                     "queue size 12 (queue 0)",
+                     "loop of two descriptors (queue 1)",
+                     "frame of 1515 bytes, over the MTU: dropped (queue 1)",
+                     "transmit buffer of 80 KiB: cut at 64 KiB (queue 1)"):
+            assert f"  {what}: refused\n" in out, (what, out)
+        assert re.search(r"^  buffer at the ROM \(0x[0-9a-f]+ \+ 512\): "
+                         r"refused$", out, re.M), out
+        # Keel's log names what was wrong, each on the device given it.
+        for node, why in (
+                (net0, "queue 1: buffer outside guest RAM"),
+                (net0, "queue 1: descriptor chain longer than its table "
+                       "(a loop)"),
+                (net0, "queue 1: available index more than the queue size "
+                       "ahead"),
+                (net0, "queue 1: indirect descriptor inside an indirect "
+                       "table"),
+                (net0, "queue 1: chain has too many segments"),
+                (net0, "transmitq: a packet shorter than the 12-byte "
+                       "header"),
+                (net0, "transmitq: a device-writable buffer"),
+                (net0, "queue 0: descriptor table at"),
+                (net0, "queue 1: queue size 12 is not a power of 2"),
+                (net1, "queue 1: buffer outside guest RAM"),
+                (cons, "queue 1: buffer outside guest RAM"),
+                (cons, "queue 1: device-readable descriptor after a "
+                       "device-writable one"),
+                (cons, "transmitq buffer 0 is device-writable"),
+                (cons, "queue 0: used ring at")):
+            assert re.search(rf"guest basicvn: {node}: virtio-\w+ needs "
+                             rf"reset: {re.escape(why)}", out), (node, why)
+
+        # What `virtio list` shows a user afterwards: every device reset
+        # by the driver's last step, each one having needed it many
+        # times, the drops counted.
+        listing = k.cmd("virtio list basicvn")
+        for node in NET_SLOTS:
+            assert re.search(rf"^basicvn/{node}  virtio-\w+ \(mmio\)  "
+                             r"status reset$", listing, re.M), listing
+            assert needed_resets(listing, "basicvn", node) >= 30, listing
+        drops = re.search(rf"basicvn/{net0}  .*?dropped rx \d+ tx (\d+)",
+                          listing, re.S)
+        assert drops and int(drops.group(1)) >= 6, listing
+        cut = re.search(rf"port basicvn/{cons}, \d+ bytes in, \d+ out, "
+                        r"(\d+) dropped", listing)
+        assert cut and int(cut.group(1)) >= 16384, listing
+
+        # The other guest and Keel's own terminal still work.
+        with keel.Console(k, f"basic0/{UART}") as con:
+            assert con.run("hi")[0] == "PASS"
+        assert k.cmd("version").startswith("Keel")
+        # The devices work for a good driver after all that.
+        with keel.Console(k, f"basicvn/{UART}") as con:
+            verdict, out = con.run("virtio", timeout=300)
+        assert verdict == "PASS", out
+    finally:
+        assert "destroyed" in k.cmd("guest destroy basicvn")
+    assert ports(k, "basicvn") == []
+    assert heap_in_use(k) == heap_before

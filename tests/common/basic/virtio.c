@@ -3,9 +3,10 @@
  * A virtio driver written from the specification (VIRTIO 1.2) to test the
  * devices a hypervisor gives the firmware, one implementation for every
  * arch: the virtio-mmio transport version 2 (4.2), split virtqueues (2.7)
- * with indirect descriptors and VIRTIO_F_EVENT_IDX, the block device (5.2)
- * and the entropy device (5.4). It polls the used ring instead of taking
- * interrupts, but reads InterruptStatus where the spec says what it shows.
+ * with indirect descriptors and VIRTIO_F_EVENT_IDX, the network device
+ * (5.1), the block device (5.2), the console (5.3) and the entropy device
+ * (5.4). It polls the used ring instead of taking interrupts, but reads
+ * InterruptStatus where the spec says what it shows.
  *
  * `virtio` is a conformance run: every register, the initialisation
  * sequence of 3.1.1 with the feature negotiation's refusals, and each
@@ -16,6 +17,13 @@
  * wrong width), checks that the device refused it (DEVICE_NEEDS_RESET,
  * a queue that does not become ready, an access that faults, a write
  * that is ignored), then resets the device and checks it works again.
+ * Malformed chains go on the queue the device walks when notified (a
+ * network device's or console's transmit queue, whose buffers it reads;
+ * their receive queues are walked only when a frame or input arrives),
+ * ring set-up cases on every queue the device has, and each device type
+ * gets its own cases as well (a block header the device cannot read,
+ * packets shorter than their header or over the MTU, a console buffer
+ * over what Keel sends of one).
  *
  * Guest-physical addresses are the firmware's own pointers: the MMU is
  * off (an identity map) while these run.
@@ -186,6 +194,8 @@ struct vio {
 	uint16_t qmax;
 	/* Queue 0, which block and entropy devices have alone; then 1. */
 	struct vq q[2];
+	/* virtio-hostile: the queue the current case is about. */
+	unsigned int hq;
 	unsigned int checks;
 	uint64_t capacity; /* block: sectors */
 	uint32_t run; /* block: which run of `virtio`, for the patterns */
@@ -207,6 +217,12 @@ static uint64_t want_features(const struct vio *d)
 	default:
 		return WANT_COMMON;
 	}
+}
+
+/* Network and console devices have two queues (no MQ, CTRL_VQ, MULTIPORT). */
+static unsigned int nqueues(const struct vio *d)
+{
+	return d->id == ID_NET || d->id == ID_CONSOLE ? 2 : 1;
 }
 
 static char why[200];
@@ -485,11 +501,6 @@ static bool qused_within(struct vio *d, unsigned int i, uint64_t ms)
 			return true;
 	} while (arch_counter() < end);
 	return false;
-}
-
-static bool used_within(struct vio *d, uint64_t ms)
-{
-	return qused_within(d, 0, ms);
 }
 
 /* The next used element of queue i: 0 with its id and len, or -1. */
@@ -1698,7 +1709,7 @@ static int conformance(struct vio *d)
 	 * and entropy devices have one here (no MQ), network and console
 	 * devices two (no CTRL_VQ, no MULTIPORT).
 	 */
-	nq = d->id == ID_NET || d->id == ID_CONSOLE ? 2 : 1;
+	nq = nqueues(d);
 	wr(d, VIO_QUEUE_SEL, nq);
 	CHECK(d, rd(d, VIO_QUEUE_NUM_MAX) == 0,
 	      "QueueNumMax %u for queue %u, which the device does not have",
@@ -1835,6 +1846,118 @@ static uint64_t gic_or_hole(void)
 }
 
 /*
+ * The queue a malformed chain goes on: one the device walks when the
+ * driver notifies it. Network and console devices walk their receive
+ * queue only when a frame or typed input arrives, so chains go on the
+ * transmit queue (1); block and entropy devices have queue 0 alone.
+ */
+static unsigned int walked_queue(const struct vio *d)
+{
+	return nqueues(d) == 2 ? 1 : 0;
+}
+
+/* The direction of that queue's buffers: D_WRITE, or 0 for transmitq. */
+static uint16_t hdir(const struct vio *d)
+{
+	return walked_queue(d) ? 0 : D_WRITE;
+}
+
+static struct vq *hvq(struct vio *d)
+{
+	return &d->q[d->hq];
+}
+
+static void hpost(struct vio *d, uint16_t head)
+{
+	qpost(d, d->hq, head);
+}
+
+static void hnotify(struct vio *d)
+{
+	qnotify(d, d->hq);
+}
+
+/* The three pages of rings of the case's queue. */
+static uint8_t (*hrings(const struct vio *d))[4096]
+{
+	return nqueues(d) == 2 ? pair_rings[0][d->hq] : ring_mem;
+}
+
+/* 3.1.1 with every queue of the device. */
+static int vio_init_all(struct vio *d, uint64_t want)
+{
+	return nqueues(d) == 2 ? vio_init2(d, want, pair_rings[0]) :
+				 vio_init(d, want);
+}
+
+/*
+ * A good request of the device's kind in table t from index i on
+ * (chained i, i + 1, ...): a sector read, 64 bytes of entropy, a
+ * 60-byte broadcast frame after its header, or a line for the console.
+ * The number of descriptors.
+ */
+static unsigned int good_chain(struct vio *d, struct vq_desc *t, uint16_t i)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t mac[6];
+	int n;
+
+	switch (d->id) {
+	case ID_BLOCK:
+		hdr.type = T_IN;
+		hdr.reserved = 0;
+		hdr.sector = 0;
+		blk_status[0] = 0xff;
+		memset(data[0], 0, SECTOR);
+		set_desc(t, i, gpa(&hdr), sizeof(hdr), D_NEXT, i + 1);
+		set_desc(t, i + 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE,
+			 i + 2);
+		set_desc(t, i + 2, gpa(blk_status), 1, D_WRITE, 0);
+		return 3;
+	case ID_NET:
+		net_mac(d, mac);
+		memset(data[0], 0, NET_HDR);
+		memcpy(data[0] + NET_HDR, frame,
+		       make_frame(bcast, mac, 60, 99));
+		set_desc(t, i, gpa(data[0]), NET_HDR + 60, 0, 0);
+		return 1;
+	case ID_CONSOLE:
+		n = snprintf((char *)data[0], 128,
+			     "virtio-hostile %s: a good line\n", d->node);
+		set_desc(t, i, gpa(data[0]), (uint32_t)n, 0, 0);
+		return 1;
+	default:
+		set_desc(t, i, gpa(data[0]), 64, D_WRITE, 0);
+		return 1;
+	}
+}
+
+/* What the device answered a good request with (its used len). */
+static int good_result(struct vio *d, uint32_t len)
+{
+	switch (d->id) {
+	case ID_BLOCK:
+		if (blk_status[0] != BLK_S_OK || len != SECTOR + 1)
+			return vfail("read of sector 0: status %u, len %u",
+				     blk_status[0], len);
+		return is_disk_pattern(data[0], 0) ?
+			       0 :
+			       vfail("sector 0 read wrong");
+	case ID_NET:
+	case ID_CONSOLE:
+		/* Transmit buffers are read, not written. */
+		return len ? vfail("transmit buffer used with len %u, not 0",
+				   len) :
+			     0;
+	default:
+		return len >= 1 && len <= 64 ?
+			       0 :
+			       vfail("used len %u for 64 bytes of entropy",
+				     len);
+	}
+}
+
+/*
  * The device flagged what it was given: DEVICE_NEEDS_RESET (2.1.2), a
  * configuration change notification after DRIVER_OK, the bad chain not
  * used, and no request served until the reset.
@@ -1852,22 +1975,14 @@ static int expect_needs_reset(struct vio *d)
 		return vfail("DEVICE_NEEDS_RESET without a configuration "
 			     "change notification (InterruptStatus 0x%x)",
 			     v);
-	if (READ_ONCE(d->q[0].used->idx) != d->q[0].last_used)
+	if (READ_ONCE(hvq(d)->used->idx) != hvq(d)->last_used)
 		return vfail("the device used the malformed chain");
 	if (s & S_DRIVER_OK) {
 		/* A good request now must wait for the reset. */
-		set_desc(d->q[0].desc, 14, gpa(data[3]), 64, D_WRITE, 0);
-		if (d->id == ID_BLOCK) {
-			hdr.type = T_IN;
-			hdr.sector = 0;
-			set_desc(d->q[0].desc, 13, gpa(&hdr), sizeof(hdr),
-				 D_NEXT, 14);
-			set_desc(d->q[0].desc, 14, gpa(data[3]), SECTOR + 1,
-				 D_WRITE, 0);
-		}
-		post(d, d->id == ID_BLOCK ? 13 : 14);
-		notify(d);
-		if (used_within(d, 20))
+		good_chain(d, hvq(d)->desc, 13);
+		hpost(d, 13);
+		hnotify(d);
+		if (qused_within(d, d->hq, 20))
 			return vfail("a request was served while the device "
 				     "needed a reset");
 	}
@@ -1877,7 +1992,7 @@ static int expect_needs_reset(struct vio *d)
 /* Set-up refused: the queue is not ready (and Keel says needs reset). */
 static int expect_refused(struct vio *d)
 {
-	wr(d, VIO_QUEUE_SEL, 0);
+	wr(d, VIO_QUEUE_SEL, d->hq);
 	if (rd(d, VIO_QUEUE_READY))
 		return vfail("the queue became ready (Status 0x%x)", status(d));
 	if (!(status(d) & S_NEEDS_RESET))
@@ -1887,69 +2002,59 @@ static int expect_refused(struct vio *d)
 	return 0;
 }
 
-/* A good request, the device's kind: 0 or -1. */
+/* A good request, the device's kind, at head on the case's queue. */
 static int good_request(struct vio *d, uint16_t head)
 {
 	uint32_t len;
 
-	if (d->id == ID_RNG) {
-		set_desc(d->q[0].desc, head, gpa(data[0]), 64, D_WRITE, 0);
-		if (submit(d, head, &len))
-			return -1;
-		return len >= 1 && len <= 64 ?
-			       0 :
-			       vfail("used len %u for 64 bytes of entropy",
-				     len);
-	}
-	hdr.type = T_IN;
-	hdr.reserved = 0;
-	hdr.sector = 0;
-	blk_status[0] = 0xff;
-	set_desc(d->q[0].desc, head, gpa(&hdr), sizeof(hdr), D_NEXT, head + 1);
-	set_desc(d->q[0].desc, head + 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE,
-		 head + 2);
-	set_desc(d->q[0].desc, head + 2, gpa(blk_status), 1, D_WRITE, 0);
-	if (submit(d, head, &len))
+	good_chain(d, hvq(d)->desc, head);
+	if (qsubmit(d, d->hq, head, &len))
 		return -1;
-	if (blk_status[0] != BLK_S_OK || len != SECTOR + 1)
-		return vfail("read of sector 0: status %u, len %u",
-			     blk_status[0], len);
-	return is_disk_pattern(data[0], 0) ? 0 : vfail("sector 0 read wrong");
+	return good_result(d, len);
 }
 
 /*
  * One chain the device must refuse, posted at head 0: for a block device
- * a header goes first, so that the malformed part is what the device
- * walks into after a good start.
+ * a request header goes first, for a network device a packet header, so
+ * that the malformed part is what the device walks into after a good
+ * start.
  */
 static int bad_chain(struct vio *d, const struct vq_desc *chain, unsigned int n)
 {
+	struct vq_desc *t = hvq(d)->desc;
 	unsigned int first = 0;
 
 	if (d->id == ID_BLOCK) {
 		hdr.type = T_IN;
 		hdr.sector = 0;
-		set_desc(d->q[0].desc, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+		set_desc(t, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
+		first = 1;
+	} else if (d->id == ID_NET) {
+		memset(&txhdr, 0, sizeof(txhdr));
+		set_desc(t, 0, gpa(&txhdr), NET_HDR, D_NEXT, 1);
 		first = 1;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		d->q[0].desc[first + i] = chain[i];
+		t[first + i] = chain[i];
 		/* The case's own next indices count from its first. */
 		if (chain[i].flags & D_NEXT)
-			d->q[0].desc[first + i].next =
-				(uint16_t)(chain[i].next + first);
+			t[first + i].next = (uint16_t)(chain[i].next + first);
 	}
-	post(d, 0);
-	notify(d);
+	hpost(d, 0);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
-/* A writable buffer at addr: outside RAM, the device must refuse it. */
+/*
+ * A buffer at addr, in the queue's direction (written by a disk read or
+ * an entropy device, read by a transmit queue): outside RAM, the device
+ * must refuse it.
+ */
 static int case_bad_buffer(struct vio *d, uint64_t addr, uint32_t len)
 {
 	bool blk = d->id == ID_BLOCK;
 	struct vq_desc c[2] = {
-		{ addr, len, D_WRITE | (blk ? D_NEXT : 0), 1 },
+		{ addr, len, (uint16_t)(hdir(d) | (blk ? D_NEXT : 0)), 1 },
 		{ gpa(blk_status), 1, D_WRITE, 0 },
 	};
 
@@ -1959,10 +2064,10 @@ static int case_bad_buffer(struct vio *d, uint64_t addr, uint32_t len)
 static int case_bad_header(struct vio *d)
 {
 	/* A block header the device would read from the interrupt controller. */
-	set_desc(d->q[0].desc, 0, gic_or_hole(), sizeof(hdr), D_NEXT, 1);
-	set_desc(d->q[0].desc, 1, gpa(blk_status), 1, D_WRITE, 0);
-	post(d, 0);
-	notify(d);
+	set_desc(hvq(d)->desc, 0, gic_or_hole(), sizeof(hdr), D_NEXT, 1);
+	set_desc(hvq(d)->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	hpost(d, 0);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
@@ -1974,8 +2079,8 @@ static int case_huge_len(struct vio *d)
 static int case_loop2(struct vio *d)
 {
 	struct vq_desc c[2] = {
-		{ gpa(data[0]), 8, D_WRITE | D_NEXT, 1 },
-		{ gpa(data[1]), 8, D_WRITE | D_NEXT, 0 },
+		{ gpa(data[0]), 8, (uint16_t)(hdir(d) | D_NEXT), 1 },
+		{ gpa(data[1]), 8, (uint16_t)(hdir(d) | D_NEXT), 0 },
 	};
 
 	return bad_chain(d, c, 2);
@@ -1983,7 +2088,8 @@ static int case_loop2(struct vio *d)
 
 static int case_self_loop(struct vio *d)
 {
-	struct vq_desc c[1] = { { gpa(data[0]), 8, D_WRITE | D_NEXT, 0 } };
+	struct vq_desc c[1] = { { gpa(data[0]), 8, (uint16_t)(hdir(d) | D_NEXT),
+				  0 } };
 
 	return bad_chain(d, c, 1);
 }
@@ -1992,8 +2098,8 @@ static int case_zero_len_loop(struct vio *d)
 {
 	/* Empty descriptors move no data but still count as a loop. */
 	struct vq_desc c[2] = {
-		{ gpa(data[0]), 0, D_WRITE | D_NEXT, 1 },
-		{ gpa(data[0]), 0, D_WRITE | D_NEXT, 0 },
+		{ gpa(data[0]), 0, (uint16_t)(hdir(d) | D_NEXT), 1 },
+		{ gpa(data[0]), 0, (uint16_t)(hdir(d) | D_NEXT), 0 },
 	};
 
 	return bad_chain(d, c, 2);
@@ -2001,28 +2107,29 @@ static int case_zero_len_loop(struct vio *d)
 
 static int case_next_outside(struct vio *d)
 {
-	struct vq_desc c[1] = { { gpa(data[0]), 8, D_WRITE | D_NEXT, 200 } };
+	struct vq_desc c[1] = { { gpa(data[0]), 8, (uint16_t)(hdir(d) | D_NEXT),
+				  200 } };
 
 	return bad_chain(d, c, 1);
 }
 
 static int case_head_outside(struct vio *d)
 {
-	post(d, QSIZE + 3);
-	notify(d);
+	hpost(d, QSIZE + 3);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
 static int case_avail_jump(struct vio *d)
 {
-	set_desc(d->q[0].desc, 0, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(hvq(d)->desc, 0, gpa(data[0]), 8, hdir(d), 0);
 	for (unsigned int i = 0; i < QSIZE; i++)
-		d->q[0].avail->ring[i] = 0;
+		hvq(d)->avail->ring[i] = 0;
 	arch_mb();
-	WRITE_ONCE(d->q[0].avail->idx,
-		   (uint16_t)(d->q[0].next_avail + QSIZE + 1));
+	WRITE_ONCE(hvq(d)->avail->idx,
+		   (uint16_t)(hvq(d)->next_avail + QSIZE + 1));
 	arch_mb();
-	notify(d);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
@@ -2052,20 +2159,20 @@ static int indirect(struct vio *d, uint64_t t, uint32_t bytes, uint16_t flags)
 
 static int case_indirect_loop(struct vio *d)
 {
-	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE | D_NEXT, 1);
-	set_desc(itable, 1, gpa(data[1]), 8, D_WRITE | D_NEXT, 0);
+	set_desc(itable, 0, gpa(data[0]), 8, hdir(d) | D_NEXT, 1);
+	set_desc(itable, 1, gpa(data[1]), 8, hdir(d) | D_NEXT, 0);
 	return indirect(d, gpa(itable), 2 * sizeof(struct vq_desc), 0);
 }
 
 static int case_indirect_next_outside(struct vio *d)
 {
-	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE | D_NEXT, 2);
+	set_desc(itable, 0, gpa(data[0]), 8, hdir(d) | D_NEXT, 2);
 	return indirect(d, gpa(itable), 2 * sizeof(struct vq_desc), 0);
 }
 
 static int case_indirect_nested(struct vio *d)
 {
-	set_desc(itable, 1, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(itable, 1, gpa(data[0]), 8, hdir(d), 0);
 	set_desc(itable, 0, gpa(&itable[1]), sizeof(struct vq_desc), D_INDIRECT,
 		 0);
 	return indirect(d, gpa(itable), sizeof(struct vq_desc), 0);
@@ -2073,13 +2180,13 @@ static int case_indirect_nested(struct vio *d)
 
 static int case_indirect_with_next(struct vio *d)
 {
-	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(itable, 0, gpa(data[0]), 8, hdir(d), 0);
 	return indirect(d, gpa(itable), sizeof(struct vq_desc), D_NEXT);
 }
 
 static int case_indirect_len24(struct vio *d)
 {
-	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(itable, 0, gpa(data[0]), 8, hdir(d), 0);
 	return indirect(d, gpa(itable), 24, 0);
 }
 
@@ -2098,7 +2205,7 @@ static int case_indirect_huge(struct vio *d)
 	/* 1025 entries: one more than 2.7.5.3.1 allows a table. */
 	memset(big_table, 0, sizeof(big_table));
 	for (unsigned int i = 0; i < BIG_TABLE; i++)
-		set_desc(big_table, i, gpa(data[0]), 1, D_WRITE, 0);
+		set_desc(big_table, i, gpa(data[0]), 1, hdir(d), 0);
 	return indirect(d, gpa(big_table), sizeof(big_table), 0);
 }
 
@@ -2110,7 +2217,7 @@ static int case_too_many_segments(struct vio *d)
 	 */
 	for (unsigned int i = 0; i < 260; i++)
 		set_desc(itable, i, gpa(data[0]) + 8 * i, 8,
-			 D_WRITE | (i < 259 ? D_NEXT : 0), (uint16_t)(i + 1));
+			 hdir(d) | (i < 259 ? D_NEXT : 0), (uint16_t)(i + 1));
 	return indirect(d, gpa(itable), 260 * sizeof(struct vq_desc), 0);
 }
 
@@ -2118,26 +2225,26 @@ static int case_blk_no_status(struct vio *d)
 {
 	hdr.type = T_IN;
 	hdr.sector = 0;
-	set_desc(d->q[0].desc, 0, gpa(&hdr), sizeof(hdr), 0, 0);
-	post(d, 0);
-	notify(d);
+	set_desc(hvq(d)->desc, 0, gpa(&hdr), sizeof(hdr), 0, 0);
+	hpost(d, 0);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
 static int case_blk_short_header(struct vio *d)
 {
-	set_desc(d->q[0].desc, 0, gpa(&hdr), 8, D_NEXT, 1);
-	set_desc(d->q[0].desc, 1, gpa(blk_status), 1, D_WRITE, 0);
-	post(d, 0);
-	notify(d);
+	set_desc(hvq(d)->desc, 0, gpa(&hdr), 8, D_NEXT, 1);
+	set_desc(hvq(d)->desc, 1, gpa(blk_status), 1, D_WRITE, 0);
+	hpost(d, 0);
+	hnotify(d);
 	return expect_needs_reset(d);
 }
 
 static int case_indirect_not_negotiated(struct vio *d)
 {
-	if (vio_init(d, want_features(d) & ~BIT(F_INDIRECT_DESC)))
+	if (vio_init_all(d, want_features(d) & ~BIT(F_INDIRECT_DESC)))
 		return -1;
-	set_desc(itable, 0, gpa(data[0]), 8, D_WRITE, 0);
+	set_desc(itable, 0, gpa(data[0]), 8, hdir(d), 0);
 	return indirect(d, gpa(itable), sizeof(struct vq_desc), 0);
 }
 
@@ -2147,82 +2254,94 @@ static int refused_queue(struct vio *d, uint32_t num, uint64_t desc,
 {
 	if (vio_negotiate(d, want_features(d)))
 		return -1;
-	rings_default(d);
-	queue_program(d, num, desc, avail, used);
+	rings_at(d, d->hq, hrings(d));
+	queue_program_at(d, d->hq, num, desc, avail, used);
 	wr(d, VIO_QUEUE_READY, 1);
 	return expect_refused(d);
 }
 
 static int case_desc_unaligned(struct vio *d)
 {
-	return refused_queue(d, QSIZE, gpa(ring_mem[0]) + 8, gpa(ring_mem[1]),
-			     gpa(ring_mem[2]));
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, QSIZE, gpa(m[0]) + 8, gpa(m[1]), gpa(m[2]));
 }
 
 static int case_avail_unaligned(struct vio *d)
 {
-	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]) + 1,
-			     gpa(ring_mem[2]));
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, QSIZE, gpa(m[0]), gpa(m[1]) + 1, gpa(m[2]));
 }
 
 static int case_used_unaligned(struct vio *d)
 {
-	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
-			     gpa(ring_mem[2]) + 2);
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, QSIZE, gpa(m[0]), gpa(m[1]), gpa(m[2]) + 2);
 }
 
 static int case_desc_outside(struct vio *d)
 {
-	return refused_queue(d, QSIZE, gic_or_hole(), gpa(ring_mem[1]),
-			     gpa(ring_mem[2]));
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, QSIZE, gic_or_hole(), gpa(m[1]), gpa(m[2]));
 }
 
 static int case_used_across_end(struct vio *d)
 {
 	const struct basic_range *ram = &platform.ram[0];
+	uint8_t(*m)[4096] = hrings(d);
 
-	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
+	return refused_queue(d, QSIZE, gpa(m[0]), gpa(m[1]),
 			     ram->base + ram->size - 64);
 }
 
 static int case_used_wraps(struct vio *d)
 {
-	return refused_queue(d, QSIZE, gpa(ring_mem[0]), gpa(ring_mem[1]),
-			     ~0ULL - 63);
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, QSIZE, gpa(m[0]), gpa(m[1]), ~0ULL - 63);
 }
 
 static int case_size_12(struct vio *d)
 {
-	return refused_queue(d, 12, gpa(ring_mem[0]), gpa(ring_mem[1]),
-			     gpa(ring_mem[2]));
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, 12, gpa(m[0]), gpa(m[1]), gpa(m[2]));
 }
 
 static int case_size_0(struct vio *d)
 {
-	return refused_queue(d, 0, gpa(ring_mem[0]), gpa(ring_mem[1]),
-			     gpa(ring_mem[2]));
+	uint8_t(*m)[4096] = hrings(d);
+
+	return refused_queue(d, 0, gpa(m[0]), gpa(m[1]), gpa(m[2]));
 }
 
 static int case_size_over_max(struct vio *d)
 {
-	/* 4.2.2.2: QueueNum at most QueueNumMax; twice it is a power of 2. */
-	uint32_t num = 2u * d->qmax;
+	uint8_t(*m)[4096] = hrings(d);
+	uint32_t num;
 
+	/* 4.2.2.2: QueueNum at most QueueNumMax; twice it is a power of 2. */
+	wr(d, VIO_QUEUE_SEL, d->hq);
+	num = 2u * rd(d, VIO_QUEUE_NUM_MAX);
 	if (num > 32768 || (num & (num - 1)))
 		num = 65536; /* not even a valid queue size */
-	return refused_queue(d, num, gpa(ring_mem[0]), gpa(ring_mem[1]),
-			     gpa(ring_mem[2]));
+	return refused_queue(d, num, gpa(m[0]), gpa(m[1]), gpa(m[2]));
 }
 
 static int case_ready_before_features_ok(struct vio *d)
 {
+	struct vq *q = hvq(d);
+
 	if (vio_reset(d))
 		return -1;
 	wr(d, VIO_STATUS, S_ACKNOWLEDGE);
 	wr(d, VIO_STATUS, S_ACKNOWLEDGE | S_DRIVER);
-	rings_default(d);
-	queue_program(d, QSIZE, gpa(d->q[0].desc), gpa(d->q[0].avail),
-		      gpa(d->q[0].used));
+	rings_at(d, d->hq, hrings(d));
+	queue_program_at(d, d->hq, QSIZE, gpa(q->desc), gpa(q->avail),
+			 gpa(q->used));
 	wr(d, VIO_QUEUE_READY, 1);
 	return expect_refused(d);
 }
@@ -2272,12 +2391,14 @@ static int expect_ignored(struct vio *d, uint16_t head)
 static int case_queue_num_after_ready(struct vio *d)
 {
 	/* Were QueueNum 4 taken, head 12 would be outside the table. */
+	wr(d, VIO_QUEUE_SEL, d->hq);
 	wr(d, VIO_QUEUE_NUM, 4);
 	return expect_ignored(d, 12);
 }
 
 static int case_queue_desc_after_ready(struct vio *d)
 {
+	wr(d, VIO_QUEUE_SEL, d->hq);
 	wr(d, VIO_QUEUE_DESC_LOW, 0x10);
 	wr(d, VIO_QUEUE_DESC_HIGH, 0xffff);
 	return expect_ignored(d, 0);
@@ -2285,26 +2406,17 @@ static int case_queue_desc_after_ready(struct vio *d)
 
 static int case_features_after_features_ok(struct vio *d)
 {
+	unsigned int n;
 	uint32_t len;
 
 	/* Were 0 taken, INDIRECT would be gone and this chain malformed. */
 	driver_features(d, 0);
 	if (!(d->features & BIT(F_INDIRECT_DESC)))
 		return expect_ignored(d, 0);
-	if (d->id == ID_BLOCK) {
-		hdr.type = T_IN;
-		hdr.sector = 0;
-		set_desc(itable, 0, gpa(&hdr), sizeof(hdr), D_NEXT, 1);
-		set_desc(itable, 1, gpa(data[0]), SECTOR, D_NEXT | D_WRITE, 2);
-		set_desc(itable, 2, gpa(blk_status), 1, D_WRITE, 0);
-		set_desc(d->q[0].desc, 0, gpa(itable),
-			 3 * sizeof(struct vq_desc), D_INDIRECT, 0);
-	} else {
-		set_desc(itable, 0, gpa(data[0]), 64, D_WRITE, 0);
-		set_desc(d->q[0].desc, 0, gpa(itable), sizeof(struct vq_desc),
-			 D_INDIRECT, 0);
-	}
-	if (submit(d, 0, &len))
+	n = good_chain(d, itable, 0);
+	set_desc(hvq(d)->desc, 0, gpa(itable), n * sizeof(struct vq_desc),
+		 D_INDIRECT, 0);
+	if (qsubmit(d, d->hq, 0, &len) || good_result(d, len))
 		return -1;
 	return status(d) == S_READY ? 0 :
 				      vfail("Status 0x%x after an indirect "
@@ -2340,10 +2452,14 @@ static int case_config_write(struct vio *d)
 {
 	uint32_t before = rd(d, VIO_CONFIG);
 
-	/* capacity is the device's to set (5.2.4). */
+	/*
+	 * capacity (5.2.4) and mac (5.1.4: the driver uses it, and has no
+	 * way to set it without VIRTIO_NET_F_CTRL_MAC_ADDR) are the
+	 * device's to set.
+	 */
 	wr(d, VIO_CONFIG, ~before);
 	if (rd(d, VIO_CONFIG) != before)
-		return vfail("a write changed capacity");
+		return vfail("a write changed the configuration's first word");
 	return expect_ignored(d, 0);
 }
 
@@ -2400,66 +2516,237 @@ static int case_rng_config(struct vio *d)
 	return wrong_access(d, VIO_CONFIG, 4, false, 0);
 }
 
+/* ---- network and console: what their transmit queues must refuse ---- */
+
+/* A chain of n descriptors (chained in order) from c at head 0. */
+static void tx_chain(struct vio *d, const struct vq_desc *c, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		hvq(d)->desc[i] = c[i];
+		if (i + 1 < n)
+			hvq(d)->desc[i].flags |= D_NEXT;
+		hvq(d)->desc[i].next = (uint16_t)(i + 1);
+	}
+	hpost(d, 0);
+	hnotify(d);
+}
+
+/*
+ * A transmit chain the device must take and drop: its buffer comes back
+ * with used len 0 and nothing else changes.
+ */
+static int expect_dropped(struct vio *d, const struct vq_desc *c,
+			  unsigned int n)
+{
+	uint32_t id, len;
+
+	tx_chain(d, c, n);
+	if (qtake_used(d, d->hq, &id, &len))
+		return -1;
+	if (id != 0 || len != 0)
+		return vfail("used id %u len %u, not 0 and 0", id, len);
+	return expect_ignored(d, 1);
+}
+
+/* 5.1.6.2: every packet starts with the 12-byte header. */
+static int case_net_short_packet(struct vio *d)
+{
+	struct vq_desc c[1] = { { gpa(&txhdr), NET_HDR - 2, 0, 0 } };
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	tx_chain(d, c, 1);
+	return expect_needs_reset(d);
+}
+
+static int case_net_short_split_header(struct vio *d)
+{
+	struct vq_desc c[2] = { { gpa(&txhdr), 5, 0, 0 },
+				{ gpa(&txhdr) + 5, 4, 0, 0 } };
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	tx_chain(d, c, 2);
+	return expect_needs_reset(d);
+}
+
+/* 5.1.6.2: the device only reads a transmit buffer. */
+static int case_net_writable_frame(struct vio *d)
+{
+	struct vq_desc c[2] = { { gpa(&txhdr), NET_HDR, 0, 0 },
+				{ gpa(data[1]), 60, D_WRITE, 0 } };
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	tx_chain(d, c, 2);
+	return expect_needs_reset(d);
+}
+
+/* A header and a frame of len bytes at addr, flags and gso_type set. */
+static int net_dropped(struct vio *d, uint64_t addr, uint32_t len,
+		       uint8_t flags, uint8_t gso)
+{
+	struct vq_desc c[2] = { { gpa(&txhdr), NET_HDR, 0, 0 },
+				{ addr, len, 0, 0 } };
+
+	memset(&txhdr, 0, sizeof(txhdr));
+	txhdr.flags = flags;
+	txhdr.gso_type = gso;
+	txhdr.gso_size = gso ? 500 : 0;
+	return expect_dropped(d, c, len ? 2 : 1);
+}
+
+static int case_net_header_alone(struct vio *d)
+{
+	return net_dropped(d, 0, 0, 0, 0);
+}
+
+static int case_net_runt(struct vio *d)
+{
+	return net_dropped(d, gpa(data[1]), ETH_HLEN - 1, 0, 0);
+}
+
+/* 5.1.4.2: no frame longer than mtu and its Ethernet header. */
+static int case_net_over_mtu(struct vio *d)
+{
+	return net_dropped(d, gpa(data[1]), ETH_MAX + 1, 0, 0);
+}
+
+static int case_net_64k_frame(struct vio *d)
+{
+	/* The firmware's own image: 64 KiB of RAM the device may read. */
+	return net_dropped(d, platform.ram[0].base, 65536, 0, 0);
+}
+
+/* 5.1.6.2.1: flags 0 and GSO_NONE without the offloads negotiated. */
+static int case_net_needs_csum(struct vio *d)
+{
+	return net_dropped(d, gpa(data[1]), 60, NET_HDR_F_NEEDS_CSUM, 0);
+}
+
+static int case_net_gso(struct vio *d)
+{
+	return net_dropped(d, gpa(data[1]), 60, 0, 1);
+}
+
+/* 5.3.6.1: the device only reads a transmit buffer. */
+static int case_cons_writable(struct vio *d)
+{
+	struct vq_desc c[2] = { { gpa(data[1]), 8, 0, 0 },
+				{ gpa(data[2]), 8, D_WRITE, 0 } };
+
+	memcpy(data[1], "partial\n", 8);
+	tx_chain(d, c, 2);
+	return expect_needs_reset(d);
+}
+
+/* Keel sends at most 64 KiB of one buffer; the rest is dropped. */
+static int case_cons_huge(struct vio *d)
+{
+	uint8_t *dots = data[0];
+	struct vq_desc c[5];
+
+	/* Five times 16 KiB of dots, a line each 64 bytes: 80 KiB. */
+	for (unsigned int i = 0; i < sizeof(data); i++)
+		dots[i] = (uint8_t)(i % 64 == 63 ? '\n' : '.');
+	for (unsigned int i = 0; i < ARRAY_SIZE(c); i++)
+		c[i] = (struct vq_desc){ gpa(dots), sizeof(data), 0, 0 };
+	return expect_dropped(d, c, ARRAY_SIZE(c));
+}
+
+static int case_cons_empty(struct vio *d)
+{
+	struct vq_desc c[1] = { { gpa(data[1]), 0, 0, 0 } };
+
+	return expect_dropped(d, c, 1);
+}
+
 struct hostile_case {
 	const char *name;
 	uint32_t only; /* a device id, or 0 for every device */
+	/* Set-up of each queue the device has, not chains on one. */
+	bool each_queue;
 	int (*run)(struct vio *d);
 };
 
 static const struct hostile_case cases[] = {
-	{ "huge length 0xffffffff", 0, case_huge_len },
-	{ "block header at the interrupt controller", ID_BLOCK,
+	{ "huge length 0xffffffff", 0, false, case_huge_len },
+	{ "block header at the interrupt controller", ID_BLOCK, false,
 	  case_bad_header },
-	{ "loop of two descriptors", 0, case_loop2 },
-	{ "descriptor chained to itself", 0, case_self_loop },
-	{ "loop of empty descriptors", 0, case_zero_len_loop },
-	{ "next index outside the table", 0, case_next_outside },
-	{ "head index outside the table", 0, case_head_outside },
-	{ "avail idx ahead by more than the queue size", 0, case_avail_jump },
-	{ "readable after writable", 0, case_readable_after_writable },
-	{ "indirect table chained into itself", 0, case_indirect_loop },
-	{ "indirect next outside its table", 0, case_indirect_next_outside },
-	{ "indirect inside indirect", 0, case_indirect_nested },
-	{ "indirect with NEXT", 0, case_indirect_with_next },
-	{ "indirect table of 24 bytes", 0, case_indirect_len24 },
-	{ "indirect table of 0 bytes", 0, case_indirect_len0 },
-	{ "indirect table outside RAM", 0, case_indirect_outside },
-	{ "indirect table of 1025 entries", 0, case_indirect_huge },
-	{ "260 segments in one chain", 0, case_too_many_segments },
-	{ "indirect without VIRTIO_F_INDIRECT_DESC", 0,
+	{ "loop of two descriptors", 0, false, case_loop2 },
+	{ "descriptor chained to itself", 0, false, case_self_loop },
+	{ "loop of empty descriptors", 0, false, case_zero_len_loop },
+	{ "next index outside the table", 0, false, case_next_outside },
+	{ "head index outside the table", 0, false, case_head_outside },
+	{ "avail idx ahead by more than the queue size", 0, false,
+	  case_avail_jump },
+	{ "readable after writable", 0, false, case_readable_after_writable },
+	{ "indirect table chained into itself", 0, false, case_indirect_loop },
+	{ "indirect next outside its table", 0, false,
+	  case_indirect_next_outside },
+	{ "indirect inside indirect", 0, false, case_indirect_nested },
+	{ "indirect with NEXT", 0, false, case_indirect_with_next },
+	{ "indirect table of 24 bytes", 0, false, case_indirect_len24 },
+	{ "indirect table of 0 bytes", 0, false, case_indirect_len0 },
+	{ "indirect table outside RAM", 0, false, case_indirect_outside },
+	{ "indirect table of 1025 entries", 0, false, case_indirect_huge },
+	{ "260 segments in one chain", 0, false, case_too_many_segments },
+	{ "indirect without VIRTIO_F_INDIRECT_DESC", 0, false,
 	  case_indirect_not_negotiated },
-	{ "block request without a status byte", ID_BLOCK, case_blk_no_status },
-	{ "block header of 8 bytes", ID_BLOCK, case_blk_short_header },
-	{ "descriptor table not 16-byte aligned", 0, case_desc_unaligned },
-	{ "available ring not 2-byte aligned", 0, case_avail_unaligned },
-	{ "used ring not 4-byte aligned", 0, case_used_unaligned },
-	{ "descriptor table outside RAM", 0, case_desc_outside },
-	{ "used ring across RAM's end", 0, case_used_across_end },
-	{ "used ring wrapping past 2^64", 0, case_used_wraps },
-	{ "queue size 12", 0, case_size_12 },
-	{ "queue size 0", 0, case_size_0 },
-	{ "queue size above QueueNumMax", 0, case_size_over_max },
-	{ "QueueReady before FEATURES_OK", 0, case_ready_before_features_ok },
-	{ "DRIVER_OK before FEATURES_OK", 0,
+	{ "block request without a status byte", ID_BLOCK, false,
+	  case_blk_no_status },
+	{ "block header of 8 bytes", ID_BLOCK, false, case_blk_short_header },
+	{ "packet of 10 bytes, shorter than its header", ID_NET, false,
+	  case_net_short_packet },
+	{ "header of 5 + 4 bytes", ID_NET, false, case_net_short_split_header },
+	{ "device-writable frame", ID_NET, false, case_net_writable_frame },
+	{ "header without a frame: dropped", ID_NET, false,
+	  case_net_header_alone },
+	{ "frame of 13 bytes: dropped", ID_NET, false, case_net_runt },
+	{ "frame of 1515 bytes, over the MTU: dropped", ID_NET, false,
+	  case_net_over_mtu },
+	{ "frame of 64 KiB: dropped", ID_NET, false, case_net_64k_frame },
+	{ "NEEDS_CSUM without VIRTIO_NET_F_CSUM: dropped", ID_NET, false,
+	  case_net_needs_csum },
+	{ "GSO type without GSO: dropped", ID_NET, false, case_net_gso },
+	{ "device-writable transmit buffer", ID_CONSOLE, false,
+	  case_cons_writable },
+	{ "transmit buffer of 80 KiB: cut at 64 KiB", ID_CONSOLE, false,
+	  case_cons_huge },
+	{ "empty transmit buffer", ID_CONSOLE, false, case_cons_empty },
+	{ "descriptor table not 16-byte aligned", 0, true,
+	  case_desc_unaligned },
+	{ "available ring not 2-byte aligned", 0, true, case_avail_unaligned },
+	{ "used ring not 4-byte aligned", 0, true, case_used_unaligned },
+	{ "descriptor table outside RAM", 0, true, case_desc_outside },
+	{ "used ring across RAM's end", 0, true, case_used_across_end },
+	{ "used ring wrapping past 2^64", 0, true, case_used_wraps },
+	{ "queue size 12", 0, true, case_size_12 },
+	{ "queue size 0", 0, true, case_size_0 },
+	{ "queue size above QueueNumMax", 0, true, case_size_over_max },
+	{ "QueueReady before FEATURES_OK", 0, true,
+	  case_ready_before_features_ok },
+	{ "DRIVER_OK before FEATURES_OK", 0, false,
 	  case_driver_ok_before_features_ok },
-	{ "FEATURES_OK without DRIVER", 0, case_features_ok_without_driver },
-	{ "QueueNum after QueueReady", 0, case_queue_num_after_ready },
-	{ "QueueDesc after QueueReady", 0, case_queue_desc_after_ready },
-	{ "DriverFeatures after FEATURES_OK", 0,
+	{ "FEATURES_OK without DRIVER", 0, false,
+	  case_features_ok_without_driver },
+	{ "QueueNum after QueueReady", 0, false, case_queue_num_after_ready },
+	{ "QueueDesc after QueueReady", 0, false, case_queue_desc_after_ready },
+	{ "DriverFeatures after FEATURES_OK", 0, false,
 	  case_features_after_features_ok },
-	{ "Status bit cleared without reset", 0, case_clear_status_bit },
-	{ "driver sets DEVICE_NEEDS_RESET", 0, case_driver_sets_needs_reset },
-	{ "notify and QueueReady of queues that do not exist", 0,
+	{ "Status bit cleared without reset", 0, false, case_clear_status_bit },
+	{ "driver sets DEVICE_NEEDS_RESET", 0, false,
+	  case_driver_sets_needs_reset },
+	{ "notify and QueueReady of queues that do not exist", 0, false,
 	  case_notify_other_queue },
-	{ "write to the capacity", ID_BLOCK, case_config_write },
-	{ "8-bit read of Status", 0, case_read8_status },
-	{ "16-bit read of MagicValue", 0, case_read16_magic },
-	{ "64-bit read of MagicValue", 0, case_read64_magic },
-	{ "8-bit write of 0 to Status", 0, case_write8_status },
-	{ "16-bit write to QueueNotify", 0, case_write16_notify },
-	{ "64-bit write to Status", 0, case_write64_status },
-	{ "read past the configuration", 0, case_config_end },
-	{ "configuration read of the entropy device", ID_RNG, case_rng_config },
+	{ "write to the capacity", ID_BLOCK, false, case_config_write },
+	{ "write to the mac", ID_NET, false, case_config_write },
+	{ "8-bit read of Status", 0, false, case_read8_status },
+	{ "16-bit read of MagicValue", 0, false, case_read16_magic },
+	{ "64-bit read of MagicValue", 0, false, case_read64_magic },
+	{ "8-bit write of 0 to Status", 0, false, case_write8_status },
+	{ "16-bit write to QueueNotify", 0, false, case_write16_notify },
+	{ "64-bit write to Status", 0, false, case_write64_status },
+	{ "read past the configuration", 0, false, case_config_end },
+	{ "configuration read of the entropy device", ID_RNG, false,
+	  case_rng_config },
 };
 
 /* After a case: reset, then the device must work as new. */
@@ -2469,26 +2756,52 @@ static int recover(struct vio *d)
 		return -1;
 	if (isr(d))
 		return vfail("InterruptStatus 0x%x after reset", isr(d));
-	if (vio_init(d, want_features(d)))
+	if (vio_init_all(d, want_features(d)))
 		return -1;
 	return good_request(d, 0);
+}
+
+/* One case on queue d->hq, then recovery: 0 or -1 with why set. */
+static int one_case(struct vio *d, const char *name, int (*run)(struct vio *d))
+{
+	char full[128];
+
+	/* The queue is named where the device has more than one. */
+	if (nqueues(d) > 1)
+		snprintf(full, sizeof(full), "%s (queue %u)", name, d->hq);
+	else
+		snprintf(full, sizeof(full), "%s", name);
+	if (run(d))
+		return vfail_in(full);
+	d->hq = walked_queue(d);
+	if (recover(d)) {
+		snprintf(full + strlen(full), sizeof(full) - strlen(full),
+			 ", after reset");
+		return vfail_in(full);
+	}
+	printf("  %s: refused\n", full);
+	d->checks++;
+	return 0;
 }
 
 static int hostile(struct vio *d)
 {
 	char name[96];
-	unsigned int i;
+	unsigned int i, q;
 
 	d->id = rd(d, VIO_DEVICE_ID);
-	if (d->id != ID_BLOCK && d->id != ID_RNG)
-		return vfail("DeviceID %u: not a block or entropy device",
+	if (d->id < ID_NET || d->id > ID_RNG)
+		return vfail("DeviceID %u: not a network, block, console or "
+			     "entropy device",
 			     d->id);
+	d->hq = walked_queue(d);
 	find_bad_addresses(d);
 	if (recover(d))
 		return vfail_in("before any case");
 	for (i = 0; i < nr_bad; i++) {
 		snprintf(name, sizeof(name), "buffer at %s (0x%lx + %u)",
 			 bad[i].what, bad[i].addr, bad[i].len);
+		d->hq = walked_queue(d);
 		if (case_bad_buffer(d, bad[i].addr, bad[i].len))
 			return vfail_in(name);
 		if (recover(d)) {
@@ -2504,15 +2817,13 @@ static int hostile(struct vio *d)
 
 		if (c->only && c->only != d->id)
 			continue;
-		if (c->run(d))
-			return vfail_in(c->name);
-		if (recover(d)) {
-			snprintf(name, sizeof(name), "%s, after reset",
-				 c->name);
-			return vfail_in(name);
+		for (q = 0; q < nqueues(d); q++) {
+			if (!c->each_queue && q != walked_queue(d))
+				continue;
+			d->hq = q;
+			if (one_case(d, c->name, c->run))
+				return -1;
 		}
-		printf("  %s: refused\n", c->name);
-		d->checks++;
 	}
 	return vio_reset(d);
 }
