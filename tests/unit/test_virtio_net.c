@@ -9,15 +9,13 @@
  * through the port's deliver, so two devices talk to each other. Sending
  * checks that no device's instance lock is held (the rule of
  * keel/netswitch.h that keeps two guests from deadlocking). The
- * scheduler is a double too: the device's worker thread runs when the
- * test says (run_workers), until it sleeps on its wait queue, which
- * longjmps back to the test; the worker starts again from the top the
- * next time, which is what waking from that sleep comes to.
+ * scheduler is the tests' double (host/fake_sched.h): the device's
+ * worker thread runs when the test says (fake_run_workers), until it
+ * sleeps on its wait queue.
  * VIRTIO 1.2 section 5.1 says what is right.
  */
 #include "unit.h"
 #include <sanitizer/lsan_interface.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +28,7 @@
 #include <keel/sched.h>
 #include <keel/virtio.h>
 
+#include "host/fake_sched.h"
 #include "host/virtio_driver.h"
 
 /* ---- the guest's memory: one area of AREA bytes per device ---- */
@@ -212,112 +211,6 @@ static int deliver(struct vdrv *d, const void *frame, size_t len)
 	return p ? p->ops->deliver(p, frame, len) : -ENOENT;
 }
 
-/* ---- the scheduler double ---- */
-
-static struct {
-	thread_fn fn;
-	void *arg;
-	bool started, exited;
-	struct thread t;
-} workers[NR_DEVS + 1];
-static unsigned int nr_workers;
-static int start_err;
-static unsigned int reaped;
-static jmp_buf sched_jmp;
-static bool in_worker;
-static unsigned int running; /* the worker in_worker says runs */
-
-struct thread *thread_create(const char *name, thread_fn fn, void *arg,
-			     unsigned int prio, u64 affinity)
-{
-	CHECK(!strncmp(name, "net/", 4));
-	if (nr_workers == ARRAY_SIZE(workers))
-		abort();
-	workers[nr_workers].fn = fn;
-	workers[nr_workers].arg = arg;
-	workers[nr_workers].started = false;
-	workers[nr_workers].exited = false;
-	return &workers[nr_workers++].t;
-}
-
-int thread_start(struct thread *t)
-{
-	for (unsigned int i = 0; i < nr_workers; i++)
-		if (&workers[i].t == t)
-			workers[i].started = !start_err;
-	return start_err;
-}
-
-void thread_reap(struct thread *t)
-{
-	for (unsigned int i = 0; i < nr_workers; i++) {
-		if (&workers[i].t == t) {
-			CHECK(!workers[i].started);
-			workers[i].exited = true;
-		}
-	}
-	reaped++;
-}
-
-/* Run every live worker until it sleeps or exits. */
-static void run_workers(void)
-{
-	/* A static index: setjmp's frame keeps no register of its own. */
-	for (running = 0; running < nr_workers; running++) {
-		if (!workers[running].started || workers[running].exited)
-			continue;
-		CHECK(!in_worker);
-		if (!setjmp(sched_jmp)) {
-			in_worker = true;
-			workers[running].fn(workers[running].arg);
-		}
-		in_worker = false;
-	}
-}
-
-static unsigned int workers_alive(void)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < nr_workers; i++)
-		n += workers[i].started && !workers[i].exited;
-	return n;
-}
-
-void waitqueue_init(struct waitqueue *wq)
-{
-	spin_lock_init(&wq->lock);
-	list_init(&wq->waiters);
-}
-
-void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags)
-{
-	CHECK(in_worker);
-	spin_unlock_irqrestore(&wq->lock, *flags);
-	longjmp(sched_jmp, 1);
-}
-
-static unsigned int wakeups;
-
-void waitqueue_wake_all(struct waitqueue *wq)
-{
-	CHECK(!spin_is_locked(&wq->lock));
-	wakeups++;
-}
-
-void thread_exit(void)
-{
-	CHECK(in_worker);
-	workers[running].exited = true;
-	longjmp(sched_jmp, 1);
-}
-
-/* remove() waits for its worker: time passes, the worker runs. */
-void thread_sleep_ms(u64 ms)
-{
-	run_workers();
-}
-
 /* ---- the devices ---- */
 
 /* A fresh guest called name with its RAM; no device, no port. */
@@ -328,10 +221,7 @@ static void guest(const char *name)
 	nr_raw_props = 0;
 	nr_sent = 0;
 	on_send = NULL;
-	nr_workers = 0;
-	start_err = 0;
-	reaped = 0;
-	wakeups = 0;
+	fake_sched_init("net/");
 	CHECK_EQ(nr_ports(), 0);
 	for (unsigned int i = 0; i < NR_DEVS; i++) {
 		devs[i].ram = RAM + AREA * i;
@@ -481,11 +371,11 @@ static void queue_tx(struct vdrv *d, unsigned int slot, const u8 *f, u32 len,
 /* Notify the transmit queue and let the worker run. */
 static void kick_tx(struct vdrv *d)
 {
-	unsigned int before = wakeups;
+	unsigned int before = fake_wakeups;
 
 	vdrv_notify(d, 1);
-	CHECK_EQ(wakeups, before + 1);
-	run_workers();
+	CHECK_EQ(fake_wakeups, before + 1);
+	fake_run_workers();
 }
 
 /* One tx packet's used element: the buffer back, nothing written. */
@@ -510,11 +400,11 @@ UNIT_TEST(probe_joins_sw0_with_the_port_named_after_guest_and_node)
 	CHECK(!strcmp(port_switch[port_index(port_of(d))], "sw0"));
 	CHECK(!strcmp(port_of(d)->name, "vm1/virtio@a000000"));
 	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_NET);
-	CHECK_EQ(workers_alive(), 1);
+	CHECK_EQ(fake_workers_alive(), 1);
 	CHECK(strstr(vdrv_describe(d), "switch sw0") != NULL);
 	vdrv_destroy(d);
 	CHECK_EQ(nr_ports(), 0);
-	CHECK_EQ(workers_alive(), 0);
+	CHECK_EQ(fake_workers_alive(), 0);
 }
 
 UNIT_TEST(keel_backend_names_the_switch)
@@ -537,7 +427,7 @@ UNIT_TEST(an_unknown_switch_is_refused)
 	CHECK(strstr(fake_error_msg, "\"nosuch\"") != NULL);
 	CHECK(strstr(fake_error_msg, "switch") != NULL);
 	CHECK_EQ(nr_ports(), 0);
-	CHECK_EQ(nr_workers, 0);
+	CHECK_EQ(fake_nr_workers, 0);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 
@@ -554,17 +444,17 @@ UNIT_TEST(a_port_name_too_long_is_refused)
 	CHECK_EQ(try_create(0, "virtio_mmio@a0000000000000000000"), -EINVAL);
 	CHECK(strstr(fake_error_msg, "too long") != NULL);
 	CHECK_EQ(nr_ports(), 0);
-	CHECK_EQ(nr_workers, 0);
+	CHECK_EQ(fake_nr_workers, 0);
 }
 
 UNIT_TEST(a_thread_that_does_not_start_leaves_no_port)
 {
 	guest("vm1");
-	start_err = -EINVAL;
+	fake_thread_start_err = -EINVAL;
 	CHECK_EQ(try_create(0, "virtio@a000000"), -EINVAL);
 	CHECK(strstr(fake_error_msg, "thread") != NULL);
 	CHECK_EQ(nr_ports(), 0);
-	CHECK_EQ(reaped, 1);
+	CHECK_EQ(fake_threads_reaped, 1);
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }
 
@@ -928,7 +818,7 @@ UNIT_TEST(reset_drops_frames_not_yet_sent)
 	CHECK(strstr(vdrv_describe(d), "tx 1 (60 B)") != NULL);
 	CHECK(strstr(vdrv_describe(d), "tx 2") != NULL);
 	/* Nothing more goes out, and a new start works. */
-	run_workers();
+	fake_run_workers();
 	CHECK_EQ(nr_sent, 1);
 	bring_up(d);
 	queue_tx(d, 0, f, sizeof(f), ONE_PIECE);
@@ -949,7 +839,7 @@ UNIT_TEST(transmit_before_driver_ok_sends_nothing)
 	vdrv_queue_setup(d, 1);
 	queue_tx(d, 0, f, sizeof(f), ONE_PIECE);
 	vdrv_notify(d, 1);
-	run_workers();
+	fake_run_workers();
 	CHECK_EQ(nr_sent, 0);
 	CHECK_EQ(vdrv_used_idx(d, 1), 0);
 	/* After DRIVER_OK the next notification sends it. */
@@ -1174,11 +1064,11 @@ UNIT_TEST(destroy_leaves_no_port_no_thread_and_nothing_allocated)
 	vdrv_notify(a, 1);
 	post_rx(a, 0, 2048);
 	CHECK_EQ(nr_ports(), 2);
-	CHECK_EQ(workers_alive(), 2);
+	CHECK_EQ(fake_workers_alive(), 2);
 	vdrv_destroy(a);
 	vdrv_destroy(b);
 	CHECK_EQ(nr_ports(), 0);
-	CHECK_EQ(workers_alive(), 0);
+	CHECK_EQ(fake_workers_alive(), 0);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }

@@ -6,14 +6,13 @@
  * double (keel/entropy.h is all the device sees of it) that gives a
  * known sequence, a few bytes at a time, or fails; reading it checks
  * that the device's lock is not held (the source may wait for its
- * hardware). The scheduler is a double as in test_virtio_net.c: the
- * worker thread runs when the test says (run_workers), until it sleeps
- * on its wait queue, which longjmps back to the test.
+ * hardware). The scheduler is the tests' double (host/fake_sched.h):
+ * the worker thread runs when the test says (fake_run_workers), until it
+ * sleeps on its wait queue.
  * VIRTIO 1.2 section 5.4 says what is right.
  */
 #include "unit.h"
 #include <sanitizer/lsan_interface.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +21,7 @@
 #include <keel/errno.h>
 #include <keel/sched.h>
 
+#include "host/fake_sched.h"
 #include "host/virtio_driver.h"
 
 #define RAM VDRV_RAM
@@ -79,113 +79,6 @@ int entropy_read(void *buf, size_t size)
 	return (int)n;
 }
 
-/* ---- the scheduler double ---- */
-
-static struct {
-	thread_fn fn;
-	void *arg;
-	bool started, exited, reaped;
-	struct thread t;
-} workers[2];
-static unsigned int nr_workers;
-static int start_err;
-static jmp_buf sched_jmp;
-static bool in_worker;
-static unsigned int running;
-static unsigned int wakeups, worker_sleeps;
-
-struct thread *thread_create(const char *name, thread_fn fn, void *arg,
-			     unsigned int prio, u64 affinity)
-{
-	CHECK(!strcmp(name, "rng/" NODE));
-	if (nr_workers == ARRAY_SIZE(workers))
-		abort();
-	memset(&workers[nr_workers], 0, sizeof(workers[0]));
-	workers[nr_workers].fn = fn;
-	workers[nr_workers].arg = arg;
-	return &workers[nr_workers++].t;
-}
-
-int thread_start(struct thread *t)
-{
-	for (unsigned int i = 0; i < nr_workers; i++)
-		if (&workers[i].t == t)
-			workers[i].started = !start_err;
-	return start_err;
-}
-
-void thread_reap(struct thread *t)
-{
-	for (unsigned int i = 0; i < nr_workers; i++) {
-		if (&workers[i].t == t) {
-			CHECK(!workers[i].started);
-			workers[i].reaped = true;
-		}
-	}
-}
-
-/* Run every live worker until it sleeps or exits. */
-static void run_workers(void)
-{
-	for (running = 0; running < nr_workers; running++) {
-		if (!workers[running].started || workers[running].exited)
-			continue;
-		CHECK(!in_worker);
-		if (!setjmp(sched_jmp)) {
-			in_worker = true;
-			workers[running].fn(workers[running].arg);
-		}
-		in_worker = false;
-	}
-}
-
-static unsigned int workers_alive(void)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < nr_workers; i++)
-		n += workers[i].started && !workers[i].exited;
-	return n;
-}
-
-void waitqueue_init(struct waitqueue *wq)
-{
-	spin_lock_init(&wq->lock);
-	list_init(&wq->waiters);
-}
-
-void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags)
-{
-	CHECK(in_worker);
-	spin_unlock_irqrestore(&wq->lock, *flags);
-	longjmp(sched_jmp, 1);
-}
-
-void waitqueue_wake_all(struct waitqueue *wq)
-{
-	CHECK(!spin_is_locked(&wq->lock));
-	wakeups++;
-}
-
-void thread_exit(void)
-{
-	CHECK(in_worker);
-	workers[running].exited = true;
-	longjmp(sched_jmp, 1);
-}
-
-/*
- * The worker waits between a source's failures (time passes); remove()
- * waits for the worker (which then runs).
- */
-void thread_sleep_ms(u64 ms)
-{
-	if (in_worker)
-		worker_sleeps++;
-	else
-		run_workers();
-}
-
 /* ---- the device and its driver ---- */
 
 #define F_V1 BIT_ULL(VIRTIO_F_VERSION_1)
@@ -208,10 +101,7 @@ static void guest(void)
 	good_left = -1;
 	reads = 0;
 	on_read = NULL;
-	nr_workers = 0;
-	start_err = 0;
-	wakeups = 0;
-	worker_sleeps = 0;
+	fake_sched_init("rng/" NODE);
 }
 
 static struct vdrv *create(void)
@@ -227,7 +117,7 @@ static struct vdrv *create(void)
 static void destroy(struct vdrv *d)
 {
 	vdrv_destroy(d);
-	CHECK_EQ(workers_alive(), 0);
+	CHECK_EQ(fake_workers_alive(), 0);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }
@@ -248,11 +138,11 @@ static void post(struct vdrv *d, unsigned int i, u32 len, u16 flags)
 /* Notify, which wakes the worker, and let it run. */
 static void kick(struct vdrv *d)
 {
-	unsigned int before = wakeups;
+	unsigned int before = fake_wakeups;
 
 	vdrv_notify(d, 0);
-	CHECK_EQ(wakeups, before + 1);
-	run_workers();
+	CHECK_EQ(fake_wakeups, before + 1);
+	fake_run_workers();
 }
 
 /* len bytes at p continue the source's sequence from *from. */
@@ -281,7 +171,7 @@ UNIT_TEST(probe_makes_a_device_with_a_thread)
 	CHECK(vdrv_rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX) > 0);
 	vdrv_wr(d, VIRTIO_MMIO_QUEUE_SEL, 1);
 	CHECK_EQ(vdrv_rd(d, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
-	CHECK_EQ(workers_alive(), 1);
+	CHECK_EQ(fake_workers_alive(), 1);
 	CHECK(!strcmp(vdrv_describe(d), "source test-rng, 0 bytes given"));
 	destroy(d);
 }
@@ -292,7 +182,7 @@ UNIT_TEST(a_machine_without_a_source_refuses_the_device)
 	have_source = false;
 	CHECK_EQ(vdrv_probe(&dev, NODE, BASE), -ENODEV);
 	CHECK(strstr(fake_error_msg, "entropy source") != NULL);
-	CHECK_EQ(nr_workers, 0);
+	CHECK_EQ(fake_nr_workers, 0);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
 	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
 }
@@ -300,11 +190,11 @@ UNIT_TEST(a_machine_without_a_source_refuses_the_device)
 UNIT_TEST(a_thread_that_does_not_start_is_refused_and_reaped)
 {
 	guest();
-	start_err = -EINVAL;
+	fake_thread_start_err = -EINVAL;
 	CHECK_EQ(vdrv_probe(&dev, NODE, BASE), -EINVAL);
 	CHECK(strstr(fake_error_msg, "thread") != NULL);
-	CHECK_EQ(nr_workers, 1);
-	CHECK(workers[0].reaped);
+	CHECK_EQ(fake_nr_workers, 1);
+	CHECK(fake_workers[0].reaped);
 	CHECK_EQ(virtio_snapshot(NULL, NULL, 0), 0);
 }
 
@@ -409,7 +299,7 @@ UNIT_TEST(a_failing_source_is_retried_then_fails_the_device)
 	kick(d);
 	CHECK_EQ(vdrv_next_used(d, 0).len, 32);
 	CHECK(sequence(gpa(buf(0)), 32, &from));
-	CHECK_EQ(worker_sleeps, 5);
+	CHECK_EQ(fake_worker_sleeps, 5);
 
 	/* Part of a buffer, then the source stops: what it got. */
 	chunk = 10;
@@ -448,7 +338,7 @@ UNIT_TEST(a_reset_while_the_worker_fills_drops_the_buffer)
 	post(d, 0, 32, VIRTQ_DESC_F_WRITE);
 	vdrv_notify(d, 0);
 	vdrv_wr(d, VIRTIO_MMIO_STATUS, 0);
-	run_workers();
+	fake_run_workers();
 	CHECK_EQ(reads, 0);
 	CHECK_EQ(vdrv_used_idx(d, 0), 0);
 
@@ -479,7 +369,7 @@ UNIT_TEST(nothing_is_served_before_driver_ok)
 	vdrv_queue_setup(d, 0);
 	post(d, 0, 32, VIRTQ_DESC_F_WRITE);
 	vdrv_notify(d, 0);
-	run_workers();
+	fake_run_workers();
 	CHECK_EQ(reads, 0);
 	CHECK_EQ(vdrv_used_idx(d, 0), 0);
 	vdrv_wr(d, VIRTIO_MMIO_STATUS, VDRV_S_OK);
@@ -494,9 +384,9 @@ UNIT_TEST(remove_with_a_request_pending_stops_the_thread)
 
 	post(d, 0, 32, VIRTQ_DESC_F_WRITE);
 	vdrv_notify(d, 0); /* the worker has not run */
-	CHECK_EQ(workers_alive(), 1);
+	CHECK_EQ(fake_workers_alive(), 1);
 	destroy(d);
-	CHECK_EQ(workers[0].exited, true);
+	CHECK_EQ(fake_workers[0].exited, true);
 }
 
 UNIT_MAIN();
