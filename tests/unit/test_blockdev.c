@@ -5,8 +5,8 @@
  * queued requests completed later by the test, the synchronous helpers
  * (including a request that never completes), MBR and GPT partition
  * tables the test builds, and disks over boot-bundle files copied on
- * write. The providers are RAM disks in the test; the scheduler, the
- * mutex, the clock and the bundle are fakes below. libs/crc32.c is
+ * write. The providers are the tests' RAM disks (host/ram_disk.h); the
+ * scheduler, the mutex, the clock and the bundle are fakes below. libs/crc32.c is
  * checked against known CRC-32 values, then builds the GPT checksums.
  */
 #include "unit.h"
@@ -20,6 +20,8 @@
 #include <keel/page_alloc.h>
 #include <keel/sched.h>
 #include <keel/timer.h>
+
+#include "host/ram_disk.h"
 
 extern unsigned int host_printk_count;
 extern char host_printk_last[512];
@@ -173,104 +175,6 @@ int bundle_find(const char *name, struct bundle_file *out)
 		}
 	}
 	return -ENOENT;
-}
-
-/* ---- a RAM disk provider: completes at once, or queues ---- */
-
-#define MAX_QUEUED 8
-
-struct ram_disk {
-	struct blockdev bd;
-	u8 *data;
-	bool queue; /* queue requests; the test completes them */
-	int fail; /* answer every request with this */
-	struct blockdev_request *queued[MAX_QUEUED];
-	unsigned int nr_queued;
-	unsigned int submits, releases;
-	u64 last_sector; /* as the provider saw it */
-	unsigned int last_segs;
-};
-
-static void ram_transfer(struct ram_disk *rd, struct blockdev_request *req)
-{
-	u64 off = req->sector * BLOCKDEV_SECTOR_SIZE;
-
-	for (unsigned int i = 0; i < req->nr_segs; i++) {
-		if (req->op == BLOCKDEV_READ)
-			memcpy(req->segs[i].buf, rd->data + off,
-			       req->segs[i].len);
-		else if (req->op == BLOCKDEV_WRITE)
-			memcpy(rd->data + off, req->segs[i].buf,
-			       req->segs[i].len);
-		off += req->segs[i].len;
-	}
-}
-
-static int ram_submit(struct blockdev *bd, struct blockdev_request *req)
-{
-	struct ram_disk *rd = bd->priv;
-
-	rd->submits++;
-	rd->last_sector = req->sector;
-	rd->last_segs = req->nr_segs;
-	for (unsigned int i = 0; i < req->nr_segs; i++)
-		CHECK(req->segs[i].len <= blockdev_max_seg_bytes(bd));
-	if (rd->fail)
-		return rd->fail;
-	/* Checked already: never past the end. */
-	CHECK(req->op == BLOCKDEV_FLUSH ||
-	      req->sector + req->nr_sectors <= rd->bd.nr_sectors);
-	if (rd->queue) {
-		CHECK(rd->nr_queued < MAX_QUEUED);
-		rd->queued[rd->nr_queued++] = req;
-		return 1;
-	}
-	ram_transfer(rd, req);
-	return 0;
-}
-
-static void ram_release(struct blockdev *bd)
-{
-	struct ram_disk *rd = bd->priv;
-
-	rd->releases++;
-}
-
-static const struct blockdev_ops ram_ops = {
-	.submit = ram_submit,
-	.release = ram_release,
-};
-
-/* Complete the queued requests (the device's interrupt), oldest first. */
-static void ram_complete(struct ram_disk *rd, int status)
-{
-	for (unsigned int i = 0; i < rd->nr_queued; i++) {
-		struct blockdev_request *req = rd->queued[i];
-
-		if (!status)
-			ram_transfer(rd, req);
-		req->done(req, status);
-	}
-	rd->nr_queued = 0;
-}
-
-static void ram_init(struct ram_disk *rd, const char *name, const char *kind,
-		     u64 sectors, u32 block_size)
-{
-	memset(rd, 0, sizeof(*rd));
-	strcpy(rd->bd.name, name);
-	rd->bd.nr_sectors = sectors;
-	rd->bd.block_size = block_size;
-	rd->bd.kind = kind;
-	rd->bd.ops = &ram_ops;
-	rd->bd.priv = rd;
-	rd->data = calloc(sectors, BLOCKDEV_SECTOR_SIZE);
-}
-
-static void ram_free(struct ram_disk *rd)
-{
-	free(rd->data);
-	rd->data = NULL;
 }
 
 /* A device's name, or "" when missing: for checks of the registry. */

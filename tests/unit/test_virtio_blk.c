@@ -3,9 +3,10 @@
  * The guests' virtio-blk (emulators/virtio/blk.c) behind the real virtio
  * core, virtio-mmio transport and block device layer (core/blockdev.c),
  * driven by the tests' virtio driver (host/virtio_driver.h) over fake
- * guest RAM. The disks are RAM disks of the test's own, which complete
- * a request at once, queue it until the test completes it (a host disk
- * answering from its interrupt), or fail it; and a boot-bundle file.
+ * guest RAM. The disks are the tests' RAM disks (host/ram_disk.h), which
+ * complete a request at once, queue it until the test completes it (a
+ * host disk answering from its interrupt), or fail it; and a boot-bundle
+ * file.
  * VIRTIO 1.2 section 5.2 says what is right.
  */
 #include "unit.h"
@@ -22,6 +23,7 @@
 #include <keel/page_alloc.h>
 #include <keel/sched.h>
 
+#include "host/ram_disk.h"
 #include "host/virtio_driver.h"
 
 /* ---- what core/blockdev.c needs from the rest of Keel ---- */
@@ -145,77 +147,7 @@ void thread_sleep_ms(u64 ms)
 		abort(); /* remove() would wait for ever */
 }
 
-/* ---- RAM disks ---- */
-
-#define MAX_QUEUED 16
-
-struct ram_disk {
-	struct blockdev bd;
-	u8 *data;
-	bool queue; /* queue requests; the test completes them */
-	int fail; /* answer every request with this */
-	struct blockdev_request *queued[MAX_QUEUED];
-	unsigned int nr_queued;
-	unsigned int flushes, discards;
-	unsigned int last_segs; /* of the last request submitted */
-};
-
-static void ram_transfer(struct ram_disk *rd, struct blockdev_request *req)
-{
-	u64 off = req->sector * BLOCKDEV_SECTOR_SIZE;
-
-	if (req->op == BLOCKDEV_FLUSH) {
-		rd->flushes++;
-		return;
-	}
-	if (req->op == BLOCKDEV_DISCARD) {
-		rd->discards++;
-		memset(rd->data + off, 0,
-		       req->nr_sectors * BLOCKDEV_SECTOR_SIZE);
-		return;
-	}
-	for (unsigned int i = 0; i < req->nr_segs; i++) {
-		if (req->op == BLOCKDEV_READ)
-			memcpy(req->segs[i].buf, rd->data + off,
-			       req->segs[i].len);
-		else
-			memcpy(rd->data + off, req->segs[i].buf,
-			       req->segs[i].len);
-		off += req->segs[i].len;
-	}
-}
-
-static int ram_submit(struct blockdev *bd, struct blockdev_request *req)
-{
-	struct ram_disk *rd = bd->priv;
-
-	rd->last_segs = req->nr_segs;
-	if (rd->fail)
-		return rd->fail;
-	if (rd->queue) {
-		if (rd->nr_queued == MAX_QUEUED)
-			abort();
-		rd->queued[rd->nr_queued++] = req;
-		return 1;
-	}
-	ram_transfer(rd, req);
-	return 0;
-}
-
-static const struct blockdev_ops ram_ops = { .submit = ram_submit };
-
-/* The disk's interrupt: complete what it queued, oldest first. */
-static void ram_complete(struct ram_disk *rd, int status)
-{
-	unsigned int n = rd->nr_queued;
-
-	rd->nr_queued = 0;
-	for (unsigned int i = 0; i < n; i++) {
-		if (!status)
-			ram_transfer(rd, rd->queued[i]);
-		rd->queued[i]->done(rd->queued[i], status);
-	}
-}
+/* ---- the RAM disk ---- */
 
 #define DISK_SECTORS 8192 /* 4 MiB */
 
@@ -228,17 +160,8 @@ static u8 pattern(u64 off)
 
 static void disk_new(const char *name, u32 block_size, bool read_only)
 {
-	memset(&disk, 0, sizeof(disk));
-	strcpy(disk.bd.name, name);
-	disk.bd.nr_sectors = DISK_SECTORS;
-	disk.bd.block_size = block_size;
+	ram_init(&disk, name, "ram", DISK_SECTORS, block_size);
 	disk.bd.read_only = read_only;
-	disk.bd.kind = "ram";
-	disk.bd.ops = &ram_ops;
-	disk.bd.priv = &disk;
-	disk.data = malloc(DISK_SECTORS * BLOCKDEV_SECTOR_SIZE);
-	if (!disk.data)
-		abort();
 	for (u64 i = 0; i < DISK_SECTORS * BLOCKDEV_SECTOR_SIZE; i++)
 		disk.data[i] = pattern(i);
 	CHECK_EQ(blockdev_register(&disk.bd), 0);
@@ -247,8 +170,7 @@ static void disk_new(const char *name, u32 block_size, bool read_only)
 static void disk_gone(void)
 {
 	CHECK_EQ(blockdev_unregister(&disk.bd), 0);
-	free(disk.data);
-	disk.data = NULL;
+	ram_free(&disk);
 }
 
 static bool disk_has_pattern(u64 off, u32 len)
