@@ -7,7 +7,7 @@
  * (core/netswitch.c). The transport and the device are this file: a
  * fake transport hands the driver queues and configuration space as
  * virtio-mmio would, and a fake NIC walks the rings the driver laid out
- * (physical addresses are host addresses, see host/include/asm/mmu.h),
+ * (with the tests' device side of a virtqueue, host/vq_device.h),
  * writes received frames into its receive buffers and reads what it is
  * given to transmit, returning used entries correctly or not. The
  * transport's interrupt is virtio_device_interrupt() with interrupts
@@ -32,6 +32,7 @@
 #include <arch/irqflags.h>
 
 #include "unit.h"
+#include "host/vq_device.h"
 
 extern unsigned int host_printk_count;
 extern char host_printk_last[512];
@@ -60,21 +61,6 @@ u64 timer_now_ns(void)
 const char *error_name(int err)
 {
 	return err ? "E(error)" : "OK";
-}
-
-void *page_alloc_zeroed(unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
-
-	if (p)
-		memset(p, 0, PAGE_SIZE << order);
-	return p;
-}
-
-void page_free(void *va, unsigned int order)
-{
-	(void)order;
-	free(va);
 }
 
 /* A polled device's kicks wake its poller; the poller itself never runs. */
@@ -269,42 +255,15 @@ static void nic_interrupt(struct fake_nic *nic)
 	arch_irq_restore(flags);
 }
 
-struct chain {
-	u16 head;
-	unsigned int nr;
-	struct virtq_desc d[8];
-};
-
-/* The next available chain of queue q, as the device reads it. */
-static bool nic_pop(struct fake_nic *nic, unsigned int q, struct chain *c)
+/* Queue q's next available chain, as the device reads it. */
+static bool nic_pop(struct fake_nic *nic, unsigned int q, struct vq_chain *c)
 {
-	struct host_vq *vq = nic->vdev.queues[q];
-	u16 i;
-
-	if (vq->avail->idx == nic->last_avail[q])
-		return false;
-	c->head = vq->avail->ring[nic->last_avail[q]++ & (vq->num - 1)];
-	c->nr = 0;
-	i = c->head;
-	for (;;) {
-		CHECK(i < vq->num);
-		CHECK(c->nr < 8);
-		if (i >= vq->num || c->nr >= 8)
-			return false;
-		c->d[c->nr++] = vq->desc[i];
-		if (!(vq->desc[i].flags & VIRTQ_DESC_F_NEXT))
-			return true;
-		i = vq->desc[i].next;
-	}
+	return vq_dev_pop(nic->vdev.queues[q], &nic->last_avail[q], c);
 }
 
 static void nic_push(struct fake_nic *nic, unsigned int q, u32 id, u32 len)
 {
-	struct host_vq *vq = nic->vdev.queues[q];
-
-	vq->used->ring[vq->used->idx & (vq->num - 1)] =
-		(struct virtq_used_elem){ .id = id, .len = len };
-	vq->used->idx++;
+	vq_dev_push(nic->vdev.queues[q], id, len);
 }
 
 static void *buf_of(const struct virtq_desc *d)
@@ -318,7 +277,7 @@ static void *buf_of(const struct virtq_desc *d)
  * when 0). The chain taken is in *c.
  */
 static bool nic_receive(struct fake_nic *nic, const void *frame, size_t len,
-			u32 used_len, struct chain *c)
+			u32 used_len, struct vq_chain *c)
 {
 	struct virtio_net_hdr hdr = { .num_buffers = 1 };
 	u8 *b;
@@ -601,7 +560,7 @@ UNIT_TEST(receive_queue_filled_at_probe)
 	CHECK_EQ(tx->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
 	CHECK_EQ(rx->avail->flags, 0);
 	for (unsigned int i = 0; i < 64; i++) {
-		struct chain c;
+		struct vq_chain c;
 		uintptr_t lo, hi;
 
 		CHECK(nic_pop(nic, RXQ, &c));
@@ -665,7 +624,7 @@ UNIT_TEST(received_frames_go_into_the_switch)
 	for (unsigned int i = 0; i < 300; i++) {
 		size_t len = ETH_HLEN + (i * 37) % (NETSWITCH_FRAME_MAX - 13);
 		unsigned int notified = nic->notifies[RXQ];
-		struct chain c;
+		struct vq_chain c;
 
 		make_frame(f, len, bcast, outside_mac, i);
 		CHECK(nic_receive(nic, f, len, 0, &c));
@@ -700,7 +659,7 @@ UNIT_TEST(out_of_order_receives_lose_no_buffer)
 	static const unsigned int order[8] = { 5, 2, 7, 0, 3, 6, 1, 4 };
 	struct host_netif *nif;
 	struct tport t;
-	struct chain c[8];
+	struct vq_chain c[8];
 	u8 f[8][64];
 
 	CHECK_EQ(nic_probe(nic), 0);
@@ -760,7 +719,7 @@ UNIT_TEST(bad_receive_lengths_are_refused_and_reposted)
 		return;
 	make_frame(f, sizeof(f), bcast, outside_mac, 1);
 	for (unsigned int i = 0; i < ARRAY_SIZE(short_lens); i++) {
-		struct chain c;
+		struct vq_chain c;
 
 		CHECK(nic_receive(nic, f, sizeof(f), short_lens[i], &c));
 		if (!short_lens[i]) /* a zero used_len means the true one */
@@ -785,7 +744,7 @@ UNIT_TEST(bad_receive_lengths_are_refused_and_reposted)
 	CHECK_EQ(host_vq_in_flight(rxq(nic)), 64);
 	CHECK_EQ(t.got, 0);
 	{
-		struct chain c;
+		struct vq_chain c;
 
 		CHECK(nic_receive(nic, f, sizeof(f), 0, &c));
 		nic_interrupt(nic);
@@ -802,7 +761,7 @@ UNIT_TEST(largest_frame_is_received)
 	struct host_netif *nif;
 	struct tport t;
 	u8 f[NETSWITCH_FRAME_MAX];
-	struct chain c;
+	struct vq_chain c;
 
 	CHECK_EQ(nic_probe(nic), 0);
 	nif = plug(nic, &t);
@@ -833,7 +792,7 @@ UNIT_TEST(oversized_receive_lengths_are_refused_and_reposted)
 	struct host_netif *nif;
 	struct tport t;
 	u8 f[NETSWITCH_FRAME_MAX];
-	struct chain c;
+	struct vq_chain c;
 
 	CHECK_EQ(nic_probe(nic), 0);
 	nif = plug(nic, &t);
@@ -867,7 +826,7 @@ UNIT_TEST(transmit_puts_zero_header_and_frame_on_the_ring)
 	struct host_netif *nif;
 	struct tport t;
 	u8 f[100];
-	struct chain c;
+	struct vq_chain c;
 	static const u8 zero[VIRTIO_NET_HDR_SIZE];
 
 	CHECK_EQ(nic_probe(nic), 0);
@@ -906,7 +865,7 @@ UNIT_TEST(full_transmit_ring_and_reclaim)
 	static const u8 zero[VIRTIO_NET_HDR_SIZE];
 	struct host_netif *nif;
 	struct tport t;
-	struct chain c[64];
+	struct vq_chain c[64];
 	u8 f[60];
 
 	CHECK_EQ(nic_probe(nic), 0);
@@ -932,7 +891,7 @@ UNIT_TEST(full_transmit_ring_and_reclaim)
 	nic_push(nic, TXQ, c[3].head, 0);
 	nic_push(nic, TXQ, c[17].head, 0);
 	for (unsigned int i = 0; i < 3; i++) {
-		struct chain n;
+		struct vq_chain n;
 
 		CHECK_EQ(nif->port.ops->deliver(&nif->port, f, sizeof(f)), 0);
 		CHECK(nic_pop(nic, TXQ, &n));
@@ -966,7 +925,7 @@ UNIT_TEST(round_trip_through_the_switch)
 	struct netswitch_info info;
 	struct host_netif *nif;
 	struct tport t;
-	struct chain c;
+	struct vq_chain c;
 	u8 f[80], answer[90];
 
 	CHECK_EQ(nic_probe(nic), 0);
@@ -996,7 +955,7 @@ UNIT_TEST(polled_device_kicks_wake_the_poller)
 	struct fake_nic *nic = nic_new("virtio_mmio@a001800");
 	struct host_netif *nif;
 	struct tport t;
-	struct chain c;
+	struct vq_chain c;
 	u8 f[60];
 
 	nic->vdev.polled = true;

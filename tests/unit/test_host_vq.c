@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the host driver's split virtqueue (drivers/virtio/
- * virtio_ring.c). The device is this file: it walks the available ring
- * and descriptor table the driver laid out (physical addresses are host
- * addresses, as in tests/unit/host/include/asm/mmu.h) and returns chains
- * through the used ring, correctly or not.
+ * virtio_ring.c). The device is the tests' (host/vq_device.h): it walks
+ * the available ring and descriptor table the driver laid out (physical
+ * addresses are host addresses, as in tests/unit/host/include/asm/mmu.h)
+ * and returns chains through the used ring, correctly or not.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +14,9 @@
 #include <keel/page_alloc.h>
 
 #include "unit.h"
+#include "host/vq_device.h"
 
 extern unsigned int host_printk_count;
-
-/* Pages for the rings: aligned host memory, checked for leaks by ASan. */
-void *page_alloc_zeroed(unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
-
-	if (p)
-		memset(p, 0, PAGE_SIZE << order);
-	return p;
-}
-
-void page_free(void *va, unsigned int order)
-{
-	(void)order;
-	free(va);
-}
 
 static unsigned int notifies;
 
@@ -41,48 +26,9 @@ static void count_notify(struct host_vq *vq)
 	notifies++;
 }
 
-/* ---- the fake device ---- */
-
-struct seen_chain {
-	u16 head;
-	unsigned int nr, nr_out;
-	struct virtq_desc d[16];
-};
+/* ---- the fake device (host/vq_device.h) ---- */
 
 static u16 dev_last_avail;
-
-/* Take the next available chain, as a device would. */
-static bool dev_pop(struct host_vq *vq, struct seen_chain *c)
-{
-	u16 i;
-
-	if (vq->avail->idx == dev_last_avail)
-		return false;
-	c->head = vq->avail->ring[dev_last_avail++ & (vq->num - 1)];
-	c->nr = c->nr_out = 0;
-	i = c->head;
-	for (;;) {
-		c->d[c->nr] = vq->desc[i];
-		if (!(c->d[c->nr].flags & VIRTQ_DESC_F_WRITE))
-			c->nr_out++;
-		if (!(vq->desc[i].flags & VIRTQ_DESC_F_NEXT)) {
-			c->nr++;
-			return true;
-		}
-		i = vq->desc[i].next;
-		c->nr++;
-	}
-}
-
-static void dev_push(struct host_vq *vq, u32 id, u32 len)
-{
-	struct virtq_used_elem *e =
-		&vq->used->ring[vq->used->idx & (vq->num - 1)];
-
-	e->id = id;
-	e->len = len;
-	vq->used->idx++;
-}
 
 static void setup(struct host_vq *vq, unsigned int num)
 {
@@ -123,7 +69,7 @@ UNIT_TEST(chain_out_then_in_and_cookie_back)
 	char hdr[16], data[512], status;
 	struct host_vq_buf out[] = { { hdr, sizeof(hdr) } };
 	struct host_vq_buf in[] = { { data, sizeof(data) }, { &status, 1 } };
-	struct seen_chain c;
+	struct vq_chain c;
 	struct host_vq vq;
 	int cookie;
 	u32 len = 0;
@@ -131,7 +77,7 @@ UNIT_TEST(chain_out_then_in_and_cookie_back)
 	setup(&vq, 8);
 	CHECK_EQ(host_vq_add(&vq, out, 1, in, 2, &cookie), 0);
 	CHECK_EQ(host_vq_in_flight(&vq), 1);
-	CHECK(dev_pop(&vq, &c));
+	CHECK(vq_dev_pop(&vq, &dev_last_avail, &c));
 	CHECK_EQ(c.nr, 3);
 	CHECK_EQ(c.nr_out, 1);
 	CHECK_EQ(c.d[0].addr, (uintptr_t)hdr);
@@ -149,7 +95,7 @@ UNIT_TEST(chain_out_then_in_and_cookie_back)
 	CHECK_EQ(notifies, 1);
 
 	CHECK(host_vq_get_buf(&vq, &len) == NULL);
-	dev_push(&vq, c.head, 513);
+	vq_dev_push(&vq, c.head, 513);
 	CHECK(host_vq_get_buf(&vq, &len) == &cookie);
 	CHECK_EQ(len, 513);
 	CHECK(host_vq_get_buf(&vq, &len) == NULL);
@@ -198,7 +144,7 @@ UNIT_TEST(out_of_order_completion_across_index_wrap)
 
 	setup(&vq, 16);
 	for (unsigned int round = 0; round < 70000 / 4; round++) {
-		struct seen_chain c[4];
+		struct vq_chain c[4];
 		unsigned int order[4] = { 2, 0, 3, 1 };
 
 		for (unsigned int i = 0; i < 4; i++) {
@@ -208,9 +154,9 @@ UNIT_TEST(out_of_order_completion_across_index_wrap)
 				 0);
 		}
 		for (unsigned int i = 0; i < 4; i++)
-			CHECK(dev_pop(&vq, &c[i]));
+			CHECK(vq_dev_pop(&vq, &dev_last_avail, &c[i]));
 		for (unsigned int i = 0; i < 4; i++)
-			dev_push(&vq, c[order[i]].head, 10);
+			vq_dev_push(&vq, c[order[i]].head, 10);
 		for (unsigned int i = 0; i < 4; i++) {
 			u32 len;
 			unsigned long *t = host_vq_get_buf(&vq, &len);
@@ -234,7 +180,7 @@ UNIT_TEST(bad_used_entries_are_ignored)
 	char data[32];
 	struct host_vq_buf in[] = { { data, sizeof(data) } };
 	struct host_vq_buf out[] = { { data, sizeof(data) } };
-	struct seen_chain c;
+	struct vq_chain c;
 	struct host_vq vq;
 	unsigned int logged = host_printk_count;
 	int a, b;
@@ -242,24 +188,24 @@ UNIT_TEST(bad_used_entries_are_ignored)
 
 	setup(&vq, 8);
 	CHECK_EQ(host_vq_add(&vq, out, 1, in, 1, &a), 0);
-	CHECK(dev_pop(&vq, &c));
+	CHECK(vq_dev_pop(&vq, &dev_last_avail, &c));
 	/* Out of range, a non-head descriptor, then the real one. */
-	dev_push(&vq, 8, 0);
-	dev_push(&vq, 1000000, 0);
-	dev_push(&vq, c.head + 1, 0);
-	dev_push(&vq, c.head, 32);
+	vq_dev_push(&vq, 8, 0);
+	vq_dev_push(&vq, 1000000, 0);
+	vq_dev_push(&vq, c.head + 1, 0);
+	vq_dev_push(&vq, c.head, 32);
 	CHECK(host_vq_get_buf(&vq, &len) == &a);
 	CHECK_EQ(len, 32);
 	CHECK_EQ(vq.stats.bad_used, 3);
 	CHECK(host_printk_count >= logged + 3);
 	/* Returned twice: the second is refused. */
-	dev_push(&vq, c.head, 32);
+	vq_dev_push(&vq, c.head, 32);
 	CHECK(host_vq_get_buf(&vq, &len) == NULL);
 	CHECK_EQ(vq.stats.bad_used, 4);
 	/* A length beyond the chain's writable bytes is cut to them. */
 	CHECK_EQ(host_vq_add(&vq, out, 1, in, 1, &b), 0);
-	CHECK(dev_pop(&vq, &c));
-	dev_push(&vq, c.head, 4096);
+	CHECK(vq_dev_pop(&vq, &dev_last_avail, &c));
+	vq_dev_push(&vq, c.head, 4096);
 	CHECK(host_vq_get_buf(&vq, &len) == &b);
 	CHECK_EQ(len, 32);
 	CHECK_EQ(vq.stats.bad_used, 5);
