@@ -318,7 +318,8 @@ static void put(struct vdrv *d, struct rq *r, bool kick)
 		memcpy(gpa(rd_at), &h, sizeof(h));
 	else if (r->rd_len)
 		memcpy(gpa(rd_at), &h, r->rd_len);
-	memset(gpa(wr_at), 0xee, r->wr_len);
+	/* Of a request reaching past the guest's RAM, only what is in it. */
+	memset(gpa(wr_at), 0xee, MIN(r->wr_len, RAM + RAM_SIZE - wr_at));
 	at = rd_at;
 	for (const u32 *p = r->rd; p && *p != END; p++, n++) {
 		t[n] = (struct virtq_desc){ at, *p, VIRTQ_DESC_F_NEXT,
