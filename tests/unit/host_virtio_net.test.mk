@@ -5,12 +5,13 @@
 # device does (host/vq_device.c): features, MAC from config or made up,
 # the receive queue kept full, frames into the switch and back out on the
 # transmit queue, a full transmit ring, buffers returned out of order,
-# and used entries a device gets wrong. Mutexes, the clock and the scheduler are doubles.
+# and used entries a device gets wrong. The clock and the scheduler are
+# doubles, mutexes the tests' own (host/fake_mutex.c).
 UNIT_TESTS += host_virtio_net
 host_virtio_net_SRCS := tests/unit/test_host_virtio_net.c \
 	drivers/virtio/virtio_net.c drivers/virtio/virtio.c \
 	drivers/virtio/virtio_ring.c core/netswitch.c \
-	tests/unit/host/vq_device.c \
+	tests/unit/host/vq_device.c tests/unit/host/fake_mutex.c \
 	tests/unit/host/host_heap.c tests/unit/host/host_printk.c \
 	tests/unit/host/host_string.c tests/unit/host/host_support.c
 host_virtio_net_LDLIBS := -Wl,-T,$(SRCTREE)/tests/unit/host/keel_tables.ld

@@ -5,9 +5,10 @@
  * queued requests completed later by the test, the synchronous helpers
  * (including a request that never completes), MBR and GPT partition
  * tables the test builds, and disks over boot-bundle files copied on
- * write. The providers are the tests' RAM disks (host/ram_disk.h); the
- * scheduler, the mutex, the clock and the bundle are fakes below. libs/crc32.c is
- * checked against known CRC-32 values, then builds the GPT checksums.
+ * write. The providers are the tests' RAM disks (host/ram_disk.h), the
+ * mutex the tests' (host/fake_mutex.h); the scheduler, the clock and the
+ * bundle are fakes below. libs/crc32.c is checked against known CRC-32
+ * values, then builds the GPT checksums.
  */
 #include "unit.h"
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <keel/sched.h>
 #include <keel/timer.h>
 
+#include "host/fake_mutex.h"
 #include "host/ram_disk.h"
 
 extern unsigned int host_printk_count;
@@ -28,33 +30,7 @@ extern char host_printk_last[512];
 
 /* ---- what blockdev.c needs from the rest of Keel ---- */
 
-static struct thread self;
 static u64 now_ns;
-static int mutex_depth;
-
-void mutex_lock(struct mutex *m)
-{
-	CHECK(!m->owner); /* nothing here takes it twice */
-	m->owner = &self;
-	mutex_depth++;
-}
-
-void mutex_unlock(struct mutex *m)
-{
-	CHECK(m->owner == &self);
-	m->owner = NULL;
-	mutex_depth--;
-}
-
-bool mutex_is_held(struct mutex *m)
-{
-	return m->owner == &self;
-}
-
-struct thread *thread_current(void)
-{
-	return &self;
-}
 
 /* Threads blockdev.c creates run when the test says (the "scheduler"). */
 static thread_fn created_fn;
@@ -265,7 +241,7 @@ UNIT_TEST(register_find_unregister)
 	CHECK(!exists("rd0"));
 	CHECK_EQ(blockdev_unregister(&b.bd), 0);
 	CHECK_EQ(registered(), 0);
-	CHECK_EQ(mutex_depth, 0);
+	CHECK_EQ(fake_mutexes_held, 0);
 	ram_free(&a);
 	ram_free(&b);
 }
@@ -288,7 +264,7 @@ UNIT_TEST(for_each_stops_early)
 	blockdev_register(&c.bd);
 	CHECK_EQ(blockdev_for_each(stop_at_second, &n), 42);
 	CHECK_EQ(n, 2);
-	CHECK_EQ(mutex_depth, 0);
+	CHECK_EQ(fake_mutexes_held, 0);
 	blockdev_unregister(&a.bd);
 	blockdev_unregister(&b.bd);
 	blockdev_unregister(&c.bd);
@@ -609,10 +585,10 @@ UNIT_TEST(scan_of_a_disk_registered_at_boot_is_deferred)
 
 	ram_init(&rd, "vda", "disk", 2048, 512);
 	mbr_entry(rd.data, 0, 0x83, 64, 100);
-	self.is_idle = true; /* a driver's probe at boot */
+	fake_self.is_idle = true; /* a driver's probe at boot */
 	threads_created = 0;
 	CHECK_EQ(blockdev_register(&rd.bd), 0);
-	self.is_idle = false;
+	fake_self.is_idle = false;
 	CHECK_EQ(threads_created, 1);
 	CHECK(!exists("vda1"));
 	/* Held until the scan has run. */
@@ -630,9 +606,9 @@ UNIT_TEST(boot_waits_for_deferred_scans)
 
 	ram_init(&rd, "vda", "disk", 2048, 512);
 	mbr_entry(rd.data, 0, 0x83, 64, 100);
-	self.is_idle = true;
+	fake_self.is_idle = true;
 	CHECK_EQ(blockdev_register(&rd.bd), 0);
-	self.is_idle = false;
+	fake_self.is_idle = false;
 	untimed_sleeps = 0;
 	wakeups = 0;
 	blockdev_wait_scans(); /* the scan runs while it sleeps */
@@ -932,9 +908,9 @@ UNIT_TEST(sync_read_write)
 	/* Errors come back; from an idle thread it would not wait. */
 	CHECK_EQ(blockdev_read(&rd.bd, 64, in, 512), -ERANGE);
 	CHECK_EQ(blockdev_read(&rd.bd, 0, in, 0), -EINVAL);
-	self.is_idle = true;
+	fake_self.is_idle = true;
 	CHECK_EQ(blockdev_read(&rd.bd, 0, in, 512), -EAGAIN);
-	self.is_idle = false;
+	fake_self.is_idle = false;
 	blockdev_unregister(&rd.bd);
 	ram_free(&rd);
 }

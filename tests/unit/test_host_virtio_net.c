@@ -32,26 +32,13 @@
 #include <arch/irqflags.h>
 
 #include "unit.h"
+#include "host/fake_mutex.h"
 #include "host/vq_device.h"
 
 extern unsigned int host_printk_count;
 extern char host_printk_last[512];
 
 /* ---- what the code under test needs from the rest of Keel ---- */
-
-static struct thread self;
-
-void mutex_lock(struct mutex *m)
-{
-	CHECK(!m->owner);
-	m->owner = &self;
-}
-
-void mutex_unlock(struct mutex *m)
-{
-	CHECK(m->owner == &self);
-	m->owner = NULL;
-}
 
 u64 timer_now_ns(void)
 {

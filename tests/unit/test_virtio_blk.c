@@ -23,34 +23,11 @@
 #include <keel/page_alloc.h>
 #include <keel/sched.h>
 
+#include "host/fake_mutex.h"
 #include "host/ram_disk.h"
 #include "host/virtio_driver.h"
 
 /* ---- what core/blockdev.c needs from the rest of Keel ---- */
-
-static struct thread self;
-
-void mutex_lock(struct mutex *m)
-{
-	CHECK(!m->owner);
-	m->owner = &self;
-}
-
-void mutex_unlock(struct mutex *m)
-{
-	CHECK(m->owner == &self);
-	m->owner = NULL;
-}
-
-bool mutex_is_held(struct mutex *m)
-{
-	return m->owner == &self;
-}
-
-struct thread *thread_current(void)
-{
-	return &self;
-}
 
 /* Only a "disk" is scanned in a thread: the test's disks are not. */
 struct thread *thread_create(const char *name, thread_fn fn, void *arg,
