@@ -46,7 +46,6 @@ import argparse
 import json
 import os
 import re
-import struct
 import sys
 
 import pexpect
@@ -82,13 +81,8 @@ BUSY = re.compile(r"^BUSY (\d+)$", re.M)
 
 def make_disk(path):
     """A raw disk whose first MBR partition holds the MiB moved."""
-    mbr = bytearray(SECTOR)
-    mbr[446:462] = struct.pack("<B3sB3sII", 0, b"\0\0\0", 0x83, b"\0\0\0",
-                               PART_FIRST, PART_SECTORS)
-    mbr[510:512] = b"\x55\xaa"
-    with open(path, "wb") as f:
-        f.write(mbr)
-        f.truncate((PART_FIRST + PART_SECTORS) * SECTOR)
+    keel.mbr_image(path, [(PART_FIRST, PART_SECTORS)],
+                   (PART_FIRST + PART_SECTORS) * SECTOR)
 
 
 def disk_args(path):

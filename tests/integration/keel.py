@@ -2,6 +2,7 @@
 """Drive a Keel instance under QEMU through its serial console."""
 import os
 import re
+import struct
 import subprocess
 import pexpect
 
@@ -140,6 +141,21 @@ def make_bundle(path, files):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     subprocess.run([tool, path] + list(files), check=True)
     return path
+
+
+def mbr_image(path, partitions, size):
+    """A raw disk image of size bytes at path, zeroes but for an MBR whose
+    entries are partitions, (first sector, sectors) each, of type 0x83
+    (Linux). The file is sparse past the MBR; callers may write into it."""
+    assert len(partitions) <= 4
+    mbr = bytearray(512)
+    for i, (first, count) in enumerate(partitions):
+        mbr[446 + 16 * i:462 + 16 * i] = struct.pack(
+            "<B3sB3sII", 0, b"\0\0\0", 0x83, b"\0\0\0", first, count)
+    mbr[510:512] = b"\x55\xaa"
+    with open(path, "wb") as f:
+        f.write(mbr)
+        f.truncate(size)
 
 
 class Console:

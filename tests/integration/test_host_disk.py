@@ -43,17 +43,11 @@ def fence(sector):
 
 
 def make_disk(path):
-    mbr = bytearray(SECTOR)
-    for i, (first, count) in enumerate((VDA1, VDA2)):
-        mbr[446 + 16 * i:462 + 16 * i] = struct.pack(
-            "<B3sB3sII", 0, b"\0\0\0", 0x83, b"\0\0\0", first, count)
-    mbr[510:512] = b"\x55\xaa"
     with open(os.path.join(BUILD, "guests", "vdisk.img"), "rb") as f:
         vdisk = f.read()
     assert len(vdisk) == VDA2[1] * SECTOR
-    with open(path, "wb") as f:
-        f.truncate(DISK_SECTORS * SECTOR)
-        f.write(mbr)
+    keel.mbr_image(path, (VDA1, VDA2), DISK_SECTORS * SECTOR)
+    with open(path, "r+b") as f:
         for first, count in FENCES:
             f.seek(first * SECTOR)
             f.write(b"".join(fence(s) for s in range(first, first + count)))

@@ -6,7 +6,6 @@ disk vda and its partitions vda1 and vda2, serves entropy from the
 virtio-rng, and, on a machine with neither a virtio-rng nor a CPU
 generator, says it has no entropy source."""
 import re
-import struct
 
 import pytest
 
@@ -20,22 +19,10 @@ DISK_SECTORS = 32768  # 16 MiB
 PARTS = [(2048, 16384), (18432, 14336)]  # (first sector, sectors)
 
 
-def mbr_disk(path):
-    """A raw disk with an MBR partition table of two Linux partitions."""
-    mbr = bytearray(512)
-    for i, (first, count) in enumerate(PARTS):
-        mbr[446 + 16 * i:462 + 16 * i] = struct.pack(
-            "<B3sB3sII", 0, b"\0\0\0", 0x83, b"\0\0\0", first, count)
-    mbr[510:512] = b"\x55\xaa"
-    with open(path, "wb") as f:
-        f.write(mbr)
-        f.truncate(DISK_SECTORS * 512)
-
-
 @pytest.fixture(scope="module")
 def keel_virtio(tmp_path_factory):
     disk = tmp_path_factory.mktemp("host_virtio") / "disk.img"
-    mbr_disk(disk)
+    keel.mbr_image(disk, PARTS, DISK_SECTORS * 512)
     k = keel.start(extra=MODERN + [
         "-device", "virtio-rng-device",
         "-drive", f"if=none,id=d0,file={disk},format=raw",
