@@ -146,10 +146,11 @@ static void poll_device(void *arg)
 	}
 }
 
-int virtio_start_polling(struct virtio_device *vdev)
+int virtio_poller_create(struct virtio_device *vdev)
 {
 	char name[THREAD_NAME_LEN];
 
+	/* Ready before polled is set: kicks during the probe wake it. */
 	waitqueue_init(&vdev->poll_wait);
 	snprintf(name, sizeof(name), "virtio-poll %s", vdev->name);
 	vdev->poller = thread_create(name, poll_device, vdev,
@@ -157,5 +158,34 @@ int virtio_start_polling(struct virtio_device *vdev)
 	if (!vdev->poller)
 		return -ENOMEM;
 	vdev->polled = true;
-	return thread_start(vdev->poller);
+	return 0;
+}
+
+/*
+ * thread_start fails only for a thread already started (-EALREADY) or
+ * one allowed on no online CPU (-EINVAL): this one was just created and
+ * CPU_MASK_ALL holds the CPU running this, so neither happens. Were it
+ * to, the driver's probe has succeeded and a driver cannot be unbound:
+ * the device stays, its requests never complete, and the log says so.
+ */
+void virtio_poller_start(struct virtio_device *vdev)
+{
+	int err = thread_start(vdev->poller);
+
+	if (!err)
+		return;
+	printk(KERN_ERR "virtio: %s: its polling thread did not start (%s): "
+			"its requests will not complete\n",
+	       vdev->name, error_name(err));
+	/* Never run: ours to free; kicks still find an empty waitqueue. */
+	thread_reap(vdev->poller);
+	vdev->poller = NULL;
+}
+
+void virtio_poller_destroy(struct virtio_device *vdev)
+{
+	/* Never started, so never run: nothing else holds it. */
+	thread_reap(vdev->poller);
+	vdev->poller = NULL;
+	vdev->polled = false;
 }

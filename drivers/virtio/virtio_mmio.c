@@ -204,7 +204,7 @@ static int vm_negotiate(struct virtio_mmio *vm)
 	return 0;
 }
 
-/* Interrupt, else a polling thread. */
+/* Interrupt, else a polling thread (created, started after the probe). */
 static int vm_attach_interrupt(struct virtio_mmio *vm,
 			       const struct devtree_node *node)
 {
@@ -218,7 +218,7 @@ static int vm_attach_interrupt(struct virtio_mmio *vm,
 	}
 	printk(KERN_WARN "virtio-mmio: %s: no interrupt (%s): polling\n",
 	       vm->vdev.name, error_name(err));
-	return virtio_start_polling(&vm->vdev);
+	return virtio_poller_create(&vm->vdev);
 }
 
 static void vm_free_queues(struct virtio_mmio *vm)
@@ -249,13 +249,22 @@ static int vm_start(struct virtio_mmio *vm, const struct devtree_node *node,
 		err = vm_attach_interrupt(vm, node);
 	if (!err)
 		err = drv->probe(&vm->vdev);
-	if (!err)
+	if (!err) {
+		/*
+		 * Only now: a poller running during a probe that fails
+		 * would be inside the callbacks of queues about to go.
+		 */
+		if (vm->vdev.polled)
+			virtio_poller_start(&vm->vdev);
 		return 0;
+	}
 	/* Stop the device before its rings go. */
 	vm_reset(vm);
 	vm_set_status(vm, VIRTIO_STATUS_FAILED);
 	if (vm->has_irq)
 		irq_unregister(vm->irq);
+	if (vm->vdev.polled)
+		virtio_poller_destroy(&vm->vdev);
 	vm_free_queues(vm);
 	return err;
 }
@@ -313,8 +322,7 @@ static int virtio_mmio_probe(struct devtree_node *node)
 	vm->vdev.transport_priv = vm;
 	vm->vdev.driver = drv;
 	err = vm_start(vm, node, drv);
-	/* A polling thread, once started, keeps its device for good. */
-	if (err && !vm->vdev.polled)
+	if (err)
 		keel_free(vm);
 	return err;
 }

@@ -194,11 +194,22 @@ void virtio_device_ready(struct virtio_device *vdev);
 void virtio_queue_kick(struct virtio_device *vdev, struct host_vq *vq);
 /*
  * The device returned buffers: run the callback of each queue. The
- * transport calls it from its interrupt handler, or from the thread
- * virtio_start_polling creates for a device without a usable interrupt
- * (before the driver's probe; the thread stays for the device's life).
+ * transport calls it from its interrupt handler, or from the polling
+ * thread of a device without a usable interrupt.
  */
 void virtio_device_interrupt(struct virtio_device *vdev);
-int virtio_start_polling(struct virtio_device *vdev);
+/*
+ * A device without a usable interrupt gets a polling thread. The
+ * transport creates it before the driver's probe (-ENOMEM), so that
+ * nothing can fail once the probe has succeeded (a driver cannot be
+ * unbound), and marks the device polled: kicks during the probe wake
+ * nobody. After a successful probe virtio_poller_start runs it for the
+ * device's life, first completing whatever the probe put in flight;
+ * after a failed one virtio_poller_destroy frees it, never having run,
+ * so that the transport may free the queues and the device.
+ */
+int virtio_poller_create(struct virtio_device *vdev);
+void virtio_poller_start(struct virtio_device *vdev);
+void virtio_poller_destroy(struct virtio_device *vdev);
 
 #endif

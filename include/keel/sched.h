@@ -123,7 +123,10 @@ const char *thread_state_name(enum thread_state s);
 int thread_for_each(int (*fn)(struct thread *t, void *arg), void *arg);
 unsigned int thread_count(void);
 
-/* Free an exited thread once no CPU runs on its stack (scheduler only). */
+/*
+ * Free an exited thread once no CPU runs on its stack (the scheduler), or
+ * one that was never started (its creator, which alone holds it).
+ */
 void thread_reap(struct thread *t);
 /* Make the code running on this CPU at boot its idle thread. */
 struct thread *thread_adopt_idle(void *stack_base, size_t stack_size);

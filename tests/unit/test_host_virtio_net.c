@@ -84,6 +84,11 @@ int thread_start(struct thread *t)
 	return -EINVAL;
 }
 
+void thread_reap(struct thread *t)
+{
+	CHECK(!"no polling thread is made here");
+}
+
 void thread_sleep_ms(u64 ms)
 {
 }
