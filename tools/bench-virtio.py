@@ -31,8 +31,8 @@ The ratio Keel / bare is what running under Keel adds.
   sending 64 MiB over TCP (busybox nc) to the other through Keel's
   switch. No bare figure: one QEMU has no second machine to talk to.
 
-Each operation runs three times and counts the least of the three, less
-the least of three runs of the same line as a no-op (`: '<line>'`)
+Each operation runs five times and counts the least of the five, less
+the least of five runs of the same line as a no-op (`: '<line>'`)
 measured the same way: the measuring's own cost (awk, the terminal, and
 the echo of every character typed, which costs a guest on Keel a few
 UART exits per character, so a shorter baseline line would charge
@@ -40,7 +40,7 @@ Keel for typing).
 
 Writes build/bench/virtio.json and prints a table. With --smoke (what
 `make test` runs) the machines run without -icount and move 4 MiB;
-nothing is written.
+nothing is written, and each figure is one run.
 """
 import argparse
 import json
@@ -61,7 +61,10 @@ MIB = 64
 SECTOR = 512
 PART_FIRST, PART_SECTORS = 2048, (MIB + 2) * 2048
 MODERN = ["-global", "virtio-mmio.force-legacy=false"]
-REPEAT = 3
+# Runs per figure: icount makes the CPU's work repeatable, but the host's
+# disk and QEMU's block layer answer in real time, which changes what the
+# guest does while it waits (how often it goes idle and is woken).
+REPEAT = 5
 OPS = {
     "write": "dd if=/dev/zero of=/dev/vda bs=1M count={mib} oflag=direct 2>/dev/null",
     "read": "dd if=/dev/vda of=/dev/null bs=1M count={mib} iflag=direct 2>/dev/null",
@@ -209,14 +212,14 @@ def network_on_keel(cache, mib):
 
 
 def main():
-    global ICOUNT, TIMEOUT
+    global ICOUNT, TIMEOUT, REPEAT
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--smoke", action="store_true",
                     help="without -icount, 4 MiB, no figures kept")
     smoke = ap.parse_args().smoke
     mib = 4 if smoke else MIB
     if smoke:
-        ICOUNT, TIMEOUT = [], 600
+        ICOUNT, TIMEOUT, REPEAT = [], 600, 1
     if "linux_guests" not in machine():
         print(f"no Linux guest for {ARCH} yet: skipped")
         return

@@ -232,13 +232,26 @@ static int add_buffer(struct virtqueue *vq, struct virtqueue_chain *chain,
 }
 
 /* One descriptor of a table in Keel's view, each field read once. */
-static void read_desc(const struct virtq_desc *table, u16 i,
-		      struct virtq_desc *d)
+static inline struct virtq_desc read_desc(const struct virtq_desc *table, u16 i)
 {
-	d->addr = READ_ONCE(table[i].addr);
-	d->len = READ_ONCE(table[i].len);
-	d->flags = READ_ONCE(table[i].flags);
-	d->next = READ_ONCE(table[i].next);
+	return (struct virtq_desc){ .addr = READ_ONCE(table[i].addr),
+				    .len = READ_ONCE(table[i].len),
+				    .flags = READ_ONCE(table[i].flags),
+				    .next = READ_ONCE(table[i].next) };
+}
+
+/*
+ * The same for an indirect table across RAM regions (checked by all_ram),
+ * copied once: the guest may change it meanwhile. Out of line, so that
+ * the walk's own copy stays in registers.
+ */
+static __attribute__((noinline)) struct virtq_desc
+read_desc_across(struct aspace *as, u64 table, u16 i)
+{
+	struct virtq_desc d;
+
+	ram_read(as, table + (u64)i * sizeof(d), &d, sizeof(d));
+	return d;
 }
 
 /*
@@ -272,13 +285,11 @@ static int walk_chain(struct virtqueue *vq, u16 head,
 					 "descriptor chain longer than its "
 					 "table (a loop)");
 		if (!in_indirect)
-			read_desc(vq->desc, i, &d);
+			d = read_desc(vq->desc, i);
 		else if (host_table)
-			read_desc(host_table, i, &d);
+			d = read_desc(host_table, i);
 		else
-			/* One copy: the guest may change the table meanwhile. */
-			ram_read(vq->as, table + (u64)i * sizeof(d), &d,
-				 sizeof(d));
+			d = read_desc_across(vq->as, table, i);
 
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			/* 2.7.5.3.1's driver rules, each a device check here. */
