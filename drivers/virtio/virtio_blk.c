@@ -26,6 +26,8 @@
 #define VBLK_MAX_DISCARD_RANGES 16
 /* Buffers of one request: header, data, status. */
 #define VBLK_MAX_BUFS (2 + BLOCKDEV_MAX_SEGS)
+/* Requests kept for reuse (each over 4 KiB: a large allocation). */
+#define VBLK_SPARES 2
 
 struct vblk {
 	struct blockdev bd;
@@ -37,6 +39,8 @@ struct vblk {
 	u32 size_max; /* bytes per data descriptor; 0: no limit */
 	u32 max_discard_sectors, max_discard_ranges;
 	u64 errors; /* requests the device failed */
+	struct vblk_req *spare[VBLK_SPARES]; /* under lock */
+	unsigned int nr_spare;
 };
 
 struct vblk_req {
@@ -171,6 +175,31 @@ static bool post_pending(struct vblk *vb)
 	return posted;
 }
 
+static struct vblk_req *req_get(struct vblk *vb)
+{
+	struct vblk_req *r = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->lock, flags);
+	if (vb->nr_spare)
+		r = vb->spare[--vb->nr_spare];
+	spin_unlock_irqrestore(&vb->lock, flags);
+	return r ? r : keel_malloc(sizeof(*r));
+}
+
+static void req_put(struct vblk *vb, struct vblk_req *r)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vb->lock, flags);
+	if (vb->nr_spare < VBLK_SPARES) {
+		vb->spare[vb->nr_spare++] = r;
+		r = NULL;
+	}
+	spin_unlock_irqrestore(&vb->lock, flags);
+	keel_free(r);
+}
+
 static void vblk_done(struct host_vq *vq)
 {
 	struct vblk *vb = vq->priv;
@@ -194,7 +223,7 @@ static void vblk_done(struct host_vq *vq)
 							   "discard",
 			       (unsigned long long)req->sector, r->status, len);
 		}
-		keel_free(r);
+		req_put(vb, r);
 		req->done(req, status);
 	}
 	spin_lock_irqsave(&vb->lock, flags);
@@ -218,14 +247,14 @@ static int vblk_submit(struct blockdev *bd, struct blockdev_request *req)
 	     !virtio_has_feature(vb->vdev, VIRTIO_BLK_F_DISCARD)))
 		return 0; /* no write cache to flush; discard is a hint */
 	/* bufs (4 KiB) is filled by build: zero only what precedes it. */
-	r = keel_malloc(sizeof(*r));
+	r = req_get(vb);
 	if (!r)
 		return -ENOMEM;
 	memset(r, 0, offsetof(struct vblk_req, bufs));
 	r->req = req;
 	err = build(vb, r);
 	if (err) {
-		keel_free(r);
+		req_put(vb, r);
 		return err;
 	}
 	spin_lock_irqsave(&vb->lock, flags);

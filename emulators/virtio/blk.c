@@ -41,6 +41,12 @@
 /* Requests framed at odd offsets are copied through this much at most. */
 #define BLK_BOUNCE_MAX (1U << 20)
 #define BLK_DISCARD_MAX_SECTORS 0x400000U /* 2 GiB per request */
+/*
+ * Requests kept for reuse: each is 8 KiB (a chain and a backend request
+ * of 256 segments), a large allocation, and a notification takes two
+ * (the second finds the ring empty).
+ */
+#define BLK_SPARES 2
 
 struct virtio_blk {
 	struct virtio_dev *vdev;
@@ -53,6 +59,8 @@ struct virtio_blk {
 	u32 piece;
 	char owner[80]; /* "<guest>/<node>" as the claim shows it */
 	unsigned int in_flight; /* queued with the backend */
+	struct blk_request *spare[BLK_SPARES]; /* under the instance lock */
+	unsigned int nr_spare;
 	u64 requests, errors, read_bytes, written_bytes;
 };
 
@@ -71,6 +79,22 @@ struct blk_request {
 	struct blockdev_request breq;
 	struct virtqueue_chain chain;
 };
+
+/* Under the instance lock, as is req_put. */
+static struct blk_request *req_get(struct virtio_blk *b)
+{
+	if (b->nr_spare)
+		return b->spare[--b->nr_spare];
+	return keel_malloc(sizeof(struct blk_request));
+}
+
+static void req_put(struct virtio_blk *b, struct blk_request *req)
+{
+	if (b->nr_spare < BLK_SPARES)
+		b->spare[b->nr_spare++] = req;
+	else
+		keel_free(req);
+}
 
 static void blk_finish(struct blk_request *req, int err)
 {
@@ -104,7 +128,7 @@ static void blk_finish(struct blk_request *req, int err)
 		virtio_dev_push(b->vdev, 0, req->chain.head, written);
 	}
 	keel_free(req->bounce);
-	keel_free(req);
+	req_put(b, req);
 }
 
 /* The backend's completion of a queued request: any context. */
@@ -306,7 +330,7 @@ static void blk_queue_notify(struct virtio_dev *vdev, unsigned int q)
 	int ret, err;
 
 	for (;;) {
-		req = keel_malloc(sizeof(*req));
+		req = req_get(b);
 		if (!req) {
 			/* The driver notifies again when it adds more. */
 			b->errors++;
@@ -317,7 +341,7 @@ static void blk_queue_notify(struct virtio_dev *vdev, unsigned int q)
 		req->bounce = NULL;
 		ret = virtio_dev_pop(vdev, q, &req->chain);
 		if (ret <= 0) {
-			keel_free(req);
+			req_put(b, req);
 			return;
 		}
 		b->requests++;
@@ -326,7 +350,7 @@ static void blk_queue_notify(struct virtio_dev *vdev, unsigned int q)
 			virtio_dev_needs_reset(vdev,
 					       "request without a header or a "
 					       "status byte");
-			keel_free(req);
+			req_put(b, req);
 			return;
 		}
 		if (ret == 1)
@@ -454,6 +478,8 @@ static void blk_remove(struct virtio_dev *vdev)
 			break;
 		thread_sleep_ms(1);
 	}
+	while (b->nr_spare)
+		keel_free(b->spare[--b->nr_spare]);
 	blockdev_release(b->bd, !b->read_only);
 	if (b->bundle_disk)
 		blockdev_unregister(b->bd);
