@@ -53,8 +53,10 @@ struct virtio_blk {
 	struct blockdev *bd;
 	bool read_only;
 	bool bundle_disk; /* bd is ours: unregistered on remove */
-	u32 seg_max, size_max; /* offered to the driver */
-	/* The backend's request shape (blockdev_max_segs, _seg_bytes). */
+	/*
+	 * The backend's request shape (blockdev_max_segs, _seg_bytes),
+	 * what seg_max and size_max offer the driver.
+	 */
 	unsigned int max_segs;
 	u32 piece;
 	char owner[80]; /* "<guest>/<node>" as the claim shows it */
@@ -366,8 +368,10 @@ static void put_config(struct virtio_blk *b)
 	u32 align = b->bd->block_size / BLOCKDEV_SECTOR_SIZE;
 
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_CAPACITY, b->bd->nr_sectors, 8);
-	virtio_config_put(vdev, VIRTIO_BLK_CFG_SIZE_MAX, b->size_max, 4);
-	virtio_config_put(vdev, VIRTIO_BLK_CFG_SEG_MAX, b->seg_max, 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SIZE_MAX,
+			  MIN(BLK_SIZE_MAX, b->piece), 4);
+	virtio_config_put(vdev, VIRTIO_BLK_CFG_SEG_MAX,
+			  MIN((u32)BLK_SEG_MAX, b->max_segs), 4);
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_BLK_SIZE, b->bd->block_size, 4);
 	virtio_config_put(vdev, VIRTIO_BLK_CFG_MAX_DISCARD_SECTORS,
 			  BLK_DISCARD_MAX_SECTORS, 4);
@@ -437,8 +441,6 @@ static int blk_probe(struct virtio_dev *vdev, const struct devtree_node *node)
 	 */
 	b->max_segs = blockdev_max_segs(b->bd);
 	b->piece = blockdev_max_seg_bytes(b->bd) & ~(BLOCKDEV_SECTOR_SIZE - 1);
-	b->seg_max = MIN((u32)BLK_SEG_MAX, b->max_segs);
-	b->size_max = MIN(BLK_SIZE_MAX, b->piece);
 	snprintf(b->owner, sizeof(b->owner), "%s/%s",
 		 guest_name(vdev->inst->guest), vdev->inst->name);
 	err = blockdev_claim(b->bd, b->owner, !b->read_only, why, sizeof(why));
