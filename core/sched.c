@@ -15,6 +15,7 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <arch/irqflags.h>
+#include <arch/vcpu.h>
 
 #define SLICE_NS ((u64)CONFIG_SCHED_TIMESLICE_MS * NSEC_PER_MSEC)
 #define LOAD_SAMPLE_NS NSEC_PER_SEC
@@ -22,8 +23,28 @@
 static void slice_expired(struct timer_event *ev)
 {
 	struct sched_cpu *sc = ev->arg;
+	u64 end = sc->slice_end_ns;
 
+	if (!end)
+		return;
+	if (timer_now_ns() < end) {
+		/* The slice was restarted since this was armed. */
+		timer_event_arm(&sc->slice_timer, end);
+		return;
+	}
 	sc->need_resched = true;
+}
+
+/*
+ * A new slice for the thread about to run, without reprogramming the
+ * timer on every switch: an armed slice_timer fires no later than the new
+ * end (slices only get later), and slice_expired() re-arms it then.
+ */
+static void slice_start(struct sched_cpu *sc, u64 now)
+{
+	sc->slice_end_ns = now + SLICE_NS;
+	if (!timer_event_armed(&sc->slice_timer))
+		timer_event_arm(&sc->slice_timer, sc->slice_end_ns);
 }
 
 void sched_init_cpu(void)
@@ -190,7 +211,7 @@ void schedule(void)
 		 * that one woken later at its priority gets a turn.
 		 */
 		if (next != sc->idle)
-			timer_event_arm(&sc->slice_timer, now + SLICE_NS);
+			slice_start(sc, now);
 		spin_unlock(&sc->lock);
 		arch_irq_restore(flags);
 		return;
@@ -202,11 +223,15 @@ void schedule(void)
 	sc->current = next;
 	sc->last_prev = prev;
 
+	/* An idle CPU keeps no slice (the timer may fire once, to no effect). */
 	if (next == sc->idle)
-		timer_event_cancel(&sc->slice_timer);
+		sc->slice_end_ns = 0;
 	else
-		timer_event_arm(&sc->slice_timer, now + SLICE_NS);
+		slice_start(sc, now);
 
+	/* A vCPU's registers leave the CPU with it (arch_vcpu_put). */
+	if (prev->vcpu)
+		arch_vcpu_put(prev->vcpu);
 	arch_context_switch(&prev->ctx, &next->ctx);
 	/* Back in prev, possibly much later; prev is current again. */
 	sched_finish_switch(this_cpu()->sched.last_prev);

@@ -13,6 +13,7 @@
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include <arch/barrier.h>
 #include <arch/irqflags.h>
 
 static const char *const exit_names[VCPU_EXIT_REASONS] = {
@@ -118,8 +119,17 @@ static bool wait_until_runnable(struct vcpu *v)
 	unsigned long flags;
 	bool run;
 
+	/* The common case, without the lock: a kick makes it look again. */
+	if (likely(READ_ONCE(v->state) == VCPU_RUNNING))
+		return true;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	while (v->state != VCPU_RUNNING && v->state != VCPU_STOPPING) {
+		/*
+		 * Parked means its state may be reset by others: all of it
+		 * to memory first, visible before parked is.
+		 */
+		arch_vcpu_put(v);
+		smp_mb();
 		v->parked = true;
 		waitqueue_sleep_locked(&v->wait, &flags);
 	}
@@ -157,11 +167,17 @@ static void wait_for_interrupt(struct vcpu *v)
 		spin_unlock_irqrestore(&v->wait.lock, flags);
 		return;
 	}
+	/*
+	 * Armed only when the deadline moved, and left armed after a wake
+	 * that came first: guests wait for the same deadline again and
+	 * again, and a late kick only ends some later wait early, which
+	 * WFI allows.
+	 */
 	deadline = arch_vcpu_timer_deadline(v);
-	if (deadline)
+	if (deadline && (!timer_event_armed(&v->wakeup) ||
+			 v->wakeup.deadline_ns != deadline))
 		timer_event_arm(&v->wakeup, deadline);
 	wait_until_runnable(v);
-	timer_event_cancel(&v->wakeup);
 }
 
 static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)

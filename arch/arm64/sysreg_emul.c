@@ -121,6 +121,8 @@ static bool debug_access(struct vcpu *v, u32 sr, u32 crm, u32 op2, bool read,
 	} else {
 		switch (sr) {
 		case MDSCR_EL1:
+			/* Switched in the CPU: edit the memory copy. */
+			arch_vcpu_put(v);
 			slot = &v->arch.el1.mdscr;
 			break;
 		case MDCCINT_EL1:

@@ -43,6 +43,8 @@
 #define SCTLR_EL1_RES1 0x30d00800ULL
 
 void arm64_vcpu_enter(struct arm64_guest_ctx *ctx);
+void arm64_fp_restore(const struct arm64_guest_ctx *ctx);
+void arm64_fp_save(struct arm64_guest_ctx *ctx);
 
 u64 arch_vcpu_hwid(const struct vcpu *v)
 {
@@ -69,6 +71,8 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	struct arch_vcpu *a = &v->arch;
 	u64 mpidr = a->mpidr;
 
+	/* Parked, or this CPU's own vCPU: either way its memory copy is it. */
+	arch_vcpu_put(v);
 	memset(&a->ctx, 0, sizeof(a->ctx));
 	memset(&a->el1, 0, sizeof(a->el1));
 	a->ctx.pc = entry;
@@ -83,6 +87,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	memset(&a->ptimer, 0, sizeof(a->ptimer));
 	memset(&a->dbg, 0, sizeof(a->dbg));
 	a->dbg.oslk = 1;
+	a->vtimer_seen.valid = false;
 }
 
 static void el1_restore(const struct arm64_el1_state *s)
@@ -141,10 +146,46 @@ static void el1_save(struct arm64_el1_state *s)
 	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	s->csselr = read_sysreg(csselr_el1);
 	s->mdscr = read_sysreg(mdscr_el1);
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	s->cntv_cval = read_sysreg(cntv_cval_el0);
+	/* CNTV_CTL and CNTV_CVAL are read back on every exit (vcpu_run). */
 	/* The guest's timer must not fire while Keel or another guest runs. */
 	write_sysreg(cntv_ctl_el0, 0);
+}
+
+/*
+ * A vCPU's state that only it uses stays in the CPU from the first entry
+ * after it was switched in until it is switched out (arch_vcpu_put):
+ * EL1 system registers, FP/SIMD, the virtual timer, the GIC virtual
+ * interface's control state and the guest-wide EL2 registers. An exit
+ * that Keel answers without switching costs none of it (KVM's
+ * vcpu_load/vcpu_put). Only this vCPU's own thread touches the live
+ * copies; everyone else sees the memory copy, which is current whenever
+ * the vCPU is not loaded (always when it is parked).
+ */
+static void vcpu_load(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct arch_guest *ag = &v->guest->arch;
+
+	write_sysreg(vttbr_el2, ag->vttbr);
+	write_sysreg(cntvoff_el2, ag->cntvoff);
+	write_sysreg(vmpidr_el2, a->mpidr);
+	write_sysreg(hcr_el2, a->hcr);
+	el1_restore(&a->el1);
+	arm64_fp_restore(&a->ctx);
+	arm64_vgic_load(v);
+	a->loaded = true;
+}
+
+void arch_vcpu_put(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (!a->loaded)
+		return;
+	el1_save(&a->el1);
+	arm64_fp_save(&a->ctx);
+	arm64_vgic_put(v);
+	a->loaded = false;
 }
 
 /* Write a general register; x31 as a destination is the zero register. */
@@ -169,11 +210,14 @@ static void skip_instruction(struct arch_vcpu *a)
  * would: syndrome and return state into the EL1 registers, then the
  * vector for where the guest was.
  */
-static void inject_sync(struct arch_vcpu *a, u64 esr, u64 far)
+static void inject_sync(struct vcpu *v, u64 esr, u64 far)
 {
+	struct arch_vcpu *a = &v->arch;
 	u64 mode = a->ctx.pstate & PSTATE_MODE_MASK;
 	u64 offset;
 
+	/* Rare: edit the memory copy, reloaded at the next entry. */
+	arch_vcpu_put(v);
 	if (mode == PSTATE_EL1H)
 		offset = 0x200;
 	else if (mode == PSTATE_EL1T)
@@ -190,9 +234,9 @@ static void inject_sync(struct arch_vcpu *a, u64 esr, u64 far)
 	a->ctx.pc = a->el1.vbar + offset;
 }
 
-static void inject_undefined(struct arch_vcpu *a)
+static void inject_undefined(struct vcpu *v)
 {
-	inject_sync(a, esr_make(ESR_EC_UNKNOWN, 0), 0);
+	inject_sync(v, esr_make(ESR_EC_UNKNOWN, 0), 0);
 }
 
 void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
@@ -209,7 +253,7 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 		ec = from_el1 ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
 	if (!instruction && exit && exit->write)
 		iss |= ESR_DABT_WNR;
-	inject_sync(a, esr_make(ec, iss), a->ctx.far);
+	inject_sync(v, esr_make(ec, iss), a->ctx.far);
 }
 
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
@@ -285,7 +329,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 				set_reg(a, sr.rt, value);
 			skip_instruction(a);
 		} else {
-			inject_undefined(a);
+			inject_undefined(v);
 		}
 		exit->reason = VCPU_EXIT_SYSREG;
 		break;
@@ -302,7 +346,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		decode_data_abort(v, exit);
 		break;
 	default:
-		inject_undefined(a);
+		inject_undefined(v);
 		exit->reason = VCPU_EXIT_NONE;
 		break;
 	}
@@ -311,22 +355,20 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	struct arch_guest *ag = &v->guest->arch;
 
-	memset(exit, 0, sizeof(*exit));
-	write_sysreg(vttbr_el2, ag->vttbr);
-	write_sysreg(cntvoff_el2, ag->cntvoff);
-	write_sysreg(vmpidr_el2, a->mpidr);
-	write_sysreg(hcr_el2, a->hcr);
-	el1_restore(&a->el1);
+	*exit = (struct vcpu_exit){ 0 };
+	if (!a->loaded)
+		vcpu_load(v);
 	arm64_vtimer_flush(v);
 	arm64_vgic_flush(v);
 	__asm__ volatile("isb" ::: "memory");
 
 	arm64_vcpu_enter(&a->ctx);
 
+	/* The guest writes its virtual timer untrapped: look at it now. */
+	a->el1.cntv_ctl = read_sysreg(cntv_ctl_el0);
+	a->el1.cntv_cval = read_sysreg(cntv_cval_el0);
 	arm64_vgic_sync(v);
-	el1_save(&a->el1);
 	switch (a->ctx.exit_kind) {
 	case GUEST_EXIT_SYNC:
 		handle_sync(v, exit);

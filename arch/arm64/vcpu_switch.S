@@ -3,6 +3,10 @@
  * The world switch between Keel (EL2) and a guest (EL1). While the guest
  * runs, TPIDR_EL2 points at its context so that the lower-EL vectors find
  * where to save it; the host's own value is kept in the context.
+ *
+ * FP/SIMD registers are not switched here: Keel itself never uses them
+ * (-mgeneral-regs-only), so a vCPU's stay in the CPU from its load to its
+ * put (vcpu.c) however many exits it takes in between.
  */
 #include <asm/vcpu.h>
 
@@ -23,28 +27,6 @@ arm64_vcpu_enter:
 	mrs	x1, tpidr_el2
 	str	x1, [x0, #GCTX_HOST_TPIDR]
 	msr	tpidr_el2, x0
-
-	add	x1, x0, #GCTX_FPREGS
-	ldp	q0, q1, [x1, #0]
-	ldp	q2, q3, [x1, #32]
-	ldp	q4, q5, [x1, #64]
-	ldp	q6, q7, [x1, #96]
-	ldp	q8, q9, [x1, #128]
-	ldp	q10, q11, [x1, #160]
-	ldp	q12, q13, [x1, #192]
-	ldp	q14, q15, [x1, #224]
-	ldp	q16, q17, [x1, #256]
-	ldp	q18, q19, [x1, #288]
-	ldp	q20, q21, [x1, #320]
-	ldp	q22, q23, [x1, #352]
-	ldp	q24, q25, [x1, #384]
-	ldp	q26, q27, [x1, #416]
-	ldp	q28, q29, [x1, #448]
-	ldp	q30, q31, [x1, #480]
-	ldr	x2, [x0, #GCTX_FPSR]
-	msr	fpsr, x2
-	ldr	x2, [x0, #GCTX_FPCR]
-	msr	fpcr, x2
 
 	ldp	x1, x2, [x0, #GCTX_PC]
 	msr	elr_el2, x1
@@ -118,6 +100,47 @@ arm64_guest_exit_common:
 	mrs	x1, hpfar_el2
 	str	x1, [x0, #GCTX_HPFAR]
 
+	ldr	x1, [x0, #GCTX_HOST_TPIDR]
+	msr	tpidr_el2, x1
+	ldr	x1, [x0, #GCTX_HOST_SP]
+	mov	sp, x1
+	ldp	x19, x20, [x0, #GCTX_HOST_REGS + 0]
+	ldp	x21, x22, [x0, #GCTX_HOST_REGS + 16]
+	ldp	x23, x24, [x0, #GCTX_HOST_REGS + 32]
+	ldp	x25, x26, [x0, #GCTX_HOST_REGS + 48]
+	ldp	x27, x28, [x0, #GCTX_HOST_REGS + 64]
+	ldp	x29, x30, [x0, #GCTX_HOST_REGS + 80]
+	ret
+
+/* void arm64_fp_restore(const struct arm64_guest_ctx *ctx) */
+	.globl arm64_fp_restore
+arm64_fp_restore:
+	add	x1, x0, #GCTX_FPREGS
+	ldp	q0, q1, [x1, #0]
+	ldp	q2, q3, [x1, #32]
+	ldp	q4, q5, [x1, #64]
+	ldp	q6, q7, [x1, #96]
+	ldp	q8, q9, [x1, #128]
+	ldp	q10, q11, [x1, #160]
+	ldp	q12, q13, [x1, #192]
+	ldp	q14, q15, [x1, #224]
+	ldp	q16, q17, [x1, #256]
+	ldp	q18, q19, [x1, #288]
+	ldp	q20, q21, [x1, #320]
+	ldp	q22, q23, [x1, #352]
+	ldp	q24, q25, [x1, #384]
+	ldp	q26, q27, [x1, #416]
+	ldp	q28, q29, [x1, #448]
+	ldp	q30, q31, [x1, #480]
+	ldr	x2, [x0, #GCTX_FPSR]
+	msr	fpsr, x2
+	ldr	x2, [x0, #GCTX_FPCR]
+	msr	fpcr, x2
+	ret
+
+/* void arm64_fp_save(struct arm64_guest_ctx *ctx) */
+	.globl arm64_fp_save
+arm64_fp_save:
 	add	x1, x0, #GCTX_FPREGS
 	stp	q0, q1, [x1, #0]
 	stp	q2, q3, [x1, #32]
@@ -139,15 +162,4 @@ arm64_guest_exit_common:
 	str	x2, [x0, #GCTX_FPSR]
 	mrs	x2, fpcr
 	str	x2, [x0, #GCTX_FPCR]
-
-	ldr	x1, [x0, #GCTX_HOST_TPIDR]
-	msr	tpidr_el2, x1
-	ldr	x1, [x0, #GCTX_HOST_SP]
-	mov	sp, x1
-	ldp	x19, x20, [x0, #GCTX_HOST_REGS + 0]
-	ldp	x21, x22, [x0, #GCTX_HOST_REGS + 16]
-	ldp	x23, x24, [x0, #GCTX_HOST_REGS + 32]
-	ldp	x25, x26, [x0, #GCTX_HOST_REGS + 48]
-	ldp	x27, x28, [x0, #GCTX_HOST_REGS + 64]
-	ldp	x29, x30, [x0, #GCTX_HOST_REGS + 80]
 	ret

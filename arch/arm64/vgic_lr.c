@@ -61,11 +61,11 @@ struct lr_hw {
 	bool (*pending)(u64 lr);
 	bool (*active)(u64 lr);
 	u64 (*lr_access)(unsigned int n, bool write, u64 value);
-	void (*load)(const struct arch_vcpu *a, bool underflow);
-	/* Interface state back to a; the interface left off. */
+	/* The interface's state (VMCR, active priorities) in and out. */
+	void (*load)(const struct arch_vcpu *a);
 	void (*save)(struct arch_vcpu *a);
-	/* The virtual interface off: no more maintenance interrupts. */
-	void (*off)(void);
+	/* ICH_HCR / GICH_HCR: on or off, maintenance when LRs run empty. */
+	void (*control)(bool on, bool underflow);
 };
 
 static const struct lr_hw *hw;
@@ -125,17 +125,11 @@ static bool v3_active(u64 lr)
 	return lr & LR_STATE_ACTIVE;
 }
 
-static void v3_load(const struct arch_vcpu *a, bool underflow)
+static void v3_load(const struct arch_vcpu *a)
 {
 	write_sysreg(ICH_VMCR_EL2, a->vmcr);
 	write_sysreg(ICH_AP0R0_EL2, a->ap0r0);
 	write_sysreg(ICH_AP1R0_EL2, a->ap1r0);
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
-}
-
-static void v3_off(void)
-{
-	write_sysreg(ICH_HCR_EL2, 0);
 }
 
 static void v3_save(struct arch_vcpu *a)
@@ -143,7 +137,12 @@ static void v3_save(struct arch_vcpu *a)
 	a->vmcr = read_sysreg(ICH_VMCR_EL2);
 	a->ap0r0 = read_sysreg(ICH_AP0R0_EL2);
 	a->ap1r0 = read_sysreg(ICH_AP1R0_EL2);
-	v3_off();
+}
+
+static void v3_control(bool on, bool underflow)
+{
+	write_sysreg(ICH_HCR_EL2,
+		     (on ? ICH_HCR_EN : 0) | (underflow ? ICH_HCR_UIE : 0));
 }
 
 static const struct lr_hw v3_hw = {
@@ -154,7 +153,7 @@ static const struct lr_hw v3_hw = {
 	.lr_access = v3_lr_access,
 	.load = v3_load,
 	.save = v3_save,
-	.off = v3_off,
+	.control = v3_control,
 };
 
 static u64 v2_encode(const struct vgic_lr *lr)
@@ -190,23 +189,23 @@ static u64 v2_lr_access(unsigned int n, bool write, u64 value)
 	return readl(gich + GICH_LR0 + 4 * n);
 }
 
-static void v2_load(const struct arch_vcpu *a, bool underflow)
+static void v2_load(const struct arch_vcpu *a)
 {
 	writel((u32)a->vmcr, gich + GICH_VMCR);
 	writel((u32)a->ap0r0, gich + GICH_APR);
-	writel(ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0), gich + GICH_HCR);
-}
-
-static void v2_off(void)
-{
-	writel(0, gich + GICH_HCR);
 }
 
 static void v2_save(struct arch_vcpu *a)
 {
 	a->vmcr = readl(gich + GICH_VMCR);
 	a->ap0r0 = readl(gich + GICH_APR);
-	v2_off();
+}
+
+/* GICH_HCR's En and UIE are where ICH_HCR_EL2 has them. */
+static void v2_control(bool on, bool underflow)
+{
+	writel((on ? ICH_HCR_EN : 0) | (underflow ? ICH_HCR_UIE : 0),
+	       gich + GICH_HCR);
 }
 
 static const struct lr_hw v2_hw = {
@@ -217,13 +216,13 @@ static const struct lr_hw v2_hw = {
 	.lr_access = v2_lr_access,
 	.load = v2_load,
 	.save = v2_save,
-	.off = v2_off,
+	.control = v2_control,
 };
 
 /* The maintenance interrupt only has to make the guest exit. */
 static void maintenance_interrupt(unsigned int irq, void *arg)
 {
-	hw->off();
+	hw->control(false, false);
 }
 
 /* ID_AA64PFR0_EL1.GIC and ICC_SRE_EL2.SRE: a GICv3 CPU interface in use. */
@@ -294,39 +293,66 @@ int arm64_vgic_vcpu_init(struct vcpu *v)
 {
 	struct vgic *vg = vgic_of(v->guest);
 
+	v->arch.vgic = vg;
 	return vg ? arm64_vgic_init(vgic_version_of(vg)) : 0;
+}
+
+/*
+ * The interface's control state stays in the CPU while the vCPU is
+ * loaded (vcpu.c); the list registers are empty whenever Keel runs.
+ */
+void arm64_vgic_load(struct vcpu *v)
+{
+	if (v->arch.vgic && hw)
+		hw->load(&v->arch);
+}
+
+void arm64_vgic_put(struct vcpu *v)
+{
+	if (!v->arch.vgic || !hw)
+		return;
+	hw->save(&v->arch);
+	hw->control(false, false);
 }
 
 void arm64_vgic_flush(struct vcpu *v)
 {
-	struct vgic *vg = vgic_of(v->guest);
+	struct vgic *vg = v->arch.vgic;
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 	struct arch_vcpu *a = &v->arch;
 	bool more = false;
 	unsigned int n;
 
-	a->lrs_used = 0;
 	if (!vg || !hw)
 		return;
+	/*
+	 * Nothing changed for this vCPU since a fill found nothing (most
+	 * exits): the LRs stay empty, only the interface goes back on (a
+	 * maintenance interrupt may have turned it off).
+	 */
+	if (vgic_quiet(vg, v)) {
+		hw->control(true, false);
+		return;
+	}
 	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
-	for (unsigned int i = 0; i < nr_lrs; i++) {
-		if (i < n)
-			a->lr_meta[i] = lrs[i];
-		hw->lr_access(i, true, i < n ? hw->encode(&lrs[i]) : 0);
+	for (unsigned int i = 0; i < n; i++) {
+		a->lr_meta[i] = lrs[i];
+		hw->lr_access(i, true, hw->encode(&lrs[i]));
 	}
 	a->lrs_used = n;
-	hw->load(a, more);
+	hw->control(true, more);
 }
 
 void arm64_vgic_sync(struct vcpu *v)
 {
-	struct vgic *vg = vgic_of(v->guest);
-	struct vgic_lr lrs[VGIC_MAX_LRS];
 	struct arch_vcpu *a = &v->arch;
+	struct vgic *vg = a->vgic;
+	struct vgic_lr lrs[VGIC_MAX_LRS];
 
-	if (!vg || !hw)
+	/* Empty LRs (the common case) have nothing to give back. */
+	if (!a->lrs_used)
 		return;
-	hw->save(a);
+	hw->control(true, false);
 	for (unsigned int i = 0; i < a->lrs_used; i++) {
 		u64 lr = hw->lr_access(i, false, 0);
 
@@ -343,7 +369,7 @@ void arm64_vgic_sync(struct vcpu *v)
 bool arm64_vgic_sysreg(struct vcpu *v, const struct esr_sysreg *access,
 		       u64 *reg)
 {
-	struct vgic *vg = vgic_of(v->guest);
+	struct vgic *vg = v->arch.vgic;
 
 	if (!vg || vgic_version_of(vg) != VGIC_V3 || access->op0 != 3 ||
 	    access->op1 != 0 || access->crn != 12 || access->crm != 11 ||

@@ -13,6 +13,9 @@
 int arm64_vgic_vcpu_init(struct vcpu *v);
 /* Load the list registers before entry; read them back after exit. */
 void arm64_vgic_flush(struct vcpu *v);
+/* The virtual interface's state into the CPU when the vCPU is loaded, and back. */
+void arm64_vgic_load(struct vcpu *v);
+void arm64_vgic_put(struct vcpu *v);
 void arm64_vgic_sync(struct vcpu *v);
 /*
  * A trapped system-register access (decoded from the ESR's ISS); true

@@ -79,6 +79,24 @@ static u64 timer_deadline(struct vcpu *v, bool physical)
 	return cycles_deadline_ns(s->cntv_cval + cntvoff);
 }
 
+/*
+ * The count at which a level not raised now would rise (~0: never while
+ * the registers stay as they are; a raised level stays raised).
+ */
+static u64 next_change(struct vcpu *v, bool vlevel, bool plevel)
+{
+	const struct arm64_el1_state *s = &v->arch.el1;
+	u64 cntvoff = v->guest->arch.cntvoff, until = ~0ULL;
+
+	if (!vlevel && timer_armed(s->cntv_ctl) &&
+	    s->cntv_cval <= ~0ULL - cntvoff)
+		until = s->cntv_cval + cntvoff;
+	if (!plevel && timer_armed(v->arch.ptimer.ctl) &&
+	    v->arch.ptimer.cval < until)
+		until = v->arch.ptimer.cval;
+	return until;
+}
+
 /* The earlier of two deadlines, 0 standing for "never". */
 static u64 earlier(u64 a, u64 b)
 {
@@ -107,14 +125,27 @@ void arm64_vtimer_vcpu_destroy(struct vcpu *v)
 	timer_event_cancel(&v->arch.timer_event);
 }
 
+/*
+ * Before each entry. The levels and the host event depend only on the
+ * two timers' registers and on the count; while the registers are what
+ * the last look saw and the count has not reached the earliest deadline
+ * then pending, the same look would change nothing (most exits).
+ */
 void arm64_vtimer_flush(struct vcpu *v)
 {
-	struct vgic *vg = vgic_of(v->guest);
+	struct vgic *vg = v->arch.vgic;
+	struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
+	const struct arm64_el1_state *s = &v->arch.el1;
 	bool vlevel, plevel;
 	u64 deadline;
 
 	/* Without a GIC the timers have nowhere to interrupt. */
 	if (!vg)
+		return;
+	if (seen->valid && seen->vctl == s->cntv_ctl &&
+	    seen->vcval == s->cntv_cval && seen->pctl == v->arch.ptimer.ctl &&
+	    seen->pcval == v->arch.ptimer.cval &&
+	    timer_read_cycles() < seen->until)
 		return;
 	vlevel = vtimer_expired(v);
 	plevel = ptimer_expired(v);
@@ -127,7 +158,13 @@ void arm64_vtimer_flush(struct vcpu *v)
 		if (!timer_event_armed(&v->arch.timer_event) ||
 		    v->arch.timer_event.deadline_ns != deadline)
 			timer_event_arm(&v->arch.timer_event, deadline);
-	} else {
+	} else if (timer_event_armed(&v->arch.timer_event)) {
 		timer_event_cancel(&v->arch.timer_event);
 	}
+	seen->valid = true;
+	seen->vctl = s->cntv_ctl;
+	seen->vcval = s->cntv_cval;
+	seen->pctl = v->arch.ptimer.ctl;
+	seen->pcval = v->arch.ptimer.cval;
+	seen->until = next_change(v, vlevel, plevel);
 }

@@ -54,6 +54,8 @@
 #define INSN_WFI 0x10500073U
 
 void riscv_vcpu_enter(struct riscv_guest_ctx *ctx);
+void riscv_fp_restore(const struct riscv_guest_ctx *ctx);
+void riscv_fp_save(struct riscv_guest_ctx *ctx);
 long riscv_guest_fetch_half(unsigned long gva);
 
 _Static_assert(offsetof(struct riscv_guest_ctx, sepc) == GCTX_SEPC, "ctx");
@@ -133,6 +135,8 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 {
 	struct arch_vcpu *a = &v->arch;
 
+	/* Parked, or this hart's own vCPU: either way its memory copy is it. */
+	arch_vcpu_put(v);
 	memset(&a->ctx, 0, sizeof(a->ctx));
 	memset(&a->vs, 0, sizeof(a->vs));
 	a->hartid = v->index;
@@ -153,10 +157,14 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
  * value and return address into the VS CSRs, the previous mode and
  * interrupt enable into vsstatus, then its trap vector, in VS-mode.
  */
-static void inject_exception(struct arch_vcpu *a, u64 cause, u64 tval)
+static void inject_exception(struct vcpu *v, u64 cause, u64 tval)
 {
-	u64 s = a->vs.vsstatus;
+	struct arch_vcpu *a = &v->arch;
+	u64 s;
 
+	/* Rare: edit the memory copy, reloaded at the next entry. */
+	arch_vcpu_put(v);
+	s = a->vs.vsstatus;
 	a->vs.vscause = cause;
 	a->vs.vstval = tval;
 	a->vs.vsepc = a->ctx.sepc;
@@ -183,7 +191,7 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 	else
 		cause = EXC_LOAD_ACCESS;
 	/* stval of a guest-page fault is the guest's virtual address. */
-	inject_exception(a, cause, a->ctx.stval);
+	inject_exception(v, cause, a->ctx.stval);
 }
 
 /* ---- MMIO ---- */
@@ -310,7 +318,7 @@ static void handle_virtual_insn(struct vcpu *v, struct vcpu_exit *exit)
 		return;
 	}
 	/* Hypervisor instructions and CSRs the guest may not use. */
-	inject_exception(a, EXC_ILLEGAL_INSN, insn);
+	inject_exception(v, EXC_ILLEGAL_INSN, insn);
 	exit->reason = VCPU_EXIT_NONE;
 }
 
@@ -344,7 +352,7 @@ static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
 	case EXC_STORE_ACCESS:
 	case EXC_INST_ACCESS:
 		/* Delegated, but should one arrive: the guest's own. */
-		inject_exception(a, code, a->ctx.stval);
+		inject_exception(v, code, a->ctx.stval);
 		exit->reason = VCPU_EXIT_NONE;
 		break;
 	default:
@@ -435,8 +443,7 @@ static void vs_save(struct riscv_vs_state *s, bool sstc)
 	s->vscause = csr_read(CSR_VSCAUSE);
 	s->vstval = csr_read(CSR_VSTVAL);
 	s->vsatp = csr_read(CSR_VSATP);
-	if (sstc)
-		s->vstimecmp = csr_read(CSR_VSTIMECMP);
+	/* vsie and vstimecmp are read back at every exit (arch_vcpu_run). */
 	/*
 	 * The guest's enables must not stay live in hie: Keel's own WFI
 	 * would wake on the guest's pending interrupts (a VSTIP from a
@@ -445,24 +452,60 @@ static void vs_save(struct riscv_vs_state *s, bool sstc)
 	csr_write(CSR_VSIE, 0);
 }
 
+/*
+ * A vCPU's state that only it uses stays in the hart from the first entry
+ * after it was switched in until it is switched out (arch_vcpu_put): the
+ * VS CSRs, the FP registers and the hypervisor CSRs its guest sets. An
+ * exit that Keel answers without switching costs none of it. Only this
+ * vCPU's own thread touches the live copies; everyone else sees the
+ * memory copy, current whenever the vCPU is not loaded (always when it
+ * is parked).
+ */
+static void vcpu_load(struct vcpu *v, bool sstc)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
+	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
+	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_GUEST);
+	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
+	csr_write(CSR_HTIMEDELTA, v->guest->arch.htimedelta);
+	vs_restore(&a->vs, sstc);
+	riscv_fp_restore(&a->ctx);
+	a->fp_dirty = false;
+	a->loaded = true;
+}
+
+void arch_vcpu_put(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (!a->loaded)
+		return;
+	vs_save(&a->vs, riscv_vcpu_sstc(v));
+	if (a->fp_dirty)
+		riscv_fp_save(&a->ctx);
+	a->fp_dirty = false;
+	a->loaded = false;
+}
+
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool sstc = riscv_vcpu_sstc(v);
 	unsigned long hstatus, sstatus;
 
-	memset(exit, 0, sizeof(*exit));
-	if (a->suspended)
+	*exit = (struct vcpu_exit){ 0 };
+	if (a->suspended) {
+		/* A non-retentive resume edits the VS CSRs' memory copy. */
+		arch_vcpu_put(v);
 		riscv_vhart_resume(a);
+	}
+	if (!a->loaded)
+		vcpu_load(v, sstc);
 	/* Before the fences are taken: see riscv_vcpu_fence(). */
 	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
-	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
-	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
-	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_GUEST);
-	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
-	csr_write(CSR_HTIMEDELTA, v->guest->arch.htimedelta);
 	load_translation(v);
-	vs_restore(&a->vs, sstc);
 	csr_write(CSR_HVIP, riscv_vhart_hvip(v, sstc));
 
 	hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL_MASK) | HSTATUS_SPV |
@@ -480,7 +523,12 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	/* The guest clears its software interrupt through sip. */
 	a->vssip = csr_read(CSR_HVIP) & HVIP_VSSIP;
 	csr_write(CSR_HVIP, 0);
-	vs_save(&a->vs, sstc);
+	/* What Keel decides on while the rest stays in the hart. */
+	a->vs.vsie = csr_read(CSR_VSIE);
+	if (sstc)
+		a->vs.vstimecmp = csr_read(CSR_VSTIMECMP);
+	if ((a->ctx.sstatus & SR_FS) == SR_FS)
+		a->fp_dirty = true;
 	handle_trap(v, exit);
 }
 

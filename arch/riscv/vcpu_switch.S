@@ -8,10 +8,9 @@
  * is then the context to save it into.
  *
  * Keel is built without F/D, but guests may use them: the guest's f0-f31
- * and fcsr are loaded at every entry and saved at exit when the guest
- * dirtied them (sstatus.FS), and FS is Off again while Keel runs, so no
- * two vCPUs on one hart ever share FP state. Only this file may use FP
- * instructions.
+ * and fcsr are loaded when its vCPU is loaded on the hart and saved when
+ * it is put (vcpu.c), only if the guest dirtied them (sstatus.FS); FS is
+ * Off while Keel runs. Only this file may use FP instructions.
  */
 #include <asm/csr.h>
 #include <asm/vcpu.h>
@@ -43,46 +42,11 @@ riscv_vcpu_enter:
 
 	/*
 	 * sstatus as vcpu.c prepared it: SPP = the guest's mode, SPIE = 0
-	 * (so HS interrupts stay masked after the exit), FS = Clean. FS is
-	 * on first so that the FP loads work; they make it Dirty, so it is
-	 * written Clean again just before the guest runs.
+	 * (so HS interrupts stay masked after the exit), FS = Clean: the
+	 * guest's FP registers are already in the hart (vcpu.c loads them
+	 * with the vCPU), and Dirty at the exit tells that it wrote them.
 	 */
 	ld	t0, GCTX_SSTATUS(a0)
-	csrw	CSR_SSTATUS, t0
-	fld	f0, GCTX_FP + 0 * 8(a0)
-	fld	f1, GCTX_FP + 1 * 8(a0)
-	fld	f2, GCTX_FP + 2 * 8(a0)
-	fld	f3, GCTX_FP + 3 * 8(a0)
-	fld	f4, GCTX_FP + 4 * 8(a0)
-	fld	f5, GCTX_FP + 5 * 8(a0)
-	fld	f6, GCTX_FP + 6 * 8(a0)
-	fld	f7, GCTX_FP + 7 * 8(a0)
-	fld	f8, GCTX_FP + 8 * 8(a0)
-	fld	f9, GCTX_FP + 9 * 8(a0)
-	fld	f10, GCTX_FP + 10 * 8(a0)
-	fld	f11, GCTX_FP + 11 * 8(a0)
-	fld	f12, GCTX_FP + 12 * 8(a0)
-	fld	f13, GCTX_FP + 13 * 8(a0)
-	fld	f14, GCTX_FP + 14 * 8(a0)
-	fld	f15, GCTX_FP + 15 * 8(a0)
-	fld	f16, GCTX_FP + 16 * 8(a0)
-	fld	f17, GCTX_FP + 17 * 8(a0)
-	fld	f18, GCTX_FP + 18 * 8(a0)
-	fld	f19, GCTX_FP + 19 * 8(a0)
-	fld	f20, GCTX_FP + 20 * 8(a0)
-	fld	f21, GCTX_FP + 21 * 8(a0)
-	fld	f22, GCTX_FP + 22 * 8(a0)
-	fld	f23, GCTX_FP + 23 * 8(a0)
-	fld	f24, GCTX_FP + 24 * 8(a0)
-	fld	f25, GCTX_FP + 25 * 8(a0)
-	fld	f26, GCTX_FP + 26 * 8(a0)
-	fld	f27, GCTX_FP + 27 * 8(a0)
-	fld	f28, GCTX_FP + 28 * 8(a0)
-	fld	f29, GCTX_FP + 29 * 8(a0)
-	fld	f30, GCTX_FP + 30 * 8(a0)
-	fld	f31, GCTX_FP + 31 * 8(a0)
-	ld	t1, GCTX_FCSR(a0)
-	fscsr	t1
 	csrw	CSR_SSTATUS, t0
 
 	ld	t0, GCTX_HSTATUS(a0)
@@ -189,10 +153,82 @@ riscv_guest_exit:
 	csrr	t1, CSR_HTINST
 	sd	t1, GCTX_HTINST(a0)
 
-	/* FP state: saved only if the guest wrote it (FS Dirty). */
+	/*
+	 * FS Off while Keel runs (sstatus as the guest left it, FS included,
+	 * is in the context: vcpu.c saves the FP registers when the vCPU is
+	 * put, if the guest dirtied them).
+	 */
 	li	t1, (3 << 13)
-	and	t2, t0, t1
-	bne	t2, t1, 1f
+	csrc	CSR_SSTATUS, t1
+
+	ld	ra, GCTX_HOST + 0 * 8(a0)
+	ld	sp, GCTX_HOST + 1 * 8(a0)
+	ld	gp, GCTX_HOST + 2 * 8(a0)
+	ld	tp, GCTX_HOST + 3 * 8(a0)
+	ld	s0, GCTX_HOST + 4 * 8(a0)
+	ld	s1, GCTX_HOST + 5 * 8(a0)
+	ld	s2, GCTX_HOST + 6 * 8(a0)
+	ld	s3, GCTX_HOST + 7 * 8(a0)
+	ld	s4, GCTX_HOST + 8 * 8(a0)
+	ld	s5, GCTX_HOST + 9 * 8(a0)
+	ld	s6, GCTX_HOST + 10 * 8(a0)
+	ld	s7, GCTX_HOST + 11 * 8(a0)
+	ld	s8, GCTX_HOST + 12 * 8(a0)
+	ld	s9, GCTX_HOST + 13 * 8(a0)
+	ld	s10, GCTX_HOST + 14 * 8(a0)
+	ld	s11, GCTX_HOST + 15 * 8(a0)
+	ret
+
+/* void riscv_fp_restore(const struct riscv_guest_ctx *ctx) */
+	.balign	4
+	.globl riscv_fp_restore
+riscv_fp_restore:
+	li	t1, (1 << 13)
+	csrs	CSR_SSTATUS, t1
+	fld	f0, GCTX_FP + 0 * 8(a0)
+	fld	f1, GCTX_FP + 1 * 8(a0)
+	fld	f2, GCTX_FP + 2 * 8(a0)
+	fld	f3, GCTX_FP + 3 * 8(a0)
+	fld	f4, GCTX_FP + 4 * 8(a0)
+	fld	f5, GCTX_FP + 5 * 8(a0)
+	fld	f6, GCTX_FP + 6 * 8(a0)
+	fld	f7, GCTX_FP + 7 * 8(a0)
+	fld	f8, GCTX_FP + 8 * 8(a0)
+	fld	f9, GCTX_FP + 9 * 8(a0)
+	fld	f10, GCTX_FP + 10 * 8(a0)
+	fld	f11, GCTX_FP + 11 * 8(a0)
+	fld	f12, GCTX_FP + 12 * 8(a0)
+	fld	f13, GCTX_FP + 13 * 8(a0)
+	fld	f14, GCTX_FP + 14 * 8(a0)
+	fld	f15, GCTX_FP + 15 * 8(a0)
+	fld	f16, GCTX_FP + 16 * 8(a0)
+	fld	f17, GCTX_FP + 17 * 8(a0)
+	fld	f18, GCTX_FP + 18 * 8(a0)
+	fld	f19, GCTX_FP + 19 * 8(a0)
+	fld	f20, GCTX_FP + 20 * 8(a0)
+	fld	f21, GCTX_FP + 21 * 8(a0)
+	fld	f22, GCTX_FP + 22 * 8(a0)
+	fld	f23, GCTX_FP + 23 * 8(a0)
+	fld	f24, GCTX_FP + 24 * 8(a0)
+	fld	f25, GCTX_FP + 25 * 8(a0)
+	fld	f26, GCTX_FP + 26 * 8(a0)
+	fld	f27, GCTX_FP + 27 * 8(a0)
+	fld	f28, GCTX_FP + 28 * 8(a0)
+	fld	f29, GCTX_FP + 29 * 8(a0)
+	fld	f30, GCTX_FP + 30 * 8(a0)
+	fld	f31, GCTX_FP + 31 * 8(a0)
+	ld	t1, GCTX_FCSR(a0)
+	fscsr	t1
+	li	t1, (3 << 13)
+	csrc	CSR_SSTATUS, t1
+	ret
+
+/* void riscv_fp_save(struct riscv_guest_ctx *ctx) */
+	.balign	4
+	.globl riscv_fp_save
+riscv_fp_save:
+	li	t1, (1 << 13)
+	csrs	CSR_SSTATUS, t1
 	fsd	f0, GCTX_FP + 0 * 8(a0)
 	fsd	f1, GCTX_FP + 1 * 8(a0)
 	fsd	f2, GCTX_FP + 2 * 8(a0)
@@ -227,24 +263,8 @@ riscv_guest_exit:
 	fsd	f31, GCTX_FP + 31 * 8(a0)
 	frcsr	t2
 	sd	t2, GCTX_FCSR(a0)
-1:	csrc	CSR_SSTATUS, t1
-
-	ld	ra, GCTX_HOST + 0 * 8(a0)
-	ld	sp, GCTX_HOST + 1 * 8(a0)
-	ld	gp, GCTX_HOST + 2 * 8(a0)
-	ld	tp, GCTX_HOST + 3 * 8(a0)
-	ld	s0, GCTX_HOST + 4 * 8(a0)
-	ld	s1, GCTX_HOST + 5 * 8(a0)
-	ld	s2, GCTX_HOST + 6 * 8(a0)
-	ld	s3, GCTX_HOST + 7 * 8(a0)
-	ld	s4, GCTX_HOST + 8 * 8(a0)
-	ld	s5, GCTX_HOST + 9 * 8(a0)
-	ld	s6, GCTX_HOST + 10 * 8(a0)
-	ld	s7, GCTX_HOST + 11 * 8(a0)
-	ld	s8, GCTX_HOST + 12 * 8(a0)
-	ld	s9, GCTX_HOST + 13 * 8(a0)
-	ld	s10, GCTX_HOST + 14 * 8(a0)
-	ld	s11, GCTX_HOST + 15 * 8(a0)
+	li	t1, (3 << 13)
+	csrc	CSR_SSTATUS, t1
 	ret
 
 /*

@@ -125,9 +125,12 @@ u64 riscv_vhart_timer_compare(const struct vcpu *v)
 void riscv_vcpu_set_timer(struct vcpu *v, u64 guest_time_value)
 {
 	/* With Sstc the SBI call is the same compare register. */
-	if (riscv_vcpu_sstc(v))
+	if (riscv_vcpu_sstc(v)) {
 		v->arch.vs.vstimecmp = guest_time_value;
-	else
+		/* Its own SBI call: a loaded vCPU's register is the hart's. */
+		if (v->arch.loaded)
+			csr_write(CSR_VSTIMECMP, guest_time_value);
+	} else
 		v->arch.timer_deadline = guest_time_value;
 }
 

@@ -108,12 +108,16 @@ static void update_interest(struct vgic *vg, unsigned int cpu,
 		else
 			vg->cpus[cpu].interest &= ~(1U << intid);
 	} else {
-		unsigned int n = intid - GIC_NR_PRIVATE;
+		unsigned int n = intid - GIC_NR_PRIVATE, w = n / 64;
 
 		if (on)
-			vg->spi_interest[n / 64] |= 1ULL << (n % 64);
+			vg->spi_interest[w] |= 1ULL << (n % 64);
 		else
-			vg->spi_interest[n / 64] &= ~(1ULL << (n % 64));
+			vg->spi_interest[w] &= ~(1ULL << (n % 64));
+		if (vg->spi_interest[w])
+			vg->spi_summary |= 1ULL << w;
+		else
+			vg->spi_summary &= ~(1ULL << w);
 	}
 }
 
@@ -128,13 +132,20 @@ static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
 			return i + (unsigned int)__builtin_ctz(bits);
 		i = GIC_NR_PRIVATE;
 	}
-	while (i < vg->nr_irqs) {
-		unsigned int n = i - GIC_NR_PRIVATE;
-		u64 word = vg->spi_interest[n / 64] >> (n % 64);
+	if (i < vg->nr_irqs) {
+		unsigned int n = i - GIC_NR_PRIVATE, w = n / 64;
+		u64 word = vg->spi_interest[w] >> (n % 64), later;
 
 		if (word)
 			return i + (unsigned int)__builtin_ctzll(word);
-		i = GIC_NR_PRIVATE + (n / 64 + 1) * 64;
+		/* The next word with a bit set, from the summary. */
+		later = w + 1 < 64 ? vg->spi_summary >> (w + 1) << (w + 1) : 0;
+		if (later) {
+			w = (unsigned int)__builtin_ctzll(later);
+			return GIC_NR_PRIVATE + w * 64 +
+			       (unsigned int)__builtin_ctzll(
+				       vg->spi_interest[w]);
+		}
 	}
 	return vg->nr_irqs;
 }
@@ -554,7 +565,8 @@ bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v)
 
 	if (cpu < 0)
 		return false;
-	vgic_lock(vg, &flags);
+	/* A look that changes nothing: no vgic_lock(), gen stays quiet. */
+	spin_lock_irqsave(&vg->lock, flags);
 	ret = has_pending_locked(vg, (unsigned int)cpu);
 	spin_unlock_irqrestore(&vg->lock, flags);
 	return ret;
@@ -729,6 +741,14 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 	spin_unlock_irqrestore(&vg->lock, flags);
 	*more = left;
 	return n;
+}
+
+bool vgic_quiet(struct vgic *vg, struct vcpu *v)
+{
+	int c = vgic_vcpu_index(vg, v);
+
+	/* A fill that found nothing leaves quiet_gen at the gen it took. */
+	return c >= 0 && READ_ONCE(vg->cpus[c].quiet_gen) == READ_ONCE(vg->gen);
 }
 
 void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,

@@ -102,6 +102,8 @@ struct vgic {
 	 * interrupt while almost all are idle.
 	 */
 	u64 *spi_interest;
+	/* Bit w: spi_interest[w] is not zero (at most 16 words). */
+	u64 spi_summary;
 	/* Where SPIs go: GICv3 affinity routes, GICv2 CPU target masks. */
 	u64 *irouter; /* v3: nr_irqs - 32 */
 	u8 *itargets; /* v2: nr_irqs - 32 */

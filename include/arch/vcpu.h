@@ -67,8 +67,15 @@ int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
 /* Registers to their reset state: pc = entry, first argument = arg. */
 void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg);
-/* Run the guest with host interrupts masked; returns on an exit. */
+/*
+ * Run the guest with host interrupts masked; returns on an exit. State
+ * that only the vCPU uses may stay in the CPU between runs ("loaded")
+ * until arch_vcpu_put(), which core calls whenever the vCPU's thread
+ * leaves the CPU or parks, on that CPU, with interrupts masked. While a
+ * vCPU is loaded only its own thread may read or write that state.
+ */
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
+void arch_vcpu_put(struct vcpu *v);
 /* Finish an MMIO exit: a read's value goes to the register; skip it. */
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 			 u64 value);

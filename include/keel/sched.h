@@ -81,7 +81,13 @@ struct sched_cpu {
 	struct thread *idle;
 	struct thread *last_prev; /* switched out by the last switch */
 	volatile bool need_resched;
+	/*
+	 * The running thread's slice ends at slice_end_ns (0: no slice, the
+	 * idle thread runs). slice_timer is only moved when it would fire
+	 * late: firing early, it looks at slice_end_ns and arms again.
+	 */
 	struct timer_event slice_timer;
+	u64 slice_end_ns;
 	u64 idle_ns; /* time spent in the idle thread */
 	u64 idle_since_ns; /* when the idle thread last started running */
 	u64 load_sample_ns, load_sample_idle_ns; /* for load figures */

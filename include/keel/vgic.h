@@ -54,6 +54,13 @@ enum vgic_version vgic_version_of(const struct vgic *vg);
 unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more);
 /*
+ * Without the lock: true when vgic_fill_lrs() would find nothing for v,
+ * because its last fill found nothing and the model has not changed
+ * since. A change made concurrently kicks v, so entering on a stale
+ * "quiet" only delays the interrupt to the exit the kick causes.
+ */
+bool vgic_quiet(struct vgic *vg, struct vcpu *v);
+/*
  * After the guest exits: the LRs' states as the guest left them (an
  * interrupt neither pending nor active was completed). Level-sensitive
  * interrupts whose line is still high become pending again.

@@ -43,7 +43,10 @@ struct arm64_guest_ctx {
 	u64 fpsr, fpcr;
 };
 
-/* EL1 and timer state, switched in C around each entry. */
+/*
+ * EL1 and virtual timer state: in the CPU while the vCPU is loaded
+ * (vcpu.c), except CNTV_CTL and CNTV_CVAL, read back at every exit.
+ */
 struct arm64_el1_state {
 	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, esr, afsr0, afsr1, far, mair,
 		amair, vbar, contextidr, cntkctl, par, tpidr_el1, sp_el1,
@@ -74,8 +77,19 @@ struct arm64_ptimer {
 	u64 cval; /* compared with the physical count (no offset) */
 };
 
+/* The timers' registers as the last look before an entry saw them. */
+struct arm64_vtimer_seen {
+	bool valid;
+	u64 vctl, vcval, pctl, pcval;
+	u64 until; /* the count at which a level may rise */
+};
+
 struct arch_vcpu {
 	struct arm64_guest_ctx ctx;
+	/* EL1, FP/SIMD and GIC interface state are in the CPU (vcpu.c). */
+	bool loaded;
+	/* The guest's GIC model (NULL: none), fixed when the vCPU is made. */
+	struct vgic *vgic;
 	struct arm64_el1_state el1;
 	u64 mpidr;
 	u64 hcr;
@@ -94,6 +108,7 @@ struct arch_vcpu {
 	struct arm64_debug_state dbg;
 	/* At the earliest deadline of the virtual and physical timers. */
 	struct timer_event timer_event;
+	struct arm64_vtimer_seen vtimer_seen;
 };
 
 struct arch_guest {

@@ -49,7 +49,15 @@ struct riscv_vs_state {
 
 struct arch_vcpu {
 	struct riscv_guest_ctx ctx;
+	/*
+	 * In the hart while loaded (vcpu.c), except vsie and vstimecmp,
+	 * read back at every exit.
+	 */
 	struct riscv_vs_state vs;
+	/* VS CSRs and FP registers are in the hart (vcpu.c). */
+	bool loaded;
+	/* The guest wrote its FP registers since they were loaded. */
+	bool fp_dirty;
 	u64 hartid; /* the hart id the guest sees: its vCPU index */
 	/* The supervisor software interrupt as the guest sees it (hvip). */
 	bool vssip;
