@@ -205,6 +205,10 @@ struct bench_op {
 extern const struct bench_op arch_bench_ops[];
 extern const unsigned int arch_nr_bench_ops;
 
+/* The keel,zero window the arch's zero-read operation reads (bench.c). */
+extern uint64_t bench_zero_base;
+int bench_zero_prepare(void);
+
 static inline void bench_begin(struct bench_sample *s)
 {
 	s->insts = arch_inst_count();

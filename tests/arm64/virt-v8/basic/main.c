@@ -589,12 +589,50 @@ static int hvc_run(struct bench_sample *s)
 	return 0;
 }
 
+/*
+ * PSCI_VERSION through the conduit /psci names: HVC under Keel, which
+ * answers it itself, and on bare QEMU's virt without EL2 and EL3, where
+ * QEMU answers the HVC.
+ */
+static int psci_version_run(struct bench_sample *s)
+{
+	long v;
+
+	bench_begin(s);
+	v = psci_call(PSCI_VERSION, 0, 0, 0);
+	bench_end(s);
+	if (v < 2)
+		return fail("PSCI_VERSION returned %ld, not 0.2 or later", v);
+	return 0;
+}
+
 static int mmio_read_run(struct bench_sample *s)
 {
 	bench_begin(s);
 	mmio_read32(UART_BASE + UART_FR);
 	bench_end(s);
 	return 0;
+}
+
+/* GICD_IIDR: at 0x008 in GICv2 and GICv3 distributors alike. */
+#define GICD_IIDR 0x008
+
+static int gicd_read_run(struct bench_sample *s)
+{
+	bench_begin(s);
+	mmio_read32(GICD_BASE + GICD_IIDR);
+	bench_end(s);
+	return 0;
+}
+
+static int zero_read_run(struct bench_sample *s)
+{
+	uint32_t v;
+
+	bench_begin(s);
+	v = mmio_read32(bench_zero_base);
+	bench_end(s);
+	return v ? fail("keel,zero window read 0x%x", v) : 0;
 }
 
 static uint32_t imsc;
@@ -616,8 +654,13 @@ static int mmio_write_run(struct bench_sample *s)
 const struct bench_op arch_bench_ops[] = {
 	{ "hvc", "HVC 0x86000000 (unknown), must return -1", NULL, hvc_run,
 	  true },
+	{ "psci-version", "PSCI_VERSION via /psci's conduit, must be >= 0.2",
+	  NULL, psci_version_run, true },
 	{ "mmio-read", "read PL011 UARTFR", NULL, mmio_read_run, true },
 	{ "mmio-write", "write PL011 UARTIMSC, unchanged", mmio_write_prepare,
 	  mmio_write_run, true },
+	{ "gicd-read", "read GICD_IIDR", NULL, gicd_read_run, true },
+	{ "zero-read", "read a keel,zero window, must be 0", bench_zero_prepare,
+	  zero_read_run, true },
 };
 const unsigned int arch_nr_bench_ops = ARRAY_SIZE(arch_bench_ops);

@@ -974,12 +974,59 @@ static int ecall_run(struct bench_sample *s)
 	return 0;
 }
 
+/* A base-extension call every SBI implementation answers itself. */
+static int sbi_version_run(struct bench_sample *s)
+{
+	struct basic_fault f;
+	struct sbiret r;
+
+	fault_catch_begin();
+	bench_begin(s);
+	r = sbi_call(SBI_EXT_BASE, SBI_BASE_SPEC_VERSION, 0, 0, 0);
+	bench_end(s);
+	if (fault_catch_end(&f))
+		return fail("ecall raised an exception, scause 0x%lx",
+			    f.syndrome);
+	if (r.error || r.value < 2)
+		return fail("sbi_get_spec_version returned %ld, 0x%lx", r.error,
+			    r.value);
+	return 0;
+}
+
 static int mmio_read_run(struct bench_sample *s)
 {
 	bench_begin(s);
 	mmio_read8(uart_base + UART_LSR);
 	bench_end(s);
 	return 0;
+}
+
+static uint64_t plic_prio1;
+
+static int plic_read_prepare(void)
+{
+	if (!plic_ok)
+		return fail("no PLIC in use");
+	plic_prio1 = plic_priority_addr(1);
+	return 0;
+}
+
+static int plic_read_run(struct bench_sample *s)
+{
+	bench_begin(s);
+	mmio_read32(plic_prio1);
+	bench_end(s);
+	return 0;
+}
+
+static int zero_read_run(struct bench_sample *s)
+{
+	uint32_t v;
+
+	bench_begin(s);
+	v = mmio_read32(bench_zero_base);
+	bench_end(s);
+	return v ? fail("keel,zero window read 0x%x", v) : 0;
 }
 
 static uint8_t ier;
@@ -1001,8 +1048,14 @@ static int mmio_write_run(struct bench_sample *s)
 const struct bench_op arch_bench_ops[] = {
 	{ "ecall", "SBI call, unknown extension: must return -2", NULL,
 	  ecall_run, true },
+	{ "sbi-version", "SBI sbi_get_spec_version, must be >= 0.2", NULL,
+	  sbi_version_run, true },
 	{ "mmio-read", "read NS16550 LSR", NULL, mmio_read_run, true },
 	{ "mmio-write", "write NS16550 IER, unchanged", mmio_write_prepare,
 	  mmio_write_run, true },
+	{ "plic-read", "read PLIC source 1's priority", plic_read_prepare,
+	  plic_read_run, true },
+	{ "zero-read", "read a keel,zero window, must be 0", bench_zero_prepare,
+	  zero_read_run, true },
 };
 const unsigned int arch_nr_bench_ops = ARRAY_SIZE(arch_bench_ops);

@@ -27,6 +27,11 @@ int plic_init(uint64_t base, uint32_t ndev)
 	return 0;
 }
 
+uint64_t plic_priority_addr(unsigned int irq)
+{
+	return plic_base + PLIC_PRIORITY(irq);
+}
+
 /* Nothing enabled and nothing masked by priority for this context. */
 void plic_init_context(unsigned int ctx, uint32_t ndev)
 {

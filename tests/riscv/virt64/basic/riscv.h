@@ -200,6 +200,8 @@ void plic_init_context(unsigned int hart_context, uint32_t ndev);
 /* Claims and completes interrupts of `hart_context`, calling back. */
 void plic_handle(unsigned int hart_context, uint64_t now);
 void plic_info(void);
+/* The address of a source's priority register (plic_init() done). */
+uint64_t plic_priority_addr(unsigned int irq);
 /* S-mode context of a hart on QEMU virt: M and S context per hart. */
 static inline unsigned int plic_s_context(uint64_t hartid)
 {
