@@ -134,6 +134,11 @@ MACHINES = {
         "ipi_check": "sgi",
         # bench operation of a firmware call Keel answers "not supported".
         "bench_call": "hvc",
+        # bench operations of a firmware call the firmware interface
+        # answers (PSCI_VERSION through /psci's conduit) and of a read of
+        # an interrupt-controller register.
+        "bench_fwcall": "psci-version",
+        "bench_irqchip": "gicd-read",
         # The reference guests' regions (basic0) and extras (basic1): what
         # `guest region list` shows for them.
         "basic0_regions": [
@@ -212,6 +217,8 @@ MACHINES = {
         # calls into the hypervisor.
         "fpu_check": "fpu",
         "bench_call": "ecall",
+        "bench_fwcall": "sbi-version",
+        "bench_irqchip": "plic-read",
         "basic0_regions": [
             r"0x0000000080000000 0x0000000083ffffff ram\s+memory@80000000",
             r"0x0000000010000000 0x00000000100000ff emulated\s+serial@10000000 ns16550",

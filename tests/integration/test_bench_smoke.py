@@ -33,13 +33,17 @@ def test_boot_bench():
 def test_guest_bench():
     out = smoke("bench-guest.py", timeout=600)
     m = machine()
-    for op in [m["bench_call"], "mmio-read", "mmio-write", "ipi", "timer", "switch"]:
+    both = [m["bench_call"], m["bench_fwcall"], "mmio-read", "mmio-write",
+            m["bench_irqchip"], "timer", "cpu-loop"]
+    for op in both + ["zero-read", "ipi", "switch"]:
         # A figure for every operation as a Keel guest.
         assert re.search(rf"^{op}\s+\d+\s", out, re.M), out
-    for op in [m["bench_call"], "mmio-read", "mmio-write", "timer"]:
+    for op in both:
         # And on bare QEMU (its ipi needs a second CPU, which riscv64
-        # under -icount cannot have).
+        # under -icount cannot have; zero-read and switch need Keel).
         assert re.search(rf"^{op}\s+\d+\s+\d+\s", out, re.M), out
+    assert re.search(r"^cpu-loop: guest speed under Keel \(bare / Keel\) "
+                     r"\d\.\d{4}", out, re.M), out
 
 
 def test_linux_bench():
