@@ -156,6 +156,38 @@ uint32_t arch_inst_count(void);
 /* Arch lines for `info`. */
 void arch_info(void);
 
+/*
+ * State a hypervisor may switch lazily (lazy.c): registers the guest can
+ * write and read back, as 64-bit words. arch_lazy_begin() makes them
+ * writable on this CPU (FP on) and says how many there are (at most
+ * LAZY_MAX_WORDS); arch_lazy_value() turns a random word into a value
+ * word i may hold (a vCPU that must keep some bits, such as its number,
+ * keeps them); write and read move all words in order; restore puts back
+ * what the firmware itself needs (vectors, interrupt masks and enables)
+ * and end turns off what begin turned on.
+ */
+#define LAZY_MAX_WORDS 128
+unsigned int arch_lazy_begin(void);
+void arch_lazy_name(unsigned int i, char *buf, size_t size);
+uint64_t arch_lazy_value(unsigned int i, uint64_t random);
+void arch_lazy_write(const uint64_t *v);
+void arch_lazy_read(uint64_t *v);
+void arch_lazy_restore(void);
+void arch_lazy_end(void);
+/*
+ * An exit the hypervisor answers without switching: kind 0 a firmware
+ * call (PSCI_VERSION, SBI get_spec_version), 1 and 2 reads of emulated
+ * device registers. Its name for messages.
+ */
+#define LAZY_EXITS 3
+const char *arch_lazy_exit(unsigned int kind);
+/*
+ * Inside an interrupt handler: the interrupt controller's and the CPU's
+ * view of the interrupt being handled (running and active priorities,
+ * the saved PC and status), at most 8 words; how many, with their names.
+ */
+unsigned int arch_lazy_irq_state(uint64_t *v, const char **names);
+
 /* ---- provided by the common part, called by the arch layer ---- */
 
 __noreturn void basic_main(void);
@@ -229,6 +261,13 @@ static inline void bench_end(struct bench_sample *s)
 /* SMP and IPIs (smp.c). */
 int basic_start_secondaries(void);
 bool basic_cpu_online(unsigned int cpu);
+/*
+ * Run fn on secondary CPU `cpu` (started if need be), woken from its
+ * parking place by an IPI: 0, or fail(). basic_run_wait() waits until
+ * it returned; false on timeout.
+ */
+int basic_run_on(unsigned int cpu, void (*fn)(unsigned int cpu));
+bool basic_run_wait(unsigned int cpu, uint64_t timeout_ticks);
 
 /* Timing (timing.c). */
 uint64_t ticks_from_us(uint64_t us);

@@ -10,12 +10,20 @@
 #define IPI_PONG 2
 #define IPI_BENCH 3
 #define IPI_SPIN 4
+#define IPI_RUN 5
+/* lazy.c: the handler checks state across an exit; a wake-up. */
+#define IPI_LAZY 6
+#define IPI_LAZY_WAKE 7
 
 int cmd_memtest(int argc, char **argv);
 int cmd_timer(int argc, char **argv);
 int cmd_wfi(int argc, char **argv);
 int cmd_timer_limits(int argc, char **argv);
 int cmd_spin(int argc, char **argv);
+/* lazy.c: lazily switched state and wake-ups, 2 vCPUs on one CPU. */
+int cmd_lazy_state(int argc, char **argv);
+int cmd_lazy_wake(int argc, char **argv);
+void lazy_ipi(unsigned int kind, uint64_t now);
 /* Every vCPU busy for `ticks` (smp.c). */
 int basic_spin_all(uint64_t ticks);
 int cmd_bench(int argc, char **argv);
@@ -27,6 +35,13 @@ void bench_help(void);
 
 /* The timer test's state machine, shared with the timer benchmark. */
 bool timer_oneshot(uint64_t deadline, uint64_t *fired_at);
+/*
+ * For a one-shot timer that the caller arms itself: expect it at
+ * `deadline` (interrupts are enabled on return), then how many times it
+ * fired (0 or 1) and when its handler ran.
+ */
+void timer_expect(uint64_t deadline);
+unsigned int timer_fired(uint64_t *fired_at);
 
 /* The IPI benchmark's handshake with the secondary CPU. */
 extern unsigned int ipi_bench_seq;

@@ -256,6 +256,10 @@ static const struct basic_command common_commands[] = {
 	  cmd_virtio_input },
 	{ "yield-loop", "<seconds>", "yield to other vCPUs (Keel) in a loop",
 	  cmd_yield_loop },
+	{ "lazy-state", "[rounds]",
+	  "registers survive exits and the other vCPU (Keel)", cmd_lazy_state },
+	{ "lazy-wake", "[rounds] [us]",
+	  "timer and IPI wake-ups while vCPUs share a CPU", cmd_lazy_wake },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 

@@ -14,6 +14,10 @@ static unsigned int answers[BASIC_MAX_CPUS];
 /* `spin`: busy until this counter value (vCPU 0 writes it), and turns. */
 static uint64_t spin_until;
 static unsigned int spins[BASIC_MAX_CPUS];
+/* basic_run_on(): vCPU 0 writes fn and seq, the CPU itself done. */
+static void (*run_fn[BASIC_MAX_CPUS])(unsigned int cpu);
+static unsigned int run_seq[BASIC_MAX_CPUS];
+static unsigned int run_done[BASIC_MAX_CPUS];
 
 static bool spin_due(void)
 {
@@ -38,13 +42,21 @@ void basic_secondary_main(unsigned int cpu)
 	 */
 	for (;;) {
 		arch_irq_disable();
-		arch_wfi();
+		/* Work posted while the last was running: no IPI to wait for. */
+		if (READ_ONCE(run_done[cpu]) == READ_ONCE(run_seq[cpu]))
+			arch_wfi();
 		arch_irq_enable();
 		/* Woken by IPI_SPIN: busy on purpose (`spin`). */
 		if (spin_due()) {
 			while (spin_due())
 				;
 			WRITE_ONCE(spins[cpu], spins[cpu] + 1);
+			arch_sev();
+		}
+		/* Woken by IPI_RUN: work handed over by basic_run_on(). */
+		while (READ_ONCE(run_done[cpu]) != READ_ONCE(run_seq[cpu])) {
+			READ_ONCE(run_fn[cpu])(cpu);
+			WRITE_ONCE(run_done[cpu], run_done[cpu] + 1);
 			arch_sev();
 		}
 	}
@@ -68,6 +80,10 @@ void basic_ipi_irq(unsigned int kind, uint64_t now)
 		 */
 		for (cpu = 0; cpu < platform.nr_cpus; cpu++)
 			WRITE_ONCE(answers[cpu], READ_ONCE(pings[cpu]));
+		break;
+	case IPI_LAZY:
+	case IPI_LAZY_WAKE:
+		lazy_ipi(kind, now);
 		break;
 	case IPI_BENCH:
 		WRITE_ONCE(ipi_bench_ack, READ_ONCE(ipi_bench_seq));
@@ -98,6 +114,25 @@ int basic_start_secondaries(void)
 		printf("vCPU%u started\n", cpu);
 	}
 	return 0;
+}
+
+int basic_run_on(unsigned int cpu, void (*fn)(unsigned int cpu))
+{
+	if (!cpu || cpu >= platform.nr_cpus)
+		return fail("no vCPU%u to run on", cpu);
+	if (basic_start_secondaries())
+		return -1;
+	if (READ_ONCE(run_done[cpu]) != run_seq[cpu])
+		return fail("vCPU%u is still busy with earlier work", cpu);
+	WRITE_ONCE(run_fn[cpu], fn);
+	WRITE_ONCE(run_seq[cpu], run_seq[cpu] + 1);
+	arch_ipi_send(cpu, IPI_RUN);
+	return 0;
+}
+
+bool basic_run_wait(unsigned int cpu, uint64_t timeout_ticks)
+{
+	return wait_count(&run_done[cpu], run_seq[cpu], timeout_ticks);
 }
 
 /*

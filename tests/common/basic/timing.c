@@ -171,6 +171,19 @@ bool timer_oneshot(uint64_t deadline, uint64_t *fired_at)
 	return ok;
 }
 
+void timer_expect(uint64_t deadline)
+{
+	timer_reset(TIMER_ONESHOT, deadline, 0, 1);
+}
+
+unsigned int timer_fired(uint64_t *fired_at)
+{
+	unsigned int n = READ_ONCE(tmr.ticks);
+
+	*fired_at = tmr.first;
+	return n;
+}
+
 void delay_ticks(uint64_t ticks)
 {
 	uint64_t start = arch_counter(), fired;

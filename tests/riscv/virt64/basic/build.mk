@@ -28,11 +28,11 @@ BASIC_RISCV_OUT := $(BUILD)/guests/riscv/basic
 GUEST_FIRMWARE_RISCV := $(BASIC_RISCV_OUT)/basic.bin
 
 BASIC_RISCV_ASM_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
-	start.o trap.o fpu.o)
+	start.o trap.o fpu.o lazy_stvec.o)
 BASIC_RISCV_C_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
-	main.o plic.o mmu.o sbi_conf.o)
+	main.o plic.o mmu.o sbi_conf.o lazy.o)
 BASIC_RISCV_COMMON_OBJS := $(addprefix $(BASIC_RISCV_OUT)/common/, \
-	main.o printf.o string.o fdt.o memtest.o timing.o smp.o bench.o \
+	main.o printf.o string.o fdt.o memtest.o timing.o smp.o bench.o lazy.o \
 	faults.o virtio.o)
 BASIC_RISCV_OBJS := $(BASIC_RISCV_ASM_OBJS) $(BASIC_RISCV_C_OBJS) \
 	$(BASIC_RISCV_COMMON_OBJS)

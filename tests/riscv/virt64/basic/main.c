@@ -302,6 +302,21 @@ static const char *timer_name(void)
 	}
 }
 
+bool riscv_timer_is_sstc(void)
+{
+	return timer_kind == TIMER_SSTC;
+}
+
+uint64_t riscv_uart_base(void)
+{
+	return uart_base;
+}
+
+uint64_t riscv_rtc_base(void)
+{
+	return rtc_base;
+}
+
 /* ---- interrupts, waiting, CPUs ---- */
 
 void arch_irq_disable(void)

@@ -193,6 +193,11 @@ struct riscv_frame {
 /* What the ISA string of the boot hart lists (main.c). */
 bool riscv_has_ext(const char *ext);
 
+/* main.c: whether the timer is stimecmp; the UART's and RTC's bases. */
+bool riscv_timer_is_sstc(void);
+uint64_t riscv_uart_base(void);
+uint64_t riscv_rtc_base(void);
+
 /* plic.c */
 int plic_init(uint64_t base, uint32_t ndev);
 void plic_enable(unsigned int hart_context, unsigned int irq);
