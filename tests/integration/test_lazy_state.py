@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+"""State a hypervisor may switch lazily, checked from inside a guest whose
+two vCPUs share ONE host CPU (Keel started with -smp 1), so that every
+yield really runs the other vCPU (issue 11). The basic firmware's
+`lazy-state` writes per-vCPU values into the EL1 / VS-mode registers, the
+FP registers, the virtual timer and the interrupt controller's virtual CPU
+interface, takes exits (firmware call, emulated register reads, a yield)
+and reads them back; `lazy-wake` checks that timer interrupts and IPIs are
+not lost while the vCPUs share the CPU (tests/common/basic/lazy.c)."""
+import os
+import re
+
+import pytest
+
+import keel
+from machines import BUILD, machine
+
+M = machine()
+BUNDLE = os.path.join(BUILD, "test-bundle.cpio")
+UART = M["guest_uart"]
+ROUNDS = 40
+
+# Per host interrupt controller: the guest to create (None: basic0, which
+# starts at boot) and its name. A GICv2 host runs the GICv2 guest only.
+GUESTS = {"gicv3": (None, "basic0"), "gicv2": ("basic-gicv2.dtb", "basicv2"),
+          "plic": (None, "basic0")}
+IRQCHIPS = [c for c in M["irqchips"] if c in GUESTS]
+
+
+@pytest.fixture(scope="module", params=IRQCHIPS)
+def guest(request):
+    dtb, name = GUESTS[request.param]
+    k = keel.start(smp=1, irqchip=request.param, extra=["-initrd", BUNDLE])
+    try:
+        if dtb:
+            assert "created" in k.cmd(f"guest create {dtb}")
+            assert f"guest {name} started" in k.cmd(f"guest kick {name}")
+        with keel.Console(k, f"{name}/{UART}") as con:
+            yield con
+    finally:
+        k.close()
+
+
+def test_registers_survive_exits_and_the_other_vcpu(guest):
+    verdict, out = guest.run(f"lazy-state {ROUNDS}", timeout=120)
+    assert verdict == "PASS", out
+    lines = re.findall(r"lazy-state vCPU(\d) (\d+) of (\d+) rounds, (\d+) words, "
+                       r"\d+ exits, (\d+) of (\d+) yields", out)
+    assert len(lines) == 2, out
+    for _, done, rounds, words, overlaps, yields in lines:
+        assert done == rounds == str(ROUNDS), out
+        # FP alone is 33 (riscv) or 66 (arm64) words.
+        assert int(words) > 33, out
+        assert 2 * int(overlaps) >= int(yields), out
+
+
+def wake(con, bound_us):
+    verdict, out = con.run(f"lazy-wake 3 {bound_us}", timeout=120)
+    assert len(re.findall(r"^lazy-wake .*: 3 runs, worst \d+\.\d+ ms late", out,
+                          re.M)) == 5 or verdict != "PASS", out
+    return verdict, out
+
+
+def test_timer_and_ipi_wakeups_are_not_lost(guest):
+    """Nothing lost: every interrupt comes, the timer's within 30 ms of
+    its deadline (not at the deadline it had before it was moved earlier,
+    200 ms on), though its vCPU never exits."""
+    verdict, out = wake(guest, 30000)
+    assert verdict == "PASS", out
+
+
+# Seen on current main: up to 10.7 ms on arm64 (timer-limits' spinning
+# past deadlines show 2.7-8.4 ms too), where Keel arms its own timer
+# event for a vCPU's deadline when the vCPU enters, so a deadline written
+# by a vCPU that then spins without exits is seen at its next exit.
+@pytest.mark.xfail(reason="a spinning vCPU's timer interrupt may come up to "
+                   "a scheduler tick (10 ms, SCHED_TIMESLICE_MS) late under "
+                   "TCG; not strict: often in time")
+def test_timer_interrupt_of_a_spinning_vcpu_within_10ms(guest):
+    verdict, out = wake(guest, 10000)
+    assert verdict == "PASS", out
