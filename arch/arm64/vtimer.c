@@ -1,18 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A guest's EL1 timers (Arm ARM D11, the generic timer). The virtual
- * timer's registers are the CPU's while the guest runs (switched with the
- * other EL1 registers, vcpu.c); the physical timer's are emulated per vCPU
- * (sysreg_emul.c) and never run in the CPU. Neither interrupts the host:
- * the virtual timer's physical PPI stays off at the host, and before every
- * entry each timer's condition becomes the level of its PPI in the
- * guest's interrupt model (keel/vgic.h), while a host timer event at the
- * earlier deadline makes a running guest exit when one comes due.
+ * timer's registers are the CPU's while the vCPU is loaded (vcpu.c); the
+ * physical timer's are emulated per vCPU (sysreg_emul.c) and never run
+ * in the CPU. Before an entry each timer's condition becomes the level of
+ * its PPI in the guest's interrupt model (keel/vgic.h), and a host timer
+ * event at the earlier deadline makes a running guest exit when one
+ * comes due. The guest writes its virtual timer without trapping, so a
+ * deadline it sets and then spins on is seen by no look of Keel's: the
+ * host's own interrupt for the virtual timer (the host timer node's
+ * third) is enabled, makes the guest exit when the condition holds, and
+ * is then kept disabled on that CPU until a look finds the condition
+ * gone, so that it does not fire again while Keel runs.
  */
+#include <keel/cpu.h>
+#include <keel/devtree.h>
+#include <keel/errno.h>
 #include <keel/guest.h>
+#include <keel/irq.h>
+#include <keel/printk.h>
 #include <keel/timer.h>
 #include <keel/vgic.h>
 #include "vtimer.h"
+
+/* The host timer node's "interrupts": secure, non-secure, virtual, hyp. */
+#define HOST_VTIMER_INDEX 2
+
+/* The host's interrupt for the virtual timer, once registered; else -1. */
+static int host_irq = -1;
+/* Disabled on that CPU by its handler, until a look finds no condition. */
+static bool host_irq_off[CONFIG_MAX_CPUS];
+
+/* All it has to do is make the guest exit: a look follows the exit. */
+static void host_vtimer_interrupt(unsigned int irq, void *arg)
+{
+	irq_disable(irq);
+	host_irq_off[cpu_id()] = true;
+}
+
+/* Once, with the first vCPU: a host without it keeps exit-time looks only. */
+static void host_irq_init(void)
+{
+	static bool tried;
+	struct devtree_node *node;
+	unsigned int irq;
+	int err;
+
+	if (tried)
+		return;
+	tried = true;
+	node = devtree_find_compatible(devtree_host_root(), NULL,
+				       "arm,armv8-timer");
+	if (!node)
+		node = devtree_find_compatible(devtree_host_root(), NULL,
+					       "arm,armv7-timer");
+	err = node ? devtree_irq_get(node, HOST_VTIMER_INDEX, &irq) : -ENODEV;
+	if (!err)
+		err = irq_register(irq, host_vtimer_interrupt, NULL, "vtimer",
+				   IRQ_FLAG_PERCPU);
+	if (err) {
+		printk(KERN_WARN "vtimer: no host interrupt for guests' "
+				 "virtual timers (%d): a spinning guest's "
+				 "deadline is seen at its next exit\n",
+		       err);
+		return;
+	}
+	host_irq = (int)irq;
+}
+
+/* The host's interrupt on this CPU: quiet while the level is raised. */
+static void host_irq_follow(bool vlevel)
+{
+	unsigned int cpu = cpu_id();
+
+	if (host_irq < 0 || vlevel == host_irq_off[cpu])
+		return;
+	if (vlevel)
+		irq_disable((unsigned int)host_irq);
+	else
+		irq_enable((unsigned int)host_irq);
+	host_irq_off[cpu] = vlevel;
+}
 
 /* The timers' PPIs as INTIDs (the guest's /timer node, guest_fdt.c). */
 #define VTIMER_PPI 27
@@ -117,6 +185,7 @@ static void timer_fired(struct timer_event *ev)
 
 void arm64_vtimer_vcpu_init(struct vcpu *v)
 {
+	host_irq_init();
 	timer_event_init(&v->arch.timer_event, timer_fired, v);
 }
 
@@ -154,6 +223,7 @@ void arm64_vtimer_flush(struct vcpu *v)
 			   plevel ? 0 : timer_deadline(v, true));
 	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
 	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
+	host_irq_follow(vlevel);
 	if (deadline) {
 		if (!timer_event_armed(&v->arch.timer_event) ||
 		    v->arch.timer_event.deadline_ns != deadline)
