@@ -19,7 +19,7 @@ obj-$(CONFIG_CMD_SELFTEST) += core/term/cmd_selftest.o
 obj-y += core/bundle.o
 obj-$(CONFIG_CMD_BUNDLE) += core/term/cmd_bundle.o
 obj-$(CONFIG_CMD_ENTROPY) += core/term/cmd_entropy.o
-obj-y += core/aspace.o core/devemu.o core/devemu_registry.o core/devemu_instance.o core/vcpu.o core/guest.o core/guest_config.o core/guest_load.o core/mutex.o
+obj-y += core/aspace.o core/devemu.o core/devemu_registry.o core/devemu_instance.o core/vcpu.o core/vcpu_prof.o core/guest.o core/guest_config.o core/guest_load.o core/mutex.o
 obj-$(CONFIG_CMD_GUEST) += core/term/cmd_guest.o core/term/cmd_vcpu.o
 # guest new: its options, and the board's standard machine it builds on.
 obj-$(CONFIG_CMD_GUEST) += core/guest_new.o core/guest_machine.o

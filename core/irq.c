@@ -178,12 +178,16 @@ int devtree_irq_get(const struct devtree_node *node, unsigned int index,
 void irq_dispatch(unsigned int irq)
 {
 	struct irq_desc *d = irq < chip->nr_irqs ? descs[irq] : NULL;
+	struct thread *t;
 
 	if (!d) {
 		spurious++;
 		return;
 	}
 	d->counts[cpu_id()]++;
+	t = this_cpu()->sched.current;
+	if (t)
+		t->irqs_seen |= d->flags;
 	d->fn(irq, d->arg);
 }
 

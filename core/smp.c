@@ -78,7 +78,7 @@ static int register_ipis(void)
 		if (!err)
 			err = irq_register(irq, ipi_handler,
 					   (void *)(uintptr_t)i, ipi_names[i],
-					   IRQ_FLAG_PERCPU);
+					   IRQ_FLAG_PERCPU | IRQ_FLAG_IPI);
 		if (err)
 			return err;
 	}

@@ -14,6 +14,7 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <arch/barrier.h>
+#include <keel/vcpu_prof.h>
 #include <arch/irqflags.h>
 
 static const char *const exit_names[VCPU_EXIT_REASONS] = {
@@ -180,7 +181,8 @@ static void wait_for_interrupt(struct vcpu *v)
 	wait_until_runnable(v);
 }
 
-static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+/* The device that took the access, for the profile; NULL for none. */
+static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct region *r = aspace_find(&v->guest->aspace, e->gpa);
 	struct devemu_instance *dev;
@@ -190,7 +192,7 @@ static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 
 	if (!r || r->type != REGION_EMULATED || !e->size) {
 		arch_vcpu_inject_abort(v, e);
-		return;
+		return NULL;
 	}
 	dev = r->dev;
 	spin_lock_irqsave(&dev->lock, flags);
@@ -210,14 +212,15 @@ static void handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 		arch_vcpu_inject_abort(v, e);
 	else
 		arch_vcpu_mmio_done(v, e, value);
+	return dev;
 }
 
-static void handle_exit(struct vcpu *v, struct vcpu_exit *e)
+/* Handle an exit; an MMIO exit's device, for the profile. */
+static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
-		handle_mmio(v, e);
-		break;
+		return handle_mmio(v, e);
 	case VCPU_EXIT_WFI:
 		wait_for_interrupt(v);
 		break;
@@ -241,30 +244,38 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	default:
 		break;
 	}
+	return NULL;
 }
 
 static void vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
+	struct thread *self = thread_current();
+	struct vcpu_prof_window window;
 
-	thread_current()->vcpu = v;
+	self->vcpu = v;
+	vcpu_prof_window_init(&window);
 	while (wait_until_runnable(v)) {
 		struct vcpu_exit e;
-		u64 start, end;
 
 		/*
-		 * Timed with interrupts masked: once they are unmasked, the
-		 * interrupt that ended the run may switch to other threads,
-		 * and their time is not this vCPU's.
+		 * Interrupts stay masked over the run: once they are
+		 * unmasked, the interrupt that ended it is handled, and that
+		 * is Keel's time, part of the window the exit opens. The
+		 * entry closes the last exit's window (keel/vcpu_prof.h).
 		 */
 		arch_irq_disable();
-		start = timer_now_ns();
 		arch_vcpu_run(v, &e);
-		end = timer_now_ns();
-		arch_irq_enable();
-		v->stats.run_ns += end - start;
+		vcpu_prof_charge(&v->stats, &window, e.entry_cycles, self);
+		v->stats.run_cycles += e.exit_cycles - e.entry_cycles;
 		v->stats.exits[e.reason]++;
-		handle_exit(v, &e);
+		vcpu_prof_exit(&window, &e, self);
+		if (e.reason == VCPU_EXIT_IRQ)
+			self->irqs_seen = 0;
+		arch_irq_enable();
+		/* An IRQ exit's interrupts have been handled by now. */
+		window.cls = vcpu_prof_classify(&e, self->irqs_seen);
+		window.dev = handle_exit(v, &e);
 		if (this_cpu()->sched.need_resched)
 			schedule();
 	}

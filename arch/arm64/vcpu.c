@@ -343,6 +343,7 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 			exit->gpa = esr_abort_ipa(a->ctx.hpfar, a->ctx.far);
 			arch_vcpu_inject_abort(v, NULL);
 			exit->reason = VCPU_EXIT_NONE;
+			exit->stage2_fault = true;
 			break;
 		}
 		decode_data_abort(v, exit);
@@ -365,7 +366,10 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	arm64_vgic_flush(v);
 	__asm__ volatile("isb" ::: "memory");
 
+	/* The counter the host clock reads (arm_arch_timer.c): see vcpu.h. */
+	exit->entry_cycles = read_sysreg(cntpct_el0);
 	arm64_vcpu_enter(&a->ctx);
+	exit->exit_cycles = read_sysreg(cntpct_el0);
 
 	/* The guest writes its virtual timer untrapped: look at it now. */
 	a->el1.cntv_ctl = read_sysreg(cntv_ctl_el0);

@@ -257,6 +257,7 @@ static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
 	if (!len) {
 		/* The guest's mapping of its pc changed meanwhile: retry. */
 		exit->reason = VCPU_EXIT_NONE;
+		exit->stage2_fault = true;
 		return;
 	}
 	if (riscv_decode_access(insn, &access) || access.write != write)
@@ -319,7 +320,7 @@ static void handle_virtual_insn(struct vcpu *v, struct vcpu_exit *exit)
 	}
 	/* Hypervisor instructions and CSRs the guest may not use. */
 	inject_exception(v, EXC_ILLEGAL_INSN, insn);
-	exit->reason = VCPU_EXIT_NONE;
+	exit->reason = VCPU_EXIT_SYSREG;
 }
 
 static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
@@ -343,6 +344,7 @@ static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
 		/* Executing outside RAM and ROM: a bus error for the guest. */
 		arch_vcpu_inject_abort(v, NULL);
 		exit->reason = VCPU_EXIT_NONE;
+		exit->stage2_fault = true;
 		break;
 	case EXC_VIRTUAL_INSN:
 		handle_virtual_insn(v, exit);
@@ -517,7 +519,10 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	a->ctx.hstatus = hstatus;
 	a->ctx.sstatus = sstatus | SR_FS_CLEAN | (a->ctx.sstatus & SR_SPP);
 
+	/* The counter the host clock reads (riscv_timer.c): see vcpu.h. */
+	exit->entry_cycles = csr_read(CSR_TIME);
 	riscv_vcpu_enter(&a->ctx);
+	exit->exit_cycles = csr_read(CSR_TIME);
 	__atomic_store_n(&a->in_guest, false, __ATOMIC_SEQ_CST);
 
 	/* The guest clears its software interrupt through sip. */

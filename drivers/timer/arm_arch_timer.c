@@ -76,7 +76,7 @@ static int arch_timer_probe(struct devtree_node *node)
 		return err;
 	hyp_timer_stop();
 	err = irq_register(irq, hyp_timer_interrupt, NULL, "arch-timer",
-			   IRQ_FLAG_PERCPU);
+			   IRQ_FLAG_PERCPU | IRQ_FLAG_TIMER);
 	if (err)
 		return err;
 	printk(KERN_INFO "arch-timer: %u Hz, EL2 physical timer on IRQ %u\n",

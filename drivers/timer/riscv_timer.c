@@ -120,7 +120,7 @@ static int register_timer(const struct devtree_node *node)
 		return err;
 	timer_stop();
 	err = irq_register(RISCV_IRQ_TIMER, timer_interrupt, NULL,
-			   "riscv-timer", IRQ_FLAG_PERCPU);
+			   "riscv-timer", IRQ_FLAG_PERCPU | IRQ_FLAG_TIMER);
 	if (err)
 		return err;
 	registered = true;

@@ -40,6 +40,21 @@ struct vcpu_exit {
 	u64 value; /* written value (write) */
 	/* FATAL: what went wrong */
 	const char *why;
+	/*
+	 * NONE: the exit was a second-stage fault Keel answered itself (an
+	 * instruction fetch outside RAM, a fault retried): for the exit
+	 * profile, which tells these apart from other handled exits.
+	 */
+	bool stage2_fault;
+	/*
+	 * The host counter (timer_read_cycles() units) read by the arch just
+	 * before its world switch entered the guest and just after it came
+	 * back: core charges exit_cycles - entry_cycles to the guest and the
+	 * time from one exit to the next entry to Keel (struct vcpu_stats).
+	 * The switch code itself falls on the guest's side.
+	 */
+	u64 entry_cycles;
+	u64 exit_cycles;
 };
 
 #include <asm/vcpu.h>

@@ -101,6 +101,13 @@ struct devemu_instance {
 	spinlock_t lock; /* taken around read/write/reset by core */
 	struct list_head link; /* in the guest's device list */
 	u64 reads, writes; /* accesses seen, for statistics */
+	/*
+	 * The exit profile: host counter cycles from the exits of those
+	 * accesses to their vCPUs' next entries, and the part of that in ns
+	 * when a vCPU's thread was switched out (added without the lock).
+	 */
+	u64 prof_cycles;
+	u64 prof_off_cpu_ns;
 };
 
 /*

@@ -64,10 +64,43 @@ enum vcpu_state {
 	VCPU_STOPPING, /* its thread is on its way out */
 };
 
+/*
+ * The exit profile's classes: finer than the exit reasons where a reader
+ * wants to know what Keel spent its time on (docs/terminal.md, `vcpu
+ * profile`).
+ */
+enum vcpu_prof_class {
+	VCPU_PROF_HYPERCALL, /* firmware call: PSCI through HVC/SMC, SBI */
+	VCPU_PROF_SYSREG, /* system register or CSR / virtual-instruction trap */
+	VCPU_PROF_MMIO, /* access to an emulated device (or to nothing) */
+	VCPU_PROF_STAGE2, /* other second-stage fault answered by Keel */
+	VCPU_PROF_WFI, /* WFI, PSCI CPU_SUSPEND, SBI HSM suspend: may sleep */
+	VCPU_PROF_YIELD, /* WFE, spin hints: lets other threads run */
+	VCPU_PROF_IRQ_TIMER, /* host interrupt: Keel's timer */
+	VCPU_PROF_IRQ_IPI, /* host interrupt: an IPI from another CPU */
+	VCPU_PROF_IRQ_OTHER, /* host interrupt: devices, vGIC maintenance */
+	VCPU_PROF_OTHER, /* exception injected, power state, fatal */
+	VCPU_PROF_CLASSES,
+};
+
+/*
+ * One class: its exits, and the host counter cycles from each such exit
+ * to the vCPU's next entry (Keel's handling, and whatever else ran on the
+ * CPU meanwhile: off_cpu_ns of it the vCPU's thread was switched out).
+ */
+struct vcpu_prof_stat {
+	u64 exits;
+	u64 cycles;
+	u64 off_cpu_ns;
+};
+
 struct vcpu_stats {
 	u64 exits[VCPU_EXIT_REASONS];
-	u64 run_ns; /* time spent in guest mode */
+	u64 run_cycles; /* host counter cycles in guest mode */
+	struct vcpu_prof_stat prof[VCPU_PROF_CLASSES];
 };
+
+const char *vcpu_prof_class_name(enum vcpu_prof_class c);
 
 struct guest;
 

@@ -12,6 +12,13 @@
 struct devtree_node;
 
 #define IRQ_FLAG_PERCPU (1U << 0) /* banked per CPU: timer, IPIs */
+/*
+ * What the interrupt is, for the vCPU exit profile: irq_dispatch() ORs
+ * these flags of every interrupt it handles into the current thread's
+ * irqs_seen.
+ */
+#define IRQ_FLAG_TIMER (1U << 1) /* Keel's own timer */
+#define IRQ_FLAG_IPI (1U << 2) /* an inter-processor interrupt */
 
 enum ipi_type {
 	IPI_RESCHEDULE,

@@ -52,6 +52,8 @@ struct thread {
 	u64 last_switch_in_ns;
 	u64 switches;
 	struct vcpu *vcpu; /* the vCPU this thread runs, if any */
+	/* IRQ_FLAG_* of interrupts handled on it since a vCPU cleared it */
+	unsigned int irqs_seen;
 };
 
 /*

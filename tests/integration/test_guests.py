@@ -99,6 +99,56 @@ def test_guest_regions_and_vcpus(two_guests):
     assert int(re.search(r"^hypercall\s+(\d+)", stats, re.M).group(1)) > 0
 
 
+PROFILE_ROW = re.compile(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", re.M)
+
+
+def profile(k, spec):
+    """`vcpu profile spec`: ({row: (exits, Keel ns, per exit, off-CPU ns)}
+    of the classes, the same of the MMIO devices, guest-mode ns)."""
+    out = k.cmd(f"vcpu profile {spec}")
+    classes, _, devices = out.partition("MMIO DEVICE")
+    rows = lambda text: {m.group(1): tuple(map(int, m.group(2, 3, 4, 5)))
+                         for m in PROFILE_ROW.finditer(text)}
+    guest = re.search(r"^guest mode: (\d+) ns$", out, re.M)
+    assert guest, out
+    return rows(classes), rows(devices), int(guest.group(1))
+
+
+def test_vcpu_profile_counts_exits_by_class(two_guests):
+    """The exit profile after the firmware ran: firmware calls, its UART's
+    MMIO and its waits are counted, each with Keel's time for them; the
+    UART shows as a device; the rows add up."""
+    k = two_guests
+    with keel.Console(k, f"basic0/{UART}") as con:
+        # The firmware-call check ("psci", "sbi") and one that waits.
+        for check in (FIRMWARE_CHECKS[1], "wfi"):
+            verdict, out = con.check(check)
+            assert verdict == "PASS", f"{check}: {verdict}\n{out}"
+    classes, devices, guest_ns = profile(k, "basic0")
+    names = ("hypercall", "sysreg", "mmio", "stage2-fault", "wfi", "yield",
+             "irq-timer", "irq-ipi", "irq-other", "other")
+    assert set(classes) == set(names) | {"all"}
+    for cls in ("hypercall", "mmio", "wfi"):
+        exits, keel_ns, per_exit, _ = classes[cls]
+        assert exits > 0 and keel_ns > 0, (cls, classes[cls])
+        assert per_exit == keel_ns // exits
+    # An exit Keel answers takes it microseconds, not milliseconds.
+    assert classes["hypercall"][2] < 1_000_000, classes
+    assert classes["all"][0] == sum(classes[c][0] for c in names)
+    assert classes["all"][3] == sum(classes[c][3] for c in names)
+    assert guest_ns > 0
+    exits, keel_ns, _, _ = devices[UART]
+    assert exits > 0 and keel_ns > 0
+    # An exit is charged at the next entry: each vCPU may have one open.
+    assert sum(d[0] for d in devices.values()) <= classes["mmio"][0] + 2
+    # One vCPU's share: no device table, never more than the guest's.
+    one, none, _ = profile(k, "basic0/0")
+    assert not none
+    assert 0 < one["hypercall"][0] <= classes["hypercall"][0] + 2
+    assert "error: guest basic0 has no vCPU '7'" in k.cmd("vcpu profile basic0/7")
+    assert "error: no guest 'nosuch'" in k.cmd("vcpu profile nosuch")
+
+
 def test_dumpmem_reads_the_loaded_firmware(two_guests):
     # The Image header (arm64 and riscv alike): text_offset at byte 8 says
     # where in RAM Keel loads it, a magic number sits at byte 56.

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU exit profile (keel/vcpu_prof.h): classes of exits and the
+ * host counter cycles Keel spent between each exit and the next entry.
+ */
+#include <keel/devemu.h>
+#include <keel/irq.h>
+#include <keel/timer.h>
+#include <keel/vcpu_prof.h>
+
+static const char *const class_names[VCPU_PROF_CLASSES] = {
+	[VCPU_PROF_HYPERCALL] = "hypercall",
+	[VCPU_PROF_SYSREG] = "sysreg",
+	[VCPU_PROF_MMIO] = "mmio",
+	[VCPU_PROF_STAGE2] = "stage2-fault",
+	[VCPU_PROF_WFI] = "wfi",
+	[VCPU_PROF_YIELD] = "yield",
+	[VCPU_PROF_IRQ_TIMER] = "irq-timer",
+	[VCPU_PROF_IRQ_IPI] = "irq-ipi",
+	[VCPU_PROF_IRQ_OTHER] = "irq-other",
+	[VCPU_PROF_OTHER] = "other",
+};
+
+const char *vcpu_prof_class_name(enum vcpu_prof_class c)
+{
+	return (unsigned int)c < VCPU_PROF_CLASSES ? class_names[c] : "?";
+}
+
+enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
+					unsigned int irqs_seen)
+{
+	switch (e->reason) {
+	case VCPU_EXIT_HYPERCALL:
+	case VCPU_EXIT_CPU_OFF: /* PSCI CPU_OFF, SBI HSM stop */
+	case VCPU_EXIT_SYSTEM_OFF: /* and the system calls */
+	case VCPU_EXIT_SYSTEM_RESET:
+		return VCPU_PROF_HYPERCALL;
+	case VCPU_EXIT_SYSREG:
+		return VCPU_PROF_SYSREG;
+	case VCPU_EXIT_MMIO:
+		return VCPU_PROF_MMIO;
+	case VCPU_EXIT_WFI:
+		return VCPU_PROF_WFI;
+	case VCPU_EXIT_YIELD:
+		return VCPU_PROF_YIELD;
+	case VCPU_EXIT_IRQ:
+		/* The timer first: an IPI that came with it is the rarer. */
+		if (irqs_seen & IRQ_FLAG_TIMER)
+			return VCPU_PROF_IRQ_TIMER;
+		if (irqs_seen & IRQ_FLAG_IPI)
+			return VCPU_PROF_IRQ_IPI;
+		return VCPU_PROF_IRQ_OTHER;
+	case VCPU_EXIT_NONE:
+		return e->stage2_fault ? VCPU_PROF_STAGE2 : VCPU_PROF_OTHER;
+	default:
+		return VCPU_PROF_OTHER;
+	}
+}
+
+/*
+ * How much of the window the thread spent switched out, in ns: the
+ * window less the thread's run time over it. Its run time up to a moment
+ * it runs at is runtime_ns + (now - last_switch_in_ns), so the difference
+ * of that at the entry and at the exit is what it ran in between.
+ */
+static u64 off_cpu_ns(const struct vcpu_prof_window *w, u64 entry_cycles,
+		      const struct thread *t)
+{
+	u64 exit_ns = timer_cycles_to_ns(w->exit_cycles);
+	u64 entry_ns = timer_cycles_to_ns(entry_cycles);
+	u64 ran = (t->runtime_ns + entry_ns - t->last_switch_in_ns) -
+		  (w->runtime_ns + exit_ns - w->switch_in_ns);
+	u64 window = entry_ns - exit_ns;
+
+	return ran < window ? window - ran : 0;
+}
+
+void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
+		      u64 entry_cycles, const struct thread *t)
+{
+	struct vcpu_prof_stat *st;
+	u64 cycles, off = 0;
+
+	if (w->cls >= VCPU_PROF_CLASSES)
+		return;
+	st = &s->prof[w->cls];
+	cycles = entry_cycles - w->exit_cycles;
+	/* Only a thread switched in again can have been switched out. */
+	if (t->switches != w->switches)
+		off = off_cpu_ns(w, entry_cycles, t);
+	st->exits++;
+	st->cycles += cycles;
+	st->off_cpu_ns += off;
+	if (w->dev) {
+		/* Other vCPUs charge the same device, without its lock. */
+		__atomic_fetch_add(&w->dev->prof_cycles, cycles,
+				   __ATOMIC_RELAXED);
+		if (off)
+			__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
+					   __ATOMIC_RELAXED);
+	}
+}

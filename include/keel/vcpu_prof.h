@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vCPU exit profile (core/vcpu_prof.c): which exits a guest takes and
+ * how long Keel spends on each class, from the counter reads the arch
+ * takes around its world switch (struct vcpu_exit's entry_cycles and
+ * exit_cycles). The time from one exit to the next entry is charged to
+ * the class of that exit when the next entry comes; in between, the
+ * window remembers the exit. Per exit this costs a few loads, stores and
+ * adds; the cycles become ns only when printed, and the scheduler's
+ * figures (in ns) are read only when the thread was switched out.
+ */
+#ifndef KEEL_VCPU_PROF_H
+#define KEEL_VCPU_PROF_H
+
+#include <keel/guest.h>
+#include <keel/sched.h>
+
+struct devemu_instance;
+
+/* The last exit of a vCPU, until its next entry. */
+struct vcpu_prof_window {
+	u64 exit_cycles;
+	enum vcpu_prof_class cls; /* VCPU_PROF_CLASSES: no exit yet */
+	struct devemu_instance *dev; /* MMIO to this device */
+	/* The thread's scheduler accounting at the exit. */
+	u64 switches;
+	u64 runtime_ns;
+	u64 switch_in_ns;
+};
+
+/*
+ * The class of an exit; irqs_seen is the IRQ_FLAG_* of the host
+ * interrupts handled after an IRQ exit (struct thread's irqs_seen).
+ */
+enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
+					unsigned int irqs_seen);
+
+static inline void vcpu_prof_window_init(struct vcpu_prof_window *w)
+{
+	w->cls = VCPU_PROF_CLASSES;
+	w->dev = NULL;
+}
+
+/*
+ * Open the window of exit e on thread t, right after the run (before
+ * anything could switch t out). Its class and device are the caller's
+ * to fill in (cls, dev) before the next entry.
+ */
+static inline void vcpu_prof_exit(struct vcpu_prof_window *w,
+				  const struct vcpu_exit *e,
+				  const struct thread *t)
+{
+	w->exit_cycles = e->exit_cycles;
+	w->cls = VCPU_PROF_OTHER;
+	w->dev = NULL;
+	w->switches = t->switches;
+	w->runtime_ns = t->runtime_ns;
+	w->switch_in_ns = t->last_switch_in_ns;
+}
+
+/*
+ * The vCPU entered its guest again at entry_cycles (still on thread t):
+ * charge the window to its class in s (and to its device). Nothing for a
+ * window never opened.
+ */
+void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
+		      u64 entry_cycles, const struct thread *t);
+
+#endif
