@@ -23,4 +23,4 @@ TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng basic-virtio-net linu
 	bad/virtio-nosuch bad/virtio-no-backend bad/virtio-missing-file
 # Descriptions tests put in boot bundles of their own (they start at boot
 # in place of basic0, so not in the test bundle).
-OWN_BUNDLE_GUESTS := basic-hostdisk
+OWN_BUNDLE_GUESTS := basic-hostdisk linux-1cpu
