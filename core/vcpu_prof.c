@@ -5,7 +5,6 @@
  */
 #include <keel/devemu.h>
 #include <keel/irq.h>
-#include <keel/timer.h>
 #include <keel/vcpu_prof.h>
 
 static const char *const class_names[VCPU_PROF_CLASSES] = {
@@ -58,21 +57,19 @@ enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
 }
 
 /*
- * How much of the window the thread spent switched out, in ns: the
- * window less the thread's run time over it. Its run time up to a moment
- * it runs at is runtime_ns + (now - last_switch_in_ns), so the difference
- * of that at the entry and at the exit is what it ran in between.
+ * How much of the window the thread spent switched out, in ns. Its run
+ * time up to a moment it runs at is runtime_ns + (now - last_switch_in_ns);
+ * the difference of that at the entry and at the exit is what it ran in
+ * the window, and the window less that leaves (last_switch_in_ns at the
+ * entry - at the exit) - (runtime_ns at the entry - at the exit): no
+ * conversion of the counter needed.
  */
-static u64 off_cpu_ns(const struct vcpu_prof_window *w, u64 entry_cycles,
-		      const struct thread *t)
+static u64 off_cpu_ns(const struct vcpu_prof_window *w, const struct thread *t)
 {
-	u64 exit_ns = timer_cycles_to_ns(w->exit_cycles);
-	u64 entry_ns = timer_cycles_to_ns(entry_cycles);
-	u64 ran = (t->runtime_ns + entry_ns - t->last_switch_in_ns) -
-		  (w->runtime_ns + exit_ns - w->switch_in_ns);
-	u64 window = entry_ns - exit_ns;
+	u64 between = t->last_switch_in_ns - w->switch_in_ns;
+	u64 ran = t->runtime_ns - w->runtime_ns;
 
-	return ran < window ? window - ran : 0;
+	return between > ran ? between - ran : 0;
 }
 
 void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
@@ -87,7 +84,7 @@ void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
 	cycles = entry_cycles - w->exit_cycles;
 	/* Only a thread switched in again can have been switched out. */
 	if (t->switches != w->switches)
-		off = off_cpu_ns(w, entry_cycles, t);
+		off = off_cpu_ns(w, t);
 	st->exits++;
 	st->cycles += cycles;
 	st->off_cpu_ns += off;
