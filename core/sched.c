@@ -99,6 +99,26 @@ static unsigned int pick_cpu(const struct thread *t)
 }
 
 /*
+ * An allowed online CPU that runs its idle thread with nothing queued,
+ * or `busy` when none does. Read without the CPUs' locks: a hint, which
+ * at worst leaves a thread where it was or queues it behind one.
+ */
+static unsigned int idle_cpu_for(const struct thread *t, unsigned int busy)
+{
+	unsigned int c;
+
+	for_each_online_cpu(c) {
+		const struct sched_cpu *sc = &cpus[c].sched;
+
+		if (c != busy && cpu_allowed(t, c) &&
+		    READ_ONCE(sc->current) == sc->idle &&
+		    READ_ONCE(sc->rq.nr_ready) == 0)
+			return c;
+	}
+	return busy;
+}
+
+/*
  * Put t (saved, not current anywhere) on CPU cpu's queue; lock held. A
  * thread that was waiting (wakeup) also preempts one of equal priority:
  * waiters are mostly vCPUs and device threads that should answer an
@@ -246,6 +266,7 @@ void sched_finish_new_thread(void)
 void sched_wake(struct thread *t)
 {
 	unsigned long flags = arch_irq_save();
+	bool moved = false; /* to an idle CPU: once, so no chasing */
 
 	for (;;) {
 		unsigned int cpu = READ_ONCE(t->cpu);
@@ -259,6 +280,18 @@ void sched_wake(struct thread *t)
 		if (t->state == THREAD_BLOCKED) {
 			unsigned int target =
 				cpu_allowed(t, cpu) ? cpu : pick_cpu(t);
+
+			/*
+			 * Its CPU is busy and another idles: wake it there
+			 * rather than queue it behind the running thread (a
+			 * guest's vCPUs, all started from one CPU, would
+			 * otherwise share it for good).
+			 */
+			if (!moved && target == cpu &&
+			    sc->current != sc->idle && sc->current != t) {
+				target = idle_cpu_for(t, cpu);
+				moved = true;
+			}
 
 			if (sc->current == t) {
 				/* Still on its way into schedule(): let it run on. */

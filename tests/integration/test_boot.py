@@ -34,9 +34,12 @@ def test_boot_reports_machine(smp, irqchip):
         times = re.findall(r"^(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", out, re.M)
         assert [int(t[0]) for t in times] == list(range(smp)), out
         for _, up, busy, idle in times:
-            # Each CPU was busy (booting) and idle (waiting for us).
-            assert int(busy) > 0 and int(idle) > 0, out
+            # Each CPU idled (waiting for us); busy and idle make uptime.
+            assert int(idle) > 0, out
             assert int(busy) + int(idle) == int(up), out
+        # Booting kept some CPU busy (which one: where threads woke; a
+        # thread woken on a busy CPU moves to an idle one).
+        assert any(int(t[2]) > 0 for t in times), out
 
         out = k.cmd("host cpu info")
         assert M["hwid_name"] in out.splitlines()[0]
@@ -93,8 +96,9 @@ def test_secondary_cpus_run_threads_and_take_ipis():
         stats = k.cmd("host irq stats")
         call = [ln for ln in stats.splitlines() if "ipi-call" in ln][0]
         counts = [int(x) for x in call.split()[2:6]]
-        # The boot CPU calls itself directly; every other CPU got an IPI.
-        assert counts[0] == 0 and all(c >= 1 for c in counts[1:])
+        # The CPU running the command calls itself directly (the
+        # terminal's thread may run on any CPU); every other got an IPI.
+        assert sum(c >= 1 for c in counts) >= 3, stats
         threads = k.cmd("thread list")
         for n in range(4):
             assert re.search(rf"idle/{n}\s+\w+\s+0\s+{n}\s", threads)
