@@ -233,6 +233,7 @@ static int start_locked(struct guest *g)
 		if (err)
 			return err;
 	}
+	arch_guest_start(g);
 	err = vcpu_power_on(g->vcpus[0], g->entry, g->boot_arg);
 	if (err)
 		return err;

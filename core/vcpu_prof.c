@@ -72,14 +72,13 @@ static u64 off_cpu_ns(const struct vcpu_prof_window *w, const struct thread *t)
 	return between > ran ? between - ran : 0;
 }
 
-void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
-		      u64 entry_cycles, const struct thread *t)
+void vcpu_prof_charge_slow(struct vcpu_stats *s,
+			   const struct vcpu_prof_window *w, u64 entry_cycles,
+			   const struct thread *t)
 {
 	struct vcpu_prof_stat *st;
 	u64 cycles, off = 0;
 
-	if (w->cls >= VCPU_PROF_CLASSES)
-		return;
 	st = &s->prof[w->cls];
 	cycles = entry_cycles - w->exit_cycles;
 	/* Only a thread switched in again can have been switched out. */

@@ -138,9 +138,14 @@ int arch_guest_init(struct guest *g)
 	}
 	ag->vmid = vmid;
 	ag->vttbr = ((u64)vmid << 48) | arch_virt_to_phys(ag->s2.root);
-	/* The guest's virtual counter starts near zero. */
 	ag->cntvoff = read_sysreg(cntpct_el0);
 	return 0;
+}
+
+void arch_guest_start(struct guest *g)
+{
+	/* Its virtual counter starts near zero, as at power-on. */
+	g->arch.cntvoff = read_sysreg(cntpct_el0);
 }
 
 void arch_guest_destroy(struct guest *g)

@@ -64,6 +64,10 @@ static bool ptimer_access(struct vcpu *v, u32 sr, bool read, u64 *reg)
 	struct arm64_ptimer *t = &v->arch.ptimer;
 	u64 now = timer_read_cycles();
 
+	/* A write changes what the next entry's timer look finds. */
+	if (!read)
+		v->arch.vtimer_seen.valid = false;
+
 	switch (sr) {
 	case CNTP_CTL_EL0:
 		if (read)

@@ -359,7 +359,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 
-	*exit = (struct vcpu_exit){ 0 };
+	vcpu_exit_clear(exit);
 	if (!a->loaded)
 		vcpu_load(v);
 	arm64_vtimer_flush(v);

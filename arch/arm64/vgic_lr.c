@@ -12,6 +12,7 @@
  * handed to the model. This file calls the interrupt model only
  * (keel/vgic.h), never a register front end.
  */
+#include <keel/cpu.h>
 #include <keel/errno.h>
 #include <keel/gic.h>
 #include <keel/guest.h>
@@ -70,6 +71,17 @@ struct lr_hw {
 
 static const struct lr_hw *hw;
 static unsigned int nr_lrs;
+/*
+ * The interface on this CPU is on without an underflow request: what a
+ * quiet entry needs, so that it does not write the control register.
+ */
+static bool interface_idle_on[CONFIG_MAX_CPUS];
+
+static void set_control(bool on, bool underflow)
+{
+	hw->control(on, underflow);
+	interface_idle_on[cpu_id()] = on && !underflow;
+}
 static char *gich;
 
 /* The list registers are sixteen distinct system registers. */
@@ -222,7 +234,7 @@ static const struct lr_hw v2_hw = {
 /* The maintenance interrupt only has to make the guest exit. */
 static void maintenance_interrupt(unsigned int irq, void *arg)
 {
-	hw->control(false, false);
+	set_control(false, false);
 }
 
 /* ID_AA64PFR0_EL1.GIC and ICC_SRE_EL2.SRE: a GICv3 CPU interface in use. */
@@ -312,7 +324,7 @@ void arm64_vgic_put(struct vcpu *v)
 	if (!v->arch.vgic || !hw)
 		return;
 	hw->save(&v->arch);
-	hw->control(false, false);
+	set_control(false, false);
 }
 
 void arm64_vgic_flush(struct vcpu *v)
@@ -331,7 +343,8 @@ void arm64_vgic_flush(struct vcpu *v)
 	 * maintenance interrupt may have turned it off).
 	 */
 	if (vgic_quiet(vg, v)) {
-		hw->control(true, false);
+		if (!interface_idle_on[cpu_id()])
+			set_control(true, false);
 		return;
 	}
 	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
@@ -340,7 +353,7 @@ void arm64_vgic_flush(struct vcpu *v)
 		hw->lr_access(i, true, hw->encode(&lrs[i]));
 	}
 	a->lrs_used = n;
-	hw->control(true, more);
+	set_control(true, more);
 }
 
 void arm64_vgic_sync(struct vcpu *v)
@@ -352,7 +365,7 @@ void arm64_vgic_sync(struct vcpu *v)
 	/* Empty LRs (the common case) have nothing to give back. */
 	if (!a->lrs_used)
 		return;
-	hw->control(true, false);
+	set_control(true, false);
 	for (unsigned int i = 0; i < a->lrs_used; i++) {
 		u64 lr = hw->lr_access(i, false, 0);
 

@@ -21,6 +21,7 @@
 #include <keel/printk.h>
 #include <keel/timer.h>
 #include <keel/vgic.h>
+#include <asm/sysreg.h>
 #include "vtimer.h"
 
 /* The host timer node's "interrupts": secure, non-secure, virtual, hyp. */
@@ -211,10 +212,10 @@ void arm64_vtimer_flush(struct vcpu *v)
 	/* Without a GIC the timers have nowhere to interrupt. */
 	if (!vg)
 		return;
+	/* The physical timer's emulation clears valid when written. */
 	if (seen->valid && seen->vctl == s->cntv_ctl &&
-	    seen->vcval == s->cntv_cval && seen->pctl == v->arch.ptimer.ctl &&
-	    seen->pcval == v->arch.ptimer.cval &&
-	    timer_read_cycles() < seen->until)
+	    seen->vcval == s->cntv_cval &&
+	    read_sysreg(cntpct_el0) < seen->until)
 		return;
 	vlevel = vtimer_expired(v);
 	plevel = ptimer_expired(v);
@@ -234,7 +235,5 @@ void arm64_vtimer_flush(struct vcpu *v)
 	seen->valid = true;
 	seen->vctl = s->cntv_ctl;
 	seen->vcval = s->cntv_cval;
-	seen->pctl = v->arch.ptimer.ctl;
-	seen->pcval = v->arch.ptimer.cval;
 	seen->until = next_change(v, vlevel, plevel);
 }

@@ -82,11 +82,16 @@ int arch_guest_init(struct guest *g)
 		       g->name);
 	if (err)
 		return err;
-	/* The guest's time starts near 0, like a machine just powered on. */
 	g->arch.htimedelta = -(u64)csr_read(CSR_TIME);
 	/* Decided once: its device tree says sstc or not. */
 	g->arch.sstc = riscv_guest_has_sstc();
 	return 0;
+}
+
+void arch_guest_start(struct guest *g)
+{
+	/* Its time starts near 0, like a machine just powered on. */
+	g->arch.htimedelta = -(u64)csr_read(CSR_TIME);
 }
 
 void arch_guest_destroy(struct guest *g)
@@ -497,7 +502,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	bool sstc = riscv_vcpu_sstc(v);
 	unsigned long hstatus, sstatus;
 
-	*exit = (struct vcpu_exit){ 0 };
+	vcpu_exit_clear(exit);
 	if (a->suspended) {
 		/* A non-retentive resume edits the VS CSRs' memory copy. */
 		arch_vcpu_put(v);

@@ -57,6 +57,22 @@ struct vcpu_exit {
 	u64 exit_cycles;
 };
 
+/*
+ * Every field an exit's reader may look at, cleared before a run (the
+ * cycles are always written): field by field, since zeroing the whole
+ * struct is a call to memset on the hot path.
+ */
+static inline void vcpu_exit_clear(struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_NONE;
+	e->gpa = 0;
+	e->size = 0;
+	e->write = false;
+	e->value = 0;
+	e->why = NULL;
+	e->stage2_fault = false;
+}
+
 #include <asm/vcpu.h>
 
 struct guest;
@@ -69,6 +85,13 @@ enum guest_mem_type {
 };
 
 int arch_guest_init(struct guest *g);
+/*
+ * Each start of the guest (the first, and after a halt or reset), with
+ * every vCPU off and parked: its clock starts near zero, as a machine's
+ * does at power-on, so that the time spent building or reloading it is
+ * not part of its uptime.
+ */
+void arch_guest_start(struct guest *g);
 void arch_guest_destroy(struct guest *g);
 int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
 		   enum guest_mem_type type);

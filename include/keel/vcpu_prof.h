@@ -63,7 +63,26 @@ static inline void vcpu_prof_exit(struct vcpu_prof_window *w,
  * charge the window to its class in s (and to its device). Nothing for a
  * window never opened.
  */
-void vcpu_prof_charge(struct vcpu_stats *s, const struct vcpu_prof_window *w,
-		      u64 entry_cycles, const struct thread *t);
+void vcpu_prof_charge_slow(struct vcpu_stats *s,
+			   const struct vcpu_prof_window *w, u64 entry_cycles,
+			   const struct thread *t);
+
+/* Inline for the common window: no switch out, no device. */
+static inline void vcpu_prof_charge(struct vcpu_stats *s,
+				    const struct vcpu_prof_window *w,
+				    u64 entry_cycles, const struct thread *t)
+{
+	struct vcpu_prof_stat *st;
+
+	if (w->cls >= VCPU_PROF_CLASSES)
+		return;
+	if (w->dev || t->switches != w->switches) {
+		vcpu_prof_charge_slow(s, w, entry_cycles, t);
+		return;
+	}
+	st = &s->prof[w->cls];
+	st->exits++;
+	st->cycles += entry_cycles - w->exit_cycles;
+}
 
 #endif

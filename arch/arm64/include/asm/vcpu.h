@@ -80,7 +80,7 @@ struct arm64_ptimer {
 /* The timers' registers as the last look before an entry saw them. */
 struct arm64_vtimer_seen {
 	bool valid;
-	u64 vctl, vcval, pctl, pcval;
+	u64 vctl, vcval; /* the physical timer's writes clear valid */
 	u64 until; /* the count at which a level may rise */
 };
 
