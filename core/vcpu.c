@@ -184,12 +184,16 @@ static void wait_for_interrupt(struct vcpu *v)
 /* The device that took the access, for the profile; NULL for none. */
 static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 {
-	struct region *r = aspace_find(&v->guest->aspace, e->gpa);
+	struct region *r = v->mmio_hint;
 	struct devemu_instance *dev;
 	unsigned long flags;
 	u64 value = 0;
 	int err = -EINVAL;
 
+	if (!r || e->gpa - r->gpa >= r->size) {
+		r = aspace_find(&v->guest->aspace, e->gpa);
+		v->mmio_hint = r;
+	}
 	if (!r || r->type != REGION_EMULATED || !e->size) {
 		arch_vcpu_inject_abort(v, e);
 		return NULL;

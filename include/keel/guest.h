@@ -115,6 +115,11 @@ struct vcpu {
 	struct thread *thread;
 	struct waitqueue wait; /* WFI, pause, power-off */
 	struct timer_event wakeup; /* WFI deadline (the guest's timer) */
+	/*
+	 * The region of the last MMIO exit: a driver polls one device
+	 * register after another. Regions are fixed once the guest is built.
+	 */
+	struct region *mmio_hint;
 	struct vcpu_stats stats;
 	const struct vcpu_guest_requests *requests;
 	struct arch_vcpu arch;

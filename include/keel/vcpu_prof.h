@@ -12,10 +12,9 @@
 #ifndef KEEL_VCPU_PROF_H
 #define KEEL_VCPU_PROF_H
 
+#include <keel/devemu.h>
 #include <keel/guest.h>
 #include <keel/sched.h>
-
-struct devemu_instance;
 
 /* The last exit of a vCPU, until its next entry. */
 struct vcpu_prof_window {
@@ -67,22 +66,28 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			   const struct vcpu_prof_window *w, u64 entry_cycles,
 			   const struct thread *t);
 
-/* Inline for the common window: no switch out, no device. */
+/* Inline for the common window: the thread was not switched out. */
 static inline void vcpu_prof_charge(struct vcpu_stats *s,
 				    const struct vcpu_prof_window *w,
 				    u64 entry_cycles, const struct thread *t)
 {
 	struct vcpu_prof_stat *st;
+	u64 cycles;
 
 	if (w->cls >= VCPU_PROF_CLASSES)
 		return;
-	if (w->dev || t->switches != w->switches) {
+	if (t->switches != w->switches) {
 		vcpu_prof_charge_slow(s, w, entry_cycles, t);
 		return;
 	}
 	st = &s->prof[w->cls];
+	cycles = entry_cycles - w->exit_cycles;
 	st->exits++;
-	st->cycles += entry_cycles - w->exit_cycles;
+	st->cycles += cycles;
+	/* Other vCPUs charge the same device, without its lock. */
+	if (w->dev)
+		__atomic_fetch_add(&w->dev->prof_cycles, cycles,
+				   __ATOMIC_RELAXED);
 }
 
 #endif
