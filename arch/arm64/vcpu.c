@@ -173,8 +173,7 @@ static void vcpu_load(struct vcpu *v)
 	el1_restore(&a->el1);
 	arm64_fp_restore(&a->ctx);
 	arm64_vgic_load(v);
-	/* The host's vtimer interrupt on this CPU follows this vCPU now. */
-	a->vtimer_seen.valid = false;
+	arm64_vtimer_load(v);
 	a->loaded = true;
 }
 

@@ -184,6 +184,13 @@ static void timer_fired(struct timer_event *ev)
 	vcpu_kick(ev->arg);
 }
 
+void arm64_vtimer_load(struct vcpu *v)
+{
+	/* The host's interrupt on this CPU follows this vCPU's level now. */
+	if (v->arch.vtimer_seen.valid)
+		host_irq_follow(v->arch.vtimer_seen.vlevel);
+}
+
 void arm64_vtimer_vcpu_init(struct vcpu *v)
 {
 	host_irq_init();
@@ -233,6 +240,7 @@ void arm64_vtimer_flush(struct vcpu *v)
 		timer_event_cancel(&v->arch.timer_event);
 	}
 	seen->valid = true;
+	seen->vlevel = vlevel;
 	seen->vctl = s->cntv_ctl;
 	seen->vcval = s->cntv_cval;
 	seen->until = next_change(v, vlevel, plevel);

@@ -17,5 +17,7 @@ void arm64_vtimer_vcpu_destroy(struct vcpu *v);
  * not yet raised, so that a running guest exits when one is due.
  */
 void arm64_vtimer_flush(struct vcpu *v);
+/* The vCPU is loaded on this CPU (vcpu.c). */
+void arm64_vtimer_load(struct vcpu *v);
 
 #endif

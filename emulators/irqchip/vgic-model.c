@@ -33,6 +33,18 @@ int vgic_vcpu_index(struct vgic *vg, const struct vcpu *v)
 
 int vgic_vcpu_by_hwid(struct vgic *vg, u64 hwid)
 {
+	/*
+	 * First the vCPU that Keel's arm64 numbering gives this affinity
+	 * (Aff1 * 16 + Aff0, arch/arm64/vcpu.c), checked like any other.
+	 */
+	u64 guess = ((hwid >> 8) & 0xff) * 16 + (hwid & 0xff);
+
+	if (guess < vg->nr_cpus && !(hwid >> 16)) {
+		struct vcpu *v = vgic_vcpu_at(vg, (unsigned int)guess);
+
+		if (v && (arch_vcpu_hwid(v) & GICD_IROUTER_AFF_MASK) == hwid)
+			return (int)guess;
+	}
 	for (unsigned int i = 0; i < vg->nr_cpus; i++) {
 		struct vcpu *v = vgic_vcpu_at(vg, i);
 

@@ -82,6 +82,7 @@ struct arm64_vtimer_seen {
 	bool valid;
 	u64 vctl, vcval; /* the physical timer's writes clear valid */
 	u64 until; /* the count at which a level may rise */
+	bool vlevel; /* the virtual timer's level then */
 };
 
 struct arch_vcpu {
