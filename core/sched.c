@@ -79,6 +79,15 @@ static bool cpu_allowed(const struct thread *t, unsigned int cpu)
 	return (t->affinity >> cpu) & 1;
 }
 
+/* Ready threads on CPU c, the running one included (not idle). */
+static unsigned int cpu_load(unsigned int c)
+{
+	const struct sched_cpu *sc = &cpus[c].sched;
+
+	return READ_ONCE(sc->rq.nr_ready) +
+	       (READ_ONCE(sc->current) != sc->idle);
+}
+
 /* The allowed online CPU with the fewest ready threads. */
 static unsigned int pick_cpu(const struct thread *t)
 {
@@ -86,9 +95,7 @@ static unsigned int pick_cpu(const struct thread *t)
 	unsigned int best_load = ~0U;
 
 	for_each_online_cpu(c) {
-		unsigned int load =
-			cpus[c].sched.rq.nr_ready +
-			(cpus[c].sched.current != cpus[c].sched.idle);
+		unsigned int load = cpu_load(c);
 
 		if (cpu_allowed(t, c) && load < best_load) {
 			best = c;
@@ -105,17 +112,9 @@ static unsigned int pick_cpu(const struct thread *t)
  */
 static unsigned int idle_cpu_for(const struct thread *t, unsigned int busy)
 {
-	unsigned int c;
+	unsigned int c = pick_cpu(t);
 
-	for_each_online_cpu(c) {
-		const struct sched_cpu *sc = &cpus[c].sched;
-
-		if (c != busy && cpu_allowed(t, c) &&
-		    READ_ONCE(sc->current) == sc->idle &&
-		    READ_ONCE(sc->rq.nr_ready) == 0)
-			return c;
-	}
-	return busy;
+	return c != busy && cpu_load(c) == 0 ? c : busy;
 }
 
 /*
