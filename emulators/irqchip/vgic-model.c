@@ -144,7 +144,7 @@ static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
 			return i + (unsigned int)__builtin_ctz(bits);
 		i = GIC_NR_PRIVATE;
 	}
-	if (i < vg->nr_irqs) {
+	if (i < vg->nr_irqs && vg->spi_summary) {
 		unsigned int n = i - GIC_NR_PRIVATE, w = n / 64;
 		u64 word = vg->spi_interest[w] >> (n % 64), later;
 
@@ -691,11 +691,14 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more)
 {
 	int c = vgic_vcpu_index(vg, v);
-	unsigned int cpu, i, n = 0, nactive;
+	unsigned int cpu, i, n = 0, npend = 0;
+	struct vgic_lr pend[VGIC_FILL_MAX];
 	unsigned long flags;
 	bool left = false;
 
 	*more = false;
+	if (max > VGIC_FILL_MAX)
+		max = VGIC_FILL_MAX;
 	if (c < 0)
 		return 0;
 	cpu = (unsigned int)c;
@@ -709,43 +712,50 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		spin_unlock_irqrestore(&vg->lock, flags);
 		return 0;
 	}
-	/* Active first: the guest must be able to deactivate them. */
+	/*
+	 * One walk: active ones sorted into lrs, pending ones into pend,
+	 * then appended. Active go first: the guest must be able to
+	 * deactivate them.
+	 */
 	for_each_interesting(vg, cpu, i)
 	{
 		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
 		struct vgic_lr lr;
 
-		if (!active_for(vg, s, i, cpu))
+		if (active_for(vg, s, i, cpu)) {
+			/*
+			 * An active level interrupt goes out active only:
+			 * its line is sampled again when the guest completes
+			 * it (eoi_notify), since the handler running now is
+			 * what lowers it. Pending from the line as last seen
+			 * would deliver it a second time. A GICv2 SGI
+			 * pending from another source waits too: one LR
+			 * carries one source.
+			 */
+			lr_make(vg, cpu, s, i,
+				is_pending(s) && (s->flags & IRQ_ENABLED) &&
+					group_enabled(vg, s) &&
+					((s->flags & IRQ_EDGE) ||
+					 (s->flags & IRQ_LATCH)) &&
+					!(vg->version == VGIC_V2 &&
+					  i < GIC_NR_SGIS),
+				&lr);
+			left |= lr_insert(lrs, 0, &n, max, &lr);
 			continue;
-		/*
-		 * An active level interrupt goes out active only: its line is
-		 * sampled again when the guest completes it (eoi_notify), since
-		 * the handler running now is what lowers it. Pending from the
-		 * line as last seen would deliver it a second time. A GICv2
-		 * SGI pending from another source waits too: one LR carries
-		 * one source.
-		 */
-		lr_make(vg, cpu, s, i,
-			is_pending(s) && (s->flags & IRQ_ENABLED) &&
-				group_enabled(vg, s) &&
-				((s->flags & IRQ_EDGE) ||
-				 (s->flags & IRQ_LATCH)) &&
-				!(vg->version == VGIC_V2 && i < GIC_NR_SGIS),
-			&lr);
-		left |= lr_insert(lrs, 0, &n, max, &lr);
-	}
-	nactive = n;
-	for_each_interesting(vg, cpu, i)
-	{
-		struct vgic_irq *s = vgic_irq_of(vg, cpu, i);
-		struct vgic_lr lr;
-
+		}
 		if ((s->flags & IRQ_ACTIVE) || !deliverable(vg, s))
 			continue;
 		if (i >= GIC_NR_PRIVATE && spi_target(vg, i) != (int)cpu)
 			continue;
 		lr_make(vg, cpu, s, i, true, &lr);
-		left |= lr_insert(lrs, nactive, &n, max, &lr);
+		left |= lr_insert(pend, 0, &npend, max, &lr);
+	}
+	for (i = 0; i < npend; i++) {
+		if (n == max) {
+			left = true;
+			break;
+		}
+		lrs[n++] = pend[i];
 	}
 	for (i = 0; i < n; i++)
 		hand_out(vg, vgic_irq_of(vg, cpu, lrs[i].intid), &lrs[i], cpu);

@@ -51,6 +51,8 @@ enum vgic_version vgic_version_of(const struct vgic *vg);
  * pending interrupts were left out (the arch then asks for an underflow
  * maintenance exit). Returns the number filled.
  */
+/* The most LRs one fill hands out (GICv3 has at most 16; arch clamps). */
+#define VGIC_FILL_MAX 16
 unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more);
 /*
