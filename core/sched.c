@@ -85,7 +85,7 @@ static unsigned int cpu_load(unsigned int c)
 	const struct sched_cpu *sc = &cpus[c].sched;
 
 	return READ_ONCE(sc->rq.nr_ready) +
-	       (READ_ONCE(sc->current) != sc->idle);
+	       (READ_ONCE(sc->current) != sc->idle && !READ_ONCE(sc->halting));
 }
 
 /* The allowed online CPU with the fewest ready threads. */
@@ -341,6 +341,35 @@ void __noreturn sched_run_idle(void)
 	}
 }
 
+bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
+{
+	unsigned long flags = arch_irq_save();
+	bool others = false;
+
+	for (;;) {
+		/* Preempted in a handler, it may resume on another CPU. */
+		struct sched_cpu *sc = &this_cpu()->sched;
+		u64 start;
+
+		if (READ_ONCE(sc->rq.nr_ready)) {
+			others = true;
+			break;
+		}
+		if (!still_waiting(arg))
+			break;
+		start = timer_read_cycles();
+		WRITE_ONCE(sc->halting, true);
+		arch_cpu_idle();
+		WRITE_ONCE(sc->halting, false);
+		/* Only this CPU writes it, with interrupts masked. */
+		sc->halted_cycles += timer_read_cycles() - start;
+		arch_irq_enable();
+		arch_irq_disable();
+	}
+	arch_irq_restore(flags);
+	return !others;
+}
+
 void thread_yield(void)
 {
 	this_cpu()->sched.need_resched = true;
@@ -443,6 +472,17 @@ int thread_set_priority(struct thread *t, unsigned int prio)
 	return 0;
 }
 
+/* Idle time since boot: the idle thread's and waits in place; lock held. */
+static u64 idle_ns_locked(const struct sched_cpu *sc, u64 now)
+{
+	u64 idle =
+		sc->idle_ns + timer_cycles_to_ns(READ_ONCE(sc->halted_cycles));
+
+	if (sc->current == sc->idle)
+		idle += now - sc->idle_since_ns;
+	return idle;
+}
+
 u64 sched_cpu_idle_ns(unsigned int cpu)
 {
 	struct sched_cpu *sc = &cpus[cpu].sched;
@@ -450,9 +490,7 @@ u64 sched_cpu_idle_ns(unsigned int cpu)
 	u64 idle;
 
 	spin_lock_irqsave(&sc->lock, flags);
-	idle = sc->idle_ns;
-	if (sc->current == sc->idle)
-		idle += timer_now_ns() - sc->idle_since_ns;
+	idle = idle_ns_locked(sc, timer_now_ns());
 	spin_unlock_irqrestore(&sc->lock, flags);
 	return idle;
 }
@@ -461,12 +499,11 @@ unsigned int sched_cpu_load(unsigned int cpu)
 {
 	struct sched_cpu *sc = &cpus[cpu].sched;
 	u64 now = timer_now_ns();
-	u64 idle = sc->idle_ns;
 	unsigned long flags;
+	u64 idle;
 
 	spin_lock_irqsave(&sc->lock, flags);
-	if (sc->current == sc->idle)
-		idle += now - sc->idle_since_ns;
+	idle = idle_ns_locked(sc, now);
 	if (now - sc->load_sample_ns >= LOAD_SAMPLE_NS / 4) {
 		u64 span = now - sc->load_sample_ns;
 		u64 idle_span = idle - sc->load_sample_idle_ns;

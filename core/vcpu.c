@@ -69,6 +69,21 @@ void vcpu_kick(struct vcpu *v)
 	unsigned long flags;
 	unsigned int cpu;
 
+	/*
+	 * From its own thread (an exit's handling, or an interrupt taken
+	 * while it waits in place): nobody sleeps on its queue and no other
+	 * CPU must be made to look. Still RUNNING needs nothing: the thread
+	 * looks for pending interrupts after it sets WAITING.
+	 */
+	if (v->thread == thread_current()) {
+		if (READ_ONCE(v->state) != VCPU_WAITING)
+			return;
+		spin_lock_irqsave(&v->wait.lock, flags);
+		if (v->state == VCPU_WAITING)
+			v->state = VCPU_RUNNING;
+		spin_unlock_irqrestore(&v->wait.lock, flags);
+		return;
+	}
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_WAITING)
 		v->state = VCPU_RUNNING;
@@ -145,6 +160,13 @@ static bool wake_pending(struct vcpu *v)
 	return guest_irq_pending(v) || arch_vcpu_irq_pending(v);
 }
 
+static bool still_waiting(void *arg)
+{
+	const struct vcpu *v = arg;
+
+	return READ_ONCE(v->state) == VCPU_WAITING;
+}
+
 static void wait_for_interrupt(struct vcpu *v)
 {
 	u64 deadline;
@@ -178,6 +200,12 @@ static void wait_for_interrupt(struct vcpu *v)
 	if (deadline && (!timer_event_armed(&v->wakeup) ||
 			 v->wakeup.deadline_ns != deadline))
 		timer_event_arm(&v->wakeup, deadline);
+	/*
+	 * Alone on its CPU, it waits there, loaded: a wake-up then costs
+	 * no switch through the idle thread and back. Another thread ready
+	 * here ends that, and it sleeps as usual (wait_until_runnable).
+	 */
+	sched_idle_in_place(still_waiting, v);
 	wait_until_runnable(v);
 }
 

@@ -91,6 +91,13 @@ struct sched_cpu {
 	struct timer_event slice_timer;
 	u64 slice_end_ns;
 	u64 idle_ns; /* time spent in the idle thread */
+	/*
+	 * A thread waits for an interrupt in place (sched_idle_in_place):
+	 * the CPU counts as idle for placing threads; the cycles it waited
+	 * count as idle time.
+	 */
+	volatile bool halting;
+	u64 halted_cycles;
 	u64 idle_since_ns; /* when the idle thread last started running */
 	u64 load_sample_ns, load_sample_idle_ns; /* for load figures */
 	unsigned int load_percent;
@@ -149,6 +156,15 @@ void sched_wake(struct thread *t);
 void sched_irq_exit(void);
 /* The reschedule IPI landed on this CPU. */
 void sched_reschedule_ipi(void);
+/*
+ * Wait for interrupts in the calling thread while still_waiting(arg)
+ * holds and no other thread is ready on this CPU: a vCPU that waits with
+ * the CPU to itself keeps its state loaded instead of two switches
+ * through the idle thread. Interrupts are handled between waits (a
+ * waker on another CPU must send an IPI, as vcpu_kick does for a thread
+ * on a CPU). False when it stopped because another thread is ready.
+ */
+bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg);
 /* Recent load of a CPU in percent (busy time over the last sample). */
 unsigned int sched_cpu_load(unsigned int cpu);
 /* Time a CPU spent in its idle thread since boot, the current stay too. */
