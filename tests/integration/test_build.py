@@ -19,8 +19,14 @@ DEFCONFIG = f"{BOARD}_defconfig"
 
 
 def make(*args, arch=ARCH, **kw):
+    # Not the flags of a make that runs these tests (`make -s integration`
+    # would hide the command lines VERBOSE=y is checked for).
+    env = kw.pop("env", os.environ)
+    env = {k: v for k, v in env.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     return subprocess.run(["make", "-C", SRC, f"ARCH={arch}", *args],
-                          capture_output=True, text=True, check=True, **kw)
+                          capture_output=True, text=True, check=True,
+                          env=env, **kw)
 
 
 def test_disabled_command_is_absent(tmp_path):
