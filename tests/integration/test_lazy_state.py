@@ -8,6 +8,7 @@ interface, takes exits (firmware call, emulated register reads, a yield)
 and reads them back; `lazy-wake` checks that timer interrupts and IPIs are
 not lost while the vCPUs share the CPU (tests/common/basic/lazy.c)."""
 import os
+import time
 import re
 
 import pytest
@@ -80,3 +81,37 @@ def test_timer_and_ipi_wakeups_are_not_lost(guest):
 def test_timer_interrupt_of_a_spinning_vcpu_within_10ms(guest):
     verdict, out = wake(guest, 10000)
     assert verdict == "PASS", out
+
+
+def cpu_time(k):
+    out = k.cmd("host cpu time")
+    m = re.search(r"^0\s+(\d+)\s+(\d+)\s+(\d+)$", out, re.M)
+    assert m, out
+    return [int(x) for x in m.groups()]
+
+
+def test_a_vcpu_waiting_in_place_counts_as_idle():
+    """A vCPU alone on its CPU waits for interrupts there, loaded, rather
+    than in the idle thread (core/vcpu.c, sched_idle_in_place): while the
+    guest sleeps between 100 Hz timer interrupts the CPU must still count
+    as idle in `host cpu time` and `host cpu info`, and the guest must get
+    every interrupt."""
+    k = keel.start(smp=1, extra=["-initrd", BUNDLE])
+    try:
+        with keel.Console(k, f"basic0/{UART}"):
+            # 4 s of timer interrupts; sampled from Keel's terminal.
+            k.send_raw("timer 100 400\r")
+            k.child.expect_exact("timer 100 400", timeout=30)
+        up0, _, idle0 = cpu_time(k)
+        time.sleep(2)
+        up1, _, idle1 = cpu_time(k)
+        assert idle1 - idle0 >= (up1 - up0) // 2, (up0, idle0, up1, idle1)
+        info = k.cmd("host cpu info")
+        load = re.search(r"^0\s.*\s(\d+)%$", info, re.M)
+        assert load and int(load.group(1)) <= 50, info
+        # Its prompt back after the run, and a wake-up by timer still in time.
+        with keel.Console(k, f"basic0/{UART}") as con:
+            verdict, out = con.run("wfi", timeout=60)
+            assert verdict == "PASS", out
+    finally:
+        k.close()
