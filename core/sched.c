@@ -318,7 +318,8 @@ void sched_irq_exit(void)
 {
 	struct sched_cpu *sc = &this_cpu()->sched;
 
-	if (sc->need_resched && sc->current)
+	/* A wait in place switches by returning (sched_idle_in_place). */
+	if (sc->need_resched && sc->current && !sc->halting)
 		schedule();
 }
 
@@ -344,11 +345,15 @@ void __noreturn sched_run_idle(void)
 bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 {
 	unsigned long flags = arch_irq_save();
+	/*
+	 * Not preempted while halting (sched_irq_exit): the thread stays on
+	 * this CPU, and what it keeps loaded stays live until it returns.
+	 */
+	struct sched_cpu *sc = &this_cpu()->sched;
 	bool others = false;
 
+	WRITE_ONCE(sc->halting, true);
 	for (;;) {
-		/* Preempted in a handler, it may resume on another CPU. */
-		struct sched_cpu *sc = &this_cpu()->sched;
 		u64 start;
 
 		if (READ_ONCE(sc->rq.nr_ready)) {
@@ -358,14 +363,13 @@ bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 		if (!still_waiting(arg))
 			break;
 		start = timer_read_cycles();
-		WRITE_ONCE(sc->halting, true);
 		arch_cpu_idle();
-		WRITE_ONCE(sc->halting, false);
 		/* Only this CPU writes it, with interrupts masked. */
 		sc->halted_cycles += timer_read_cycles() - start;
 		arch_irq_enable();
 		arch_irq_disable();
 	}
+	WRITE_ONCE(sc->halting, false);
 	arch_irq_restore(flags);
 	return !others;
 }

@@ -167,6 +167,18 @@ static bool still_waiting(void *arg)
 	return READ_ONCE(v->state) == VCPU_WAITING;
 }
 
+/*
+ * Armed only when the deadline moved, and left armed after a wake that
+ * came first: guests wait for the same deadline again and again, and a
+ * late kick only ends some later wait early, which WFI allows.
+ */
+static void arm_wakeup(struct vcpu *v, u64 deadline)
+{
+	if (deadline && (!timer_event_armed(&v->wakeup) ||
+			 v->wakeup.deadline_ns != deadline))
+		timer_event_arm(&v->wakeup, deadline);
+}
+
 static void wait_for_interrupt(struct vcpu *v)
 {
 	u64 deadline;
@@ -191,21 +203,22 @@ static void wait_for_interrupt(struct vcpu *v)
 		return;
 	}
 	/*
-	 * Armed only when the deadline moved, and left armed after a wake
-	 * that came first: guests wait for the same deadline again and
-	 * again, and a late kick only ends some later wait early, which
-	 * WFI allows.
+	 * Alone on its CPU, it waits there, loaded: a wake-up then costs
+	 * no switch through the idle thread and back, and the guest's own
+	 * timer may wake it (arch_vcpu_timer_wakes_loaded). Another thread
+	 * ready here ends that, and it sleeps as usual, put, with the host
+	 * timer event armed.
 	 */
 	deadline = arch_vcpu_timer_deadline(v);
-	if (deadline && (!timer_event_armed(&v->wakeup) ||
-			 v->wakeup.deadline_ns != deadline))
-		timer_event_arm(&v->wakeup, deadline);
-	/*
-	 * Alone on its CPU, it waits there, loaded: a wake-up then costs
-	 * no switch through the idle thread and back. Another thread ready
-	 * here ends that, and it sleeps as usual (wait_until_runnable).
-	 */
-	sched_idle_in_place(still_waiting, v);
+	/* Not put between the look and the wait. */
+	flags = arch_irq_save();
+	if (!deadline || !arch_vcpu_timer_wakes_loaded(v)) {
+		arm_wakeup(v, deadline);
+		sched_idle_in_place(still_waiting, v);
+	} else if (!sched_idle_in_place(still_waiting, v)) {
+		arm_wakeup(v, deadline);
+	}
+	arch_irq_restore(flags);
 	wait_until_runnable(v);
 }
 

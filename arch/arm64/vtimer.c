@@ -32,11 +32,18 @@ static int host_irq = -1;
 /* Disabled on that CPU by its handler, until a look finds no condition. */
 static bool host_irq_off[CONFIG_MAX_CPUS];
 
-/* All it has to do is make the guest exit: a look follows the exit. */
+/*
+ * It makes a running guest exit (a look follows the exit) and wakes a vCPU
+ * that waits in place, loaded (arch_vcpu_timer_wakes_loaded).
+ */
 static void host_vtimer_interrupt(unsigned int irq, void *arg)
 {
+	struct vcpu *v = vcpu_current();
+
 	irq_disable(irq);
 	host_irq_off[cpu_id()] = true;
+	if (v)
+		vcpu_kick(v);
 }
 
 /* Once, with the first vCPU: a host without it keeps exit-time looks only. */
@@ -177,6 +184,25 @@ static u64 earlier(u64 a, u64 b)
 u64 arch_vcpu_timer_deadline(struct vcpu *v)
 {
 	return earlier(timer_deadline(v, false), timer_deadline(v, true));
+}
+
+/*
+ * The virtual timer's registers are the CPU's while v is loaded, so its
+ * deadline raises the host's interrupt, once that is enabled again: a
+ * level seen raised at the last look but since lowered by the guest (the
+ * handler that ran before this wait) is looked at now. The physical
+ * timer is emulated: the event of the last look (arm64_vtimer_flush,
+ * before the entry that ended in this wait) is armed for its deadline.
+ */
+bool arch_vcpu_timer_wakes_loaded(struct vcpu *v)
+{
+	if (host_irq < 0 || !v->arch.vgic || !v->arch.loaded)
+		return false;
+	if (host_irq_off[cpu_id()] && !vtimer_expired(v)) {
+		host_irq_follow(false);
+		v->arch.vtimer_seen.valid = false;
+	}
+	return !host_irq_off[cpu_id()];
 }
 
 static void timer_fired(struct timer_event *ev)

@@ -217,6 +217,15 @@ u64 arch_vcpu_timer_deadline(struct vcpu *v)
 	return now_ns + timer_cycles_to_ns(delta) + 1;
 }
 
+/*
+ * A guest's timer interrupt (SBI set_timer's, or VSTIP from vstimecmp) is
+ * not one HS-mode takes: only a host timer event wakes a waiting vCPU.
+ */
+bool arch_vcpu_timer_wakes_loaded(struct vcpu *v)
+{
+	return false;
+}
+
 /* Interrupts local to the hart (not the PLIC's): WFI must not sleep. */
 bool arch_vcpu_irq_pending(struct vcpu *v)
 {

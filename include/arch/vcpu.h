@@ -124,6 +124,13 @@ u64 arch_vcpu_hwid(const struct vcpu *v);
 /* The guest's next timer deadline in host ns (0 = none armed). */
 u64 arch_vcpu_timer_deadline(struct vcpu *v);
 /*
+ * While v stays loaded on this CPU, its timers interrupt the CPU at their
+ * deadlines by themselves and that interrupt kicks v: a vCPU waiting in
+ * place (sched_idle_in_place) then needs no host timer event of core's.
+ * Called by v's thread, v loaded, interrupts masked.
+ */
+bool arch_vcpu_timer_wakes_loaded(struct vcpu *v);
+/*
  * An interrupt the arch keeps for this vCPU itself (not the guest's
  * interrupt controller: a riscv software or timer interrupt) is pending
  * and enabled: WFI must not sleep. Whoever makes one pending kicks the

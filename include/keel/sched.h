@@ -160,9 +160,10 @@ void sched_reschedule_ipi(void);
  * Wait for interrupts in the calling thread while still_waiting(arg)
  * holds and no other thread is ready on this CPU: a vCPU that waits with
  * the CPU to itself keeps its state loaded instead of two switches
- * through the idle thread. Interrupts are handled between waits (a
- * waker on another CPU must send an IPI, as vcpu_kick does for a thread
- * on a CPU). False when it stopped because another thread is ready.
+ * through the idle thread. Interrupts are handled between waits, without
+ * preemption: the thread stays on this CPU until it returns (a waker on
+ * another CPU must send an IPI, as vcpu_kick does for a thread on a CPU).
+ * False when it stopped because another thread is ready.
  */
 bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg);
 /* Recent load of a CPU in percent (busy time over the last sample). */
