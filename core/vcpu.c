@@ -184,16 +184,14 @@ static void wait_for_interrupt(struct vcpu *v)
 	u64 deadline;
 	unsigned long flags;
 
-	if (wake_pending(v))
-		return;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	if (v->state == VCPU_RUNNING)
 		v->state = VCPU_WAITING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	/*
-	 * An interrupt made pending between the first look and WAITING was
-	 * kicked while the vCPU still looked RUNNING, which woke nobody:
-	 * look again now that any later kick will find it WAITING.
+	 * One look, once WAITING: an interrupt made pending before was
+	 * kicked while the vCPU still looked RUNNING, which woke nobody, and
+	 * any later kick finds it WAITING.
 	 */
 	if (wake_pending(v)) {
 		spin_lock_irqsave(&v->wait.lock, flags);

@@ -554,13 +554,12 @@ void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r)
 			  ICC_SGI1R_AFF1(sgi1r) << 8;
 		u32 targets = ICC_SGI1R_TARGETS(sgi1r);
 
-		for (unsigned int b = 0; b < 16; b++) {
-			int c;
-
-			if (!(targets & (1U << b)))
-				continue;
-			c = vgic_vcpu_by_hwid(
+		/* The set bits only: most SGIs have one target. */
+		for (; targets; targets &= targets - 1) {
+			unsigned int b = (unsigned int)__builtin_ctz(targets);
+			int c = vgic_vcpu_by_hwid(
 				vg, aff | (ICC_SGI1R_RS(sgi1r) * 16 + b));
+
 			if (c < 0)
 				continue;
 			vgic_latch_sgi(vg, (unsigned int)c, intid, 0);
