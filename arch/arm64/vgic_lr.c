@@ -327,13 +327,25 @@ void arm64_vgic_put(struct vcpu *v)
 	set_control(false, false);
 }
 
-void arm64_vgic_flush(struct vcpu *v)
+static __noinline void fill_lrs(struct vcpu *v, struct vgic *vg)
 {
-	struct vgic *vg = v->arch.vgic;
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 	struct arch_vcpu *a = &v->arch;
 	bool more = false;
 	unsigned int n;
+
+	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
+	for (unsigned int i = 0; i < n; i++) {
+		a->lr_meta[i] = lrs[i];
+		hw->lr_access(i, true, hw->encode(&lrs[i]));
+	}
+	a->lrs_used = n;
+	set_control(true, more);
+}
+
+void arm64_vgic_flush(struct vcpu *v)
+{
+	struct vgic *vg = v->arch.vgic;
 
 	if (!vg || !hw)
 		return;
@@ -347,24 +359,15 @@ void arm64_vgic_flush(struct vcpu *v)
 			set_control(true, false);
 		return;
 	}
-	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
-	for (unsigned int i = 0; i < n; i++) {
-		a->lr_meta[i] = lrs[i];
-		hw->lr_access(i, true, hw->encode(&lrs[i]));
-	}
-	a->lrs_used = n;
-	set_control(true, more);
+	fill_lrs(v, vg);
 }
 
-void arm64_vgic_sync(struct vcpu *v)
+static __noinline void sync_lrs(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct vgic *vg = a->vgic;
 	struct vgic_lr lrs[VGIC_MAX_LRS];
 
-	/* Empty LRs (the common case) have nothing to give back. */
-	if (!a->lrs_used)
-		return;
 	set_control(true, false);
 	for (unsigned int i = 0; i < a->lrs_used; i++) {
 		u64 lr = hw->lr_access(i, false, 0);
@@ -376,6 +379,13 @@ void arm64_vgic_sync(struct vcpu *v)
 	}
 	vgic_sync_lrs(vg, v, lrs, a->lrs_used);
 	a->lrs_used = 0;
+}
+
+void arm64_vgic_sync(struct vcpu *v)
+{
+	/* Empty LRs (the common case) have nothing to give back. */
+	if (v->arch.lrs_used)
+		sync_lrs(v);
 }
 
 /* ICC_SGI1R_EL1 is op0 3, op1 0, CRn 12, CRm 11, op2 5. */

@@ -228,13 +228,8 @@ void arm64_vtimer_vcpu_destroy(struct vcpu *v)
 	timer_event_cancel(&v->arch.timer_event);
 }
 
-/*
- * Before each entry. The levels and the host event depend only on the
- * two timers' registers and on the count; while the registers are what
- * the last look saw and the count has not reached the earliest deadline
- * then pending, the same look would change nothing (most exits).
- */
-void arm64_vtimer_flush(struct vcpu *v)
+/* Both timers' levels into the vGIC, and the host event for the next. */
+static __noinline void vtimer_look(struct vcpu *v)
 {
 	struct vgic *vg = v->arch.vgic;
 	struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
@@ -244,11 +239,6 @@ void arm64_vtimer_flush(struct vcpu *v)
 
 	/* Without a GIC the timers have nowhere to interrupt. */
 	if (!vg)
-		return;
-	/* The physical timer's emulation clears valid when written. */
-	if (seen->valid && seen->vctl == s->cntv_ctl &&
-	    seen->vcval == s->cntv_cval &&
-	    read_sysreg(cntpct_el0) < seen->until)
 		return;
 	vlevel = vtimer_expired(v);
 	plevel = ptimer_expired(v);
@@ -270,4 +260,26 @@ void arm64_vtimer_flush(struct vcpu *v)
 	seen->vctl = s->cntv_ctl;
 	seen->vcval = s->cntv_cval;
 	seen->until = next_change(v, vlevel, plevel);
+}
+
+/*
+ * Before each entry. The levels and the host event depend only on the
+ * two timers' registers and on the count; while the registers are what
+ * the last look saw and the count has not reached the earliest deadline
+ * then pending, the same look would change nothing (most exits).
+ */
+void arm64_vtimer_flush(struct vcpu *v)
+{
+	const struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
+	const struct arm64_el1_state *s = &v->arch.el1;
+
+	/*
+	 * The physical timer's emulation clears valid when written; without
+	 * a GIC nothing is ever valid (vtimer_look).
+	 */
+	if (seen->valid && seen->vctl == s->cntv_ctl &&
+	    seen->vcval == s->cntv_cval &&
+	    read_sysreg(cntpct_el0) < seen->until)
+		return;
+	vtimer_look(v);
 }

@@ -37,6 +37,8 @@ typedef uintptr_t vaddr_t;
 #define __section(s) __attribute__((section(s)))
 #define __used __attribute__((used))
 #define __noreturn __attribute__((noreturn))
+/* A slow path kept out of its caller, whose fast path then needs no frame. */
+#define __noinline __attribute__((noinline))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
