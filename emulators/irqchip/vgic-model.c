@@ -205,6 +205,17 @@ void vgic_lock(struct vgic *vg, unsigned long *flags)
 	vg->gen++;
 }
 
+/* A look that changes nothing: gen stays, quiet vCPUs stay quiet. */
+void vgic_lock_read(struct vgic *vg, unsigned long *flags)
+{
+	spin_lock_irqsave(&vg->lock, *flags);
+}
+
+void vgic_unlock_read(struct vgic *vg, unsigned long flags)
+{
+	spin_unlock_irqrestore(&vg->lock, flags);
+}
+
 void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
 {
 	u32 kick = vg->kick;
@@ -576,10 +587,9 @@ bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v)
 
 	if (cpu < 0)
 		return false;
-	/* A look that changes nothing: no vgic_lock(), gen stays quiet. */
-	spin_lock_irqsave(&vg->lock, flags);
+	vgic_lock_read(vg, &flags);
 	ret = has_pending_locked(vg, (unsigned int)cpu);
-	spin_unlock_irqrestore(&vg->lock, flags);
+	vgic_unlock_read(vg, flags);
 	return ret;
 }
 

@@ -19,7 +19,9 @@
  * One spinlock covers all state: device lines, SGIs from other vCPUs and
  * register accesses race. vCPUs are kicked only after it is dropped, so
  * that the vCPU's own locks never nest inside it. Front ends take it with
- * vgic_lock() and drop it with vgic_unlock_and_kick().
+ * vgic_lock() and drop it with vgic_unlock_and_kick(); a register read,
+ * which changes nothing, with vgic_lock_read() and vgic_unlock_read(),
+ * so that the vCPUs' LRs need no new look after it (vgic_quiet).
  */
 #ifndef EMULATORS_VGIC_MODEL_H
 #define EMULATORS_VGIC_MODEL_H
@@ -148,6 +150,8 @@ void vgic_emu_remove(struct devemu_instance *inst);
 
 void vgic_lock(struct vgic *vg, unsigned long *flags);
 void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags);
+void vgic_lock_read(struct vgic *vg, unsigned long *flags);
+void vgic_unlock_read(struct vgic *vg, unsigned long flags);
 struct vcpu *vgic_vcpu_at(struct vgic *vg, unsigned int i);
 int vgic_vcpu_index(struct vgic *vg, const struct vcpu *v);
 /* The GICv3 vCPU with this affinity, or -1. */

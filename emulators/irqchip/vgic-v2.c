@@ -276,9 +276,9 @@ static int vgic_v2_read(struct devemu_instance *inst, u64 offset,
 		*value = 0;
 		return vgic_access_ok(offset, size, false, false) ? 0 : -EINVAL;
 	}
-	vgic_lock(vg, &flags);
+	vgic_lock_read(vg, &flags);
 	err = dist_read(vg, offset, size, value);
-	vgic_unlock_and_kick(vg, flags);
+	vgic_unlock_read(vg, flags);
 	return err;
 }
 

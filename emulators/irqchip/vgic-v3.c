@@ -299,12 +299,12 @@ static int vgic_read(struct devemu_instance *inst, u64 offset,
 	unsigned long flags;
 	int err;
 
-	vgic_lock(vg, &flags);
+	vgic_lock_read(vg, &flags);
 	if (offset < vg->dist_size)
 		err = dist_read(vg, offset, size, value);
 	else
 		err = redist_access(vg, offset, size, value, false);
-	vgic_unlock_and_kick(vg, flags);
+	vgic_unlock_read(vg, flags);
 	return err;
 }
 

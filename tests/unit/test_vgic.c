@@ -1247,4 +1247,34 @@ UNIT_TEST(xlate_line_reaches_the_model)
 	destroy(inst);
 }
 
+/*
+ * A fill that found nothing leaves the vCPU quiet (its next entry skips
+ * the fill). Register reads change nothing and keep it so, on the
+ * distributor and the redistributors; a write may change something and
+ * ends it, as does a line.
+ */
+UNIT_TEST(reads_keep_a_quiet_vcpu_quiet)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lrs[4];
+
+	spi_on(inst, 40, 0x80);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	rd(inst, GICD_IIDR);
+	rd(inst, GICD_ISENABLER + 4);
+	rd(inst, rdb(1, GICR_TYPER));
+	rd(inst, sgib(0, GICR_ISPENDR0));
+	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(!pending(0));
+	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	wr(inst, GICD_ICENABLER + 4, 1U << 8);
+	CHECK(!vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	line(40, true);
+	CHECK(!vgic_quiet(vg_of(), &fake_vcpus[0]));
+	destroy(inst);
+}
+
 UNIT_MAIN();
