@@ -156,7 +156,7 @@ static void fence_one(struct vcpu *t, void *arg)
 }
 
 static struct sbiret rfence_call(struct vcpu *v, unsigned long fid,
-				 const unsigned long *a)
+				 const u64 *a)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 	bool i_cache = fid == RFENCE_FENCE_I;
@@ -195,8 +195,7 @@ static bool in_guest_memory(struct guest *g, u64 gpa, u64 len, bool write)
 	return true;
 }
 
-static struct sbiret hsm_call(struct vcpu *v, unsigned long fid,
-			      const unsigned long *a,
+static struct sbiret hsm_call(struct vcpu *v, unsigned long fid, const u64 *a,
 			      enum vcpu_exit_reason *exit)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
@@ -255,7 +254,7 @@ static struct sbiret hsm_call(struct vcpu *v, unsigned long fid,
 	return r;
 }
 
-static struct sbiret srst_call(unsigned long fid, const unsigned long *a,
+static struct sbiret srst_call(unsigned long fid, const u64 *a,
 			       enum vcpu_exit_reason *exit)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
@@ -296,8 +295,7 @@ static struct vserial *console_port(struct guest *g)
 	return vserial_find(name);
 }
 
-static struct sbiret dbcn_call(struct vcpu *v, unsigned long fid,
-			       const unsigned long *a)
+static struct sbiret dbcn_call(struct vcpu *v, unsigned long fid, const u64 *a)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 	struct vserial *port = console_port(v->guest);
@@ -352,7 +350,7 @@ static struct sbiret dbcn_call(struct vcpu *v, unsigned long fid,
 	return r;
 }
 
-enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, unsigned long *a)
+enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, u64 *a)
 {
 	enum vcpu_exit_reason exit = VCPU_EXIT_HYPERCALL;
 	unsigned long ext = a[7], fid = a[6];

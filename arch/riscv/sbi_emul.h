@@ -15,7 +15,7 @@
  * function). The answer goes to a[0] (error) and a[1] (value); returns
  * the exit core must handle (VCPU_EXIT_HYPERCALL when nothing more).
  */
-enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, unsigned long *a);
+enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, u64 *a);
 
 /* Keel's extension, in the firmware-specific range: "KEL". */
 #define SBI_EXT_KEEL 0x0a4b454cUL

@@ -293,15 +293,11 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 static void handle_ecall(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned long args[8];
 
-	for (unsigned int i = 0; i < 8; i++)
-		args[i] = a->ctx.x[10 + i];
 	/* Past the ECALL first: an HSM stop or reset may reset the pc. */
 	a->ctx.sepc += 4;
-	exit->reason = riscv_sbi_call(v, args);
-	a->ctx.x[10] = args[0];
-	a->ctx.x[11] = args[1];
+	/* a0-a7 in place: the call reads them and writes a0 and a1 last. */
+	exit->reason = riscv_sbi_call(v, &a->ctx.x[10]);
 }
 
 static void handle_virtual_insn(struct vcpu *v, struct vcpu_exit *exit)

@@ -299,18 +299,18 @@ static void plic_set_line(void *priv, unsigned int irq, bool level)
 	unlock_and_kick(p, flags);
 }
 
+/*
+ * Looked at before every entry, so without the lock: an output that
+ * changes after the look is followed by a kick (unlock_and_kick), which
+ * makes the vCPU look again.
+ */
 static bool plic_pending(void *priv, struct vcpu *v)
 {
 	struct plic *p = priv;
-	unsigned long flags;
-	bool ret;
 
 	if (!v || v->index >= p->nr_cpus)
 		return false;
-	spin_lock_irqsave(&p->lock, flags);
-	ret = p->output[v->index];
-	spin_unlock_irqrestore(&p->lock, flags);
-	return ret;
+	return READ_ONCE(p->output[v->index]);
 }
 
 static const struct guest_irqchip plic_irqchip_ops = {
