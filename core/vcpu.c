@@ -160,11 +160,22 @@ static bool wake_pending(struct vcpu *v)
 	return guest_irq_pending(v) || arch_vcpu_irq_pending(v);
 }
 
+/* A pending interrupt the arch keeps may end a wait without a kick. */
 static bool still_waiting(void *arg)
 {
-	const struct vcpu *v = arg;
+	struct vcpu *v = arg;
 
-	return READ_ONCE(v->state) == VCPU_WAITING;
+	return READ_ONCE(v->state) == VCPU_WAITING && !arch_vcpu_irq_pending(v);
+}
+
+static void end_wait(struct vcpu *v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state == VCPU_WAITING)
+		v->state = VCPU_RUNNING;
+	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
 /*
@@ -194,10 +205,7 @@ static void wait_for_interrupt(struct vcpu *v)
 	 * any later kick finds it WAITING.
 	 */
 	if (wake_pending(v)) {
-		spin_lock_irqsave(&v->wait.lock, flags);
-		if (v->state == VCPU_WAITING)
-			v->state = VCPU_RUNNING;
-		spin_unlock_irqrestore(&v->wait.lock, flags);
+		end_wait(v);
 		return;
 	}
 	/*
@@ -217,6 +225,9 @@ static void wait_for_interrupt(struct vcpu *v)
 		arm_wakeup(v, deadline);
 	}
 	arch_irq_restore(flags);
+	/* Ended by an interrupt the arch keeps, which kicks nobody. */
+	if (READ_ONCE(v->state) == VCPU_WAITING && arch_vcpu_irq_pending(v))
+		end_wait(v);
 	wait_until_runnable(v);
 }
 

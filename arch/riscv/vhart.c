@@ -218,12 +218,14 @@ u64 arch_vcpu_timer_deadline(struct vcpu *v)
 }
 
 /*
- * A guest's timer interrupt (SBI set_timer's, or VSTIP from vstimecmp) is
- * not one HS-mode takes: only a host timer event wakes a waiting vCPU.
+ * With Sstc a loaded vCPU's vstimecmp is the hart's: its VSTIP, enabled
+ * by the guest's vsie.STIE (an alias of hie.VSTIE), ends a WFI of the
+ * hart's though HS-mode never takes it, and the waiting vCPU then finds
+ * it pending (arch_vcpu_irq_pending). The SBI timer is Keel's event.
  */
 bool arch_vcpu_timer_wakes_loaded(struct vcpu *v)
 {
-	return false;
+	return riscv_vcpu_sstc(v) && v->arch.loaded;
 }
 
 /* Interrupts local to the hart (not the PLIC's): WFI must not sleep. */

@@ -124,10 +124,11 @@ u64 arch_vcpu_hwid(const struct vcpu *v);
 /* The guest's next timer deadline in host ns (0 = none armed). */
 u64 arch_vcpu_timer_deadline(struct vcpu *v);
 /*
- * While v stays loaded on this CPU, its timers interrupt the CPU at their
- * deadlines by themselves and that interrupt kicks v: a vCPU waiting in
- * place (sched_idle_in_place) then needs no host timer event of core's.
- * Called by v's thread, v loaded, interrupts masked.
+ * While v stays loaded on this CPU, its timers end the CPU's wait at
+ * their deadlines by themselves, and then either kick v or leave an
+ * interrupt arch_vcpu_irq_pending() reports: a vCPU waiting in place
+ * (sched_idle_in_place) then needs no host timer event of core's.
+ * Called by v's thread, interrupts masked.
  */
 bool arch_vcpu_timer_wakes_loaded(struct vcpu *v);
 /*
