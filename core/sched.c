@@ -354,7 +354,7 @@ bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 
 	WRITE_ONCE(sc->halting, true);
 	for (;;) {
-		u64 start;
+		u64 start, halted;
 
 		if (READ_ONCE(sc->rq.nr_ready)) {
 			others = true;
@@ -364,8 +364,10 @@ bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 			break;
 		start = timer_read_cycles();
 		arch_cpu_idle();
-		/* Only this CPU writes it, with interrupts masked. */
-		sc->halted_cycles += timer_read_cycles() - start;
+		/* Only this CPU writes them, with interrupts masked. */
+		halted = timer_read_cycles() - start;
+		sc->halted_cycles += halted;
+		sc->current->halted_cycles += halted;
 		arch_irq_enable();
 		arch_irq_disable();
 	}

@@ -84,6 +84,8 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 	/* Only a thread switched in again can have been switched out. */
 	if (t->switches != w->switches)
 		off = off_cpu_ns(w, t);
+	/* Waiting in place (a WFI alone on its CPU) is not Keel's time. */
+	off += timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
 	st->exits++;
 	st->cycles += cycles;
 	st->off_cpu_ns += off;

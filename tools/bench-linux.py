@@ -194,7 +194,8 @@ def write_exits(out_dir, release, classes, devices, guest_ns, keel_s, bare_s,
         "thread_run_ns_since_keel_start": threads,
         "note": "instructions: ns of the guest clock under -icount "
                 "shift=0, from an exit to the vCPU's next entry less the "
-                "time its thread was switched out (off_cpu_ns, not "
+                "time its thread was switched out or waited in place "
+                "(off_cpu_ns, not "
                 "instructions when the machine was idle: sleep=off jumps "
                 "over it); wfi and yield include waiting; with 2 host CPUs "
                 "a window also counts what the other CPU ran in it",

@@ -51,6 +51,8 @@ struct thread {
 	u64 runtime_ns;
 	u64 last_switch_in_ns;
 	u64 switches;
+	/* Counter cycles it waited in place (sched_idle_in_place), not ran. */
+	u64 halted_cycles;
 	struct vcpu *vcpu; /* the vCPU this thread runs, if any */
 	/* IRQ_FLAG_* of interrupts handled on it since a vCPU cleared it */
 	unsigned int irqs_seen;

@@ -25,6 +25,7 @@ struct vcpu_prof_window {
 	u64 switches;
 	u64 runtime_ns;
 	u64 switch_in_ns;
+	u64 halted_cycles;
 };
 
 /*
@@ -55,6 +56,7 @@ static inline void vcpu_prof_exit(struct vcpu_prof_window *w,
 	w->switches = t->switches;
 	w->runtime_ns = t->runtime_ns;
 	w->switch_in_ns = t->last_switch_in_ns;
+	w->halted_cycles = t->halted_cycles;
 }
 
 /*
@@ -66,7 +68,7 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			   const struct vcpu_prof_window *w, u64 entry_cycles,
 			   const struct thread *t);
 
-/* Inline for the common window: the thread was not switched out. */
+/* Inline for the common window: the thread was not switched out or halted. */
 static inline void vcpu_prof_charge(struct vcpu_stats *s,
 				    const struct vcpu_prof_window *w,
 				    u64 entry_cycles, const struct thread *t)
@@ -76,7 +78,8 @@ static inline void vcpu_prof_charge(struct vcpu_stats *s,
 
 	if (w->cls >= VCPU_PROF_CLASSES)
 		return;
-	if (t->switches != w->switches) {
+	if (t->switches != w->switches ||
+	    t->halted_cycles != w->halted_cycles) {
 		vcpu_prof_charge_slow(s, w, entry_cycles, t);
 		return;
 	}
