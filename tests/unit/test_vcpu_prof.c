@@ -12,6 +12,12 @@
 #include <keel/irq.h>
 #include <keel/vcpu_prof.h>
 
+/* The 62.5 MHz counter of arm64's QEMU virt: 16 ns a cycle. */
+u64 timer_cycles_to_ns(u64 cycles)
+{
+	return cycles * 16;
+}
+
 static struct vcpu_exit exit_of(enum vcpu_exit_reason r)
 {
 	struct vcpu_exit e;
@@ -118,7 +124,7 @@ UNIT_TEST(window_charged_to_its_class_and_device)
  * ns, in again at 50,000 ns, enters the guest at cycle 4000 (64,000 ns):
  * of the window's 48,000 ns it ran 4,000 + 14,000, so 30,000 ns were
  * someone else's. Only the scheduler's figures tell: no counter
- * conversion is needed (nor linked here).
+ * conversion is needed for it.
  */
 UNIT_TEST(switched_out_time_kept_apart)
 {
@@ -156,6 +162,42 @@ UNIT_TEST(switched_out_time_kept_apart)
 	vcpu_prof_charge(&s, &w, 5100, &t);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 30000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].cycles, 3100);
+}
+
+/*
+ * A wait in place (sched_idle_in_place) switches nothing: the thread's
+ * halted cycles tell, converted to ns, and they are off CPU too.
+ */
+UNIT_TEST(waiting_in_place_kept_apart)
+{
+	struct vcpu_stats s;
+	struct vcpu_prof_window w;
+	struct thread t;
+	struct vcpu_exit e = exit_of(VCPU_EXIT_WFI);
+
+	memset(&s, 0, sizeof(s));
+	memset(&t, 0, sizeof(t));
+	t.halted_cycles = 50;
+	e.exit_cycles = 1000;
+	vcpu_prof_exit(&w, &e, &t);
+	w.cls = VCPU_PROF_WFI;
+	t.halted_cycles += 900;
+	vcpu_prof_charge(&s, &w, 2000, &t);
+	CHECK_EQ(s.prof[VCPU_PROF_WFI].exits, 1);
+	CHECK_EQ(s.prof[VCPU_PROF_WFI].cycles, 1000);
+	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 900 * 16);
+	/* Both: switched out, then waited in place after the switch in. */
+	t.runtime_ns = 5000;
+	t.last_switch_in_ns = 10000;
+	e.exit_cycles = 3000;
+	vcpu_prof_exit(&w, &e, &t);
+	w.cls = VCPU_PROF_WFI;
+	t.runtime_ns += 2000;
+	t.last_switch_in_ns = 20000;
+	t.switches++;
+	t.halted_cycles += 100;
+	vcpu_prof_charge(&s, &w, 5000, &t);
+	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 900 * 16 + 8000 + 100 * 16);
 }
 
 UNIT_MAIN();
