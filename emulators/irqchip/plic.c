@@ -264,7 +264,13 @@ static int plic_read(struct devemu_instance *inst, u64 offset,
 		return -EINVAL;
 	spin_lock_irqsave(&p->lock, flags);
 	*value = reg_read(p, offset);
-	unlock_and_kick(p, flags);
+	/* Only a claim changes anything: no outputs to look at after others. */
+	if (offset >= PLIC_CONTEXT_BASE &&
+	    (offset - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE ==
+		    PLIC_CONTEXT_CLAIM)
+		unlock_and_kick(p, flags);
+	else
+		spin_unlock_irqrestore(&p->lock, flags);
 	return 0;
 }
 
