@@ -343,6 +343,8 @@ bench: $(HOST_TOOLS_STAMP) all
 		$(HOST_PYTHON) tools/bench-linux.py $(BENCH_ARGS)
 	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
 		$(HOST_PYTHON) tools/bench-virtio.py $(BENCH_ARGS)
+	$(Q)cd $(SRCTREE) && KEEL_BUILD=$(BUILD) KEEL_ARCH=$(ARCH) \
+		$(HOST_PYTHON) tools/bench-scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)/arch $(BUILD)/core $(BUILD)/libs $(BUILD)/drivers \

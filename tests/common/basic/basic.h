@@ -82,6 +82,12 @@ int arch_getc(void);
 
 uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
+/*
+ * The same counter frequency, but a count every guest of the machine
+ * reads alike where the arch has one (arm64: the physical count), else
+ * arch_counter(): for guests that must agree on a moment (yield-count).
+ */
+uint64_t arch_counter_shared(void);
 /* One-shot timer interrupt at an absolute counter value, this CPU. */
 void arch_timer_arm(uint64_t deadline);
 /*
@@ -90,6 +96,13 @@ void arch_timer_arm(uint64_t deadline);
  */
 void arch_timer_arm_relative(int64_t ticks);
 void arch_timer_stop(void);
+/*
+ * The same timer armed `ticks` ahead with its interrupt masked, where the
+ * arch can (arm64: CNTV_CTL.IMASK; elsewhere nothing): no interrupt, but
+ * an emulator that runs its CPUs in turns up to the next timer deadline
+ * (QEMU under -icount) ends this CPU's turn by then.
+ */
+void arch_timer_nudge(uint64_t ticks);
 /* The timer's condition as the CPU shows it (ISTATUS, sip.STIP). */
 bool arch_timer_pending(void);
 

@@ -27,6 +27,8 @@ void lazy_ipi(unsigned int kind, uint64_t now);
 /* Every vCPU busy for `ticks` (smp.c). */
 int basic_spin_all(uint64_t ticks);
 int cmd_bench(int argc, char **argv);
+/* yield.c: every vCPU yields, counted in a window all guests share. */
+int cmd_yield_count(int argc, char **argv);
 /* virtio.c: the virtio-mmio conformance run and the hostile driver. */
 int cmd_virtio(int argc, char **argv);
 int cmd_virtio_hostile(int argc, char **argv);

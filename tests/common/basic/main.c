@@ -256,6 +256,9 @@ static const struct basic_command common_commands[] = {
 	  cmd_virtio_input },
 	{ "yield-loop", "<seconds>", "yield to other vCPUs (Keel) in a loop",
 	  cmd_yield_loop },
+	{ "yield-count", "<start> <window> <stop>",
+	  "every vCPU yields, counted in a shared window (ms)",
+	  cmd_yield_count },
 	{ "lazy-state", "[rounds]",
 	  "registers survive exits and the other vCPU (Keel)", cmd_lazy_state },
 	{ "lazy-wake", "[rounds] [us]",
@@ -313,31 +316,66 @@ static void run_command(const struct basic_command *c, int argc, char **argv)
 		       fail_reason[0] ? fail_reason : "no reason given");
 }
 
+static void run_line(char *line)
+{
+	const struct basic_command *c;
+	char *argv[ARGS_MAX];
+	int argc = split_args(line, argv);
+
+	if (argc == 0)
+		return;
+	if (argc < 0) {
+		printf("too many arguments\n");
+		return;
+	}
+	c = find_command(argv[0]);
+	if (c)
+		run_command(c, argc, argv);
+	else
+		printf("unknown command\n");
+}
+
+/*
+ * /chosen/bootargs as command lines separated by ';', each echoed after
+ * a prompt as if typed: a guest started without anyone on its console
+ * (many at once, for a benchmark) still runs what it was told.
+ */
+static void run_bootargs(void)
+{
+	static char line[LINE_MAX];
+	const char *args;
+	int len, i = 0;
+
+	args = fdt_getprop_path(platform.fdt, "/chosen", "bootargs", &len);
+	if (!args || len <= 0)
+		return;
+	while (i < len && args[i]) {
+		unsigned int n = 0;
+
+		for (; i < len && args[i] && args[i] != ';'; i++) {
+			if (n + 1 < sizeof(line))
+				line[n++] = args[i];
+		}
+		if (i < len && args[i] == ';')
+			i++;
+		line[n] = '\0';
+		printf("basic# %s\n", line);
+		run_line(line);
+	}
+}
+
 void basic_main(void)
 {
 	static char line[LINE_MAX];
-	char *argv[ARGS_MAX];
 
 	printf("basic firmware (%s) on vCPU%u, %lu MiB RAM, %u vCPUs\n",
 	       platform.arch, arch_cpu_id(), basic_ram_total() / MiB,
 	       platform.nr_cpus);
+	if (platform.fdt)
+		run_bootargs();
 	for (;;) {
-		const struct basic_command *c;
-		int argc;
-
 		puts_raw("basic# ");
 		read_line(line, sizeof(line));
-		argc = split_args(line, argv);
-		if (argc == 0)
-			continue;
-		if (argc < 0) {
-			printf("too many arguments\n");
-			continue;
-		}
-		c = find_command(argv[0]);
-		if (c)
-			run_command(c, argc, argv);
-		else
-			printf("unknown command\n");
+		run_line(line);
 	}
 }

@@ -17,6 +17,7 @@
 #define UART_INT_RX 0x50 /* RX and RX timeout */
 
 #define CNTV_CTL_ENABLE 1
+#define CNTV_CTL_IMASK 2
 #define CNTV_CTL_ISTATUS 4
 
 #define STACK_SIZE 16384
@@ -205,6 +206,17 @@ uint64_t arch_counter(void)
 	return read_sysreg(cntvct_el0);
 }
 
+/*
+ * The physical count: Keel lets guests read it (CNTHCTL_EL2.EL1PCTEN), so
+ * every guest of one machine sees the same value, unlike the virtual
+ * count, which each guest's CNTVOFF starts at its creation.
+ */
+uint64_t arch_counter_shared(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
 uint64_t arch_counter_freq(void)
 {
 	return counter_freq;
@@ -214,6 +226,13 @@ void arch_timer_arm(uint64_t deadline)
 {
 	write_sysreg(deadline, cntv_cval_el0);
 	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+}
+
+void arch_timer_nudge(uint64_t ticks)
+{
+	write_sysreg(arch_counter() + ticks, cntv_cval_el0);
+	write_sysreg(CNTV_CTL_ENABLE | CNTV_CTL_IMASK, cntv_ctl_el0);
 	isb();
 }
 
