@@ -19,6 +19,7 @@
 
 #define SLICE_NS ((u64)CONFIG_SCHED_TIMESLICE_MS * NSEC_PER_MSEC)
 #define LOAD_SAMPLE_NS NSEC_PER_SEC
+#define BALANCE_NS NSEC_PER_MSEC
 
 static void slice_expired(struct timer_event *ev)
 {
@@ -174,6 +175,88 @@ static void unlock_two(unsigned int a, unsigned int b)
 }
 
 /*
+ * Load balancing. Wake-ups place a thread on an idle CPU, but threads that
+ * never block (vCPUs spinning, yielding) are never placed again: a CPU
+ * that picked up more of them at start keeps them. So at most once per
+ * BALANCE_NS, each CPU entering schedule() compares its load (threads
+ * ready and running) with the most and the least loaded CPUs and, where
+ * they differ by two or more, moves one ready thread: pushes one of its
+ * own to the least loaded CPU, or pulls one from the most loaded. Only a
+ * thread queued, not current anywhere, and allowed on the destination
+ * moves, under both queues' locks, so it is never runnable on two CPUs;
+ * the highest-priority such thread moves (it waits behind its equals
+ * there), the last queued of its level (the one that would wait longest).
+ */
+static struct thread *balance_candidate(struct sched_cpu *from, unsigned int to)
+{
+	for (int p = runqueue_top_priority(&from->rq); p > THREAD_PRIO_IDLE;
+	     p--) {
+		struct list_head *head = &from->rq.ready[p], *pos;
+
+		for (pos = head->prev; pos != head; pos = pos->prev) {
+			struct thread *t =
+				list_entry(pos, struct thread, queue_link);
+
+			if (!t->on_cpu && cpu_allowed(t, to))
+				return t;
+		}
+	}
+	return NULL;
+}
+
+/* Move one thread from CPU from to CPU to if from still has two more. */
+static void balance_move(unsigned int from, unsigned int to,
+			 unsigned int from_adjust)
+{
+	struct sched_cpu *src = &cpus[from].sched;
+	struct thread *t;
+
+	lock_two(from, to);
+	/* Loads again under the locks: another CPU may have moved first. */
+	t = cpu_load(from) >= cpu_load(to) + 2 + from_adjust ?
+		    balance_candidate(src, to) :
+		    NULL;
+	if (t) {
+		dequeue(src, t);
+		enqueue_and_kick(to, t, false);
+		src->balance_moves++;
+		/* A thread waiting in place there wakes only for an IPI. */
+		if (to != cpu_id() && READ_ONCE(cpus[to].sched.halting))
+			ipi_send(to, IPI_RESCHEDULE);
+	}
+	unlock_two(from, to);
+}
+
+/* prev: the thread this CPU's schedule() is about to put away. */
+static void balance(struct sched_cpu *sc, const struct thread *prev, u64 now)
+{
+	unsigned int self = cpu_id(), c, lo = self, hi = self;
+	/* A thread blocking or exiting here no longer counts. */
+	unsigned int leaving =
+		prev != sc->idle && prev->state != THREAD_RUNNING;
+	unsigned int load = cpu_load(self) - leaving;
+	unsigned int lo_load = load, hi_load = load;
+
+	sc->next_balance_ns = now + BALANCE_NS;
+	for_each_online_cpu(c) {
+		unsigned int l = c == self ? load : cpu_load(c);
+
+		if (l < lo_load) {
+			lo = c;
+			lo_load = l;
+		}
+		if (l > hi_load) {
+			hi = c;
+			hi_load = l;
+		}
+	}
+	if (hi == self && load >= lo_load + 2)
+		balance_move(self, lo, leaving);
+	else if (hi_load >= load + 2)
+		balance_move(hi, self, 0);
+}
+
+/*
  * Runs on the CPU that just switched, in the new thread's context, with
  * the run-queue lock taken by schedule(). prev's registers are saved now.
  */
@@ -206,8 +289,10 @@ void schedule(void)
 	struct cpu *cpu = this_cpu();
 	struct sched_cpu *sc = &cpu->sched;
 	struct thread *prev, *next;
-	u64 now;
+	u64 now = timer_now_ns();
 
+	if (now >= sc->next_balance_ns)
+		balance(sc, sc->current, now);
 	spin_lock(&sc->lock);
 	prev = sc->current;
 	sc->need_resched = false;
@@ -222,7 +307,6 @@ void schedule(void)
 		}
 	}
 	next = pick_next(sc);
-	now = timer_now_ns();
 	if (next == prev) {
 		next->state = THREAD_RUNNING;
 		/*

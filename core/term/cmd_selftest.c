@@ -395,6 +395,104 @@ static const char *test_cross_cpu_wakeup(void)
 	return fail;
 }
 
+/* ---- sched.balance: busy threads spread, pinned ones stay ---- */
+
+#define BALANCE_THREADS 9 /* 8 that may move, then one pinned to CPU 0 */
+
+struct balance_run {
+	volatile bool stop;
+	volatile bool pinned_moved;
+	volatile unsigned int cpu[BALANCE_THREADS];
+	volatile unsigned int stopped;
+};
+
+struct balance_worker {
+	struct balance_run *run;
+	unsigned int index;
+};
+
+static void balance_spin(void *arg)
+{
+	struct balance_worker *w = arg;
+	struct balance_run *r = w->run;
+
+	while (!r->stop) {
+		unsigned int cpu = cpu_id();
+
+		r->cpu[w->index] = cpu;
+		if (w->index == BALANCE_THREADS - 1 && cpu != 0)
+			r->pinned_moved = true;
+		thread_yield();
+	}
+	__atomic_fetch_add(&r->stopped, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Eight busy threads all started on CPU 0 (affinity 0x1, then widened,
+ * which moves nothing) and one kept there: within 50 ms the balancer has
+ * spread them so that no two CPUs differ by more than one, and the
+ * pinned one never ran anywhere else.
+ */
+static const char *test_balance(void)
+{
+	struct balance_worker w[BALANCE_THREADS];
+	struct thread *t[BALANCE_THREADS];
+	unsigned int per_cpu[CONFIG_MAX_CPUS] = { 0 };
+	unsigned int c, lo = ~0U, hi = 0, ncpus = 0;
+	struct balance_run *r;
+	const char *fail = NULL;
+	u64 deadline;
+
+	for_each_online_cpu(c)
+		ncpus++;
+	if (ncpus < 2)
+		return NULL; /* one CPU: nothing to balance */
+	r = keel_zalloc(sizeof(*r));
+	if (!r)
+		return "out of memory";
+	for (unsigned int i = 0; i < BALANCE_THREADS; i++) {
+		w[i] = (struct balance_worker){ r, i };
+		r->cpu[i] = ~0U;
+		t[i] = thread_create(
+			i == BALANCE_THREADS - 1 ? "st-pinned" : "st-bal",
+			balance_spin, &w[i], THREAD_PRIO_LOW, 1ULL << 0);
+		if (!t[i]) {
+			for (unsigned int j = 0; j < i; j++)
+				thread_reap(t[j]);
+			keel_free(r);
+			return "cannot create threads";
+		}
+	}
+	for (unsigned int i = 0; i < BALANCE_THREADS; i++)
+		thread_start(t[i]);
+	thread_sleep_ms(5);
+	for (unsigned int i = 0; i + 1 < BALANCE_THREADS; i++)
+		thread_set_affinity(t[i], CPU_MASK_ALL);
+	thread_sleep_ms(50);
+	for (unsigned int i = 0; i < BALANCE_THREADS; i++) {
+		c = r->cpu[i];
+		if (c < CONFIG_MAX_CPUS)
+			per_cpu[c]++;
+	}
+	for_each_online_cpu(c) {
+		lo = MIN(lo, per_cpu[c]);
+		hi = MAX(hi, per_cpu[c]);
+	}
+	if (r->pinned_moved)
+		fail = "a thread pinned to CPU 0 ran elsewhere";
+	else if (hi > lo + 1)
+		fail = "busy threads not spread over the CPUs";
+	r->stop = true;
+	deadline = timer_now_ns() + 2000 * NSEC_PER_MSEC;
+	while (r->stopped < BALANCE_THREADS && timer_now_ns() < deadline)
+		thread_sleep_ms(1);
+	if (r->stopped < BALANCE_THREADS && !fail)
+		fail = "threads did not stop";
+	thread_sleep_ms(5);
+	keel_free(r);
+	return fail;
+}
+
 /* A CPU with nothing to do takes no timer interrupts at all. */
 static const char *test_tickless_idle(void)
 {
@@ -470,6 +568,7 @@ static const struct selftest selftests[] = {
 	{ "sched.timedwait", test_timed_wait },
 	{ "sched.migrate", test_migrate },
 	{ "sched.wakeup", test_cross_cpu_wakeup },
+	{ "sched.balance", test_balance },
 	{ "timer.tickless", test_tickless_idle },
 	{ "mm.baseline", test_memory_baseline },
 };

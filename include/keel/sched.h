@@ -104,6 +104,9 @@ struct sched_cpu {
 	u64 load_sample_ns, load_sample_idle_ns; /* for load figures */
 	unsigned int load_percent;
 	u64 context_switches;
+	/* Load balancing (core/sched.c): not before next_balance_ns. */
+	u64 next_balance_ns;
+	u64 balance_moves; /* threads moved away from this CPU */
 };
 
 struct waitqueue {
