@@ -60,6 +60,9 @@ RUNS = [("2", 2, 0x2), ("8", 8, None), ("32", 32, None), ("64", 64, None),
 START_MS = int(os.environ.get("BENCH_SCALE_START_MS", "400"))
 WINDOW_MS = int(os.environ.get("BENCH_SCALE_WINDOW_MS", "200"))
 SMOKE_WINDOW_MS = 20
+# A smoke run opens its window sooner (64 vCPUs' guests are up by about
+# 150 ms): it stays under a minute of TCG.
+SMOKE_START_MS = 200
 STOP_AFTER_MS = 5
 GUEST_MEM = 4 << 20
 FIRMWARE = os.path.join(BUILD, "guests", machine()["guest_dir"].split("/")[0],
@@ -107,8 +110,9 @@ def guest_node(name, vcpus, bootargs, affinity):
 
 def make_bundle(tmp, nvcpus, affinity, window_ms):
     names = [f"s{i:02d}" for i in range(nvcpus // 2)]
-    stop = START_MS + window_ms + STOP_AFTER_MS
-    bootargs = f"yield-count {START_MS} {window_ms} {stop}; poweroff"
+    start = SMOKE_START_MS if window_ms == SMOKE_WINDOW_MS else START_MS
+    stop = start + window_ms + STOP_AFTER_MS
+    bootargs = f"yield-count {start} {window_ms} {stop}; poweroff"
     files = [FIRMWARE]
     for name in names:
         dtb = os.path.join(tmp, name + ".dtb")
