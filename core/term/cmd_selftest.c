@@ -395,15 +395,20 @@ static const char *test_cross_cpu_wakeup(void)
 	return fail;
 }
 
-/* ---- sched.balance: busy threads spread, pinned ones stay ---- */
+/* ---- sched.balance*: busy threads started on CPU 0 and left to spread ---- */
 
-#define BALANCE_THREADS 9 /* 8 that may move, then one pinned to CPU 0 */
+#define BALANCE_THREADS 9
+#define NO_PIN (~0U)
 
 struct balance_run {
 	volatile bool stop;
 	volatile bool pinned_moved;
+	unsigned int pinned; /* the index kept on CPU 0, or NO_PIN */
 	volatile unsigned int cpu[BALANCE_THREADS];
-	volatile unsigned int stopped;
+	volatile u64 turns[BALANCE_THREADS];
+	unsigned int stopped;
+	struct thread *t[BALANCE_THREADS];
+	unsigned int n;
 };
 
 struct balance_worker {
@@ -420,7 +425,8 @@ static void balance_spin(void *arg)
 		unsigned int cpu = cpu_id();
 
 		r->cpu[w->index] = cpu;
-		if (w->index == BALANCE_THREADS - 1 && cpu != 0)
+		r->turns[w->index]++;
+		if (w->index == r->pinned && cpu != 0)
 			r->pinned_moved = true;
 		thread_yield();
 	}
@@ -428,47 +434,89 @@ static void balance_spin(void *arg)
 }
 
 /*
- * Eight busy threads all started on CPU 0 (affinity 0x1, then widened,
- * which moves nothing) and one kept there: within 50 ms the balancer has
- * spread them so that no two CPUs differ by more than one, and the
- * pinned one never ran anywhere else.
+ * n busy threads, thread i at prio(i), all started on CPU 0 (affinity
+ * 0x1, then widened, which moves nothing; r->pinned keeps it), then
+ * 50 ms for the balancer. NULL, or why it could not start them.
+ */
+static const char *balance_start(struct balance_run *r,
+				 struct balance_worker *w, unsigned int n,
+				 unsigned int (*prio)(unsigned int i))
+{
+	r->n = n;
+	for (unsigned int i = 0; i < n; i++) {
+		w[i] = (struct balance_worker){ r, i };
+		r->cpu[i] = ~0U;
+		r->t[i] =
+			thread_create(i == r->pinned ? "st-pinned" : "st-bal",
+				      balance_spin, &w[i], prio(i), 1ULL << 0);
+		if (!r->t[i]) {
+			for (unsigned int j = 0; j < i; j++)
+				thread_reap(r->t[j]);
+			return "cannot create threads";
+		}
+	}
+	for (unsigned int i = 0; i < n; i++)
+		thread_start(r->t[i]);
+	thread_sleep_ms(5);
+	for (unsigned int i = 0; i < n; i++)
+		if (i != r->pinned)
+			thread_set_affinity(r->t[i], CPU_MASK_ALL);
+	thread_sleep_ms(50);
+	return NULL;
+}
+
+static const char *balance_stop(struct balance_run *r, const char *fail)
+{
+	u64 deadline = timer_now_ns() + 2000 * NSEC_PER_MSEC;
+
+	r->stop = true;
+	while (READ_ONCE(r->stopped) < r->n && timer_now_ns() < deadline)
+		thread_sleep_ms(1);
+	if (READ_ONCE(r->stopped) < r->n && !fail)
+		fail = "threads did not stop";
+	thread_sleep_ms(5);
+	keel_free(r);
+	return fail;
+}
+
+static unsigned int online_cpus(void)
+{
+	unsigned int c, n = 0;
+
+	for_each_online_cpu(c)
+		n++;
+	return n;
+}
+
+static unsigned int prio_low(unsigned int i)
+{
+	return THREAD_PRIO_LOW;
+}
+
+/*
+ * Eight busy threads and one pinned to CPU 0: the balancer spreads them
+ * so that no two CPUs differ by more than one, and the pinned one never
+ * runs anywhere else.
  */
 static const char *test_balance(void)
 {
 	struct balance_worker w[BALANCE_THREADS];
-	struct thread *t[BALANCE_THREADS];
 	unsigned int per_cpu[CONFIG_MAX_CPUS] = { 0 };
-	unsigned int c, lo = ~0U, hi = 0, ncpus = 0;
+	unsigned int c, lo = ~0U, hi = 0;
 	struct balance_run *r;
-	const char *fail = NULL;
-	u64 deadline;
+	const char *fail;
 
-	for_each_online_cpu(c)
-		ncpus++;
-	if (ncpus < 2)
+	if (online_cpus() < 2)
 		return NULL; /* one CPU: nothing to balance */
 	r = keel_zalloc(sizeof(*r));
 	if (!r)
 		return "out of memory";
-	for (unsigned int i = 0; i < BALANCE_THREADS; i++) {
-		w[i] = (struct balance_worker){ r, i };
-		r->cpu[i] = ~0U;
-		t[i] = thread_create(
-			i == BALANCE_THREADS - 1 ? "st-pinned" : "st-bal",
-			balance_spin, &w[i], THREAD_PRIO_LOW, 1ULL << 0);
-		if (!t[i]) {
-			for (unsigned int j = 0; j < i; j++)
-				thread_reap(t[j]);
-			keel_free(r);
-			return "cannot create threads";
-		}
+	r->pinned = BALANCE_THREADS - 1;
+	fail = balance_start(r, w, BALANCE_THREADS, prio_low);
+	if (fail) {
+		keel_free(r);
+		return fail;
 	}
-	for (unsigned int i = 0; i < BALANCE_THREADS; i++)
-		thread_start(t[i]);
-	thread_sleep_ms(5);
-	for (unsigned int i = 0; i + 1 < BALANCE_THREADS; i++)
-		thread_set_affinity(t[i], CPU_MASK_ALL);
-	thread_sleep_ms(50);
 	for (unsigned int i = 0; i < BALANCE_THREADS; i++) {
 		c = r->cpu[i];
 		if (c < CONFIG_MAX_CPUS)
@@ -482,15 +530,47 @@ static const char *test_balance(void)
 		fail = "a thread pinned to CPU 0 ran elsewhere";
 	else if (hi > lo + 1)
 		fail = "busy threads not spread over the CPUs";
-	r->stop = true;
-	deadline = timer_now_ns() + 2000 * NSEC_PER_MSEC;
-	while (r->stopped < BALANCE_THREADS && timer_now_ns() < deadline)
-		thread_sleep_ms(1);
-	if (r->stopped < BALANCE_THREADS && !fail)
-		fail = "threads did not stop";
-	thread_sleep_ms(5);
-	keel_free(r);
-	return fail;
+	return balance_stop(r, fail);
+}
+
+/* Threads 0 and 1 at the terminal's priority (it must still get turns). */
+static unsigned int prio_two_normal(unsigned int i)
+{
+	return i < 2 ? THREAD_PRIO_NORMAL : THREAD_PRIO_LOW;
+}
+
+/*
+ * Two busy threads of a higher priority and six lower, all from CPU 0:
+ * the balancer moves the highest-priority queued thread first, so the
+ * two higher ones end on different CPUs and both keep running (queued
+ * together, one would wait behind the other while a CPU ran lower work).
+ */
+static const char *test_balance_priority(void)
+{
+	struct balance_worker w[BALANCE_THREADS];
+	struct balance_run *r;
+	const char *fail;
+	u64 before[2];
+
+	if (online_cpus() < 2)
+		return NULL;
+	r = keel_zalloc(sizeof(*r));
+	if (!r)
+		return "out of memory";
+	r->pinned = NO_PIN;
+	fail = balance_start(r, w, 8, prio_two_normal);
+	if (fail) {
+		keel_free(r);
+		return fail;
+	}
+	before[0] = r->turns[0];
+	before[1] = r->turns[1];
+	thread_sleep_ms(10);
+	if (READ_ONCE(r->t[0]->cpu) == READ_ONCE(r->t[1]->cpu))
+		fail = "the two higher-priority threads share a CPU";
+	else if (r->turns[0] == before[0] || r->turns[1] == before[1])
+		fail = "a higher-priority thread stopped running";
+	return balance_stop(r, fail);
 }
 
 /* A CPU with nothing to do takes no timer interrupts at all. */
@@ -569,6 +649,7 @@ static const struct selftest selftests[] = {
 	{ "sched.migrate", test_migrate },
 	{ "sched.wakeup", test_cross_cpu_wakeup },
 	{ "sched.balance", test_balance },
+	{ "sched.balance-prio", test_balance_priority },
 	{ "timer.tickless", test_tickless_idle },
 	{ "mm.baseline", test_memory_baseline },
 };
