@@ -23,10 +23,12 @@ def test_scale_bench_smoke():
     if ARCH == "riscv64":
         assert re.search(r"^scale: not run: .*more than one hart", out, re.M), out
         return
-    for run, cpus in (("2", r"1 \(pinned\)"), ("8", "4"), ("32", "4"),
-                      ("64", "4"), (r"2 \(4 CPUs\)", "4")):
-        m = re.search(rf"^{run}\s+{cpus}\s+(\d+)\s+(\d+)\s+(\d\.\d\d)/(\d\.\d\d)$",
-                      out, re.M)
+    for run, placement in (("2", "pinned, 1 CPU"), ("8", "scheduler"),
+                           ("32", "scheduler"), ("64", "scheduler"),
+                           ("8 x-guest", "pinned, 2 guests/CPU"),
+                           ("2 no-switch", "scheduler")):
+        m = re.search(rf"^{run}\s+{re.escape(placement)}\s+(\d+)\s+(\d+)\s+"
+                      r"(\d\.\d\d)/(\d\.\d\d)$", out, re.M)
         assert m, f"no complete row for {run} vCPUs:\n{out}"
         yields, _, lo, _ = m.groups()
         assert int(yields) > 0 and float(lo) > 0, out
