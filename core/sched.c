@@ -549,9 +549,19 @@ int thread_set_priority(struct thread *t, unsigned int prio)
 	    t->is_idle)
 		return -EINVAL;
 	flags = arch_irq_save();
-	cpu = t->cpu;
-	spin_lock(&cpus[cpu].sched.lock);
-	if (t->state == THREAD_READY && !t->on_cpu && t->cpu == cpu) {
+	/*
+	 * The queue that owns it, stable under that queue's lock: the
+	 * balancer moves ready threads, and a thread re-levelled in the
+	 * wrong queue would corrupt both.
+	 */
+	for (;;) {
+		cpu = READ_ONCE(t->cpu);
+		spin_lock(&cpus[cpu].sched.lock);
+		if (t->cpu == cpu)
+			break;
+		spin_unlock(&cpus[cpu].sched.lock);
+	}
+	if (t->state == THREAD_READY && !t->on_cpu) {
 		dequeue(&cpus[cpu].sched, t);
 		t->prio = prio;
 		enqueue(&cpus[cpu].sched, t);
