@@ -118,6 +118,12 @@ void arch_wfi(void);
 void arch_wfe(void);
 /* Wake CPUs pausing in arch_wfe(). */
 void arch_sev(void);
+/*
+ * The spin-wait hint (arm64 YIELD, riscv PAUSE) for loops that must not
+ * trap: it never leaves the guest, but QEMU's TCG takes it as the moment
+ * to run its other CPUs, as a hyperthreaded core would.
+ */
+void arch_spin_hint(void);
 
 unsigned int arch_cpu_id(void);
 /* Start secondary CPU `cpu` at basic_secondary_main(); 0 or an error. */

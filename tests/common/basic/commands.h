@@ -48,5 +48,10 @@ unsigned int timer_fired(uint64_t *fired_at);
 /* The IPI benchmark's handshake with the secondary CPU. */
 extern unsigned int ipi_bench_seq;
 extern unsigned int ipi_bench_ack;
+/* IPI_BENCH interrupts vCPU1's handler has taken. */
+extern unsigned int ipi_bench_handled;
+/* `bench ipi-spin`: vCPU1 spins, interrupts enabled, until stop is set. */
+extern unsigned int ipi_spin_stop;
+void ipi_spin_receiver(unsigned int cpu);
 
 #endif /* BASIC_COMMANDS_H */

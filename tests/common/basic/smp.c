@@ -26,6 +26,14 @@ static bool spin_due(void)
 
 unsigned int ipi_bench_seq;
 unsigned int ipi_bench_ack;
+unsigned int ipi_bench_handled;
+unsigned int ipi_spin_stop;
+
+void ipi_spin_receiver(unsigned int cpu)
+{
+	while (!READ_ONCE(ipi_spin_stop))
+		arch_spin_hint();
+}
 
 bool basic_cpu_online(unsigned int cpu)
 {
@@ -86,6 +94,7 @@ void basic_ipi_irq(unsigned int kind, uint64_t now)
 		lazy_ipi(kind, now);
 		break;
 	case IPI_BENCH:
+		WRITE_ONCE(ipi_bench_handled, ipi_bench_handled + 1);
 		WRITE_ONCE(ipi_bench_ack, READ_ONCE(ipi_bench_seq));
 		arch_sev();
 		break;

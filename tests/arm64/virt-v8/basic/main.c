@@ -301,6 +301,11 @@ void arch_sev(void)
 	__asm__ __volatile__("dsb sy\n\tsev" ::: "memory");
 }
 
+void arch_spin_hint(void)
+{
+	__asm__ __volatile__("yield" ::: "memory");
+}
+
 unsigned int arch_cpu_id(void)
 {
 	return (unsigned int)read_sysreg(tpidr_el1);

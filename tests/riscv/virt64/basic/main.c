@@ -369,6 +369,12 @@ void arch_sev(void)
 	__asm__ __volatile__("fence rw, rw" ::: "memory");
 }
 
+void arch_spin_hint(void)
+{
+	/* Zihintpause's PAUSE, a fence hint on harts without it. */
+	__asm__ __volatile__(".insn i 0x0f, 0, x0, x0, 0x010" ::: "memory");
+}
+
 unsigned int arch_cpu_id(void)
 {
 	unsigned long tp;
