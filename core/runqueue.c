@@ -19,6 +19,14 @@ void runqueue_add(struct runqueue *rq, struct thread *t)
 	rq->nr_ready++;
 }
 
+void runqueue_add_head(struct runqueue *rq, struct thread *t)
+{
+	t->state = THREAD_READY;
+	list_add(&t->queue_link, &rq->ready[t->prio]);
+	rq->nonempty |= 1U << t->prio;
+	rq->nr_ready++;
+}
+
 void runqueue_remove(struct runqueue *rq, struct thread *t)
 {
 	list_del(&t->queue_link);

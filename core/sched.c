@@ -18,6 +18,7 @@
 #include <arch/vcpu.h>
 
 #define SLICE_NS ((u64)CONFIG_SCHED_TIMESLICE_MS * NSEC_PER_MSEC)
+#define LEND_NS ((u64)CONFIG_SCHED_LEND_NS)
 #define LOAD_SAMPLE_NS NSEC_PER_SEC
 #define BALANCE_NS NSEC_PER_MSEC
 
@@ -37,15 +38,18 @@ static void slice_expired(struct timer_event *ev)
 }
 
 /*
- * A new slice for the thread about to run, without reprogramming the
- * timer on every switch: an armed slice_timer fires no later than the new
- * end (slices only get later), and slice_expired() re-arms it then.
+ * A new slice for the thread about to run, ending at end, without
+ * reprogramming the timer on every switch: an armed slice_timer that
+ * fires no later than the new end stays (a full slice only ever ends
+ * later than the last), and slice_expired() re-arms it then. Only the
+ * short slice of a directed yield moves it earlier.
  */
-static void slice_start(struct sched_cpu *sc, u64 now)
+static void slice_start(struct sched_cpu *sc, u64 end)
 {
-	sc->slice_end_ns = now + SLICE_NS;
-	if (!timer_event_armed(&sc->slice_timer))
-		timer_event_arm(&sc->slice_timer, sc->slice_end_ns);
+	sc->slice_end_ns = end;
+	if (!timer_event_armed(&sc->slice_timer) ||
+	    sc->slice_timer.deadline_ns > end)
+		timer_event_arm(&sc->slice_timer, end);
 }
 
 void sched_init_cpu(void)
@@ -283,13 +287,49 @@ static void sched_finish_switch(struct thread *prev)
 	}
 }
 
+/*
+ * The directed-yield part of schedule(), lock held, prev back in the
+ * queue if it still runs, next taken from it: start the loan that
+ * sched_yield_to() asked for, or end the one that ran. Returns the thread
+ * to run, and its slice's end in *end when that is not a full slice.
+ */
+static struct thread *lend_switch(struct sched_cpu *sc, struct thread *prev,
+				  struct thread *next, u64 now, u64 *end)
+{
+	struct thread *lender = sc->lender, *to = sc->lend_to;
+
+	sc->lender = NULL;
+	sc->lend_to = NULL;
+	if (lender && next == lender) {
+		/* The loan is over: the lender goes on with its own slice. */
+		if (sc->lender_slice_end_ns > now) {
+			*end = sc->lender_slice_end_ns;
+		} else if (runqueue_top_priority(&sc->rq) >= (int)next->prio) {
+			/* Spent meanwhile: its equals first, as at any slice end. */
+			enqueue(sc, next);
+			next = pick_next(sc);
+		}
+		return next;
+	}
+	if (to && next == to && prev->state == THREAD_READY &&
+	    cpu_allowed(prev, cpu_id())) {
+		/* prev, queued again just now, is first in line after t. */
+		dequeue(sc, prev);
+		runqueue_add_head(&sc->rq, prev);
+		sc->lender = prev;
+		sc->lender_slice_end_ns = sc->slice_end_ns;
+		*end = now + LEND_NS;
+	}
+	return next;
+}
+
 void schedule(void)
 {
 	unsigned long flags = arch_irq_save();
 	struct cpu *cpu = this_cpu();
 	struct sched_cpu *sc = &cpu->sched;
 	struct thread *prev, *next;
-	u64 now = timer_now_ns();
+	u64 now = timer_now_ns(), end;
 
 	if (now >= sc->next_balance_ns)
 		balance(sc, sc->current, now);
@@ -307,6 +347,9 @@ void schedule(void)
 		}
 	}
 	next = pick_next(sc);
+	end = now + SLICE_NS;
+	if (unlikely(sc->lend_to || sc->lender))
+		next = lend_switch(sc, prev, next, now, &end);
 	if (next == prev) {
 		next->state = THREAD_RUNNING;
 		/*
@@ -314,7 +357,7 @@ void schedule(void)
 		 * that one woken later at its priority gets a turn.
 		 */
 		if (next != sc->idle)
-			slice_start(sc, now);
+			slice_start(sc, end);
 		spin_unlock(&sc->lock);
 		arch_irq_restore(flags);
 		return;
@@ -330,7 +373,7 @@ void schedule(void)
 	if (next == sc->idle)
 		sc->slice_end_ns = 0;
 	else
-		slice_start(sc, now);
+		slice_start(sc, end);
 
 	/* A vCPU's registers leave the CPU with it (arch_vcpu_put). */
 	if (prev->vcpu)
@@ -396,6 +439,44 @@ void sched_wake(struct thread *t)
 		break;
 	}
 	arch_irq_restore(flags);
+}
+
+bool sched_yield_to(struct thread *t)
+{
+	unsigned long flags = arch_irq_save();
+	struct sched_cpu *sc = &this_cpu()->sched;
+	unsigned int self = cpu_id();
+	struct thread *cur = sc->current;
+	bool due = false;
+
+	/*
+	 * The usual refusals without the lock: not queued here, or a switch
+	 * already due (a target just woken preempts the caller anyway).
+	 */
+	if (READ_ONCE(t->state) != THREAD_READY || READ_ONCE(t->cpu) != self ||
+	    sc->need_resched) {
+		arch_irq_restore(flags);
+		return false;
+	}
+	spin_lock(&sc->lock);
+	if (sc->lender) {
+		/* On a loan: yielding to the lender ends it, nothing more. */
+		if (t == sc->lender)
+			due = sc->need_resched = true;
+	} else if (!sc->lend_to && t != cur && cur != sc->idle &&
+		   cur->state == THREAD_RUNNING && t->state == THREAD_READY &&
+		   t->cpu == self && !t->on_cpu && cpu_allowed(t, self) &&
+		   t->prio >= cur->prio &&
+		   (int)t->prio >= runqueue_top_priority(&sc->rq)) {
+		/* First at its level: schedule() takes it next (lend_switch). */
+		dequeue(sc, t);
+		runqueue_add_head(&sc->rq, t);
+		sc->lend_to = t;
+		due = sc->need_resched = true;
+	}
+	spin_unlock(&sc->lock);
+	arch_irq_restore(flags);
+	return due;
 }
 
 void sched_irq_exit(void)

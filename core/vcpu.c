@@ -95,6 +95,18 @@ void vcpu_kick(struct vcpu *v)
 		ipi_send(cpu, IPI_RESCHEDULE);
 }
 
+/*
+ * Without this, a target that is ready but never waits (it spins, with
+ * interrupts enabled) takes the interrupt only when the sender's slice
+ * ends, and a sender spinning for its answer wastes all of it.
+ */
+void vcpu_ipi_sent(struct vcpu *to)
+{
+	/* sched_yield_to() refuses the sender itself (a self-IPI). */
+	if (READ_ONCE(to->state) == VCPU_RUNNING)
+		sched_yield_to(to->thread);
+}
+
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
 {
 	unsigned long flags;

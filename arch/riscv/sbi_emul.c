@@ -145,8 +145,13 @@ static long for_each_hart(struct vcpu *v, unsigned long mask,
 	return SBI_SUCCESS;
 }
 
+/*
+ * The sender may let the target run first: told before the kick, which
+ * makes a target waiting in WFI look runnable.
+ */
 static void ipi_one(struct vcpu *t, void *arg)
 {
+	vcpu_ipi_sent(t);
 	riscv_vcpu_send_ipi(t);
 }
 

@@ -216,12 +216,29 @@ void vgic_unlock_read(struct vgic *vg, unsigned long flags)
 	spin_unlock_irqrestore(&vg->lock, flags);
 }
 
+/* The calling vCPU's SGIs, latched: their targets may run first. */
+static void sgis_sent(struct vgic *vg, u32 targets)
+{
+	while (targets) {
+		unsigned int i = (unsigned int)__builtin_ctz(targets);
+		struct vcpu *v = vgic_vcpu_at(vg, i);
+
+		targets &= targets - 1;
+		if (v)
+			vcpu_ipi_sent(v);
+	}
+}
+
 void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
 {
-	u32 kick = vg->kick;
+	u32 kick = vg->kick, sent = vg->sgi_sent;
 
 	vg->kick = 0;
+	vg->sgi_sent = 0;
 	spin_unlock_irqrestore(&vg->lock, flags);
+	/* Before the kicks: a waiting target is still seen waiting, cheaply. */
+	if (unlikely(sent))
+		sgis_sent(vg, sent);
 	for (unsigned int i = 0; kick; i++, kick >>= 1) {
 		struct vcpu *v;
 
@@ -241,6 +258,7 @@ void vgic_latch_sgi(struct vgic *vg, unsigned int cpu, unsigned int intid,
 	if (vg->version == VGIC_V2)
 		vg->cpus[cpu].sgi_sources[intid] |= (u8)(1U << source);
 	vg->cpus[cpu].priv[intid].flags |= IRQ_LATCH;
+	vg->sgi_sent |= 1U << cpu;
 	vgic_note_change(vg, cpu, intid);
 }
 

@@ -95,6 +95,7 @@ struct vgic {
 	unsigned int nr_cpus;
 	u32 ctlr; /* GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1 */
 	u32 kick; /* vCPUs to kick once the lock is dropped */
+	u32 sgi_sent; /* vCPUs sent an SGI under the lock: vcpu_ipi_sent() */
 	u64 gen; /* bumped whenever the lock is taken: state may change */
 	struct vgic_cpu *cpus;
 	struct vgic_irq *spis; /* nr_irqs - 32 */

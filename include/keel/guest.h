@@ -200,6 +200,15 @@ int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);
 void vcpu_power_off(struct vcpu *v);
 /* Make v leave guest mode soon (an interrupt became pending, a pause). */
 void vcpu_kick(struct vcpu *v);
+/*
+ * The calling thread's vCPU makes an interrupt pending for to, no lock
+ * held: when to is ready but waits for this CPU, let it run at the
+ * caller's next schedule() (a directed yield, sched_yield_to). Call it
+ * before kicking to: a target waiting in WFI, which the kick wakes (and
+ * which then preempts the sender anyway), is told from a runnable one by
+ * its state alone.
+ */
+void vcpu_ipi_sent(struct vcpu *to);
 /* The vCPU of g with hardware id hwid, or NULL. */
 struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid);
 /* The calling thread's vCPU, or NULL for plain hypervisor threads. */

@@ -71,6 +71,8 @@ struct runqueue {
 void runqueue_init(struct runqueue *rq);
 /* Append t at its priority (t->prio) and mark it READY. */
 void runqueue_add(struct runqueue *rq, struct thread *t);
+/* The same, first in its level (a directed yield, sched_yield_to). */
+void runqueue_add_head(struct runqueue *rq, struct thread *t);
 /* Take t out of the queue it is in. */
 void runqueue_remove(struct runqueue *rq, struct thread *t);
 /* Remove and return the first thread of the highest priority, or NULL. */
@@ -107,6 +109,16 @@ struct sched_cpu {
 	/* Load balancing (core/sched.c): not before next_balance_ns. */
 	u64 next_balance_ns;
 	u64 balance_moves; /* threads moved away from this CPU */
+	/*
+	 * Directed yield (sched_yield_to): the thread the running one lends
+	 * its CPU to at the next schedule(); then, while that loan runs, the
+	 * lender and the end of the lender's own slice. Only compared with
+	 * threads taken from the queue, never followed, and cleared by the
+	 * next schedule(): a thread gone meanwhile is simply not found.
+	 */
+	struct thread *lend_to;
+	struct thread *lender;
+	u64 lender_slice_end_ns;
 };
 
 struct waitqueue {
@@ -157,6 +169,16 @@ void __noreturn sched_run_idle(void);
 void schedule(void);
 /* Make a BLOCKED thread runnable (any CPU, any context). */
 void sched_wake(struct thread *t);
+/*
+ * Directed yield: let t, ready on this CPU's queue, run now for at most
+ * CONFIG_SCHED_LEND_NS, then the caller again with what was left of its
+ * slice (the loan counts against it, so threads behind them still get
+ * their turns). Only a running thread with no switch already due lends,
+ * to a thread of its priority or above that would run next at its level,
+ * and never while on a loan itself; a thread on a loan that yields to
+ * its lender ends the loan instead. True when a switch is now due.
+ */
+bool sched_yield_to(struct thread *t);
 /* After an interrupt: switch if something more urgent became ready. */
 void sched_irq_exit(void);
 /* The reschedule IPI landed on this CPU. */

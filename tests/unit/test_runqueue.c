@@ -125,6 +125,38 @@ UNIT_TEST(fifo_within_a_level)
 	CHECK_EQ(rq.nr_ready, 0);
 }
 
+/* A directed yield's place: first at its level, whatever was there. */
+UNIT_TEST(add_head_goes_first_in_its_level)
+{
+	struct runqueue rq;
+	struct model m = { 0 };
+
+	runqueue_init(&rq);
+	runqueue_add(&rq, thread_at(0, THREAD_PRIO_NORMAL));
+	model_add(&m, 0, THREAD_PRIO_NORMAL);
+	runqueue_add(&rq, thread_at(1, THREAD_PRIO_NORMAL));
+	model_add(&m, 1, THREAD_PRIO_NORMAL);
+	runqueue_add(&rq, thread_at(2, THREAD_PRIO_LOW));
+	model_add(&m, 2, THREAD_PRIO_LOW);
+	runqueue_add_head(&rq, thread_at(3, THREAD_PRIO_NORMAL));
+	memmove(&m.ids[THREAD_PRIO_NORMAL][1], &m.ids[THREAD_PRIO_NORMAL][0],
+		2 * sizeof(unsigned int));
+	m.ids[THREAD_PRIO_NORMAL][0] = 3;
+	m.len[THREAD_PRIO_NORMAL]++;
+	CHECK_EQ(threads[3].state, THREAD_READY);
+	CHECK(matches(&rq, &m));
+	/* Alone at a level too: the bitmap and count follow. */
+	runqueue_add_head(&rq, thread_at(4, THREAD_PRIO_HIGH));
+	model_add(&m, 4, THREAD_PRIO_HIGH);
+	CHECK(matches(&rq, &m));
+	CHECK(runqueue_pop(&rq) == &threads[4]);
+	CHECK(runqueue_pop(&rq) == &threads[3]);
+	CHECK(runqueue_pop(&rq) == &threads[0]);
+	CHECK(runqueue_pop(&rq) == &threads[1]);
+	CHECK(runqueue_pop(&rq) == &threads[2]);
+	CHECK(runqueue_pop(&rq) == NULL);
+}
+
 UNIT_TEST(highest_level_first)
 {
 	/* Added in an order unrelated to priority; ties keep arrival order. */

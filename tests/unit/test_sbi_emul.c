@@ -254,9 +254,19 @@ bool riscv_vcpu_suspended(struct vcpu *target)
 	return suspended[target - vcpus];
 }
 
+/* The directed-yield hint comes once per IPI, before the IPI itself. */
+static unsigned int ipi_hints[NR_VCPUS];
+
+void vcpu_ipi_sent(struct vcpu *target)
+{
+	CHECK(target >= vcpus && target < vcpus + NR_VCPUS);
+	ipi_hints[target - vcpus]++;
+}
+
 void riscv_vcpu_send_ipi(struct vcpu *target)
 {
 	CHECK(target >= vcpus && target < vcpus + NR_VCPUS);
+	CHECK_EQ(ipi_hints[target - vcpus], ipis[target - vcpus] + 1);
 	ipis[target - vcpus]++;
 	ipi_total++;
 }
@@ -314,6 +324,7 @@ static void setup(void)
 	timer_vcpu = NULL;
 	timer_value = 0;
 	memset(ipis, 0, sizeof(ipis));
+	memset(ipi_hints, 0, sizeof(ipi_hints));
 	memset(icache_fences, 0, sizeof(icache_fences));
 	memset(tlb_fences, 0, sizeof(tlb_fences));
 	ipi_total = fences = 0;
@@ -559,6 +570,7 @@ static void check_ipis(const unsigned int want[NR_VCPUS], int line)
 			unit_current_failed = 1;
 		}
 	memset(ipis, 0, sizeof(ipis));
+	memset(ipi_hints, 0, sizeof(ipi_hints));
 	ipi_total = 0;
 }
 #define CHECK_IPIS(...) \

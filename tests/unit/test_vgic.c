@@ -982,6 +982,10 @@ UNIT_TEST(sgi1r_decoding)
 	CHECK_EQ(fake_kicks[0], 1);
 	CHECK_EQ(fake_kicks[1], 1);
 	CHECK_EQ(fake_kicks[2] + fake_kicks[3], 0);
+	/* Each target once, for a directed yield (the sender decides). */
+	CHECK_EQ(fake_ipis_sent[0], 1);
+	CHECK_EQ(fake_ipis_sent[1], 1);
+	CHECK_EQ(fake_ipis_sent[2] + fake_ipis_sent[3], 0);
 	/* Aff1 1, Aff0 0: vCPU2 */
 	vgic_generate_sgi(vg, &fake_vcpus[0], sgi1r(9, 0x1, 1, 0, 0));
 	CHECK_EQ(rd(inst, sgib(2, GICR_ISPENDR0)), 1U << 9);
@@ -1013,6 +1017,7 @@ UNIT_TEST(sgi1r_irm_all_but_self)
 		CHECK_EQ(!!(rd(inst, sgib(c, GICR_ISPENDR0)) & (1U << 15)),
 			 c != 1);
 		CHECK_EQ(fake_kicks[c], c != 1);
+		CHECK_EQ(fake_ipis_sent[c], c != 1);
 		CHECK_EQ(pending(c), c != 1);
 	}
 	CHECK_EQ(fill(2, lrs, 4, NULL), 1);

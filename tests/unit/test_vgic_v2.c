@@ -227,6 +227,7 @@ static void sync(unsigned int cpu, const struct vgic_lr *lrs, unsigned int n)
 static void clear_kicks(void)
 {
 	memset(fake_kicks, 0, sizeof(fake_kicks));
+	memset(fake_ipis_sent, 0, sizeof(fake_ipis_sent));
 }
 
 static unsigned int total_kicks(void)
@@ -979,6 +980,7 @@ UNIT_TEST(sgir_target_list)
 	for (int c = 0; c < 4; c++) {
 		CHECK_EQ(pending(c), c == 0 || c == 2);
 		CHECK_EQ(fake_kicks[c], c == 0 || c == 2);
+		CHECK_EQ(fake_ipis_sent[c], c == 0 || c == 2);
 		CHECK_EQ(rd_as(inst, c, GICD_ISPENDR) & 0xffff,
 			 c == 0 || c == 2 ? 1U << 3 : 0);
 		/* The source shows in SPENDSGIR0 byte 3 */

@@ -21,6 +21,7 @@ struct devtree_node fake_guest_config;
 u64 fake_hwids[GUEST_MAX_VCPUS];
 
 unsigned int fake_kicks[GUEST_MAX_VCPUS];
+unsigned int fake_ipis_sent[GUEST_MAX_VCPUS];
 spinlock_t *fake_kick_forbidden_lock;
 bool fake_kick_asks_irqchip;
 bool fake_irq_lines[FAKE_NR_IRQS];
@@ -61,6 +62,7 @@ void fake_guest_init(const char *name, unsigned int nr_vcpus)
 	for (unsigned int i = 0; i < GUEST_MAX_VCPUS; i++)
 		fake_hwids[i] = i;
 	memset(fake_kicks, 0, sizeof(fake_kicks));
+	memset(fake_ipis_sent, 0, sizeof(fake_ipis_sent));
 	fake_kick_forbidden_lock = NULL;
 	fake_kick_asks_irqchip = false;
 	memset(fake_irq_lines, 0, sizeof(fake_irq_lines));
@@ -113,6 +115,15 @@ void vcpu_kick(struct vcpu *v)
 	fake_kicks[v->index]++;
 	if (fake_kick_asks_irqchip && fake_guest.irqchip)
 		(void)fake_guest.irqchip->pending(fake_guest.irqchip_priv, v);
+}
+
+void vcpu_ipi_sent(struct vcpu *v)
+{
+	/* It may switch threads: never under the model's lock. */
+	CHECK(!fake_kick_forbidden_lock ||
+	      !spin_is_locked(fake_kick_forbidden_lock));
+	CHECK(v->guest == &fake_guest);
+	fake_ipis_sent[v->index]++;
 }
 
 /* ---- what emulators report ---- */

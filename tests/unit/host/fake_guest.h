@@ -40,6 +40,11 @@ void fake_guest_add_vcpus(unsigned int nr_vcpus);
 extern unsigned int fake_kicks[GUEST_MAX_VCPUS];
 extern spinlock_t *fake_kick_forbidden_lock;
 /*
+ * vcpu_ipi_sent() hints per target vCPU (a directed yield's chance);
+ * under *fake_kick_forbidden_lock it fails as a kick does.
+ */
+extern unsigned int fake_ipis_sent[GUEST_MAX_VCPUS];
+/*
  * Set: each kick asks the guest's interrupt controller for the kicked
  * vCPU's answer (guest_irqchip.pending), as the woken vCPU does. For a
  * controller whose lock the test cannot name (its state is the
