@@ -17,9 +17,10 @@ static uint32_t sample_ticks[BENCH_MAX];
 static uint32_t sample_insts[BENCH_MAX];
 /*
  * What a prepare step left to undo after the runs, failed ones too (a
- * vCPU it set spinning): cmd_bench calls and clears it.
+ * vCPU it set spinning): cmd_bench calls and clears it, saying whether
+ * every run passed (if not, the run's failure is the one to report).
  */
-static int (*bench_cleanup)(void);
+static int (*bench_cleanup)(bool runs_ok);
 
 static int ipi_prepare(void)
 {
@@ -56,13 +57,15 @@ static unsigned int ipi_spin_sent, ipi_spin_slow, ipi_spin_handled_before;
 static uint64_t ipi_spin_start;
 
 /* vCPU1 back to its WFI loop; every IPI sent was handled once. */
-static int ipi_spin_finish(void)
+static int ipi_spin_finish(bool runs_ok)
 {
 	unsigned int handled;
 
 	WRITE_ONCE(ipi_spin_stop, 1);
 	if (!basic_run_wait(1, arch_counter_freq()))
 		return fail("vCPU1 did not stop spinning within 1 s");
+	if (!runs_ok)
+		return 0;
 	handled = READ_ONCE(ipi_bench_handled) - ipi_spin_handled_before;
 	printf("ipi-spin %u IPIs sent, %u handled by vCPU1, %u after more than 1 ms, in %lu us\n",
 	       ipi_spin_sent, handled, ipi_spin_slow,
@@ -274,10 +277,10 @@ int cmd_bench(int argc, char **argv)
 	}
 	/* Undone whatever happened: the next command finds vCPUs as usual. */
 	if (bench_cleanup) {
-		int (*cleanup)(void) = bench_cleanup;
+		int (*cleanup)(bool runs_ok) = bench_cleanup;
 
 		bench_cleanup = NULL;
-		if (cleanup())
+		if (cleanup(i == n))
 			return -1;
 	}
 	if (i < n)
