@@ -572,6 +572,23 @@ void thread_sleep_ms(u64 ms)
 	thread_sleep_ns(ns);
 }
 
+/*
+ * Lock the run queue that owns t (interrupts masked by the caller) and
+ * return its CPU: t->cpu is stable only under that queue's lock, and the
+ * balancer or a wake-up may move t between the read and the lock.
+ */
+static unsigned int lock_owning_queue(const struct thread *t)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+
+		spin_lock(&cpus[cpu].sched.lock);
+		if (t->cpu == cpu)
+			return cpu;
+		spin_unlock(&cpus[cpu].sched.lock);
+	}
+}
+
 int thread_set_affinity(struct thread *t, u64 mask)
 {
 	unsigned long flags;
@@ -584,13 +601,7 @@ int thread_set_affinity(struct thread *t, u64 mask)
 		return -EINVAL;
 
 	flags = arch_irq_save();
-	for (;;) {
-		cpu = READ_ONCE(t->cpu);
-		spin_lock(&cpus[cpu].sched.lock);
-		if (t->cpu == cpu)
-			break;
-		spin_unlock(&cpus[cpu].sched.lock);
-	}
+	cpu = lock_owning_queue(t);
 	t->affinity = mask;
 	if (cpu_allowed(t, cpu)) {
 		spin_unlock(&cpus[cpu].sched.lock);
@@ -630,18 +641,8 @@ int thread_set_priority(struct thread *t, unsigned int prio)
 	    t->is_idle)
 		return -EINVAL;
 	flags = arch_irq_save();
-	/*
-	 * The queue that owns it, stable under that queue's lock: the
-	 * balancer moves ready threads, and a thread re-levelled in the
-	 * wrong queue would corrupt both.
-	 */
-	for (;;) {
-		cpu = READ_ONCE(t->cpu);
-		spin_lock(&cpus[cpu].sched.lock);
-		if (t->cpu == cpu)
-			break;
-		spin_unlock(&cpus[cpu].sched.lock);
-	}
+	/* A thread re-levelled in the wrong queue would corrupt both. */
+	cpu = lock_owning_queue(t);
 	if (t->state == THREAD_READY && !t->on_cpu) {
 		dequeue(&cpus[cpu].sched, t);
 		t->prio = prio;
