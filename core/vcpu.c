@@ -64,9 +64,19 @@ struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid)
 	return NULL;
 }
 
-void vcpu_kick(struct vcpu *v)
+/* A waiting vCPU may run again (a kick, or an interrupt found pending). */
+static inline void end_wait(struct vcpu *v)
 {
 	unsigned long flags;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->state == VCPU_WAITING)
+		v->state = VCPU_RUNNING;
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
 	unsigned int cpu;
 
 	/*
@@ -76,18 +86,11 @@ void vcpu_kick(struct vcpu *v)
 	 * looks for pending interrupts after it sets WAITING.
 	 */
 	if (v->thread == thread_current()) {
-		if (READ_ONCE(v->state) != VCPU_WAITING)
-			return;
-		spin_lock_irqsave(&v->wait.lock, flags);
-		if (v->state == VCPU_WAITING)
-			v->state = VCPU_RUNNING;
-		spin_unlock_irqrestore(&v->wait.lock, flags);
+		if (READ_ONCE(v->state) == VCPU_WAITING)
+			end_wait(v);
 		return;
 	}
-	spin_lock_irqsave(&v->wait.lock, flags);
-	if (v->state == VCPU_WAITING)
-		v->state = VCPU_RUNNING;
-	spin_unlock_irqrestore(&v->wait.lock, flags);
+	end_wait(v);
 	waitqueue_wake_all(&v->wait);
 	/* In guest mode elsewhere: any interrupt makes it exit. */
 	cpu = READ_ONCE(v->thread->cpu);
@@ -178,16 +181,6 @@ static bool still_waiting(void *arg)
 	struct vcpu *v = arg;
 
 	return READ_ONCE(v->state) == VCPU_WAITING && !arch_vcpu_irq_pending(v);
-}
-
-static void end_wait(struct vcpu *v)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&v->wait.lock, flags);
-	if (v->state == VCPU_WAITING)
-		v->state = VCPU_RUNNING;
-	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
 /*
