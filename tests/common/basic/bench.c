@@ -29,7 +29,12 @@ static int ipi_prepare(void)
 	return basic_start_secondaries();
 }
 
-static int ipi_run(struct bench_sample *s)
+/*
+ * One IPI to vCPU1, timed until its handler has acknowledged it; the
+ * sender waits between looks with wait (WFE, or the spin hint).
+ */
+static inline __attribute__((always_inline)) int
+ipi_round(struct bench_sample *s, void (*wait)(void))
 {
 	unsigned int seq = ipi_bench_seq + 1;
 	uint64_t start = arch_counter(), second = arch_counter_freq();
@@ -40,10 +45,15 @@ static int ipi_run(struct bench_sample *s)
 	while (READ_ONCE(ipi_bench_ack) != seq) {
 		if (arch_counter() - start > second)
 			return fail("vCPU1 did not answer within 1 s");
-		arch_wfe();
+		wait();
 	}
 	bench_end(s);
 	return 0;
+}
+
+static int ipi_run(struct bench_sample *s)
+{
+	return ipi_round(s, arch_wfe);
 }
 
 /*
@@ -91,18 +101,8 @@ static int ipi_spin_prepare(void)
 
 static int ipi_spin_run(struct bench_sample *s)
 {
-	unsigned int seq = ipi_bench_seq + 1;
-	uint64_t start = arch_counter(), second = arch_counter_freq();
-
-	WRITE_ONCE(ipi_bench_seq, seq);
-	bench_begin(s);
-	arch_ipi_send(1, IPI_BENCH);
-	while (READ_ONCE(ipi_bench_ack) != seq) {
-		if (arch_counter() - start > second)
-			return fail("vCPU1 did not answer within 1 s");
-		arch_spin_hint();
-	}
-	bench_end(s);
+	if (ipi_round(s, arch_spin_hint))
+		return -1;
 	ipi_spin_sent++;
 	/* Answered only when the sender's slice ended: no directed yield. */
 	if (s->ticks > ticks_from_us(1000))
