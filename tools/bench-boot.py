@@ -14,7 +14,6 @@ Writes a table to stdout and build/bench/boot.json. With --smoke (what
 boot does not reach the prompt with every CPU online.
 """
 import argparse
-import json
 import os
 import re
 import statistics
@@ -24,7 +23,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
 
 import keel  # noqa: E402
-from machines import ARCH, BUILD  # noqa: E402
+from machines import ARCH  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 ICOUNT_RUNS = 2
@@ -82,12 +81,7 @@ def main():
     if smoke:
         print("smoke run: figures not kept")
         return
-    out_dir = os.path.join(BUILD, "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "boot.json")
-    with open(path, "w") as f:
-        json.dump({"boot": results}, f, indent=2)
-    print(f"wrote {path}")
+    keel.write_bench("boot", {"boot": results})
 
 
 if __name__ == "__main__":

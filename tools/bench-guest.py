@@ -49,7 +49,6 @@ operation runs 10 times and no file is written: the point is that every
 one completes, on Keel and on bare QEMU, under -icount.
 """
 import argparse
-import json
 import os
 import re
 import sys
@@ -254,14 +253,10 @@ def main():
     if smoke:
         print(f"smoke run ({N} of each): figures not kept")
         return
-    out_dir = os.path.join(BUILD, "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "guest.json")
-    with open(path, "w") as f:
-        json.dump({"arch": ARCH, "n": N, "cpu_loop_n": samples("cpu-loop"),
-                   "icount": ICOUNT[1], "smp": smp,
-                   "results": rows}, f, indent=2)
-    print(f"wrote {path}")
+    keel.write_bench("guest", {"arch": ARCH, "n": N,
+                               "cpu_loop_n": samples("cpu-loop"),
+                               "icount": ICOUNT[1], "smp": smp,
+                               "results": rows})
 
 
 if __name__ == "__main__":

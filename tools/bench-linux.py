@@ -146,13 +146,8 @@ def main():
     if smoke:
         print("smoke run (no -icount: the figures are nanoseconds): not kept")
         return
-    out_dir = os.path.join(BUILD, "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "linux.json")
-    with open(path, "w") as f:
-        json.dump(result, f, indent=2)
-    print(f"wrote {path}")
-    write_exits(out_dir, release, classes, devices, guest_ns, keel_s, bare_s,
+    keel.write_bench("linux", result)
+    write_exits(release, classes, devices, guest_ns, keel_s, bare_s,
                 threads)
 
 
@@ -173,12 +168,10 @@ def print_profile(classes, devices, guest_ns, keel_s, unit):
           f"{keel_total:,}, uptime at the shell {keel_s:,}")
 
 
-def write_exits(out_dir, release, classes, devices, guest_ns, keel_s, bare_s,
-                threads):
+def write_exits(release, classes, devices, guest_ns, keel_s, bare_s, threads):
     """build/bench/exits.json: {arch: profile}, other arches' kept."""
-    path = os.path.join(out_dir, "exits.json")
     try:
-        with open(path) as f:
+        with open(keel.bench_path("exits")) as f:
             data = json.load(f)
     except (OSError, ValueError):
         data = {}
@@ -200,9 +193,7 @@ def write_exits(out_dir, release, classes, devices, guest_ns, keel_s, bare_s,
                 "over it); wfi and yield include waiting; with 2 host CPUs "
                 "a window also counts what the other CPU ran in it",
     }
-    with open(path, "w") as f:
-        json.dump(data, f, indent=2)
-    print(f"wrote {path}")
+    keel.write_bench("exits", data)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,6 @@ every vCPU making progress. riscv64: not run (QEMU 7.2's -icount hangs
 with more than one hart), which the output says.
 """
 import argparse
-import json
 import os
 import re
 import shutil
@@ -235,14 +234,9 @@ def main():
     if smoke:
         print(f"smoke run ({window_ms} ms window): figures not kept")
         return
-    out_dir = os.path.join(BUILD, "bench")
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, "scale.json")
-    with open(path, "w") as f:
-        json.dump({"arch": ARCH, "icount": ICOUNT[1], "host_cpus": HOST_CPUS,
-                   "start_ms": START_MS, "window_ms": window_ms,
-                   "results": rows}, f, indent=2)
-    print(f"wrote {path}")
+    keel.write_bench("scale", {"arch": ARCH, "icount": ICOUNT[1],
+                               "host_cpus": HOST_CPUS, "start_ms": START_MS,
+                               "window_ms": window_ms, "results": rows})
 
 
 if __name__ == "__main__":

@@ -43,7 +43,6 @@ Writes build/bench/virtio.json and prints a table. With --smoke (what
 nothing is written, and each figure is one run.
 """
 import argparse
-import json
 import os
 import re
 import sys
@@ -263,10 +262,7 @@ def main():
               "network": {"mib": mib, "what": "guest to guest TCP through sw0 (nc)",
                           "keel_per_mib": net[0] // mib,
                           "sender_tasks_per_mib": net[1] // mib}}
-    path = os.path.join(BUILD, "bench", "virtio.json")
-    with open(path, "w") as f:
-        json.dump(result, f, indent=2)
-    print(f"wrote {path}")
+    keel.write_bench("virtio", result)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive a Keel instance under QEMU through its serial console."""
+import json
 import os
 import re
 import struct
@@ -100,6 +101,21 @@ def linux_shell(k, line, timeout=60):
     # may have cut the echo: then all of it).
     echo = [i for i, ln in enumerate(lines) if "echo END-" in ln]
     return "\n".join(lines[echo[-1] + 1:] if echo else lines)
+
+
+def bench_path(name):
+    """Where make bench keeps figures: build/bench/<name>.json."""
+    out_dir = os.path.join(BUILD, "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    return os.path.join(out_dir, f"{name}.json")
+
+
+def write_bench(name, data):
+    """Write a bench tool's figures to bench_path(name) and say so."""
+    path = bench_path(name)
+    with open(path, "w") as f:
+        json.dump(data, f, indent=2)
+    print(f"wrote {path}")
 
 
 def linux_payload(arch):
