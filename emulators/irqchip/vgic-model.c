@@ -719,13 +719,13 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 {
 	int c = vgic_vcpu_index(vg, v);
 	unsigned int cpu, i, n = 0, npend = 0;
-	struct vgic_lr pend[VGIC_FILL_MAX];
+	struct vgic_lr pend[VGIC_MAX_LRS];
 	unsigned long flags;
 	bool left = false;
 
 	*more = false;
-	if (max > VGIC_FILL_MAX)
-		max = VGIC_FILL_MAX;
+	if (max > VGIC_MAX_LRS)
+		max = VGIC_MAX_LRS;
 	if (c < 0)
 		return 0;
 	cpu = (unsigned int)c;

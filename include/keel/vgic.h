@@ -39,6 +39,12 @@ struct vgic_lr {
 	u8 source;
 };
 
+/*
+ * The most list registers Keel uses: a GICv3 has at most 16 (ICH_LR0_EL2
+ * to ICH_LR15_EL2); a GICv2's beyond 16 stay unused.
+ */
+#define VGIC_MAX_LRS 16
+
 /* The guest's model, or NULL when its machine has no GIC. */
 struct vgic *vgic_of(struct guest *g);
 /* Which architecture version the guest's GIC is. */
@@ -49,10 +55,9 @@ enum vgic_version vgic_version_of(const struct vgic *vg);
  * active ones first, then pending by priority (lower value first). Those
  * handed out belong to the LRs until vgic_sync_lrs(). *more is set when
  * pending interrupts were left out (the arch then asks for an underflow
- * maintenance exit). Returns the number filled.
+ * maintenance exit). Returns the number filled; max above VGIC_MAX_LRS
+ * counts as VGIC_MAX_LRS.
  */
-/* The most LRs one fill hands out (GICv3 has at most 16; arch clamps). */
-#define VGIC_FILL_MAX 16
 unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more);
 /*

@@ -55,7 +55,6 @@ struct arm64_el1_state {
 	u64 cntv_ctl, cntv_cval;
 };
 
-#define VGIC_MAX_LRS 16
 #define ARM64_MAX_BREAKPOINTS 16
 
 /*
