@@ -49,15 +49,22 @@ static void free_guest(struct guest *g)
 {
 	struct devemu_instance *d, *tmp;
 
-	/* A guest refused half-built may have fewer vCPUs than described. */
+	/*
+	 * A guest refused half-built may have fewer vCPUs than described.
+	 * Its devices may raise interrupts, and so kick vCPUs, until they
+	 * are removed: the vCPUs stop first and are freed after.
+	 */
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i])
-			vcpu_destroy(g->vcpus[i]);
+			vcpu_stop(g->vcpus[i]);
 	list_for_each_entry_safe(d, tmp, &g->devices, link) {
 		devemu_remove(d);
 		list_del(&d->link);
 		keel_free(d);
 	}
+	for (unsigned int i = 0; i < g->nr_vcpus; i++)
+		if (g->vcpus[i])
+			vcpu_destroy(g->vcpus[i]);
 	arch_guest_destroy(g);
 	for (unsigned int i = 0; i < g->aspace.nr; i++) {
 		struct region *r = &g->aspace.regions[i];

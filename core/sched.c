@@ -787,12 +787,17 @@ void waitqueue_wake_one(struct waitqueue *wq)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+void waitqueue_wake_all_locked(struct waitqueue *wq)
+{
+	while (!list_empty(&wq->waiters))
+		wake_first(wq);
+}
+
 void waitqueue_wake_all(struct waitqueue *wq)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&wq->lock, flags);
-	while (!list_empty(&wq->waiters))
-		wake_first(wq);
+	waitqueue_wake_all_locked(wq);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }

@@ -106,6 +106,12 @@ void __noreturn thread_exit(void)
 {
 	struct thread *self = thread_current();
 
+	/*
+	 * The switch away would put the vCPU's registers (arch_vcpu_put)
+	 * into a vCPU its destroyer may have freed by then.
+	 */
+	if (self->vcpu)
+		panic("thread %s exits still holding vCPU state", self->name);
 	arch_irq_disable();
 	self->state = THREAD_EXITED;
 	schedule();

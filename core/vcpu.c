@@ -77,6 +77,8 @@ static inline void end_wait(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
+	unsigned long flags;
+	bool in_guest_elsewhere;
 	unsigned int cpu;
 
 	/*
@@ -90,11 +92,24 @@ void vcpu_kick(struct vcpu *v)
 			end_wait(v);
 		return;
 	}
-	end_wait(v);
-	waitqueue_wake_all(&v->wait);
-	/* In guest mode elsewhere: any interrupt makes it exit. */
+	/*
+	 * Under the lock the thread ends with (vcpu_thread): a device or a
+	 * timer may kick a stopped vCPU whose thread is gone, and then
+	 * there is nothing to wake.
+	 */
+	spin_lock_irqsave(&v->wait.lock, flags);
+	if (v->thread_done) {
+		spin_unlock_irqrestore(&v->wait.lock, flags);
+		return;
+	}
+	if (v->state == VCPU_WAITING)
+		v->state = VCPU_RUNNING;
+	waitqueue_wake_all_locked(&v->wait);
 	cpu = READ_ONCE(v->thread->cpu);
-	if (v->thread->on_cpu && cpu != cpu_id())
+	in_guest_elsewhere = v->thread->on_cpu && cpu != cpu_id();
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	/* Any interrupt makes it exit. */
+	if (in_guest_elsewhere)
 		ipi_send(cpu, IPI_RESCHEDULE);
 }
 
@@ -311,6 +326,7 @@ static void vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct thread *self = thread_current();
 	struct vcpu_prof_window window;
+	unsigned long flags;
 
 	self->vcpu = v;
 	vcpu_prof_window_init(&window);
@@ -338,8 +354,17 @@ static void vcpu_thread(void *arg)
 		if (this_cpu()->sched.need_resched)
 			schedule();
 	}
-	/* The destroyer frees v once it sees this; touch nothing after. */
-	WRITE_ONCE(v->thread_done, true);
+	/*
+	 * The destroyer frees v once it sees this (under the lock, so the
+	 * unlock is the last touch): the registers leave the CPU and the
+	 * scheduler forgets v first, or the switch away from this exiting
+	 * thread would put them into freed memory.
+	 */
+	spin_lock_irqsave(&v->wait.lock, flags);
+	arch_vcpu_put(v);
+	self->vcpu = NULL;
+	v->thread_done = true;
+	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
 int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
@@ -383,16 +408,33 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 	return 0;
 }
 
-void vcpu_destroy(struct vcpu *v)
+static bool thread_ended(struct vcpu *v)
+{
+	unsigned long flags;
+	bool done;
+
+	spin_lock_irqsave(&v->wait.lock, flags);
+	done = v->thread_done;
+	spin_unlock_irqrestore(&v->wait.lock, flags);
+	return done;
+}
+
+void vcpu_stop(struct vcpu *v)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->wait.lock, flags);
-	v->state = VCPU_STOPPING;
+	if (!v->thread_done)
+		v->state = VCPU_STOPPING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	vcpu_kick(v); /* wakes it too */
-	while (!READ_ONCE(v->thread_done))
+	while (!thread_ended(v))
 		thread_sleep_ms(1);
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	vcpu_stop(v);
 	timer_event_cancel(&v->wakeup);
 	arch_vcpu_destroy(v);
 	keel_free(v);

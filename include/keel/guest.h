@@ -193,6 +193,12 @@ struct vcpu_guest_requests {
 /* vCPU life (core/vcpu.c) */
 int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 		const struct vcpu_guest_requests *requests, struct vcpu **out);
+/*
+ * Its thread ends and it never enters the guest again; kicks (a device's
+ * interrupt, a timer) still find it, and do nothing, until vcpu_destroy().
+ */
+void vcpu_stop(struct vcpu *v);
+/* Stops it if need be, then frees it: nothing may kick it any more. */
 void vcpu_destroy(struct vcpu *v);
 /* Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot). */
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);

@@ -213,6 +213,8 @@ void waitqueue_sleep_locked(struct waitqueue *wq, unsigned long *flags);
 bool waitqueue_sleep_locked_until(struct waitqueue *wq, unsigned long *flags,
 				  u64 deadline_ns);
 void waitqueue_wake_all(struct waitqueue *wq);
+/* The same, the caller holding wq->lock. */
+void waitqueue_wake_all_locked(struct waitqueue *wq);
 void waitqueue_wake_one(struct waitqueue *wq);
 
 #endif
