@@ -273,7 +273,8 @@ static void sched_finish_switch(struct thread *prev)
 	spin_unlock(&sc->lock);
 
 	if (prev->state == THREAD_EXITED) {
-		thread_reap(prev);
+		if (!prev->kept)
+			thread_reap(prev);
 		return;
 	}
 

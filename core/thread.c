@@ -10,6 +10,7 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/string.h>
+#include <arch/barrier.h>
 #include <arch/irqflags.h>
 
 static LIST_HEAD(all_threads);
@@ -106,16 +107,23 @@ void __noreturn thread_exit(void)
 {
 	struct thread *self = thread_current();
 
-	/*
-	 * The switch away would put the vCPU's registers (arch_vcpu_put)
-	 * into a vCPU its destroyer may have freed by then.
-	 */
-	if (self->vcpu)
-		panic("thread %s exits still holding vCPU state", self->name);
 	arch_irq_disable();
 	self->state = THREAD_EXITED;
 	schedule();
 	panic("exited thread %s was scheduled again", self->name);
+}
+
+void thread_keep_when_ended(struct thread *t)
+{
+	t->kept = true;
+}
+
+void thread_wait_ended(struct thread *t)
+{
+	/* EXITED is set while it runs; on_cpu clears once it switched away. */
+	while (READ_ONCE(t->state) != THREAD_EXITED || READ_ONCE(t->on_cpu))
+		thread_sleep_ms(1);
+	smp_mb();
 }
 
 void thread_reap(struct thread *t)

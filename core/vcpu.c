@@ -92,16 +92,8 @@ void vcpu_kick(struct vcpu *v)
 			end_wait(v);
 		return;
 	}
-	/*
-	 * Under the lock the thread ends with (vcpu_thread): a device or a
-	 * timer may kick a stopped vCPU whose thread is gone, and then
-	 * there is nothing to wake.
-	 */
+	/* A stopped vCPU's thread lives, ended, until vcpu_destroy(). */
 	spin_lock_irqsave(&v->wait.lock, flags);
-	if (v->thread_done) {
-		spin_unlock_irqrestore(&v->wait.lock, flags);
-		return;
-	}
 	if (v->state == VCPU_WAITING)
 		v->state = VCPU_RUNNING;
 	waitqueue_wake_all_locked(&v->wait);
@@ -326,7 +318,6 @@ static void vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct thread *self = thread_current();
 	struct vcpu_prof_window window;
-	unsigned long flags;
 
 	self->vcpu = v;
 	vcpu_prof_window_init(&window);
@@ -355,16 +346,9 @@ static void vcpu_thread(void *arg)
 			schedule();
 	}
 	/*
-	 * The destroyer frees v once it sees this (under the lock, so the
-	 * unlock is the last touch): the registers leave the CPU and the
-	 * scheduler forgets v first, or the switch away from this exiting
-	 * thread would put them into freed memory.
+	 * The switch away from the ended thread puts v's registers: v and
+	 * the thread live until vcpu_destroy() has seen it leave its CPU.
 	 */
-	spin_lock_irqsave(&v->wait.lock, flags);
-	arch_vcpu_put(v);
-	self->vcpu = NULL;
-	v->thread_done = true;
-	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
 int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
@@ -396,6 +380,7 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 		keel_free(v);
 		return -ENOMEM;
 	}
+	thread_keep_when_ended(v->thread);
 	err = thread_start(v->thread);
 	if (err) {
 		/* A new thread that never ran: nothing else references it. */
@@ -408,28 +393,15 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 	return 0;
 }
 
-static bool thread_ended(struct vcpu *v)
-{
-	unsigned long flags;
-	bool done;
-
-	spin_lock_irqsave(&v->wait.lock, flags);
-	done = v->thread_done;
-	spin_unlock_irqrestore(&v->wait.lock, flags);
-	return done;
-}
-
 void vcpu_stop(struct vcpu *v)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->wait.lock, flags);
-	if (!v->thread_done)
-		v->state = VCPU_STOPPING;
+	v->state = VCPU_STOPPING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	vcpu_kick(v); /* wakes it too */
-	while (!thread_ended(v))
-		thread_sleep_ms(1);
+	thread_wait_ended(v->thread);
 }
 
 void vcpu_destroy(struct vcpu *v)
@@ -437,5 +409,7 @@ void vcpu_destroy(struct vcpu *v)
 	vcpu_stop(v);
 	timer_event_cancel(&v->wakeup);
 	arch_vcpu_destroy(v);
+	/* Nothing kicks it any more (include/keel/guest.h). */
+	thread_reap(v->thread);
 	keel_free(v);
 }

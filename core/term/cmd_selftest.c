@@ -636,6 +636,48 @@ static const char *test_memory_baseline(void)
 	return fail;
 }
 
+/*
+ * A thread kept when ended stays, readable and listed, until its creator
+ * frees it: vCPU threads rely on it (a scheduler that freed it would
+ * leave poisoned memory here, DEBUG_HEAP).
+ */
+static const char *test_kept_thread(void)
+{
+	struct run *r = run_new();
+	struct worker w;
+	struct thread *t;
+	const char *fail = NULL;
+	unsigned int count;
+
+	if (!r)
+		return "out of memory";
+	w = (struct worker){ r, 0 };
+	t = spawn("st-kept", record_and_exit, &w, THREAD_PRIO_NORMAL,
+		  1ULL << last_online_cpu());
+	if (!t) {
+		keel_free(r);
+		return "cannot create a thread";
+	}
+	thread_keep_when_ended(t);
+	thread_start(t);
+	if (!wait_finished(r, 1, 1000))
+		fail = "the thread did not run";
+	/* Long enough for any CPU to have switched away from it. */
+	thread_sleep_ms(10);
+	count = thread_count();
+	if (!fail && (READ_ONCE(t->state) != THREAD_EXITED ||
+		      READ_ONCE(t->on_cpu) || strcmp(t->name, "st-kept")))
+		fail = "an ended kept thread was freed or is still on its CPU";
+	if (!fail) {
+		thread_wait_ended(t);
+		thread_reap(t);
+		if (thread_count() != count - 1)
+			fail = "freeing the kept thread did not unlist it";
+	}
+	keel_free(r);
+	return fail;
+}
+
 struct selftest {
 	const char *name;
 	const char *(*run)(void);
@@ -650,6 +692,7 @@ static const struct selftest selftests[] = {
 	{ "sched.wakeup", test_cross_cpu_wakeup },
 	{ "sched.balance", test_balance },
 	{ "sched.balance-prio", test_balance_priority },
+	{ "sched.kept", test_kept_thread },
 	{ "timer.tickless", test_tickless_idle },
 	{ "mm.baseline", test_memory_baseline },
 };

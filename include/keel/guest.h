@@ -111,7 +111,6 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	enum vcpu_state state_before_pause;
 	volatile bool parked; /* asleep outside guest mode */
-	volatile bool thread_done;
 	struct thread *thread;
 	struct waitqueue wait; /* WFI, pause, power-off */
 	struct timer_event wakeup; /* WFI deadline (the guest's timer) */

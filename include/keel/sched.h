@@ -45,6 +45,7 @@ struct thread {
 	u64 affinity;
 	bool on_cpu; /* its context is live on some CPU */
 	bool is_idle;
+	bool kept; /* not freed when it ends: thread_keep_when_ended() */
 	void *stack;
 	size_t stack_size;
 	struct timer_event sleep_timer;
@@ -157,9 +158,18 @@ unsigned int thread_count(void);
 
 /*
  * Free an exited thread once no CPU runs on its stack (the scheduler), or
- * one that was never started (its creator, which alone holds it).
+ * one that was never started, or one kept when ended (its creator).
  */
 void thread_reap(struct thread *t);
+/*
+ * Before thread_start(): when t ends the scheduler leaves it, ended, for
+ * its creator to wait for (thread_wait_ended) and free (thread_reap).
+ * For threads others may still name after they end: a vCPU's, which its
+ * guest's devices and other vCPUs kick until the guest is gone.
+ */
+void thread_keep_when_ended(struct thread *t);
+/* Sleep until t, kept when ended, has ended and left its CPU. */
+void thread_wait_ended(struct thread *t);
 /* Make the code running on this CPU at boot its idle thread. */
 struct thread *thread_adopt_idle(void *stack_base, size_t stack_size);
 void sched_init_cpu(void);

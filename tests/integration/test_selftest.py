@@ -10,7 +10,7 @@ from machines import machine
 
 M = machine()
 SELFTESTS = ["sched.priority", "sched.timeslice", "sched.sleep",
-             "sched.timedwait", "sched.migrate", "sched.wakeup", "sched.balance", "sched.balance-prio", "timer.tickless", "mm.baseline"]
+             "sched.timedwait", "sched.migrate", "sched.wakeup", "sched.balance", "sched.balance-prio", "sched.kept", "timer.tickless", "mm.baseline"]
 CONFIGS = [(1, M["default_irqchip"])] + [(4, chip) for chip in M["irqchips"]]
 
 
@@ -25,7 +25,7 @@ def test_selftests_pass(smp, irqchip):
         out = k.cmd("selftest all", timeout=180)
         results = dict(re.findall(r"^(\S+): (PASS|FAIL.*)$", out, re.M))
         assert results == {name: "PASS" for name in SELFTESTS}, out
-        assert "selftest: 10 passed, 0 failed" in out
+        assert "selftest: 11 passed, 0 failed" in out
         # Every test thread was reaped and its memory returned.
         names = lambda t: sorted(ln.split()[1] for ln in t.splitlines()[1:])
         assert names(k.cmd("thread list")) == names(threads_before)
