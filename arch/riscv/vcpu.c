@@ -388,14 +388,17 @@ static unsigned long last_hgatp[CONFIG_MAX_CPUS];
  */
 static const struct vcpu *last_vcpu[CONFIG_MAX_CPUS];
 
-/* Load the guest's G-stage and fence what the TLBs may hold wrongly. */
+/*
+ * Load the guest's G-stage and fence what the TLBs may hold wrongly; with
+ * the vCPU (vcpu_load), since nothing else enters a guest on this hart
+ * until it is put.
+ */
 static void load_translation(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct arch_guest *ag = &v->guest->arch;
 	unsigned int cpu = cpu_id();
 	bool flush = false;
-	u32 fences;
 
 	csr_write(CSR_HGATP, ag->hgatp);
 	if (!ag->vmid && last_hgatp[cpu] != ag->hgatp) {
@@ -405,15 +408,29 @@ static void load_translation(struct vcpu *v)
 	last_hgatp[cpu] = ag->hgatp;
 	/*
 	 * The guest's TLB fences reach only the hart it ran on: a vCPU that
-	 * moved, that follows another vCPU here, or that another vCPU asked
-	 * (SBI RFENCE), drops its guest translations (HFENCE.VVMA applies
-	 * to hgatp's VMID).
+	 * moved or that follows another vCPU here drops its guest
+	 * translations (HFENCE.VVMA applies to hgatp's VMID).
 	 */
-	fences = __atomic_exchange_n(&a->fence_pending, 0, __ATOMIC_SEQ_CST);
-	if (a->last_cpu != (int)cpu || last_vcpu[cpu] != v || fences || flush)
+	if (a->last_cpu != (int)cpu || last_vcpu[cpu] != v || flush)
 		hfence_vvma_all();
 	a->last_cpu = (int)cpu;
 	last_vcpu[cpu] = v;
+}
+
+/*
+ * At every entry, in_guest already set (see riscv_vcpu_fence()): the
+ * fences other vCPUs asked for (SBI RFENCE). Looked at first without the
+ * atomic swap, which costs its fences at every exit otherwise.
+ */
+static void take_fences(struct arch_vcpu *a)
+{
+	u32 fences;
+
+	if (!__atomic_load_n(&a->fence_pending, __ATOMIC_RELAXED))
+		return;
+	fences = __atomic_exchange_n(&a->fence_pending, 0, __ATOMIC_SEQ_CST);
+	if (fences)
+		hfence_vvma_all();
 	if (fences & 2)
 		__asm__ volatile("fence.i" ::: "memory");
 }
@@ -467,7 +484,24 @@ static void vs_save(struct riscv_vs_state *s, bool sstc)
 static void vcpu_load(struct vcpu *v, bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
+	unsigned long hstatus, sstatus;
 
+	/*
+	 * The status the entry's sret takes. A trap from the guest leaves
+	 * them as the next entry wants them (hstatus.SPV and SPVP set,
+	 * sstatus.SPP the guest's mode, SPIE and SIE clear, Keel's own bits
+	 * kept) and Keel edits them only with the vCPU put: only FS needs
+	 * resetting per entry (arch_vcpu_run).
+	 */
+	hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL_MASK) | HSTATUS_SPV |
+		  HSTATUS_VTW;
+	if (a->ctx.sstatus & SR_SPP)
+		hstatus |= HSTATUS_SPVP;
+	sstatus = csr_read(CSR_SSTATUS) &
+		  ~(SR_SPP | SR_SPIE | SR_SIE | SR_FS | SR_VS);
+	a->ctx.hstatus = hstatus;
+	a->ctx.sstatus = sstatus | (a->ctx.sstatus & SR_SPP);
+	load_translation(v);
 	csr_write(CSR_HEDELEG, HEDELEG_GUEST);
 	csr_write(CSR_HIDELEG, HIDELEG_GUEST);
 	csr_write(CSR_HCOUNTEREN, HCOUNTEREN_GUEST);
@@ -496,7 +530,6 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool sstc = riscv_vcpu_sstc(v);
-	unsigned long hstatus, sstatus;
 
 	vcpu_exit_clear(exit);
 	if (a->suspended) {
@@ -508,17 +541,10 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		vcpu_load(v, sstc);
 	/* Before the fences are taken: see riscv_vcpu_fence(). */
 	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
-	load_translation(v);
+	take_fences(a);
 	csr_write(CSR_HVIP, riscv_vhart_hvip(v, sstc));
-
-	hstatus = (csr_read(CSR_HSTATUS) & HSTATUS_VSXL_MASK) | HSTATUS_SPV |
-		  HSTATUS_VTW;
-	if (a->ctx.sstatus & SR_SPP)
-		hstatus |= HSTATUS_SPVP;
-	sstatus = csr_read(CSR_SSTATUS) &
-		  ~(SR_SPP | SR_SPIE | SR_SIE | SR_FS | SR_VS);
-	a->ctx.hstatus = hstatus;
-	a->ctx.sstatus = sstatus | SR_FS_CLEAN | (a->ctx.sstatus & SR_SPP);
+	/* Clean, so that Dirty at the exit says the guest wrote them. */
+	a->ctx.sstatus = (a->ctx.sstatus & ~SR_FS) | SR_FS_CLEAN;
 
 	/* The counter the host clock reads (riscv_timer.c): see vcpu.h. */
 	exit->entry_cycles = csr_read(CSR_TIME);

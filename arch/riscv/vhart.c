@@ -71,11 +71,6 @@ bool riscv_guest_has_sstc(void)
 	return any && sstc_usable();
 }
 
-bool riscv_vcpu_sstc(const struct vcpu *v)
-{
-	return v->guest->arch.sstc;
-}
-
 /* ---- the hart's life ---- */
 
 static void timer_fired(struct timer_event *ev)
@@ -246,7 +241,9 @@ unsigned long riscv_vhart_hvip(struct vcpu *v, bool sstc)
 	unsigned long hvip = 0;
 	u64 deadline;
 
-	if (__atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST))
+	/* The swap only when set: its fences cost every entry otherwise. */
+	if (__atomic_load_n(&a->ipi_pending, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST))
 		a->vssip = true;
 	if (a->vssip)
 		hvip |= HVIP_VSSIP;

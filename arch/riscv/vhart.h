@@ -20,7 +20,10 @@
 bool riscv_guest_has_sstc(void);
 
 /* The vCPU's guest has Sstc: its timer is vstimecmp. */
-bool riscv_vcpu_sstc(const struct vcpu *v);
+static inline bool riscv_vcpu_sstc(const struct vcpu *v)
+{
+	return v->guest->arch.sstc;
+}
 
 /* vCPU life: creation, destruction, and a hart's reset state. */
 void riscv_vhart_init(struct vcpu *v);
