@@ -333,10 +333,15 @@ static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_IRQ;
 		return;
 	}
-	switch (code) {
-	case EXC_ECALL_VS:
+	if (code == EXC_ECALL_VS) {
 		handle_ecall(v, exit);
-		break;
+		return;
+	}
+	/* Still the trap's: no interrupt was taken since (the exit's asm). */
+	a->ctx.stval = csr_read(CSR_STVAL);
+	a->ctx.htval = csr_read(CSR_HTVAL);
+	a->ctx.htinst = csr_read(CSR_HTINST);
+	switch (code) {
 	case EXC_LOAD_GUEST_PAGE:
 	case EXC_STORE_GUEST_PAGE:
 		decode_guest_page_fault(v, exit);
@@ -597,7 +602,9 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 	print("timer    0x%016llx   (%s)   vssip %u\n",
 	      (unsigned long long)riscv_vhart_timer_compare(v),
 	      riscv_vcpu_sstc(v) ? "vstimecmp" : "SBI", a->vssip ? 1U : 0U);
-	print("scause   0x%016llx   stval  0x%016llx   htval 0x%016llx\n",
+	/* stval and htval are read only at the exits that use them. */
+	print("scause   0x%016llx   last fault: stval 0x%016llx   "
+	      "htval 0x%016llx\n",
 	      (unsigned long long)a->ctx.scause,
 	      (unsigned long long)a->ctx.stval,
 	      (unsigned long long)a->ctx.htval);

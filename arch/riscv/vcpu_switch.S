@@ -144,14 +144,12 @@ riscv_guest_exit:
 	 */
 	li	t2, (1 << 7)
 	csrc	CSR_HSTATUS, t2
+	/*
+	 * stval, htval and htinst only for the exits that use them: vcpu.c
+	 * reads them with interrupts still masked (handle_trap).
+	 */
 	csrr	t1, CSR_SCAUSE
 	sd	t1, GCTX_SCAUSE(a0)
-	csrr	t1, CSR_STVAL
-	sd	t1, GCTX_STVAL(a0)
-	csrr	t1, CSR_HTVAL
-	sd	t1, GCTX_HTVAL(a0)
-	csrr	t1, CSR_HTINST
-	sd	t1, GCTX_HTINST(a0)
 
 	/*
 	 * FS Off while Keel runs (sstatus as the guest left it, FS included,
