@@ -11,5 +11,6 @@ struct arch_vcpu {
 };
 struct arch_guest {
 	u64 unused;
+	bool sstc; /* read by arch/riscv/vhart.h's inline riscv_vcpu_sstc() */
 };
 #endif
