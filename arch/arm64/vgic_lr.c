@@ -75,12 +75,12 @@ static unsigned int nr_lrs;
  * The interface on this CPU is on without an underflow request: what a
  * quiet entry needs, so that it does not write the control register.
  */
-static bool interface_idle_on[CONFIG_MAX_CPUS];
+bool arm64_vgic_idle_on[CONFIG_MAX_CPUS];
 
 static void set_control(bool on, bool underflow)
 {
 	hw->control(on, underflow);
-	interface_idle_on[cpu_id()] = on && !underflow;
+	arm64_vgic_idle_on[cpu_id()] = on && !underflow;
 }
 static char *gich;
 
@@ -304,9 +304,13 @@ static int arm64_vgic_init(enum vgic_version version)
 int arm64_vgic_vcpu_init(struct vcpu *v)
 {
 	struct vgic *vg = vgic_of(v->guest);
+	int err;
 
 	v->arch.vgic = vg;
-	return vg ? arm64_vgic_init(vgic_version_of(vg)) : 0;
+	if (!vg)
+		return 0;
+	err = vgic_quiet_probe_init(vg, v, &v->arch.vgic_probe);
+	return err ? err : arm64_vgic_init(vgic_version_of(vg));
 }
 
 /*
@@ -343,20 +347,15 @@ static __noinline void fill_lrs(struct vcpu *v, struct vgic *vg)
 	set_control(true, more);
 }
 
-void arm64_vgic_flush(struct vcpu *v)
+void arm64_vgic_flush_slow(struct vcpu *v)
 {
 	struct vgic *vg = v->arch.vgic;
 
 	if (!vg || !hw)
 		return;
-	/*
-	 * Nothing changed for this vCPU since a fill found nothing (most
-	 * exits): the LRs stay empty, only the interface goes back on (a
-	 * maintenance interrupt may have turned it off).
-	 */
-	if (vgic_quiet(vg, v)) {
-		if (!interface_idle_on[cpu_id()])
-			set_control(true, false);
+	/* Quiet, but a maintenance interrupt turned the interface off. */
+	if (vgic_quiet(&v->arch.vgic_probe)) {
+		set_control(true, false);
 		return;
 	}
 	fill_lrs(v, vg);

@@ -2,6 +2,7 @@
 #ifndef ARM64_VGIC_LR_H
 #define ARM64_VGIC_LR_H
 
+#include <keel/cpu.h>
 #include <keel/guest.h>
 #include <keel/vgic.h>
 #include "esr.h"
@@ -11,8 +12,22 @@
  * of the same kind (set up when the first such guest is created).
  */
 int arm64_vgic_vcpu_init(struct vcpu *v);
-/* Load the list registers before entry; read them back after exit. */
-void arm64_vgic_flush(struct vcpu *v);
+/* The interface on this CPU is on without an underflow request. */
+extern bool arm64_vgic_idle_on[CONFIG_MAX_CPUS];
+void arm64_vgic_flush_slow(struct vcpu *v);
+
+/*
+ * Load the list registers before entry (arm64_vgic_sync reads them back
+ * after the exit). Inline: nothing changed for this vCPU since a fill
+ * found nothing, and the interface is on, at most exits.
+ */
+static inline void arm64_vgic_flush(struct vcpu *v)
+{
+	if (!v->arch.vgic ||
+	    (vgic_quiet(&v->arch.vgic_probe) && arm64_vgic_idle_on[cpu_id()]))
+		return;
+	arm64_vgic_flush_slow(v);
+}
 /* The virtual interface's state into the CPU when the vCPU is loaded, and back. */
 void arm64_vgic_load(struct vcpu *v);
 void arm64_vgic_put(struct vcpu *v);

@@ -229,7 +229,7 @@ void arm64_vtimer_vcpu_destroy(struct vcpu *v)
 }
 
 /* Both timers' levels into the vGIC, and the host event for the next. */
-static __noinline void vtimer_look(struct vcpu *v)
+void arm64_vtimer_look(struct vcpu *v)
 {
 	struct vgic *vg = v->arch.vgic;
 	struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
@@ -260,26 +260,4 @@ static __noinline void vtimer_look(struct vcpu *v)
 	seen->vctl = s->cntv_ctl;
 	seen->vcval = s->cntv_cval;
 	seen->until = next_change(v, vlevel, plevel);
-}
-
-/*
- * Before each entry. The levels and the host event depend only on the
- * two timers' registers and on the count; while the registers are what
- * the last look saw and the count has not reached the earliest deadline
- * then pending, the same look would change nothing (most exits).
- */
-void arm64_vtimer_flush(struct vcpu *v)
-{
-	const struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
-	const struct arm64_el1_state *s = &v->arch.el1;
-
-	/*
-	 * The physical timer's emulation clears valid when written; without
-	 * a GIC nothing is ever valid (vtimer_look).
-	 */
-	if (seen->valid && seen->vctl == s->cntv_ctl &&
-	    seen->vcval == s->cntv_cval &&
-	    read_sysreg(cntpct_el0) < seen->until)
-		return;
-	vtimer_look(v);
 }

@@ -8,6 +8,7 @@
 #define ARM64_VTIMER_H
 
 #include <keel/guest.h>
+#include <asm/sysreg.h>
 
 void arm64_vtimer_vcpu_init(struct vcpu *v);
 void arm64_vtimer_vcpu_destroy(struct vcpu *v);
@@ -16,7 +17,27 @@ void arm64_vtimer_vcpu_destroy(struct vcpu *v);
  * the interrupt model, and a host event at the earlier deadline of those
  * not yet raised, so that a running guest exits when one is due.
  */
-void arm64_vtimer_flush(struct vcpu *v);
+void arm64_vtimer_look(struct vcpu *v);
+
+/*
+ * Inline, before each entry. The levels and the host event depend only
+ * on the two timers' registers and on the count; while the registers are
+ * what the last look saw and the count has not reached the earliest
+ * deadline then pending, the same look would change nothing (most
+ * exits). The physical timer's emulation clears valid when written;
+ * without a GIC nothing is ever valid.
+ */
+static inline void arm64_vtimer_flush(struct vcpu *v)
+{
+	const struct arm64_vtimer_seen *seen = &v->arch.vtimer_seen;
+	const struct arm64_el1_state *s = &v->arch.el1;
+
+	if (seen->valid && seen->vctl == s->cntv_ctl &&
+	    seen->vcval == s->cntv_cval &&
+	    read_sysreg(cntpct_el0) < seen->until)
+		return;
+	arm64_vtimer_look(v);
+}
 /* The vCPU is loaded on this CPU (vcpu.c). */
 void arm64_vtimer_load(struct vcpu *v);
 

@@ -792,12 +792,17 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 	return n;
 }
 
-bool vgic_quiet(struct vgic *vg, struct vcpu *v)
+int vgic_quiet_probe_init(struct vgic *vg, struct vcpu *v,
+			  struct vgic_quiet_probe *p)
 {
 	int c = vgic_vcpu_index(vg, v);
 
+	if (c < 0)
+		return -EINVAL;
 	/* A fill that found nothing leaves quiet_gen at the gen it took. */
-	return c >= 0 && READ_ONCE(vg->cpus[c].quiet_gen) == READ_ONCE(vg->gen);
+	p->quiet_gen = &vg->cpus[c].quiet_gen;
+	p->gen = &vg->gen;
+	return 0;
 }
 
 void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,

@@ -61,12 +61,25 @@ enum vgic_version vgic_version_of(const struct vgic *vg);
 unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more);
 /*
- * Without the lock: true when vgic_fill_lrs() would find nothing for v,
- * because its last fill found nothing and the model has not changed
- * since. A change made concurrently kicks v, so entering on a stale
- * "quiet" only delays the interrupt to the exit the kick causes.
+ * Without the lock, and without a call at every entry: v is quiet when
+ * vgic_fill_lrs() would find nothing for it, because its last fill found
+ * nothing and the model has not changed since. A change made
+ * concurrently kicks v, so entering on a stale "quiet" only delays the
+ * interrupt to the exit the kick causes. The probe is set once per vCPU
+ * (-EINVAL when v has no place in the model).
  */
-bool vgic_quiet(struct vgic *vg, struct vcpu *v);
+struct vgic_quiet_probe {
+	const volatile u64 *quiet_gen; /* the vCPU's */
+	const volatile u64 *gen; /* the model's */
+};
+
+int vgic_quiet_probe_init(struct vgic *vg, struct vcpu *v,
+			  struct vgic_quiet_probe *p);
+
+static inline bool vgic_quiet(const struct vgic_quiet_probe *p)
+{
+	return *p->quiet_gen == *p->gen;
+}
 /*
  * After the guest exits: the LRs' states as the guest left them (an
  * interrupt neither pending nor active was completed). Level-sensitive

@@ -1262,23 +1262,25 @@ UNIT_TEST(reads_keep_a_quiet_vcpu_quiet)
 {
 	struct devemu_instance *inst = create(2);
 	struct vgic_lr lrs[4];
+	struct vgic_quiet_probe probe;
 
+	CHECK_EQ(vgic_quiet_probe_init(vg_of(), &fake_vcpus[0], &probe), 0);
 	spi_on(inst, 40, 0x80);
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
-	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(vgic_quiet(&probe));
 	rd(inst, GICD_IIDR);
 	rd(inst, GICD_ISENABLER + 4);
 	rd(inst, rdb(1, GICR_TYPER));
 	rd(inst, sgib(0, GICR_ISPENDR0));
-	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(vgic_quiet(&probe));
 	CHECK(!pending(0));
-	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(vgic_quiet(&probe));
 	wr(inst, GICD_ICENABLER + 4, 1U << 8);
-	CHECK(!vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(!vgic_quiet(&probe));
 	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
-	CHECK(vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(vgic_quiet(&probe));
 	line(40, true);
-	CHECK(!vgic_quiet(vg_of(), &fake_vcpus[0]));
+	CHECK(!vgic_quiet(&probe));
 	destroy(inst);
 }
 

@@ -90,6 +90,7 @@ struct arch_vcpu {
 	bool loaded;
 	/* The guest's GIC model (NULL: none), fixed when the vCPU is made. */
 	struct vgic *vgic;
+	struct vgic_quiet_probe vgic_probe;
 	struct arm64_el1_state el1;
 	u64 mpidr;
 	u64 hcr;
