@@ -104,6 +104,15 @@ bool guest_irq_pending(struct vcpu *v)
 	return g->irqchip && g->irqchip->pending(g->irqchip_priv, v);
 }
 
+const volatile bool *guest_irq_output(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+
+	if (!g->irqchip || !g->irqchip->output)
+		return NULL;
+	return g->irqchip->output(g->irqchip_priv, v);
+}
+
 /*
  * Interrupt lines go to the guest's interrupt controller once one is
  * emulated; until then a raised line is only counted.

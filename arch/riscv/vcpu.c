@@ -16,6 +16,7 @@
 #include "insn_decode.h"
 #include "sbi_emul.h"
 #include <keel/cpu.h>
+#include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
 #include <keel/printk.h>
@@ -116,6 +117,8 @@ int arch_vcpu_init(struct vcpu *v)
 {
 	v->arch.hartid = v->index;
 	v->arch.last_cpu = -1;
+	/* The guest's devices, its PLIC included, exist before its vCPUs. */
+	v->arch.eip = guest_irq_output(v);
 	riscv_vhart_init(v);
 	return 0;
 }

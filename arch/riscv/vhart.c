@@ -247,7 +247,7 @@ unsigned long riscv_vhart_hvip(struct vcpu *v, bool sstc)
 		a->vssip = true;
 	if (a->vssip)
 		hvip |= HVIP_VSSIP;
-	if (guest_irq_pending(v))
+	if (a->eip && *a->eip)
 		hvip |= HVIP_VSEIP;
 	if (!sstc && a->timer_deadline != TIME_NONE) {
 		if (a->timer_deadline <= guest_time(v)) {

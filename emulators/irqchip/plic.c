@@ -319,9 +319,20 @@ static bool plic_pending(void *priv, struct vcpu *v)
 	return READ_ONCE(p->output[v->index]);
 }
 
+/* The same answer, read by the hart's entry itself (riscv hvip.VSEIP). */
+static const volatile bool *plic_output(void *priv, struct vcpu *v)
+{
+	struct plic *p = priv;
+
+	if (!v || v->index >= p->nr_cpus)
+		return NULL;
+	return &p->output[v->index];
+}
+
 static const struct guest_irqchip plic_irqchip_ops = {
 	.set_line = plic_set_line,
 	.pending = plic_pending,
+	.output = plic_output,
 };
 
 /* ---- the emulator ---- */

@@ -182,12 +182,21 @@ struct guest_irqchip {
 	void (*set_line)(void *priv, unsigned int irq, bool level);
 	/* Something is pending for v: WFI must not sleep. */
 	bool (*pending)(void *priv, struct vcpu *v);
+	/*
+	 * Optional: where the controller keeps its interrupt output to v,
+	 * for the arch to read at every entry without a call (the riscv
+	 * hart's external interrupt, hvip.VSEIP); NULL: it keeps none.
+	 * Valid until the controller is removed, after the vCPUs stopped.
+	 */
+	const volatile bool *(*output)(void *priv, struct vcpu *v);
 };
 void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
 		       void *priv);
 /* Until a controller has registered, a raised line is only counted. */
 void guest_irq_set(struct guest *g, unsigned int irq, bool level);
 bool guest_irq_pending(struct vcpu *v);
+/* The controller's output to v (guest_irqchip.output), or NULL. */
+const volatile bool *guest_irq_output(struct vcpu *v);
 
 /* Host wall-clock time for emulated clocks (RTC): seconds since 1970. */
 u64 devemu_wallclock_seconds(void);

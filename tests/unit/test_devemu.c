@@ -260,7 +260,8 @@ static bool chip_pending(void *priv, struct vcpu *v)
 	return v->index == 1;
 }
 
-static const struct guest_irqchip chip = { chip_set_line, chip_pending };
+static const struct guest_irqchip chip = { .set_line = chip_set_line,
+					   .pending = chip_pending };
 
 UNIT_TEST(lines_before_a_controller_are_counted)
 {
@@ -277,6 +278,7 @@ UNIT_TEST(lines_before_a_controller_are_counted)
 	CHECK_EQ(chip_seen.calls, 0);
 	v.guest = &guest;
 	CHECK(!guest_irq_pending(&v));
+	CHECK(guest_irq_output(&v) == NULL);
 }
 
 UNIT_TEST(lines_go_to_the_controller_by_index)
@@ -314,6 +316,8 @@ UNIT_TEST(lines_go_to_the_controller_by_index)
 	CHECK(chip_seen.asked == &v0);
 	CHECK(guest_irq_pending(&v1));
 	CHECK(chip_seen.asked == &v1);
+	/* A controller that keeps no output shows none. */
+	CHECK(guest_irq_output(&v1) == NULL);
 }
 
 /* ---- the wall clock ---- */

@@ -336,10 +336,22 @@ void fake_line(unsigned int irq, bool level)
 
 bool fake_pending(unsigned int cpu)
 {
-	CHECK(fake_guest.irqchip != NULL);
-	return fake_guest.irqchip &&
-	       fake_guest.irqchip->pending(fake_guest.irqchip_priv,
-					   &fake_vcpus[cpu]);
+	const struct guest_irqchip *chip = fake_guest.irqchip;
+	const volatile bool *out;
+	bool pending;
+
+	CHECK(chip != NULL);
+	if (!chip)
+		return false;
+	pending = chip->pending(fake_guest.irqchip_priv, &fake_vcpus[cpu]);
+	/* A controller that shows its output must show the same answer. */
+	if (chip->output) {
+		out = chip->output(fake_guest.irqchip_priv, &fake_vcpus[cpu]);
+		CHECK(out != NULL);
+		if (out)
+			CHECK_EQ(*out, pending);
+	}
+	return pending;
 }
 
 /* ---- time ---- */

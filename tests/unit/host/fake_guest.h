@@ -114,7 +114,10 @@ void fake_reset(struct devemu_instance *inst);
 #define fake_wr(inst, off, size, v) \
 	CHECK_EQ(fake_write((inst), (off), (size), (v)), 0)
 
-/* A device line into, and the answer of, the guest's interrupt controller. */
+/*
+ * A device line into, and the answer of, the guest's interrupt controller
+ * (pending(), checked against output() where the controller has one).
+ */
 void fake_line(unsigned int irq, bool level);
 bool fake_pending(unsigned int cpu);
 

@@ -61,6 +61,11 @@ struct arch_vcpu {
 	u64 hartid; /* the hart id the guest sees: its vCPU index */
 	/* The supervisor software interrupt as the guest sees it (hvip). */
 	bool vssip;
+	/*
+	 * The interrupt controller's external interrupt output to this hart
+	 * (guest_irq_output), read at every entry; NULL: none.
+	 */
+	const volatile bool *eip;
 	/* Set by other vCPUs' SBI IPI calls; merged into vssip at entry. */
 	volatile u32 ipi_pending;
 	/* SBI RFENCE from other vCPUs: bit 0 guest TLB, bit 1 FENCE.I. */
