@@ -4,6 +4,7 @@
  * arch and dispatches the exits it gets back. The scheduler shares CPUs
  * between vCPU threads like any others.
  */
+#include <keel/bitops.h>
 #include <keel/cpu.h>
 #include <keel/devemu.h>
 #include <keel/errno.h>
@@ -281,9 +282,18 @@ static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 	return dev;
 }
 
+#define EXITS_HANDLED_HERE                                                 \
+	(BIT(VCPU_EXIT_MMIO) | BIT(VCPU_EXIT_WFI) | BIT(VCPU_EXIT_YIELD) | \
+	 BIT(VCPU_EXIT_CPU_OFF) | BIT(VCPU_EXIT_SYSTEM_OFF) |              \
+	 BIT(VCPU_EXIT_SYSTEM_RESET) | BIT(VCPU_EXIT_FATAL))
+_Static_assert(VCPU_EXIT_REASONS <= 32, "EXITS_HANDLED_HERE");
+
 /* Handle an exit; an MMIO exit's device, for the profile. */
 static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 {
+	/* Most exits were answered by the arch: a test, not a jump table. */
+	if (!((EXITS_HANDLED_HERE >> e->reason) & 1))
+		return NULL;
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
 		return handle_mmio(v, e);

@@ -25,35 +25,36 @@ const char *vcpu_prof_class_name(enum vcpu_prof_class c)
 	return (unsigned int)c < VCPU_PROF_CLASSES ? class_names[c] : "?";
 }
 
-enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
-					unsigned int irqs_seen)
+/* VCPU_PROF_CLASSES: the reason alone does not say (vcpu_prof.h). */
+const u8 vcpu_prof_class_of[VCPU_EXIT_REASONS] = {
+	[VCPU_EXIT_NONE] = VCPU_PROF_CLASSES,
+	[VCPU_EXIT_IRQ] = VCPU_PROF_CLASSES,
+	[VCPU_EXIT_MMIO] = VCPU_PROF_MMIO,
+	[VCPU_EXIT_WFI] = VCPU_PROF_WFI,
+	[VCPU_EXIT_YIELD] = VCPU_PROF_YIELD,
+	[VCPU_EXIT_HYPERCALL] = VCPU_PROF_HYPERCALL,
+	[VCPU_EXIT_SYSREG] = VCPU_PROF_SYSREG,
+	/* PSCI CPU_OFF, SBI HSM stop, and the system calls */
+	[VCPU_EXIT_CPU_OFF] = VCPU_PROF_HYPERCALL,
+	[VCPU_EXIT_SYSTEM_OFF] = VCPU_PROF_HYPERCALL,
+	[VCPU_EXIT_SYSTEM_RESET] = VCPU_PROF_HYPERCALL,
+	[VCPU_EXIT_FATAL] = VCPU_PROF_OTHER,
+};
+
+enum vcpu_prof_class vcpu_prof_classify_slow(const struct vcpu_exit *e,
+					     unsigned int irqs_seen)
 {
-	switch (e->reason) {
-	case VCPU_EXIT_HYPERCALL:
-	case VCPU_EXIT_CPU_OFF: /* PSCI CPU_OFF, SBI HSM stop */
-	case VCPU_EXIT_SYSTEM_OFF: /* and the system calls */
-	case VCPU_EXIT_SYSTEM_RESET:
-		return VCPU_PROF_HYPERCALL;
-	case VCPU_EXIT_SYSREG:
-		return VCPU_PROF_SYSREG;
-	case VCPU_EXIT_MMIO:
-		return VCPU_PROF_MMIO;
-	case VCPU_EXIT_WFI:
-		return VCPU_PROF_WFI;
-	case VCPU_EXIT_YIELD:
-		return VCPU_PROF_YIELD;
-	case VCPU_EXIT_IRQ:
+	if (e->reason == VCPU_EXIT_IRQ) {
 		/* The timer first: an IPI that came with it is the rarer. */
 		if (irqs_seen & IRQ_FLAG_TIMER)
 			return VCPU_PROF_IRQ_TIMER;
 		if (irqs_seen & IRQ_FLAG_IPI)
 			return VCPU_PROF_IRQ_IPI;
 		return VCPU_PROF_IRQ_OTHER;
-	case VCPU_EXIT_NONE:
-		return e->stage2_fault ? VCPU_PROF_STAGE2 : VCPU_PROF_OTHER;
-	default:
-		return VCPU_PROF_OTHER;
 	}
+	if (e->reason == VCPU_EXIT_NONE && e->stage2_fault)
+		return VCPU_PROF_STAGE2;
+	return VCPU_PROF_OTHER;
 }
 
 /*

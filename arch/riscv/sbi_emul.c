@@ -113,9 +113,10 @@ static struct sbiret base_call(unsigned long fid, unsigned long arg)
  * of -1 means every hart. SBI_ERR_INVALID_PARAM, and no call at all, if a
  * named hart does not exist.
  */
-static long for_each_hart(struct vcpu *v, unsigned long mask,
-			  unsigned long base,
-			  void (*fn)(struct vcpu *t, void *), void *arg)
+static __noinline long for_each_hart(struct vcpu *v, unsigned long mask,
+				     unsigned long base,
+				     void (*fn)(struct vcpu *t, void *),
+				     void *arg)
 {
 	struct guest *g = v->guest;
 	struct vcpu *targets[GUEST_MAX_VCPUS];
@@ -160,8 +161,8 @@ static void fence_one(struct vcpu *t, void *arg)
 	riscv_vcpu_fence(t, *(bool *)arg);
 }
 
-static struct sbiret rfence_call(struct vcpu *v, unsigned long fid,
-				 const u64 *a)
+static __noinline struct sbiret rfence_call(struct vcpu *v, unsigned long fid,
+					    const u64 *a)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 	bool i_cache = fid == RFENCE_FENCE_I;
@@ -200,8 +201,9 @@ static bool in_guest_memory(struct guest *g, u64 gpa, u64 len, bool write)
 	return true;
 }
 
-static struct sbiret hsm_call(struct vcpu *v, unsigned long fid, const u64 *a,
-			      enum vcpu_exit_reason *exit)
+static __noinline struct sbiret hsm_call(struct vcpu *v, unsigned long fid,
+					 const u64 *a,
+					 enum vcpu_exit_reason *exit)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 	struct vcpu *t;
@@ -259,8 +261,8 @@ static struct sbiret hsm_call(struct vcpu *v, unsigned long fid, const u64 *a,
 	return r;
 }
 
-static struct sbiret srst_call(unsigned long fid, const u64 *a,
-			       enum vcpu_exit_reason *exit)
+static __noinline struct sbiret srst_call(unsigned long fid, const u64 *a,
+					  enum vcpu_exit_reason *exit)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 
@@ -300,7 +302,8 @@ static struct vserial *console_port(struct guest *g)
 	return vserial_find(name);
 }
 
-static struct sbiret dbcn_call(struct vcpu *v, unsigned long fid, const u64 *a)
+static __noinline struct sbiret dbcn_call(struct vcpu *v, unsigned long fid,
+					  const u64 *a)
 {
 	struct sbiret r = { SBI_SUCCESS, 0 };
 	struct vserial *port = console_port(v->guest);
@@ -355,6 +358,10 @@ static struct sbiret dbcn_call(struct vcpu *v, unsigned long fid, const u64 *a)
 	return r;
 }
 
+/*
+ * The calls that need much stack or many registers are out of line
+ * (__noinline): inlined, they made every SBI call pay their frame.
+ */
 enum vcpu_exit_reason riscv_sbi_call(struct vcpu *v, u64 *a)
 {
 	enum vcpu_exit_reason exit = VCPU_EXIT_HYPERCALL;

@@ -32,8 +32,25 @@ struct vcpu_prof_window {
  * The class of an exit; irqs_seen is the IRQ_FLAG_* of the host
  * interrupts handled after an IRQ exit (struct thread's irqs_seen).
  */
-enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
-					unsigned int irqs_seen);
+/*
+ * An exit's class: by its reason alone, from a table, at most exits; an
+ * interrupt by what was handled on the thread (irqs_seen, IRQ_FLAG_*),
+ * a VCPU_EXIT_NONE by whether it was a stage-2 fault.
+ */
+extern const u8 vcpu_prof_class_of[VCPU_EXIT_REASONS];
+enum vcpu_prof_class vcpu_prof_classify_slow(const struct vcpu_exit *e,
+					     unsigned int irqs_seen);
+
+static inline enum vcpu_prof_class vcpu_prof_classify(const struct vcpu_exit *e,
+						      unsigned int irqs_seen)
+{
+	unsigned int c = (unsigned int)e->reason < VCPU_EXIT_REASONS ?
+				 vcpu_prof_class_of[e->reason] :
+				 VCPU_PROF_OTHER;
+
+	return c < VCPU_PROF_CLASSES ? (enum vcpu_prof_class)c :
+				       vcpu_prof_classify_slow(e, irqs_seen);
+}
 
 static inline void vcpu_prof_window_init(struct vcpu_prof_window *w)
 {
