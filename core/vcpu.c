@@ -205,7 +205,6 @@ static void arm_wakeup(struct vcpu *v, u64 deadline)
 
 static void wait_for_interrupt(struct vcpu *v)
 {
-	u64 deadline;
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->wait.lock, flags);
@@ -226,16 +225,17 @@ static void wait_for_interrupt(struct vcpu *v)
 	 * no switch through the idle thread and back, and the guest's own
 	 * timer may wake it (arch_vcpu_timer_wakes_loaded). Another thread
 	 * ready here ends that, and it sleeps as usual, put, with the host
-	 * timer event armed.
+	 * timer event armed. The deadline is worked out only when that
+	 * event is needed.
 	 */
-	deadline = arch_vcpu_timer_deadline(v);
 	/* Not put between the look and the wait. */
 	flags = arch_irq_save();
-	if (!deadline || !arch_vcpu_timer_wakes_loaded(v)) {
-		arm_wakeup(v, deadline);
+	if (arch_vcpu_timer_wakes_loaded(v)) {
+		if (!sched_idle_in_place(still_waiting, v))
+			arm_wakeup(v, arch_vcpu_timer_deadline(v));
+	} else {
+		arm_wakeup(v, arch_vcpu_timer_deadline(v));
 		sched_idle_in_place(still_waiting, v);
-	} else if (!sched_idle_in_place(still_waiting, v)) {
-		arm_wakeup(v, deadline);
 	}
 	arch_irq_restore(flags);
 	/* Ended by an interrupt the arch keeps, which kicks nobody. */
