@@ -120,6 +120,10 @@ void thread_keep_when_ended(struct thread *t)
 
 void thread_wait_ended(struct thread *t)
 {
+	/* Else the scheduler frees it as it ends, and this reads freed memory. */
+	if (!t->kept)
+		panic("waiting for thread %s, which is not kept when it ends",
+		      t->name);
 	/* EXITED is set while it runs; on_cpu clears once it switched away. */
 	while (READ_ONCE(t->state) != THREAD_EXITED || READ_ONCE(t->on_cpu))
 		thread_sleep_ms(1);
