@@ -52,8 +52,13 @@ static void free_guest(struct guest *g)
 	/*
 	 * A guest refused half-built may have fewer vCPUs than described.
 	 * Its devices may raise interrupts, and so kick vCPUs, until they
-	 * are removed: the vCPUs stop first and are freed after.
+	 * are removed: the vCPUs stop first and are freed after. All are
+	 * told first, so that none still running asks for anything (a
+	 * halt, a reset, an IPI) of one already stopped.
 	 */
+	for (unsigned int i = 0; i < g->nr_vcpus; i++)
+		if (g->vcpus[i])
+			vcpu_request_stop(g->vcpus[i]);
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i])
 			vcpu_stop(g->vcpus[i]);
@@ -213,7 +218,9 @@ static int set_all_vcpus(struct guest *g, enum vcpu_state to, bool wait)
 		unsigned long flags;
 
 		spin_lock_irqsave(&v->wait.lock, flags);
-		if (to == VCPU_PAUSED) {
+		if (v->state == VCPU_STOPPING) {
+			/* Final: its guest is going (free_guest). */
+		} else if (to == VCPU_PAUSED) {
 			if (v->state != VCPU_PAUSED) {
 				v->state_before_pause = v->state;
 				v->state = VCPU_PAUSED;

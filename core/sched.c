@@ -268,17 +268,28 @@ static void sched_finish_switch(struct thread *prev)
 {
 	struct sched_cpu *sc = &this_cpu()->sched;
 	unsigned int self = cpu_id();
+	/* Read under the lock: once it is dropped prev may be woken, or freed. */
+	enum thread_state state = prev->state;
 
 	prev->on_cpu = false;
+	if (state == THREAD_EXITED && prev->kept) {
+		/*
+		 * The last touch: its waiter (thread_wait_ended) may free it
+		 * once it sees this, and must see every store before it (the
+		 * saved context, a vCPU's registers put into memory).
+		 */
+		__atomic_store_n(&prev->ended, true, __ATOMIC_RELEASE);
+		spin_unlock(&sc->lock);
+		return;
+	}
 	spin_unlock(&sc->lock);
 
-	if (prev->state == THREAD_EXITED) {
-		if (!prev->kept)
-			thread_reap(prev);
+	if (state == THREAD_EXITED) {
+		thread_reap(prev);
 		return;
 	}
 
-	if (prev->state == THREAD_READY && prev->cpu != self) {
+	if (state == THREAD_READY && prev->cpu != self) {
 		/* Marked for migration by schedule(): hand it over. */
 		unsigned int target = prev->cpu;
 

@@ -10,7 +10,6 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/string.h>
-#include <arch/barrier.h>
 #include <arch/irqflags.h>
 
 static LIST_HEAD(all_threads);
@@ -124,10 +123,8 @@ void thread_wait_ended(struct thread *t)
 	if (!t->kept)
 		panic("waiting for thread %s, which is not kept when it ends",
 		      t->name);
-	/* EXITED is set while it runs; on_cpu clears once it switched away. */
-	while (READ_ONCE(t->state) != THREAD_EXITED || READ_ONCE(t->on_cpu))
+	while (!__atomic_load_n(&t->ended, __ATOMIC_ACQUIRE))
 		thread_sleep_ms(1);
-	smp_mb();
 }
 
 void thread_reap(struct thread *t)

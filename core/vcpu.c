@@ -403,7 +403,7 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 	return 0;
 }
 
-void vcpu_stop(struct vcpu *v)
+void vcpu_request_stop(struct vcpu *v)
 {
 	unsigned long flags;
 
@@ -411,6 +411,11 @@ void vcpu_stop(struct vcpu *v)
 	v->state = VCPU_STOPPING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	vcpu_kick(v); /* wakes it too */
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+	vcpu_request_stop(v);
 	thread_wait_ended(v->thread);
 }
 

@@ -665,8 +665,9 @@ static const char *test_kept_thread(void)
 	/* Long enough for any CPU to have switched away from it. */
 	thread_sleep_ms(10);
 	count = thread_count();
-	if (!fail && (READ_ONCE(t->state) != THREAD_EXITED ||
-		      READ_ONCE(t->on_cpu) || strcmp(t->name, "st-kept")))
+	if (!fail &&
+	    (READ_ONCE(t->state) != THREAD_EXITED || READ_ONCE(t->on_cpu) ||
+	     !READ_ONCE(t->ended) || strcmp(t->name, "st-kept")))
 		fail = "an ended kept thread was freed or is still on its CPU";
 	if (!fail) {
 		thread_wait_ended(t);

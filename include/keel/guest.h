@@ -195,7 +195,10 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
 /*
  * Its thread ends and it never enters the guest again; kicks (a device's
  * interrupt, a timer) still find it, and do nothing, until vcpu_destroy().
+ * STOPPING is final: nothing moves a vCPU out of it. vcpu_request_stop()
+ * only tells it (and returns at once); vcpu_stop() also waits.
  */
+void vcpu_request_stop(struct vcpu *v);
 void vcpu_stop(struct vcpu *v);
 /* Stops it if need be, then frees it: nothing may kick it any more. */
 void vcpu_destroy(struct vcpu *v);

@@ -46,6 +46,8 @@ struct thread {
 	bool on_cpu; /* its context is live on some CPU */
 	bool is_idle;
 	bool kept; /* not freed when it ends: thread_keep_when_ended() */
+	/* Kept, ended and off its CPU: the scheduler's last touch (release). */
+	bool ended;
 	void *stack;
 	size_t stack_size;
 	struct timer_event sleep_timer;
