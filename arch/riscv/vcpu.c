@@ -534,6 +534,30 @@ void arch_vcpu_put(struct vcpu *v)
 	a->loaded = false;
 }
 
+/*
+ * The virtual interrupt lines at every entry: the PLIC's output, owed
+ * IPIs, the SBI timer. Inline; the atomic swap of an owed IPI and the
+ * SBI timer (no Sstc) out of line, so that the common entry pays no
+ * frame.
+ */
+static inline unsigned long entry_hvip(struct vcpu *v, bool sstc)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long hvip = 0;
+
+	/* The swap only when set: its fences cost every entry otherwise. */
+	if (__atomic_load_n(&a->ipi_pending, __ATOMIC_RELAXED) &&
+	    riscv_vhart_take_ipi(a))
+		a->vssip = true;
+	if (a->vssip)
+		hvip |= HVIP_VSSIP;
+	if (a->eip && *a->eip)
+		hvip |= HVIP_VSEIP;
+	if (!sstc && a->timer_deadline != TIME_NONE)
+		hvip |= riscv_vhart_sbi_timer_hvip(v);
+	return hvip;
+}
+
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
@@ -547,10 +571,15 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 	if (!a->loaded)
 		vcpu_load(v, sstc);
-	/* Before the fences are taken: see riscv_vcpu_fence(). */
-	__atomic_store_n(&a->in_guest, true, __ATOMIC_SEQ_CST);
+	/*
+	 * Before the fences are taken, and ordered before that look (a store
+	 * then a load: only a full fence keeps them in order): see
+	 * riscv_vcpu_fence(), which does the same the other way round.
+	 */
+	__atomic_store_n(&a->in_guest, true, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	take_fences(a);
-	csr_write(CSR_HVIP, riscv_vhart_hvip(v, sstc));
+	csr_write(CSR_HVIP, entry_hvip(v, sstc));
 	/* Clean, so that Dirty at the exit says the guest wrote them. */
 	a->ctx.sstatus = (a->ctx.sstatus & ~SR_FS) | SR_FS_CLEAN;
 

@@ -235,33 +235,26 @@ bool arch_vcpu_irq_pending(struct vcpu *v)
 	       cmp <= guest_time(v);
 }
 
-unsigned long riscv_vhart_hvip(struct vcpu *v, bool sstc)
+bool riscv_vhart_take_ipi(struct arch_vcpu *a)
+{
+	return __atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST);
+}
+
+unsigned long riscv_vhart_sbi_timer_hvip(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned long hvip = 0;
 	u64 deadline;
 
-	/* The swap only when set: its fences cost every entry otherwise. */
-	if (__atomic_load_n(&a->ipi_pending, __ATOMIC_RELAXED) &&
-	    __atomic_exchange_n(&a->ipi_pending, 0, __ATOMIC_SEQ_CST))
-		a->vssip = true;
-	if (a->vssip)
-		hvip |= HVIP_VSSIP;
-	if (a->eip && *a->eip)
-		hvip |= HVIP_VSEIP;
-	if (!sstc && a->timer_deadline != TIME_NONE) {
-		if (a->timer_deadline <= guest_time(v)) {
-			hvip |= HVIP_VSTIP;
-			timer_event_cancel(&a->timer_event);
-		} else {
-			/* Make the running guest exit when it is due. */
-			deadline = arch_vcpu_timer_deadline(v);
-			if (!deadline)
-				timer_event_cancel(&a->timer_event);
-			else if (!timer_event_armed(&a->timer_event) ||
-				 a->timer_event.deadline_ns != deadline)
-				timer_event_arm(&a->timer_event, deadline);
-		}
+	if (a->timer_deadline <= guest_time(v)) {
+		timer_event_cancel(&a->timer_event);
+		return HVIP_VSTIP;
 	}
-	return hvip;
+	/* Make the running guest exit when it is due. */
+	deadline = arch_vcpu_timer_deadline(v);
+	if (!deadline)
+		timer_event_cancel(&a->timer_event);
+	else if (!timer_event_armed(&a->timer_event) ||
+		 a->timer_event.deadline_ns != deadline)
+		timer_event_arm(&a->timer_event, deadline);
+	return 0;
 }

@@ -30,13 +30,16 @@ void riscv_vhart_init(struct vcpu *v);
 void riscv_vhart_destroy(struct vcpu *v);
 void riscv_vhart_reset(struct arch_vcpu *a);
 
-/*
- * Before entry: out of hart_suspend (the vCPU runs again), and the
- * virtual interrupt lines (hvip) for the guest, arming a host event for
- * the SBI timer's deadline so that a running guest exits when it is due.
- */
+/* Before entry: out of hart_suspend (the vCPU runs again). */
 void riscv_vhart_resume(struct arch_vcpu *a);
-unsigned long riscv_vhart_hvip(struct vcpu *v, bool sstc);
+/*
+ * For the entry's hvip (vcpu.c): take an owed SBI IPI (true if one was),
+ * and, without Sstc, VSTIP from the SBI timer's deadline, arming a host
+ * event so that a running guest exits when it is due.
+ */
+bool riscv_vhart_take_ipi(struct arch_vcpu *a);
+unsigned long riscv_vhart_sbi_timer_hvip(struct vcpu *v);
+
 /* The guest's timer compare value in guest time; TIME_NONE if unarmed. */
 u64 riscv_vhart_timer_compare(const struct vcpu *v);
 
