@@ -401,20 +401,32 @@ void sched_finish_new_thread(void)
 	sched_finish_switch(this_cpu()->sched.last_prev);
 }
 
+/*
+ * Lock the run queue that owns t (interrupts masked by the caller) and
+ * return its CPU: t->cpu is stable only under that queue's lock, and the
+ * balancer or a wake-up may move t between the read and the lock.
+ */
+static unsigned int lock_owning_queue(const struct thread *t)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(t->cpu);
+
+		spin_lock(&cpus[cpu].sched.lock);
+		if (t->cpu == cpu)
+			return cpu;
+		spin_unlock(&cpus[cpu].sched.lock);
+	}
+}
+
 void sched_wake(struct thread *t)
 {
 	unsigned long flags = arch_irq_save();
 	bool moved = false; /* to an idle CPU: once, so no chasing */
 
 	for (;;) {
-		unsigned int cpu = READ_ONCE(t->cpu);
+		unsigned int cpu = lock_owning_queue(t);
 		struct sched_cpu *sc = &cpus[cpu].sched;
 
-		spin_lock(&sc->lock);
-		if (t->cpu != cpu) {
-			spin_unlock(&sc->lock);
-			continue;
-		}
 		if (t->state == THREAD_BLOCKED) {
 			unsigned int target =
 				cpu_allowed(t, cpu) ? cpu : pick_cpu(t);
@@ -582,23 +594,6 @@ void thread_sleep_ms(u64 ms)
 						   ms * NSEC_PER_MSEC;
 
 	thread_sleep_ns(ns);
-}
-
-/*
- * Lock the run queue that owns t (interrupts masked by the caller) and
- * return its CPU: t->cpu is stable only under that queue's lock, and the
- * balancer or a wake-up may move t between the read and the lock.
- */
-static unsigned int lock_owning_queue(const struct thread *t)
-{
-	for (;;) {
-		unsigned int cpu = READ_ONCE(t->cpu);
-
-		spin_lock(&cpus[cpu].sched.lock);
-		if (t->cpu == cpu)
-			return cpu;
-		spin_unlock(&cpus[cpu].sched.lock);
-	}
 }
 
 int thread_set_affinity(struct thread *t, u64 mask)
