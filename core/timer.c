@@ -221,6 +221,16 @@ void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
 	spin_unlock_irqrestore(&tc->lock, flags);
 }
 
+void timer_event_set(struct timer_event *ev, u64 deadline_ns)
+{
+	if (!deadline_ns) {
+		if (timer_event_armed(ev))
+			timer_event_cancel(ev);
+	} else if (!timer_event_armed(ev) || ev->deadline_ns != deadline_ns) {
+		timer_event_arm(ev, deadline_ns);
+	}
+}
+
 void timer_clockevent_interrupt(void)
 {
 	struct timer_cpu *tc = &this_cpu()->timers;

@@ -248,13 +248,7 @@ void arm64_vtimer_look(struct vcpu *v)
 	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
 	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
 	host_irq_follow(vlevel);
-	if (deadline) {
-		if (!timer_event_armed(&v->arch.timer_event) ||
-		    v->arch.timer_event.deadline_ns != deadline)
-			timer_event_arm(&v->arch.timer_event, deadline);
-	} else if (timer_event_armed(&v->arch.timer_event)) {
-		timer_event_cancel(&v->arch.timer_event);
-	}
+	timer_event_set(&v->arch.timer_event, deadline);
 	seen->valid = true;
 	seen->vlevel = vlevel;
 	seen->vctl = s->cntv_ctl;

@@ -243,18 +243,12 @@ bool riscv_vhart_take_ipi(struct arch_vcpu *a)
 unsigned long riscv_vhart_sbi_timer_hvip(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
-	u64 deadline;
 
 	if (a->timer_deadline <= guest_time(v)) {
 		timer_event_cancel(&a->timer_event);
 		return HVIP_VSTIP;
 	}
 	/* Make the running guest exit when it is due. */
-	deadline = arch_vcpu_timer_deadline(v);
-	if (!deadline)
-		timer_event_cancel(&a->timer_event);
-	else if (!timer_event_armed(&a->timer_event) ||
-		 a->timer_event.deadline_ns != deadline)
-		timer_event_arm(&a->timer_event, deadline);
+	timer_event_set(&a->timer_event, arch_vcpu_timer_deadline(v));
 	return 0;
 }

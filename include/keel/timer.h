@@ -83,6 +83,12 @@ void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg);
 void timer_event_arm(struct timer_event *ev, u64 deadline_ns);
 /* Disarm ev wherever it is armed; harmless when not armed. */
 void timer_event_cancel(struct timer_event *ev);
+/*
+ * ev armed for deadline_ns, or not at all for 0, doing only what changed:
+ * callers that set the same deadline again and again (a guest's timer at
+ * every entry) then neither re-queue nor reprogram the device.
+ */
+void timer_event_set(struct timer_event *ev, u64 deadline_ns);
 bool timer_event_armed(const struct timer_event *ev);
 
 /* The clock-event driver calls this from its interrupt on each CPU. */
