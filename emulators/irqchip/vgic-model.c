@@ -216,16 +216,16 @@ void vgic_unlock_read(struct vgic *vg, unsigned long flags)
 	spin_unlock_irqrestore(&vg->lock, flags);
 }
 
-/* The calling vCPU's SGIs, latched: their targets may run first. */
-static void sgis_sent(struct vgic *vg, u32 targets)
+/* fn for each of the model's vCPUs whose bit is set in mask. */
+static void each_vcpu_in(struct vgic *vg, u32 mask, void (*fn)(struct vcpu *))
 {
-	while (targets) {
-		unsigned int i = (unsigned int)__builtin_ctz(targets);
-		struct vcpu *v = vgic_vcpu_at(vg, i);
+	while (mask) {
+		struct vcpu *v =
+			vgic_vcpu_at(vg, (unsigned int)__builtin_ctz(mask));
 
-		targets &= targets - 1;
+		mask &= mask - 1;
 		if (v)
-			vcpu_ipi_sent(v);
+			fn(v);
 	}
 }
 
@@ -236,18 +236,13 @@ void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
 	vg->kick = 0;
 	vg->sgi_sent = 0;
 	spin_unlock_irqrestore(&vg->lock, flags);
-	/* Before the kicks: a waiting target is still seen waiting, cheaply. */
+	/*
+	 * The calling vCPU's SGIs, latched: their targets may run first.
+	 * Before the kicks: a waiting target is still seen waiting, cheaply.
+	 */
 	if (unlikely(sent))
-		sgis_sent(vg, sent);
-	for (unsigned int i = 0; kick; i++, kick >>= 1) {
-		struct vcpu *v;
-
-		if (!(kick & 1))
-			continue;
-		v = vgic_vcpu_at(vg, i);
-		if (v)
-			vcpu_kick(v);
-	}
+		each_vcpu_in(vg, sent, vcpu_ipi_sent);
+	each_vcpu_in(vg, kick, vcpu_kick);
 }
 
 void vgic_latch_sgi(struct vgic *vg, unsigned int cpu, unsigned int intid,
