@@ -61,7 +61,7 @@ static void free_guest(struct guest *g)
 			vcpu_request_stop(g->vcpus[i]);
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i])
-			vcpu_stop(g->vcpus[i]);
+			vcpu_wait_stopped(g->vcpus[i]);
 	list_for_each_entry_safe(d, tmp, &g->devices, link) {
 		devemu_remove(d);
 		list_del(&d->link);

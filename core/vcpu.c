@@ -11,6 +11,7 @@
 #include <keel/guest.h>
 #include <keel/heap.h>
 #include <keel/irq.h>
+#include <keel/panic.h>
 #include <keel/printf.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -66,13 +67,18 @@ struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid)
 }
 
 /* A waiting vCPU may run again (a kick, or an interrupt found pending). */
+static inline void end_wait_locked(struct vcpu *v)
+{
+	if (v->state == VCPU_WAITING)
+		v->state = VCPU_RUNNING;
+}
+
 static inline void end_wait(struct vcpu *v)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&v->wait.lock, flags);
-	if (v->state == VCPU_WAITING)
-		v->state = VCPU_RUNNING;
+	end_wait_locked(v);
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 }
 
@@ -95,8 +101,7 @@ void vcpu_kick(struct vcpu *v)
 	}
 	/* A stopped vCPU's thread lives, ended, until vcpu_destroy(). */
 	spin_lock_irqsave(&v->wait.lock, flags);
-	if (v->state == VCPU_WAITING)
-		v->state = VCPU_RUNNING;
+	end_wait_locked(v);
 	waitqueue_wake_all_locked(&v->wait);
 	cpu = READ_ONCE(v->thread->cpu);
 	in_guest_elsewhere = v->thread->on_cpu && cpu != cpu_id();
@@ -198,9 +203,8 @@ static bool still_waiting(void *arg)
  */
 static void arm_wakeup(struct vcpu *v, u64 deadline)
 {
-	if (deadline && (!timer_event_armed(&v->wakeup) ||
-			 v->wakeup.deadline_ns != deadline))
-		timer_event_arm(&v->wakeup, deadline);
+	if (deadline)
+		timer_event_set(&v->wakeup, deadline);
 }
 
 static void wait_for_interrupt(struct vcpu *v)
@@ -413,15 +417,18 @@ void vcpu_request_stop(struct vcpu *v)
 	vcpu_kick(v); /* wakes it too */
 }
 
-void vcpu_stop(struct vcpu *v)
+void vcpu_wait_stopped(struct vcpu *v)
 {
-	vcpu_request_stop(v);
 	thread_wait_ended(v->thread);
 }
 
 void vcpu_destroy(struct vcpu *v)
 {
-	vcpu_stop(v);
+	/* Else it would wait for ever: nothing else ends the thread. */
+	if (READ_ONCE(v->state) != VCPU_STOPPING)
+		panic("guest %s: vCPU%u destroyed without a stop request",
+		      v->guest->name, v->index);
+	vcpu_wait_stopped(v);
 	timer_event_cancel(&v->wakeup);
 	arch_vcpu_destroy(v);
 	/* Nothing kicks it any more (include/keel/guest.h). */

@@ -196,11 +196,11 @@ int vcpu_create(struct guest *g, unsigned int index, u64 affinity,
  * Its thread ends and it never enters the guest again; kicks (a device's
  * interrupt, a timer) still find it, and do nothing, until vcpu_destroy().
  * STOPPING is final: nothing moves a vCPU out of it. vcpu_request_stop()
- * only tells it (and returns at once); vcpu_stop() also waits.
+ * only tells it (and returns at once); vcpu_wait_stopped() waits for it.
  */
 void vcpu_request_stop(struct vcpu *v);
-void vcpu_stop(struct vcpu *v);
-/* Stops it if need be, then frees it: nothing may kick it any more. */
+void vcpu_wait_stopped(struct vcpu *v);
+/* After vcpu_request_stop(): waits if need be, then frees it. */
 void vcpu_destroy(struct vcpu *v);
 /* Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot). */
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);
