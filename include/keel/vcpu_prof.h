@@ -29,13 +29,10 @@ struct vcpu_prof_window {
 };
 
 /*
- * The class of an exit; irqs_seen is the IRQ_FLAG_* of the host
- * interrupts handled after an IRQ exit (struct thread's irqs_seen).
- */
-/*
  * An exit's class: by its reason alone, from a table, at most exits; an
- * interrupt by what was handled on the thread (irqs_seen, IRQ_FLAG_*),
- * a VCPU_EXIT_NONE by whether it was a stage-2 fault.
+ * IRQ exit by irqs_seen, the IRQ_FLAG_* of the host interrupts handled
+ * after it (struct thread's irqs_seen), a VCPU_EXIT_NONE by whether it
+ * was a stage-2 fault.
  */
 extern const u8 vcpu_prof_class_of[VCPU_EXIT_REASONS];
 enum vcpu_prof_class vcpu_prof_classify_slow(const struct vcpu_exit *e,
