@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timekeeping and per-CPU timer events. Conversions use a 32.32 fixed
- * point multiplier so that no 128-bit division is ever needed.
+ * Timekeeping and per-CPU timer events. Conversions between counter
+ * cycles and ns are exact and never need a 128-bit division.
  */
 #include <keel/cpu.h>
 #include <keel/errno.h>
@@ -10,6 +10,14 @@
 
 static const struct clocksource *clock;
 static const struct clockevent *event_dev;
+/*
+ * A counter whose frequency divides 10^9 (QEMU's 62.5 MHz on arm64, the
+ * 10 MHz timebase on riscv64) converts with one multiplication or
+ * division: the scheduler reads the time at every switch. 0: it does not.
+ */
+static u64 ns_per_cycle;
+static u64 cycles_max_exact;
+
 int clocksource_register(const struct clocksource *cs)
 {
 	if (!cs || !cs->read || cs->freq_hz == 0 || cs->freq_hz > 4000000000ULL)
@@ -17,6 +25,10 @@ int clocksource_register(const struct clocksource *cs)
 	if (clock)
 		return -EBUSY;
 	clock = cs;
+	if (NSEC_PER_SEC % cs->freq_hz == 0) {
+		ns_per_cycle = NSEC_PER_SEC / cs->freq_hz;
+		cycles_max_exact = TIME_NEVER / ns_per_cycle;
+	}
 	return 0;
 }
 
@@ -60,6 +72,9 @@ u64 timer_cycles_to_ns(u64 cycles)
 
 	if (!freq)
 		return 0;
+	if (ns_per_cycle)
+		return cycles > cycles_max_exact ? TIME_NEVER :
+						   cycles * ns_per_cycle;
 	secs = cycles / freq;
 	part = cycles % freq * NSEC_PER_SEC / freq;
 	if (secs > (TIME_NEVER - part) / NSEC_PER_SEC)
@@ -74,6 +89,8 @@ u64 timer_ns_to_cycles(u64 ns)
 
 	if (!freq)
 		return 0;
+	if (ns_per_cycle)
+		return ns / ns_per_cycle + (ns % ns_per_cycle != 0);
 	secs = ns / NSEC_PER_SEC;
 	part = (ns % NSEC_PER_SEC * freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 	if (secs > (TIME_NEVER - part) / freq)

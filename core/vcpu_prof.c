@@ -86,7 +86,8 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 	if (t->switches != w->switches)
 		off = off_cpu_ns(w, t);
 	/* Waiting in place (a WFI alone on its CPU) is not Keel's time. */
-	off += timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
+	if (t->halted_cycles != w->halted_cycles)
+		off += timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
 	st->exits++;
 	st->cycles += cycles;
 	st->off_cpu_ns += off;

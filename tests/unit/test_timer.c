@@ -3,8 +3,9 @@
  * core/timer.c over a counter the test sets by hand and a per-CPU
  * compare device that only records what it was told. timer.c keeps its
  * clock for good once registered, so each case runs in a child process per
- * counter frequency: ones whose conversions are exact (62.5 MHz, 1 GHz)
- * and ones whose are not (24 MHz, 19.2 MHz, 100 MHz).
+ * counter frequency: ones whose conversions are exact (62.5 MHz, 1 GHz,
+ * 10 MHz: they divide 10^9, which timer.c converts by one multiplication)
+ * and ones whose are not (24 MHz, 19.2 MHz; 100 MHz divides 10^9 too).
  */
 #include "unit.h"
 #include <string.h>
@@ -20,9 +21,9 @@ unsigned int cpus_possible;
 
 typedef unsigned __int128 u128;
 
-static const u64 all_freqs[] = { 62500000, 1000000000, 24000000, 19200000,
-				 100000000 };
-static const u64 exact_freqs[] = { 62500000, 1000000000 };
+static const u64 all_freqs[] = { 62500000, 1000000000, 24000000,
+				 19200000, 10000000,   100000000 };
+static const u64 exact_freqs[] = { 62500000, 1000000000, 10000000 };
 /* Also above 1 GHz (up to the 4 GHz limit), where ns to cycles grows. */
 static const u64 wide_freqs[] = { 62500000,	1000000000, 24000000,
 				  19200000,	100000000,  2500000000ULL,
