@@ -54,6 +54,12 @@ void arch_cpu_init(void)
 	arm64_guest_traps_init();
 	write_sysreg(cntvoff_el2, 0);
 	/*
+	 * FP/SIMD traps until a guest uses it (vcpu.c): Keel itself never
+	 * does. SVE and SME trap always: guests are not told of them, and
+	 * their wider registers are not switched.
+	 */
+	write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
+	/*
 	 * The same for every guest on this CPU, so set once here rather
 	 * than on each guest entry: stage-2 geometry, and the MIDR guests
 	 * read (the host's own).

@@ -20,6 +20,7 @@
 /* Exception classes (ESR_ELx.EC) Keel handles or names. */
 #define ESR_EC_UNKNOWN 0x00
 #define ESR_EC_WFX 0x01
+#define ESR_EC_FP_ASIMD 0x07
 #define ESR_EC_ILLEGAL_STATE 0x0e
 #define ESR_EC_SVC64 0x15
 #define ESR_EC_HVC64 0x16

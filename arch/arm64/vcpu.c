@@ -171,7 +171,6 @@ static void vcpu_load(struct vcpu *v)
 	write_sysreg(vmpidr_el2, a->mpidr);
 	write_sysreg(hcr_el2, a->hcr);
 	el1_restore(&a->el1);
-	arm64_fp_restore(&a->ctx);
 	arm64_vgic_load(v);
 	arm64_vtimer_load(v);
 	a->loaded = true;
@@ -184,9 +183,29 @@ void arch_vcpu_put(struct vcpu *v)
 	if (!a->loaded)
 		return;
 	el1_save(&a->el1);
-	arm64_fp_save(&a->ctx);
+	if (a->fp_live) {
+		arm64_fp_save(&a->ctx);
+		write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
+		a->fp_live = false;
+	}
 	arm64_vgic_put(v);
 	a->loaded = false;
+}
+
+/*
+ * The guest's first FP/SIMD instruction since its vCPU was loaded trapped
+ * (CPTR_EL2.TFP, set whenever no vCPU's FP state is in the CPU): load it
+ * and run that instruction again. A guest that never uses FP between two
+ * switches costs neither the save nor the restore (KVM does the same).
+ */
+static void fp_take(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	write_sysreg(cptr_el2, CPTR_EL2_NO_FP);
+	__asm__ volatile("isb" ::: "memory");
+	arm64_fp_restore(&a->ctx);
+	a->fp_live = true;
 }
 
 /* Write a general register; x31 as a destination is the zero register. */
@@ -313,6 +332,11 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 		break;
 	case ESR_EC_HVC64:
 		exit->reason = arm64_psci_call(v, a->ctx.x);
+		break;
+	case ESR_EC_FP_ASIMD:
+		/* Before any of the guest's own traps (CPACR_EL1): allowed. */
+		fp_take(v);
+		exit->reason = VCPU_EXIT_NONE;
 		break;
 	case ESR_EC_SMC64:
 		skip_instruction(a);

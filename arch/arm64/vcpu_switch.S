@@ -5,8 +5,9 @@
  * where to save it; the host's own value is kept in the context.
  *
  * FP/SIMD registers are not switched here: Keel itself never uses them
- * (-mgeneral-regs-only), so a vCPU's stay in the CPU from its load to its
- * put (vcpu.c) however many exits it takes in between.
+ * (-mgeneral-regs-only), so a vCPU's stay in the CPU from the guest's
+ * first use after a load (an FP trap) to its put (vcpu.c), however many
+ * exits it takes in between.
  */
 #include <asm/vcpu.h>
 

@@ -30,6 +30,14 @@
 #define CNTHP_CTL_EL2 S3_4_C14_C2_1
 #define CNTHP_CVAL_EL2 S3_4_C14_C2_2
 
+/* CPTR_EL2 with HCR_EL2.E2H clear: what traps to EL2 (TFP: FP/SIMD). */
+#define CPTR_EL2_RES1 0x22ffULL /* bits 13, 9 and 7:0 */
+#define CPTR_EL2_TZ (1ULL << 8)
+#define CPTR_EL2_TFP (1ULL << 10)
+#define CPTR_EL2_TSM (1ULL << 12)
+#define CPTR_EL2_NO_FP (CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM)
+#define CPTR_EL2_TRAP_FP (CPTR_EL2_NO_FP | CPTR_EL2_TFP)
+
 #define SPSR_MODE_EL2H 0x9
 #define DAIF_IRQ (1UL << 7)
 

@@ -86,8 +86,10 @@ struct arm64_vtimer_seen {
 
 struct arch_vcpu {
 	struct arm64_guest_ctx ctx;
-	/* EL1, FP/SIMD and GIC interface state are in the CPU (vcpu.c). */
+	/* EL1 and GIC interface state are in the CPU (vcpu.c). */
 	bool loaded;
+	/* FP/SIMD state is in the CPU: loaded at the guest's first use. */
+	bool fp_live;
 	/* The guest's GIC model (NULL: none), fixed when the vCPU is made. */
 	struct vgic *vgic;
 	struct vgic_quiet_probe vgic_probe;
