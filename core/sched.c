@@ -544,6 +544,7 @@ bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 	WRITE_ONCE(sc->halting, true);
 	for (;;) {
 		u64 start, halted;
+		bool waiting;
 
 		if (READ_ONCE(sc->rq.nr_ready)) {
 			others = true;
@@ -557,8 +558,16 @@ bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 		halted = timer_read_cycles() - start;
 		sc->halted_cycles += halted;
 		sc->current->halted_cycles += halted;
+		/*
+		 * Asked before interrupts are taken: a wake the waiter keeps
+		 * itself (arch_vcpu_irq_pending: its loaded timer) quiets
+		 * the interrupt behind it, which then is never dispatched.
+		 */
+		waiting = still_waiting(arg);
 		arch_irq_enable();
 		arch_irq_disable();
+		if (!waiting)
+			break;
 	}
 	WRITE_ONCE(sc->halting, false);
 	arch_irq_restore(flags);

@@ -188,12 +188,21 @@ static bool wake_pending(struct vcpu *v)
 	return guest_irq_pending(v) || arch_vcpu_irq_pending(v);
 }
 
-/* A pending interrupt the arch keeps may end a wait without a kick. */
+/*
+ * A pending interrupt the arch keeps ends the wait without a kick, and
+ * ends it here: one seen on the loaded vCPU (arm64's virtual timer) is
+ * not seen again once the thread is preempted and the vCPU put.
+ */
 static bool still_waiting(void *arg)
 {
 	struct vcpu *v = arg;
 
-	return READ_ONCE(v->state) == VCPU_WAITING && !arch_vcpu_irq_pending(v);
+	if (READ_ONCE(v->state) != VCPU_WAITING)
+		return false;
+	if (!arch_vcpu_irq_pending(v))
+		return true;
+	end_wait(v);
+	return false;
 }
 
 /*

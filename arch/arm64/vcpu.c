@@ -413,12 +413,6 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 }
 
-/* The timer and SGIs reach the guest through the vGIC: nothing of its own. */
-bool arch_vcpu_irq_pending(struct vcpu *v)
-{
-	return false;
-}
-
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 {
 	const struct arch_vcpu *a = &v->arch;

@@ -857,6 +857,8 @@ void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 		return;
 	vgic_lock(vg, &flags);
 	set_line_locked(vg, (unsigned int)c, intid, level);
+	/* v is out of its guest and fills its LRs before going back. */
+	vg->kick &= ~(1U << c);
 	vgic_unlock_and_kick(vg, flags);
 }
 

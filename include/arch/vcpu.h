@@ -135,7 +135,10 @@ bool arch_vcpu_timer_wakes_loaded(struct vcpu *v);
  * An interrupt the arch keeps for this vCPU itself (not the guest's
  * interrupt controller: a riscv software or timer interrupt) is pending
  * and enabled: WFI must not sleep. Whoever makes one pending kicks the
- * vCPU afterwards.
+ * vCPU afterwards, except the loaded vCPU's own timer (arm64's virtual
+ * timer, live in the CPU), which ends the CPU's wait by itself; the arch
+ * may then quiet the host interrupt behind it, which nobody else answers.
+ * Called by v's own thread.
  */
 bool arch_vcpu_irq_pending(struct vcpu *v);
 /* Print the vCPU's registers with the given printer. */

@@ -202,6 +202,8 @@ void sched_reschedule_ipi(void);
  * through the idle thread. Interrupts are handled between waits, without
  * preemption: the thread stays on this CPU until it returns (a waker on
  * another CPU must send an IPI, as vcpu_kick does for a thread on a CPU).
+ * still_waiting is also asked when a wait ends, interrupts still masked,
+ * before they are taken: it may quiet an interrupt it will answer itself.
  * False when it stopped because another thread is ready.
  */
 bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg);

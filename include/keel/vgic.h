@@ -93,7 +93,11 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
  * SGI at every target; ignored for a GICv2 guest.
  */
 void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r);
-/* Drive a vCPU's private (PPI) line, e.g. its virtual timer. */
+/*
+ * Drive a vCPU's private (PPI) line, e.g. its virtual timer: from v's own
+ * thread, out of its guest, which fills its LRs before its next entry (v
+ * is not kicked).
+ */
 void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 			   bool level);
 /* Something deliverable is pending for v (WFI must not sleep). */
