@@ -134,3 +134,21 @@ def test_a_vcpu_waiting_in_place_counts_as_idle():
             dump[-2000:]
     finally:
         k.close()
+
+
+def test_many_timer_wakes_in_place_with_the_console_bound():
+    """20,000 one-shot timer interrupts, each ending a WFI that waits in
+    place with the guest's timer loaded (`bench timer`), while the bound
+    console's reader thread wakes the same CPU every few ms, at times that
+    drift against the guest's (no -icount). It once found a wake seen
+    with interrupts masked (arch_vcpu_irq_pending) and lost when the
+    reader's timer preempted the vCPU before a second look: the guest
+    waited for good, within the first few thousand runs."""
+    k = keel.start(smp=1, extra=["-initrd", os.path.join(BUILD, "bundle.cpio")])
+    try:
+        with keel.Console(k, f"basic0/{UART}") as con:
+            verdict, out = con.run("bench timer 20000", timeout=120)
+            assert verdict == "PASS", out
+            assert re.search(r"bench timer median \d+ ticks .* 20000 runs", out), out
+    finally:
+        k.close()
