@@ -90,62 +90,56 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->vtimer_seen.valid = false;
 }
 
+/*
+ * Two registers at a time, both read before either is written: the
+ * fields are adjacent, so each pair is one LDP or STP instead of two
+ * loads or stores (the world switch of every vCPU switch does this).
+ */
+#define EL1_LOAD2(s, f1, r1, f2, r2)              \
+	do {                                      \
+		u64 v1_ = (s)->f1, v2_ = (s)->f2; \
+		write_sysreg(r1, v1_);            \
+		write_sysreg(r2, v2_);            \
+	} while (0)
+#define EL1_SAVE2(s, f1, r1, f2, r2)       \
+	do {                               \
+		u64 v1_ = read_sysreg(r1); \
+		u64 v2_ = read_sysreg(r2); \
+		(s)->f1 = v1_;             \
+		(s)->f2 = v2_;             \
+	} while (0)
+
 static void el1_restore(const struct arm64_el1_state *s)
 {
-	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(cpacr_el1, s->cpacr);
-	write_sysreg(ttbr0_el1, s->ttbr0);
-	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
-	write_sysreg(esr_el1, s->esr);
-	write_sysreg(afsr0_el1, s->afsr0);
-	write_sysreg(afsr1_el1, s->afsr1);
-	write_sysreg(far_el1, s->far);
-	write_sysreg(mair_el1, s->mair);
-	write_sysreg(amair_el1, s->amair);
-	write_sysreg(vbar_el1, s->vbar);
-	write_sysreg(contextidr_el1, s->contextidr);
-	write_sysreg(cntkctl_el1, s->cntkctl);
-	write_sysreg(par_el1, s->par);
-	write_sysreg(tpidr_el1, s->tpidr_el1);
-	write_sysreg(sp_el1, s->sp_el1);
-	write_sysreg(elr_el1, s->elr_el1);
-	write_sysreg(spsr_el1, s->spsr_el1);
-	write_sysreg(sp_el0, s->sp_el0);
-	write_sysreg(tpidr_el0, s->tpidr_el0);
-	write_sysreg(tpidrro_el0, s->tpidrro_el0);
-	write_sysreg(csselr_el1, s->csselr);
-	write_sysreg(mdscr_el1, s->mdscr);
-	write_sysreg(cntv_cval_el0, s->cntv_cval);
-	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	EL1_LOAD2(s, sctlr, sctlr_el1, cpacr, cpacr_el1);
+	EL1_LOAD2(s, ttbr0, ttbr0_el1, ttbr1, ttbr1_el1);
+	EL1_LOAD2(s, tcr, tcr_el1, esr, esr_el1);
+	EL1_LOAD2(s, afsr0, afsr0_el1, afsr1, afsr1_el1);
+	EL1_LOAD2(s, far, far_el1, mair, mair_el1);
+	EL1_LOAD2(s, amair, amair_el1, vbar, vbar_el1);
+	EL1_LOAD2(s, contextidr, contextidr_el1, cntkctl, cntkctl_el1);
+	EL1_LOAD2(s, par, par_el1, tpidr_el1, tpidr_el1);
+	EL1_LOAD2(s, sp_el1, sp_el1, elr_el1, elr_el1);
+	EL1_LOAD2(s, spsr_el1, spsr_el1, sp_el0, sp_el0);
+	EL1_LOAD2(s, tpidr_el0, tpidr_el0, tpidrro_el0, tpidrro_el0);
+	EL1_LOAD2(s, csselr, csselr_el1, mdscr, mdscr_el1);
+	EL1_LOAD2(s, cntv_cval, cntv_cval_el0, cntv_ctl, cntv_ctl_el0);
 }
 
 static void el1_save(struct arm64_el1_state *s)
 {
-	s->sctlr = read_sysreg(sctlr_el1);
-	s->cpacr = read_sysreg(cpacr_el1);
-	s->ttbr0 = read_sysreg(ttbr0_el1);
-	s->ttbr1 = read_sysreg(ttbr1_el1);
-	s->tcr = read_sysreg(tcr_el1);
-	s->esr = read_sysreg(esr_el1);
-	s->afsr0 = read_sysreg(afsr0_el1);
-	s->afsr1 = read_sysreg(afsr1_el1);
-	s->far = read_sysreg(far_el1);
-	s->mair = read_sysreg(mair_el1);
-	s->amair = read_sysreg(amair_el1);
-	s->vbar = read_sysreg(vbar_el1);
-	s->contextidr = read_sysreg(contextidr_el1);
-	s->cntkctl = read_sysreg(cntkctl_el1);
-	s->par = read_sysreg(par_el1);
-	s->tpidr_el1 = read_sysreg(tpidr_el1);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr_el1 = read_sysreg(elr_el1);
-	s->spsr_el1 = read_sysreg(spsr_el1);
-	s->sp_el0 = read_sysreg(sp_el0);
-	s->tpidr_el0 = read_sysreg(tpidr_el0);
-	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	s->csselr = read_sysreg(csselr_el1);
-	s->mdscr = read_sysreg(mdscr_el1);
+	EL1_SAVE2(s, sctlr, sctlr_el1, cpacr, cpacr_el1);
+	EL1_SAVE2(s, ttbr0, ttbr0_el1, ttbr1, ttbr1_el1);
+	EL1_SAVE2(s, tcr, tcr_el1, esr, esr_el1);
+	EL1_SAVE2(s, afsr0, afsr0_el1, afsr1, afsr1_el1);
+	EL1_SAVE2(s, far, far_el1, mair, mair_el1);
+	EL1_SAVE2(s, amair, amair_el1, vbar, vbar_el1);
+	EL1_SAVE2(s, contextidr, contextidr_el1, cntkctl, cntkctl_el1);
+	EL1_SAVE2(s, par, par_el1, tpidr_el1, tpidr_el1);
+	EL1_SAVE2(s, sp_el1, sp_el1, elr_el1, elr_el1);
+	EL1_SAVE2(s, spsr_el1, spsr_el1, sp_el0, sp_el0);
+	EL1_SAVE2(s, tpidr_el0, tpidr_el0, tpidrro_el0, tpidrro_el0);
+	EL1_SAVE2(s, csselr, csselr_el1, mdscr, mdscr_el1);
 	/* CNTV_CTL and CNTV_CVAL are read back on every exit (vcpu_run). */
 	/* The guest's timer must not fire while Keel or another guest runs. */
 	write_sysreg(cntv_ctl_el0, 0);
@@ -154,8 +148,9 @@ static void el1_save(struct arm64_el1_state *s)
 /*
  * A vCPU's state that only it uses stays in the CPU from the first entry
  * after it was switched in until it is switched out (arch_vcpu_put):
- * EL1 system registers, FP/SIMD, the virtual timer, the GIC virtual
- * interface's control state and the guest-wide EL2 registers. An exit
+ * EL1 system registers, FP/SIMD (from the guest's first use: fp_take),
+ * the virtual timer, the GIC virtual interface's control state and the
+ * guest-wide EL2 registers. An exit
  * that Keel answers without switching costs none of it (KVM's
  * vcpu_load/vcpu_put). Only this vCPU's own thread touches the live
  * copies; everyone else sees the memory copy, which is current whenever
