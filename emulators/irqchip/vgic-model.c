@@ -89,27 +89,30 @@ static int spi_target(struct vgic *vg, unsigned int intid)
 					     GICD_IROUTER_AFF_MASK);
 }
 
-static bool is_pending(const struct vgic_irq *s)
+static __always_inline bool is_pending(const struct vgic_irq *s)
 {
 	return (s->flags & IRQ_LATCH) ||
 	       (!(s->flags & IRQ_EDGE) && (s->flags & IRQ_LINE));
 }
 
-static bool group_enabled(const struct vgic *vg, const struct vgic_irq *s)
+static __always_inline bool group_enabled(const struct vgic *vg,
+					  const struct vgic_irq *s)
 {
 	return vg->ctlr & (s->flags & IRQ_GROUP1 ? GICD_CTLR_ENABLE_G1 :
 						   GICD_CTLR_ENABLE_G0);
 }
 
-static bool deliverable(const struct vgic *vg, const struct vgic_irq *s)
+static __always_inline bool deliverable(const struct vgic *vg,
+					const struct vgic_irq *s)
 {
 	return is_pending(s) && (s->flags & IRQ_ENABLED) &&
 	       group_enabled(vg, s) && !(s->flags & IRQ_IN_LR);
 }
 
 /* Keep intid's bit of the interest sets in step with its state. */
-static void update_interest(struct vgic *vg, unsigned int cpu,
-			    unsigned int intid, const struct vgic_irq *s)
+static __always_inline void update_interest(struct vgic *vg, unsigned int cpu,
+					    unsigned int intid,
+					    const struct vgic_irq *s)
 {
 	bool on = !(s->flags & IRQ_IN_LR) &&
 		  (is_pending(s) || (s->flags & IRQ_ACTIVE));
@@ -134,8 +137,8 @@ static void update_interest(struct vgic *vg, unsigned int cpu,
 }
 
 /* The first interesting INTID from i on, as vCPU cpu sees them, or nr_irqs. */
-static unsigned int next_interesting(struct vgic *vg, unsigned int cpu,
-				     unsigned int i)
+static __always_inline unsigned int
+next_interesting(struct vgic *vg, unsigned int cpu, unsigned int i)
 {
 	if (i < GIC_NR_PRIVATE) {
 		u32 bits = vg->cpus[cpu].interest >> i;
@@ -617,8 +620,9 @@ static bool lr_before(const struct vgic_lr *a, const struct vgic_lr *b)
  * Keep the best candidates in lrs[first..max) sorted; true when one was
  * left out (the candidate itself or the one it displaced).
  */
-static bool lr_insert(struct vgic_lr *lrs, unsigned int first, unsigned int *n,
-		      unsigned int max, const struct vgic_lr *c)
+static __always_inline bool lr_insert(struct vgic_lr *lrs, unsigned int first,
+				      unsigned int *n, unsigned int max,
+				      const struct vgic_lr *c)
 {
 	unsigned int i;
 	bool dropped = false;
@@ -650,8 +654,10 @@ static u8 sgi_source(struct vgic *vg, unsigned int cpu, unsigned int intid,
 	return (u8)__builtin_ctz(sources);
 }
 
-static void lr_make(struct vgic *vg, unsigned int cpu, const struct vgic_irq *s,
-		    unsigned int intid, bool pending, struct vgic_lr *lr)
+static __always_inline void lr_make(struct vgic *vg, unsigned int cpu,
+				    const struct vgic_irq *s,
+				    unsigned int intid, bool pending,
+				    struct vgic_lr *lr)
 {
 	lr->intid = intid;
 	lr->priority = s->priority;
@@ -697,8 +703,9 @@ static void hand_out(struct vgic *vg, struct vgic_irq *s,
  * Whether an active interrupt not in an LR belongs to cpu: private ones
  * always, an SPI to the vCPU that last held it, else its target.
  */
-static bool active_for(struct vgic *vg, const struct vgic_irq *s,
-		       unsigned int intid, unsigned int cpu)
+static __always_inline bool active_for(struct vgic *vg,
+				       const struct vgic_irq *s,
+				       unsigned int intid, unsigned int cpu)
 {
 	if (!(s->flags & IRQ_ACTIVE) || (s->flags & IRQ_IN_LR))
 		return false;

@@ -39,6 +39,10 @@ typedef uintptr_t vaddr_t;
 #define __noreturn __attribute__((noreturn))
 /* A slow path kept out of its caller, whose fast path then needs no frame. */
 #define __noinline __attribute__((noinline))
+/* Host unit tests get the C library's, which means the same. */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
