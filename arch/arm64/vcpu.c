@@ -88,6 +88,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	memset(&a->dbg, 0, sizeof(a->dbg));
 	a->dbg.oslk = 1;
 	a->vtimer_seen.valid = false;
+	a->vtimer_seen.lines_known = false;
 }
 
 /*

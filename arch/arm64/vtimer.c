@@ -76,18 +76,22 @@ static void host_irq_init(void)
 	host_irq = (int)irq;
 }
 
-/* The host's interrupt on this CPU: quiet while the level is raised. */
-static void host_irq_follow(bool vlevel)
+static __noinline void host_irq_set_off(unsigned int cpu, bool off)
 {
-	unsigned int cpu = cpu_id();
-
-	if (host_irq < 0 || vlevel == host_irq_off[cpu])
-		return;
-	if (vlevel)
+	if (off)
 		irq_disable((unsigned int)host_irq);
 	else
 		irq_enable((unsigned int)host_irq);
-	host_irq_off[cpu] = vlevel;
+	host_irq_off[cpu] = off;
+}
+
+/* The host's interrupt on this CPU: quiet while the level is raised. */
+static inline void host_irq_follow(bool vlevel)
+{
+	unsigned int cpu = cpu_id();
+
+	if (host_irq >= 0 && vlevel != host_irq_off[cpu])
+		host_irq_set_off(cpu, vlevel);
 }
 
 /* The timers' PPIs as INTIDs (the guest's /timer node, guest_fdt.c). */
@@ -276,8 +280,15 @@ void arm64_vtimer_look(struct vcpu *v)
 	/* A timer whose level is raised needs no event. */
 	deadline = earlier(vlevel ? 0 : timer_deadline(v, false),
 			   plevel ? 0 : timer_deadline(v, true));
-	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
-	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
+	if (!seen->lines_known || vlevel != seen->vline) {
+		vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
+		seen->vline = vlevel;
+	}
+	if (!seen->lines_known || plevel != seen->pline) {
+		vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
+		seen->pline = plevel;
+	}
+	seen->lines_known = true;
 	host_irq_follow(vlevel);
 	timer_event_set(&v->arch.timer_event, deadline);
 	seen->valid = true;
