@@ -132,7 +132,13 @@ int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
 		spin_unlock_irqrestore(&v->wait.lock, flags);
 		return -EALREADY;
 	}
-	arch_vcpu_reset(v, entry, arg);
+	/*
+	 * Not reset here: a vCPU that has just powered itself off may not
+	 * be parked yet, its registers still live on another CPU.
+	 */
+	v->reset_entry = entry;
+	v->reset_arg = arg;
+	v->reset_pending = true;
 	v->state = VCPU_RUNNING;
 	spin_unlock_irqrestore(&v->wait.lock, flags);
 	waitqueue_wake_all(&v->wait);
@@ -156,15 +162,18 @@ static void wakeup_timer_fired(struct timer_event *ev)
 
 /*
  * Sleep until the vCPU may enter its guest; false when it must stop.
- * While asleep the vCPU is "parked": not in guest mode, safe to reset.
+ * While asleep the vCPU is "parked": not in guest mode, all its state in
+ * memory.
  */
 static bool wait_until_runnable(struct vcpu *v)
 {
 	unsigned long flags;
-	bool run;
+	bool run, reset = false;
+	u64 entry = 0, arg = 0;
 
 	/* The common case, without the lock: a kick makes it look again. */
-	if (likely(READ_ONCE(v->state) == VCPU_RUNNING))
+	if (likely(READ_ONCE(v->state) == VCPU_RUNNING &&
+		   !READ_ONCE(v->reset_pending)))
 		return true;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	while (v->state != VCPU_RUNNING && v->state != VCPU_STOPPING) {
@@ -179,7 +188,16 @@ static bool wait_until_runnable(struct vcpu *v)
 	}
 	v->parked = false;
 	run = v->state == VCPU_RUNNING;
+	if (run && v->reset_pending) {
+		reset = true;
+		entry = v->reset_entry;
+		arg = v->reset_arg;
+		v->reset_pending = false;
+	}
 	spin_unlock_irqrestore(&v->wait.lock, flags);
+	/* A power-on's (vcpu_power_on): by this thread, loaded or not. */
+	if (reset)
+		arch_vcpu_reset(v, entry, arg);
 	return run;
 }
 

@@ -71,7 +71,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	struct arch_vcpu *a = &v->arch;
 	u64 mpidr = a->mpidr;
 
-	/* Parked, or this CPU's own vCPU: either way its memory copy is it. */
+	/* By the vCPU's own thread (vcpu_power_on): its memory copy, then. */
 	arch_vcpu_put(v);
 	memset(&a->ctx, 0, sizeof(a->ctx));
 	memset(&a->el1, 0, sizeof(a->el1));
@@ -88,7 +88,6 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	memset(&a->dbg, 0, sizeof(a->dbg));
 	a->dbg.oslk = 1;
 	a->vtimer_seen.valid = false;
-	a->vtimer_seen.lines_known = false;
 }
 
 /*
@@ -172,20 +171,31 @@ static void vcpu_load(struct vcpu *v)
 	a->loaded = true;
 }
 
+/*
+ * Masked here too: the arch's own rare callers (an injected exception,
+ * after an MMIO exit, runs with interrupts enabled) must not be preempted
+ * half-way, by a switch whose own put would then save another CPU's
+ * registers, or trap on FP, when this one resumes.
+ */
 void arch_vcpu_put(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
+	unsigned long flags;
 
 	if (!a->loaded)
 		return;
-	el1_save(&a->el1);
-	if (a->fp_live) {
-		arm64_fp_save(&a->ctx);
-		write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
-		a->fp_live = false;
+	flags = arch_irq_save();
+	if (a->loaded) {
+		el1_save(&a->el1);
+		if (a->fp_live) {
+			arm64_fp_save(&a->ctx);
+			write_sysreg(cptr_el2, CPTR_EL2_TRAP_FP);
+			a->fp_live = false;
+		}
+		arm64_vgic_put(v);
+		a->loaded = false;
 	}
-	arm64_vgic_put(v);
-	a->loaded = false;
+	arch_irq_restore(flags);
 }
 
 /*

@@ -280,15 +280,13 @@ void arm64_vtimer_look(struct vcpu *v)
 	/* A timer whose level is raised needs no event. */
 	deadline = earlier(vlevel ? 0 : timer_deadline(v, false),
 			   plevel ? 0 : timer_deadline(v, true));
-	if (!seen->lines_known || vlevel != seen->vline) {
-		vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
-		seen->vline = vlevel;
-	}
-	if (!seen->lines_known || plevel != seen->pline) {
-		vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
-		seen->pline = plevel;
-	}
-	seen->lines_known = true;
+	/*
+	 * Not cached here: a device the guest's tree wires to one of these
+	 * PPIs drives the same line (vgic_set_line); the model tests an
+	 * unchanged level without its lock.
+	 */
+	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
+	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
 	host_irq_follow(vlevel);
 	timer_event_set(&v->arch.timer_event, deadline);
 	seen->valid = true;

@@ -143,7 +143,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 {
 	struct arch_vcpu *a = &v->arch;
 
-	/* Parked, or this hart's own vCPU: either way its memory copy is it. */
+	/* By the vCPU's own thread (vcpu_power_on): its memory copy, then. */
 	arch_vcpu_put(v);
 	memset(&a->ctx, 0, sizeof(a->ctx));
 	memset(&a->vs, 0, sizeof(a->vs));
@@ -521,17 +521,28 @@ static void vcpu_load(struct vcpu *v, bool sstc)
 	a->loaded = true;
 }
 
+/*
+ * Masked here too: the arch's own rare callers (an injected exception,
+ * after an MMIO exit, runs with interrupts enabled) must not be preempted
+ * half-way, by a switch whose own put would then save another hart's
+ * CSRs when this one resumes.
+ */
 void arch_vcpu_put(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
+	unsigned long flags;
 
 	if (!a->loaded)
 		return;
-	vs_save(&a->vs, riscv_vcpu_sstc(v));
-	if (a->fp_dirty)
-		riscv_fp_save(&a->ctx);
-	a->fp_dirty = false;
-	a->loaded = false;
+	flags = arch_irq_save();
+	if (a->loaded) {
+		vs_save(&a->vs, riscv_vcpu_sstc(v));
+		if (a->fp_dirty)
+			riscv_fp_save(&a->ctx);
+		a->fp_dirty = false;
+		a->loaded = false;
+	}
+	arch_irq_restore(flags);
 }
 
 /*

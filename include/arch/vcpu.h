@@ -109,8 +109,9 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg);
  * Run the guest with host interrupts masked; returns on an exit. State
  * that only the vCPU uses may stay in the CPU between runs ("loaded")
  * until arch_vcpu_put(), which core calls whenever the vCPU's thread
- * leaves the CPU or parks, on that CPU, with interrupts masked. While a
- * vCPU is loaded only its own thread may read or write that state.
+ * leaves the CPU or parks, on that CPU (it masks interrupts itself). While
+ * a vCPU is loaded only its own thread may read or write that state, and
+ * only its own thread resets it (arch_vcpu_reset, from vcpu_power_on).
  */
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
 void arch_vcpu_put(struct vcpu *v);

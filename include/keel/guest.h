@@ -111,6 +111,14 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	enum vcpu_state state_before_pause;
 	volatile bool parked; /* asleep outside guest mode */
+	/*
+	 * A power-on's entry point and argument, until the vCPU's own thread
+	 * resets its registers to them (vcpu_power_on): only that thread may
+	 * touch them, and it may still be loaded on its CPU, leaving the
+	 * guest after a power-off.
+	 */
+	volatile bool reset_pending;
+	u64 reset_entry, reset_arg;
 	struct thread *thread;
 	struct waitqueue wait; /* WFI, pause, power-off */
 	struct timer_event wakeup; /* WFI deadline (the guest's timer) */
@@ -202,7 +210,11 @@ void vcpu_request_stop(struct vcpu *v);
 void vcpu_wait_stopped(struct vcpu *v);
 /* After vcpu_request_stop(): waits if need be, then frees it. */
 void vcpu_destroy(struct vcpu *v);
-/* Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot). */
+/*
+ * Start a vCPU at entry with one boot argument (PSCI CPU_ON, boot): it
+ * runs again at once; its own thread resets its registers before it
+ * enters the guest. -EALREADY unless it was off.
+ */
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg);
 /* The current vCPU stops (PSCI CPU_OFF) until powered on again. */
 void vcpu_power_off(struct vcpu *v);

@@ -14,7 +14,7 @@ import re
 import pytest
 
 import keel
-from machines import BUILD, machine
+from machines import ARCH, BUILD, machine
 
 M = machine()
 BUNDLE = os.path.join(BUILD, "test-bundle.cpio")
@@ -150,5 +150,26 @@ def test_many_timer_wakes_in_place_with_the_console_bound():
             verdict, out = con.run("bench timer 20000", timeout=120)
             assert verdict == "PASS", out
             assert re.search(r"bench timer median \d+ ticks .* 20000 runs", out), out
+    finally:
+        k.close()
+
+
+@pytest.mark.skipif(ARCH != "arm64", reason="the riscv64 firmware has no "
+                    "cpu-cycle (SBI HSM hart start and stop) yet")
+def test_cpu_on_while_the_target_is_still_leaving_the_guest():
+    """vCPU1 powered on, using FP, powered off, 2,000 times, each CPU_ON
+    from vCPU0 as soon as AFFINITY_INFO reports vCPU1 off, the two vCPUs
+    on two host CPUs (`cpu-cycle`). vCPU1's thread may then still be on
+    its way out, its registers live on its CPU: the CPU_ON reset them from
+    vCPU0's CPU, saving vCPU0's registers as vCPU1's and, with vCPU1's FP
+    live, taking an FP trap in Keel (a panic). The reset is now vCPU1's
+    own thread's (vcpu_power_on)."""
+    k = keel.start(smp=2, extra=["-initrd", BUNDLE])
+    try:
+        with keel.Console(k, f"basic0/{UART}") as con:
+            verdict, out = con.run("cpu-cycle 2000", timeout=180)
+            assert verdict == "PASS", out
+            assert "cpu-cycle: vCPU1 on and off 2000 times" in out, out
+        assert "Keel" in k.cmd("version")
     finally:
         k.close()

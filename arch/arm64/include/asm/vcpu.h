@@ -82,12 +82,6 @@ struct arm64_vtimer_seen {
 	u64 vctl, vcval; /* the physical timer's writes clear valid */
 	u64 until; /* the count at which a level may rise */
 	bool vlevel; /* the virtual timer's level then */
-	/*
-	 * The levels the PPIs were last driven to in the vGIC (when
-	 * lines_known; a reset forgets them): only this vCPU's thread drives
-	 * them, so an unchanged one needs no call.
-	 */
-	bool lines_known, vline, pline;
 };
 
 struct arch_vcpu {

@@ -326,3 +326,47 @@ int cmd_ptimer(int argc, char **argv)
 		       ptimer_irqs);
 	return err;
 }
+
+extern char cpu_cycle_entry[];
+volatile uint64_t cpu_cycle_count;
+
+/*
+ * vCPU1 powered on at cpu_cycle_entry (start.S), which uses FP and powers
+ * itself off, n times, each CPU_ON as soon as AFFINITY_INFO reports it
+ * off: the hypervisor may then still be leaving the guest on vCPU1's
+ * host CPU, with its registers live there, while the CPU_ON comes in on
+ * another. vCPU1 must be off to start with (nothing else started it).
+ */
+int cmd_cpu_cycle(int argc, char **argv)
+{
+	uint64_t n = 100, hwid, give_up;
+
+	if (argc > 2 ||
+	    (argc == 2 && (!parse_u64(argv[1], &n) || !n || n > 1000000)))
+		return fail("usage: cpu-cycle [n, 1 to 1000000]");
+	if (platform.nr_cpus < 2)
+		return fail("one vCPU: nothing to power on");
+	hwid = platform.cpu_hwid[1];
+	if (psci_call(PSCI_AFFINITY_INFO, hwid, 0, 0) != 1)
+		return fail("vCPU1 is not off");
+	cpu_cycle_count = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		long r = psci_call(PSCI_CPU_ON, hwid,
+				   (uintptr_t)cpu_cycle_entry, 0);
+
+		if (r)
+			return fail("CPU_ON %lu of %lu returned %ld", i + 1, n,
+				    r);
+		give_up = arch_counter() + arch_counter_freq();
+		while (psci_call(PSCI_AFFINITY_INFO, hwid, 0, 0) != 1)
+			if ((int64_t)(arch_counter() - give_up) > 0)
+				return fail(
+					"vCPU1 not off 1 s after CPU_ON %lu",
+					i + 1);
+		if (READ_ONCE(cpu_cycle_count) != i + 1)
+			return fail("vCPU1 ran %lu times after %lu CPU_ON",
+				    READ_ONCE(cpu_cycle_count), i + 1);
+	}
+	printf("cpu-cycle: vCPU1 on and off %lu times\n", n);
+	return 0;
+}

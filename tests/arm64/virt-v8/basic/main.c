@@ -561,6 +561,9 @@ const struct basic_command arch_commands[] = {
 	{ "ptimer", "[rounds]",
 	  "EL1 physical timer: TVAL, CVAL, ISTATUS, IMASK, far CVAL",
 	  cmd_ptimer },
+	{ "cpu-cycle", "[n]",
+	  "vCPU1 on (CPU_ON), FP used, off (CPU_OFF), n times (Keel only)",
+	  cmd_cpu_cycle },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 

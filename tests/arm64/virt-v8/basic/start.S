@@ -75,6 +75,29 @@ secondary_entry:
 	bl	arm64_secondary_main
 	b	arm64_park
 
+/*
+ * cpu-cycle's secondary (main.c), under Keel only (the guest starts at
+ * EL1 and PSCI goes through HVC): count the visit, make the FP/SIMD
+ * registers live in the hypervisor with one FP instruction, power off.
+ */
+	.arch	armv8-a+fp
+	.globl cpu_cycle_entry
+cpu_cycle_entry:
+	mov	x1, #(3 << 20)		/* CPACR_EL1.FPEN: no trap to EL1 */
+	msr	cpacr_el1, x1
+	isb
+	fmov	d0, x0
+	adrp	x1, cpu_cycle_count
+	add	x1, x1, :lo12:cpu_cycle_count
+	ldr	x2, [x1]
+	add	x2, x2, #1
+	str	x2, [x1]
+	dsb	sy
+	movz	x0, #0x8400, lsl #16	/* PSCI_CPU_OFF */
+	movk	x0, #0x0002
+	hvc	#0
+	b	arm64_park
+
 	.globl arm64_park
 arm64_park:
 	msr	daifset, #0xf
