@@ -207,20 +207,23 @@ static bool wake_pending(struct vcpu *v)
 }
 
 /*
- * A pending interrupt the arch keeps ends the wait without a kick, and
- * ends it here: one seen on the loaded vCPU (arm64's virtual timer) is
- * not seen again once the thread is preempted and the vCPU put.
+ * A pending interrupt the arch keeps ends a waiting vCPU's wait without a
+ * kick, and ends it at once: one seen on the loaded vCPU (arm64's virtual
+ * timer) is not seen again once the thread is preempted and the vCPU put.
  */
+static inline bool end_wait_on_arch_irq(struct vcpu *v)
+{
+	if (!arch_vcpu_irq_pending(v))
+		return false;
+	end_wait(v);
+	return true;
+}
+
 static bool still_waiting(void *arg)
 {
 	struct vcpu *v = arg;
 
-	if (READ_ONCE(v->state) != VCPU_WAITING)
-		return false;
-	if (!arch_vcpu_irq_pending(v))
-		return true;
-	end_wait(v);
-	return false;
+	return READ_ONCE(v->state) == VCPU_WAITING && !end_wait_on_arch_irq(v);
 }
 
 /*
@@ -269,9 +272,9 @@ static void wait_for_interrupt(struct vcpu *v)
 		sched_idle_in_place(still_waiting, v);
 	}
 	arch_irq_restore(flags);
-	/* Ended by an interrupt the arch keeps, which kicks nobody. */
-	if (READ_ONCE(v->state) == VCPU_WAITING && arch_vcpu_irq_pending(v))
-		end_wait(v);
+	/* A wait left for another thread may not have looked since. */
+	if (READ_ONCE(v->state) == VCPU_WAITING)
+		end_wait_on_arch_irq(v);
 	wait_until_runnable(v);
 }
 

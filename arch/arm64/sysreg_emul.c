@@ -35,10 +35,6 @@
 #define MDCR_TDOSA (1ULL << 10)
 #define MDCR_TDRA (1ULL << 11)
 
-#define CNT_CTL_ENABLE (1ULL << 0)
-#define CNT_CTL_IMASK (1ULL << 1)
-#define CNT_CTL_ISTATUS (1ULL << 2)
-
 /* OSLSR_EL1: OSLM = 0b10 (bits 3 and 0), the OS lock is implemented. */
 #define OSLSR_OSLM_IMPLEMENTED (1ULL << 3)
 #define OSLSR_OSLK (1ULL << 1)

@@ -150,9 +150,8 @@ static void el1_save(struct arm64_el1_state *s)
  * after it was switched in until it is switched out (arch_vcpu_put):
  * EL1 system registers, FP/SIMD (from the guest's first use: fp_take),
  * the virtual timer, the GIC virtual interface's control state and the
- * guest-wide EL2 registers. An exit
- * that Keel answers without switching costs none of it (KVM's
- * vcpu_load/vcpu_put). Only this vCPU's own thread touches the live
+ * guest-wide EL2 registers. An exit that Keel answers without switching
+ * costs none of it (KVM's vcpu_load/vcpu_put). Only this vCPU's own thread touches the live
  * copies; everyone else sees the memory copy, which is current whenever
  * the vCPU is not loaded (always when it is parked).
  */

@@ -98,10 +98,6 @@ static inline void host_irq_follow(bool vlevel)
 #define VTIMER_PPI 27
 #define PTIMER_PPI 30
 
-#define CNT_CTL_ENABLE (1ULL << 0)
-#define CNT_CTL_IMASK (1ULL << 1)
-#define CNT_CTL_ISTATUS (1ULL << 2)
-
 /* ENABLE set, IMASK clear: the timer will raise its interrupt. */
 static bool timer_armed(u64 ctl)
 {
@@ -230,9 +226,7 @@ bool arch_vcpu_irq_pending(struct vcpu *v)
 	flags = arch_irq_save();
 	if (v->arch.loaded) {
 		ctl = read_sysreg(cntv_ctl_el0);
-		due = (ctl &
-		       (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
-		      (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+		due = timer_armed(ctl) && (ctl & CNT_CTL_ISTATUS);
 		if (due)
 			host_irq_follow(true);
 	}

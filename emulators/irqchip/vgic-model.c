@@ -248,6 +248,17 @@ void vgic_unlock_and_kick(struct vgic *vg, unsigned long flags)
 	each_vcpu_in(vg, kick, vcpu_kick);
 }
 
+/*
+ * The same for a change made by vCPU self's own thread: it is out of its
+ * guest and fills its LRs before going back, so it needs no kick.
+ */
+static inline void unlock_and_kick_others(struct vgic *vg, unsigned int self,
+					  unsigned long flags)
+{
+	vg->kick &= ~(1U << self);
+	vgic_unlock_and_kick(vg, flags);
+}
+
 void vgic_latch_sgi(struct vgic *vg, unsigned int cpu, unsigned int intid,
 		    unsigned int source)
 {
@@ -843,9 +854,7 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 		s->flags = f & ~IRQ_LR_FLAGS;
 		vgic_note_change(vg, (unsigned int)c, lrs[i].intid);
 	}
-	/* v is out of the guest and fills its LRs before going back. */
-	vg->kick &= ~(1U << c);
-	vgic_unlock_and_kick(vg, flags);
+	unlock_and_kick_others(vg, (unsigned int)c, flags);
 }
 
 void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
@@ -864,9 +873,7 @@ void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 		return;
 	vgic_lock(vg, &flags);
 	set_line_locked(vg, (unsigned int)c, intid, level);
-	/* v is out of its guest and fills its LRs before going back. */
-	vg->kick &= ~(1U << c);
-	vgic_unlock_and_kick(vg, flags);
+	unlock_and_kick_others(vg, (unsigned int)c, flags);
 }
 
 /* ---- set-up and tear-down ---- */

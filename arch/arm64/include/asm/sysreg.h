@@ -26,6 +26,11 @@
 #define ICC_BPR1_EL1 S3_0_C12_C12_3
 #define ICC_SRE_EL2 S3_4_C12_C9_5
 
+/* CNT{P,V}_CTL_EL0 and CNTHP_CTL_EL2 (Arm ARM D11). */
+#define CNT_CTL_ENABLE (1ULL << 0)
+#define CNT_CTL_IMASK (1ULL << 1)
+#define CNT_CTL_ISTATUS (1ULL << 2)
+
 /* EL2 physical timer */
 #define CNTHP_CTL_EL2 S3_4_C14_C2_1
 #define CNTHP_CVAL_EL2 S3_4_C14_C2_2
