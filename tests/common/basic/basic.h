@@ -128,6 +128,15 @@ void arch_spin_hint(void);
 unsigned int arch_cpu_id(void);
 /* Start secondary CPU `cpu` at basic_secondary_main(); 0 or an error. */
 int arch_cpu_start(unsigned int cpu);
+/*
+ * cpu-cycle (smp.c), under Keel only: power CPU `cpu` on at the arch's
+ * cpu_cycle_entry (start.S), which adds 1 to cpu_cycle_count, uses FP and
+ * powers the CPU off again; 0 or the firmware interface's error.
+ */
+long arch_cpu_cycle_start(unsigned int cpu);
+/* 1 if CPU `cpu` is off (PSCI AFFINITY_INFO, SBI HSM status), 0 if not. */
+long arch_cpu_is_off(unsigned int cpu);
+extern volatile uint64_t cpu_cycle_count;
 /* Send inter-processor interrupt `kind` (0..15) to CPU `cpu`. */
 void arch_ipi_send(unsigned int cpu, unsigned int kind);
 /*

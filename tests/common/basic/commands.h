@@ -26,6 +26,8 @@ int cmd_lazy_wake(int argc, char **argv);
 void lazy_ipi(unsigned int kind, uint64_t now);
 /* Every vCPU busy for `ticks` (smp.c). */
 int basic_spin_all(uint64_t ticks);
+/* smp.c: vCPU1 powered on and off again and again (Keel). */
+int cmd_cpu_cycle(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 /* yield.c: every vCPU yields, counted in a window all guests share. */
 int cmd_yield_count(int argc, char **argv);

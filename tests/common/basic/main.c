@@ -263,6 +263,9 @@ static const struct basic_command common_commands[] = {
 	  "registers survive exits and the other vCPU (Keel)", cmd_lazy_state },
 	{ "lazy-wake", "[rounds] [us]",
 	  "timer and IPI wake-ups while vCPUs share a CPU", cmd_lazy_wake },
+	{ "cpu-cycle", "[n]",
+	  "vCPU1 powered on, FP used, powered off, n times (Keel only)",
+	  cmd_cpu_cycle },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 

@@ -214,3 +214,44 @@ int test_ipi(void)
 			    platform.nr_cpus);
 	return 0;
 }
+
+volatile uint64_t cpu_cycle_count;
+
+/*
+ * vCPU1 powered on at the arch's cpu_cycle_entry, which uses FP and powers
+ * itself off, n times, each power-on as soon as vCPU1 reads off: the
+ * hypervisor may then still be leaving the guest on vCPU1's host CPU,
+ * its registers live there, while the power-on comes in on another.
+ * vCPU1 must be off to start with (nothing else started it).
+ */
+int cmd_cpu_cycle(int argc, char **argv)
+{
+	uint64_t n = 100, give_up;
+
+	if (argc > 2 ||
+	    (argc == 2 && (!parse_u64(argv[1], &n) || !n || n > 1000000)))
+		return fail("usage: cpu-cycle [n, 1 to 1000000]");
+	if (platform.nr_cpus < 2)
+		return fail("one vCPU: nothing to power on");
+	if (arch_cpu_is_off(1) != 1)
+		return fail("vCPU1 is not off");
+	cpu_cycle_count = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		long r = arch_cpu_cycle_start(1);
+
+		if (r)
+			return fail("power-on %lu of %lu returned %ld", i + 1,
+				    n, r);
+		give_up = arch_counter() + arch_counter_freq();
+		while (arch_cpu_is_off(1) != 1)
+			if ((int64_t)(arch_counter() - give_up) > 0)
+				return fail(
+					"vCPU1 not off 1 s after power-on %lu",
+					i + 1);
+		if (READ_ONCE(cpu_cycle_count) != i + 1)
+			return fail("vCPU1 ran %lu times after %lu power-ons",
+				    READ_ONCE(cpu_cycle_count), i + 1);
+	}
+	printf("cpu-cycle: vCPU1 on and off %lu times\n", n);
+	return 0;
+}

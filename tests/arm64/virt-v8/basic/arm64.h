@@ -130,7 +130,6 @@ const char *pmu_status(void);
 int cmd_mark(int argc, char **argv);
 int cmd_leak(int argc, char **argv);
 int cmd_ptimer(int argc, char **argv);
-int cmd_cpu_cycle(int argc, char **argv);
 /* The EL1 physical timer's interrupt (INTID 30) came. */
 void arm64_ptimer_irq(void);
 

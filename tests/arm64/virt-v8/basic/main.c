@@ -364,6 +364,19 @@ int arch_cpu_start(unsigned int cpu)
 			      (uintptr_t)secondary_entry, cpu);
 }
 
+extern char cpu_cycle_entry[];
+
+long arch_cpu_cycle_start(unsigned int cpu)
+{
+	return psci_call(PSCI_CPU_ON, platform.cpu_hwid[cpu],
+			 (uintptr_t)cpu_cycle_entry, 0);
+}
+
+long arch_cpu_is_off(unsigned int cpu)
+{
+	return psci_call(PSCI_AFFINITY_INFO, platform.cpu_hwid[cpu], 0, 0) == 1;
+}
+
 void arch_ipi_send(unsigned int cpu, unsigned int kind)
 {
 	gic->send_sgi(cpu, kind);
@@ -561,9 +574,6 @@ const struct basic_command arch_commands[] = {
 	{ "ptimer", "[rounds]",
 	  "EL1 physical timer: TVAL, CVAL, ISTATUS, IMASK, far CVAL",
 	  cmd_ptimer },
-	{ "cpu-cycle", "[n]",
-	  "vCPU1 on (CPU_ON), FP used, off (CPU_OFF), n times (Keel only)",
-	  cmd_cpu_cycle },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 

@@ -455,6 +455,23 @@ int arch_cpu_start(unsigned int cpu)
 	return (int)r.error;
 }
 
+extern char cpu_cycle_entry[];
+
+long arch_cpu_cycle_start(unsigned int cpu)
+{
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, platform.cpu_hwid[cpu],
+			(uintptr_t)cpu_cycle_entry, 0)
+		.error;
+}
+
+long arch_cpu_is_off(unsigned int cpu)
+{
+	struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STATUS,
+				   platform.cpu_hwid[cpu], 0, 0);
+
+	return !r.error && r.value == SBI_HSM_STOPPED;
+}
+
 void arch_ipi_send(unsigned int cpu, unsigned int kind)
 {
 	uint64_t hart = platform.cpu_hwid[cpu];
@@ -864,58 +881,6 @@ void fpu_store(uint64_t regs[32], uint64_t *fcsr);
  * firmware), Keel's yield included: there another vCPU, perhaps of
  * another guest doing the same, runs on this hart in between.
  */
-extern char cpu_cycle_entry[];
-volatile uint64_t cpu_cycle_count;
-
-static long hart_status(unsigned long hart)
-{
-	struct sbiret r =
-		sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STATUS, hart, 0, 0);
-
-	return r.error ? r.error : r.value;
-}
-
-/*
- * vCPU1 started at cpu_cycle_entry (start.S), which uses FP and stops
- * itself, n times, each start as soon as its status reads stopped: the
- * hypervisor may then still be leaving the guest on vCPU1's host hart,
- * its registers live there, while the start comes in on another. vCPU1
- * must be stopped to begin with (nothing else started it).
- */
-static int cmd_cpu_cycle(int argc, char **argv)
-{
-	uint64_t n = 100, hwid, give_up;
-
-	if (argc > 2 ||
-	    (argc == 2 && (!parse_u64(argv[1], &n) || !n || n > 1000000)))
-		return fail("usage: cpu-cycle [n, 1 to 1000000]");
-	if (platform.nr_cpus < 2)
-		return fail("one vCPU: nothing to start");
-	hwid = platform.cpu_hwid[1];
-	if (hart_status(hwid) != SBI_HSM_STOPPED)
-		return fail("vCPU1 is not stopped");
-	cpu_cycle_count = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		struct sbiret r = sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START,
-					   hwid, (uintptr_t)cpu_cycle_entry, 0);
-
-		if (r.error)
-			return fail("hart_start %lu of %lu returned %ld", i + 1,
-				    n, r.error);
-		give_up = arch_counter() + arch_counter_freq();
-		while (hart_status(hwid) != SBI_HSM_STOPPED)
-			if ((int64_t)(arch_counter() - give_up) > 0)
-				return fail(
-					"vCPU1 not stopped 1 s after start %lu",
-					i + 1);
-		if (READ_ONCE(cpu_cycle_count) != i + 1)
-			return fail("vCPU1 ran %lu times after %lu starts",
-				    READ_ONCE(cpu_cycle_count), i + 1);
-	}
-	printf("cpu-cycle: vCPU1 on and off %lu times\n", n);
-	return 0;
-}
-
 static int cmd_fpu(int argc, char **argv)
 {
 	uint64_t rounds = FPU_ROUNDS_DEFAULT, want[32], got[32], fcsr, fcsr_got;
@@ -1032,9 +997,6 @@ const struct basic_command arch_commands[] = {
 	  cmd_sbi_conf },
 	{ "fpu", "[rounds]", "f0-f31 and fcsr survive SBI calls and yields",
 	  cmd_fpu },
-	{ "cpu-cycle", "[n]",
-	  "vCPU1 started (HSM), FP used, stopped, n times (Keel only)",
-	  cmd_cpu_cycle },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 
