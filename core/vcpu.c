@@ -17,6 +17,7 @@
 #include <keel/string.h>
 #include <arch/barrier.h>
 #include <keel/vcpu_prof.h>
+#include <keel/vcpu_reentry.h>
 #include <arch/irqflags.h>
 
 static const char *const exit_names[VCPU_EXIT_REASONS] = {
@@ -278,8 +279,7 @@ static void wait_for_interrupt(struct vcpu *v)
 	wait_until_runnable(v);
 }
 
-/* The device that took the access, for the profile; NULL for none. */
-static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct region *r = v->mmio_hint;
 	struct devemu_instance *dev;
@@ -287,15 +287,17 @@ static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 	u64 value = 0;
 	int err = -EINVAL;
 
+	e->answered = true;
 	if (!r || e->gpa - r->gpa >= r->size) {
 		r = aspace_find(&v->guest->aspace, e->gpa);
 		v->mmio_hint = r;
 	}
 	if (!r || r->type != REGION_EMULATED || !e->size) {
 		arch_vcpu_inject_abort(v, e);
-		return NULL;
+		return;
 	}
 	dev = r->dev;
+	e->dev = dev;
 	spin_lock_irqsave(&dev->lock, flags);
 	if (e->write) {
 		dev->writes++;
@@ -313,7 +315,6 @@ static struct devemu_instance *handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 		arch_vcpu_inject_abort(v, e);
 	else
 		arch_vcpu_mmio_done(v, e, value);
-	return dev;
 }
 
 #define EXITS_HANDLED_HERE                                                 \
@@ -330,7 +331,9 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		return NULL;
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
-		return handle_mmio(v, e);
+		if (!e->answered)
+			vcpu_mmio_answer(v, e);
+		return e->dev;
 	case VCPU_EXIT_WFI:
 		wait_for_interrupt(v);
 		break;
@@ -376,7 +379,8 @@ static void vcpu_thread(void *arg)
 		 */
 		arch_irq_disable();
 		arch_vcpu_run(v, &e);
-		vcpu_prof_charge(&v->stats, &window, e.entry_cycles, self);
+		vcpu_prof_charge(&v->stats, &window, e.first_entry_cycles,
+				 self);
 		v->stats.run_cycles += e.exit_cycles - e.entry_cycles;
 		v->stats.exits[e.reason]++;
 		vcpu_prof_exit(&window, &e, self);

@@ -7,6 +7,7 @@
 #include <keel/guest.h>
 #include <keel/string.h>
 #include <keel/timer.h>
+#include <keel/vcpu_reentry.h>
 #include <arch/irqflags.h>
 #include <asm/sysreg.h>
 #include "esr.h"
@@ -171,10 +172,11 @@ static void vcpu_load(struct vcpu *v)
 }
 
 /*
- * Masked here too: the arch's own rare callers (an injected exception,
- * after an MMIO exit, runs with interrupts enabled) must not be preempted
- * half-way, by a switch whose own put would then save another CPU's
- * registers, or trap on FP, when this one resumes.
+ * Masked here too: a caller with interrupts enabled (an injected
+ * exception, when core answers an MMIO exit the arch returned
+ * unanswered) must not be preempted half-way, by a switch whose own put
+ * would then save another CPU's registers, or trap on FP, when this one
+ * resumes.
  */
 void arch_vcpu_put(struct vcpu *v)
 {
@@ -293,7 +295,8 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 	skip_instruction(a);
 }
 
-static void decode_data_abort(struct vcpu *v, struct vcpu_exit *exit)
+static __always_inline void decode_data_abort(struct vcpu *v,
+					      struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct esr_dabt access;
@@ -324,7 +327,8 @@ static bool is_dc_set_way(const struct esr_sysreg *sr)
 	return sr->op0 == 1 && sr->op1 == 0 && sr->crn == 7;
 }
 
-static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
+/* Inline in both of arch_vcpu_run()'s paths: a call here costs each exit. */
+static __always_inline void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	unsigned int ec = esr_ec(a->ctx.esr);
@@ -383,11 +387,18 @@ static void handle_sync(struct vcpu *v, struct vcpu_exit *exit)
 	}
 }
 
-void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+/* Into the guest and back, and the exit answered as far as the arch can. */
+static __always_inline void run_once(struct vcpu *v, struct vcpu_exit *exit,
+				     bool again)
 {
 	struct arch_vcpu *a = &v->arch;
+	u64 entry;
 
-	vcpu_exit_clear(exit);
+	/*
+	 * At every entry, not once per run: an exit answered here may have
+	 * put the vCPU to edit its memory copy (an injected exception, a
+	 * register switched in the CPU), to be reloaded before it goes in.
+	 */
 	if (!a->loaded)
 		vcpu_load(v);
 	arm64_vtimer_flush(v);
@@ -395,7 +406,14 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	__asm__ volatile("isb" ::: "memory");
 
 	/* The counter the host clock reads (arm_arch_timer.c): see vcpu.h. */
-	exit->entry_cycles = read_sysreg(cntpct_el0);
+	entry = read_sysreg(cntpct_el0);
+	if (again) {
+		vcpu_prof_reentry(&v->stats, exit, entry);
+		vcpu_exit_clear_for_reentry(exit);
+	} else {
+		exit->first_entry_cycles = entry;
+	}
+	exit->entry_cycles = entry;
 	arm64_vcpu_enter(&a->ctx);
 	exit->exit_cycles = read_sysreg(cntpct_el0);
 
@@ -416,6 +434,33 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		exit->why = "SError from the guest";
 		break;
 	}
+}
+
+/*
+ * Answered here: straight back in (keel/vcpu_reentry.h), unless a host
+ * interrupt waits (ISR_EL1 at EL2: the physical IRQ and FIQ lines),
+ * which would end the next run at once anyway.
+ */
+static __always_inline bool may_reenter(struct vcpu *v, struct vcpu_exit *exit)
+{
+	return vcpu_answer_for_reentry(v, exit) &&
+	       !(read_sysreg(isr_el1) & (ISR_EL1_I | ISR_EL1_F));
+}
+
+/* Out of line: the loop's registers would cost every other exit. */
+static __noinline void run_again(struct vcpu *v, struct vcpu_exit *exit)
+{
+	do
+		run_once(v, exit, true);
+	while (may_reenter(v, exit));
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	vcpu_exit_clear(exit);
+	run_once(v, exit, false);
+	if (may_reenter(v, exit))
+		run_again(v, exit);
 }
 
 void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))

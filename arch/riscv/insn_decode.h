@@ -81,9 +81,27 @@ struct riscv_mmio_access {
  */
 int riscv_decode_access(u32 insn, struct riscv_mmio_access *access);
 
-/* The bytes a store writes: the register cut to the access size. */
-u64 riscv_mmio_store_value(unsigned int size, u64 reg);
+/*
+ * The bytes a store writes: the register cut to the access size. Inline,
+ * as the next, for the MMIO exit's path.
+ */
+static inline u64 riscv_mmio_store_value(unsigned int size, u64 reg)
+{
+	return size >= 8 ? reg : reg & ((1ULL << (size * 8)) - 1);
+}
+
 /* What a load leaves in its register: data cut to size, then extended. */
-u64 riscv_mmio_load_value(unsigned int size, bool sign_extend, u64 data);
+static inline u64 riscv_mmio_load_value(unsigned int size, bool sign_extend,
+					u64 data)
+{
+	unsigned int bits = size * 8;
+
+	if (bits < 64) {
+		data &= (1ULL << bits) - 1;
+		if (sign_extend && (data >> (bits - 1)) & 1)
+			data |= ~0ULL << bits;
+	}
+	return data;
+}
 
 #endif

@@ -69,6 +69,7 @@ void arch_regs_dump(const struct arch_regs *regs)
 
 extern char riscv_stimecmp_probe_insn[];
 extern char riscv_guest_fetch_insn[];
+extern char riscv_guest_fetch_word_insn[];
 
 void riscv_trap(struct arch_regs *regs)
 {
@@ -89,7 +90,8 @@ void riscv_trap(struct arch_regs *regs)
 	 * Reading a guest's instruction (HLVX) faults when the guest's own
 	 * page tables no longer map it: the caller sees -1 in a0.
 	 */
-	if (regs->sepc == (u64)(uintptr_t)riscv_guest_fetch_insn) {
+	if (regs->sepc == (u64)(uintptr_t)riscv_guest_fetch_insn ||
+	    regs->sepc == (u64)(uintptr_t)riscv_guest_fetch_word_insn) {
 		regs->sepc += 4;
 		return;
 	}

@@ -19,6 +19,7 @@
 #include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
+#include <keel/vcpu_reentry.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/timer.h>
@@ -54,10 +55,27 @@
 
 #define INSN_WFI 0x10500073U
 
-void riscv_vcpu_enter(struct riscv_guest_ctx *ctx);
 void riscv_fp_restore(const struct riscv_guest_ctx *ctx);
 void riscv_fp_save(struct riscv_guest_ctx *ctx);
 long riscv_guest_fetch_half(unsigned long gva);
+long riscv_guest_fetch_word(unsigned long gva);
+
+/*
+ * Into the guest until its next exit (vcpu_switch.S). s4-s11 come back
+ * clobbered, like the caller-saved registers: the compiler keeps what it
+ * needs of them (no frame pointer in Keel's build).
+ */
+static __always_inline void vcpu_enter(struct riscv_guest_ctx *ctx)
+{
+	register struct riscv_guest_ctx *a0 __asm__("a0") = ctx;
+
+	__asm__ volatile("call riscv_vcpu_enter"
+			 : "+r"(a0)
+			 :
+			 : "ra", "t0", "t1", "t2", "a1", "a2", "a3", "a4", "a5",
+			   "a6", "a7", "s4", "s5", "s6", "s7", "s8", "s9",
+			   "s10", "s11", "t3", "t4", "t5", "t6", "memory");
+}
 
 _Static_assert(offsetof(struct riscv_guest_ctx, sepc) == GCTX_SEPC, "ctx");
 _Static_assert(offsetof(struct riscv_guest_ctx, sstatus) == GCTX_SSTATUS,
@@ -221,13 +239,23 @@ static void set_reg(struct arch_vcpu *a, unsigned int reg, u64 value)
  * read from the guest's pc. Returns its length (2 or 4), 0 if it cannot
  * be read.
  */
-static unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
+static __always_inline unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
 {
-	unsigned int len = riscv_htinst_insn(a->ctx.htinst, insn);
+	unsigned int len =
+		a->ctx.htinst ? riscv_htinst_insn(a->ctx.htinst, insn) : 0;
 	long lo, hi;
 
 	if (len)
 		return len;
+	/* Aligned: one read, within one page whatever the length. */
+	if (!(a->ctx.sepc & 3)) {
+		lo = riscv_guest_fetch_word(a->ctx.sepc);
+		if (lo < 0)
+			return 0;
+		len = riscv_insn_len((u32)lo);
+		*insn = len == 2 ? (u32)lo & 0xffff : (u32)lo;
+		return len;
+	}
 	lo = riscv_guest_fetch_half(a->ctx.sepc);
 	if (lo < 0)
 		return 0;
@@ -242,7 +270,8 @@ static unsigned int fetch_insn(struct arch_vcpu *a, u32 *insn)
 	return 4;
 }
 
-static void decode_guest_page_fault(struct vcpu *v, struct vcpu_exit *exit)
+static __always_inline void decode_guest_page_fault(struct vcpu *v,
+						    struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	bool write = SCAUSE_CODE(a->ctx.scause) == EXC_STORE_GUEST_PAGE;
@@ -327,7 +356,8 @@ static void handle_virtual_insn(struct vcpu *v, struct vcpu_exit *exit)
 	exit->reason = VCPU_EXIT_SYSREG;
 }
 
-static void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
+/* Inline in both of arch_vcpu_run()'s paths: a call here costs each exit. */
+static __always_inline void handle_trap(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
 	u64 code = SCAUSE_CODE(a->ctx.scause);
@@ -425,22 +455,27 @@ static void load_translation(struct vcpu *v)
 	last_vcpu[cpu] = v;
 }
 
-/*
- * At every entry, in_guest already set (see riscv_vcpu_fence()): the
- * fences other vCPUs asked for (SBI RFENCE). Looked at first without the
- * atomic swap, which costs its fences at every exit otherwise.
- */
-static void take_fences(struct arch_vcpu *a)
+/* The fences other vCPUs asked for (SBI RFENCE), once some are pending. */
+static __noinline void take_fences_slow(struct arch_vcpu *a)
 {
-	u32 fences;
+	u32 fences =
+		__atomic_exchange_n(&a->fence_pending, 0, __ATOMIC_SEQ_CST);
 
-	if (!__atomic_load_n(&a->fence_pending, __ATOMIC_RELAXED))
-		return;
-	fences = __atomic_exchange_n(&a->fence_pending, 0, __ATOMIC_SEQ_CST);
 	if (fences)
 		hfence_vvma_all();
 	if (fences & 2)
 		__asm__ volatile("fence.i" ::: "memory");
+}
+
+/*
+ * At every entry, in_guest already set (see riscv_vcpu_fence()). Looked
+ * at first without the atomic swap, which costs its fences at every exit
+ * otherwise.
+ */
+static __always_inline void take_fences(struct arch_vcpu *a)
+{
+	if (__atomic_load_n(&a->fence_pending, __ATOMIC_RELAXED))
+		take_fences_slow(a);
 }
 
 static void vs_restore(const struct riscv_vs_state *s, bool sstc)
@@ -522,10 +557,10 @@ static void vcpu_load(struct vcpu *v, bool sstc)
 }
 
 /*
- * Masked here too: the arch's own rare callers (an injected exception,
- * after an MMIO exit, runs with interrupts enabled) must not be preempted
- * half-way, by a switch whose own put would then save another hart's
- * CSRs when this one resumes.
+ * Masked here too: a caller with interrupts enabled (an injected
+ * exception, when core answers an MMIO exit the arch returned
+ * unanswered) must not be preempted half-way, by a switch whose own put
+ * would then save another hart's CSRs when this one resumes.
  */
 void arch_vcpu_put(struct vcpu *v)
 {
@@ -569,12 +604,27 @@ static inline unsigned long entry_hvip(struct vcpu *v, bool sstc)
 	return hvip;
 }
 
-void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+/*
+ * A host interrupt is pending and enabled: Keel would take it the moment
+ * the guest ran (HS-mode interrupts are never masked while V=1).
+ */
+static inline bool host_irq_pending(void)
+{
+	return csr_read(CSR_SIP) & csr_read(CSR_SIE);
+}
+
+/* Into the guest and back, and the exit answered as far as the arch can. */
+static __always_inline void run_once(struct vcpu *v, struct vcpu_exit *exit,
+				     bool sstc, bool again)
 {
 	struct arch_vcpu *a = &v->arch;
-	bool sstc = riscv_vcpu_sstc(v);
+	u64 entry;
 
-	vcpu_exit_clear(exit);
+	/*
+	 * At every entry, not once per run: an exit answered here may have
+	 * put the vCPU to edit its memory copy (an injected exception, an
+	 * HSM suspend), to be reloaded before it goes in.
+	 */
 	if (a->suspended) {
 		/* A non-retentive resume edits the VS CSRs' memory copy. */
 		arch_vcpu_put(v);
@@ -595,8 +645,15 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	a->ctx.sstatus = (a->ctx.sstatus & ~SR_FS) | SR_FS_CLEAN;
 
 	/* The counter the host clock reads (riscv_timer.c): see vcpu.h. */
-	exit->entry_cycles = csr_read(CSR_TIME);
-	riscv_vcpu_enter(&a->ctx);
+	entry = csr_read(CSR_TIME);
+	if (again) {
+		vcpu_prof_reentry(&v->stats, exit, entry);
+		vcpu_exit_clear_for_reentry(exit);
+	} else {
+		exit->first_entry_cycles = entry;
+	}
+	exit->entry_cycles = entry;
+	vcpu_enter(&a->ctx);
 	exit->exit_cycles = csr_read(CSR_TIME);
 	__atomic_store_n(&a->in_guest, false, __ATOMIC_SEQ_CST);
 
@@ -610,6 +667,31 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	if ((a->ctx.sstatus & SR_FS) == SR_FS)
 		a->fp_dirty = true;
 	handle_trap(v, exit);
+}
+
+/* Answered here: straight back in (keel/vcpu_reentry.h). */
+static __always_inline bool may_reenter(struct vcpu *v, struct vcpu_exit *exit)
+{
+	return vcpu_answer_for_reentry(v, exit) && !host_irq_pending();
+}
+
+/* Out of line: the loop's registers would cost every other exit. */
+static __noinline void run_again(struct vcpu *v, struct vcpu_exit *exit,
+				 bool sstc)
+{
+	do
+		run_once(v, exit, sstc, true);
+	while (may_reenter(v, exit));
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	bool sstc = riscv_vcpu_sstc(v);
+
+	vcpu_exit_clear(exit);
+	run_once(v, exit, sstc, false);
+	if (may_reenter(v, exit))
+		run_again(v, exit, sstc);
 }
 
 static const char *const reg_names[32] = {

@@ -9,12 +9,15 @@
  * arch_vcpu_run() enters the guest and returns with a struct vcpu_exit
  * that core dispatches. Exits the arch can handle alone (firmware calls
  * such as PSCI or SBI, system-register traps, timer bookkeeping) never
- * reach core.
+ * reach core: when core allows (keel/vcpu_reentry.h), the arch goes back
+ * into the guest at once and counts them itself.
  */
 #ifndef ARCH_VCPU_H
 #define ARCH_VCPU_H
 
 #include <keel/types.h>
+
+struct devemu_instance;
 
 enum vcpu_exit_reason {
 	VCPU_EXIT_NONE, /* handled by arch: enter again */
@@ -38,6 +41,13 @@ struct vcpu_exit {
 	unsigned int size; /* 1, 2, 4, 8 */
 	bool write;
 	u64 value; /* written value (write) */
+	/*
+	 * MMIO answered already, on the way back in (keel/vcpu_reentry.h),
+	 * and the device that answered (NULL when none did: the access
+	 * faulted in the guest).
+	 */
+	bool answered;
+	struct devemu_instance *dev;
 	/* FATAL: what went wrong */
 	const char *why;
 	/*
@@ -51,8 +61,12 @@ struct vcpu_exit {
 	 * before its world switch entered the guest and just after it came
 	 * back: core charges exit_cycles - entry_cycles to the guest and the
 	 * time from one exit to the next entry to Keel (struct vcpu_stats).
-	 * The switch code itself falls on the guest's side.
+	 * The switch code itself falls on the guest's side. When the arch
+	 * went back in after exits it answered alone (keel/vcpu_reentry.h),
+	 * these are the last run's, and first_entry_cycles is the run's
+	 * first entry, which closes the window of core's last exit.
 	 */
+	u64 first_entry_cycles;
 	u64 entry_cycles;
 	u64 exit_cycles;
 };
@@ -69,6 +83,8 @@ static inline void vcpu_exit_clear(struct vcpu_exit *e)
 	e->size = 0;
 	e->write = false;
 	e->value = 0;
+	e->answered = false;
+	e->dev = NULL;
 	e->why = NULL;
 	e->stage2_fault = false;
 }

@@ -210,7 +210,7 @@ MACHINES = {
         # `ipi` first: it starts the secondary harts, which OpenSBI 1.1
         # otherwise keeps in a loop that holds a host CPU busy.
         "firmware_checks": ["hi", "sbi", "ipi", "rtc", "memtest", "abort",
-                            "mmu", "timer", "wfi", "fpu"],
+                            "mmu", "timer", "wfi", "fpu", "mmio-forms"],
         "ipi_check": "ipi",
         # Host CPUs under -icount: QEMU 7.2 riscv64 hangs with more.
         "icount_smp": 1,

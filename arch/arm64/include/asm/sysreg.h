@@ -26,6 +26,10 @@
 #define ICC_BPR1_EL1 S3_0_C12_C12_3
 #define ICC_SRE_EL2 S3_4_C12_C9_5
 
+/* ISR_EL1, read at EL2: the physical FIQ (F) and IRQ (I) pending. */
+#define ISR_EL1_F (1ULL << 6)
+#define ISR_EL1_I (1ULL << 7)
+
 /* CNT{P,V}_CTL_EL0 and CNTHP_CTL_EL2 (Arm ARM D11). */
 #define CNT_CTL_ENABLE (1ULL << 0)
 #define CNT_CTL_IMASK (1ULL << 1)

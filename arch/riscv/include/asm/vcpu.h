@@ -17,9 +17,12 @@
 #define GCTX_STVAL 288
 #define GCTX_HTVAL 296
 #define GCTX_HTINST 304
-/* ra, sp, gp, tp, s0-s11 of the host thread that entered the guest */
+/*
+ * ra, sp, gp, tp and s0-s3 of the host thread that entered the guest;
+ * the C caller keeps s4-s11 itself (vcpu.c's vcpu_enter()).
+ */
 #define GCTX_HOST 312
-#define GCTX_HOST_REGS 16
+#define GCTX_HOST_REGS 8
 #define GCTX_FP (GCTX_HOST + GCTX_HOST_REGS * 8)
 #define GCTX_FCSR (GCTX_FP + 32 * 8)
 #define GCTX_SIZE (GCTX_FCSR + 8)

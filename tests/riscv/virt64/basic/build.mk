@@ -28,7 +28,7 @@ BASIC_RISCV_OUT := $(BUILD)/guests/riscv/basic
 GUEST_FIRMWARE_RISCV := $(BASIC_RISCV_OUT)/basic.bin
 
 BASIC_RISCV_ASM_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
-	start.o trap.o fpu.o lazy_stvec.o)
+	start.o trap.o fpu.o lazy_stvec.o mmio_forms.o)
 BASIC_RISCV_C_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
 	main.o plic.o mmu.o sbi_conf.o lazy.o)
 BASIC_RISCV_COMMON_OBJS := $(addprefix $(BASIC_RISCV_OUT)/common/, \

@@ -986,7 +986,50 @@ static int cmd_sbi(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Loads and stores to emulated devices in every form and place a
+ * hypervisor must decode itself from the guest's pc (mmio_forms.S): each
+ * must reach its device, leave the right value and move the pc on by its
+ * own length. The device: PLIC source 1's priority, 32-bit and
+ * read/write, set to 1 (the interrupt stays disabled).
+ */
+static int cmd_mmio_forms(int argc, char **argv)
+{
+	static const char *const names[] = {
+		"c.lw at pc%4 == 0",
+		"c.lw at pc%4 == 2",
+		"lw at pc%4 == 2",
+		"lw at pc%4 == 0",
+	};
+	uint64_t out[6], prio;
+	long steps;
+
+	if (!plic_ok)
+		return fail("no PLIC in use");
+	prio = plic_priority_addr(1);
+	mmio_write32(prio, 1);
+	steps = mmio_forms_run(prio, riscv_uart_base() + 7, out, 1);
+	if (steps != MMIO_FORMS_STEPS)
+		return fail("%ld of %u instructions ran between the accesses",
+			    steps, MMIO_FORMS_STEPS);
+	for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+		if (out[i] != 1)
+			return fail("%s of a priority of 1 left 0x%lx",
+				    names[i], out[i]);
+	if (mmio_read32(prio) != 1)
+		return fail("c.sw of 1 left the priority at %u",
+			    mmio_read32(prio));
+	if (out[4] != (uint64_t)(int64_t)(int8_t)0xa5 || out[5] != 0xa5)
+		return fail("sb 0xa5 to SCR read back as lb 0x%lx, lbu 0x%lx",
+			    out[4], out[5]);
+	printf("mmio-forms: c.lw, lw, c.sw, sb, lb, lbu at both pc "
+	       "alignments: values and pc right\n");
+	return 0;
+}
+
 const struct basic_command arch_commands[] = {
+	{ "mmio-forms", "", "MMIO loads/stores, compressed and not, any pc",
+	  cmd_mmio_forms },
 	{ "mmu", "", "Sv39 identity map on, RO page faults, off again",
 	  cmd_mmu },
 	{ "ipi", "", "SBI IPIs to every vCPU and back (starts secondaries)",

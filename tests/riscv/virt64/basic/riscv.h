@@ -168,6 +168,11 @@ static inline struct sbiret sbi_call(uint64_t ext, uint64_t fid, uint64_t a0,
 	return ret;
 }
 
+/* mmio_forms.S: for `mmio-forms` (main.c). */
+#define MMIO_FORMS_STEPS 11
+long mmio_forms_run(uint64_t reg, uint64_t scr, uint64_t out[6],
+		    uint64_t value);
+
 /* sbi_conf.c: the `sbi-conf` command and its hooks in the handlers. */
 #define IPI_SBI_CONF_FIRST 13 /* IPI kinds 13-15 are sbi_conf.c's */
 int cmd_sbi_conf(int argc, char **argv);

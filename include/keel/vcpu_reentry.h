@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Going back into the guest from inside arch_vcpu_run(), after an exit
+ * answered without sleeping or switching (a firmware call, a
+ * system-register trap, an access to a device Keel emulates), instead of
+ * returning to the vCPU thread's loop in core/vcpu.c: that loop's
+ * accounting, its unmasking of interrupts and its checks cost as much as
+ * the answer itself. After each exit the arch asks
+ * vcpu_answer_for_reentry(), and at the next entry counts the exit with
+ * vcpu_prof_reentry() exactly as core would have. Anything that wants the
+ * CPU or the vCPU sends the run back to core: the scheduler
+ * (need_resched), a change of the vCPU's state (pause, stop, a power-on
+ * reset), and a host interrupt the arch sees pending (every kick from
+ * another CPU is one). Interrupts stay masked throughout, as they are
+ * under the device's lock in any case.
+ */
+#ifndef KEEL_VCPU_REENTRY_H
+#define KEEL_VCPU_REENTRY_H
+
+#include <keel/cpu.h>
+#include <keel/devemu.h>
+#include <keel/guest.h>
+#include <keel/sched.h>
+#include <keel/vcpu_prof.h>
+
+/*
+ * An MMIO exit: the device's answer (or the guest's fault), its register
+ * written and its pc moved on; e->answered and e->dev say so to core and
+ * to the profile. Core calls it too, for the exits the arch returns.
+ */
+void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e);
+
+/* Exits answered once arch_vcpu_run() has them, or by vcpu_mmio_answer(). */
+#define VCPU_EXITS_REENTERABLE                                    \
+	((1U << VCPU_EXIT_HYPERCALL) | (1U << VCPU_EXIT_SYSREG) | \
+	 (1U << VCPU_EXIT_MMIO))
+
+/*
+ * Answer exit e if it is of a kind that allows going straight back in,
+ * and say whether core lets the vCPU do so (the arch adds its look at
+ * pending host interrupts). An MMIO exit answered here and still sent
+ * back to core is not answered twice (e->answered).
+ */
+static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
+{
+	if (!((VCPU_EXITS_REENTERABLE >> e->reason) & 1))
+		return false;
+	if (e->reason == VCPU_EXIT_MMIO)
+		vcpu_mmio_answer(v, e);
+	return !this_cpu()->sched.need_resched &&
+	       READ_ONCE(v->state) == VCPU_RUNNING &&
+	       !READ_ONCE(v->reset_pending);
+}
+
+/*
+ * Before going back in, what of the last exit the next one may leave in
+ * place: an MMIO exit writes gpa, size and write (and value when it
+ * writes) before anyone reads them, and why goes with FATAL only, which
+ * never comes back in. Cheaper than vcpu_exit_clear() on this path.
+ */
+static inline void vcpu_exit_clear_for_reentry(struct vcpu_exit *e)
+{
+	e->reason = VCPU_EXIT_NONE;
+	e->answered = false;
+	e->dev = NULL;
+	e->stage2_fault = false;
+}
+
+/*
+ * Exit e, which the arch went back in from, ended at the entry at
+ * entry_cycles: its guest time, its count and Keel's time for it, in the
+ * class core would have given it, and to its device (keel/vcpu_prof.h).
+ */
+static inline void vcpu_prof_reentry(struct vcpu_stats *s,
+				     const struct vcpu_exit *e,
+				     u64 entry_cycles)
+{
+	struct vcpu_prof_stat *st = &s->prof[vcpu_prof_class_of[e->reason]];
+	u64 cycles = entry_cycles - e->exit_cycles;
+
+	s->run_cycles += e->exit_cycles - e->entry_cycles;
+	s->exits[e->reason]++;
+	st->exits++;
+	st->cycles += cycles;
+	if (e->dev)
+		__atomic_fetch_add(&e->dev->prof_cycles, cycles,
+				   __ATOMIC_RELAXED);
+}
+
+#endif
