@@ -565,10 +565,21 @@ static const char *test_balance_priority(void)
 	}
 	before[0] = r->turns[0];
 	before[1] = r->turns[1];
-	thread_sleep_ms(10);
+	/*
+	 * Both must go on turning: within 10 ms on a quiet host, but the
+	 * host may stall a CPU's QEMU thread for longer, so look again for
+	 * up to half a second (one stopped for good never turns).
+	 */
+	for (unsigned int i = 0; i < 50; i++) {
+		thread_sleep_ms(10);
+		if (READ_ONCE(r->turns[0]) != before[0] &&
+		    READ_ONCE(r->turns[1]) != before[1])
+			break;
+	}
 	if (READ_ONCE(r->t[0]->cpu) == READ_ONCE(r->t[1]->cpu))
 		fail = "the two higher-priority threads share a CPU";
-	else if (r->turns[0] == before[0] || r->turns[1] == before[1])
+	else if (READ_ONCE(r->turns[0]) == before[0] ||
+		 READ_ONCE(r->turns[1]) == before[1])
 		fail = "a higher-priority thread stopped running";
 	return balance_stop(r, fail);
 }
