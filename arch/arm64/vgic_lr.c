@@ -347,6 +347,24 @@ static __noinline void fill_lrs(struct vcpu *v, struct vgic *vg)
 	set_control(true, more);
 }
 
+void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vgic_lr lr;
+
+	/* Only into empty LRs: else the fill places it among the others. */
+	if (a->lrs_used || !hw) {
+		vgic_set_private_line(a->vgic, v, intid, level);
+		return;
+	}
+	if (!vgic_set_private_line_to_lr(a->vgic, v, intid, level, &lr))
+		return;
+	a->lr_meta[0] = lr;
+	hw->lr_access(0, true, hw->encode(&lr));
+	a->lrs_used = 1;
+	set_control(true, false);
+}
+
 void arm64_vgic_flush_slow(struct vcpu *v)
 {
 	struct vgic *vg = v->arch.vgic;

@@ -23,11 +23,19 @@ void arm64_vgic_flush_slow(struct vcpu *v);
  */
 static inline void arm64_vgic_flush(struct vcpu *v)
 {
-	if (!v->arch.vgic ||
+	/* LRs in use here already hold the timer's PPI (set_own_line). */
+	if (!v->arch.vgic || v->arch.lrs_used ||
 	    (vgic_quiet(&v->arch.vgic_probe) && arm64_vgic_idle_on[cpu_id()]))
 		return;
 	arm64_vgic_flush_slow(v);
 }
+/*
+ * The vCPU's own private line (its timers, vtimer.c), at its entry before
+ * arm64_vgic_flush(): a raise that leaves it the only interrupt to give
+ * goes straight into LR 0 (vgic_set_private_line_to_lr), without the
+ * fill's scan.
+ */
+void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level);
 /* The virtual interface's state into the CPU when the vCPU is loaded, and back. */
 void arm64_vgic_load(struct vcpu *v);
 void arm64_vgic_put(struct vcpu *v);

@@ -22,6 +22,7 @@
 #include <keel/timer.h>
 #include <keel/vgic.h>
 #include <asm/sysreg.h>
+#include "vgic_lr.h"
 #include "vtimer.h"
 
 /* The host timer node's "interrupts": secure, non-secure, virtual, hyp. */
@@ -279,8 +280,8 @@ void arm64_vtimer_look(struct vcpu *v)
 	 * PPIs drives the same line (vgic_set_line); the model tests an
 	 * unchanged level without its lock.
 	 */
-	vgic_set_private_line(vg, v, VTIMER_PPI, vlevel);
-	vgic_set_private_line(vg, v, PTIMER_PPI, plevel);
+	arm64_vgic_set_own_line(v, VTIMER_PPI, vlevel);
+	arm64_vgic_set_own_line(v, PTIMER_PPI, plevel);
 	host_irq_follow(vlevel);
 	timer_event_set(&v->arch.timer_event, deadline);
 	seen->valid = true;

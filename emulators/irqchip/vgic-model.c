@@ -857,23 +857,57 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 	unlock_and_kick_others(vg, (unsigned int)c, flags);
 }
 
+/*
+ * Both of the vCPU's own private-line changes; lr NULL: never hand out.
+ * Only the vCPU itself drives its private lines, so an unchanged level
+ * can be seen without the lock (and leaves gen quiet).
+ */
+static __always_inline bool set_private_line(struct vgic *vg, struct vcpu *v,
+					     u32 intid, bool level,
+					     struct vgic_lr *lr)
+{
+	int c = vgic_vcpu_index(vg, v);
+	struct vgic_irq *s;
+	unsigned long flags;
+	unsigned int cpu;
+	bool handed = false;
+
+	if (c < 0 || intid < GIC_NR_SGIS || intid >= GIC_NR_PRIVATE)
+		return false;
+	cpu = (unsigned int)c;
+	s = &vg->cpus[cpu].priv[intid];
+	if (!!(READ_ONCE(s->flags) & IRQ_LINE) == level)
+		return false;
+	vgic_lock(vg, &flags);
+	set_line_locked(vg, cpu, intid, level);
+	/*
+	 * What vgic_fill_lrs() would find: this one interrupt, pending and
+	 * deliverable, not active, and nothing else (not even an SPI for
+	 * another vCPU, to keep the test cheap).
+	 */
+	if (lr && level && vg->cpus[cpu].interest == 1U << intid &&
+	    !vg->spi_summary && !(s->flags & IRQ_ACTIVE) &&
+	    deliverable(vg, s)) {
+		lr_make(vg, cpu, s, intid, true, lr);
+		hand_out(vg, s, lr, cpu);
+		/* As a fill that handed something out leaves it. */
+		vg->cpus[cpu].quiet_gen = NO_GEN;
+		handed = true;
+	}
+	unlock_and_kick_others(vg, cpu, flags);
+	return handed;
+}
+
 void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 			   bool level)
 {
-	int c = vgic_vcpu_index(vg, v);
-	unsigned long flags;
+	set_private_line(vg, v, intid, level, NULL);
+}
 
-	if (c < 0 || intid < GIC_NR_SGIS || intid >= GIC_NR_PRIVATE)
-		return;
-	/*
-	 * Only the vCPU itself drives its private lines, so an unchanged
-	 * level can be seen without the lock (and leaves gen quiet).
-	 */
-	if (!!(READ_ONCE(vg->cpus[c].priv[intid].flags) & IRQ_LINE) == level)
-		return;
-	vgic_lock(vg, &flags);
-	set_line_locked(vg, (unsigned int)c, intid, level);
-	unlock_and_kick_others(vg, (unsigned int)c, flags);
+bool vgic_set_private_line_to_lr(struct vgic *vg, struct vcpu *v, u32 intid,
+				 bool level, struct vgic_lr *lr)
+{
+	return set_private_line(vg, v, intid, level, lr);
 }
 
 /* ---- set-up and tear-down ---- */

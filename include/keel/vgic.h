@@ -100,6 +100,16 @@ void vgic_generate_sgi(struct vgic *vg, struct vcpu *src, u64 sgi1r);
  */
 void vgic_set_private_line(struct vgic *vg, struct vcpu *v, u32 intid,
 			   bool level);
+/*
+ * The same, at v's entry with its LRs empty (between the exit's sync and
+ * the next fill): when raising the line leaves that interrupt the only
+ * one v has to be given (no other private one of interest, no SPI of
+ * interest to any vCPU), it is handed out into *lr now, as the fill
+ * would have done, and true says the caller loads it as v's only LR and
+ * skips the fill. Otherwise false, and the fill finds it as usual.
+ */
+bool vgic_set_private_line_to_lr(struct vgic *vg, struct vcpu *v, u32 intid,
+				 bool level, struct vgic_lr *lr);
 /* Something deliverable is pending for v (WFI must not sleep). */
 bool vgic_vcpu_has_pending(struct vgic *vg, struct vcpu *v);
 

@@ -871,6 +871,69 @@ UNIT_TEST(clear_while_in_lr)
 
 /* ---- filling the list registers ---- */
 
+/*
+ * A vCPU raising its own PPI at entry with empty LRs
+ * (vgic_set_private_line_to_lr, arm64's timers): handed out only when it
+ * is all the next fill would find, and then exactly as that fill would.
+ */
+UNIT_TEST(own_line_handed_out_only_when_alone)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lr, lrs[4];
+	struct vgic *vg = vg_of();
+
+	private_on(inst, 0, 27, 0x60);
+	CHECK(vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(lr.intid, 27);
+	CHECK(lr.pending && !lr.active && lr.group1);
+	CHECK_EQ(lr.priority, 0x60);
+	CHECK(lr.eoi_notify); /* level: sampled again at its completion */
+	/* In the LR now: the fill has nothing more. */
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	/* The guest left it pending: back to the model, given again. */
+	sync(0, &lr, 1);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 27);
+	CHECK(lrs[0].pending && lrs[0].eoi_notify);
+	/* Completed with the line low: nothing left. */
+	lrs[0].pending = false;
+	vgic_set_private_line(vg, &fake_vcpus[0], 27, false);
+	sync(0, lrs, 1);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	/* An unchanged level is no raise. */
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, false, &lr));
+
+	/* Another private one pending: the fill orders them. */
+	private_on(inst, 0, 1, 0x10);
+	wr(inst, sgib(0, GICR_ISPENDR0), 1U << 1);
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 2);
+	CHECK_EQ(lrs[0].intid, 1);
+	CHECK_EQ(lrs[1].intid, 27);
+	lrs[0].pending = lrs[1].pending = false;
+	vgic_set_private_line(vg, &fake_vcpus[0], 27, false);
+	sync(0, lrs, 2);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+
+	/* An SPI of interest, even to the other vCPU: not alone. */
+	spi_on(inst, 40, 0x80);
+	wr(inst, GICD_IROUTER + 40 * 8, 1); /* to vCPU1 */
+	line(40, true);
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 27);
+	lrs[0].pending = false;
+	vgic_set_private_line(vg, &fake_vcpus[0], 27, false);
+	sync(0, lrs, 1);
+	line(40, false);
+
+	/* Disabled: raised, but nothing to give. */
+	wr(inst, sgib(0, GICR_ICENABLER0), 1U << 27);
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	destroy(inst);
+}
+
 UNIT_TEST(fill_order_priority_and_active_first)
 {
 	struct devemu_instance *inst = create(1);
