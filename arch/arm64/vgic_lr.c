@@ -352,7 +352,7 @@ void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level)
 	struct arch_vcpu *a = &v->arch;
 	struct vgic_lr lr;
 
-	/* Only into empty LRs: else the fill places it among the others. */
+	/* Only into empty LRs: else arm64_vgic_flush() refills them all. */
 	if (a->lrs_used || !hw) {
 		vgic_set_private_line(a->vgic, v, intid, level);
 		return;
@@ -362,6 +362,7 @@ void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level)
 	a->lr_meta[0] = lr;
 	hw->lr_access(0, true, hw->encode(&lr));
 	a->lrs_used = 1;
+	a->handed_gen = *a->vgic_probe.gen;
 	set_control(true, false);
 }
 
@@ -396,6 +397,18 @@ static __noinline void sync_lrs(struct vcpu *v)
 	}
 	vgic_sync_lrs(vg, v, lrs, a->lrs_used);
 	a->lrs_used = 0;
+}
+
+/*
+ * The model changed after a PPI went into LR 0 at this entry (the other
+ * timer's line, another CPU's interrupt for this vCPU): give it back, as
+ * after an exit (the guest has not run, so it is still pending), and
+ * fill the LRs as usual, in the model's order.
+ */
+void arm64_vgic_refill(struct vcpu *v)
+{
+	sync_lrs(v);
+	fill_lrs(v, v->arch.vgic);
 }
 
 void arm64_vgic_sync(struct vcpu *v)

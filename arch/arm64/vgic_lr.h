@@ -21,11 +21,21 @@ void arm64_vgic_flush_slow(struct vcpu *v);
  * after the exit). Inline: nothing changed for this vCPU since a fill
  * found nothing, and the interface is on, at most exits.
  */
+void arm64_vgic_refill(struct vcpu *v);
 static inline void arm64_vgic_flush(struct vcpu *v)
 {
-	/* LRs in use here already hold the timer's PPI (set_own_line). */
-	if (!v->arch.vgic || v->arch.lrs_used ||
-	    (vgic_quiet(&v->arch.vgic_probe) && arm64_vgic_idle_on[cpu_id()]))
+	if (!v->arch.vgic)
+		return;
+	/*
+	 * LRs in use here were filled at this entry with a timer's PPI
+	 * (arm64_vgic_set_own_line): enough while the model is unchanged.
+	 */
+	if (v->arch.lrs_used) {
+		if (*v->arch.vgic_probe.gen != v->arch.handed_gen)
+			arm64_vgic_refill(v);
+		return;
+	}
+	if (vgic_quiet(&v->arch.vgic_probe) && arm64_vgic_idle_on[cpu_id()])
 		return;
 	arm64_vgic_flush_slow(v);
 }

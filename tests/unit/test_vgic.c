@@ -927,6 +927,27 @@ UNIT_TEST(own_line_handed_out_only_when_alone)
 	sync(0, lrs, 1);
 	line(40, false);
 
+	/*
+	 * Active (the guest is in its handler) when the line rises again:
+	 * the fill gives it active only, so it must not be handed out
+	 * pending.
+	 */
+	wr(inst, sgib(0, GICR_ISACTIVER0), 1U << 27);
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK(lrs[0].active && !lrs[0].pending);
+	lrs[0].active = false;
+	vgic_set_private_line(vg, &fake_vcpus[0], 27, false);
+	sync(0, lrs, 1);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+
+	/* Group 1 off: raised, but not deliverable. */
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0);
+	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	vgic_set_private_line(vg, &fake_vcpus[0], 27, false);
+	wr(inst, GICD_CTLR, GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1);
+
 	/* Disabled: raised, but nothing to give. */
 	wr(inst, sgib(0, GICR_ICENABLER0), 1U << 27);
 	CHECK(!vgic_set_private_line_to_lr(vg, &fake_vcpus[0], 27, true, &lr));

@@ -106,6 +106,12 @@ struct arch_vcpu {
 	 */
 	u64 vmcr, ap0r0, ap1r0;
 	unsigned int lrs_used;
+	/*
+	 * The model's generation when a timer's PPI went straight into LR 0
+	 * at this entry (arm64_vgic_set_own_line): the fill is skipped only
+	 * while it is still that.
+	 */
+	u64 handed_gen;
 	struct vgic_lr lr_meta[VGIC_MAX_LRS];
 	struct arm64_ptimer ptimer;
 	struct arm64_debug_state dbg;

@@ -17,6 +17,8 @@
 
 #define INTID_VTIMER 27
 #define INTID_PTIMER 30 /* EL1 physical timer, PPI 14 */
+/* The priority every interrupt gets at init (gicv2.c, gicv3.c). */
+#define PRIORITY_DEFAULT 0xa0
 #define INTID_UART 33
 
 #define PSCI_VERSION 0x84000000UL
@@ -109,6 +111,8 @@ struct gic_ops {
 	/* Level-sensitive SPI to the boot vCPU. */
 	void (*enable_spi)(unsigned int intid);
 	void (*send_sgi)(unsigned int cpu, unsigned int sgi);
+	/* A private interrupt's priority on this CPU (PRIORITY at init). */
+	void (*set_private_priority)(unsigned int intid, uint8_t prio);
 	/* Acknowledge, dispatch to arm64_irq() and complete. */
 	void (*handle_irq)(uint64_t now);
 	void (*info)(void);
@@ -117,6 +121,9 @@ struct gic_ops {
 extern const struct gic_ops gicv2_ops, gicv3_ops;
 /* The GIC found by gic_init_distributor(), or NULL. */
 extern const struct gic_ops *gic;
+
+/* Called by arm64_irq() for the two timers' interrupts (isolation.c). */
+void arm64_timer_irq_order(unsigned int intid);
 
 /* gic.c */
 int gic_init_distributor(void);

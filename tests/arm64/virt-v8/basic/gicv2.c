@@ -23,7 +23,7 @@
 #define GICC_IAR 0x0c
 #define GICC_EOIR 0x10
 
-#define PRIORITY 0xa0
+#define PRIORITY PRIORITY_DEFAULT
 
 /* Each CPU's interface bit, as its banked ITARGETSR0 reports it. */
 static uint8_t cpu_mask[BASIC_MAX_CPUS];
@@ -85,6 +85,15 @@ static int gicv2_init_cpu(void)
 	return cpu_mask[cpu] ? 0 : -1;
 }
 
+/* Banked per CPU for private interrupts. */
+static void gicv2_set_private_priority(unsigned int intid, uint8_t prio)
+{
+	unsigned int shift = (intid % 4) * 8;
+
+	rmw32(GICD_BASE + GICD_IPRIORITYR + intid / 4 * 4, 0xffU << shift,
+	      (uint32_t)prio << shift);
+}
+
 static void gicv2_send_sgi(unsigned int cpu, unsigned int sgi)
 {
 	/* Memory written before the SGI must be visible to its handler. */
@@ -132,6 +141,7 @@ const struct gic_ops gicv2_ops = {
 	.init_cpu = gicv2_init_cpu,
 	.enable_spi = gicv2_enable_spi,
 	.send_sgi = gicv2_send_sgi,
+	.set_private_priority = gicv2_set_private_priority,
 	.handle_irq = gicv2_handle_irq,
 	.info = gicv2_info,
 };

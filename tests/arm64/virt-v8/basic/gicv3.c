@@ -36,7 +36,7 @@
 #define GICR_ICENABLER0 0x0180
 #define GICR_IPRIORITYR 0x0400
 
-#define PRIORITY 0xa0
+#define PRIORITY PRIORITY_DEFAULT
 #define SPIN_LIMIT 1000000
 
 static uint64_t gicr[BASIC_MAX_CPUS];
@@ -142,6 +142,14 @@ static int gicv3_init_cpu(void)
 	return 0;
 }
 
+static void gicv3_set_private_priority(unsigned int intid, uint8_t prio)
+{
+	unsigned int shift = (intid % 4) * 8;
+
+	rmw32(gicr[arch_cpu_id()] + GICR_SGI + GICR_IPRIORITYR + intid / 4 * 4,
+	      0xffU << shift, (uint32_t)prio << shift);
+}
+
 static void gicv3_send_sgi(unsigned int cpu, unsigned int sgi)
 {
 	uint64_t mpidr = platform.cpu_hwid[cpu];
@@ -208,6 +216,7 @@ const struct gic_ops gicv3_ops = {
 	.init_cpu = gicv3_init_cpu,
 	.enable_spi = gicv3_enable_spi,
 	.send_sgi = gicv3_send_sgi,
+	.set_private_priority = gicv3_set_private_priority,
 	.handle_irq = gicv3_handle_irq,
 	.info = gicv3_info,
 };

@@ -314,10 +314,12 @@ unsigned int arch_cpu_id(void)
 void arm64_irq(unsigned int intid, uint64_t now)
 {
 	if (intid == INTID_VTIMER) {
+		arm64_timer_irq_order(intid);
 		/* Level-triggered: silence it before anyone re-arms it. */
 		arch_timer_stop();
 		basic_timer_irq(now);
 	} else if (intid == INTID_PTIMER) {
+		arm64_timer_irq_order(intid);
 		arm64_ptimer_irq();
 	} else if (intid == INTID_UART) {
 		uart_drain();
