@@ -173,8 +173,7 @@ static bool wait_until_runnable(struct vcpu *v)
 	u64 entry = 0, arg = 0;
 
 	/* The common case, without the lock: a kick makes it look again. */
-	if (likely(READ_ONCE(v->state) == VCPU_RUNNING &&
-		   !READ_ONCE(v->reset_pending)))
+	if (likely(vcpu_runnable_now(v)))
 		return true;
 	spin_lock_irqsave(&v->wait.lock, flags);
 	while (v->state != VCPU_RUNNING && v->state != VCPU_STOPPING) {

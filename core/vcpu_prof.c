@@ -88,15 +88,9 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 	/* Waiting in place (a WFI alone on its CPU) is not Keel's time. */
 	if (t->halted_cycles != w->halted_cycles)
 		off += timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
-	st->exits++;
-	st->cycles += cycles;
+	vcpu_prof_stat_add(st, w->dev, cycles);
 	st->off_cpu_ns += off;
-	if (w->dev) {
-		/* Other vCPUs charge the same device, without its lock. */
-		__atomic_fetch_add(&w->dev->prof_cycles, cycles,
+	if (w->dev && off)
+		__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
 				   __ATOMIC_RELAXED);
-		if (off)
-			__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
-					   __ATOMIC_RELAXED);
-	}
 }

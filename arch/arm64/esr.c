@@ -21,18 +21,12 @@ int esr_dabt_decode(u64 esr, struct esr_dabt *access)
 
 u64 esr_dabt_store_value(unsigned int size, u64 rt)
 {
-	return size >= 8 ? rt : rt & ((1ULL << (size * 8)) - 1);
+	return bytes_cut(rt, size);
 }
 
 u64 esr_dabt_load_value(unsigned int size, bool sign_extend, bool reg64,
 			u64 data)
 {
-	unsigned int bits = size * 8;
-
-	if (bits < 64) {
-		data &= (1ULL << bits) - 1;
-		if (sign_extend && (data >> (bits - 1)) & 1)
-			data |= ~0ULL << bits;
-	}
+	data = bytes_extend(data, size, sign_extend);
 	return reg64 ? data : data & 0xffffffffULL;
 }

@@ -407,13 +407,7 @@ static __always_inline void run_once(struct vcpu *v, struct vcpu_exit *exit,
 
 	/* The counter the host clock reads (arm_arch_timer.c): see vcpu.h. */
 	entry = read_sysreg(cntpct_el0);
-	if (again) {
-		vcpu_prof_reentry(&v->stats, exit, entry);
-		vcpu_exit_clear_for_reentry(exit);
-	} else {
-		exit->first_entry_cycles = entry;
-	}
-	exit->entry_cycles = entry;
+	vcpu_exit_entering(v, exit, entry, again);
 	arm64_vcpu_enter(&a->ctx);
 	exit->exit_cycles = read_sysreg(cntpct_el0);
 

@@ -331,20 +331,26 @@ void arm64_vgic_put(struct vcpu *v)
 	set_control(false, false);
 }
 
-static __noinline void fill_lrs(struct vcpu *v, struct vgic *vg)
+/* The LRs from the first on, the interface on (underflow if more wait). */
+static void load_lrs(struct arch_vcpu *a, const struct vgic_lr *lrs,
+		     unsigned int n, bool more)
 {
-	struct vgic_lr lrs[VGIC_MAX_LRS];
-	struct arch_vcpu *a = &v->arch;
-	bool more = false;
-	unsigned int n;
-
-	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
 	for (unsigned int i = 0; i < n; i++) {
 		a->lr_meta[i] = lrs[i];
 		hw->lr_access(i, true, hw->encode(&lrs[i]));
 	}
 	a->lrs_used = n;
 	set_control(true, more);
+}
+
+static __noinline void fill_lrs(struct vcpu *v, struct vgic *vg)
+{
+	struct vgic_lr lrs[VGIC_MAX_LRS];
+	bool more = false;
+	unsigned int n;
+
+	n = vgic_fill_lrs(vg, v, lrs, nr_lrs, &more);
+	load_lrs(&v->arch, lrs, n, more);
 }
 
 void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level)
@@ -359,11 +365,8 @@ void arm64_vgic_set_own_line(struct vcpu *v, u32 intid, bool level)
 	}
 	if (!vgic_set_private_line_to_lr(a->vgic, v, intid, level, &lr))
 		return;
-	a->lr_meta[0] = lr;
-	hw->lr_access(0, true, hw->encode(&lr));
-	a->lrs_used = 1;
+	load_lrs(a, &lr, 1, false);
 	a->handed_gen = *a->vgic_probe.gen;
-	set_control(true, false);
 }
 
 void arm64_vgic_flush_slow(struct vcpu *v)

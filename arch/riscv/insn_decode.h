@@ -87,21 +87,14 @@ int riscv_decode_access(u32 insn, struct riscv_mmio_access *access);
  */
 static inline u64 riscv_mmio_store_value(unsigned int size, u64 reg)
 {
-	return size >= 8 ? reg : reg & ((1ULL << (size * 8)) - 1);
+	return bytes_cut(reg, size);
 }
 
 /* What a load leaves in its register: data cut to size, then extended. */
 static inline u64 riscv_mmio_load_value(unsigned int size, bool sign_extend,
 					u64 data)
 {
-	unsigned int bits = size * 8;
-
-	if (bits < 64) {
-		data &= (1ULL << bits) - 1;
-		if (sign_extend && (data >> (bits - 1)) & 1)
-			data |= ~0ULL << bits;
-	}
-	return data;
+	return bytes_extend(data, size, sign_extend);
 }
 
 #endif

@@ -646,13 +646,7 @@ static __always_inline void run_once(struct vcpu *v, struct vcpu_exit *exit,
 
 	/* The counter the host clock reads (riscv_timer.c): see vcpu.h. */
 	entry = csr_read(CSR_TIME);
-	if (again) {
-		vcpu_prof_reentry(&v->stats, exit, entry);
-		vcpu_exit_clear_for_reentry(exit);
-	} else {
-		exit->first_entry_cycles = entry;
-	}
-	exit->entry_cycles = entry;
+	vcpu_exit_entering(v, exit, entry, again);
 	vcpu_enter(&a->ctx);
 	exit->exit_cycles = csr_read(CSR_TIME);
 	__atomic_store_n(&a->in_guest, false, __ATOMIC_SEQ_CST);

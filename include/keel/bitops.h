@@ -26,6 +26,28 @@ static inline unsigned int popcount64(u64 x)
 	return __builtin_popcountll(x);
 }
 
+/*
+ * An access of size bytes (1, 2, 4 or 8): what a store of v writes, and
+ * what a load of v leaves in a register, sign-extended from its top bit
+ * when asked (the MMIO decoders of both arches).
+ */
+static inline u64 bytes_cut(u64 v, unsigned int size)
+{
+	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);
+}
+
+static inline u64 bytes_extend(u64 v, unsigned int size, bool sign)
+{
+	unsigned int bits = size * 8;
+
+	if (bits < 64) {
+		v &= (1ULL << bits) - 1;
+		if (sign && (v >> (bits - 1)) & 1)
+			v |= ~0ULL << bits;
+	}
+	return v;
+}
+
 static inline bool is_power_of_2(u64 x)
 {
 	return x && !(x & (x - 1));

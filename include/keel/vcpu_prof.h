@@ -82,14 +82,22 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			   const struct vcpu_prof_window *w, u64 entry_cycles,
 			   const struct thread *t);
 
+/* An exit's Keel cycles to its class, and to its device if MMIO. */
+static inline void vcpu_prof_stat_add(struct vcpu_prof_stat *st,
+				      struct devemu_instance *dev, u64 cycles)
+{
+	st->exits++;
+	st->cycles += cycles;
+	/* Other vCPUs charge the same device, without its lock. */
+	if (dev)
+		__atomic_fetch_add(&dev->prof_cycles, cycles, __ATOMIC_RELAXED);
+}
+
 /* Inline for the common window: the thread was not switched out or halted. */
 static inline void vcpu_prof_charge(struct vcpu_stats *s,
 				    const struct vcpu_prof_window *w,
 				    u64 entry_cycles, const struct thread *t)
 {
-	struct vcpu_prof_stat *st;
-	u64 cycles;
-
 	if (w->cls >= VCPU_PROF_CLASSES)
 		return;
 	if (t->switches != w->switches ||
@@ -97,14 +105,8 @@ static inline void vcpu_prof_charge(struct vcpu_stats *s,
 		vcpu_prof_charge_slow(s, w, entry_cycles, t);
 		return;
 	}
-	st = &s->prof[w->cls];
-	cycles = entry_cycles - w->exit_cycles;
-	st->exits++;
-	st->cycles += cycles;
-	/* Other vCPUs charge the same device, without its lock. */
-	if (w->dev)
-		__atomic_fetch_add(&w->dev->prof_cycles, cycles,
-				   __ATOMIC_RELAXED);
+	vcpu_prof_stat_add(&s->prof[w->cls], w->dev,
+			   entry_cycles - w->exit_cycles);
 }
 
 #endif

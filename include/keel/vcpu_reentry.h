@@ -30,6 +30,17 @@
  */
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e);
 
+/*
+ * The vCPU may enter its guest as it is: running, no reset to do first.
+ * Read without the lock; a change comes with a kick that makes it look
+ * again (core/vcpu.c's wait_until_runnable()).
+ */
+static inline bool vcpu_runnable_now(const struct vcpu *v)
+{
+	return READ_ONCE(v->state) == VCPU_RUNNING &&
+	       !READ_ONCE(v->reset_pending);
+}
+
 /* Exits answered once arch_vcpu_run() has them, or by vcpu_mmio_answer(). */
 #define VCPU_EXITS_REENTERABLE                                    \
 	((1U << VCPU_EXIT_HYPERCALL) | (1U << VCPU_EXIT_SYSREG) | \
@@ -47,9 +58,7 @@ static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
 		return false;
 	if (e->reason == VCPU_EXIT_MMIO)
 		vcpu_mmio_answer(v, e);
-	return !this_cpu()->sched.need_resched &&
-	       READ_ONCE(v->state) == VCPU_RUNNING &&
-	       !READ_ONCE(v->reset_pending);
+	return !this_cpu()->sched.need_resched && vcpu_runnable_now(v);
 }
 
 /*
@@ -75,16 +84,27 @@ static inline void vcpu_prof_reentry(struct vcpu_stats *s,
 				     const struct vcpu_exit *e,
 				     u64 entry_cycles)
 {
-	struct vcpu_prof_stat *st = &s->prof[vcpu_prof_class_of[e->reason]];
-	u64 cycles = entry_cycles - e->exit_cycles;
-
 	s->run_cycles += e->exit_cycles - e->entry_cycles;
 	s->exits[e->reason]++;
-	st->exits++;
-	st->cycles += cycles;
-	if (e->dev)
-		__atomic_fetch_add(&e->dev->prof_cycles, cycles,
-				   __ATOMIC_RELAXED);
+	vcpu_prof_stat_add(&s->prof[vcpu_prof_class_of[e->reason]], e->dev,
+			   entry_cycles - e->exit_cycles);
+}
+
+/*
+ * The arch is about to enter the guest, at host counter entry: after an
+ * exit it answered (again), that exit is counted and cleared; the run's
+ * first entry closes core's window instead (first_entry_cycles).
+ */
+static inline void vcpu_exit_entering(struct vcpu *v, struct vcpu_exit *e,
+				      u64 entry, bool again)
+{
+	if (again) {
+		vcpu_prof_reentry(&v->stats, e, entry);
+		vcpu_exit_clear_for_reentry(e);
+	} else {
+		e->first_entry_cycles = entry;
+	}
+	e->entry_cycles = entry;
 }
 
 #endif
