@@ -193,6 +193,21 @@ void vgic_note_change(struct vgic *vg, unsigned int cpu, unsigned int intid)
 		vg->kick |= 1U << t;
 }
 
+/*
+ * vgic_note_change() for a change made by vCPU cpu's own thread: its
+ * private interrupts concern only itself, and it looks at the model
+ * before it goes back in, so they need no kick.
+ */
+static __always_inline void note_own_change(struct vgic *vg, unsigned int cpu,
+					    unsigned int intid,
+					    const struct vgic_irq *s)
+{
+	if (intid < GIC_NR_PRIVATE)
+		update_interest(vg, cpu, intid, s);
+	else
+		vgic_note_change(vg, cpu, intid);
+}
+
 void vgic_note_all(struct vgic *vg)
 {
 	for (unsigned int c = 0; c < vg->nr_cpus; c++)
@@ -305,14 +320,9 @@ static void reset_locked(struct vgic *vg)
 	}
 }
 
-/* Drive a line; a rising edge latches an edge-triggered interrupt. */
-static void set_line_locked(struct vgic *vg, unsigned int cpu,
-			    unsigned int intid, bool level)
+/* A changed line's level; a rising edge latches an edge-triggered one. */
+static __always_inline void line_flags_set(struct vgic_irq *s, bool level)
 {
-	struct vgic_irq *s = vgic_irq_of(vg, cpu, intid);
-
-	if (!s || !!(s->flags & IRQ_LINE) == level)
-		return;
 	if (level) {
 		s->flags |= IRQ_LINE;
 		if (s->flags & IRQ_EDGE)
@@ -320,6 +330,17 @@ static void set_line_locked(struct vgic *vg, unsigned int cpu,
 	} else {
 		s->flags &= ~IRQ_LINE;
 	}
+}
+
+/* Drive a line. */
+static void set_line_locked(struct vgic *vg, unsigned int cpu,
+			    unsigned int intid, bool level)
+{
+	struct vgic_irq *s = vgic_irq_of(vg, cpu, intid);
+
+	if (!s || !!(s->flags & IRQ_LINE) == level)
+		return;
+	line_flags_set(s, level);
 	vgic_note_change(vg, cpu, intid);
 }
 
@@ -727,6 +748,32 @@ static __always_inline bool active_for(struct vgic *vg,
 	return spi_target(vg, intid) == (int)cpu;
 }
 
+/*
+ * What vgic_fill_lrs() would find when a single private interrupt of
+ * cpu's is of interest, pending and deliverable, not active, and no SPI
+ * is (even one for another vCPU, to keep the test cheap): handed out
+ * into *lr without the walk. Lock held.
+ */
+static __always_inline bool hand_out_alone(struct vgic *vg, unsigned int cpu,
+					   struct vgic_lr *lr)
+{
+	u32 interest = vg->cpus[cpu].interest;
+	unsigned int intid;
+	struct vgic_irq *s;
+
+	if (!interest || (interest & (interest - 1)) || vg->spi_summary)
+		return false;
+	intid = (unsigned int)__builtin_ctz(interest);
+	s = &vg->cpus[cpu].priv[intid];
+	if ((s->flags & IRQ_ACTIVE) || !deliverable(vg, s))
+		return false;
+	lr_make(vg, cpu, s, intid, true, lr);
+	hand_out(vg, s, lr, cpu);
+	/* As a fill that handed something out leaves it. */
+	vg->cpus[cpu].quiet_gen = NO_GEN;
+	return true;
+}
+
 unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 			   unsigned int max, bool *more)
 {
@@ -751,6 +798,11 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 		vg->cpus[cpu].quiet_gen = vg->gen;
 		spin_unlock_irqrestore(&vg->lock, flags);
 		return 0;
+	}
+	/* The common delivery: one interrupt (a timer's, an IPI). */
+	if (max && hand_out_alone(vg, cpu, lrs)) {
+		spin_unlock_irqrestore(&vg->lock, flags);
+		return 1;
 	}
 	/*
 	 * One walk: active ones sorted into lrs, pending ones into pend,
@@ -852,7 +904,7 @@ void vgic_sync_lrs(struct vgic *vg, struct vcpu *v, const struct vgic_lr *lrs,
 		if (lrs[i].active && !(f & IRQ_CLR_ACTIVE))
 			f |= IRQ_ACTIVE;
 		s->flags = f & ~IRQ_LR_FLAGS;
-		vgic_note_change(vg, (unsigned int)c, lrs[i].intid);
+		note_own_change(vg, (unsigned int)c, lrs[i].intid, s);
 	}
 	unlock_and_kick_others(vg, (unsigned int)c, flags);
 }
@@ -879,21 +931,15 @@ static __always_inline bool set_private_line(struct vgic *vg, struct vcpu *v,
 	if (!!(READ_ONCE(s->flags) & IRQ_LINE) == level)
 		return false;
 	vgic_lock(vg, &flags);
-	set_line_locked(vg, cpu, intid, level);
+	line_flags_set(s, level);
+	note_own_change(vg, cpu, intid, s);
 	/*
 	 * What vgic_fill_lrs() would find: this one interrupt, pending and
 	 * deliverable, not active, and nothing else (not even an SPI for
 	 * another vCPU, to keep the test cheap).
 	 */
-	if (lr && level && vg->cpus[cpu].interest == 1U << intid &&
-	    !vg->spi_summary && !(s->flags & IRQ_ACTIVE) &&
-	    deliverable(vg, s)) {
-		lr_make(vg, cpu, s, intid, true, lr);
-		hand_out(vg, s, lr, cpu);
-		/* As a fill that handed something out leaves it. */
-		vg->cpus[cpu].quiet_gen = NO_GEN;
-		handed = true;
-	}
+	if (lr && level && vg->cpus[cpu].interest == 1U << intid)
+		handed = hand_out_alone(vg, cpu, lr);
 	unlock_and_kick_others(vg, cpu, flags);
 	return handed;
 }
