@@ -531,6 +531,11 @@ void __noreturn sched_run_idle(void)
 	}
 }
 
+bool sched_others_ready(void)
+{
+	return READ_ONCE(this_cpu()->sched.rq.nr_ready) != 0;
+}
+
 bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg)
 {
 	unsigned long flags = arch_irq_save();

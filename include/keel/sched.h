@@ -207,6 +207,12 @@ void sched_reschedule_ipi(void);
  * False when it stopped because another thread is ready.
  */
 bool sched_idle_in_place(bool (*still_waiting)(void *arg), void *arg);
+
+/*
+ * Another thread is ready on this CPU (interrupts masked): a wait in
+ * place would end at once. A hint, read without the run-queue lock.
+ */
+bool sched_others_ready(void);
 /* Recent load of a CPU in percent (busy time over the last sample). */
 unsigned int sched_cpu_load(unsigned int cpu);
 /* Time a CPU spent in its idle thread since boot, the current stay too. */
