@@ -789,7 +789,18 @@ unsigned int vgic_fill_lrs(struct vgic *vg, struct vcpu *v, struct vgic_lr *lrs,
 	if (c < 0)
 		return 0;
 	cpu = (unsigned int)c;
-	vgic_lock(vg, &flags);
+	vgic_lock_read(vg, &flags);
+	/*
+	 * Nothing of interest for anyone's walk to find: a look that changes
+	 * nothing, which leaves gen, and so the other vCPUs' quiet, alone
+	 * (the vCPU switched to after another's exit finds this).
+	 */
+	if (!vg->cpus[cpu].interest && !vg->spi_summary) {
+		vg->cpus[cpu].quiet_gen = vg->gen;
+		vgic_unlock_read(vg, flags);
+		return 0;
+	}
+	vg->gen++; /* as vgic_lock() */
 	/*
 	 * The common case on an exit: nothing happened since the last fill
 	 * found nothing, so skip scanning every interrupt.

@@ -1369,4 +1369,45 @@ UNIT_TEST(reads_keep_a_quiet_vcpu_quiet)
 	destroy(inst);
 }
 
+/*
+ * A fill that finds nothing changes nothing: the other vCPU stays quiet
+ * (two vCPUs sharing a CPU switch to each other at every IPI), while one
+ * that hands something out, or a change, makes it look again.
+ */
+UNIT_TEST(empty_fill_keeps_the_other_vcpu_quiet)
+{
+	struct devemu_instance *inst = create(2);
+	struct vgic_lr lrs[4];
+	struct vgic_quiet_probe probe1;
+
+	CHECK_EQ(vgic_quiet_probe_init(vg_of(), &fake_vcpus[1], &probe1), 0);
+	CHECK_EQ(fill(1, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(&probe1));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(&probe1));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(&probe1));
+
+	/* vCPU0's SGI 3 for itself: the fill hands it out. */
+	private_on(inst, 0, 3, 0x20);
+	wr(inst, sgib(0, GICR_ISPENDR0), 1U << 3);
+	CHECK(!vgic_quiet(&probe1));
+	CHECK_EQ(fill(1, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(&probe1));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 3);
+	CHECK(!vgic_quiet(&probe1));
+
+	/* An SPI of interest to vCPU1 only: vCPU0's fill must not hide it. */
+	CHECK_EQ(fill(1, lrs, 4, NULL), 0);
+	spi_on(inst, 40, 0x80);
+	wr(inst, GICD_IROUTER + 40 * 8, 1); /* to vCPU1 */
+	line(40, true);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
+	CHECK(!vgic_quiet(&probe1));
+	CHECK_EQ(fill(1, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 40);
+	destroy(inst);
+}
+
 UNIT_MAIN();
