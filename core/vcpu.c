@@ -265,7 +265,11 @@ static void wait_for_interrupt(struct vcpu *v)
 	/* Not put between the look and the wait. */
 	flags = arch_irq_save();
 	if (sched_others_ready()) {
-		/* It would end at once: sleep, put, as below. */
+		/*
+		 * It would end at once: sleep, put, as below (arm64 leaves
+		 * the host's timer interrupt as the last look set it; the
+		 * next load and look set it again).
+		 */
 		arm_wakeup(v, arch_vcpu_timer_deadline(v));
 	} else if (arch_vcpu_timer_wakes_loaded(v)) {
 		if (!sched_idle_in_place(still_waiting, v))

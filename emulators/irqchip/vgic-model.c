@@ -942,8 +942,15 @@ static __always_inline bool set_private_line(struct vgic *vg, struct vcpu *v,
 	if (!!(READ_ONCE(s->flags) & IRQ_LINE) == level)
 		return false;
 	vgic_lock(vg, &flags);
-	line_flags_set(s, level);
-	note_own_change(vg, cpu, intid, s);
+	/*
+	 * Again under the lock: a device wired to the same PPI
+	 * (vgic_set_line) may have set the level meanwhile, and a second
+	 * raise would latch an edge-triggered one twice.
+	 */
+	if (!!(s->flags & IRQ_LINE) != level) {
+		line_flags_set(s, level);
+		note_own_change(vg, cpu, intid, s);
+	}
 	/*
 	 * What vgic_fill_lrs() would find: this one interrupt, pending and
 	 * deliverable, not active, and nothing else (not even an SPI for

@@ -1399,14 +1399,22 @@ UNIT_TEST(empty_fill_keeps_the_other_vcpu_quiet)
 	CHECK(!vgic_quiet(&probe1));
 
 	/* An SPI of interest to vCPU1 only: vCPU0's fill must not hide it. */
-	CHECK_EQ(fill(1, lrs, 4, NULL), 0);
 	spi_on(inst, 40, 0x80);
 	wr(inst, GICD_IROUTER + 40 * 8, 1); /* to vCPU1 */
+	CHECK_EQ(fill(1, lrs, 4, NULL), 0);
+	CHECK(vgic_quiet(&probe1));
 	line(40, true);
-	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
 	CHECK(!vgic_quiet(&probe1));
+	CHECK_EQ(fill(0, lrs, 4, NULL), 0);
 	CHECK_EQ(fill(1, lrs, 4, NULL), 1);
 	CHECK_EQ(lrs[0].intid, 40);
+
+	/* No private interest, an SPI for itself: the walk finds it. */
+	spi_on(inst, 41, 0x80);
+	wr(inst, GICD_IROUTER + 41 * 8, 0); /* to vCPU0 */
+	line(41, true);
+	CHECK_EQ(fill(0, lrs, 4, NULL), 1);
+	CHECK_EQ(lrs[0].intid, 41);
 	destroy(inst);
 }
 
