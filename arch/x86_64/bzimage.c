@@ -5,6 +5,7 @@
  * the setup header sits at 0x1f1 both in the bzImage and in struct
  * boot_params, which is why it is copied across as it is.
  */
+#include <keel/bitops.h>
 #include <keel/errno.h>
 #include <keel/printf.h>
 #include <keel/string.h>
@@ -63,34 +64,17 @@ static u8 get8(const u8 *p, size_t off)
 
 static u16 get16(const u8 *p, size_t off)
 {
-	return (u16)(p[off] | p[off + 1] << 8);
+	return le16_get(p + off);
 }
 
 static u32 get32(const u8 *p, size_t off)
 {
-	return (u32)get16(p, off) | (u32)get16(p, off + 2) << 16;
+	return le32_get(p + off);
 }
 
 static u64 get64(const u8 *p, size_t off)
 {
-	return (u64)get32(p, off) | (u64)get32(p, off + 4) << 32;
-}
-
-static void put8(u8 *p, size_t off, u8 v)
-{
-	p[off] = v;
-}
-
-static void put32(u8 *p, size_t off, u32 v)
-{
-	for (unsigned int i = 0; i < 4; i++)
-		p[off + i] = (u8)(v >> (8 * i));
-}
-
-static void put64(u8 *p, size_t off, u64 v)
-{
-	put32(p, off, (u32)v);
-	put32(p, off + 4, (u32)(v >> 32));
+	return le64_get(p + off);
 }
 
 /* Bytes of the setup header the image carries, from HDR_START. */
@@ -239,22 +223,23 @@ int x86_boot_params_build(u8 *zero_page, const void *image,
 		return err;
 	memset(zero_page, 0, X86_ZERO_PAGE_SIZE);
 	memcpy(zero_page + HDR_START, p + HDR_START, header_length(p));
-	put8(zero_page, HDR_TYPE_OF_LOADER, LOADER_UNDEFINED);
-	put32(zero_page, HDR_CODE32_START, (u32)layout->kernel);
-	put32(zero_page, HDR_HARDWARE_SUBARCH, 0); /* a PC */
-	put32(zero_page, HDR_CMD_LINE_PTR, (u32)layout->cmdline);
-	put32(zero_page, BP_EXT_CMD_LINE_PTR, (u32)(layout->cmdline >> 32));
-	put32(zero_page, HDR_RAMDISK_IMAGE, (u32)layout->initrd);
-	put32(zero_page, BP_EXT_RAMDISK_IMAGE, (u32)(layout->initrd >> 32));
-	put32(zero_page, HDR_RAMDISK_SIZE, (u32)layout->initrd_size);
-	put32(zero_page, BP_EXT_RAMDISK_SIZE, (u32)(layout->initrd_size >> 32));
-	put8(zero_page, BP_E820_ENTRIES, (u8)layout->e820_entries);
+	zero_page[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
+	le32_put(zero_page + HDR_CODE32_START, (u32)layout->kernel);
+	le32_put(zero_page + HDR_HARDWARE_SUBARCH, 0); /* a PC */
+	le32_put(zero_page + HDR_CMD_LINE_PTR, (u32)layout->cmdline);
+	le32_put(zero_page + BP_EXT_CMD_LINE_PTR, (u32)(layout->cmdline >> 32));
+	le32_put(zero_page + HDR_RAMDISK_IMAGE, (u32)layout->initrd);
+	le32_put(zero_page + BP_EXT_RAMDISK_IMAGE, (u32)(layout->initrd >> 32));
+	le32_put(zero_page + HDR_RAMDISK_SIZE, (u32)layout->initrd_size);
+	le32_put(zero_page + BP_EXT_RAMDISK_SIZE,
+		 (u32)(layout->initrd_size >> 32));
+	zero_page[BP_E820_ENTRIES] = (u8)layout->e820_entries;
 	for (unsigned int i = 0; i < layout->e820_entries; i++) {
 		size_t off = BP_E820_TABLE + (size_t)i * E820_ENTRY_SIZE;
 
-		put64(zero_page, off, layout->e820[i].addr);
-		put64(zero_page, off + 8, layout->e820[i].size);
-		put32(zero_page, off + 16, layout->e820[i].type);
+		le64_put(zero_page + off, layout->e820[i].addr);
+		le64_put(zero_page + off + 8, layout->e820[i].size);
+		le32_put(zero_page + off + 16, layout->e820[i].type);
 	}
 	return 0;
 }

@@ -4,6 +4,7 @@
  * (insn_decode.h): prefixes, opcode, then the ModRM memory operand's
  * length, since the address itself comes from the fault.
  */
+#include <keel/bitops.h>
 #include <keel/errno.h>
 
 #include "insn_decode.h"
@@ -130,11 +131,6 @@ static void set_register(struct x86_mmio_access *a, unsigned int reg, bool byte,
 	} else {
 		a->reg = reg;
 	}
-}
-
-static u64 size_mask(unsigned int size)
-{
-	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
 int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
@@ -312,23 +308,19 @@ u64 x86_mmio_store_value(const struct x86_mmio_access *a, u64 reg_value)
 {
 	if (a->high_byte)
 		return (reg_value >> 8) & 0xff;
-	return reg_value & size_mask(a->size);
+	return bytes_cut(reg_value, a->size);
 }
 
 u64 x86_mmio_load_result(const struct x86_mmio_access *a, u64 old, u64 value)
 {
-	unsigned int bits = 8 * a->size;
-
-	value &= size_mask(a->size);
-	if (a->sign_extend && bits < 64 && (value & (1ULL << (bits - 1))))
-		value |= ~0ULL << bits;
+	value = bytes_extend(value, a->size, a->sign_extend);
 	if (a->high_byte)
 		return (old & ~0xff00ULL) | ((value & 0xff) << 8);
 	switch (a->reg_size) {
 	case 1:
 	case 2:
-		return (old & ~size_mask(a->reg_size)) |
-		       (value & size_mask(a->reg_size));
+		return (old & ~bytes_cut(~0ULL, a->reg_size)) |
+		       bytes_cut(value, a->reg_size);
 	case 4:
 		/* A 32-bit register write clears bits 63:32. */
 		return value & 0xffffffffULL;

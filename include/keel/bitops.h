@@ -31,6 +31,34 @@ static inline unsigned int popcount64(u64 x)
  * what a load of v leaves in a register, sign-extended from its top bit
  * when asked (the MMIO decoders of both arches).
  */
+/* Little-endian fields in byte buffers (tables, headers), any alignment. */
+static inline u16 le16_get(const u8 *p)
+{
+	return (u16)(p[0] | p[1] << 8);
+}
+
+static inline u32 le32_get(const u8 *p)
+{
+	return (u32)le16_get(p) | (u32)le16_get(p + 2) << 16;
+}
+
+static inline u64 le64_get(const u8 *p)
+{
+	return (u64)le32_get(p) | (u64)le32_get(p + 4) << 32;
+}
+
+static inline void le32_put(u8 *p, u32 v)
+{
+	for (unsigned int i = 0; i < 4; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+static inline void le64_put(u8 *p, u64 v)
+{
+	le32_put(p, (u32)v);
+	le32_put(p + 4, (u32)(v >> 32));
+}
+
 static inline u64 bytes_cut(u64 v, unsigned int size)
 {
 	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);

@@ -11,6 +11,7 @@
  */
 #include "unit.h"
 
+#include <keel/bitops.h>
 #include <keel/errno.h>
 #include <string.h>
 
@@ -31,25 +32,22 @@ static void put16(u8 *p, size_t off, u16 v)
 
 static void put32(u8 *p, size_t off, u32 v)
 {
-	put16(p, off, (u16)v);
-	put16(p, off + 2, (u16)(v >> 16));
+	le32_put(p + off, v);
 }
 
 static void put64(u8 *p, size_t off, u64 v)
 {
-	put32(p, off, (u32)v);
-	put32(p, off + 4, (u32)(v >> 32));
+	le64_put(p + off, v);
 }
 
 static u32 get32(const u8 *p, size_t off)
 {
-	return (u32)p[off] | (u32)p[off + 1] << 8 | (u32)p[off + 2] << 16 |
-	       (u32)p[off + 3] << 24;
+	return le32_get(p + off);
 }
 
 static u64 get64(const u8 *p, size_t off)
 {
-	return get32(p, off) | (u64)get32(p, off + 4) << 32;
+	return le64_get(p + off);
 }
 
 /* A bzImage with 7 setup sectors (4 KiB with the boot sector). */
