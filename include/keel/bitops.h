@@ -26,11 +26,6 @@ static inline unsigned int popcount64(u64 x)
 	return __builtin_popcountll(x);
 }
 
-/*
- * An access of size bytes (1, 2, 4 or 8): what a store of v writes, and
- * what a load of v leaves in a register, sign-extended from its top bit
- * when asked (the MMIO decoders of both arches).
- */
 /* Little-endian fields in byte buffers (tables, headers), any alignment. */
 static inline u16 le16_get(const u8 *p)
 {
@@ -59,6 +54,11 @@ static inline void le64_put(u8 *p, u64 v)
 	le32_put(p + 4, (u32)(v >> 32));
 }
 
+/*
+ * An access of size bytes (1, 2, 4 or 8): what a store of v writes, and
+ * what a load of v leaves in a register, sign-extended from its top bit
+ * when asked (the MMIO decoders).
+ */
 static inline u64 bytes_cut(u64 v, unsigned int size)
 {
 	return size >= 8 ? v : v & ((1ULL << (size * 8)) - 1);

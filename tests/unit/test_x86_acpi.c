@@ -252,6 +252,17 @@ static void header(u8 *p, const char *sig, u32 len, u8 revision)
 	memcpy(p + 10, "KEELTS", 6);
 }
 
+/* A Processor Local x2APIC entry at e; the byte after it. */
+static u8 *x2apic_entry(u8 *e, u32 apic_id, u32 flags, u32 uid)
+{
+	e[0] = 9;
+	e[1] = 16;
+	le32_put(e + 4, apic_id);
+	le32_put(e + 8, flags);
+	le32_put(e + 12, uid);
+	return e + 16;
+}
+
 UNIT_TEST(xsdt_x2apic_and_s5_forms)
 {
 	/* extra: XSDT at +0, MADT at +0x100, FADT at +0x200, DSDT at +0x400 */
@@ -281,18 +292,8 @@ UNIT_TEST(xsdt_x2apic_and_s5_forms)
 	header(madt, "APIC", 44 + 16 * 2 + 12, 5);
 	le32_put(madt + 36, 0xfee00000);
 	e = madt + 44;
-	e[0] = 9;
-	e[1] = 16;
-	le32_put(e + 4, 0x100);
-	le32_put(e + 8, 1);
-	le32_put(e + 12, 7);
-	e += 16;
-	e[0] = 9;
-	e[1] = 16;
-	le32_put(e + 4, 0x101);
-	le32_put(e + 8, 0);
-	le32_put(e + 12, 8);
-	e += 16;
+	e = x2apic_entry(e, 0x100, 1, 7);
+	e = x2apic_entry(e, 0x101, 0, 8);
 	e[0] = 5;
 	e[1] = 12;
 	le64_put(e + 4, 0x1fee00000ULL);
