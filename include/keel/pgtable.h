@@ -40,7 +40,7 @@
  *   TLB invalidation or an access that needs it).
  * - All of it under pt->lock (irqsave): alloc_table runs under it too.
  *
- * x86-64 checked on paper, without changes here: 4-level (or LA57 5-level)
+ * x86-64 (arch/x86_64/pgtable_format.c), without changes here: 4-level (or LA57 5-level)
  * tables of 512 8-byte entries, index_bits 9 at every level, leaf_levels
  * 0-2 (4 KiB pages, 2 MiB and 1 GiB large pages; never at the PML4), input
  * limit 2^48 (the host's lower canonical half: 2^47). The hooks express the
