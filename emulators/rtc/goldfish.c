@@ -26,12 +26,6 @@
 #include <hw/goldfish_rtc.h>
 
 /*
- * A second boundary may pass between reading the two clocks; this many
- * tries find two readings on the same side of one.
- */
-#define CLOCK_SAMPLE_TRIES 3
-
-/*
  * The longest one timer event waits for an alarm before looking again.
  * The guest puts clock and alarm anywhere in 64 bits; an unbounded wait
  * added to Keel's clock could wrap into a deadline already past.
@@ -51,28 +45,9 @@ struct goldfish_rtc {
 	struct timer_event alarm_timer;
 };
 
-/*
- * Host time in nanoseconds since 1970: whole seconds from the wall clock,
- * the fraction from Keel's clock, which the wall clock's seconds count
- * with (core/devemu.c derives one from the other).
- */
-static u64 host_time_ns(void)
-{
-	u64 before, wall = 0, after = 0;
-
-	for (unsigned int i = 0; i < CLOCK_SAMPLE_TRIES; i++) {
-		before = timer_now_ns();
-		wall = devemu_wallclock_seconds();
-		after = timer_now_ns();
-		if (before / NSEC_PER_SEC == after / NSEC_PER_SEC)
-			break;
-	}
-	return wall * NSEC_PER_SEC + after % NSEC_PER_SEC;
-}
-
 static u64 clock_ns(const struct goldfish_rtc *s)
 {
-	return host_time_ns() + s->offset_ns;
+	return devemu_wallclock_ns() + s->offset_ns;
 }
 
 static void update_irq(struct goldfish_rtc *s)

@@ -19,6 +19,7 @@
 #include <keel/list.h>
 #include <keel/spinlock.h>
 #include <keel/errno.h>
+#include <keel/timer.h>
 #include <keel/types.h>
 
 struct guest;
@@ -202,5 +203,30 @@ const volatile bool *guest_irq_output(struct vcpu *v);
 u64 devemu_wallclock_seconds(void);
 /* A host real-time clock driver tells the time once it knows it. */
 void devemu_set_wallclock(u64 seconds_now);
+
+/*
+ * A second boundary may pass between reading the two clocks; this many
+ * tries find two readings on the same side of one.
+ */
+#define DEVEMU_CLOCK_SAMPLE_TRIES 3
+
+/*
+ * Host time in nanoseconds since 1970: whole seconds from the wall clock,
+ * the fraction from Keel's clock, which the wall clock's seconds count
+ * with (core/devemu.c derives one from the other).
+ */
+static inline u64 devemu_wallclock_ns(void)
+{
+	u64 before, wall = 0, after = 0;
+
+	for (unsigned int i = 0; i < DEVEMU_CLOCK_SAMPLE_TRIES; i++) {
+		before = timer_now_ns();
+		wall = devemu_wallclock_seconds();
+		after = timer_now_ns();
+		if (before / NSEC_PER_SEC == after / NSEC_PER_SEC)
+			break;
+	}
+	return wall * NSEC_PER_SEC + after % NSEC_PER_SEC;
+}
 
 #endif

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MC146818A real-time clock and CMOS RAM for guests (the PC's "CMOS" at
+ * ports 0x70/0x71; hw/mc146818.h), arch-neutral: its two byte registers
+ * are a port window on x86 and may be an MMIO window anywhere.
+ *
+ * The clock is the host's wall clock plus an offset that setting the
+ * time moves; it is battery-backed, so a guest reset keeps the time and
+ * the RAM. The 32.768 kHz divider runs with the clock: periodic
+ * interrupts fall on its ticks and the seconds roll over on its phase,
+ * which setting the time (SET) keeps and a divider reset (DV = 11x, or
+ * any time base but 32.768 kHz) restarts half a second from the update.
+ * While SET is 1 or the divider is stopped the time registers hold what
+ * was last shown or written, as in the chip; otherwise they show the
+ * clock. The day of the week follows the date once the clock runs.
+ *
+ * The flags of register C are kept exactly without a timer: every access
+ * first accounts for the divider ticks and second updates since the last
+ * one. A timer event is armed only for an enabled interrupt that could
+ * raise the line now (not while it is already raised: nothing then
+ * changes until C is read), so an idle guest costs nothing.
+ *
+ * Not emulated: daylight saving (DSE), the square-wave output, and
+ * the update cycle's own 2 ms (registers read during it are consistent
+ * here; UIP is set for the 244 us before each update, as guests expect).
+ * Times before 1970 are taken as 1970.
+ */
+#include <keel/devemu.h>
+#include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/timer.h>
+
+#include <hw/mc146818.h>
+
+#define SECS_PER_DAY 86400ULL
+#define DAYS_TO_1970 719468ULL /* from 0000-03-01, the civil-date epoch */
+#define DAYS_PER_ERA 146097ULL /* 400 years */
+#define RESET_A (MC_A_DV_32K | 0x06) /* 1024 Hz periodic rate */
+#define RESET_B MC_B_24H
+#define NO_EVENT (~0ULL)
+
+struct civil {
+	unsigned int sec, min, hour, wday; /* wday 0-6, Sunday 0 */
+	unsigned int mday, mon; /* 1-31, 1-12 */
+	u64 year;
+};
+
+struct mc146818 {
+	struct devemu_instance *inst;
+	u8 regs[MC146818_NR_REGS];
+	u8 index;
+	u8 flags; /* C's PF, AF and UF since C was last read */
+	u64 offset_ns; /* clock = host wall clock + offset, modulo 2^64 */
+	u64 seen_ns; /* the clock time register C accounts up to */
+	bool held; /* the time registers hold the time */
+	bool irq_level;
+	struct timer_event timer;
+};
+
+static void civil_from_seconds(u64 secs, struct civil *t)
+{
+	u64 days = secs / SECS_PER_DAY, rem = secs % SECS_PER_DAY;
+	u64 z = days + DAYS_TO_1970, era = z / DAYS_PER_ERA;
+	u64 doe = z - era * DAYS_PER_ERA;
+	u64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	u64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	u64 mp = (5 * doy + 2) / 153; /* months from March */
+
+	t->sec = (unsigned int)(rem % 60);
+	t->min = (unsigned int)(rem / 60 % 60);
+	t->hour = (unsigned int)(rem / 3600);
+	t->wday = (unsigned int)((days + 4) % 7); /* 1970-01-01: Thursday */
+	t->mday = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
+	t->mon = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
+	t->year = yoe + era * 400 + (t->mon <= 2);
+}
+
+/* Seconds since 1970 of a date the guest wrote; 0 before 1970. */
+static u64 seconds_from_civil(const struct civil *t)
+{
+	u64 y = t->year - (t->mon <= 2);
+	u64 era = y / 400, yoe = y - era * 400;
+	u64 doy = (153 * (t->mon > 2 ? t->mon - 3 : t->mon + 9) + 2) / 5 +
+		  t->mday - 1;
+	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	u64 days = era * DAYS_PER_ERA + doe;
+
+	if (t->year < 1970 || days < DAYS_TO_1970)
+		return 0;
+	return (days - DAYS_TO_1970) * SECS_PER_DAY + t->hour * 3600ULL +
+	       t->min * 60ULL + t->sec;
+}
+
+static bool binary(const struct mc146818 *s)
+{
+	return s->regs[MC_REG_B] & MC_B_DM_BINARY;
+}
+
+static u8 encode(const struct mc146818 *s, unsigned int v)
+{
+	return (u8)(binary(s) ? v : (v / 10) << 4 | v % 10);
+}
+
+static unsigned int decode(const struct mc146818 *s, u8 raw)
+{
+	return binary(s) ? raw : (raw >> 4) * 10U + (raw & 0xfU);
+}
+
+static u8 encode_hour(const struct mc146818 *s, unsigned int h)
+{
+	if (s->regs[MC_REG_B] & MC_B_24H)
+		return encode(s, h);
+	return encode(s, h % 12 ? h % 12 : 12) | (h >= 12 ? MC_HOURS_PM : 0);
+}
+
+static unsigned int decode_hour(const struct mc146818 *s, u8 raw)
+{
+	if (s->regs[MC_REG_B] & MC_B_24H)
+		return decode(s, raw) % 24;
+	return decode(s, raw & (u8)~MC_HOURS_PM) % 12 +
+	       (raw & MC_HOURS_PM ? 12 : 0);
+}
+
+static bool running(const struct mc146818 *s)
+{
+	return (s->regs[MC_REG_A] & MC_A_DV_MASK) == MC_A_DV_32K;
+}
+
+static bool holds_time(const struct mc146818 *s)
+{
+	return (s->regs[MC_REG_B] & MC_B_SET) || !running(s);
+}
+
+static u64 clock_ns(const struct mc146818 *s)
+{
+	return devemu_wallclock_ns() + s->offset_ns;
+}
+
+/* Divider ticks since 1970 at clock time ns. */
+static u64 ticks(u64 ns)
+{
+	return ns / NSEC_PER_SEC * MC_TICKS_PER_SEC +
+	       ns % NSEC_PER_SEC * MC_TICKS_PER_SEC / NSEC_PER_SEC;
+}
+
+/* The first clock time at which ticks() reaches t. */
+static u64 tick_time(u64 t)
+{
+	return t / MC_TICKS_PER_SEC * NSEC_PER_SEC +
+	       (t % MC_TICKS_PER_SEC * NSEC_PER_SEC + MC_TICKS_PER_SEC - 1) /
+		       MC_TICKS_PER_SEC;
+}
+
+/* Divider ticks between periodic interrupts; 0: none (RS = 0). */
+static u64 period_ticks(const struct mc146818 *s)
+{
+	unsigned int rs = s->regs[MC_REG_A] & MC_A_RS_MASK;
+
+	if (!rs)
+		return 0;
+	/* 1 and 2 repeat 8 and 9: 256 Hz and 128 Hz. */
+	return 1ULL << (rs < 3 ? rs + 6 : rs - 1);
+}
+
+static void show_time(struct mc146818 *s, u64 clock)
+{
+	struct civil t;
+
+	civil_from_seconds(clock / NSEC_PER_SEC, &t);
+	s->regs[MC_SECONDS] = encode(s, t.sec);
+	s->regs[MC_MINUTES] = encode(s, t.min);
+	s->regs[MC_HOURS] = encode_hour(s, t.hour);
+	s->regs[MC_DAY_OF_WEEK] = encode(s, t.wday + 1);
+	s->regs[MC_DAY_OF_MONTH] = encode(s, t.mday);
+	s->regs[MC_MONTH] = encode(s, t.mon);
+	s->regs[MC_YEAR] = encode(s, (unsigned int)(t.year % 100));
+	s->regs[MC_CENTURY] = encode(s, (unsigned int)(t.year / 100 % 100));
+}
+
+/*
+ * The time the registers hold, read as the chip counts: out-of-range
+ * fields wrap or clamp, a day past the month's end runs into the next.
+ */
+static u64 held_seconds(const struct mc146818 *s)
+{
+	struct civil t = {
+		.sec = decode(s, s->regs[MC_SECONDS]) % 60,
+		.min = decode(s, s->regs[MC_MINUTES]) % 60,
+		.hour = decode_hour(s, s->regs[MC_HOURS]),
+		.mday = decode(s, s->regs[MC_DAY_OF_MONTH]),
+		.mon = decode(s, s->regs[MC_MONTH]),
+		.year = decode(s, s->regs[MC_CENTURY]) % 100 * 100ULL +
+			decode(s, s->regs[MC_YEAR]) % 100,
+	};
+
+	t.mday = t.mday < 1 ? 1 : t.mday > 31 ? 31 : t.mday;
+	t.mon = t.mon < 1 ? 1 : t.mon > 12 ? 12 : t.mon;
+	return seconds_from_civil(&t);
+}
+
+/* The clock restarts from the held time, on the divider's phase. */
+static void release_time(struct mc146818 *s, u64 now)
+{
+	u64 want = held_seconds(s) * NSEC_PER_SEC + now % NSEC_PER_SEC;
+
+	s->offset_ns += want - now;
+	s->seen_ns = want;
+}
+
+static bool alarm_matches(const struct mc146818 *s, u64 secs)
+{
+	u64 rem = secs % SECS_PER_DAY;
+	const u8 want[3] = { encode(s, (unsigned int)(rem % 60)),
+			     encode(s, (unsigned int)(rem / 60 % 60)),
+			     encode_hour(s, (unsigned int)(rem / 3600)) };
+	static const u8 alarm_reg[3] = { MC_SECONDS_ALARM, MC_MINUTES_ALARM,
+					 MC_HOURS_ALARM };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		u8 a = s->regs[alarm_reg[i]];
+
+		if ((a & MC_ALARM_DONT_CARE) != MC_ALARM_DONT_CARE &&
+		    a != want[i])
+			return false;
+	}
+	return true;
+}
+
+/* Whether an update in (from, to] (seconds) matched the alarm. */
+static bool alarm_between(const struct mc146818 *s, u64 from, u64 to)
+{
+	/* The alarm compares the time of day: a day holds every match. */
+	if (to - from > SECS_PER_DAY)
+		from = to - SECS_PER_DAY;
+	for (u64 t = from + 1; t <= to; t++)
+		if (alarm_matches(s, t))
+			return true;
+	return false;
+}
+
+/* C's flags for the divider ticks and updates from seen_ns to now. */
+static void catch_up(struct mc146818 *s, u64 now)
+{
+	u64 period = period_ticks(s);
+
+	if (!running(s) || now <= s->seen_ns) {
+		s->seen_ns = now;
+		return;
+	}
+	if (period && ticks(now) / period != ticks(s->seen_ns) / period)
+		s->flags |= MC_C_PF;
+	if (!(s->regs[MC_REG_B] & MC_B_SET) &&
+	    now / NSEC_PER_SEC != s->seen_ns / NSEC_PER_SEC) {
+		s->flags |= MC_C_UF;
+		if (alarm_between(s, s->seen_ns / NSEC_PER_SEC,
+				  now / NSEC_PER_SEC))
+			s->flags |= MC_C_AF;
+	}
+	s->seen_ns = now;
+}
+
+static bool irqf(const struct mc146818 *s)
+{
+	u8 b = s->regs[MC_REG_B];
+
+	return ((s->flags & MC_C_PF) && (b & MC_B_PIE)) ||
+	       ((s->flags & MC_C_AF) && (b & MC_B_AIE)) ||
+	       ((s->flags & MC_C_UF) && (b & MC_B_UIE));
+}
+
+/* The next clock time an enabled interrupt could raise the line. */
+static u64 next_event(const struct mc146818 *s, u64 now)
+{
+	u8 b = s->regs[MC_REG_B];
+	u64 period = period_ticks(s), next = NO_EVENT;
+
+	if (!running(s) || s->irq_level)
+		return NO_EVENT;
+	if ((b & MC_B_PIE) && period)
+		next = tick_time((ticks(now) / period + 1) * period);
+	if ((b & (MC_B_AIE | MC_B_UIE)) && !(b & MC_B_SET))
+		next = MIN(next, (now / NSEC_PER_SEC + 1) * NSEC_PER_SEC);
+	return next;
+}
+
+static void update(struct mc146818 *s, u64 now)
+{
+	bool level = irqf(s);
+	u64 next;
+
+	if (level != s->irq_level) {
+		s->irq_level = level;
+		devemu_irq_set(s->inst, 0, level);
+	}
+	next = next_event(s, now);
+	if (next == NO_EVENT)
+		timer_event_cancel(&s->timer);
+	else
+		timer_event_arm(&s->timer, timer_now_ns() + (next - now));
+}
+
+static void mc146818_timer(struct timer_event *ev)
+{
+	struct devemu_instance *inst = ev->arg;
+	struct mc146818 *s;
+	unsigned long flags;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	s = inst->priv;
+	/* Removed while this callback waited for the lock. */
+	if (s) {
+		u64 now = clock_ns(s);
+
+		catch_up(s, now);
+		update(s, now);
+	}
+	spin_unlock_irqrestore(&inst->lock, flags);
+}
+
+static bool is_time_reg(unsigned int reg)
+{
+	return reg == MC_SECONDS || reg == MC_MINUTES || reg == MC_HOURS ||
+	       (reg >= MC_DAY_OF_WEEK && reg <= MC_YEAR) || reg == MC_CENTURY;
+}
+
+static u8 reg_read(struct mc146818 *s, unsigned int reg, u64 now)
+{
+	u8 v;
+
+	if (is_time_reg(reg) && !s->held)
+		show_time(s, now);
+	switch (reg) {
+	case MC_REG_A:
+		v = s->regs[MC_REG_A];
+		if (running(s) && !(s->regs[MC_REG_B] & MC_B_SET) &&
+		    NSEC_PER_SEC - now % NSEC_PER_SEC <= MC_UIP_NS)
+			v |= MC_A_UIP;
+		return v;
+	case MC_REG_C:
+		v = s->flags | (irqf(s) ? MC_C_IRQF : 0);
+		s->flags = 0;
+		return v;
+	case MC_REG_D:
+		return MC_D_VRT;
+	}
+	return s->regs[reg];
+}
+
+/* Register A or B changed: hold or release the time, restart the divider. */
+static void control_changed(struct mc146818 *s, bool was_running, u64 now)
+{
+	bool hold = holds_time(s);
+
+	if (!was_running && running(s)) {
+		/* Out of reset, the first update comes half a second later. */
+		u64 want = now - now % NSEC_PER_SEC + NSEC_PER_SEC / 2;
+
+		s->offset_ns += want - now;
+		now = want;
+		s->seen_ns = now;
+	}
+	if (hold && !s->held)
+		show_time(s, now);
+	else if (!hold && s->held)
+		release_time(s, now);
+	s->held = hold;
+}
+
+static void reg_write(struct mc146818 *s, unsigned int reg, u8 v, u64 now)
+{
+	bool was_running = running(s);
+
+	if (is_time_reg(reg)) {
+		if (s->held) {
+			s->regs[reg] = v;
+			return;
+		}
+		/* A running clock takes the field and counts on from it. */
+		show_time(s, now);
+		s->regs[reg] = v;
+		release_time(s, now);
+		return;
+	}
+	switch (reg) {
+	case MC_REG_A:
+		s->regs[MC_REG_A] = v & (u8)~MC_A_UIP;
+		control_changed(s, was_running, now);
+		return;
+	case MC_REG_B:
+		/* Setting the time disables the update-ended interrupt. */
+		if (v & MC_B_SET)
+			v &= (u8)~MC_B_UIE;
+		s->regs[MC_REG_B] = v;
+		control_changed(s, was_running, now);
+		return;
+	case MC_REG_C:
+	case MC_REG_D:
+		return; /* read-only */
+	}
+	s->regs[reg] = v;
+}
+
+static int mc146818_read(struct devemu_instance *inst, u64 offset,
+			 unsigned int size, u64 *value)
+{
+	struct mc146818 *s = inst->priv;
+	u64 now;
+
+	if (size != 1)
+		return -EINVAL;
+	/* The index register is write-only: reads float high, as on a PC. */
+	if (offset != MC146818_DATA) {
+		*value = 0xff;
+		return 0;
+	}
+	now = clock_ns(s);
+	catch_up(s, now);
+	*value = reg_read(s, s->index, now);
+	update(s, clock_ns(s));
+	return 0;
+}
+
+static int mc146818_write(struct devemu_instance *inst, u64 offset,
+			  unsigned int size, u64 value)
+{
+	struct mc146818 *s = inst->priv;
+	u64 now;
+
+	if (size != 1)
+		return -EINVAL;
+	if (offset == MC146818_INDEX) {
+		s->index = (u8)value & MC146818_INDEX_MASK;
+		return 0;
+	}
+	if (offset != MC146818_DATA)
+		return 0;
+	now = clock_ns(s);
+	catch_up(s, now);
+	reg_write(s, s->index, (u8)value, now);
+	update(s, clock_ns(s));
+	return 0;
+}
+
+/* A machine reset: the clock and RAM are battery-backed and stay. */
+static void mc146818_reset(struct devemu_instance *inst)
+{
+	struct mc146818 *s = inst->priv;
+	u64 now = clock_ns(s);
+
+	catch_up(s, now);
+	s->regs[MC_REG_B] &= (u8) ~(MC_B_PIE | MC_B_AIE | MC_B_UIE | MC_B_SQWE);
+	s->flags = 0;
+	s->index = 0;
+	update(s, now);
+}
+
+static int read_initial(struct devemu_instance *inst,
+			const struct devtree_node *node, const char *prop,
+			u8 fallback, u8 *out)
+{
+	u32 v;
+	int err = devtree_prop_read_u32(node, prop, &v);
+
+	if (err == -ENOENT) {
+		*out = fallback;
+		return 0;
+	}
+	if (err || v > 0xff) {
+		devemu_error(inst, "\"%s\" must be one byte", prop);
+		return -EINVAL;
+	}
+	*out = (u8)v;
+	return 0;
+}
+
+static int mc146818_probe(struct devemu_instance *inst,
+			  const struct devtree_node *node)
+{
+	struct mc146818 *s = inst->priv;
+	u64 now;
+	int err;
+
+	s->inst = inst;
+	/* Linux's binding: the values firmware left in A and B. */
+	err = read_initial(inst, node, "freq-reg", RESET_A, &s->regs[MC_REG_A]);
+	if (!err)
+		err = read_initial(inst, node, "ctrl-reg", RESET_B,
+				   &s->regs[MC_REG_B]);
+	if (err)
+		return err;
+	s->regs[MC_REG_A] &= (u8)~MC_A_UIP;
+	timer_event_init(&s->timer, mc146818_timer, inst);
+	now = clock_ns(s);
+	s->seen_ns = now;
+	s->held = holds_time(s);
+	show_time(s, now);
+	update(s, now);
+	return 0;
+}
+
+static void mc146818_remove(struct devemu_instance *inst)
+{
+	struct mc146818 *s = inst->priv;
+	unsigned long flags;
+
+	/* As goldfish.c: a firing timer waiting for the lock finds no state. */
+	spin_lock_irqsave(&inst->lock, flags);
+	timer_event_cancel(&s->timer);
+	inst->priv = NULL;
+	spin_unlock_irqrestore(&inst->lock, flags);
+}
+
+static const char *const mc146818_compatible[] = { "motorola,mc146818", NULL };
+
+static const struct emulator mc146818_emulator = {
+	.name = "mc146818",
+	.compatible = mc146818_compatible,
+	.probe = mc146818_probe,
+	.read = mc146818_read,
+	.write = mc146818_write,
+	.reset = mc146818_reset,
+	.remove = mc146818_remove,
+	.priv_size = sizeof(struct mc146818),
+	.min_window = MC146818_WINDOW,
+};
+EMULATOR_REGISTER(mc146818_emulator);
