@@ -190,6 +190,13 @@ struct guest_irqchip {
 	 * Valid until the controller is removed, after the vCPUs stopped.
 	 */
 	const volatile bool *(*output)(void *priv, struct vcpu *v);
+	/*
+	 * Optional: the interrupt acknowledge cycle of CPUs that take the
+	 * vector from the controller when they take the interrupt (x86's
+	 * INTA): the vector for v, the controller's state moving as the
+	 * chip's does; -1 when it has none for v.
+	 */
+	int (*acknowledge)(void *priv, struct vcpu *v);
 };
 void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,
 		       void *priv);

@@ -96,18 +96,6 @@ int bundle_find(const char *name, struct bundle_file *out)
 	return 0;
 }
 
-/* keel,read-only is a property without a value. */
-static const struct devtree_node *read_only_node;
-static struct devtree_prop read_only_prop;
-
-struct devtree_prop *devtree_prop_find(const struct devtree_node *node,
-				       const char *name)
-{
-	if (node == read_only_node && !strcmp(name, "keel,read-only"))
-		return &read_only_prop;
-	return NULL;
-}
-
 /*
  * remove() waits for requests still with the disk: time passes, the
  * disk's interrupt comes (sleep_completes) or does not.
@@ -195,7 +183,6 @@ static void guest(void)
 	dev.ram = RAM;
 	dev.ring_stride = 0x4000;
 	dev.qsize = QSIZE;
-	read_only_node = NULL;
 	sleeps = 0;
 	sleep_completes = NULL;
 	fake_dt_set_string(&dev.node, "keel,device", "block");
@@ -205,8 +192,9 @@ static int try_create(const char *backend, bool read_only)
 {
 	if (backend)
 		fake_dt_set_string(&dev.node, "keel,backend", backend);
+	/* keel,read-only: a property without a value. */
 	if (read_only)
-		read_only_node = &dev.node;
+		fake_dt_set_string(&dev.node, "keel,read-only", "");
 	return vdrv_probe(&dev, NODE, BASE);
 }
 

@@ -210,6 +210,16 @@ int devtree_prop_read_string(const struct devtree_node *node, const char *name,
 	return -ENOENT;
 }
 
+/* A property is there when fake_dt_set_string() set it ("" for a flag). */
+struct devtree_prop *devtree_prop_find(const struct devtree_node *node,
+				       const char *name)
+{
+	static struct devtree_prop found;
+	const char *value;
+
+	return devtree_prop_read_string(node, name, &value) ? NULL : &found;
+}
+
 /* A string list of one entry, as fake_dt_set_string() gives them. */
 int devtree_prop_read_string_index(const struct devtree_node *node,
 				   const char *name, unsigned int index,

@@ -76,7 +76,8 @@ void fake_dt_set_u32(const struct devtree_node *node, const char *name,
 		     u32 value);
 /*
  * devtree_prop_read_string(node, name), and index 0 of
- * devtree_prop_read_string_index(), answer value from now on.
+ * devtree_prop_read_string_index(), answer value from now on, and
+ * devtree_prop_find(node, name) finds a property ("" for a flag).
  */
 void fake_dt_set_string(const struct devtree_node *node, const char *name,
 			const char *value);
