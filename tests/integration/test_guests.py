@@ -61,6 +61,26 @@ def test_firmware_checks_pass(two_guests, guest):
             assert verdict == "PASS", f"{check}: {verdict}\n{out}"
 
 
+def test_pc_clock_and_timer_chips(two_guests):
+    """basic1's description has the PC's MC146818 RTC and 8254 timer in
+    MMIO windows (Keel emulates them on every arch; x86 guests get them
+    at their ports): the firmware reads and sets the clock, fills the
+    CMOS RAM and runs the counters the ways a PC's firmware and Linux
+    do. basic0 has neither, and says so."""
+    with keel.Console(two_guests, f"basic1/{UART}") as con:
+        verdict, out = con.run("cmos")
+        assert verdict == "PASS", out
+        assert re.search(r"cmos 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
+                         r"advanced [12] s in 1.1 s", out), out
+        assert "0.6 s later 2030-01-02 03:04:06" in out, out
+        verdict, out = con.run("pit")
+        assert verdict == "PASS", out
+        assert re.search(r"pit counter 0: mode 2, latched \d+, then \d+", out)
+    with keel.Console(two_guests, f"basic0/{UART}") as con:
+        verdict, out = con.run("cmos")
+        assert verdict.startswith("FAIL") and "no motorola,mc146818" in verdict
+
+
 def test_guest_cannot_read_outside_its_ram(two_guests):
     """Both guests' RAM is 64 MiB at the same guest address; whatever lies
     beyond it (another guest's memory, Keel's) answers with an abort."""

@@ -266,6 +266,9 @@ static const struct basic_command common_commands[] = {
 	{ "cpu-cycle", "[n]",
 	  "vCPU1 powered on, FP used, powered off, n times (Keel only)",
 	  cmd_cpu_cycle },
+	{ "cmos", "", "MC146818 clock, RAM, setting the time (Keel)",
+	  cmd_cmos },
+	{ "pit", "", "8254 counters and port 0x61 (Keel)", cmd_pit },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 
