@@ -285,6 +285,35 @@ static void wait_for_interrupt(struct vcpu *v)
 	wait_until_runnable(v);
 }
 
+/*
+ * A write that asked to power the guest off or reset it (DEVEMU_POWER_OFF,
+ * DEVEMU_RESET): the exit becomes that request, which the vCPU loop
+ * carries out once the device's lock is long dropped.
+ */
+static void take_power_request(struct vcpu_exit *e,
+			       const struct devemu_instance *dev, int request)
+{
+	if (request == DEVEMU_RESET) {
+		e->reason = VCPU_EXIT_SYSTEM_RESET;
+		return;
+	}
+	e->reason = VCPU_EXIT_SYSTEM_OFF;
+	e->why = dev->power_why[0] ? dev->power_why : NULL;
+}
+
+/* Out of line: the common answer stays a tail call. */
+static __noinline void mmio_answer_unusual(struct vcpu *v, struct vcpu_exit *e,
+					   const struct devemu_instance *dev,
+					   int err, u64 value)
+{
+	if (err < 0) {
+		arch_vcpu_inject_abort(v, e);
+		return;
+	}
+	arch_vcpu_mmio_done(v, e, value);
+	take_power_request(e, dev, err);
+}
+
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct region *r = v->mmio_hint;
@@ -317,10 +346,10 @@ void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 					     &value);
 	}
 	spin_unlock_irqrestore(&dev->lock, flags);
-	if (err)
-		arch_vcpu_inject_abort(v, e);
-	else
+	if (likely(!err))
 		arch_vcpu_mmio_done(v, e, value);
+	else
+		mmio_answer_unusual(v, e, dev, err, value);
 }
 
 #define EXITS_HANDLED_HERE                                                 \
@@ -335,10 +364,11 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	/* Most exits were answered by the arch: a test, not a jump table. */
 	if (!((EXITS_HANDLED_HERE >> e->reason) & 1))
 		return NULL;
+	/* First: a device's answer may turn it into a power request. */
+	if (e->reason == VCPU_EXIT_MMIO && !e->answered)
+		vcpu_mmio_answer(v, e);
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
-		if (!e->answered)
-			vcpu_mmio_answer(v, e);
 		return e->dev;
 	case VCPU_EXIT_WFI:
 		wait_for_interrupt(v);
@@ -350,7 +380,7 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		vcpu_power_off(v);
 		break;
 	case VCPU_EXIT_SYSTEM_OFF:
-		v->requests->halt(v->guest, "powered off");
+		v->requests->halt(v->guest, e->why ? e->why : "powered off");
 		break;
 	case VCPU_EXIT_SYSTEM_RESET:
 		v->requests->reset(v->guest);

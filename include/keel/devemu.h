@@ -45,7 +45,9 @@ struct emulator {
 	 * A guest access at offset = gpa - inst->base (below inst->size for
 	 * the main window), size in {1, 2, 4, 8}. Return 0,
 	 * or -EINVAL for an access the device does not support (the guest
-	 * then gets an external abort).
+	 * then gets an external abort). A write may also return
+	 * DEVEMU_POWER_OFF or DEVEMU_RESET: done, and the guest asks to be
+	 * powered off (halted, with inst->power_why if set) or reset.
 	 */
 	int (*read)(struct devemu_instance *inst, u64 offset, unsigned int size,
 		    u64 *value);
@@ -87,6 +89,10 @@ struct emulator {
 		     unsigned int *line, char *why, size_t why_size);
 };
 
+/* What a write may return besides 0 and -errno (struct emulator). */
+#define DEVEMU_POWER_OFF 1
+#define DEVEMU_RESET 2
+
 #define EMULATOR_REGISTER(var)                                          \
 	static const struct emulator *const __emulator_ptr_##var __used \
 		__section(".keel.emulators." #var) = &(var)
@@ -102,6 +108,8 @@ struct devemu_instance {
 	spinlock_t lock; /* taken around read/write/reset by core */
 	struct list_head link; /* in the guest's device list */
 	u64 reads, writes; /* accesses seen, for statistics */
+	/* Why the guest halts on this device's DEVEMU_POWER_OFF ("": none). */
+	char power_why[64];
 	/*
 	 * The exit profile: host counter cycles from the exits of those
 	 * accesses to their vCPUs' next entries, and the part of that in ns

@@ -26,7 +26,10 @@
 /*
  * An MMIO exit: the device's answer (or the guest's fault), its register
  * written and its pc moved on; e->answered and e->dev say so to core and
- * to the profile. Core calls it too, for the exits the arch returns.
+ * to the profile. Core calls it too, for the exits the arch returns. A
+ * write the device answers with DEVEMU_POWER_OFF or DEVEMU_RESET turns
+ * the exit into VCPU_EXIT_SYSTEM_OFF (why: the device's power_why) or
+ * VCPU_EXIT_SYSTEM_RESET.
  */
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e);
 
@@ -56,8 +59,12 @@ static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
 {
 	if (!((VCPU_EXITS_REENTERABLE >> e->reason) & 1))
 		return false;
-	if (e->reason == VCPU_EXIT_MMIO)
+	if (e->reason == VCPU_EXIT_MMIO) {
 		vcpu_mmio_answer(v, e);
+		/* A device's power request is core's to carry out. */
+		if (e->reason != VCPU_EXIT_MMIO)
+			return false;
+	}
 	return !this_cpu()->sched.need_resched && vcpu_runnable_now(v);
 }
 

@@ -608,3 +608,33 @@ def test_halt_and_kick_from_the_terminal(two_guests):
         # Restarted from its images: vCPU1 is off again until the IPI
         # check starts it.
         assert con.run(IPI_CHECK)[0] == "PASS"
+
+
+def test_test_finisher(two_guests):
+    """basic1 has a SiFive test finisher (Keel's emulator, on every arch):
+    its writes power the guest off with the failure code in the reason,
+    reset it (the firmware starts again), and power it off with a pass.
+    Last in this file: basic1 starts again, without the state earlier
+    tests left in it."""
+    k = two_guests
+    with keel.Console(k, f"basic1/{UART}") as con:
+        k.send_raw("\rfinisher fail 42\r")
+        k.child.expect_exact("guest basic1: halted (test finisher: failure code 42)",
+                             timeout=30)
+    assert guests(k)["basic1"] == "halted"
+    assert guests(k)["basic0"] == "running"
+    assert "guest basic1 started" in k.cmd("guest kick basic1")
+    with keel.Console(k, f"basic1/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+        k.send_raw("\rfinisher reset\r")
+        k.child.expect_exact(BANNER, timeout=30)
+        assert con.run("hi")[0] == "PASS"
+        k.send_raw("\rfinisher pass\r")
+        k.child.expect_exact("guest basic1: halted (test finisher: pass)",
+                             timeout=30)
+    assert "guest basic1 started" in k.cmd("guest kick basic1")
+    with keel.Console(k, f"basic1/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+        verdict, out = con.run("finisher")
+        assert verdict.startswith("FAIL") and "usage" in verdict
+    assert guests(k) == {"basic0": "running", "basic1": "running"}

@@ -269,6 +269,8 @@ static const struct basic_command common_commands[] = {
 	{ "cmos", "", "MC146818 clock, RAM, setting the time (Keel)",
 	  cmd_cmos },
 	{ "pit", "", "8254 counters and port 0x61 (Keel)", cmd_pit },
+	{ "finisher", "pass|fail <code>|reset",
+	  "power off or reset through the SiFive test finisher", cmd_finisher },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 

@@ -31,7 +31,7 @@ BASIC_ARM64_C_OBJS := $(addprefix $(BASIC_ARM64_OUT)/arch/, \
 	main.o gic.o gicv2.o gicv3.o mmu.o pmu.o isolation.o lazy.o)
 BASIC_ARM64_COMMON_OBJS := $(addprefix $(BASIC_ARM64_OUT)/common/, \
 	main.o printf.o string.o fdt.o memtest.o timing.o smp.o bench.o lazy.o \
-	faults.o virtio.o yield.o pc_devices.o)
+	faults.o virtio.o yield.o pc_devices.o finisher.o)
 BASIC_ARM64_OBJS := $(BASIC_ARM64_ASM_OBJS) $(BASIC_ARM64_C_OBJS) \
 	$(BASIC_ARM64_COMMON_OBJS)
 

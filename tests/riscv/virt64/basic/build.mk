@@ -33,7 +33,7 @@ BASIC_RISCV_C_OBJS := $(addprefix $(BASIC_RISCV_OUT)/arch/, \
 	main.o plic.o mmu.o sbi_conf.o lazy.o)
 BASIC_RISCV_COMMON_OBJS := $(addprefix $(BASIC_RISCV_OUT)/common/, \
 	main.o printf.o string.o fdt.o memtest.o timing.o smp.o bench.o lazy.o \
-	faults.o virtio.o yield.o pc_devices.o)
+	faults.o virtio.o yield.o pc_devices.o finisher.o)
 BASIC_RISCV_OBJS := $(BASIC_RISCV_ASM_OBJS) $(BASIC_RISCV_C_OBJS) \
 	$(BASIC_RISCV_COMMON_OBJS)
 
