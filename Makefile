@@ -96,7 +96,8 @@ HOST_TOOLS_STAMP := $(BUILD)/.host-tools-ok
 INSTALL_GOALS := run debug test bench host-tools
 HOST_TOOLS_CHECK := $(if $(filter $(INSTALL_GOALS),$(MAKECMDGOALS)),,--check)
 
-$(HOST_TOOLS_STAMP):
+# Again whenever the list of packages changes.
+$(HOST_TOOLS_STAMP): $(SRCTREE)/tools/setup-host.sh
 	$(Q)mkdir -p $(BUILD)
 	$(Q)$(SRCTREE)/tools/setup-host.sh $(HOST_TOOLS_CHECK)
 	$(Q)touch $@

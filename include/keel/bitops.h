@@ -42,6 +42,12 @@ static inline u64 le64_get(const u8 *p)
 	return (u64)le32_get(p) | (u64)le32_get(p + 4) << 32;
 }
 
+static inline void le16_put(u8 *p, u16 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+}
+
 static inline void le32_put(u8 *p, u32 v)
 {
 	for (unsigned int i = 0; i < 4; i++)
