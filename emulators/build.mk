@@ -7,6 +7,7 @@ obj-$(CONFIG_EMU_GOLDFISH_RTC) += emulators/rtc/goldfish.o
 obj-$(CONFIG_EMU_MC146818) += emulators/rtc/mc146818.o
 obj-$(CONFIG_EMU_I8254) += emulators/timer/i8254.o
 obj-$(CONFIG_EMU_SIFIVE_TEST) += emulators/misc/sifive_test.o
+obj-$(CONFIG_EMU_ACPI_PM) += emulators/misc/acpi_pm.o
 obj-$(CONFIG_EMU_VGIC) += emulators/irqchip/vgic-model.o
 obj-$(CONFIG_EMU_VGIC_V3) += emulators/irqchip/vgic-v3.o
 obj-$(CONFIG_EMU_VGIC_V2) += emulators/irqchip/vgic-v2.o

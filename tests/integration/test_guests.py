@@ -610,10 +610,12 @@ def test_halt_and_kick_from_the_terminal(two_guests):
         assert con.run(IPI_CHECK)[0] == "PASS"
 
 
-def test_test_finisher(two_guests):
-    """basic1 has a SiFive test finisher (Keel's emulator, on every arch):
-    its writes power the guest off with the failure code in the reason,
-    reset it (the firmware starts again), and power it off with a pass.
+def test_test_finisher_and_acpi_pm(two_guests):
+    """basic1 has a SiFive test finisher and an ACPI PM block (Keel's
+    emulators, on every arch): the finisher's writes power the guest off
+    with the failure code in the reason, reset it (the firmware starts
+    again), and power it off with a pass; the PM timer runs at 3.579545
+    MHz, SLP_EN with S5's type powers off and the reset register resets.
     Last in this file: basic1 starts again, without the state earlier
     tests left in it."""
     k = two_guests
@@ -637,4 +639,16 @@ def test_test_finisher(two_guests):
         assert con.run("hi")[0] == "PASS"
         verdict, out = con.run("finisher")
         assert verdict.startswith("FAIL") and "usage" in verdict
+        # The ACPI fixed hardware x86 guests' FADT names, in MMIO here.
+        verdict, out = con.run("acpi-pm")
+        assert verdict == "PASS", out
+        k.send_raw("\racpi-pm s5\r")
+        k.child.expect_exact("guest basic1: halted (ACPI S5 (soft off))",
+                             timeout=30)
+    assert "guest basic1 started" in k.cmd("guest kick basic1")
+    with keel.Console(k, f"basic1/{UART}") as con:
+        assert con.run("hi")[0] == "PASS"
+        k.send_raw("\racpi-pm reset\r")
+        k.child.expect_exact(BANNER, timeout=30)
+        assert con.run("hi")[0] == "PASS"
     assert guests(k) == {"basic0": "running", "basic1": "running"}

@@ -38,8 +38,9 @@ int cmd_virtio_input(int argc, char **argv);
 /* pc_devices.c: the MC146818 RTC and the 8254 timer, found by compatible. */
 int cmd_cmos(int argc, char **argv);
 int cmd_pit(int argc, char **argv);
-/* finisher.c: power off or reset through the SiFive test finisher. */
+/* finisher.c: power off or reset: the SiFive test finisher, ACPI PM. */
 int cmd_finisher(int argc, char **argv);
+int cmd_acpi_pm(int argc, char **argv);
 void bench_help(void);
 
 /* The timer test's state machine, shared with the timer benchmark. */

@@ -271,6 +271,8 @@ static const struct basic_command common_commands[] = {
 	{ "pit", "", "8254 counters and port 0x61 (Keel)", cmd_pit },
 	{ "finisher", "pass|fail <code>|reset",
 	  "power off or reset through the SiFive test finisher", cmd_finisher },
+	{ "acpi-pm", "[s5|reset]",
+	  "ACPI PM timer; S5 or the reset register (Keel)", cmd_acpi_pm },
 	{ "poweroff", "", "power the machine off", cmd_poweroff },
 };
 
