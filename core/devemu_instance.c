@@ -9,6 +9,7 @@
 #include <keel/devemu.h>
 #include <keel/errno.h>
 #include <keel/heap.h>
+#include <keel/timer.h>
 
 int devemu_probe(struct devemu_instance *inst, const struct devtree_node *node)
 {
@@ -59,4 +60,16 @@ void devemu_remove(struct devemu_instance *inst)
 	spin_unlock_irqrestore(&inst->lock, flags);
 	if (emu->priv_size)
 		keel_free(priv);
+}
+
+void devemu_remove_timer(struct devemu_instance *inst, struct timer_event *ev)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&inst->lock, flags);
+	timer_event_cancel_nowait(ev);
+	inst->priv = NULL;
+	spin_unlock_irqrestore(&inst->lock, flags);
+	/* A callback that was waiting for the lock has seen no state. */
+	timer_event_cancel(ev);
 }

@@ -197,9 +197,9 @@ static void wait_callback_done(struct timer_event *ev)
 	}
 }
 
-void timer_event_cancel(struct timer_event *ev)
+/* Off whichever queue holds ev; a callback already running may go on. */
+static void dequeue(struct timer_event *ev)
 {
-	wait_callback_done(ev);
 	for (;;) {
 		int cpu = READ_ONCE(ev->cpu);
 		unsigned long flags;
@@ -222,12 +222,22 @@ void timer_event_cancel(struct timer_event *ev)
 	}
 }
 
-void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
+void timer_event_cancel(struct timer_event *ev)
+{
+	wait_callback_done(ev);
+	dequeue(ev);
+}
+
+void timer_event_cancel_nowait(struct timer_event *ev)
+{
+	dequeue(ev);
+}
+
+static void enqueue_here(struct timer_event *ev, u64 deadline_ns)
 {
 	unsigned long flags;
 	struct timer_cpu *tc;
 
-	timer_event_cancel(ev);
 	flags = arch_irq_save();
 	tc = &this_cpu()->timers;
 	spin_lock(&tc->lock);
@@ -238,6 +248,12 @@ void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
 	spin_unlock_irqrestore(&tc->lock, flags);
 }
 
+void timer_event_arm(struct timer_event *ev, u64 deadline_ns)
+{
+	timer_event_cancel(ev);
+	enqueue_here(ev, deadline_ns);
+}
+
 void timer_event_set(struct timer_event *ev, u64 deadline_ns)
 {
 	if (!deadline_ns) {
@@ -245,6 +261,17 @@ void timer_event_set(struct timer_event *ev, u64 deadline_ns)
 			timer_event_cancel(ev);
 	} else if (!timer_event_armed(ev) || ev->deadline_ns != deadline_ns) {
 		timer_event_arm(ev, deadline_ns);
+	}
+}
+
+void timer_event_set_nowait(struct timer_event *ev, u64 deadline_ns)
+{
+	if (!deadline_ns) {
+		if (timer_event_armed(ev))
+			dequeue(ev);
+	} else if (!timer_event_armed(ev) || ev->deadline_ns != deadline_ns) {
+		dequeue(ev);
+		enqueue_here(ev, deadline_ns);
 	}
 }
 

@@ -75,11 +75,11 @@ static void update(struct acpi_pm *s, u64 now_ticks)
 	}
 	/* A wait only while the timer's status could raise the SCI. */
 	if ((s->en & ACPI_PM1_TMR) && !(s->sts & ACPI_PM1_TMR))
-		timer_event_arm(&s->timer,
-				tick_time(((now_ticks >> TIMER_TOP_BIT) + 1)
-					  << TIMER_TOP_BIT));
+		timer_event_set_nowait(
+			&s->timer, tick_time(((now_ticks >> TIMER_TOP_BIT) + 1)
+					     << TIMER_TOP_BIT));
 	else
-		timer_event_cancel(&s->timer);
+		timer_event_cancel_nowait(&s->timer);
 }
 
 static void acpi_pm_timer(struct timer_event *ev)
@@ -232,13 +232,8 @@ static int acpi_pm_probe(struct devemu_instance *inst,
 static void acpi_pm_remove(struct devemu_instance *inst)
 {
 	struct acpi_pm *s = inst->priv;
-	unsigned long flags;
 
-	/* As goldfish.c: a firing timer waiting for the lock finds no state. */
-	spin_lock_irqsave(&inst->lock, flags);
-	timer_event_cancel(&s->timer);
-	inst->priv = NULL;
-	spin_unlock_irqrestore(&inst->lock, flags);
+	devemu_remove_timer(inst, &s->timer);
 }
 
 static const char *const acpi_pm_compatible[] = { "keel,acpi-pm", NULL };

@@ -73,18 +73,18 @@ static void check_alarm(struct goldfish_rtc *s, bool rearm)
 	u64 now;
 
 	if (!s->armed) {
-		timer_event_cancel(&s->alarm_timer);
+		timer_event_cancel_nowait(&s->alarm_timer);
 		return;
 	}
 	now = clock_ns(s);
 	if (now >= s->armed_for) {
 		s->armed = false;
 		s->irq_pending = true;
-		timer_event_cancel(&s->alarm_timer);
+		timer_event_cancel_nowait(&s->alarm_timer);
 		return;
 	}
 	if (!s->irq_enabled) {
-		timer_event_cancel(&s->alarm_timer);
+		timer_event_cancel_nowait(&s->alarm_timer);
 		return;
 	}
 	/*
@@ -92,9 +92,10 @@ static void check_alarm(struct goldfish_rtc *s, bool rearm)
 	 * event already waiting stays unless the alarm or clock was changed.
 	 */
 	if (rearm || !timer_event_armed(&s->alarm_timer))
-		timer_event_arm(&s->alarm_timer,
-				timer_now_ns() + MIN(s->armed_for - now,
-						     (u64)MAX_ALARM_WAIT_NS));
+		timer_event_set_nowait(&s->alarm_timer,
+				       timer_now_ns() +
+					       MIN(s->armed_for - now,
+						   (u64)MAX_ALARM_WAIT_NS));
 }
 
 static void goldfish_alarm_timer(struct timer_event *ev)
@@ -236,16 +237,8 @@ static int goldfish_rtc_probe(struct devemu_instance *inst,
 static void goldfish_rtc_remove(struct devemu_instance *inst)
 {
 	struct goldfish_rtc *s = inst->priv;
-	unsigned long flags;
 
-	/*
-	 * Under the lock, so that a firing timer cannot re-arm itself: one
-	 * waiting for the lock finds no state (core frees it).
-	 */
-	spin_lock_irqsave(&inst->lock, flags);
-	timer_event_cancel(&s->alarm_timer);
-	inst->priv = NULL;
-	spin_unlock_irqrestore(&inst->lock, flags);
+	devemu_remove_timer(inst, &s->alarm_timer);
 }
 
 static const char *const goldfish_rtc_compatible[] = { "google,goldfish-rtc",

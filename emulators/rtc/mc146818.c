@@ -293,10 +293,9 @@ static void update(struct mc146818 *s, u64 now)
 		devemu_irq_set(s->inst, 0, level);
 	}
 	next = next_event(s, now);
-	if (next == NO_EVENT)
-		timer_event_cancel(&s->timer);
-	else
-		timer_event_arm(&s->timer, timer_now_ns() + (next - now));
+	timer_event_set_nowait(
+		&s->timer,
+		next == NO_EVENT ? 0 : timer_now_ns() + (next - now));
 }
 
 static void mc146818_timer(struct timer_event *ev)
@@ -501,13 +500,8 @@ static int mc146818_probe(struct devemu_instance *inst,
 static void mc146818_remove(struct devemu_instance *inst)
 {
 	struct mc146818 *s = inst->priv;
-	unsigned long flags;
 
-	/* As goldfish.c: a firing timer waiting for the lock finds no state. */
-	spin_lock_irqsave(&inst->lock, flags);
-	timer_event_cancel(&s->timer);
-	inst->priv = NULL;
-	spin_unlock_irqrestore(&inst->lock, flags);
+	devemu_remove_timer(inst, &s->timer);
 }
 
 static const char *const mc146818_compatible[] = { "motorola,mc146818", NULL };

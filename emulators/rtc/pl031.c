@@ -67,7 +67,7 @@ static void arm_match(struct pl031 *s, u32 ticks)
 	} else {
 		deadline = now + MATCH_POLL_NS;
 	}
-	timer_event_arm(&s->match_timer, deadline);
+	timer_event_set_nowait(&s->match_timer, deadline);
 }
 
 /*
@@ -92,7 +92,7 @@ static void check_match(struct pl031 *s)
 	 * equals MR as it is read; unmasking starts the comparator again.
 	 */
 	if (!(s->imsc & RTCINT_MATCH)) {
-		timer_event_cancel(&s->match_timer);
+		timer_event_cancel_nowait(&s->match_timer);
 		return;
 	}
 	arm_match(s, ticks);
@@ -100,7 +100,7 @@ static void check_match(struct pl031 *s)
 
 static void match_changed(struct pl031 *s)
 {
-	timer_event_cancel(&s->match_timer);
+	timer_event_cancel_nowait(&s->match_timer);
 	/* Any distance counts as "not passed yet" right after a change. */
 	s->armed_ticks = ~0U;
 	check_match(s);
@@ -215,7 +215,7 @@ static int pl031_write(struct devemu_instance *inst, u64 offset,
 
 static void reset_state(struct pl031 *s)
 {
-	timer_event_cancel(&s->match_timer);
+	timer_event_cancel_nowait(&s->match_timer);
 	s->mr = 0;
 	s->lr = 0;
 	s->cr = 0;
@@ -249,16 +249,8 @@ static int pl031_probe(struct devemu_instance *inst,
 static void pl031_remove(struct devemu_instance *inst)
 {
 	struct pl031 *s = inst->priv;
-	unsigned long flags;
 
-	/*
-	 * Under the lock, so that a firing timer cannot re-arm itself: one
-	 * waiting for the lock finds no state (core frees it).
-	 */
-	spin_lock_irqsave(&inst->lock, flags);
-	timer_event_cancel(&s->match_timer);
-	inst->priv = NULL;
-	spin_unlock_irqrestore(&inst->lock, flags);
+	devemu_remove_timer(inst, &s->match_timer);
 }
 
 static const char *const pl031_compatible[] = { "arm,pl031", NULL };

@@ -198,11 +198,11 @@ static void update_irq(struct i8254 *s)
 	}
 	s->period = d == NEVER ? 0 : d / c->n;
 	next = next_change(c, d);
-	if (next == NEVER || c->paused)
-		timer_event_cancel(&s->timer);
-	else
-		timer_event_arm(&s->timer, MAX(tick_time(c->start + next),
-					       now + I8254_MIN_EVENT_NS));
+	timer_event_set_nowait(&s->timer,
+			       next == NEVER || c->paused ?
+				       0 :
+				       MAX(tick_time(c->start + next),
+					   now + I8254_MIN_EVENT_NS));
 }
 
 static void i8254_timer(struct timer_event *ev)
@@ -447,13 +447,8 @@ static int i8254_probe(struct devemu_instance *inst,
 static void i8254_remove(struct devemu_instance *inst)
 {
 	struct i8254 *s = inst->priv;
-	unsigned long flags;
 
-	/* As goldfish.c: a firing timer waiting for the lock finds no state. */
-	spin_lock_irqsave(&inst->lock, flags);
-	timer_event_cancel(&s->timer);
-	inst->priv = NULL;
-	spin_unlock_irqrestore(&inst->lock, flags);
+	devemu_remove_timer(inst, &s->timer);
 }
 
 static const char *const i8254_compatible[] = { "intel,8254", "intel,8253",

@@ -159,6 +159,16 @@ static inline int devemu_reg32_lanes(u64 offset, unsigned int size,
  * (inst->priv NULL).
  */
 int devemu_probe(struct devemu_instance *inst, const struct devtree_node *node);
+/*
+ * For the remove() of an emulator with a timer event whose callback takes
+ * inst->lock and looks at inst->priv: under the lock ev is stopped and
+ * inst->priv cleared, so a callback waiting for the lock finds no state;
+ * then, the lock dropped, it waits for that callback to finish, after
+ * which core may free the state ev lives in. Under the device's lock an
+ * emulator moves and stops its events with the _nowait calls of
+ * keel/timer.h, which never wait for that lock's holder.
+ */
+void devemu_remove_timer(struct devemu_instance *inst, struct timer_event *ev);
 /* Undo devemu_probe(): emulator.remove, then the private state core gave. */
 void devemu_remove(struct devemu_instance *inst);
 

@@ -81,7 +81,10 @@ void timer_cpu_init(struct timer_cpu *tc);
 void timer_event_init(struct timer_event *ev, timer_event_fn fn, void *arg);
 /* Arm (or re-arm) ev on the calling CPU for an absolute time. */
 void timer_event_arm(struct timer_event *ev, u64 deadline_ns);
-/* Disarm ev wherever it is armed; harmless when not armed. */
+/*
+ * Disarm ev wherever it is armed; harmless when not armed. It also waits
+ * for ev's callback to finish on any other CPU, so that ev may be freed.
+ */
 void timer_event_cancel(struct timer_event *ev);
 /*
  * ev armed for deadline_ns, or not at all for 0, doing only what changed:
@@ -89,6 +92,15 @@ void timer_event_cancel(struct timer_event *ev);
  * every entry) then neither re-queue nor reprogram the device.
  */
 void timer_event_set(struct timer_event *ev, u64 deadline_ns);
+/*
+ * The same two for a caller that holds a lock its callback takes (an
+ * emulator under its device's lock): they do not wait for a callback
+ * running on another CPU, which would be waiting for that lock, so that
+ * callback may still run once; it finds the state the caller left under
+ * the lock. Before freeing ev, drop the lock and timer_event_cancel().
+ */
+void timer_event_cancel_nowait(struct timer_event *ev);
+void timer_event_set_nowait(struct timer_event *ev, u64 deadline_ns);
 bool timer_event_armed(const struct timer_event *ev);
 
 /* The clock-event driver calls this from its interrupt on each CPU. */

@@ -58,6 +58,38 @@ u64 timer_now_ns(void)
 	return now_ns;
 }
 
+/*
+ * The two cancels devemu_remove_timer() makes, recorded with what they
+ * saw: the lock held or not, and inst->priv at the time.
+ */
+static struct devemu_instance *timer_inst;
+static struct {
+	bool wait, locked;
+	void *priv;
+} cancels[4];
+static unsigned int nr_cancels;
+
+static void record_cancel(struct timer_event *ev, bool wait)
+{
+	if (nr_cancels < ARRAY_SIZE(cancels))
+		cancels[nr_cancels] =
+			(typeof(cancels[0])){ wait,
+					      spin_is_locked(&timer_inst->lock),
+					      timer_inst->priv };
+	nr_cancels++;
+	ev->cpu = -1;
+}
+
+void timer_event_cancel(struct timer_event *ev)
+{
+	record_cancel(ev, true);
+}
+
+void timer_event_cancel_nowait(struct timer_event *ev)
+{
+	record_cancel(ev, false);
+}
+
 unsigned int arch_guest_pa_bits(void)
 {
 	return pa_bits;
@@ -476,6 +508,31 @@ UNIT_TEST(removing_a_never_probed_instance_does_nothing)
 }
 
 /* ---- byte lanes of 32-bit registers ---- */
+
+/*
+ * An emulator's remove with a timer: stopped without waiting under the
+ * lock, its state gone for a callback that waits for the lock, then the
+ * wait for such a callback with the lock dropped (waiting under it would
+ * never end: the callback waits for the lock).
+ */
+UNIT_TEST(remove_timer_stops_then_waits_unlocked)
+{
+	static struct devemu_instance inst;
+	static struct timer_event ev = { .cpu = 0 };
+	int state;
+
+	spin_lock_init(&inst.lock);
+	inst.priv = &state;
+	timer_inst = &inst;
+	nr_cancels = 0;
+	devemu_remove_timer(&inst, &ev);
+	CHECK_EQ(nr_cancels, 2);
+	CHECK(!cancels[0].wait && cancels[0].locked &&
+	      cancels[0].priv == &state);
+	CHECK(cancels[1].wait && !cancels[1].locked && cancels[1].priv == NULL);
+	CHECK(inst.priv == NULL);
+	CHECK(!spin_is_locked(&inst.lock));
+}
 
 UNIT_TEST(reg32_lanes)
 {

@@ -774,6 +774,44 @@ UNIT_TEST(per_cpu_queues_and_remote_cancel)
 	AT_EACH(all_freqs, per_cpu_queues);
 }
 
+/*
+ * While ev's callback runs on CPU 1 (waiting there, in an emulator, for
+ * the device lock CPU 0 holds), CPU 0 can still move and stop ev with the
+ * nowait calls: they return instead of waiting for that callback, which
+ * would never finish. Setting the same deadline again changes nothing.
+ */
+static void nowait_beside_a_running_callback(void)
+{
+	struct tev *a = tev(0);
+	u64 base = 1 * SEC;
+	unsigned int arms;
+
+	counter = cycle_of(base);
+	become_cpu(1);
+	arm(a, base + 10 * US);
+	cpus[1].timers.running = &a->ev;
+	become_cpu(0);
+	timer_event_set_nowait(&a->ev, base + 50 * US);
+	CHECK_EQ(a->ev.cpu, 0);
+	CHECK(dev_set_for(base + 50 * US));
+	arms = devs[0].programs;
+	timer_event_set_nowait(&a->ev, base + 50 * US);
+	CHECK_EQ(devs[0].programs, arms);
+	timer_event_cancel_nowait(&a->ev);
+	CHECK(!timer_event_armed(&a->ev));
+	timer_event_set_nowait(&a->ev, base + 60 * US);
+	timer_event_set_nowait(&a->ev, 0);
+	CHECK(!timer_event_armed(&a->ev));
+	cpus[1].timers.running = NULL;
+	CHECK(dev_off());
+	CHECK_EQ(a->fired, 0);
+}
+
+UNIT_TEST(nowait_calls_beside_a_running_callback)
+{
+	AT_EACH(exact_freqs, nowait_beside_a_running_callback);
+}
+
 static void interrupts_restored(void)
 {
 	struct tev *a = tev(0);

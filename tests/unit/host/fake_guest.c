@@ -423,6 +423,20 @@ bool timer_event_armed(const struct timer_event *ev)
 	return ev->cpu >= 0;
 }
 
+/* One CPU: nothing runs elsewhere to wait for. */
+void timer_event_cancel_nowait(struct timer_event *ev)
+{
+	timer_event_cancel(ev);
+}
+
+void timer_event_set_nowait(struct timer_event *ev, u64 deadline_ns)
+{
+	if (!deadline_ns)
+		timer_event_cancel(ev);
+	else if (!timer_event_armed(ev) || ev->deadline_ns != deadline_ns)
+		timer_event_arm(ev, deadline_ns);
+}
+
 void fake_clock_advance(u64 ns)
 {
 	u64 end = fake_now_ns + ns;
