@@ -290,28 +290,42 @@ static void wait_for_interrupt(struct vcpu *v)
  * DEVEMU_RESET): the exit becomes that request, which the vCPU loop
  * carries out once the device's lock is long dropped.
  */
-static void take_power_request(struct vcpu_exit *e,
-			       const struct devemu_instance *dev, int request)
+static void take_power_request(struct vcpu *v, struct vcpu_exit *e,
+			       struct devemu_instance *dev, int request)
 {
+	unsigned long flags;
+
 	if (request == DEVEMU_RESET) {
 		e->reason = VCPU_EXIT_SYSTEM_RESET;
 		return;
 	}
+	/* Copied under the lock: another vCPU's write may change it. */
+	spin_lock_irqsave(&dev->lock, flags);
+	strlcpy(v->power_why, dev->power_why, sizeof(v->power_why));
+	spin_unlock_irqrestore(&dev->lock, flags);
 	e->reason = VCPU_EXIT_SYSTEM_OFF;
-	e->why = dev->power_why[0] ? dev->power_why : NULL;
+	e->why = v->power_why[0] ? v->power_why : NULL;
 }
 
 /* Out of line: the common answer stays a tail call. */
 static __noinline void mmio_answer_unusual(struct vcpu *v, struct vcpu_exit *e,
-					   const struct devemu_instance *dev,
-					   int err, u64 value)
+					   struct devemu_instance *dev, int err,
+					   u64 value)
 {
-	if (err < 0) {
+	bool request =
+		e->write && (err == DEVEMU_POWER_OFF || err == DEVEMU_RESET);
+
+	if (err > 0 && !request)
+		printk(KERN_ERR "guest %s: %s: the %s emulator answered %d "
+				"to a %s\n",
+		       v->guest->name, dev->name, dev->emu->name, err,
+		       e->write ? "write" : "read");
+	if (!request) {
 		arch_vcpu_inject_abort(v, e);
 		return;
 	}
 	arch_vcpu_mmio_done(v, e, value);
-	take_power_request(e, dev, err);
+	take_power_request(v, e, dev, err);
 }
 
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)

@@ -91,18 +91,25 @@ static unsigned int best_priority(const struct pic_chip *c, u8 mask)
 /* The input the chip would interrupt for now, or NO_IRQ. */
 static int chip_irq(const struct pic_chip *c, bool master)
 {
-	unsigned int p = best_priority(c, c->irr & (u8)~c->imr);
+	unsigned int p = best_priority(c, c->irr & (u8)~c->imr), line, busy;
 	u8 in_service = c->isr;
 
 	if (p == NR_PRIORITIES)
 		return NO_IRQ;
+	line = (p + c->priority_add) & 7;
 	if (c->special_mask)
 		in_service &= (u8)~c->imr;
-	/* Fully nested for the slave: its own requests may nest. */
-	if (master && c->special_nested)
-		in_service &= (u8) ~(1U << I8259_CASCADE_IRQ);
-	if (p < best_priority(c, in_service))
-		return (int)((p + c->priority_add) & 7);
+	busy = best_priority(c, in_service);
+	if (p < busy)
+		return (int)line;
+	/*
+	 * Special fully nested mode: the slave's own higher requests come
+	 * through IR2 while IR2 is in service; lower master inputs still
+	 * wait for it.
+	 */
+	if (master && c->special_nested && p == busy &&
+	    line == I8259_CASCADE_IRQ)
+		return (int)line;
 	return NO_IRQ;
 }
 

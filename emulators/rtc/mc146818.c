@@ -23,7 +23,8 @@
  * Not emulated: daylight saving (DSE), the square-wave output, and
  * the update cycle's own 2 ms (registers read during it are consistent
  * here; UIP is set for the 244 us before each update, as guests expect).
- * Times before 1970 are taken as 1970.
+ * A time set before 1970 is taken as 1970, one after 2499 as
+ * 2500-01-01 (the clock counts nanoseconds in 64 bits, to 2554).
  */
 #include <keel/devemu.h>
 #include <keel/devtree.h>
@@ -38,6 +39,11 @@
 #define RESET_A (MC_A_DV_32K | 0x06) /* 1024 Hz periodic rate */
 #define RESET_B MC_B_24H
 #define NO_EVENT (~0ULL)
+/*
+ * 2500-01-01 00:00:00: the latest time the clock is set to. It counts
+ * nanoseconds in 64 bits, which end in 2554; this leaves it 54 years.
+ */
+#define MAX_CLOCK_SECONDS 16725225600ULL
 
 struct civil {
 	unsigned int sec, min, hour, wday; /* wday 0-6, Sunday 0 */
@@ -85,10 +91,13 @@ static u64 seconds_from_civil(const struct civil *t)
 	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	u64 days = era * DAYS_PER_ERA + doe;
 
+	u64 secs;
+
 	if (t->year < 1970 || days < DAYS_TO_1970)
 		return 0;
-	return (days - DAYS_TO_1970) * SECS_PER_DAY + t->hour * 3600ULL +
+	secs = (days - DAYS_TO_1970) * SECS_PER_DAY + t->hour * 3600ULL +
 	       t->min * 60ULL + t->sec;
+	return MIN(secs, MAX_CLOCK_SECONDS);
 }
 
 static bool binary(const struct mc146818 *s)
@@ -207,35 +216,58 @@ static void release_time(struct mc146818 *s, u64 now)
 	s->seen_ns = want;
 }
 
-static bool alarm_matches(const struct mc146818 *s, u64 secs)
+/* Whether one alarm byte matches a value (an hour goes through hours). */
+static bool alarm_field_matches(const struct mc146818 *s, unsigned int reg,
+				unsigned int v)
 {
-	u64 rem = secs % SECS_PER_DAY;
-	const u8 want[3] = { encode(s, (unsigned int)(rem % 60)),
-			     encode(s, (unsigned int)(rem / 60 % 60)),
-			     encode_hour(s, (unsigned int)(rem / 3600)) };
-	static const u8 alarm_reg[3] = { MC_SECONDS_ALARM, MC_MINUTES_ALARM,
-					 MC_HOURS_ALARM };
+	u8 a = s->regs[reg];
 
-	for (unsigned int i = 0; i < 3; i++) {
-		u8 a = s->regs[alarm_reg[i]];
+	if ((a & MC_ALARM_DONT_CARE) == MC_ALARM_DONT_CARE)
+		return true;
+	return a == (reg == MC_HOURS_ALARM ? encode_hour(s, v) : encode(s, v));
+}
 
-		if ((a & MC_ALARM_DONT_CARE) != MC_ALARM_DONT_CARE &&
-		    a != want[i])
-			return false;
+/*
+ * The first time of day at or after tod (seconds) the alarm matches, or
+ * SECS_PER_DAY if none is left that day: field by field, so at most
+ * 24 + 60 + 60 looks, not one per second.
+ */
+static u64 next_alarm(const struct mc146818 *s, u64 tod)
+{
+	unsigned int h0 = (unsigned int)(tod / 3600),
+		     m0 = (unsigned int)(tod / 60 % 60),
+		     s0 = (unsigned int)(tod % 60);
+
+	for (unsigned int h = h0; h < 24; h++) {
+		if (!alarm_field_matches(s, MC_HOURS_ALARM, h))
+			continue;
+		for (unsigned int m = h == h0 ? m0 : 0; m < 60; m++) {
+			if (!alarm_field_matches(s, MC_MINUTES_ALARM, m))
+				continue;
+			for (unsigned int sec = h == h0 && m == m0 ? s0 : 0;
+			     sec < 60; sec++)
+				if (alarm_field_matches(s, MC_SECONDS_ALARM,
+							sec))
+					return h * 3600ULL + m * 60ULL + sec;
+		}
 	}
-	return true;
+	return SECS_PER_DAY;
 }
 
 /* Whether an update in (from, to] (seconds) matched the alarm. */
 static bool alarm_between(const struct mc146818 *s, u64 from, u64 to)
 {
-	/* The alarm compares the time of day: a day holds every match. */
-	if (to - from > SECS_PER_DAY)
-		from = to - SECS_PER_DAY;
-	for (u64 t = from + 1; t <= to; t++)
-		if (alarm_matches(s, t))
-			return true;
-	return false;
+	u64 first = from + 1, day = first - first % SECS_PER_DAY;
+	u64 t = next_alarm(s, first % SECS_PER_DAY);
+
+	if (t == SECS_PER_DAY) {
+		/* None left that day: the next day's first, if any. */
+		t = next_alarm(s, 0);
+		if (t == SECS_PER_DAY)
+			return false; /* it never matches */
+		day += SECS_PER_DAY;
+	}
+	return day + t <= to;
 }
 
 /* C's flags for the divider ticks and updates from seen_ns to now. */
@@ -415,7 +447,7 @@ static int mc146818_read(struct devemu_instance *inst, u64 offset,
 	now = clock_ns(s);
 	catch_up(s, now);
 	*value = reg_read(s, s->index, now);
-	update(s, clock_ns(s));
+	update(s, now);
 	return 0;
 }
 
@@ -436,7 +468,10 @@ static int mc146818_write(struct devemu_instance *inst, u64 offset,
 	now = clock_ns(s);
 	catch_up(s, now);
 	reg_write(s, s->index, (u8)value, now);
-	update(s, clock_ns(s));
+	/* The clock may have been set: one reading of it from here on. */
+	now = clock_ns(s);
+	catch_up(s, now);
+	update(s, now);
 	return 0;
 }
 

@@ -17,7 +17,8 @@
  * the end of the current period in modes 2 and 3). A count of 1 is
  * taken as 2 in modes 2 and 3, where the data sheet forbids it.
  * Counter 0's output is looked at no more often than 50,000 times a
- * second; a faster periodic rate is coalesced, one interrupt a look.
+ * second; rising edges between two looks (a faster rate, a late timer
+ * event, a one-tick strobe) make one interrupt at the second look.
  */
 #include <keel/devemu.h>
 #include <keel/devtree.h>
@@ -35,6 +36,7 @@
 
 struct counter {
 	u8 mode, rw, bcd;
+	u8 mode_bits; /* M2-M0 as written (6 and 7 are modes 2 and 3) */
 	bool loaded; /* a full count was written since the control word */
 	bool gate;
 	bool triggered; /* modes 1 and 5: a gate edge started the count */
@@ -48,6 +50,7 @@ struct counter {
 	u16 latched_count;
 	u8 latched_status;
 	bool latch_msb_next;
+	u64 last_d; /* counter 0: the count's ticks at the last look */
 };
 
 struct i8254 {
@@ -56,7 +59,6 @@ struct i8254 {
 	u64 port61_offset; /* from inst->base; 0: no port 0x61 */
 	u8 port61;
 	bool irq_level;
-	u64 period; /* counter 0's period (modes 2, 3) at the last look */
 	struct timer_event timer;
 };
 
@@ -172,31 +174,57 @@ static u8 status_of(const struct counter *c, u64 now_ticks)
 	return (output_at(c, elapsed(c, now_ticks)) ? I8254_STATUS_OUT : 0) |
 	       (c->loaded ? 0 : I8254_STATUS_NULL_COUNT) |
 	       (u8)(c->rw << I8254_RW_SHIFT) |
-	       (u8)(c->mode << I8254_MODE_SHIFT) | c->bcd;
+	       (u8)(c->mode_bits << I8254_MODE_SHIFT) | c->bcd;
+}
+
+/* Whether the output rose at some tick in (from, to]. */
+static bool rose_between(const struct counter *c, u64 from, u64 to)
+{
+	u64 n = c->n;
+
+	if (from == NEVER || to == NEVER || to <= from)
+		return false;
+	switch (c->mode) {
+	case 0:
+	case 1:
+		return from < n && n <= to;
+	case 2:
+	case 3:
+		return to / n != from / n; /* at every multiple of n */
+	default:
+		return from < n + 1 && n + 1 <= to;
+	}
 }
 
 static void update_irq(struct i8254 *s)
 {
 	const struct counter *c = &s->c[0];
 	u64 now = timer_now_ns(), d = elapsed(c, ticks(now)), next;
-	bool level = output_at(c, d);
+	bool level = output_at(c, d), rose;
 
 	if (!s->inst->nr_irqs)
 		return; /* nothing wired: nothing to drive or wait for */
-	if (level != s->irq_level) {
+	/*
+	 * A rising edge between two looks (a timer event that came late,
+	 * a strobe one tick long) is the interrupt, so it still happens,
+	 * once, whatever the two looks saw.
+	 */
+	rose = rose_between(c, c->last_d, d);
+	if (level == s->irq_level) {
+		if (rose) {
+			devemu_irq_set(s->inst, 0, !level);
+			devemu_irq_set(s->inst, 0, level);
+		}
+	} else {
+		/* Going low, having been up again in between. */
+		if (rose && !level) {
+			devemu_irq_set(s->inst, 0, false);
+			devemu_irq_set(s->inst, 0, true);
+		}
 		s->irq_level = level;
 		devemu_irq_set(s->inst, 0, level);
-	} else if (level && periodic(c) && d != NEVER &&
-		   d / c->n != s->period) {
-		/*
-		 * A whole low phase passed between two looks (a late timer
-		 * event): its rising edge is the interrupt, so it still
-		 * happens, once.
-		 */
-		devemu_irq_set(s->inst, 0, false);
-		devemu_irq_set(s->inst, 0, true);
 	}
-	s->period = d == NEVER ? 0 : d / c->n;
+	s->c[0].last_d = d;
 	next = next_change(c, d);
 	timer_event_set_nowait(&s->timer,
 			       next == NEVER || c->paused ?
@@ -252,9 +280,9 @@ static void control_word(struct i8254 *s, u8 v, u64 now_ticks)
 		return;
 	}
 	c->rw = (u8)rw;
-	c->mode = (v >> I8254_MODE_SHIFT) & 7;
-	if (c->mode > 5)
-		c->mode -= 4;
+	c->mode_bits = (v >> I8254_MODE_SHIFT) & 7;
+	c->mode = c->mode_bits > 5 ? c->mode_bits - 4 : c->mode_bits;
+	c->last_d = NEVER;
 	c->bcd = v & I8254_BCD;
 	c->loaded = false;
 	c->triggered = false;
@@ -278,6 +306,7 @@ static void load_count(struct counter *c, u16 raw, u64 now_ticks)
 	c->start = now_ticks;
 	c->paused = (c->mode == 0 || c->mode == 4) && !c->gate;
 	c->pause_d = 0;
+	c->last_d = 0;
 	/* Modes 1 and 5 wait for the next rising edge of the gate. */
 	c->triggered = false;
 }
@@ -351,6 +380,7 @@ static void set_gate(struct counter *c, bool gate, u64 now_ticks)
 		/* A rising edge (re)starts modes 1, 5 and reloads 2, 3. */
 		c->start = now_ticks;
 		c->triggered = true;
+		c->last_d = 0;
 	}
 	c->gate = gate;
 }

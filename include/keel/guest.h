@@ -127,6 +127,8 @@ struct vcpu {
 	 * register after another. Regions are fixed once the guest is built.
 	 */
 	struct region *mmio_hint;
+	/* Why a device powered the guest off (its power_why, copied). */
+	char power_why[64];
 	struct vcpu_stats stats;
 	const struct vcpu_guest_requests *requests;
 	struct arch_vcpu arch;

@@ -71,8 +71,9 @@ static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
 /*
  * Before going back in, what of the last exit the next one may leave in
  * place: an MMIO exit writes gpa, size and write (and value when it
- * writes) before anyone reads them, and why goes with FATAL only, which
- * never comes back in. Cheaper than vcpu_exit_clear() on this path.
+ * writes) before anyone reads them, and why goes with FATAL and a
+ * device's power-off only, which never come back in. Cheaper than
+ * vcpu_exit_clear() on this path.
  */
 static inline void vcpu_exit_clear_for_reentry(struct vcpu_exit *e)
 {

@@ -72,7 +72,7 @@ def test_pc_clock_and_timer_chips(two_guests):
         assert verdict == "PASS", out
         assert re.search(r"cmos 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d UTC, "
                          r"advanced [12] s in 1.1 s", out), out
-        assert "0.6 s later 2030-01-02 03:04:06" in out, out
+        assert re.search(r"0.6 s later 2030-01-02 03:04:0[67]", out), out
         verdict, out = con.run("pit")
         assert verdict == "PASS", out
         assert re.search(r"pit counter 0: mode 2, latched \d+, then \d+", out)

@@ -410,6 +410,81 @@ UNIT_TEST(mode4_strobe)
 	destroy(inst);
 }
 
+/* The queued event runs late by `late` ns, as under a busy host. */
+static void fire_late(u64 late)
+{
+	struct timer_event *ev = fake_timer_queued;
+
+	CHECK(ev != NULL);
+	if (!ev)
+		return;
+	fake_now_ns = ev->deadline_ns + late;
+	fake_timer_queued = NULL;
+	ev->cpu = -1;
+	ev->fn(ev);
+}
+
+/* Found in review: late looks lost these rising edges, or made one. */
+UNIT_TEST(edges_between_late_looks)
+{
+	struct devemu_instance *inst = create();
+	unsigned int changes;
+
+	/* Mode 4: its one low tick passes between two looks. */
+	out(inst, 0x43, 0x38);
+	out(inst, 0x40, 200);
+	out(inst, 0x40, 0);
+	changes = fake_irq_changes;
+	fire_late(2000);
+	CHECK(irq());
+	CHECK_EQ(fake_irq_changes, changes + 2); /* low, then up: the edge */
+	CHECK(fake_timer_queued == NULL);
+	destroy(inst);
+
+	/* Mode 3: the rising edge's look lands in the next low half. */
+	inst = create();
+	out(inst, 0x43, 0x36);
+	out(inst, 0x40, LATCH & 0xff);
+	out(inst, 0x40, LATCH >> 8);
+	fire_late(0); /* falls at half a period */
+	CHECK(!irq());
+	changes = fake_irq_changes;
+	fire_late(700000); /* 0.7 ms after the rise: low again */
+	CHECK(!irq());
+	CHECK_EQ(fake_irq_changes, changes + 2); /* up, then down */
+	destroy(inst);
+
+	/* A new count in mode 2 without a control word: no interrupt. */
+	inst = create();
+	out(inst, 0x43, 0x34);
+	out(inst, 0x40, LATCH & 0xff);
+	out(inst, 0x40, LATCH >> 8);
+	fake_clock_advance(300000);
+	changes = fake_irq_changes;
+	out(inst, 0x40, 2000 & 0xff);
+	out(inst, 0x40, 2000 >> 8);
+	CHECK_EQ(fake_irq_changes, changes);
+	CHECK(irq());
+	destroy(inst);
+}
+
+/* The status byte gives the mode bits as written: 6 and 7 too. */
+UNIT_TEST(status_keeps_modes_6_and_7)
+{
+	struct devemu_instance *inst = create();
+
+	out(inst, 0x43, 0x7c); /* counter 1, LSB+MSB, mode 6 (2) */
+	out(inst, 0x41, 100);
+	out(inst, 0x41, 0);
+	out(inst, 0x43, 0xe0 | I8254_RB_COUNTER(1));
+	CHECK_EQ(in(inst, 0x41), I8254_STATUS_OUT | 0x3c);
+	out(inst, 0x43, 0x7e); /* mode 7 (3) */
+	out(inst, 0x43, 0xe0 | I8254_RB_COUNTER(1));
+	CHECK_EQ(in(inst, 0x41),
+		 I8254_STATUS_OUT | I8254_STATUS_NULL_COUNT | 0x3e);
+	destroy(inst);
+}
+
 UNIT_TEST(reset_refusals_and_no_irq)
 {
 	struct devemu_instance *inst = create();

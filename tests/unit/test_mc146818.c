@@ -415,6 +415,68 @@ UNIT_TEST(alarm_interrupt)
 	destroy(inst);
 }
 
+/*
+ * 2999 set: 64-bit nanoseconds end in 2554, so the clock is set to
+ * 2500-01-01 and runs on from there (found in review: it wrapped).
+ */
+UNIT_TEST(far_years_clamp_and_never_wrap)
+{
+	struct devemu_instance *inst = create();
+
+	wr(inst, MC_REG_B, MC_B_24H | MC_B_SET);
+	wr(inst, MC_CENTURY, 0x29);
+	wr(inst, MC_YEAR, 0x99);
+	wr(inst, MC_MONTH, 0x06);
+	wr(inst, MC_DAY_OF_MONTH, 0x15);
+	wr(inst, MC_REG_B, MC_B_24H);
+	fake_clock_advance(10 * SEC);
+	CHECK_EQ(rd(inst, MC_CENTURY), 0x25);
+	CHECK_EQ(rd(inst, MC_YEAR), 0x00);
+	CHECK_EQ(rd(inst, MC_MONTH), 0x01);
+	CHECK_EQ(rd(inst, MC_DAY_OF_MONTH), 0x01);
+	CHECK_EQ(rd(inst, MC_HOURS), 0x00);
+	fake_clock_advance(3600 * SEC);
+	CHECK_EQ(rd(inst, MC_HOURS), 0x01);
+	destroy(inst);
+}
+
+/* An alarm a whole day away, found without a look per second. */
+UNIT_TEST(alarm_across_days)
+{
+	struct devemu_instance *inst = create();
+
+	wr(inst, MC_REG_A, MC_A_DV_32K);
+	/* 22:13:19, one second before T0's time of day: a day minus 1 s. */
+	wr(inst, MC_SECONDS_ALARM, 0x19);
+	wr(inst, MC_MINUTES_ALARM, 0x13);
+	wr(inst, MC_HOURS_ALARM, 0x22);
+	rd(inst, MC_REG_C);
+	fake_clock_advance(86398 * SEC);
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_UF);
+	fake_clock_advance(1 * SEC);
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_AF | MC_C_UF);
+	/* Hours don't care: 22 seconds past any minute 13. */
+	wr(inst, MC_HOURS_ALARM, MC_ALARM_DONT_CARE);
+	wr(inst, MC_SECONDS_ALARM, 0x22);
+	fake_clock_advance(2 * SEC); /* to 22:13:21 */
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_UF);
+	fake_clock_advance(1 * SEC);
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_AF | MC_C_UF);
+	fake_clock_advance(3599 * SEC); /* 23:13:21 */
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_UF);
+	fake_clock_advance(1 * SEC);
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_AF | MC_C_UF);
+	/* 12-hour mode: 10 PM is 0x90 | 0x10 in BCD. */
+	wr(inst, MC_REG_B, 0);
+	wr(inst, MC_HOURS_ALARM, MC_HOURS_PM | 0x10);
+	wr(inst, MC_MINUTES_ALARM, 0x13);
+	wr(inst, MC_SECONDS_ALARM, 0x30);
+	rd(inst, MC_REG_C);
+	fake_clock_advance(86400 * SEC); /* past 23:13:22 next day */
+	CHECK_EQ(rd(inst, MC_REG_C), MC_C_AF | MC_C_UF);
+	destroy(inst);
+}
+
 UNIT_TEST(ram_index_and_reset)
 {
 	struct devemu_instance *inst = create();
