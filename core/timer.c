@@ -198,7 +198,7 @@ static void wait_callback_done(struct timer_event *ev)
 }
 
 /* Off whichever queue holds ev; a callback already running may go on. */
-static void dequeue(struct timer_event *ev)
+static __always_inline void dequeue(struct timer_event *ev)
 {
 	for (;;) {
 		int cpu = READ_ONCE(ev->cpu);
@@ -233,7 +233,8 @@ void timer_event_cancel_nowait(struct timer_event *ev)
 	dequeue(ev);
 }
 
-static void enqueue_here(struct timer_event *ev, u64 deadline_ns)
+static __always_inline void enqueue_here(struct timer_event *ev,
+					 u64 deadline_ns)
 {
 	unsigned long flags;
 	struct timer_cpu *tc;
