@@ -41,20 +41,6 @@ struct acpi_pm {
 	struct timer_event timer;
 };
 
-static u64 timer_ticks(u64 ns)
-{
-	return ns / NSEC_PER_SEC * ACPI_PM_TIMER_HZ +
-	       ns % NSEC_PER_SEC * ACPI_PM_TIMER_HZ / NSEC_PER_SEC;
-}
-
-/* The first time at which timer_ticks() reaches t. */
-static u64 tick_time(u64 t)
-{
-	return t / ACPI_PM_TIMER_HZ * NSEC_PER_SEC +
-	       (t % ACPI_PM_TIMER_HZ * NSEC_PER_SEC + ACPI_PM_TIMER_HZ - 1) /
-		       ACPI_PM_TIMER_HZ;
-}
-
 /* TMR_STS for every change of bit 31 since the last look. */
 static void catch_up(struct acpi_pm *s, u64 now_ticks)
 {
@@ -76,8 +62,10 @@ static void update(struct acpi_pm *s, u64 now_ticks)
 	/* A wait only while the timer's status could raise the SCI. */
 	if ((s->en & ACPI_PM1_TMR) && !(s->sts & ACPI_PM1_TMR))
 		timer_event_set_nowait(
-			&s->timer, tick_time(((now_ticks >> TIMER_TOP_BIT) + 1)
-					     << TIMER_TOP_BIT));
+			&s->timer,
+			ticks_to_ns_at(((now_ticks >> TIMER_TOP_BIT) + 1)
+					       << TIMER_TOP_BIT,
+				       ACPI_PM_TIMER_HZ));
 	else
 		timer_event_cancel_nowait(&s->timer);
 }
@@ -92,7 +80,7 @@ static void acpi_pm_timer(struct timer_event *ev)
 	/* Removed while this callback waited for the lock. */
 	s = inst->priv;
 	if (s) {
-		u64 t = timer_ticks(timer_now_ns());
+		u64 t = ns_to_ticks_at(timer_now_ns(), ACPI_PM_TIMER_HZ);
 
 		catch_up(s, t);
 		update(s, t);
@@ -130,7 +118,7 @@ static int acpi_pm_read(struct devemu_instance *inst, u64 offset,
 			unsigned int size, u64 *value)
 {
 	struct acpi_pm *s = inst->priv;
-	u64 t = timer_ticks(timer_now_ns());
+	u64 t = ns_to_ticks_at(timer_now_ns(), ACPI_PM_TIMER_HZ);
 	struct reg32_lanes l;
 
 	if (s->rst_offset && offset == s->rst_offset) {
@@ -151,7 +139,7 @@ static int acpi_pm_write(struct devemu_instance *inst, u64 offset,
 			 unsigned int size, u64 value)
 {
 	struct acpi_pm *s = inst->priv;
-	u64 t = timer_ticks(timer_now_ns());
+	u64 t = ns_to_ticks_at(timer_now_ns(), ACPI_PM_TIMER_HZ);
 	struct reg32_lanes l;
 	u32 v;
 	int ret = 0;
@@ -185,7 +173,7 @@ static void reset_state(struct acpi_pm *s)
 	s->en = 0;
 	s->cnt = 0;
 	s->rst_cnt = 0;
-	s->tmr_seen = timer_ticks(timer_now_ns());
+	s->tmr_seen = ns_to_ticks_at(timer_now_ns(), ACPI_PM_TIMER_HZ);
 	update(s, s->tmr_seen);
 }
 

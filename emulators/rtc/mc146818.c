@@ -145,21 +145,6 @@ static u64 clock_ns(const struct mc146818 *s)
 	return devemu_wallclock_ns() + s->offset_ns;
 }
 
-/* Divider ticks since 1970 at clock time ns. */
-static u64 ticks(u64 ns)
-{
-	return ns / NSEC_PER_SEC * MC_TICKS_PER_SEC +
-	       ns % NSEC_PER_SEC * MC_TICKS_PER_SEC / NSEC_PER_SEC;
-}
-
-/* The first clock time at which ticks() reaches t. */
-static u64 tick_time(u64 t)
-{
-	return t / MC_TICKS_PER_SEC * NSEC_PER_SEC +
-	       (t % MC_TICKS_PER_SEC * NSEC_PER_SEC + MC_TICKS_PER_SEC - 1) /
-		       MC_TICKS_PER_SEC;
-}
-
 /* Divider ticks between periodic interrupts; 0: none (RS = 0). */
 static u64 period_ticks(const struct mc146818 *s)
 {
@@ -279,7 +264,9 @@ static void catch_up(struct mc146818 *s, u64 now)
 		s->seen_ns = now;
 		return;
 	}
-	if (period && ticks(now) / period != ticks(s->seen_ns) / period)
+	if (period &&
+	    ns_to_ticks_at(now, MC_TICKS_PER_SEC) / period !=
+		    ns_to_ticks_at(s->seen_ns, MC_TICKS_PER_SEC) / period)
 		s->flags |= MC_C_PF;
 	if (!(s->regs[MC_REG_B] & MC_B_SET) &&
 	    now / NSEC_PER_SEC != s->seen_ns / NSEC_PER_SEC) {
@@ -309,7 +296,10 @@ static u64 next_event(const struct mc146818 *s, u64 now)
 	if (!running(s) || s->irq_level)
 		return NO_EVENT;
 	if ((b & MC_B_PIE) && period)
-		next = tick_time((ticks(now) / period + 1) * period);
+		next = ticks_to_ns_at(
+			(ns_to_ticks_at(now, MC_TICKS_PER_SEC) / period + 1) *
+				period,
+			MC_TICKS_PER_SEC);
 	if ((b & (MC_B_AIE | MC_B_UIE)) && !(b & MC_B_SET))
 		next = MIN(next, (now / NSEC_PER_SEC + 1) * NSEC_PER_SEC);
 	return next;

@@ -62,20 +62,6 @@ struct i8254 {
 	struct timer_event timer;
 };
 
-static u64 ticks(u64 ns)
-{
-	return ns / NSEC_PER_SEC * I8254_FREQ_HZ +
-	       ns % NSEC_PER_SEC * I8254_FREQ_HZ / NSEC_PER_SEC;
-}
-
-/* The first time at which ticks() reaches t. */
-static u64 tick_time(u64 t)
-{
-	return t / I8254_FREQ_HZ * NSEC_PER_SEC +
-	       (t % I8254_FREQ_HZ * NSEC_PER_SEC + I8254_FREQ_HZ - 1) /
-		       I8254_FREQ_HZ;
-}
-
 static bool periodic(const struct counter *c)
 {
 	return c->mode == 2 || c->mode == 3;
@@ -199,7 +185,8 @@ static bool rose_between(const struct counter *c, u64 from, u64 to)
 static void update_irq(struct i8254 *s)
 {
 	const struct counter *c = &s->c[0];
-	u64 now = timer_now_ns(), d = elapsed(c, ticks(now)), next;
+	u64 now = timer_now_ns(),
+	    d = elapsed(c, ns_to_ticks_at(now, I8254_FREQ_HZ)), next;
 	bool level = output_at(c, d), rose;
 
 	if (!s->inst->nr_irqs)
@@ -226,11 +213,12 @@ static void update_irq(struct i8254 *s)
 	}
 	s->c[0].last_d = d;
 	next = next_change(c, d);
-	timer_event_set_nowait(&s->timer,
-			       next == NEVER || c->paused ?
-				       0 :
-				       MAX(tick_time(c->start + next),
-					   now + I8254_MIN_EVENT_NS));
+	timer_event_set_nowait(
+		&s->timer,
+		next == NEVER || c->paused ?
+			0 :
+			MAX(ticks_to_ns_at(c->start + next, I8254_FREQ_HZ),
+			    now + I8254_MIN_EVENT_NS));
 }
 
 static void i8254_timer(struct timer_event *ev)
@@ -401,7 +389,7 @@ static int i8254_read(struct devemu_instance *inst, u64 offset,
 		      unsigned int size, u64 *value)
 {
 	struct i8254 *s = inst->priv;
-	u64 now = timer_now_ns(), t = ticks(now);
+	u64 now = timer_now_ns(), t = ns_to_ticks_at(now, I8254_FREQ_HZ);
 
 	if (size != 1)
 		return -EINVAL;
@@ -418,7 +406,7 @@ static int i8254_write(struct devemu_instance *inst, u64 offset,
 		       unsigned int size, u64 value)
 {
 	struct i8254 *s = inst->priv;
-	u64 t = ticks(timer_now_ns());
+	u64 t = ns_to_ticks_at(timer_now_ns(), I8254_FREQ_HZ);
 
 	if (size != 1)
 		return -EINVAL;

@@ -74,6 +74,23 @@ u64 timer_ns_to_cycles(u64 ns);
  * 64-bit ns (a compare value decades or centuries ahead).
  */
 u64 timer_cycles_deadline_ns(u64 cycles);
+
+/*
+ * For emulated counters of their own rate hz (at most 4 GHz): the whole
+ * ticks in ns, rounded down, and the first ns at which a count reaches
+ * ticks, rounded up; seconds and remainder apart, so nothing overflows
+ * before the result would.
+ */
+static inline u64 ns_to_ticks_at(u64 ns, u64 hz)
+{
+	return ns / NSEC_PER_SEC * hz + ns % NSEC_PER_SEC * hz / NSEC_PER_SEC;
+}
+
+static inline u64 ticks_to_ns_at(u64 ticks, u64 hz)
+{
+	return ticks / hz * NSEC_PER_SEC +
+	       (ticks % hz * NSEC_PER_SEC + hz - 1) / hz;
+}
 u64 timer_counter_freq(void);
 u64 timer_read_cycles(void);
 
