@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * NS16550(A) UART, register level: polled transmit, receive for the
- * interrupt handler. Registers are shift apart and width wide; the line
- * speed is left as the firmware set it. fdt_ns16550.c binds it.
+ * interrupt handler. Registers are shift apart and width wide, in memory
+ * or (x86) in the I/O-port space; the line speed is left as the firmware
+ * set it. fdt_ns16550.c binds it.
  */
 #include <keel/io.h>
+#include <keel/kconfig.h>
 #include <hw/ns16550.h>
 #include "ns16550.h"
 
 static u32 uart_read(const struct ns16550_hw *hw, unsigned int reg)
 {
+	if (IS_ENABLED(CONFIG_SERIAL_NS16550_PORT_IO) && hw->io_port)
+		return ns16550_pio_read(hw->port + reg);
 	char *addr = hw->base + (reg << hw->shift);
 
 	return hw->width == 4 ? readl(addr) : readb(addr);
@@ -17,6 +21,10 @@ static u32 uart_read(const struct ns16550_hw *hw, unsigned int reg)
 
 static void uart_write(const struct ns16550_hw *hw, unsigned int reg, u32 v)
 {
+	if (IS_ENABLED(CONFIG_SERIAL_NS16550_PORT_IO) && hw->io_port) {
+		ns16550_pio_write(hw->port + reg, (u8)v);
+		return;
+	}
 	char *addr = hw->base + (reg << hw->shift);
 
 	if (hw->width == 4)

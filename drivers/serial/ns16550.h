@@ -13,7 +13,14 @@ struct ns16550_hw {
 	char *base; /* register 0, the layout's reg-offset included */
 	unsigned int shift;
 	unsigned int width; /* 1 or 4 bytes */
+	/* Registers in the I/O-port space instead, from port on, 1 apart. */
+	bool io_port;
+	u16 port;
 };
+
+/* Port I/O (ns16550_pio.c), where the arch has it (SERIAL_NS16550_PORT_IO). */
+u8 ns16550_pio_read(u16 port);
+void ns16550_pio_write(u16 port, u8 v);
 
 /* 8N1 and FIFOs on, interrupts off, status left from before Keel cleared. */
 void ns16550_init(struct ns16550_hw *hw);

@@ -69,6 +69,12 @@ int serial_layout_from_fdt(const void *fdt, int offset,
 			   struct serial_layout *out);
 int serial_layout_from_node(const struct devtree_node *node,
 			    struct serial_layout *out);
+/*
+ * Registers in an ISA bus's I/O-port space: 1 with the first port, 0
+ * when they are not (memory-mapped), -EINVAL for a bad port range.
+ */
+int serial_io_port_from_fdt(const void *fdt, int offset, u16 *port);
+int serial_io_port_from_node(const struct devtree_node *node, u16 *port);
 
 /*
  * From the receive interrupt: move bytes into cd while ready(arg) says

@@ -3,7 +3,8 @@
  * Device-tree glue the host UART drivers share: the register layout of
  * the Linux 8250/16550 binding (reg-shift, reg-io-width, reg-offset), read
  * the same way from the flattened tree (early console, before the heap)
- * and from the live one (probe).
+ * and from the live one (probe); and whether the registers are in an ISA
+ * bus's I/O-port space (x86's COM ports).
  */
 #include <keel/devtree.h>
 #include <keel/errno.h>
@@ -98,6 +99,73 @@ static int parse_layout(const struct node_ref *n, struct serial_layout *out)
 	}
 	*out = l;
 	return 0;
+}
+
+/* The parent's "compatible" list has "isa" (the ISA bus binding). */
+static bool parent_is_isa(const struct node_ref *n)
+{
+	struct node_ref p = { .fdt = n->fdt };
+	const char *c;
+	u32 len;
+
+	if (n->node) {
+		p.node = n->node->parent;
+		if (!p.node)
+			return false;
+	} else {
+		p.offset = kfdt_parent_offset(n->fdt, n->offset);
+		if (p.offset < 0)
+			return false;
+	}
+	c = prop_get(&p, "compatible", &len);
+	for (u32 off = 0; c && off < len;
+	     off += strnlen(c + off, len - off) + 1)
+		if (!strcmp(c + off, "isa"))
+			return true;
+	return false;
+}
+
+/*
+ * ISA "reg" entries are <space address size>, space 1 naming the I/O
+ * ports (the Open Firmware ISA binding): 1 and the port then, 0 when the
+ * registers are not there, -EINVAL for a port range past 0xffff.
+ */
+static int io_port(const struct node_ref *n, u16 *port)
+{
+	const u32 *reg;
+	u32 len, space, addr, size;
+
+	if (!parent_is_isa(n))
+		return 0;
+	reg = prop_get(n, "reg", &len);
+	if (!reg || len < 3 * sizeof(u32))
+		return 0;
+	space = kfdt32_to_cpu(reg[0]);
+	addr = kfdt32_to_cpu(reg[1]);
+	size = kfdt32_to_cpu(reg[2]);
+	if (space != 1)
+		return 0;
+	if (addr > 0xffff || size > 0x10000 - addr) {
+		printk(KERN_ERR "%s: I/O ports 0x%x+%u: past port 0xffff\n",
+		       node_name(n), addr, size);
+		return -EINVAL;
+	}
+	*port = (u16)addr;
+	return 1;
+}
+
+int serial_io_port_from_fdt(const void *fdt, int offset, u16 *port)
+{
+	struct node_ref n = { .fdt = fdt, .offset = offset };
+
+	return io_port(&n, port);
+}
+
+int serial_io_port_from_node(const struct devtree_node *node, u16 *port)
+{
+	struct node_ref n = { .node = node };
+
+	return io_port(&n, port);
 }
 
 int serial_layout_from_fdt(const void *fdt, int offset,

@@ -204,3 +204,81 @@ UNIT_TEST(property_not_one_cell_is_refused)
 }
 
 UNIT_MAIN();
+
+/*
+ * A UART under a bus node: compatible (NULL: none) and the UART's reg
+ * cells (three, as the ISA binding has them); both ways of asking must
+ * agree. Returns the flat answer; *port when it is 1.
+ */
+static int io_port_under(const char *bus_compat, u32 space, u32 addr, u32 size,
+			 u16 *port)
+{
+	void *fdt = blob_mem;
+	u32 reg[3] = { cpu_to_kfdt32(space), cpu_to_kfdt32(addr),
+		       cpu_to_kfdt32(size) };
+	struct devtree_node *root, *node;
+	u16 flat_port = 0, live_port = 0;
+	int flat, live, offset;
+
+	CHECK_EQ(kfdt_create(fdt, sizeof(blob_mem)), 0);
+	CHECK_EQ(kfdt_finish_reservemap(fdt), 0);
+	CHECK_EQ(kfdt_begin_node(fdt, ""), 0);
+	CHECK_EQ(kfdt_begin_node(fdt, "isa"), 0);
+	if (bus_compat)
+		CHECK_EQ(kfdt_property(fdt, "compatible", bus_compat,
+				       (int)strlen(bus_compat) + 1),
+			 0);
+	CHECK_EQ(kfdt_begin_node(fdt, "serial@i3f8"), 0);
+	CHECK_EQ(kfdt_property(fdt, "reg", reg, sizeof(reg)), 0);
+	CHECK_EQ(kfdt_end_node(fdt), 0);
+	CHECK_EQ(kfdt_end_node(fdt), 0);
+	CHECK_EQ(kfdt_end_node(fdt), 0);
+	CHECK_EQ(kfdt_finish(fdt), 0);
+
+	offset = kfdt_path_offset(fdt, "/isa/serial@i3f8");
+	CHECK(offset >= 0);
+	flat = serial_io_port_from_fdt(fdt, offset, &flat_port);
+	CHECK_EQ(devtree_unflatten(fdt, &root), 0);
+	node = devtree_find_path(root, "/isa/serial@i3f8");
+	CHECK(node != NULL);
+	live = serial_io_port_from_node(node, &live_port);
+	devtree_free(root);
+	CHECK_EQ(flat, live);
+	CHECK_EQ(flat_port, live_port);
+	*port = flat_port;
+	return flat;
+}
+
+UNIT_TEST(isa_io_space_names_the_first_port)
+{
+	u16 port = 0;
+
+	CHECK_EQ(io_port_under("isa", 1, 0x3f8, 8, &port), 1);
+	CHECK_EQ(port, 0x3f8);
+	/* The last eight ports of the space are still ports. */
+	CHECK_EQ(io_port_under("isa", 1, 0xfff8, 8, &port), 1);
+	CHECK_EQ(port, 0xfff8);
+}
+
+UNIT_TEST(isa_memory_space_and_other_buses_are_not_ports)
+{
+	u16 port = 0;
+
+	CHECK_EQ(io_port_under("isa", 0, 0xd0000, 8, &port), 0);
+	CHECK_EQ(io_port_under("simple-bus", 1, 0x3f8, 8, &port), 0);
+	CHECK_EQ(io_port_under(NULL, 1, 0x3f8, 8, &port), 0);
+	CHECK_EQ(port, 0);
+}
+
+UNIT_TEST(isa_ports_past_0xffff_are_refused)
+{
+	unsigned int before = host_printk_count;
+	u16 port = 0;
+
+	CHECK_EQ(io_port_under("isa", 1, 0x10000, 8, &port), -EINVAL);
+	CHECK_EQ(io_port_under("isa", 1, 0xfffc, 8, &port), -EINVAL);
+	/* Each refusal is said once per way of asking. */
+	CHECK_EQ(host_printk_count - before, 4);
+	CHECK(strstr(host_printk_last, "serial@i3f8") != NULL);
+	CHECK(strstr(host_printk_last, "past port 0xffff") != NULL);
+}

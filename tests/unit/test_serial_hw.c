@@ -40,6 +40,25 @@ static void set_reg32(unsigned int off, u32 v)
 	memcpy(&regs.b[off], &v, sizeof(v));
 }
 
+/*
+ * The I/O-port space the port form of the NS16550 reaches (the driver's
+ * ns16550_pio_read/write, here instead of ns16550_pio.c's IN and OUT).
+ */
+static u8 ports[0x10000];
+static unsigned int port_reads, port_writes;
+
+u8 ns16550_pio_read(u16 port)
+{
+	port_reads++;
+	return ports[port];
+}
+
+void ns16550_pio_write(u16 port, u8 v)
+{
+	port_writes++;
+	ports[port] = v;
+}
+
 static struct ns16550_hw ns16550_at(unsigned int shift, unsigned int width)
 {
 	memset(&regs, 0xee, sizeof(regs));
@@ -60,6 +79,38 @@ UNIT_TEST(ns16550_init_byte_registers_one_apart)
 	CHECK_EQ(reg8(UART_THR), 0xee); /* nothing sent */
 	/* nothing past the eight registers */
 	CHECK_EQ(reg8(NS16550_NR_REGS), 0xee);
+}
+
+UNIT_TEST(ns16550_in_io_ports_uses_ports_one_apart_and_no_memory)
+{
+	struct ns16550_hw hw = ns16550_at(2, 4);
+
+	memset(ports, 0xee, sizeof(ports));
+	hw.io_port = true;
+	hw.port = 0x3f8;
+	hw.width = 1;
+	port_reads = port_writes = 0;
+	ns16550_init(&hw);
+	CHECK_EQ(ports[0x3f8 + UART_IER], 0x00);
+	CHECK_EQ(ports[0x3f8 + UART_FCR], 0x07);
+	CHECK_EQ(ports[0x3f8 + UART_LCR], 0x03);
+	CHECK_EQ(ports[0x3f8 + UART_MCR], 0x0b);
+	CHECK_EQ(ports[0x3f8 + UART_THR], 0xee); /* nothing sent */
+	CHECK_EQ(ports[0x2f8 + UART_LCR], 0xee); /* COM2 untouched */
+	CHECK(port_writes >= 4);
+	CHECK_EQ(port_reads, 2); /* LSR and IIR, to clear stale status */
+	/* The memory block the base points at was never touched. */
+	for (unsigned int i = 0; i < sizeof(regs.b); i++)
+		CHECK_EQ(regs.b[i], 0xee);
+
+	ports[0x3f8 + UART_LSR] = 0x20; /* THRE */
+	CHECK(ns16550_tx_ops.tx_ready(&hw));
+	ns16550_tx_ops.tx_byte(&hw, 'k');
+	CHECK_EQ(ports[0x3f8 + UART_THR], 'k');
+	ports[0x3f8 + UART_LSR] = 0x01; /* DR */
+	ports[0x3f8 + UART_RBR] = 'x';
+	CHECK(ns16550_rx_ready(&hw));
+	CHECK_EQ(ns16550_rx_byte(&hw), 'x');
 }
 
 UNIT_TEST(ns16550_init_word_registers_four_apart)
