@@ -9,6 +9,7 @@
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/spinlock.h>
+#include <keel/string.h>
 
 static DEFINE_SPINLOCK(sources_lock);
 static struct entropy_source *sources; /* highest priority first */
@@ -57,4 +58,21 @@ int entropy_read(void *buf, size_t size)
 	if (!size)
 		return -EINVAL;
 	return src->read(src, buf, size);
+}
+
+int entropy_fill_from_words(void *buf, size_t size, bool (*word)(u64 *out))
+{
+	size_t done = 0;
+
+	size = MIN(size, (size_t)ENTROPY_WORDS_MAX); /* fits the result */
+	while (done < size) {
+		size_t n = MIN(size - done, sizeof(u64));
+		u64 v;
+
+		if (!word(&v))
+			break;
+		memcpy((u8 *)buf + done, &v, n);
+		done += n;
+	}
+	return done ? (int)done : -EAGAIN;
 }

@@ -6,8 +6,6 @@
  * no random number in reasonable time and is retried a few times.
  */
 #include <keel/entropy.h>
-#include <keel/errno.h>
-#include <keel/string.h>
 #include <arch/cpu.h>
 #include <asm/sysreg.h>
 
@@ -34,21 +32,7 @@ static bool rndr_read64(u64 *out)
 
 static int rndr_read(struct entropy_source *src, void *buf, size_t size)
 {
-	size_t done = 0;
-
-	size = MIN(size, (size_t)4096); /* a count that fits the result */
-	while (done < size) {
-		size_t n = MIN(size - done, sizeof(u64));
-		u64 v;
-
-		if (!rndr_read64(&v))
-			break;
-		memcpy((u8 *)buf + done, &v, n);
-		done += n;
-	}
-	if (!done)
-		return -EAGAIN;
-	return (int)done;
+	return entropy_fill_from_words(buf, size, rndr_read64);
 }
 
 static struct entropy_source rndr_source = {

@@ -31,4 +31,13 @@ const struct entropy_source *entropy_source(void);
 /* Up to size bytes (> 0), or -ENODEV without a source, -EIO. */
 int entropy_read(void *buf, size_t size);
 
+/*
+ * A source's read() for a CPU instruction that yields 64 random bits or
+ * says it has none ready (RNDR, RDRAND): word() fills one or fails; up to
+ * ENTROPY_WORDS_MAX bytes of buf are filled. The count, or -EAGAIN when
+ * the first word already failed.
+ */
+#define ENTROPY_WORDS_MAX 4096
+int entropy_fill_from_words(void *buf, size_t size, bool (*word)(u64 *out));
+
 #endif
