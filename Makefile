@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Keel top-level Makefile.
 #
-#   make [ARCH=arm64|riscv64] <board>_defconfig  configure ($(O)/.config) for
+#   make [ARCH=arm64|riscv64|x86_64] <board>_defconfig  configure ($(O)/.config) for
 #                                            boards/<arch>/<board>/ (qemu-virt)
 #   make                                     build $(O)/keel.elf and keel.bin
 #   make run | debug                         boot in QEMU (debug: wait for gdb)
@@ -35,8 +35,10 @@ endif
 
 # The board (boards/$(ARCH)/<board>/): the one a <board>_defconfig goal
 # names, else the configured one (CONFIG_BOARD), else the default
-# configuration's. It is the configuration's, never a make variable.
-DEFCONFIG ?= qemu-virt_defconfig
+# configuration's (the arch's qemu-virt board, or its only one). It is the
+# configuration's, never a make variable.
+DEFCONFIG ?= $(notdir $(firstword $(wildcard boards/$(ARCH)/qemu-virt) \
+	$(wildcard boards/$(ARCH)/*)))_defconfig
 ifeq ($(origin BOARD),command line)
 $(error BOARD comes from the configuration: make <board>_defconfig)
 endif
@@ -319,7 +321,7 @@ integration: all
 
 # Every architecture: the others first, each in its own tree next to this
 # one ($(O)-<arch>, configured with its defconfig), then this one.
-TEST_ARCHES := arm64 riscv64
+TEST_ARCHES := arm64 riscv64 x86_64
 OTHER_TEST_ARCHES := $(filter-out $(ARCH),$(TEST_ARCHES))
 
 test: $(HOST_TOOLS_STAMP)

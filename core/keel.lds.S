@@ -1,13 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Keel's linker script, for every arch (asm/lds.h names the output
- * architecture). Keel is linked at 0 as a position-independent executable
- * and relocates itself (head.S), so the same image boots wherever the
- * loader puts it. Text, read-only data and writable data each start on a
+ * architecture). Keel is linked as a position-independent executable
+ * (at 0 unless asm/lds.h says otherwise) and relocates itself (head.S),
+ * so the same image boots wherever the loader puts it. Text, read-only data and writable data each start on a
  * page so that the MMU can map them execute-only, read-only and
  * no-execute (W^X). The .s* small-data sections are RISC-V's.
  */
 #include <asm/lds.h>
+
+/*
+ * An arch whose loader relocates nothing links Keel where it will run
+ * (KEEL_LINK_BASE), and may add a segment of its own (a boot note).
+ */
+#ifndef KEEL_LINK_BASE
+#define KEEL_LINK_BASE 0
+#endif
+#ifndef KEEL_LDS_ARCH_PHDRS
+#define KEEL_LDS_ARCH_PHDRS
+#endif
+#ifndef KEEL_LDS_ARCH_SECTIONS
+#define KEEL_LDS_ARCH_SECTIONS
+#endif
 
 OUTPUT_ARCH(KEEL_LDS_ARCH)
 ENTRY(_keel_start)
@@ -18,11 +32,12 @@ PHDRS
 	rodata PT_LOAD FLAGS(4);
 	data PT_LOAD FLAGS(6);
 	dynamic PT_DYNAMIC FLAGS(6);
+	KEEL_LDS_ARCH_PHDRS
 }
 
 SECTIONS
 {
-	. = 0;
+	. = KEEL_LINK_BASE;
 	_keel_start = .;
 	.text : {
 		_text_start = .;
@@ -66,6 +81,8 @@ SECTIONS
 	.dynstr : { *(.dynstr) }
 	.hash : { *(.hash) }
 	.gnu.hash : { *(.gnu.hash) }
+	/* Last of read-only data: sections after it name their segment. */
+	KEEL_LDS_ARCH_SECTIONS
 	. = ALIGN(4096);
 	_rodata_end = .;
 

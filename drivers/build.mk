@@ -9,6 +9,10 @@ obj-$(CONFIG_RTC_GOLDFISH) += drivers/rtc/goldfish.o
 obj-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o \
 	drivers/serial/fdt_ns16550.o drivers/serial/serial.o \
 	drivers/serial/serial_tx.o drivers/serial/serial_fdt.o
+obj-$(CONFIG_SERIAL_NS16550_PORT_IO) += drivers/serial/ns16550_pio.o
+obj-$(CONFIG_IRQCHIP_X86_APIC) += drivers/irqchip/x86-apic.o
+obj-$(CONFIG_TIMER_X86_TSC) += drivers/timer/x86_tsc.o
+obj-$(CONFIG_FIRMWARE_X86_ACPI_PM) += drivers/firmware/x86_acpi_pm.o
 obj-$(CONFIG_IRQCHIP_RISCV_INTC) += drivers/irqchip/riscv-intc.o
 obj-$(CONFIG_IRQCHIP_PLIC) += drivers/irqchip/plic.o
 obj-$(CONFIG_IRQCHIP_APLIC) += drivers/irqchip/aplic.o

@@ -14,7 +14,7 @@ PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 qemu-system-arm gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu \
 qemu-system-misc device-tree-compiler libfdt-dev kconfig-frontends-nox \
 python3-pytest python3-pexpect clang-format cppcheck cpio xz-utils curl \
-acpica-tools"
+acpica-tools qemu-system-x86"
 
 case "$1" in
 "") check_only= ;;

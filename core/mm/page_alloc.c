@@ -146,8 +146,9 @@ static const char *free_locked(void *va, unsigned int order)
 {
 	u64 pfn = va_to_pfn(va);
 	struct zone *z;
-	unsigned int horder;
-	u64 head;
+	/* Set by block_of(); initialised for compilers that cannot tell. */
+	unsigned int horder = 0;
+	u64 head = 0;
 	u8 st;
 
 	if (order > PAGE_MAX_ORDER)

@@ -1,0 +1,14 @@
+obj-y += arch/x86_64/head.o
+obj-y += arch/x86_64/entry.o
+obj-y += arch/x86_64/context.o
+obj-y += arch/x86_64/cpu.o
+obj-y += arch/x86_64/early.o
+obj-y += arch/x86_64/entropy.o
+obj-y += arch/x86_64/mmu.o
+obj-y += arch/x86_64/pgtable_format.o
+obj-y += arch/x86_64/traps.o
+obj-y += arch/x86_64/smpboot.o
+obj-y += arch/x86_64/vcpu.o
+obj-y += arch/x86_64/acpi.o
+obj-y += arch/x86_64/pvh.o
+obj-y += arch/x86_64/host_fdt.o
