@@ -267,7 +267,8 @@ $(BUILD)/%.o: $(SRCTREE)/%.S $(AUTOCONF)
 	@$(if $(Q),echo "  AS      $*.S")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(BUILD)/keel.lds: $(SRCTREE)/core/keel.lds.S $(AUTOCONF)
+$(BUILD)/keel.lds: $(SRCTREE)/core/keel.lds.S $(AUTOCONF) \
+		$(wildcard $(SRCTREE)/arch/$(SRCARCH)/include/asm/lds.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) -E -P -x assembler-with-cpp $< -o $@
 

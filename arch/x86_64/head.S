@@ -87,11 +87,19 @@ pvh_entry:
 	movl	%cr4, %eax
 	orl	$X86_CR4_PAE, %eax
 	movl	%eax, %cr4
-	movl	$MSR_EFER, %ecx
+	/* NXE only where NX exists: x86_early_init() says why it stops. */
+	movl	$0x80000001, %eax
+	cpuid
+	movl	$EFER_LME, %edi
+	btl	$20, %edx
+	jnc	8f
+	orl	$EFER_NXE, %edi
+8:	movl	$MSR_EFER, %ecx
 	rdmsr
-	orl	$(EFER_LME | EFER_NXE), %eax
+	orl	%edi, %eax
 	wrmsr
 	movl	%cr0, %eax
+	andl	$~(X86_CR0_CD | X86_CR0_NW), %eax
 	orl	$(X86_CR0_PG | X86_CR0_WP | X86_CR0_PE), %eax
 	movl	%eax, %cr0
 	pushl	$SEL_CODE64
@@ -189,7 +197,9 @@ x86_trampoline_start:
 	movw	%cs, %ax
 	movw	%ax, %ds
 	lgdtl	(tramp_gdt_ptr - x86_trampoline_start)
+	/* INIT leaves CR0.CD and NW as they were: caches on, explicitly. */
 	movl	%cr0, %eax
+	andl	$~(X86_CR0_CD | X86_CR0_NW), %eax
 	orl	$X86_CR0_PE, %eax
 	movl	%eax, %cr0
 	ljmpl	$SEL_CODE32, $TRAMP(tramp_protected)
@@ -219,12 +229,17 @@ tramp_long:
 	movq	TRAMP(x86_trampoline_entry), %rax
 	jmp	*%rax
 
+	/*
+	 * Accessed bits preset: loading a selector sets its descriptor's,
+	 * a write the read-only mapping of this page would refuse once
+	 * paging is on (SDM vol. 3A 3.4.5.1).
+	 */
 	.balign	8
 tramp_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff		/* 0x08: 64-bit code */
-	.quad	0x00cf92000000ffff		/* 0x10: data */
-	.quad	0x00cf9a000000ffff		/* 0x18: 32-bit code */
+	.quad	0x00af9b000000ffff		/* 0x08: 64-bit code */
+	.quad	0x00cf93000000ffff		/* 0x10: data */
+	.quad	0x00cf9b000000ffff		/* 0x18: 32-bit code */
 tramp_gdt_ptr:
 	.word	4 * 8 - 1
 	.long	TRAMP(tramp_gdt)
@@ -240,12 +255,13 @@ x86_trampoline_end:
 	.balign	8
 boot_gdt:
 	.quad	0
-	.quad	0x00af9a000000ffff		/* 0x08: 64-bit code */
-	.quad	0x00cf92000000ffff		/* 0x10: data */
-	.quad	0x00cf9a000000ffff		/* 0x18: 32-bit code */
+	.quad	0x00af9b000000ffff		/* 0x08: 64-bit code */
+	.quad	0x00cf93000000ffff		/* 0x10: data */
+	.quad	0x00cf9b000000ffff		/* 0x18: 32-bit code */
 boot_gdt_ptr:
 	.word	4 * 8 - 1
 	.long	0
+	.balign	4
 	.globl x86_starting_cpu
 x86_starting_cpu:
 	.long	0

@@ -44,18 +44,25 @@ static int read_gas(const struct devtree_node *node, const char *name,
 
 	if (!p)
 		return 0;
-	if (len != 16)
+	if (len != 16) {
+		printk(KERN_WARN "acpi-pm: %s is %u bytes, not 4 cells: not "
+				 "used\n",
+		       name, len);
 		return -EINVAL;
+	}
 	g->space = __builtin_bswap32(p[0]);
 	g->bits = __builtin_bswap32(p[1]);
 	g->address =
 		(u64)__builtin_bswap32(p[2]) << 32 | __builtin_bswap32(p[3]);
-	if (g->space != GAS_SPACE_IO && g->space != GAS_SPACE_MEMORY)
-		return -EINVAL;
-	if (g->space == GAS_SPACE_IO && g->address > 0xffff)
-		return -EINVAL;
-	if (g->bits != 8 && g->bits != 16 && g->bits != 32)
-		return -EINVAL;
+	/* PCI configuration space and the like: not used (said by probe). */
+	if ((g->space != GAS_SPACE_IO && g->space != GAS_SPACE_MEMORY) ||
+	    (g->space == GAS_SPACE_IO && g->address > 0xffff) ||
+	    (g->bits != 8 && g->bits != 16 && g->bits != 32)) {
+		printk(KERN_WARN "acpi-pm: %s: address space %u, %u bits: "
+				 "not used\n",
+		       name, g->space, g->bits);
+		return 0;
+	}
 	g->present = true;
 	return 0;
 }
@@ -96,18 +103,23 @@ static void gas_write(const struct gas *g, u32 v)
 		writel(v, p);
 }
 
-static void enter_s5(const struct gas *cnt, u32 typ)
+/* The sleep type, then (sleep) SLP_EN with it: both blocks typed first. */
+static void set_s5(const struct gas *cnt, u32 typ, bool sleep)
 {
-	u32 v = gas_read(cnt) & ~SLP_TYP_MASK;
+	u32 v = gas_read(cnt) & ~(SLP_TYP_MASK | SLP_EN);
 
-	gas_write(cnt, v | (typ << SLP_TYP_SHIFT & SLP_TYP_MASK) | SLP_EN);
+	gas_write(cnt, v | (typ << SLP_TYP_SHIFT & SLP_TYP_MASK) |
+			       (sleep ? SLP_EN : 0));
 }
 
 static void acpi_system_off(void)
 {
-	enter_s5(&pm1a_cnt, s5_typ[0]);
+	set_s5(&pm1a_cnt, s5_typ[0], false);
 	if (pm1b_cnt.present)
-		enter_s5(&pm1b_cnt, s5_typ[1]);
+		set_s5(&pm1b_cnt, s5_typ[1], false);
+	set_s5(&pm1a_cnt, s5_typ[0], true);
+	if (pm1b_cnt.present)
+		set_s5(&pm1b_cnt, s5_typ[1], true);
 	timer_udelay(POWER_WAIT_US);
 	printk(KERN_ERR "power: still running after entering ACPI S5\n");
 }
@@ -140,18 +152,19 @@ static int acpi_pm_probe(struct devtree_node *node)
 {
 	u32 len;
 	const u32 *typ;
-	int err;
 
-	err = read_gas(node, "reset-reg", &reset_reg);
-	if (!err)
-		err = read_gas(node, "pm1a-cnt", &pm1a_cnt);
-	if (!err)
-		err = read_gas(node, "pm1b-cnt", &pm1b_cnt);
-	if (err)
-		return err;
-	if (reset_reg.present &&
-	    devtree_prop_read_u32(node, "reset-value", &reset_value))
-		return -EINVAL;
+	/*
+	 * A register this driver cannot use is left out, with a word: the
+	 * rest (starting CPUs above all) still works without it.
+	 */
+	if (read_gas(node, "reset-reg", &reset_reg) ||
+	    (reset_reg.present &&
+	     devtree_prop_read_u32(node, "reset-value", &reset_value)))
+		reset_reg.present = false;
+	if (read_gas(node, "pm1a-cnt", &pm1a_cnt))
+		pm1a_cnt.present = false;
+	if (read_gas(node, "pm1b-cnt", &pm1b_cnt))
+		pm1b_cnt.present = false;
 	typ = devtree_prop_get(node, "s5-slp-typ", &len);
 	if (typ && len == 8) {
 		s5_typ[0] = __builtin_bswap32(typ[0]);

@@ -251,8 +251,12 @@ static int apic_translate(const u32 *cells, unsigned int ncells,
 		return -EINVAL;
 	}
 	spin_lock_irqsave(&io->lock, flags);
-	ioapic_write(io, IOAPIC_ROUTE(pin) + 1, boot_apic_id << 24);
-	ioapic_write(io, IOAPIC_ROUTE(pin), route);
+	/* A line routed already (shared, or asked for twice) stays as is. */
+	if ((ioapic_read(io, IOAPIC_ROUTE(pin)) & 0xff) !=
+	    X86_VECTOR_GSI_BASE + gsi) {
+		ioapic_write(io, IOAPIC_ROUTE(pin) + 1, boot_apic_id << 24);
+		ioapic_write(io, IOAPIC_ROUTE(pin), route);
+	}
 	spin_unlock_irqrestore(&io->lock, flags);
 	*irq = X86_VECTOR_GSI_BASE + gsi;
 	return 0;
@@ -265,6 +269,7 @@ static int apic_translate(const u32 *cells, unsigned int ncells,
  */
 static int apic_cpu_init(void)
 {
+	static bool timer_set_up[CONFIG_MAX_CPUS];
 	u64 base = x86_rdmsr(MSR_APIC_BASE);
 
 	if (base & APIC_BASE_EXTD)
@@ -277,9 +282,21 @@ static int apic_cpu_init(void)
 	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
 	lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
 	lapic_write(LAPIC_ESR, 0);
-	lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
-	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	lapic_write(LAPIC_LVT_TIMER, X86_VECTOR_APIC_TIMER | LVT_MASKED);
+	/*
+	 * The boot CPU comes here at probe and again from irq_cpu_init().
+	 * The second time matters on QEMU 7.2: the writes above drop an
+	 * interrupt request the 8259 raised while firmware left LINT0 open,
+	 * which the next STI otherwise takes with no vector (a #GP in Keel,
+	 * seen with -smp 1). The timer only once per CPU: by then it may
+	 * hold a deadline core armed.
+	 */
+	if (!timer_set_up[cpu_id()]) {
+		lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+		lapic_write(LAPIC_TIMER_INITIAL, 0);
+		lapic_write(LAPIC_LVT_TIMER,
+			    X86_VECTOR_APIC_TIMER | LVT_MASKED);
+		timer_set_up[cpu_id()] = true;
+	}
 	return 0;
 }
 

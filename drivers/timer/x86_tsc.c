@@ -31,6 +31,8 @@
 #define NS_PER_S 1000000000ULL
 
 #define CALIBRATE_NS 10000000ULL /* 10 ms */
+#define CALIBRATE_MAX_SPINS (1ULL << 32)
+#define HPET_CAP_COUNT_64 (1ULL << 13) /* else a 32-bit main counter */
 #define APIC_TIMER_MAX 0xffffffffU
 
 static u64 tsc_read(void)
@@ -89,6 +91,11 @@ static const struct clockevent apic_timer_clockevent = {
 	.stop = apic_timer_stop,
 };
 
+static u64 hpet_count(char *hpet, bool wide)
+{
+	return wide ? readq(hpet + HPET_COUNTER) : readl(hpet + HPET_COUNTER);
+}
+
 /* (a << 32) / b by long division: no 128-bit divide in a freestanding build. */
 static u64 ratio_32_32(u64 a, u64 b)
 {
@@ -116,6 +123,8 @@ static int calibrate(char *hpet, u64 *tsc_hz, u64 *apic_hz)
 {
 	u64 caps = readq(hpet + HPET_CAPABILITIES);
 	u32 period_fs = (u32)(caps >> 32);
+	bool wide = caps & HPET_CAP_COUNT_64;
+	u64 mask = wide ? ~0ULL : 0xffffffffULL;
 	u64 ticks, h0, h1, t0, t1, ns;
 	u32 a0, a1;
 
@@ -125,12 +134,19 @@ static int calibrate(char *hpet, u64 *tsc_hz, u64 *apic_hz)
 	       hpet + HPET_CONFIG);
 	ticks = CALIBRATE_NS * FS_PER_NS / period_fs;
 	x86_apic_timer_start(APIC_TIMER_MAX);
-	h0 = readq(hpet + HPET_COUNTER);
+	h0 = hpet_count(hpet, wide);
 	t0 = tsc_read();
 	a0 = x86_apic_timer_remaining();
-	do {
-		h1 = readq(hpet + HPET_COUNTER);
-	} while (h1 - h0 < ticks);
+	for (u64 spins = 0;; spins++) {
+		h1 = hpet_count(hpet, wide);
+		if (((h1 - h0) & mask) >= ticks)
+			break;
+		/* An HPET that does not count: give up, not hang. */
+		if (spins > CALIBRATE_MAX_SPINS ||
+		    (h1 == h0 && spins > 1000000))
+			return -EIO;
+	}
+	h1 = h0 + ((h1 - h0) & mask);
 	t1 = tsc_read();
 	a1 = x86_apic_timer_remaining();
 	x86_apic_timer_start(0);

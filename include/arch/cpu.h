@@ -12,7 +12,10 @@
  *
  * From arch/<arch>/:
  *   arch_cpu_idle()       wait for an interrupt; called with interrupts
- *                         masked, returns with them still masked
+ *                         masked, returns with them still masked. The
+ *                         interrupt that ends the wait may already have
+ *                         been handled (x86: HLT wakes only for one it
+ *                         can take) or still be pending (WFI)
  *   arch_cpu_hwid()       this CPU's hardware id as the device tree's cpu
  *                         nodes give it in "reg" (MPIDR affinity, hart id)
  *   arch_secondary_entry() physical address where a CPU started by the

@@ -9,6 +9,8 @@
 #define X86_CR0_TS (1UL << 3)
 #define X86_CR0_NE (1UL << 5)
 #define X86_CR0_WP (1UL << 16)
+#define X86_CR0_NW (1UL << 29)
+#define X86_CR0_CD (1UL << 30)
 #define X86_CR0_PG (1UL << 31)
 
 /* The page below 1 MiB secondary CPUs start in (smpboot.c, head.S). */
@@ -16,6 +18,8 @@
 
 #define X86_CR4_PAE (1UL << 5)
 #define X86_CR4_PGE (1UL << 7)
+#define X86_CR4_OSFXSR (1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_FSGSBASE (1UL << 16)
 
 #define MSR_EFER 0xc0000080
