@@ -92,9 +92,10 @@ void x86_cpu_tables_init(unsigned int cpu)
 	tss->ist[0] = (u64)(uintptr_t)(ist_stacks[cpu] + IST_STACK_SIZE);
 	tss->iomap_base = sizeof(*tss); /* no I/O permission bitmap */
 	gdt[0] = 0;
-	gdt[1] = 0x00af9a000000ffffULL; /* 64-bit code */
-	gdt[2] = 0x00cf92000000ffffULL; /* data */
-	gdt[3] = 0x00cf9a000000ffffULL; /* 32-bit code (unused after boot) */
+	/* Accessed bits preset, as in head.S: the CPU never writes them. */
+	gdt[1] = 0x00af9b000000ffffULL; /* 64-bit code */
+	gdt[2] = 0x00cf93000000ffffULL; /* data */
+	gdt[3] = 0x00cf9b000000ffffULL; /* 32-bit code (unused after boot) */
 	gdt[4] = (limit & 0xffff) | (base & 0xffffff) << 16 |
 		 (u64)TSS_AVAILABLE << 40 | ((limit >> 16) & 0xf) << 48 |
 		 ((base >> 24) & 0xff) << 56;
@@ -156,24 +157,21 @@ paddr_t arch_secondary_entry(void)
 
 void arch_cpu_init(void)
 {
+	x86_svm_cpu_init();
 }
 
 /* The brand string (CPUID Fn8000_0002-4), leading blanks dropped. */
 static void cpu_brand(char brand[49])
 {
-	u32 *w = (u32 *)brand;
-
 	if (x86_cpuid(0x80000000, 0).eax < 0x80000004) {
 		memcpy(brand, "x86-64", 7);
 		return;
 	}
 	for (u32 i = 0; i < 3; i++) {
 		struct x86_cpuid r = x86_cpuid(0x80000002 + i, 0);
+		u32 w[4] = { r.eax, r.ebx, r.ecx, r.edx };
 
-		w[i * 4] = r.eax;
-		w[i * 4 + 1] = r.ebx;
-		w[i * 4 + 2] = r.ecx;
-		w[i * 4 + 3] = r.edx;
+		memcpy(brand + 16 * i, w, sizeof(w));
 	}
 	brand[48] = 0;
 }

@@ -17,6 +17,9 @@ void __noreturn x86_early_fatal(const char *what);
 void x86_cpu_tables_init(unsigned int cpu);
 void x86_cpu_features_init(void);
 
+/* svm.c: SVM on this CPU (arch_cpu_init). */
+void x86_svm_cpu_init(void);
+
 /* mmu.c */
 void x86_mmu_init(paddr_t fdt_pa, u64 fdt_size);
 void x86_mmu_enable_secondary(void);

@@ -319,6 +319,9 @@ MACHINES = {
         "guest_dir": "x86_64/qemu-q35",
         # q35 has no virtio-mmio bus: host virtio devices there are PCI.
         "host_virtio_mmio": False,
+        # Until the basic firmware runs on x86: the SVM probe
+        # (tests/x86_64/qemu-q35/probe, test_x86_svm.py).
+        "svm_probe": True,
     }},
 }
 

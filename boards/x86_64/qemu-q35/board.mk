@@ -8,10 +8,11 @@ QEMU_MEM ?= 512
 QEMU_CPU ?= EPYC
 QEMU_ARGS = -M q35 -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.elf
 
-# No guests yet: x86_64 guests come with SVM (docs/x86_64.md).
-GUEST_FIRMWARE_MK :=
-GUEST_FIRMWARE =
+# The guests `make run` and the tests boot: until the basic firmware runs
+# on x86, the SVM probe (docs/x86_64.md).
+GUEST_FIRMWARE_MK := tests/x86_64/qemu-q35/probe/build.mk
+GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86)
 GUEST_DIR := tests/x86_64/qemu-q35
-RUN_GUESTS :=
-TEST_GUESTS :=
+RUN_GUESTS := probe
+TEST_GUESTS := probe
 OWN_BUNDLE_GUESTS :=

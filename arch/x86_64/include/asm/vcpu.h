@@ -1,20 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86-64 guests (AMD SVM) are not there yet (vcpu.c refuses every guest):
- * these hold only what the refusal path touches.
+ * x86-64 guests under AMD SVM (svm.c): per guest the nested page tables
+ * and ASID, per vCPU its VMCB, the general registers the world switch
+ * (svm_switch.S) swaps, and its x87/SSE state.
  */
 #ifndef ASM_VCPU_H
 #define ASM_VCPU_H
 
 #ifndef __ASSEMBLY__
+#include <keel/pgtable.h>
 #include <keel/types.h>
 
+/* By register number (RAX 0 ... R15 15); RAX and RSP live in the VMCB. */
+struct svm_gprs {
+	u64 r[16];
+};
+
+/* What an MMIO exit's instruction does with its register (insn_decode.h). */
+struct svm_mmio {
+	unsigned int len, reg, reg_size;
+	bool high_byte, sign_extend;
+};
+
+struct vmcb;
+
 struct arch_vcpu {
-	u64 apic_id; /* the local APIC id the guest would see: its index */
+	struct vmcb *vmcb;
+	struct svm_gprs gprs;
+	struct svm_mmio mmio;
+	/* x87/SSE state (FXSAVE image) while not in the CPU. */
+	u8 fpu[512] __aligned(16);
+	bool fpu_loaded;
+	int last_cpu; /* where it last ran: another CPU flushes its ASID */
+	u32 tlb_generation; /* the guest's, as of its last flush here */
+	u64 apic_id; /* the local APIC id the guest sees: its index */
 };
 
 struct arch_guest {
-	bool initialised; /* never, until SVM guests exist */
+	struct pgtable npt;
+	u32 asid;
+	/* Bumped when a translation is taken away: vCPUs flush their ASID. */
+	volatile u32 tlb_generation;
+	u64 tsc_offset; /* guest TSC = host TSC + tsc_offset */
+	bool initialised;
 };
 #endif
 

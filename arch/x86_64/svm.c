@@ -1,0 +1,890 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86-64 guests under AMD SVM with nested paging (AMD64 APM vol. 2,
+ * ch. 15): SVM on every CPU, a guest's nested tables (the one walker, the
+ * long-mode format) and ASID, a VMCB per vCPU, and the exits Keel
+ * answers: host interrupts, HLT, CPUID, MSRs, VMMCALL, port I/O, nested
+ * page faults (MMIO, decoded from the guest's instruction), shutdown.
+ *
+ * What a guest has today: one vCPU, no interrupt controller (the local
+ * and I/O APIC emulators come next), no I/O-port devices (ports read as
+ * all ones, as an empty PC bus does), x87 and SSE but not XSAVE state.
+ * QEMU 7.2's TCG has no next-RIP save and no decode assists, so the
+ * length of each intercepted instruction is known here or decoded.
+ */
+#include <keel/cpu.h>
+#include <keel/devtree.h>
+#include <keel/errno.h>
+#include <keel/guest.h>
+#include <keel/page_alloc.h>
+#include <keel/printf.h>
+#include <keel/printk.h>
+#include <keel/spinlock.h>
+#include <keel/string.h>
+#include <arch/cpu.h>
+#include <arch/mmu.h>
+#include <arch/vcpu.h>
+#include <asm/svm.h>
+#include <asm/x86.h>
+
+#include "guest_paging.h"
+#include "insn_decode.h"
+#include "pgtable.h"
+#include "x86_64.h"
+
+#define IOPM_PAGES 3
+#define MSRPM_PAGES 2
+#define MAX_ASIDS 4096
+
+/* Segment attributes (descriptor bits 47:40 and 55:52, packed). */
+#define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
+#define SEG_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
+#define SEG_TSS32_BUSY 0x08b
+#define SEG_LDT 0x082
+#define SEG_ATTR_L (1U << 9)
+#define SEG_ATTR_DB (1U << 10)
+
+#define X86_CR0_ET (1UL << 4)
+#define X86_RFLAGS_FIXED 0x2
+#define VEC_UD 6
+#define VEC_GP 13
+#define PAT_POWER_ON 0x0007040600070406ULL
+
+#define MSR_TSC 0x10
+#define MSR_PAT 0x277
+
+extern void svm_vcpu_enter(u64 vmcb_pa, u64 host_save_pa,
+			   struct svm_gprs *gprs);
+
+static bool svm_ready;
+static u32 nr_asids;
+static u8 hsave[CONFIG_MAX_CPUS][PAGE_SIZE] __aligned(PAGE_SIZE);
+static struct vmcb host_save[CONFIG_MAX_CPUS] __aligned(PAGE_SIZE);
+/* Every port and every MSR intercepted: what Keel does not emulate faults. */
+static u8 iopm[IOPM_PAGES * PAGE_SIZE] __aligned(PAGE_SIZE);
+static u8 msrpm[MSRPM_PAGES * PAGE_SIZE] __aligned(PAGE_SIZE);
+static DEFINE_SPINLOCK(asid_lock);
+static u64 asid_map[MAX_ASIDS / 64];
+/* The vCPU whose x87/SSE state each CPU's registers hold. */
+static struct vcpu *fpu_owner[CONFIG_MAX_CPUS];
+
+static bool cpu_has_svm(void)
+{
+	return (x86_cpuid(0x80000001, 0).ecx & CPUIDX1_ECX_SVM) &&
+	       !(x86_rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) &&
+	       (x86_cpuid(0x8000000a, 0).edx & CPUID_SVM_NPT);
+}
+
+/*
+ * Each CPU, from arch_cpu_init(): SVM on, and its host save page. The
+ * boot CPU decides whether guests can run; a secondary without SVM would
+ * be a machine Keel does not handle, and says so.
+ */
+void x86_svm_cpu_init(void)
+{
+	if (!cpu_has_svm()) {
+		if (cpu_id() != 0 && svm_ready)
+			printk(KERN_ERR "svm: CPU %u has no SVM with nested "
+					"paging: guests must not run there\n",
+			       cpu_id());
+		return;
+	}
+	x86_wrmsr(MSR_EFER, x86_rdmsr(MSR_EFER) | EFER_SVME);
+	x86_wrmsr(MSR_VM_HSAVE_PA, arch_virt_to_phys(hsave[cpu_id()]));
+	/* FXSAVE keeps the XMM registers only with OSFXSR. */
+	x86_write_cr4(x86_read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+	if (cpu_id() == 0) {
+		nr_asids = MIN(x86_cpuid(0x8000000a, 0).ebx, (u32)MAX_ASIDS);
+		memset(iopm, 0xff, sizeof(iopm));
+		memset(msrpm, 0xff, sizeof(msrpm));
+		svm_ready = nr_asids > 1;
+	}
+}
+
+/* ---- nested page tables ---- */
+
+static unsigned int cpu_pa_bits(void)
+{
+	return x86_cpuid(0x80000008, 0).eax & 0xff;
+}
+
+/* Four levels of nested tables: 48 bits, or fewer where the CPU has less. */
+unsigned int arch_guest_pa_bits(void)
+{
+	return svm_ready ? MIN(cpu_pa_bits(), 48U) : 0;
+}
+
+unsigned int arch_host_pa_bits(void)
+{
+	return MIN(cpu_pa_bits(), 52U);
+}
+
+static void *alloc_table(void)
+{
+	return page_alloc_zeroed(0);
+}
+
+static void free_table(void *table)
+{
+	page_free(table, 0);
+}
+
+/*
+ * A translation taken away: every vCPU flushes the guest's ASID at its
+ * next entry. Keel changes a guest's tables only while its vCPUs are
+ * stopped (building, resetting or destroying it), so none is inside.
+ */
+static void flush_npt(struct pgtable *pt, u64 gpa, u64 size)
+{
+	struct arch_guest *ag = container_of(pt, struct arch_guest, npt);
+
+	__atomic_fetch_add(&ag->tlb_generation, 1, __ATOMIC_SEQ_CST);
+}
+
+static int asid_alloc(void)
+{
+	unsigned long flags;
+	int asid = -ENOSPC;
+
+	spin_lock_irqsave(&asid_lock, flags);
+	for (u32 a = 1; a < nr_asids; a++) {
+		if (!(asid_map[a / 64] & (1ULL << (a % 64)))) {
+			asid_map[a / 64] |= 1ULL << (a % 64);
+			asid = (int)a;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&asid_lock, flags);
+	return asid;
+}
+
+static void asid_free(u32 asid)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&asid_lock, flags);
+	asid_map[asid / 64] &= ~(1ULL << (asid % 64));
+	spin_unlock_irqrestore(&asid_lock, flags);
+}
+
+int arch_guest_init(struct guest *g)
+{
+	struct arch_guest *ag = &g->arch;
+	struct pgtable_format fmt;
+	bool gib = x86_cpuid(0x80000001, 0).edx & CPUIDX1_EDX_GIB_PAGES;
+	void *root;
+	int asid;
+
+	if (!svm_ready) {
+		printk(KERN_ERR "guest %s: this CPU has no AMD SVM with nested "
+				"paging (QEMU: -cpu EPYC)\n",
+		       g->name);
+		return -ENODEV;
+	}
+	asid = asid_alloc();
+	if (asid < 0) {
+		printk(KERN_ERR "guest %s: no ASID left (%u)\n", g->name,
+		       nr_asids);
+		return asid;
+	}
+	root = alloc_table();
+	if (!root) {
+		asid_free((u32)asid);
+		return -ENOMEM;
+	}
+	x86_longmode_format(&fmt, gib);
+	fmt.input_limit = 1ULL << arch_guest_pa_bits();
+	if (pgtable_init(&ag->npt, &fmt, root, alloc_table, free_table,
+			 flush_npt)) {
+		free_table(root);
+		asid_free((u32)asid);
+		return -EINVAL;
+	}
+	ag->asid = (u32)asid;
+	ag->initialised = true;
+	return 0;
+}
+
+/* The guest's time stamp counter starts near 0, as at power-on. */
+void arch_guest_start(struct guest *g)
+{
+	g->arch.tsc_offset = -x86_rdtsc();
+}
+
+void arch_guest_destroy(struct guest *g)
+{
+	struct arch_guest *ag = &g->arch;
+
+	if (!ag->initialised)
+		return;
+	pgtable_free_tables(&ag->npt);
+	free_table(ag->npt.root);
+	asid_free(ag->asid);
+	ag->initialised = false;
+}
+
+/*
+ * Nested paging checks every guest access as a user access (APM 15.25.5):
+ * US on every entry. RAM write-back, devices uncacheable and never
+ * executable.
+ */
+static u64 npt_attrs(enum guest_mem_type type)
+{
+	u64 common = X86_PTE_US | X86_PTE_A | X86_PTE_D;
+
+	switch (type) {
+	case GUEST_MEM_RAM:
+		return common | X86_PTE_RW;
+	case GUEST_MEM_ROM:
+		return common;
+	case GUEST_MEM_DEVICE:
+	default:
+		return common | X86_PTE_RW | X86_PTE_PCD | X86_PTE_PWT |
+		       X86_PTE_NX;
+	}
+}
+
+int arch_guest_map(struct guest *g, u64 gpa, paddr_t hpa, u64 size,
+		   enum guest_mem_type type)
+{
+	return pgtable_map(&g->arch.npt, gpa, hpa, size, npt_attrs(type));
+}
+
+int arch_guest_unmap(struct guest *g, u64 gpa, u64 size)
+{
+	return pgtable_unmap(&g->arch.npt, gpa, size);
+}
+
+/* ---- vCPUs ---- */
+
+static u64 vmcb_pa(const struct vcpu *v)
+{
+	return arch_virt_to_phys(v->arch.vmcb);
+}
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vmcb_control *c;
+
+	if (v->index > 0) {
+		printk(KERN_ERR "guest %s: x86_64 guests have one vCPU until "
+				"the local APIC emulator exists\n",
+		       v->guest->name);
+		return -ENOSYS;
+	}
+	a->vmcb = page_alloc_zeroed(0);
+	if (!a->vmcb)
+		return -ENOMEM;
+	c = &a->vmcb->control;
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT |
+			     SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO |
+			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	c->iopm_base_pa = arch_virt_to_phys(iopm);
+	c->msrpm_base_pa = arch_virt_to_phys(msrpm);
+	c->asid = v->guest->arch.asid;
+	c->v_intr = SVM_V_INTR_MASKING;
+	c->nested_ctl = 1; /* nested paging */
+	c->nested_cr3 = arch_virt_to_phys(v->guest->arch.npt.root);
+	a->last_cpu = -1;
+	return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
+		__atomic_compare_exchange_n(&fpu_owner[c],
+					    &(struct vcpu *){ v }, NULL, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	if (v->arch.vmcb)
+		page_free(v->arch.vmcb, 0);
+	v->arch.vmcb = NULL;
+}
+
+static void set_segment(struct vmcb_segment *s, u16 sel, u16 attrib, u32 limit)
+{
+	*s = (struct vmcb_segment){ sel, attrib, limit, 0 };
+}
+
+/*
+ * The state the guest starts in: 32-bit protected mode with flat 4 GiB
+ * segments and paging off (as a PVH loader leaves it), at entry with
+ * EBX = arg (the device tree), interrupts off; x87 and SSE as after
+ * FNINIT. The Linux boot protocol's 64-bit entry comes with bzImages.
+ */
+void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vmcb_save *s = &a->vmcb->save;
+
+	memset(s, 0, sizeof(*s));
+	set_segment(&s->cs, 0x08, SEG_CODE32, 0xffffffff);
+	set_segment(&s->ds, 0x10, SEG_DATA32, 0xffffffff);
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
+	set_segment(&s->tr, 0, SEG_TSS32_BUSY, 0xffff);
+	set_segment(&s->ldtr, 0, SEG_LDT, 0xffff);
+	set_segment(&s->gdtr, 0, 0, 0xffff);
+	set_segment(&s->idtr, 0, 0, 0xffff);
+	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->efer = EFER_SVME; /* VMRUN refuses a guest without it */
+	s->rflags = X86_RFLAGS_FIXED;
+	s->rip = entry;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->g_pat = PAT_POWER_ON;
+	memset(&a->gprs, 0, sizeof(a->gprs));
+	a->gprs.r[X86_REG_RBX] = arg;
+	a->vmcb->control.event_inj = 0;
+	a->vmcb->control.interrupt_shadow = 0;
+	memset(a->fpu, 0, sizeof(a->fpu));
+	a->fpu[0] = 0x7f; /* FCW 0x037f */
+	a->fpu[1] = 0x03;
+	a->fpu[24] = 0x80; /* MXCSR 0x1f80 */
+	a->fpu[25] = 0x1f;
+	a->fpu_loaded = false;
+	a->apic_id = v->index;
+}
+
+/* x87/SSE: loaded lazily, kept in the CPU until the vCPU's thread leaves. */
+static void fpu_load(struct vcpu *v)
+{
+	unsigned int cpu = cpu_id();
+
+	__asm__ volatile("fxrstor64 %0" ::"m"(v->arch.fpu));
+	fpu_owner[cpu] = v;
+	v->arch.fpu_loaded = true;
+}
+
+void arch_vcpu_put(struct vcpu *v)
+{
+	unsigned long flags = arch_irq_save();
+
+	if (v->arch.fpu_loaded) {
+		__asm__ volatile("fxsave64 %0" : "=m"(v->arch.fpu));
+		v->arch.fpu_loaded = false;
+		if (fpu_owner[cpu_id()] == v)
+			fpu_owner[cpu_id()] = NULL;
+	}
+	arch_irq_restore(flags);
+}
+
+static u64 *reg_slot(struct vcpu *v, unsigned int reg)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	if (reg == X86_REG_RAX)
+		return &s->rax;
+	if (reg == X86_REG_RSP)
+		return &s->rsp;
+	return &v->arch.gprs.r[reg & 15];
+}
+
+static void inject_exception(struct vcpu *v, unsigned int vector,
+			     bool has_error, u32 error)
+{
+	v->arch.vmcb->control.event_inj =
+		vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID |
+		(has_error ? SVM_EVENT_ERROR_VALID | (u64)error << 32 : 0);
+}
+
+static void skip(struct vcpu *v, unsigned int len)
+{
+	v->arch.vmcb->save.rip += len;
+	v->arch.vmcb->control.interrupt_shadow = 0;
+}
+
+/* ---- CPUID, MSRs ---- */
+
+#define CPUID1_ECX_VMX (1U << 5)
+#define CPUID1_ECX_MONITOR (1U << 3)
+#define CPUID1_ECX_XSAVE (1U << 26)
+#define CPUID1_ECX_OSXSAVE (1U << 27)
+#define CPUID1_ECX_AVX (1U << 28)
+#define CPUID1_EDX_APIC (1U << 9)
+#define CPUID7_EBX_AVX2 (1U << 5)
+#define CPUID7_EBX_AVX512 0xd0230000U
+#define KEEL_CPUID_BASE 0x40000000U
+#define KEEL_CPUID_MAX 0x40000001U
+
+/*
+ * What a guest's CPUID says (docs/x86_64.md): the host's, but a
+ * hypervisor (bit 31 of leaf 1 ECX; Keel's leaves at 0x40000000), no
+ * SVM or VMX, no local APIC or x2APIC yet, no XSAVE-managed state (no
+ * AVX), no MONITOR; the initial APIC id is the vCPU's index.
+ */
+static void emulate_cpuid(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	u32 leaf = (u32)s->rax, sub = (u32)v->arch.gprs.r[X86_REG_RCX];
+	struct x86_cpuid r = { 0 };
+
+	if (leaf >= KEEL_CPUID_BASE && leaf <= KEEL_CPUID_BASE + 0xff) {
+		if (leaf == KEEL_CPUID_BASE) {
+			r.eax = KEEL_CPUID_MAX;
+			memcpy(&r.ebx, "Keel", 4);
+			memcpy(&r.ecx, "Keel", 4);
+			memcpy(&r.edx, "Keel", 4);
+		}
+	} else {
+		r = x86_cpuid(leaf, sub);
+	}
+	switch (leaf) {
+	case 1:
+		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR |
+			   CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
+			   CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE |
+			   CPUID1_ECX_AVX);
+		r.ecx |= CPUID1_ECX_HYPERVISOR;
+		r.edx &= ~CPUID1_EDX_APIC;
+		/* One logical processor, this initial APIC id. */
+		r.ebx = (r.ebx & 0xffff) | 1U << 16 |
+			(u32)v->arch.apic_id << 24;
+		break;
+	case 7:
+		if (sub == 0)
+			r.ebx &= ~(CPUID7_EBX_AVX2 | CPUID7_EBX_AVX512);
+		break;
+	case 0xd:
+		r = (struct x86_cpuid){ 0 };
+		break;
+	case 0x80000001:
+		r.ecx &= ~CPUIDX1_ECX_SVM;
+		break;
+	case 0x8000000a:
+		r = (struct x86_cpuid){ 0 };
+		break;
+	default:
+		break;
+	}
+	s->rax = r.eax;
+	v->arch.gprs.r[X86_REG_RBX] = r.ebx;
+	v->arch.gprs.r[X86_REG_RCX] = r.ecx;
+	v->arch.gprs.r[X86_REG_RDX] = r.edx;
+	skip(v, 2);
+}
+
+/*
+ * The MSRs a guest may use today: EFER (its SVME bit is Keel's and
+ * reads as clear), the TSC (with the guest's offset) and PAT. Any other
+ * faults (#GP), as on a CPU without it.
+ */
+static void emulate_msr(struct vcpu *v, bool write)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	u32 msr = (u32)v->arch.gprs.r[X86_REG_RCX];
+	u64 value = (u32)vmcb->save.rax | v->arch.gprs.r[X86_REG_RDX] << 32;
+	bool ok = true;
+
+	if (!write) {
+		switch (msr) {
+		case MSR_EFER:
+			value = vmcb->save.efer & ~EFER_SVME;
+			break;
+		case MSR_TSC:
+			value = x86_rdtsc() + v->guest->arch.tsc_offset;
+			break;
+		case MSR_PAT:
+			value = vmcb->save.g_pat;
+			break;
+		default:
+			ok = false;
+		}
+		if (ok) {
+			vmcb->save.rax = (u32)value;
+			v->arch.gprs.r[X86_REG_RDX] = value >> 32;
+		}
+	} else {
+		switch (msr) {
+		case MSR_EFER:
+			/* SCE, LME, NXE; LMA is the CPU's own. */
+			if (value &
+			    ~(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 10))) {
+				ok = false;
+				break;
+			}
+			vmcb->save.efer = (vmcb->save.efer & (1ULL << 10)) |
+					  (value & ~(1ULL << 10)) | EFER_SVME;
+			break;
+		case MSR_TSC:
+			v->guest->arch.tsc_offset = value - x86_rdtsc();
+			break;
+		case MSR_PAT:
+			vmcb->save.g_pat = value;
+			break;
+		default:
+			ok = false;
+		}
+	}
+	if (ok)
+		skip(v, 2);
+	else
+		inject_exception(v, VEC_GP, true, 0);
+}
+
+/* ---- device accesses ---- */
+
+static int read_guest_phys(void *ctx, u64 gpa, void *buf, size_t len)
+{
+	struct guest *g = ctx;
+
+	return aspace_read(&g->aspace, gpa, buf, len);
+}
+
+static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
+{
+	if (!(s->cr0 & X86_CR0_PE))
+		return X86_MODE_16;
+	if ((s->efer & (1ULL << 10)) && (s->cs.attrib & SEG_ATTR_L))
+		return X86_MODE_64;
+	return s->cs.attrib & SEG_ATTR_DB ? X86_MODE_32 : X86_MODE_16;
+}
+
+/*
+ * A nested page fault outside RAM: the access of the instruction at the
+ * guest's RIP, read through its own page tables and decoded. false and
+ * the guest given a fault when it cannot be (its page fault, or #GP for
+ * an instruction Keel does not emulate).
+ */
+static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	struct x86_guest_paging p = {
+		.cr0 = s->cr0,
+		.cr3 = s->cr3,
+		.cr4 = s->cr4,
+		.efer = s->efer,
+		.pa_bits = arch_guest_pa_bits(),
+		.read_phys = read_guest_phys,
+		.ctx = v->guest,
+	};
+	enum x86_cpu_mode mode = cpu_mode(s);
+	u64 la = mode == X86_MODE_64 ? s->rip : (s->cs.base + s->rip) & ~0U;
+	struct x86_mmio_access acc;
+	u8 bytes[X86_INSN_MAX_LEN];
+	unsigned int got;
+	u32 pf_error;
+	int err;
+
+	err = x86_guest_fetch(&p, la, s->cpl == 3, bytes, sizeof(bytes), &got,
+			      &pf_error);
+	if (err == -EFAULT) {
+		s->cr2 = la;
+		inject_exception(v, 14, true, pf_error);
+		return false;
+	}
+	if (!err)
+		err = x86_decode_mmio(bytes, got, mode, &acc);
+	if (!err && acc.string != X86_STRING_NONE)
+		err = -EINVAL;
+	if (err) {
+		printk(KERN_ERR "guest %s: vCPU%u: device access at 0x%llx by "
+				"an instruction Keel does not emulate "
+				"(rip 0x%llx): #GP\n",
+		       v->guest->name, v->index, (unsigned long long)exit->gpa,
+		       (unsigned long long)s->rip);
+		inject_exception(v, VEC_GP, true, 0);
+		return false;
+	}
+	v->arch.mmio = (struct svm_mmio){
+		.len = acc.len,
+		.reg = acc.reg,
+		.reg_size = acc.reg_size,
+		.high_byte = acc.high_byte,
+		.sign_extend = acc.sign_extend,
+	};
+	exit->size = acc.size;
+	exit->write = acc.write;
+	if (acc.write) {
+		u64 val = acc.operand == X86_OPERAND_IMM ?
+				  acc.imm :
+				  *reg_slot(v, acc.reg) >>
+					  (acc.high_byte ? 8 : 0);
+
+		exit->value = acc.size == 8 ?
+				      val :
+				      val & ((1ULL << (acc.size * 8)) - 1);
+	}
+	exit->reason = VCPU_EXIT_MMIO;
+	return true;
+}
+
+void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
+			 u64 value)
+{
+	const struct svm_mmio *m = &v->arch.mmio;
+
+	if (!exit->write) {
+		u64 *reg = reg_slot(v, m->reg);
+		unsigned int bits = exit->size * 8;
+
+		if (bits < 64) {
+			value &= (1ULL << bits) - 1;
+			if (m->sign_extend && (value >> (bits - 1)) & 1)
+				value |= ~0ULL << bits;
+		}
+		if (m->high_byte)
+			*reg = (*reg & ~0xff00ULL) | (value & 0xff) << 8;
+		else if (m->reg_size == 8 || m->reg_size == 4)
+			/* A 32-bit result clears bits 63:32. */
+			*reg = m->reg_size == 8 ? value : (u32)value;
+		else
+			*reg = (*reg & ~((1ULL << (m->reg_size * 8)) - 1)) |
+			       (value & ((1ULL << (m->reg_size * 8)) - 1));
+	}
+	skip(v, m->len);
+}
+
+/*
+ * A PC's bus answers an access nobody claims with all ones, and drops
+ * writes: so does Keel, where other arches fault the guest.
+ */
+void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
+{
+	if (exit) /* core always names the access */
+		arch_vcpu_mmio_done(v, exit, ~0ULL);
+}
+
+/* Port I/O: no port devices yet, so an empty bus (all ones, writes lost). */
+static void emulate_ioio(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	u64 info = vmcb->control.exit_info_1;
+	unsigned int size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
+
+	if (info & SVM_IOIO_STRING) {
+		inject_exception(v, VEC_GP, true, 0);
+		return;
+	}
+	if (info & SVM_IOIO_IN) {
+		u64 mask = size == 4 ? 0xffffffffULL :
+			   size == 2 ? 0xffffULL :
+				       0xffULL;
+
+		/* A 32-bit IN clears RAX's upper half; 8/16-bit keep it. */
+		vmcb->save.rax = size == 4 ? mask : vmcb->save.rax | mask;
+	}
+	vmcb->save.rip = vmcb->control.exit_info_2;
+	vmcb->control.interrupt_shadow = 0;
+}
+
+/* ---- the run ---- */
+
+static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	u64 code = vmcb->control.exit_code;
+	struct region *r;
+
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_INIT:
+		exit->reason = VCPU_EXIT_IRQ;
+		break;
+	case SVM_EXIT_HLT:
+		skip(v, 1);
+		exit->reason = VCPU_EXIT_WFI;
+		break;
+	case SVM_EXIT_CPUID:
+		emulate_cpuid(v);
+		exit->reason = VCPU_EXIT_SYSREG;
+		break;
+	case SVM_EXIT_MSR:
+		emulate_msr(v, vmcb->control.exit_info_1 & 1);
+		exit->reason = VCPU_EXIT_SYSREG;
+		break;
+	case SVM_EXIT_INVD:
+		skip(v, 2);
+		exit->reason = VCPU_EXIT_SYSREG;
+		break;
+	case SVM_EXIT_VMMCALL:
+		/* No hypercalls yet: "not supported" (-ENOSYS) in RAX. */
+		vmcb->save.rax = (u64)(s64)-ENOSYS;
+		skip(v, 3);
+		exit->reason = VCPU_EXIT_HYPERCALL;
+		break;
+	case SVM_EXIT_IOIO:
+		emulate_ioio(v);
+		exit->reason = VCPU_EXIT_NONE;
+		break;
+	case SVM_EXIT_NPF:
+		exit->gpa = vmcb->control.exit_info_2;
+		r = aspace_find(&v->guest->aspace, exit->gpa);
+		if (r && r->type == REGION_RAM) {
+			exit->reason = VCPU_EXIT_FATAL;
+			exit->why = "nested page fault in the guest's RAM";
+			break;
+		}
+		/* A write to ROM is dropped, as by a ROM chip. */
+		if (decode_mmio(v, exit) && r && r->type == REGION_ROM) {
+			exit->reason = VCPU_EXIT_NONE;
+			exit->stage2_fault = true;
+			skip(v, v->arch.mmio.len);
+		}
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		exit->reason = VCPU_EXIT_FATAL;
+		exit->why = "triple fault (shutdown)";
+		break;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_XSETBV:
+		/* No SVM and no XSAVE for guests (CPUID says so). */
+		inject_exception(v, VEC_UD, false, 0);
+		break;
+	case SVM_EXIT_INVALID:
+		exit->reason = VCPU_EXIT_FATAL;
+		exit->why = "VMRUN refused the guest's state (VMEXIT_INVALID)";
+		break;
+	default:
+		printk(KERN_ERR "guest %s: vCPU%u: exit code 0x%llx\n",
+		       v->guest->name, v->index, (unsigned long long)code);
+		exit->reason = VCPU_EXIT_FATAL;
+		exit->why = "an exit Keel does not handle";
+		break;
+	}
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vmcb_control *c = &a->vmcb->control;
+	u32 generation = v->guest->arch.tlb_generation;
+	int cpu = (int)cpu_id();
+	u64 entry;
+
+	vcpu_exit_clear(exit);
+	if (!a->fpu_loaded)
+		fpu_load(v);
+	c->tlb_control = SVM_TLB_NOTHING;
+	if (a->last_cpu != cpu || a->tlb_generation != generation) {
+		c->tlb_control = SVM_TLB_FLUSH_ASID;
+		a->last_cpu = cpu;
+		a->tlb_generation = generation;
+	}
+	c->tsc_offset = v->guest->arch.tsc_offset;
+	c->clean = 0; /* Keel caches nothing of the VMCB in the CPU */
+	entry = x86_rdtsc();
+	exit->first_entry_cycles = entry;
+	exit->entry_cycles = entry;
+	svm_vcpu_enter(vmcb_pa(v), arch_virt_to_phys(&host_save[cpu]),
+		       &a->gprs);
+	exit->exit_cycles = x86_rdtsc();
+	c->event_inj = 0;
+	handle_exit(v, exit);
+}
+
+u64 arch_vcpu_hwid(const struct vcpu *v)
+{
+	return v->index;
+}
+
+/* No guest timer yet: it comes with the local APIC emulator. */
+u64 arch_vcpu_timer_deadline(struct vcpu *v)
+{
+	return 0;
+}
+
+bool arch_vcpu_timer_wakes_loaded(struct vcpu *v)
+{
+	return false;
+}
+
+bool arch_vcpu_irq_pending(struct vcpu *v)
+{
+	return false;
+}
+
+static const char *const reg_names[16] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15",
+};
+
+void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
+{
+	const struct vmcb *vmcb = v->arch.vmcb;
+	const struct vmcb_save *s = &vmcb->save;
+
+	for (unsigned int i = 0; i < 16; i += 2)
+		print("%-3s 0x%016llx   %-3s 0x%016llx\n", reg_names[i],
+		      (unsigned long long)*reg_slot(v, i), reg_names[i + 1],
+		      (unsigned long long)*reg_slot(v, i + 1));
+	print("rip 0x%016llx   rflags 0x%08llx   cs 0x%04x (%s)\n",
+	      (unsigned long long)s->rip, (unsigned long long)s->rflags,
+	      s->cs.selector,
+	      cpu_mode(s) == X86_MODE_64 ? "64-bit" :
+	      cpu_mode(s) == X86_MODE_32 ? "32-bit" :
+					   "16-bit");
+	print("cr0 0x%016llx   cr3 0x%016llx   cr4 0x%016llx\n",
+	      (unsigned long long)s->cr0, (unsigned long long)s->cr3,
+	      (unsigned long long)s->cr4);
+	print("efer 0x%llx   cr2 0x%llx   last exit 0x%llx (info 0x%llx, "
+	      "0x%llx)\n",
+	      (unsigned long long)(s->efer & ~EFER_SVME),
+	      (unsigned long long)s->cr2,
+	      (unsigned long long)vmcb->control.exit_code,
+	      (unsigned long long)vmcb->control.exit_info_1,
+	      (unsigned long long)vmcb->control.exit_info_2);
+	print("apic 0x%llx   asid %u\n", (unsigned long long)v->arch.apic_id,
+	      v->guest->arch.asid);
+}
+
+/*
+ * Kernels: a raw binary (the basic firmware) starts at the base of RAM.
+ * bzImages (bzimage.c) need the Linux boot protocol's 64-bit entry, which
+ * comes next.
+ */
+int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
+			    u64 bank_size, struct arch_kernel_placement *out,
+			    char *why, size_t why_size)
+{
+	const u8 *p = image;
+
+	if (size >= 0x206 && p[0x202] == 'H' && p[0x203] == 'd' &&
+	    p[0x204] == 'r' && p[0x205] == 'S') {
+		snprintf(why, why_size,
+			 "a Linux bzImage: x86_64 guests do not boot them yet");
+		return -ENOSYS;
+	}
+	out->load = bank_base;
+	out->entry = bank_base;
+	return 0;
+}
+
+/* The guest finds its one CPU in the device tree it gets in EBX. */
+int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root)
+{
+	struct devtree_node *cpus_node, *cpu;
+	char name[16];
+	int err;
+
+	err = devtree_node_add(root, "cpus", &cpus_node);
+	if (!err)
+		err = devtree_prop_set_u32(cpus_node, "#address-cells", 1);
+	if (!err)
+		err = devtree_prop_set_u32(cpus_node, "#size-cells", 0);
+	for (unsigned int i = 0; !err && i < g->nr_vcpus; i++) {
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		err = devtree_node_add(cpus_node, name, &cpu);
+		if (!err)
+			err = devtree_prop_set_string(cpu, "device_type",
+						      "cpu");
+		if (!err)
+			err = devtree_prop_set_u32(cpu, "reg", i);
+	}
+	return err;
+}

@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: GPL-2.0
+"""x86-64 guests under AMD SVM, through the SVM probe (tests/x86_64/
+qemu-q35/probe): the world switch, CPUID, port I/O, decoded device
+accesses, VMMCALL, a triple fault and the test finisher, as the guest's
+console and Keel's terminal show them."""
+import os
+import re
+import time
+
+import pytest
+
+import keel
+from machines import BUILD, machine
+
+M = machine()
+pytestmark = pytest.mark.skipif(
+    not M.get("svm_probe"), reason="the SVM probe is x86_64's")
+
+BUNDLE = os.path.join(BUILD, "test-bundle.cpio")
+PORT = "probe/serial@fe000000"
+
+
+def boot():
+    return keel.start(smp=2, extra=["-initrd", BUNDLE])
+
+
+def guest_state(k, name="probe"):
+    out = k.cmd("guest list")
+    line = [ln for ln in out.splitlines() if re.search(rf"\s{name}\s", ln)]
+    return line[0].split()[2] if line else None
+
+
+class Probe:
+    """The probe's console, bound: one-letter commands, their answers."""
+
+    def __init__(self, k):
+        self.k = k
+
+    def __enter__(self):
+        self.k.send_raw(f"vserial bind {PORT}\r")
+        self.k.child.expect_exact(f"connected to {PORT}", timeout=30)
+        return self
+
+    def run(self, keys, expect, timeout=30):
+        self.k.send_raw(keys)
+        self.k.child.expect(expect, timeout=timeout)
+        return self.k.child.match
+
+    def __exit__(self, *exc):
+        self.k.send_raw(keel.ESCAPE)
+        self.k.wait_prompt()
+
+
+@pytest.fixture(scope="module")
+def probe_keel():
+    k = boot()
+    yield k
+    k.close()
+
+
+def test_probe_starts_under_svm(probe_keel):
+    assert "guest probe: started" in probe_keel.boot_log
+    assert guest_state(probe_keel) == "running"
+
+
+def test_cpuid_names_keel_and_the_hypervisor_bit(probe_keel):
+    with Probe(probe_keel) as p:
+        p.run("c", r"cpuid 0x40000000: KeelKeelKeel\r*\n")
+        p.run("", r"cpuid 1: hypervisor bit set\r*\n")
+
+
+def test_console_echo_is_decoded_device_accesses(probe_keel):
+    with Probe(probe_keel) as p:
+        for ch in "xK7":
+            p.run("e" + ch, re.escape(f"[{ch}]"))
+
+
+def test_mmio_instruction_forms(probe_keel):
+    with Probe(probe_keel) as p:
+        assert "PASS" in p.run("m", r"mmio: (PASS|FAIL)").group(1)
+
+
+def test_empty_port_reads_all_ones(probe_keel):
+    """IN AL from a port nothing claims: 0xff, EAX's upper bytes kept."""
+    with Probe(probe_keel) as p:
+        p.run("p", r"port 0x80: 123456ff\r*\n")
+
+
+def test_vmmcall_answers_not_supported(probe_keel):
+    with Probe(probe_keel) as p:
+        p.run("h", r"vmmcall: ffffffda\r*\n")  # -ENOSYS
+
+
+def test_exits_are_counted(probe_keel):
+    out = probe_keel.cmd("vcpu stats probe/0")
+    counts = dict(re.findall(r"^\s*(\w+):?\s+(\d+)", out, re.M))
+    assert int(counts.get("mmio", 0)) > 100, out
+    assert int(counts.get("sysreg", 0)) >= 2, out  # the CPUIDs
+    assert int(counts.get("hypercall", 0)) >= 1, out
+
+
+def test_triple_fault_halts_the_guest_not_keel():
+    k = boot()
+    try:
+        with Probe(k) as p:
+            p.run("t", r"triple fault now")
+            p.run("", r"guest probe: vCPU0: triple fault \(shutdown\)")
+        assert guest_state(k) == "halted"
+        out = k.cmd("vcpu dumpreg probe/0")
+        assert re.search(r"last exit 0x7f\b", out), out
+        # Keel is fine, and the guest starts again.
+        k.cmd("guest reset probe")
+        assert guest_state(k) == "running"
+        with Probe(k) as p:
+            p.run("ez", r"\[z\]")
+    finally:
+        k.close()
+
+
+def test_test_finisher_powers_the_guest_off():
+    k = boot()
+    try:
+        with Probe(k) as p:
+            p.run("q", r"probe: powering off")
+            p.run("", r"guest probe: halted \(test finisher: pass\)")
+        assert guest_state(k) == "halted"
+    finally:
+        k.close()
+
+
+def test_create_and_destroy_return_every_page():
+    """Nested tables, VMCB, ASID: all given back, ten times over."""
+    k = boot()
+    try:
+        k.cmd("guest destroy probe")
+
+        def free_kib():
+            return int(re.search(r"^Free:\s+(\d+) KiB", k.cmd("host ram info"),
+                                 re.M).group(1))
+
+        before = free_kib()
+        for _ in range(10):
+            assert "guest probe created" in k.cmd("guest create probe.dtb")
+            k.cmd("guest kick probe")
+            assert guest_state(k) == "running"
+            time.sleep(0.05)
+            assert "destroyed" in k.cmd("guest destroy probe")
+        assert free_kib() == before
+    finally:
+        k.close()
