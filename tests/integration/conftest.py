@@ -9,8 +9,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import keel  # noqa: E402
 from machines import machine  # noqa: E402
 
-# Modules that run guests, left out on an arch where Keel runs none yet
-# (machines.py "guests": False); the rest runs there as everywhere.
+# Modules that run the basic firmware and Linux guests, left out where
+# those do not run yet (machines.py "guests": False); the rest runs there
+# as everywhere.
 GUEST_MODULES = [
     "test_bad_blobs.py", "test_bench_smoke.py", "test_scale_bench.py", "test_directed_yield.py", "test_firmware_bare.py",
     "test_guest_new.py", "test_guests.py", "test_host_disk.py",
