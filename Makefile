@@ -322,6 +322,8 @@ integration: all
 
 # Every architecture: the others first, each in its own tree next to this
 # one ($(O)-<arch>, configured with its defconfig), then this one.
+# KEEL_TEST_ALL_ARCHES tells tests that check arch-independent behaviour
+# with full builds to run on one arch only (tests/integration/test_build.py).
 TEST_ARCHES := arm64 riscv64 x86_64
 OTHER_TEST_ARCHES := $(filter-out $(ARCH),$(TEST_ARCHES))
 
@@ -331,9 +333,10 @@ test: $(HOST_TOOLS_STAMP)
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)set -e; for a in $(OTHER_TEST_ARCHES); do \
 		echo "  TEST    $$a (in $(O)-$$a)"; \
-		$(MAKE) --no-print-directory ARCH=$$a O=$(O)-$$a integration; \
+		KEEL_TEST_ALL_ARCHES=1 $(MAKE) --no-print-directory ARCH=$$a \
+			O=$(O)-$$a integration; \
 	done
-	$(Q)$(MAKE) --no-print-directory integration
+	$(Q)KEEL_TEST_ALL_ARCHES=1 $(MAKE) --no-print-directory integration
 
 # BENCH_ARGS=--smoke: every operation a few times, no figures kept (what
 # tests/integration/test_bench_smoke.py runs in make test).
