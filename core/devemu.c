@@ -32,7 +32,9 @@ void devemu_error(const struct devemu_instance *inst, const char *fmt, ...)
 static int check_window(const struct devemu_instance *inst, u64 base, u64 size)
 {
 	unsigned int bits = arch_guest_pa_bits();
-	u64 limit = bits < 64 ? 1ULL << bits : 0;
+	u64 limit = inst->in_ports ? PORT_SPACE_SIZE :
+		    bits < 64	   ? 1ULL << bits :
+				     0;
 
 	if (!size) {
 		devemu_error(inst, "window at 0x%llx is empty",
@@ -48,11 +50,19 @@ static int check_window(const struct devemu_instance *inst, u64 base, u64 size)
 		return -ERANGE;
 	}
 	if (limit && (base >= limit || size > limit - base)) {
-		devemu_error(inst,
-			     "window 0x%llx-0x%llx is beyond the %u-bit "
-			     "physical address space",
-			     (unsigned long long)base,
-			     (unsigned long long)(base + size - 1), bits);
+		if (inst->in_ports)
+			devemu_error(inst,
+				     "ports 0x%llx-0x%llx are beyond port "
+				     "0xffff",
+				     (unsigned long long)base,
+				     (unsigned long long)(base + size - 1));
+		else
+			devemu_error(inst,
+				     "window 0x%llx-0x%llx is beyond the "
+				     "%u-bit physical address space",
+				     (unsigned long long)base,
+				     (unsigned long long)(base + size - 1),
+				     bits);
 		return -ERANGE;
 	}
 	return 0;
@@ -71,7 +81,9 @@ int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
 	if (err)
 		return err;
 	snprintf(r.name, sizeof(r.name), "%s", inst->name);
-	err = aspace_insert(&inst->guest->aspace, &r, NULL);
+	err = aspace_insert(inst->in_ports ? &inst->guest->ports :
+					     &inst->guest->aspace,
+			    &r, NULL);
 	if (err)
 		devemu_error(inst, "window at 0x%llx %s",
 			     (unsigned long long)base,

@@ -443,7 +443,52 @@ static int parse_interrupts(const struct guest *g,
 	return 0;
 }
 
-static int add_device(struct guest *g, const struct devtree_node *node)
+/*
+ * Where a device's registers are: the first "reg" entry, in guest-
+ * physical space or, for a device on an ISA bus whose entry names the
+ * I/O space, in the guest's port space (the ISA binding's first address
+ * cell: 1 I/O, 0 memory). 0 and base, size, *in_ports; or a refusal
+ * already reported.
+ */
+static int device_window(struct guest *g, const struct devtree_node *node,
+			 bool on_isa, u64 *base, u64 *size, bool *in_ports)
+{
+	u32 space;
+
+	*in_ports = false;
+	if (devtree_read_reg(node, 0, base, size) || !*size) {
+		guest_config_error(g, node, "missing or empty \"reg\"");
+		return -EINVAL;
+	}
+	if (!on_isa)
+		return check_range(g, node, "registers", *base, *size,
+				   arch_guest_pa_bits());
+	space = (u32)(*base >> 32);
+	*base &= 0xffffffffULL;
+	if (space > 1) {
+		guest_config_error(g, node,
+				   "ISA address space %u: neither memory (0) "
+				   "nor I/O (1)",
+				   space);
+		return -EINVAL;
+	}
+	if (!space)
+		return check_range(g, node, "registers", *base, *size,
+				   arch_guest_pa_bits());
+	if (*base >= PORT_SPACE_SIZE || *size > PORT_SPACE_SIZE - *base) {
+		guest_config_error(g, node,
+				   "ports 0x%llx + 0x%llx are beyond port "
+				   "0xffff",
+				   (unsigned long long)*base,
+				   (unsigned long long)*size);
+		return -ERANGE;
+	}
+	*in_ports = true;
+	return 0;
+}
+
+static int add_device(struct guest *g, const struct devtree_node *node,
+		      bool on_isa)
 {
 	const char *compat = NULL;
 	const struct emulator *emu = NULL;
@@ -451,6 +496,7 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	struct region r = { .type = REGION_EMULATED };
 	struct region *added;
 	u64 base, size;
+	bool in_ports;
 	int err;
 
 	for (unsigned int i = 0;
@@ -466,12 +512,7 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 				   compat ? compat : "");
 		return -ENODEV;
 	}
-	if (devtree_read_reg(node, 0, &base, &size) || !size) {
-		guest_config_error(g, node, "missing or empty \"reg\"");
-		return -EINVAL;
-	}
-	err = check_range(g, node, "registers", base, size,
-			  arch_guest_pa_bits());
+	err = device_window(g, node, on_isa, &base, &size, &in_ports);
 	if (err)
 		return err;
 	inst = keel_zalloc(sizeof(*inst));
@@ -481,6 +522,7 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	inst->guest = g;
 	inst->base = base;
 	inst->size = size;
+	inst->in_ports = in_ports;
 	spin_lock_init(&inst->lock);
 	strlcpy(inst->name, node->name, sizeof(inst->name));
 	list_add_tail(&inst->link, &g->devices);
@@ -493,14 +535,14 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 	r.size = size;
 	r.dev = inst;
 	strlcpy(r.name, node->name, sizeof(r.name));
-	err = aspace_insert(&g->aspace, &r, &added);
+	err = aspace_insert(in_ports ? &g->ports : &g->aspace, &r, &added);
 	if (err) {
 		inst->emu = NULL; /* never probed: nothing to remove */
 		guest_config_error(
 			g, node,
-			err == -EEXIST ?
-				"registers at 0x%llx overlap another region" :
-				"too many regions (at 0x%llx)",
+			err == -EEXIST ? "%s at 0x%llx overlap another region" :
+					 "too many regions (%s at 0x%llx)",
+			in_ports ? "ports" : "registers",
 			(unsigned long long)base);
 		return err;
 	}
@@ -511,6 +553,36 @@ static int add_device(struct guest *g, const struct devtree_node *node)
 		guest_config_error(g, node, "%s emulator refused it: %s",
 				   emu->name, error_name(err));
 		return err;
+	}
+	return 0;
+}
+
+/*
+ * An ISA bus: its devices in the I/O-port space or in memory, as each
+ * one's "reg" says (the bus itself is only an address space).
+ */
+static int add_isa_bus(struct guest *g, const struct devtree_node *bus)
+{
+	struct devtree_node *n;
+	u32 ac, sc;
+
+	if (devtree_prop_read_u32(bus, "#address-cells", &ac) ||
+	    devtree_prop_read_u32(bus, "#size-cells", &sc) || ac != 2 ||
+	    sc != 1) {
+		guest_config_error(g, bus,
+				   "an ISA bus has #address-cells = <2> "
+				   "(space, address) and #size-cells = <1>");
+		return -EINVAL;
+	}
+	devtree_for_each_child(n, bus) {
+		int err;
+
+		if (!devtree_is_available(n) ||
+		    !devtree_prop_find(n, "compatible"))
+			continue;
+		err = add_device(g, n, true);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -555,8 +627,12 @@ int guest_config_machine(struct guest *g, const struct devtree_node *machine)
 			err = add_passthrough(g, n);
 			if (err)
 				return err;
+		} else if (devtree_is_compatible(n, "isa")) {
+			err = add_isa_bus(g, n);
+			if (err)
+				return err;
 		} else if (devtree_prop_find(n, "compatible")) {
-			err = add_device(g, n);
+			err = add_device(g, n, false);
 			if (err)
 				return err;
 		}

@@ -32,6 +32,7 @@ static const char *const exit_names[VCPU_EXIT_REASONS] = {
 	[VCPU_EXIT_SYSTEM_OFF] = "system-off",
 	[VCPU_EXIT_SYSTEM_RESET] = "system-reset",
 	[VCPU_EXIT_FATAL] = "fatal",
+	[VCPU_EXIT_PORT_IO] = "port-io",
 };
 
 const char *vcpu_exit_name(enum vcpu_exit_reason r)
@@ -328,21 +329,36 @@ static __noinline void mmio_answer_unusual(struct vcpu *v, struct vcpu_exit *e,
 	take_power_request(v, e, dev, err);
 }
 
+/*
+ * An access to the I/O-port space no device claims: a PC's bus answers
+ * reads with all ones and drops writes (there is no fault to give).
+ */
+static __noinline void port_unclaimed(struct vcpu *v, struct vcpu_exit *e)
+{
+	arch_vcpu_mmio_done(v, e, ~0ULL);
+}
+
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 {
-	struct region *r = v->mmio_hint;
+	bool port = e->reason == VCPU_EXIT_PORT_IO;
+	struct region *r = port ? NULL : v->mmio_hint;
 	struct devemu_instance *dev;
 	unsigned long flags;
 	u64 value = 0;
 	int err = -EINVAL;
 
 	e->answered = true;
-	if (!r || e->gpa - r->gpa >= r->size) {
+	if (port) {
+		r = aspace_find(&v->guest->ports, e->gpa);
+	} else if (!r || e->gpa - r->gpa >= r->size) {
 		r = aspace_find(&v->guest->aspace, e->gpa);
 		v->mmio_hint = r;
 	}
 	if (!r || r->type != REGION_EMULATED || !e->size) {
-		arch_vcpu_inject_abort(v, e);
+		if (port && e->size)
+			port_unclaimed(v, e);
+		else
+			arch_vcpu_inject_abort(v, e);
 		return;
 	}
 	dev = r->dev;
@@ -369,7 +385,8 @@ void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 #define EXITS_HANDLED_HERE                                                 \
 	(BIT(VCPU_EXIT_MMIO) | BIT(VCPU_EXIT_WFI) | BIT(VCPU_EXIT_YIELD) | \
 	 BIT(VCPU_EXIT_CPU_OFF) | BIT(VCPU_EXIT_SYSTEM_OFF) |              \
-	 BIT(VCPU_EXIT_SYSTEM_RESET) | BIT(VCPU_EXIT_FATAL))
+	 BIT(VCPU_EXIT_SYSTEM_RESET) | BIT(VCPU_EXIT_FATAL) |              \
+	 BIT(VCPU_EXIT_PORT_IO))
 _Static_assert(VCPU_EXIT_REASONS <= 32, "EXITS_HANDLED_HERE");
 
 /* Handle an exit; an MMIO exit's device, for the profile. */
@@ -379,10 +396,12 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	if (!((EXITS_HANDLED_HERE >> e->reason) & 1))
 		return NULL;
 	/* First: a device's answer may turn it into a power request. */
-	if (e->reason == VCPU_EXIT_MMIO && !e->answered)
+	if ((e->reason == VCPU_EXIT_MMIO || e->reason == VCPU_EXIT_PORT_IO) &&
+	    !e->answered)
 		vcpu_mmio_answer(v, e);
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
+	case VCPU_EXIT_PORT_IO:
 		return e->dev;
 	case VCPU_EXIT_WFI:
 		wait_for_interrupt(v);

@@ -7,8 +7,8 @@
  * page faults (MMIO, decoded from the guest's instruction), shutdown.
  *
  * What a guest has today: one vCPU, no interrupt controller (the local
- * and I/O APIC emulators come next), no I/O-port devices (ports read as
- * all ones, as an empty PC bus does), x87 and SSE but not XSAVE state.
+ * and I/O APIC emulators come next), devices in MMIO windows and in the
+ * I/O-port space (IN/OUT; not INS/OUTS), x87 and SSE but not XSAVE state.
  * QEMU 7.2's TCG has no next-RIP save and no decode assists, so the
  * length of each intercepted instruction is known here or decoded.
  */
@@ -640,7 +640,12 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 			*reg = (*reg & ~((1ULL << (m->reg_size * 8)) - 1)) |
 			       (value & ((1ULL << (m->reg_size * 8)) - 1));
 	}
-	skip(v, m->len);
+	if (m->port) {
+		v->arch.vmcb->save.rip = m->next_rip;
+		v->arch.vmcb->control.interrupt_shadow = 0;
+	} else {
+		skip(v, m->len);
+	}
 }
 
 /*
@@ -653,27 +658,33 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 		arch_vcpu_mmio_done(v, exit, ~0ULL);
 }
 
-/* Port I/O: no port devices yet, so an empty bus (all ones, writes lost). */
-static void emulate_ioio(struct vcpu *v)
+/*
+ * IN and OUT: an exit to the port's device (core answers a port nobody
+ * claims with all ones). EXITINFO2 is the next instruction's address even
+ * without next-RIP save. INS and OUTS are not emulated yet: #GP.
+ */
+static void port_exit(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	u64 info = vmcb->control.exit_info_1;
 	unsigned int size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
 
-	if (info & SVM_IOIO_STRING) {
+	if ((info & SVM_IOIO_STRING) || (size != 1 && size != 2 && size != 4)) {
 		inject_exception(v, VEC_GP, true, 0);
 		return;
 	}
-	if (info & SVM_IOIO_IN) {
-		u64 mask = size == 4 ? 0xffffffffULL :
-			   size == 2 ? 0xffffULL :
-				       0xffULL;
-
-		/* A 32-bit IN clears RAX's upper half; 8/16-bit keep it. */
-		vmcb->save.rax = size == 4 ? mask : vmcb->save.rax | mask;
-	}
-	vmcb->save.rip = vmcb->control.exit_info_2;
-	vmcb->control.interrupt_shadow = 0;
+	v->arch.mmio = (struct svm_mmio){
+		.reg = X86_REG_RAX,
+		.reg_size = size,
+		.port = true,
+		.next_rip = vmcb->control.exit_info_2,
+	};
+	exit->reason = VCPU_EXIT_PORT_IO;
+	exit->gpa = info >> SVM_IOIO_PORT_SHIFT;
+	exit->size = size;
+	exit->write = !(info & SVM_IOIO_IN);
+	if (exit->write)
+		exit->value = vmcb->save.rax & ((1ULL << (size * 8)) - 1);
 }
 
 /* ---- the run ---- */
@@ -714,8 +725,7 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_HYPERCALL;
 		break;
 	case SVM_EXIT_IOIO:
-		emulate_ioio(v);
-		exit->reason = VCPU_EXIT_NONE;
+		port_exit(v, exit);
 		break;
 	case SVM_EXIT_NPF:
 		exit->gpa = vmcb->control.exit_info_2;

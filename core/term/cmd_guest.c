@@ -165,6 +165,16 @@ static int print_regions(struct guest *g)
 			    types[r->type], r->name, r->dev ? " " : "",
 			    r->dev && r->dev->emu ? r->dev->emu->name : "");
 	}
+	/* The I/O-port space's windows (x86), after the memory map. */
+	for (unsigned int i = 0; i < g->ports.nr; i++) {
+		const struct region *r = &g->ports.regions[i];
+
+		term_printf("port 0x%04llx     port 0x%04llx     %-9s %s %s\n",
+			    (unsigned long long)r->gpa,
+			    (unsigned long long)(r->gpa + r->size - 1),
+			    "emulated", r->name,
+			    r->dev->emu ? r->dev->emu->name : "");
+	}
 	return 0;
 }
 

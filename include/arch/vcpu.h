@@ -31,12 +31,17 @@ enum vcpu_exit_reason {
 	VCPU_EXIT_SYSTEM_OFF, /* the guest asks to power off */
 	VCPU_EXIT_SYSTEM_RESET, /* the guest asks to reset */
 	VCPU_EXIT_FATAL, /* the guest did something Keel cannot continue */
+	/*
+	 * An access to the guest's I/O-port space (x86 IN/OUT): as MMIO,
+	 * with gpa the port number, answered by the device in that space.
+	 */
+	VCPU_EXIT_PORT_IO,
 	VCPU_EXIT_REASONS,
 };
 
 struct vcpu_exit {
 	enum vcpu_exit_reason reason;
-	/* MMIO */
+	/* MMIO and PORT_IO (gpa: the port) */
 	u64 gpa;
 	unsigned int size; /* 1, 2, 4, 8 */
 	bool write;
@@ -131,7 +136,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg);
  */
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
 void arch_vcpu_put(struct vcpu *v);
-/* Finish an MMIO exit: a read's value goes to the register; skip it. */
+/* Finish an MMIO or port exit: a read's value to the register; skip it. */
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 			 u64 value);
 /* The access of an MMIO exit faults in the guest (external abort). */

@@ -101,7 +101,12 @@ struct devemu_instance {
 	const struct emulator *emu;
 	struct guest *guest;
 	char name[48]; /* the node's name, e.g. "pl011@9000000" */
-	u64 base, size; /* the register window in guest-physical space */
+	/*
+	 * The register window, in guest-physical space or (in_ports) in the
+	 * guest's I/O-port space, where its other windows go too.
+	 */
+	u64 base, size;
+	bool in_ports;
 	unsigned int irqs[DEVEMU_MAX_IRQS]; /* guest interrupt numbers */
 	unsigned int nr_irqs;
 	void *priv;

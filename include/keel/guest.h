@@ -19,6 +19,8 @@ struct devemu_instance;
 #define GUEST_NAME_LEN 32
 #define GUEST_MAX_VCPUS 8
 #define ASPACE_MAX_REGIONS 32
+/* The I/O-port space's size (x86: ports 0-0xffff). */
+#define PORT_SPACE_SIZE 0x10000ULL
 
 enum region_type {
 	REGION_RAM, /* host pages, mapped read/write */
@@ -148,6 +150,8 @@ struct guest {
 	volatile enum guest_state state;
 	struct devtree_node *config; /* private copy of the description */
 	struct aspace aspace;
+	/* The I/O-port space (x86): device windows only, ports 0-0xffff. */
+	struct aspace ports;
 	struct list_head devices; /* devemu instances */
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[GUEST_MAX_VCPUS];

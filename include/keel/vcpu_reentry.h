@@ -24,8 +24,9 @@
 #include <keel/vcpu_prof.h>
 
 /*
- * An MMIO exit: the device's answer (or the guest's fault), its register
- * written and its pc moved on; e->answered and e->dev say so to core and
+ * An MMIO or port exit: the device's answer (or the guest's fault; for
+ * a port nobody claims, all ones), its register written and its pc
+ * moved on; e->answered and e->dev say so to core and
  * to the profile. Core calls it too, for the exits the arch returns. A
  * write the device answers with DEVEMU_POWER_OFF or DEVEMU_RESET turns
  * the exit into VCPU_EXIT_SYSTEM_OFF (why: the device's power_why) or
@@ -47,7 +48,7 @@ static inline bool vcpu_runnable_now(const struct vcpu *v)
 /* Exits answered once arch_vcpu_run() has them, or by vcpu_mmio_answer(). */
 #define VCPU_EXITS_REENTERABLE                                    \
 	((1U << VCPU_EXIT_HYPERCALL) | (1U << VCPU_EXIT_SYSREG) | \
-	 (1U << VCPU_EXIT_MMIO))
+	 (1U << VCPU_EXIT_MMIO) | (1U << VCPU_EXIT_PORT_IO))
 
 /*
  * Answer exit e if it is of a kind that allows going straight back in,
@@ -59,10 +60,12 @@ static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
 {
 	if (!((VCPU_EXITS_REENTERABLE >> e->reason) & 1))
 		return false;
-	if (e->reason == VCPU_EXIT_MMIO) {
+	if (e->reason == VCPU_EXIT_MMIO || e->reason == VCPU_EXIT_PORT_IO) {
+		enum vcpu_exit_reason was = e->reason;
+
 		vcpu_mmio_answer(v, e);
 		/* A device's power request is core's to carry out. */
-		if (e->reason != VCPU_EXIT_MMIO)
+		if (e->reason != was)
 			return false;
 	}
 	return !this_cpu()->sched.need_resched && vcpu_runnable_now(v);

@@ -80,6 +80,18 @@ def test_mmio_instruction_forms(probe_keel):
         assert "PASS" in p.run("m", r"mmio: (PASS|FAIL)").group(1)
 
 
+def test_port_devices_and_empty_ports(probe_keel):
+    """COM2, an NS16550 on the description's ISA bus in I/O ports, through
+    IN and OUT of each form; 16- and 32-bit reads of empty ports."""
+    with Probe(probe_keel) as p:
+        assert "PASS" in p.run("o", r"ports: (PASS|FAIL)").group(1)
+    out = probe_keel.cmd("guest region list probe")
+    assert re.search(r"^port 0x02f8\s+port 0x02ff\s+emulated\s+serial@i2f8 ns16550$",
+                     out, re.M), out
+    stats = probe_keel.cmd("vcpu stats probe/0")
+    assert int(re.search(r"^port-io\s+(\d+)", stats, re.M).group(1)) >= 6, stats
+
+
 def test_empty_port_reads_all_ones(probe_keel):
     """IN AL from a port nothing claims: 0xff, EAX's upper bytes kept."""
     with Probe(probe_keel) as p:

@@ -251,6 +251,27 @@ UNIT_TEST(windows_refused)
 	CHECK_EQ(guest.aspace.nr, 3);
 }
 
+UNIT_TEST(windows_of_a_port_device_go_into_the_port_space)
+{
+	setup();
+	inst.in_ports = true;
+	inst.base = 0x40;
+	inst.size = 4;
+	/* The 8254's second window: port 0x61. */
+	CHECK_EQ(devemu_add_window(&inst, 0x61, 1), 0);
+	CHECK_EQ(guest.ports.nr, 1);
+	CHECK_EQ(guest.aspace.nr, 0);
+	CHECK(aspace_find(&guest.ports, 0x61) != NULL);
+	CHECK(aspace_find(&guest.aspace, 0x61) == NULL);
+	/* The port space ends at 0xffff, whatever the address width. */
+	CHECK_EQ(devemu_add_window(&inst, 0xfffe, 2), 0);
+	CHECK_EQ(devemu_add_window(&inst, 0xffff, 2), -ERANGE);
+	CHECK(strstr(host_printk_last, "beyond port 0xffff"));
+	CHECK_EQ(devemu_add_window(&inst, 0x10000, 1), -ERANGE);
+	CHECK_EQ(devemu_add_window(&inst, 0x60, 2), -EEXIST);
+	CHECK_EQ(guest.ports.nr, 2);
+}
+
 UNIT_TEST(windows_until_the_space_is_full)
 {
 	int err = 0;

@@ -16,10 +16,15 @@ struct svm_gprs {
 	u64 r[16];
 };
 
-/* What an MMIO exit's instruction does with its register (insn_decode.h). */
+/*
+ * What an MMIO exit's instruction does with its register (insn_decode.h);
+ * for IN/OUT (port), RAX and where the next instruction is.
+ */
 struct svm_mmio {
 	unsigned int len, reg, reg_size;
 	bool high_byte, sign_extend;
+	bool port;
+	u64 next_rip;
 };
 
 struct vmcb;

@@ -10,6 +10,9 @@
  *   c  cpuid: that report again
  *   e  echo: the next character back, in brackets
  *   p  port: IN from port 0x80 (nothing there), printed in hex
+ *   o  ports: COM2's scratch register (an NS16550 in I/O ports, 0x2f8)
+ *      written and read back by OUT/IN through DX, and 16- and 32-bit
+ *      reads of empty ports; "ports: PASS" or "ports: FAIL"
  *   m  mmio: the UART's scratch register written and read back through
  *      several instruction forms; "mmio: PASS" or "mmio: FAIL"
  *   h  hypercall: VMMCALL's answer in EAX, in hex
@@ -24,6 +27,7 @@
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define FINISHER_PASS 0x5555
+#define COM2_SCR (0x2f8 + SCR)
 
 	.code32
 	.text
@@ -73,6 +77,8 @@ command_loop:
 	je	cmd_echo
 	cmpb	$'p', %al
 	je	cmd_port
+	cmpb	$'o', %al
+	je	cmd_ports
 	cmpb	$'m', %al
 	je	cmd_mmio
 	cmpb	$'h', %al
@@ -103,6 +109,40 @@ cmd_port:
 	inb	$0x80, %al
 	call	puthex32
 	movl	$newline, %esi
+	call	puts
+	jmp	command_loop
+
+/* COM2 is above port 0xff: only the DX forms reach it. */
+cmd_ports:
+	movw	$COM2_SCR, %dx
+	movb	$0x3c, %al
+	outb	%al, %dx				/* OUT DX, AL */
+	xorl	%eax, %eax
+	inb	%dx, %al				/* IN AL, DX */
+	cmpl	$0x3c, %eax
+	jne	ports_fail
+	outb	%al, $0x80				/* OUT imm8: dropped */
+	movw	$COM2_SCR, %dx
+	movb	$0xc3, %al
+	outb	%al, %dx				/* OUT DX, AL */
+	movl	$0xffffffff, %eax
+	inb	%dx, %al				/* IN AL, DX */
+	cmpl	$0xffffffc3, %eax
+	jne	ports_fail
+	movl	$0x12345678, %eax
+	inw	$0x84, %ax				/* nothing there */
+	cmpl	$0x1234ffff, %eax
+	jne	ports_fail
+	xorl	%eax, %eax
+	movw	$0x88, %dx
+	inl	%dx, %eax
+	cmpl	$0xffffffff, %eax
+	jne	ports_fail
+	movl	$ports_pass, %esi
+	call	puts
+	jmp	command_loop
+ports_fail:
+	movl	$ports_failed, %esi
 	call	puts
 	jmp	command_loop
 
@@ -223,6 +263,8 @@ unknown:	.asciz	"?\n"
 newline:	.asciz	"\n"
 port_text:	.asciz	"port 0x80: "
 hc_text:	.asciz	"vmmcall: "
+ports_pass:	.asciz	"ports: PASS\n"
+ports_failed:	.asciz	"ports: FAIL\n"
 mmio_pass:	.asciz	"mmio: PASS\n"
 mmio_failed:	.asciz	"mmio: FAIL\n"
 triple_text:	.asciz	"triple fault now\n"
