@@ -92,6 +92,27 @@ int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size)
 	return err;
 }
 
+int devemu_read_reg(const struct devemu_instance *inst,
+		    const struct devtree_node *node, unsigned int index,
+		    u64 *base, u64 *size)
+{
+	int err = devtree_read_reg(node, index, base, size);
+	u32 space;
+
+	if (err || !node->parent || !devtree_is_compatible(node->parent, "isa"))
+		return err;
+	space = (u32)(*base >> 32);
+	*base &= 0xffffffffULL;
+	if (space != (inst->in_ports ? 1U : 0U)) {
+		devemu_error(inst,
+			     "\"reg\" entry %u is in ISA space %u, the first "
+			     "in %u",
+			     index, space, inst->in_ports ? 1U : 0U);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ---- the guest's interrupt controller ---- */
 
 void guest_set_irqchip(struct guest *g, const struct guest_irqchip *chip,

@@ -329,39 +329,15 @@ static __noinline void mmio_answer_unusual(struct vcpu *v, struct vcpu_exit *e,
 	take_power_request(v, e, dev, err);
 }
 
-/*
- * An access to the I/O-port space no device claims: a PC's bus answers
- * reads with all ones and drops writes (there is no fault to give).
- */
-static __noinline void port_unclaimed(struct vcpu *v, struct vcpu_exit *e)
+/* The device's answer to an access to its window r. */
+static __always_inline void device_answer(struct vcpu *v, struct vcpu_exit *e,
+					  struct region *r)
 {
-	arch_vcpu_mmio_done(v, e, ~0ULL);
-}
-
-void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
-{
-	bool port = e->reason == VCPU_EXIT_PORT_IO;
-	struct region *r = port ? NULL : v->mmio_hint;
-	struct devemu_instance *dev;
+	struct devemu_instance *dev = r->dev;
 	unsigned long flags;
 	u64 value = 0;
 	int err = -EINVAL;
 
-	e->answered = true;
-	if (port) {
-		r = aspace_find(&v->guest->ports, e->gpa);
-	} else if (!r || e->gpa - r->gpa >= r->size) {
-		r = aspace_find(&v->guest->aspace, e->gpa);
-		v->mmio_hint = r;
-	}
-	if (!r || r->type != REGION_EMULATED || !e->size) {
-		if (port && e->size)
-			port_unclaimed(v, e);
-		else
-			arch_vcpu_inject_abort(v, e);
-		return;
-	}
-	dev = r->dev;
 	e->dev = dev;
 	spin_lock_irqsave(&dev->lock, flags);
 	if (e->write) {
@@ -382,6 +358,38 @@ void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
 		mmio_answer_unusual(v, e, dev, err, value);
 }
 
+void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct region *r = v->mmio_hint;
+
+	e->answered = true;
+	if (!r || e->gpa - r->gpa >= r->size) {
+		r = aspace_find(&v->guest->aspace, e->gpa);
+		v->mmio_hint = r;
+	}
+	if (!r || r->type != REGION_EMULATED || !e->size) {
+		arch_vcpu_inject_abort(v, e);
+		return;
+	}
+	device_answer(v, e, r);
+}
+
+/*
+ * A port nobody claims: a PC's bus answers reads with all ones and drops
+ * writes; there is no fault to give.
+ */
+void vcpu_port_answer(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct region *r = aspace_find(&v->guest->ports, e->gpa);
+
+	e->answered = true;
+	if (!r || !e->size) {
+		arch_vcpu_mmio_done(v, e, ~0ULL);
+		return;
+	}
+	device_answer(v, e, r);
+}
+
 #define EXITS_HANDLED_HERE                                                 \
 	(BIT(VCPU_EXIT_MMIO) | BIT(VCPU_EXIT_WFI) | BIT(VCPU_EXIT_YIELD) | \
 	 BIT(VCPU_EXIT_CPU_OFF) | BIT(VCPU_EXIT_SYSTEM_OFF) |              \
@@ -396,9 +404,10 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	if (!((EXITS_HANDLED_HERE >> e->reason) & 1))
 		return NULL;
 	/* First: a device's answer may turn it into a power request. */
-	if ((e->reason == VCPU_EXIT_MMIO || e->reason == VCPU_EXIT_PORT_IO) &&
-	    !e->answered)
+	if (e->reason == VCPU_EXIT_MMIO && !e->answered)
 		vcpu_mmio_answer(v, e);
+	else if (e->reason == VCPU_EXIT_PORT_IO && !e->answered)
+		vcpu_port_answer(v, e);
 	switch (e->reason) {
 	case VCPU_EXIT_MMIO:
 	case VCPU_EXIT_PORT_IO:

@@ -57,6 +57,7 @@ extern void svm_vcpu_enter(u64 vmcb_pa, u64 host_save_pa,
 			   struct svm_gprs *gprs);
 
 static bool svm_ready;
+static bool flush_by_asid;
 static u32 nr_asids;
 static u8 hsave[CONFIG_MAX_CPUS][PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct vmcb host_save[CONFIG_MAX_CPUS] __aligned(PAGE_SIZE);
@@ -95,6 +96,8 @@ void x86_svm_cpu_init(void)
 	x86_write_cr4(x86_read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	if (cpu_id() == 0) {
 		nr_asids = MIN(x86_cpuid(0x8000000a, 0).ebx, (u32)MAX_ASIDS);
+		flush_by_asid =
+			x86_cpuid(0x8000000a, 0).edx & CPUID_SVM_FLUSH_BY_ASID;
 		memset(iopm, 0xff, sizeof(iopm));
 		memset(msrpm, 0xff, sizeof(msrpm));
 		svm_ready = nr_asids > 1;
@@ -277,11 +280,11 @@ int arch_vcpu_init(struct vcpu *v)
 	if (!a->vmcb)
 		return -ENOMEM;
 	c = &a->vmcb->control;
-	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
-			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_INIT |
-			     SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
-			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO |
-			     SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc1 =
+		SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+		SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+		SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+		SVM_INTERCEPT_MSR | SVM_INTERCEPT_SHUTDOWN;
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
@@ -391,6 +394,9 @@ static u64 *reg_slot(struct vcpu *v, unsigned int reg)
 static void inject_exception(struct vcpu *v, unsigned int vector,
 			     bool has_error, u32 error)
 {
+	/* Real mode pushes no error code (APM 8.2). */
+	if (!(v->arch.vmcb->save.cr0 & X86_CR0_PE))
+		has_error = false;
 	v->arch.vmcb->control.event_inj =
 		vector | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID |
 		(has_error ? SVM_EVENT_ERROR_VALID | (u64)error << 32 : 0);
@@ -412,6 +418,13 @@ static void skip(struct vcpu *v, unsigned int len)
 #define CPUID1_EDX_APIC (1U << 9)
 #define CPUID7_EBX_AVX2 (1U << 5)
 #define CPUID7_EBX_AVX512 0xd0230000U
+/* AVX-512 forms, VAES/VPCLMULQDQ (AVX), PKU and OSPKE (PKRU unswitched). */
+#define CPUID7_ECX_HIDDEN 0x00007e5aU
+#define CPUID7_EDX_AVX512 0x0080010cU
+#define CPUID1_ECX_FMA (1U << 12)
+#define CPUID1_ECX_F16C (1U << 29)
+#define CPUIDX1_ECX_XOP (1U << 11)
+#define CPUIDX1_ECX_FMA4 (1U << 16)
 #define KEEL_CPUID_BASE 0x40000000U
 #define KEEL_CPUID_MAX 0x40000001U
 
@@ -419,7 +432,9 @@ static void skip(struct vcpu *v, unsigned int len)
  * What a guest's CPUID says (docs/x86_64.md): the host's, but a
  * hypervisor (bit 31 of leaf 1 ECX; Keel's leaves at 0x40000000), no
  * SVM or VMX, no local APIC or x2APIC yet, no XSAVE-managed state (no
- * AVX), no MONITOR; the initial APIC id is the vCPU's index.
+ * AVX or what needs it), no PKU (PKRU is not switched), no MONITOR; one
+ * CPU, whose initial APIC id is the vCPU's index; the guest-physical
+ * width of nested paging.
  */
 static void emulate_cpuid(struct vcpu *v)
 {
@@ -442,7 +457,7 @@ static void emulate_cpuid(struct vcpu *v)
 		r.ecx &= ~(CPUID1_ECX_VMX | CPUID1_ECX_MONITOR |
 			   CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
 			   CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE |
-			   CPUID1_ECX_AVX);
+			   CPUID1_ECX_AVX | CPUID1_ECX_FMA | CPUID1_ECX_F16C);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
 		r.edx &= ~CPUID1_EDX_APIC;
 		/* One logical processor, this initial APIC id. */
@@ -450,14 +465,26 @@ static void emulate_cpuid(struct vcpu *v)
 			(u32)v->arch.apic_id << 24;
 		break;
 	case 7:
-		if (sub == 0)
+		if (sub == 0) {
 			r.ebx &= ~(CPUID7_EBX_AVX2 | CPUID7_EBX_AVX512);
+			r.ecx &= ~CPUID7_ECX_HIDDEN;
+			r.edx &= ~CPUID7_EDX_AVX512;
+		}
 		break;
+	case 0xb:
 	case 0xd:
+	case 0x1f:
+	case 0x8000001e:
+		/* No XSAVE state; topology: the one CPU of leaf 1. */
 		r = (struct x86_cpuid){ 0 };
 		break;
 	case 0x80000001:
-		r.ecx &= ~CPUIDX1_ECX_SVM;
+		r.ecx &=
+			~(CPUIDX1_ECX_SVM | CPUIDX1_ECX_XOP | CPUIDX1_ECX_FMA4);
+		break;
+	case 0x80000008:
+		/* The guest-physical width nested paging gives. */
+		r.eax = (r.eax & ~0xffU) | arch_guest_pa_bits();
 		break;
 	case 0x8000000a:
 		r = (struct x86_cpuid){ 0 };
@@ -470,6 +497,18 @@ static void emulate_cpuid(struct vcpu *v)
 	v->arch.gprs.r[X86_REG_RCX] = r.ecx;
 	v->arch.gprs.r[X86_REG_RDX] = r.edx;
 	skip(v, 2);
+}
+
+/* Every PAT entry a memory type: 0, 1, 4, 5, 6 or 7. */
+static bool pat_valid(u64 pat)
+{
+	for (unsigned int i = 0; i < 8; i++) {
+		u8 type = (u8)(pat >> (8 * i));
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -518,7 +557,9 @@ static void emulate_msr(struct vcpu *v, bool write)
 			v->guest->arch.tsc_offset = value - x86_rdtsc();
 			break;
 		case MSR_PAT:
-			vmcb->save.g_pat = value;
+			ok = pat_valid(value);
+			if (ok)
+				vmcb->save.g_pat = value;
 			break;
 		default:
 			ok = false;
@@ -680,7 +721,7 @@ static void port_exit(struct vcpu *v, struct vcpu_exit *exit)
 		.next_rip = vmcb->control.exit_info_2,
 	};
 	exit->reason = VCPU_EXIT_PORT_IO;
-	exit->gpa = info >> SVM_IOIO_PORT_SHIFT;
+	exit->gpa = (info >> SVM_IOIO_PORT_SHIFT) & 0xffff;
 	exit->size = size;
 	exit->write = !(info & SVM_IOIO_IN);
 	if (exit->write)
@@ -729,6 +770,16 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		break;
 	case SVM_EXIT_NPF:
 		exit->gpa = vmcb->control.exit_info_2;
+		/*
+		 * The guest's own page tables, or an event's delivery (IDT,
+		 * stack) outside RAM: no instruction to emulate there.
+		 */
+		if ((vmcb->control.exit_info_1 & SVM_NPF_IN_TABLE_WALK) ||
+		    (vmcb->control.exit_int_info & SVM_EVENT_VALID)) {
+			exit->reason = VCPU_EXIT_FATAL;
+			exit->why = "its page tables or IDT outside RAM";
+			break;
+		}
 		r = aspace_find(&v->guest->aspace, exit->gpa);
 		if (r && r->type == REGION_RAM) {
 			exit->reason = VCPU_EXIT_FATAL;
@@ -746,6 +797,7 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_FATAL;
 		exit->why = "triple fault (shutdown)";
 		break;
+	case SVM_EXIT_INVLPGA:
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -782,7 +834,8 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 		fpu_load(v);
 	c->tlb_control = SVM_TLB_NOTHING;
 	if (a->last_cpu != cpu || a->tlb_generation != generation) {
-		c->tlb_control = SVM_TLB_FLUSH_ASID;
+		c->tlb_control =
+			flush_by_asid ? SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
 		a->last_cpu = cpu;
 		a->tlb_generation = generation;
 	}
@@ -794,7 +847,9 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	svm_vcpu_enter(vmcb_pa(v), arch_virt_to_phys(&host_save[cpu]),
 		       &a->gprs);
 	exit->exit_cycles = x86_rdtsc();
-	c->event_inj = 0;
+	/* An event the exit interrupted is delivered again at the next entry. */
+	c->event_inj =
+		c->exit_int_info & SVM_EVENT_VALID ? c->exit_int_info : 0;
 	handle_exit(v, exit);
 }
 

@@ -435,7 +435,7 @@ static int extra_window(struct devemu_instance *inst,
 	u64 base, size;
 	int err;
 
-	err = devtree_read_reg(node, index, &base, &size);
+	err = devemu_read_reg(inst, node, index, &base, &size);
 	if (err)
 		return err;
 	if (size != I8259_WINDOW || base < inst->base + I8259_WINDOW) {

@@ -200,7 +200,10 @@ static int acpi_pm_probe(struct devemu_instance *inst,
 		return -EINVAL;
 	}
 	s->s5_slp_typ = (u8)typ;
-	if (!devtree_read_reg(node, 1, &base, &size)) {
+	err = devemu_read_reg(inst, node, 1, &base, &size);
+	if (err && err != -ENOENT)
+		return err;
+	if (!err) {
 		if (size != 1 || base < inst->base + ACPI_PM_WINDOW) {
 			devemu_error(inst,
 				     "the second \"reg\" (the reset register) "

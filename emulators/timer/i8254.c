@@ -443,9 +443,11 @@ static int i8254_probe(struct devemu_instance *inst,
 
 	s->inst = inst;
 	/* The second reg entry, where the PC has it: port 0x61. */
-	if (node && !devtree_read_reg(node, 1, &base, &size)) {
-		int err;
+	int err = node ? devemu_read_reg(inst, node, 1, &base, &size) : -ENOENT;
 
+	if (err && err != -ENOENT)
+		return err;
+	if (!err) {
 		if (base < inst->base + I8254_WINDOW || size != 1) {
 			devemu_error(inst,
 				     "the second \"reg\" (port 0x61) must be "

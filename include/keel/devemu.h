@@ -133,6 +133,16 @@ struct devemu_instance {
 int devemu_add_window(struct devemu_instance *inst, u64 base, u64 size);
 
 /*
+ * The index-th "reg" entry of the instance's node, for a window of its
+ * own (devemu_add_window): an entry of a device on an ISA bus loses its
+ * space cell and must be in the space of the first (-EINVAL, reported).
+ * -ENOENT past the end.
+ */
+int devemu_read_reg(const struct devemu_instance *inst,
+		    const struct devtree_node *node, unsigned int index,
+		    u64 *base, u64 *size);
+
+/*
  * Devices with 32-bit registers that also take 8- and 16-bit accesses to
  * their byte lanes (PrimeCell peripherals and the like): a narrow access
  * reads or writes only its lanes of the register it falls in.

@@ -24,15 +24,16 @@
 #include <keel/vcpu_prof.h>
 
 /*
- * An MMIO or port exit: the device's answer (or the guest's fault; for
- * a port nobody claims, all ones), its register written and its pc
- * moved on; e->answered and e->dev say so to core and
+ * An MMIO exit: the device's answer (or the guest's fault), its register
+ * written and its pc moved on; e->answered and e->dev say so to core and
  * to the profile. Core calls it too, for the exits the arch returns. A
  * write the device answers with DEVEMU_POWER_OFF or DEVEMU_RESET turns
  * the exit into VCPU_EXIT_SYSTEM_OFF (why: the device's power_why) or
  * VCPU_EXIT_SYSTEM_RESET.
  */
 void vcpu_mmio_answer(struct vcpu *v, struct vcpu_exit *e);
+/* The same for a port exit; a port nobody claims reads as all ones. */
+void vcpu_port_answer(struct vcpu *v, struct vcpu_exit *e);
 
 /*
  * The vCPU may enter its guest as it is: running, no reset to do first.
@@ -60,12 +61,14 @@ static inline bool vcpu_answer_for_reentry(struct vcpu *v, struct vcpu_exit *e)
 {
 	if (!((VCPU_EXITS_REENTERABLE >> e->reason) & 1))
 		return false;
-	if (e->reason == VCPU_EXIT_MMIO || e->reason == VCPU_EXIT_PORT_IO) {
-		enum vcpu_exit_reason was = e->reason;
-
+	/* A device's power request is core's to carry out. */
+	if (e->reason == VCPU_EXIT_MMIO) {
 		vcpu_mmio_answer(v, e);
-		/* A device's power request is core's to carry out. */
-		if (e->reason != was)
+		if (e->reason != VCPU_EXIT_MMIO)
+			return false;
+	} else if (e->reason == VCPU_EXIT_PORT_IO) {
+		vcpu_port_answer(v, e);
+		if (e->reason != VCPU_EXIT_PORT_IO)
 			return false;
 	}
 	return !this_cpu()->sched.need_resched && vcpu_runnable_now(v);

@@ -160,3 +160,17 @@ def test_create_and_destroy_return_every_page():
         assert free_kib() == before
     finally:
         k.close()
+
+
+@pytest.mark.parametrize("dtb,error", [
+    ("isa-space.dtb", "guest isaspace: serial@i2f8: ISA address space 2: "
+                      "neither memory (0) nor I/O (1)"),
+    ("isa-ports.dtb", "guest isaports: serial@i2f8: ports 0xfffc + 0x8 are "
+                      "beyond port 0xffff"),
+    ("isa-cells.dtb", "guest isacells: isa: an ISA bus has #address-cells = "
+                      "<2> (space, address) and #size-cells = <1>"),
+])
+def test_isa_devices_keel_cannot_place_are_refused(probe_keel, dtb, error):
+    out = probe_keel.cmd(f"guest create {dtb}")
+    assert error in out, out
+    assert guest_state(probe_keel, dtb.split(".")[0].replace("-", "")) is None

@@ -116,6 +116,37 @@ int devtree_prop_read_string_index(const struct devtree_node *node,
 	return -ENOENT;
 }
 
+/* Nodes for devemu_read_reg(): an ISA bus and devices, "reg" faked. */
+static struct devtree_node isa_bus, isa_dev, plain_dev;
+static const struct {
+	const struct devtree_node *node;
+	unsigned int index;
+	u64 base, size;
+} fake_regs[] = {
+	{ &isa_dev, 0, 1ULL << 32 | 0x40, 4 },
+	{ &isa_dev, 1, 1ULL << 32 | 0x61, 1 },
+	{ &isa_dev, 2, 0xd0000, 0x1000 }, /* ISA memory space */
+	{ &plain_dev, 1, 1ULL << 32 | 0x61, 1 },
+};
+
+bool devtree_is_compatible(const struct devtree_node *node, const char *compat)
+{
+	return node == &isa_bus && !strcmp(compat, "isa");
+}
+
+int devtree_read_reg(const struct devtree_node *node, unsigned int index,
+		     u64 *addr, u64 *size)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(fake_regs); i++) {
+		if (fake_regs[i].node == node && fake_regs[i].index == index) {
+			*addr = fake_regs[i].base;
+			*size = fake_regs[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* ---- a guest and an instance ---- */
 
 static struct guest guest;
@@ -270,6 +301,26 @@ UNIT_TEST(windows_of_a_port_device_go_into_the_port_space)
 	CHECK_EQ(devemu_add_window(&inst, 0x10000, 1), -ERANGE);
 	CHECK_EQ(devemu_add_window(&inst, 0x60, 2), -EEXIST);
 	CHECK_EQ(guest.ports.nr, 2);
+}
+
+UNIT_TEST(reg_entries_of_isa_devices_lose_their_space_cell)
+{
+	u64 base = 0, size = 0;
+
+	setup();
+	isa_dev.parent = &isa_bus;
+	plain_dev.parent = NULL;
+	inst.in_ports = true;
+	CHECK_EQ(devemu_read_reg(&inst, &isa_dev, 1, &base, &size), 0);
+	CHECK_EQ(base, 0x61);
+	CHECK_EQ(size, 1);
+	/* An entry in memory space when the device is in ports. */
+	CHECK_EQ(devemu_read_reg(&inst, &isa_dev, 2, &base, &size), -EINVAL);
+	CHECK(strstr(host_printk_last, "ISA space 0"));
+	CHECK_EQ(devemu_read_reg(&inst, &isa_dev, 3, &base, &size), -ENOENT);
+	/* Not on an ISA bus: the cells as they are. */
+	CHECK_EQ(devemu_read_reg(&inst, &plain_dev, 1, &base, &size), 0);
+	CHECK_EQ(base, 1ULL << 32 | 0x61);
 }
 
 UNIT_TEST(windows_until_the_space_is_full)

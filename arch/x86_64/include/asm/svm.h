@@ -16,6 +16,7 @@
 /* CPUID Fn8000_000A: EBX the number of ASIDs, EDX the features. */
 #define CPUID_SVM_NPT (1U << 0)
 #define CPUID_SVM_NRIPS (1U << 3)
+#define CPUID_SVM_FLUSH_BY_ASID (1U << 6)
 #define CPUID_SVM_DECODE_ASSISTS (1U << 7)
 
 /* Intercept vector 3 (offset 0x0c) and 4 (0x10). */
@@ -26,6 +27,7 @@
 #define SVM_INTERCEPT_CPUID (1U << 18)
 #define SVM_INTERCEPT_INVD (1U << 22)
 #define SVM_INTERCEPT_HLT (1U << 24)
+#define SVM_INTERCEPT_INVLPGA (1U << 26)
 #define SVM_INTERCEPT_IOIO (1U << 27)
 #define SVM_INTERCEPT_MSR (1U << 28)
 #define SVM_INTERCEPT_SHUTDOWN (1U << 31)
@@ -43,6 +45,7 @@
 
 /* TLB_CONTROL */
 #define SVM_TLB_NOTHING 0
+#define SVM_TLB_FLUSH_ALL 1
 #define SVM_TLB_FLUSH_ASID 3
 
 /* EXITCODE values. */
@@ -54,6 +57,7 @@
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
+#define SVM_EXIT_INVLPGA 0x7a
 #define SVM_EXIT_IOIO 0x7b
 #define SVM_EXIT_MSR 0x7c
 #define SVM_EXIT_SHUTDOWN 0x7f
@@ -75,7 +79,10 @@
 #define SVM_IOIO_SIZE_SHIFT 4 /* bits 6:4: 1, 2 or 4 bytes, one-hot */
 #define SVM_IOIO_PORT_SHIFT 16
 
-/* EVENTINJ */
+/* NPF EXITINFO1: the fault came from the guest's own table walk. */
+#define SVM_NPF_IN_TABLE_WALK (1ULL << 33)
+
+/* EVENTINJ (and EXITINTINFO, same layout) */
 #define SVM_EVENT_VALID (1ULL << 31)
 #define SVM_EVENT_ERROR_VALID (1ULL << 11)
 #define SVM_EVENT_TYPE_INTR (0ULL << 8)
