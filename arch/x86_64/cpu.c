@@ -92,10 +92,9 @@ void x86_cpu_tables_init(unsigned int cpu)
 	tss->ist[0] = (u64)(uintptr_t)(ist_stacks[cpu] + IST_STACK_SIZE);
 	tss->iomap_base = sizeof(*tss); /* no I/O permission bitmap */
 	gdt[0] = 0;
-	/* Accessed bits preset, as in head.S: the CPU never writes them. */
-	gdt[1] = 0x00af9b000000ffffULL; /* 64-bit code */
-	gdt[2] = 0x00cf93000000ffffULL; /* data */
-	gdt[3] = 0x00cf9b000000ffffULL; /* 32-bit code (unused after boot) */
+	gdt[1] = X86_GDT_CODE64;
+	gdt[2] = X86_GDT_DATA;
+	gdt[3] = X86_GDT_CODE32; /* unused after boot */
 	gdt[4] = (limit & 0xffff) | (base & 0xffffff) << 16 |
 		 (u64)TSS_AVAILABLE << 40 | ((limit >> 16) & 0xf) << 48 |
 		 ((base >> 24) & 0xff) << 56;

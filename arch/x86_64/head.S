@@ -24,6 +24,8 @@
 #define BOOT_LARGE_PAGE 0x83
 #define BOOT_TABLE 0x03
 /* The boot map covers the 32-bit space: ACPI tables, APICs, the image. */
+/* null, 64-bit code (0x08), data (0x10), 32-bit code (0x18): asm/x86.h */
+#define BOOT_GDT_ENTRIES .quad 0, X86_GDT_CODE64, X86_GDT_DATA, X86_GDT_CODE32
 #define BOOT_MAP_LARGE_PAGES 2048
 
 	.section .pvh_note, "a", @note
@@ -229,17 +231,9 @@ tramp_long:
 	movq	TRAMP(x86_trampoline_entry), %rax
 	jmp	*%rax
 
-	/*
-	 * Accessed bits preset: loading a selector sets its descriptor's,
-	 * a write the read-only mapping of this page would refuse once
-	 * paging is on (SDM vol. 3A 3.4.5.1).
-	 */
 	.balign	8
 tramp_gdt:
-	.quad	0
-	.quad	0x00af9b000000ffff		/* 0x08: 64-bit code */
-	.quad	0x00cf93000000ffff		/* 0x10: data */
-	.quad	0x00cf9b000000ffff		/* 0x18: 32-bit code */
+	BOOT_GDT_ENTRIES
 tramp_gdt_ptr:
 	.word	4 * 8 - 1
 	.long	TRAMP(tramp_gdt)
@@ -254,10 +248,7 @@ x86_trampoline_end:
 	.data
 	.balign	8
 boot_gdt:
-	.quad	0
-	.quad	0x00af9b000000ffff		/* 0x08: 64-bit code */
-	.quad	0x00cf93000000ffff		/* 0x10: data */
-	.quad	0x00cf9b000000ffff		/* 0x18: 32-bit code */
+	BOOT_GDT_ENTRIES
 boot_gdt_ptr:
 	.word	4 * 8 - 1
 	.long	0

@@ -58,6 +58,7 @@ extern void svm_vcpu_enter(u64 vmcb_pa, u64 host_save_pa,
 
 static bool svm_ready;
 static bool flush_by_asid;
+static unsigned int guest_pa_bits; /* arch_guest_pa_bits() */
 static u32 nr_asids;
 static u8 hsave[CONFIG_MAX_CPUS][PAGE_SIZE] __aligned(PAGE_SIZE);
 static struct vmcb host_save[CONFIG_MAX_CPUS] __aligned(PAGE_SIZE);
@@ -68,6 +69,11 @@ static DEFINE_SPINLOCK(asid_lock);
 static u64 asid_map[MAX_ASIDS / 64];
 /* The vCPU whose x87/SSE state each CPU's registers hold. */
 static struct vcpu *fpu_owner[CONFIG_MAX_CPUS];
+
+static unsigned int cpu_pa_bits(void)
+{
+	return x86_cpuid(0x80000008, 0).eax & 0xff;
+}
 
 static bool cpu_has_svm(void)
 {
@@ -100,23 +106,22 @@ void x86_svm_cpu_init(void)
 			x86_cpuid(0x8000000a, 0).edx & CPUID_SVM_FLUSH_BY_ASID;
 		memset(iopm, 0xff, sizeof(iopm));
 		memset(msrpm, 0xff, sizeof(msrpm));
+		guest_pa_bits = MIN(cpu_pa_bits(), 48U);
 		svm_ready = nr_asids > 1;
 	}
 }
 
 /* ---- nested page tables ---- */
 
-static unsigned int cpu_pa_bits(void)
-{
-	return x86_cpuid(0x80000008, 0).eax & 0xff;
-}
-
-/* Four levels of nested tables: 48 bits, or fewer where the CPU has less. */
+/*
+ * Four levels of nested tables: 48 bits, or fewer where the CPU has less.
+ * Read once (boot CPU): every decoded device access asks, and CPUID is
+ * an exit of its own where Keel itself runs virtualised.
+ */
 unsigned int arch_guest_pa_bits(void)
 {
-	return svm_ready ? MIN(cpu_pa_bits(), 48U) : 0;
+	return svm_ready ? guest_pa_bits : 0;
 }
-
 unsigned int arch_host_pa_bits(void)
 {
 	return MIN(cpu_pa_bits(), 52U);

@@ -13,6 +13,16 @@
 #define X86_CR0_CD (1UL << 30)
 #define X86_CR0_PG (1UL << 31)
 
+/*
+ * The flat descriptors every GDT of Keel's holds (head.S's two, cpu.c's
+ * per CPU), Accessed bits preset: loading a selector sets its
+ * descriptor's, a write a read-only GDT page would refuse under paging
+ * (SDM vol. 3A 3.4.5.1).
+ */
+#define X86_GDT_CODE64 0x00af9b000000ffff /* selector 0x08 */
+#define X86_GDT_DATA 0x00cf93000000ffff /* selector 0x10 */
+#define X86_GDT_CODE32 0x00cf9b000000ffff /* selector 0x18 */
+
 /* The page below 1 MiB secondary CPUs start in (smpboot.c, head.S). */
 #define X86_TRAMPOLINE_PA 0x8000
 
