@@ -146,6 +146,15 @@ const volatile bool *guest_irq_output(struct vcpu *v)
 	return g->irqchip->output(g->irqchip_priv, v);
 }
 
+int guest_irq_acknowledge(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+
+	if (!g->irqchip || !g->irqchip->acknowledge)
+		return -1;
+	return g->irqchip->acknowledge(g->irqchip_priv, v);
+}
+
 /*
  * Interrupt lines go to the guest's interrupt controller once one is
  * emulated; until then a raised line is only counted.

@@ -6,13 +6,15 @@
  * answers: host interrupts, HLT, CPUID, MSRs, VMMCALL, port I/O, nested
  * page faults (MMIO, decoded from the guest's instruction), shutdown.
  *
- * What a guest has today: one vCPU, no interrupt controller (the local
- * and I/O APIC emulators come next), devices in MMIO windows and in the
- * I/O-port space (IN/OUT; not INS/OUTS), x87 and SSE but not XSAVE state.
+ * What a guest has today: vCPUs started by IPIs through its local
+ * APICs (emulators/irqchip/lapic.c), whose interrupts are injected here,
+ * devices in MMIO windows and in the I/O-port space (IN/OUT; not
+ * INS/OUTS), x87 and SSE but not XSAVE state.
  * QEMU 7.2's TCG has no next-RIP save and no decode assists, so the
  * length of each intercepted instruction is known here or decoded.
  */
 #include <keel/cpu.h>
+#include <keel/devemu.h>
 #include <keel/devtree.h>
 #include <keel/errno.h>
 #include <keel/guest.h>
@@ -21,11 +23,13 @@
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
+#include <keel/vlapic.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
 #include <arch/vcpu.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
+#include <hw/apic.h>
 
 #include "guest_paging.h"
 #include "insn_decode.h"
@@ -41,6 +45,8 @@
 #define SEG_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
 #define SEG_TSS32_BUSY 0x08b
 #define SEG_LDT 0x082
+#define SEG_CODE16 0x09b /* P, S, execute/read, accessed */
+#define SEG_DATA16 0x093 /* P, S, read/write, accessed */
 #define SEG_ATTR_L (1U << 9)
 #define SEG_ATTR_DB (1U << 10)
 
@@ -275,11 +281,13 @@ int arch_vcpu_init(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 	struct vmcb_control *c;
 
-	if (v->index > 0) {
-		printk(KERN_ERR "guest %s: x86_64 guests have one vCPU until "
-				"the local APIC emulator exists\n",
+	/* vCPUs beyond the first are started by IPIs, which need it. */
+	if (v->index > 0 && !vlapic_of(v->guest)) {
+		printk(KERN_ERR
+		       "guest %s: an x86 guest with more than one vCPU "
+		       "needs local APICs (a \"keel,x86-lapic\" node)\n",
 		       v->guest->name);
-		return -ENOSYS;
+		return -EINVAL;
 	}
 	a->vmcb = page_alloc_zeroed(0);
 	if (!a->vmcb)
@@ -321,10 +329,28 @@ static void set_segment(struct vmcb_segment *s, u16 sel, u16 attrib, u32 limit)
 }
 
 /*
+ * A start-up IPI's state (SDM 9.1.1, 11.6.1): real mode at CS = the
+ * vector's page >> 4, IP 0, 64 KiB segments, EDX the CPU's signature.
+ */
+static void reset_for_sipi(struct vcpu *v, u64 entry)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	set_segment(&s->cs, (u16)(entry >> 4), SEG_CODE16, 0xffff);
+	s->cs.base = entry;
+	set_segment(&s->ds, 0, SEG_DATA16, 0xffff);
+	s->cr0 = X86_CR0_ET;
+	s->rip = 0;
+	v->arch.gprs.r[X86_REG_RDX] = x86_cpuid(1, 0).eax;
+}
+
+/*
  * The state the guest starts in: 32-bit protected mode with flat 4 GiB
  * segments and paging off (as a PVH loader leaves it), at entry with
  * EBX = arg (the device tree), interrupts off; x87 and SSE as after
- * FNINIT. The Linux boot protocol's 64-bit entry comes with bzImages.
+ * FNINIT. A vCPU a start-up IPI starts (arg VLAPIC_SIPI_ARG) begins in
+ * real mode instead. The Linux boot protocol's 64-bit entry comes with
+ * bzImages.
  */
 void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 {
@@ -332,8 +358,14 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	struct vmcb_save *s = &a->vmcb->save;
 
 	memset(s, 0, sizeof(*s));
+	memset(&a->gprs, 0, sizeof(a->gprs));
 	set_segment(&s->cs, 0x08, SEG_CODE32, 0xffffffff);
 	set_segment(&s->ds, 0x10, SEG_DATA32, 0xffffffff);
+	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	s->rip = entry;
+	a->gprs.r[X86_REG_RBX] = arg;
+	if (arg == VLAPIC_SIPI_ARG)
+		reset_for_sipi(v, entry);
 	s->es = s->ds;
 	s->ss = s->ds;
 	s->fs = s->ds;
@@ -342,17 +374,15 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	set_segment(&s->ldtr, 0, SEG_LDT, 0xffff);
 	set_segment(&s->gdtr, 0, 0, 0xffff);
 	set_segment(&s->idtr, 0, 0, 0xffff);
-	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->efer = EFER_SVME; /* VMRUN refuses a guest without it */
 	s->rflags = X86_RFLAGS_FIXED;
-	s->rip = entry;
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_POWER_ON;
-	memset(&a->gprs, 0, sizeof(a->gprs));
-	a->gprs.r[X86_REG_RBX] = arg;
 	a->vmcb->control.event_inj = 0;
 	a->vmcb->control.interrupt_shadow = 0;
+	a->vmcb->control.v_intr = SVM_V_INTR_MASKING;
+	a->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	memset(a->fpu, 0, sizeof(a->fpu));
 	a->fpu[0] = 0x7f; /* FCW 0x037f */
 	a->fpu[1] = 0x03;
@@ -436,7 +466,8 @@ static void skip(struct vcpu *v, unsigned int len)
 /*
  * What a guest's CPUID says (docs/x86_64.md): the host's, but a
  * hypervisor (bit 31 of leaf 1 ECX; Keel's leaves at 0x40000000), no
- * SVM or VMX, no local APIC or x2APIC yet, no XSAVE-managed state (no
+ * SVM or VMX, a local APIC when the guest's machine has one ("keel,
+ * x86-lapic") but no x2APIC or TSC-deadline timer, no XSAVE-managed state (no
  * AVX or what needs it), no PKU (PKRU is not switched), no MONITOR; one
  * CPU, whose initial APIC id is the vCPU's index; the guest-physical
  * width of nested paging.
@@ -465,6 +496,8 @@ static void emulate_cpuid(struct vcpu *v)
 			   CPUID1_ECX_AVX | CPUID1_ECX_FMA | CPUID1_ECX_F16C);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
 		r.edx &= ~CPUID1_EDX_APIC;
+		if (vlapic_of(v->guest))
+			r.edx |= CPUID1_EDX_APIC;
 		/* One logical processor, this initial APIC id. */
 		r.ebx = (r.ebx & 0xffff) | 1U << 16 |
 			(u32)v->arch.apic_id << 24;
@@ -518,14 +551,16 @@ static bool pat_valid(u64 pat)
 
 /*
  * The MSRs a guest may use today: EFER (its SVME bit is Keel's and
- * reads as clear), the TSC (with the guest's offset) and PAT. Any other
- * faults (#GP), as on a CPU without it.
+ * reads as clear), the TSC (with the guest's offset), PAT, and
+ * IA32_APIC_BASE with local APICs. Any other faults (#GP), as on a CPU
+ * without it.
  */
 static void emulate_msr(struct vcpu *v, bool write)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	u32 msr = (u32)v->arch.gprs.r[X86_REG_RCX];
 	u64 value = (u32)vmcb->save.rax | v->arch.gprs.r[X86_REG_RDX] << 32;
+	struct vlapic *vl = vlapic_of(v->guest);
 	bool ok = true;
 
 	if (!write) {
@@ -538,6 +573,11 @@ static void emulate_msr(struct vcpu *v, bool write)
 			break;
 		case MSR_PAT:
 			value = vmcb->save.g_pat;
+			break;
+		case MSR_APIC_BASE:
+			ok = vl != NULL;
+			if (ok)
+				value = vlapic_base_msr_read(vl, v);
 			break;
 		default:
 			ok = false;
@@ -565,6 +605,9 @@ static void emulate_msr(struct vcpu *v, bool write)
 			ok = pat_valid(value);
 			if (ok)
 				vmcb->save.g_pat = value;
+			break;
+		case MSR_APIC_BASE:
+			ok = vl && !vlapic_base_msr_write(vl, v, value);
 			break;
 		default:
 			ok = false;
@@ -752,6 +795,11 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		skip(v, 1);
 		exit->reason = VCPU_EXIT_WFI;
 		break;
+	case SVM_EXIT_VINTR:
+		/* The window opened: the next entry injects the interrupt. */
+		vmcb->control.v_intr &= ~SVM_V_IRQ;
+		vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+		break;
 	case SVM_EXIT_CPUID:
 		emulate_cpuid(v);
 		exit->reason = VCPU_EXIT_SYSREG;
@@ -826,6 +874,58 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 	}
 }
 
+/*
+ * An interrupt the guest's controller has for v is injected when the
+ * guest can take it (RFLAGS.IF, no interrupt shadow, no other event
+ * going in); otherwise a virtual interrupt request with the VINTR
+ * intercept makes the CPU exit as soon as it could, and the next entry
+ * injects it then. The vector is taken (acknowledge) only when injected.
+ */
+static void inject_interrupt(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	int vector;
+
+	if (!guest_irq_pending(v))
+		return;
+	if (!(vmcb->save.rflags & X86_RFLAGS_IF) ||
+	    (c->interrupt_shadow & SVM_INTERRUPT_SHADOW) ||
+	    (c->event_inj & SVM_EVENT_VALID)) {
+		c->v_intr |= SVM_V_IRQ | SVM_V_IGN_TPR |
+			     0xfULL << SVM_V_INTR_PRIO_SHIFT;
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+		return;
+	}
+	vector = guest_irq_acknowledge(v);
+	if (vector >= 0)
+		c->event_inj =
+			(u32)vector | SVM_EVENT_TYPE_INTR | SVM_EVENT_VALID;
+}
+
+/*
+ * INIT and start-up IPIs: false when v must not enter (an INIT holds it
+ * until a start-up IPI; it waits as in HLT).
+ */
+static bool ready_to_enter(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct vlapic *vl = vlapic_of(v->guest);
+	u64 entry;
+
+	if (!vl)
+		return true;
+	switch (vlapic_run_state(vl, v, &entry)) {
+	case VLAPIC_WAIT_SIPI:
+		exit->reason = VCPU_EXIT_WFI;
+		return false;
+	case VLAPIC_START:
+		arch_vcpu_reset(v, entry, VLAPIC_SIPI_ARG);
+		return true;
+	default:
+		return true;
+	}
+}
+
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct arch_vcpu *a = &v->arch;
@@ -835,6 +935,12 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	u64 entry;
 
 	vcpu_exit_clear(exit);
+	if (!ready_to_enter(v, exit)) {
+		exit->entry_cycles = exit->exit_cycles = x86_rdtsc();
+		exit->first_entry_cycles = exit->entry_cycles;
+		return;
+	}
+	inject_interrupt(v);
 	if (!a->fpu_loaded)
 		fpu_load(v);
 	c->tlb_control = SVM_TLB_NOTHING;
@@ -863,7 +969,7 @@ u64 arch_vcpu_hwid(const struct vcpu *v)
 	return v->index;
 }
 
-/* No guest timer yet: it comes with the local APIC emulator. */
+/* The guest's timers are emulated devices' (the local APIC's), not the arch's. */
 u64 arch_vcpu_timer_deadline(struct vcpu *v)
 {
 	return 0;

@@ -238,6 +238,12 @@ void guest_irq_set(struct guest *g, unsigned int irq, bool level);
 bool guest_irq_pending(struct vcpu *v);
 /* The controller's output to v (guest_irqchip.output), or NULL. */
 const volatile bool *guest_irq_output(struct vcpu *v);
+/*
+ * v takes an interrupt from a controller that names its vector
+ * (guest_irqchip.acknowledge): the vector, or -1 when it has none for v
+ * (or the controller gives no vectors).
+ */
+int guest_irq_acknowledge(struct vcpu *v);
 
 /* Host wall-clock time for emulated clocks (RTC): seconds since 1970. */
 u64 devemu_wallclock_seconds(void);

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """x86-64 guests under AMD SVM, through the SVM probe (tests/x86_64/
 qemu-q35/probe): the world switch, CPUID, port I/O, decoded device
-accesses, VMMCALL, a triple fault and the test finisher, as the guest's
-console and Keel's terminal show them."""
+accesses, VMMCALL, local APIC interrupts and timer, a second vCPU started
+by IPIs, a triple fault and the test finisher, as the guest's console and
+Keel's terminal show them."""
 import os
 import re
 import time
@@ -103,6 +104,35 @@ def test_vmmcall_answers_not_supported(probe_keel):
         p.run("h", r"vmmcall: ffffffda\r*\n")  # -ENOSYS
 
 
+def test_local_apic_interrupts_and_timer(probe_keel):
+    """A self-IPI held while IF is clear, then taken; the TPR holding one
+    back; the timer waking HLT in one-shot and periodic modes."""
+    with Probe(probe_keel) as p:
+        m = p.run("i", r"irq: (PASS|FAIL \w+)")
+        assert m.group(1) == "PASS", m.group(1)
+    out = probe_keel.cmd("guest region list probe")
+    assert re.search(r"interrupt-controller@fee00000 lapic", out), out
+    stats = probe_keel.cmd("vcpu stats probe/0")
+    assert int(re.search(r"^wfi\s+(\d+)", stats, re.M).group(1)) >= 2, stats
+
+
+def test_cpuid_reports_the_local_apic(probe_keel):
+    """The probe's machine has local APICs: CPUID 1 EDX bit 9 says so."""
+    with Probe(probe_keel) as p:
+        p.run("c", r"cpuid 1: hypervisor bit set\r*\n")
+        p.run("", r"cpuid 1: local APIC\r*\n")
+
+
+def test_second_vcpu_started_by_init_and_startup_ipis(probe_keel):
+    """vCPU 1 starts in the probe's real-mode trampoline, trades IPIs with
+    vCPU 0, and is stopped by INIT and started again while it runs."""
+    with Probe(probe_keel) as p:
+        m = p.run("s", r"smp: (PASS|FAIL \w+)", timeout=60)
+        assert m.group(1) == "PASS", m.group(1)
+    out = probe_keel.cmd("vcpu list")
+    assert re.search(r"^probe/1\s+(running|waiting)\s+0x1\b", out, re.M), out
+
+
 def test_exits_are_counted(probe_keel):
     out = probe_keel.cmd("vcpu stats probe/0")
     counts = dict(re.findall(r"^\s*(\w+):?\s+(\d+)", out, re.M))
@@ -169,6 +199,8 @@ def test_create_and_destroy_return_every_page():
                       "beyond port 0xffff"),
     ("isa-cells.dtb", "guest isacells: isa: an ISA bus has #address-cells = "
                       "<2> (space, address) and #size-cells = <1>"),
+    ("smp-no-lapic.dtb", "guest nolapic: an x86 guest with more than one "
+                         "vCPU needs local APICs"),
 ])
 def test_isa_devices_keel_cannot_place_are_refused(probe_keel, dtb, error):
     out = probe_keel.cmd(f"guest create {dtb}")

@@ -14,5 +14,6 @@ GUEST_FIRMWARE_MK := tests/x86_64/qemu-q35/probe/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86)
 GUEST_DIR := tests/x86_64/qemu-q35
 RUN_GUESTS := probe
-TEST_GUESTS := probe bad/isa-space bad/isa-ports bad/isa-cells
+TEST_GUESTS := probe bad/isa-space bad/isa-ports bad/isa-cells \
+	bad/smp-no-lapic
 OWN_BUNDLE_GUESTS :=

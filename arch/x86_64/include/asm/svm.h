@@ -24,6 +24,7 @@
 #define SVM_INTERCEPT_NMI (1U << 1)
 #define SVM_INTERCEPT_SMI (1U << 2)
 #define SVM_INTERCEPT_INIT (1U << 3)
+#define SVM_INTERCEPT_VINTR (1U << 4)
 #define SVM_INTERCEPT_CPUID (1U << 18)
 #define SVM_INTERCEPT_INVD (1U << 22)
 #define SVM_INTERCEPT_HLT (1U << 24)
@@ -41,7 +42,14 @@
 #define SVM_INTERCEPT_XSETBV (1U << 13)
 
 /* V_INTR fields of the VMCB's offset 0x60. */
+#define SVM_V_TPR_MASK 0xfULL
+#define SVM_V_IRQ (1ULL << 8)
+#define SVM_V_INTR_PRIO_SHIFT 16
+#define SVM_V_IGN_TPR (1ULL << 20)
 #define SVM_V_INTR_MASKING (1ULL << 24)
+
+/* INTERRUPT_SHADOW: interrupts are held for one instruction (STI, MOV SS). */
+#define SVM_INTERRUPT_SHADOW (1ULL << 0)
 
 /* TLB_CONTROL */
 #define SVM_TLB_NOTHING 0
@@ -54,6 +62,7 @@
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
+#define SVM_EXIT_VINTR 0x64
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78

@@ -16,6 +16,15 @@
  *   m  mmio: the UART's scratch register written and read back through
  *      several instruction forms; "mmio: PASS" or "mmio: FAIL"
  *   h  hypercall: VMMCALL's answer in EAX, in hex
+ *   i  interrupts through the local APIC (its own GDT and IDT first): a
+ *      self-IPI held in the IRR while IF is clear, then taken; one the
+ *      TPR holds back, then lets through; the timer in one-shot (HLT
+ *      until it fires, the current count 0 after) and periodic modes;
+ *      "irq: PASS" or "irq: FAIL <step>"
+ *   s  SMP: vCPU 1 started by INIT and start-up IPIs into a real-mode
+ *      trampoline; it says hello by IPI, answers three pings, and is
+ *      stopped by INIT and started again while running; "smp: PASS" or
+ *      "smp: FAIL <step>"
  *   t  triple fault: no IDT, then INT3
  *   q  quit: the test finisher powers the guest off
  */
@@ -28,6 +37,32 @@
 #define LSR_THRE 0x20
 #define FINISHER_PASS 0x5555
 #define COM2_SCR (0x2f8 + SCR)
+
+#define LAPIC 0xfee00000
+#define LAPIC_TPR 0x80
+#define LAPIC_PPR 0xa0
+#define LAPIC_EOI 0xb0
+#define LAPIC_SVR 0xf0
+#define LAPIC_ISR 0x100
+#define LAPIC_IRR 0x200
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_TIMER_INITIAL 0x380
+#define LAPIC_TIMER_CURRENT 0x390
+#define LAPIC_TIMER_DIVIDE 0x3e0
+#define VEC_TIMER 0x40
+#define VEC_SELF 0x41
+#define VEC_PONG 0x42 /* vCPU 1 to vCPU 0 */
+#define VEC_PING 0x43 /* vCPU 0 to vCPU 1 */
+#define ICR_SELF (1 << 18)
+#define ICR_INIT 0x4500
+#define ICR_INIT_DEASSERT 0x8500
+#define ICR_STARTUP 0x4600
+#define LVT_MASKED 0x10000
+#define LVT_PERIODIC 0x20000
+#define CODE_SEL 0x08
+#define DATA_SEL 0x10
 
 	.code32
 	.text
@@ -65,6 +100,12 @@ cpuid_report:
 	jnc	1f
 	movl	$hv_yes, %esi
 1:	call	puts
+	/* Leaf 1 EDX bit 9: a local APIC. */
+	movl	$apic_no, %esi
+	btl	$9, %edx
+	jnc	1f
+	movl	$apic_yes, %esi
+1:	call	puts
 	ret
 
 command_loop:
@@ -83,6 +124,10 @@ command_loop:
 	je	cmd_mmio
 	cmpb	$'h', %al
 	je	cmd_hypercall
+	cmpb	$'i', %al
+	je	cmd_irq
+	cmpb	$'s', %al
+	je	cmd_smp
 	cmpb	$'t', %al
 	je	cmd_triple
 	cmpb	$'q', %al
@@ -189,6 +234,239 @@ cmd_hypercall:
 	call	puts
 	jmp	command_loop
 
+/* ---- interrupts ---- */
+
+/* Its own GDT (Keel's start state has none) and IDT; the APIC on. */
+irq_setup:
+	lgdt	gdt_desc
+	ljmp	$CODE_SEL, $1f
+1:	movw	$DATA_SEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	xorl	%ecx, %ecx
+2:	movl	$unexpected_isr, %eax
+	call	set_gate
+	incl	%ecx
+	cmpl	$256, %ecx
+	jne	2b
+	movl	$VEC_TIMER, %ecx
+	movl	$timer_isr, %eax
+	call	set_gate
+	movl	$VEC_SELF, %ecx
+	movl	$self_isr, %eax
+	call	set_gate
+	movl	$VEC_PONG, %ecx
+	movl	$pong_isr, %eax
+	call	set_gate
+	movl	$VEC_PING, %ecx
+	movl	$ping_isr, %eax
+	call	set_gate
+	lidt	idt_desc
+	movl	$0x1ff, LAPIC + LAPIC_SVR		/* enabled, spurious 0xff */
+	ret
+
+/* set_gate: IDT entry ECX, a 32-bit interrupt gate to EAX. */
+set_gate:
+	movl	%eax, %edx
+	andl	$0xffff, %edx
+	orl	$(CODE_SEL << 16), %edx
+	movl	%edx, idt(, %ecx, 8)
+	movl	%eax, %edx
+	andl	$0xffff0000, %edx
+	orl	$0x8e00, %edx
+	movl	%edx, idt + 4(, %ecx, 8)
+	ret
+
+timer_isr:
+	lock incl	timer_count
+	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+self_isr:
+	lock incl	self_count
+	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+pong_isr:
+	lock incl	pongs
+	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+/* vCPU 1: a ping gets a pong. */
+ping_isr:
+	lock incl	pings
+	movl	$0, LAPIC + LAPIC_ICR_HI
+	movl	$VEC_PONG, LAPIC + LAPIC_ICR_LO
+	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+unexpected_isr:
+	movl	$unexpected_text, %esi
+	call	puts
+1:	cli
+	hlt
+	jmp	1b
+
+cmd_irq:
+	call	irq_setup
+	movl	$1, %ebx
+	/* 1: a self-IPI waits in the IRR while IF is clear */
+	movl	$(ICR_SELF | VEC_SELF), LAPIC + LAPIC_ICR_LO
+	movl	LAPIC + LAPIC_IRR + 0x20, %eax
+	testl	$(1 << (VEC_SELF - 64)), %eax
+	jz	irq_fail
+	cmpl	$0, self_count
+	jne	irq_fail
+	/* 2: taken after STI's shadow; the handler's EOI ends it */
+	incl	%ebx
+	sti
+	nop
+	cli
+	cmpl	$1, self_count
+	jne	irq_fail
+	movl	LAPIC + LAPIC_ISR + 0x20, %eax
+	testl	$(1 << (VEC_SELF - 64)), %eax
+	jnz	irq_fail
+	/* 3: TPR 0x50 holds back vector 0x41 (class 4); PPR shows it */
+	incl	%ebx
+	movl	$0x50, LAPIC + LAPIC_TPR
+	movl	$(ICR_SELF | VEC_SELF), LAPIC + LAPIC_ICR_LO
+	sti
+	nop
+	nop
+	cli
+	cmpl	$1, self_count
+	jne	irq_fail
+	movl	LAPIC + LAPIC_PPR, %eax
+	cmpl	$0x50, %eax
+	jne	irq_fail
+	/* 4: TPR 0 lets it through */
+	incl	%ebx
+	movl	$0, LAPIC + LAPIC_TPR
+	sti
+	nop
+	cli
+	cmpl	$2, self_count
+	jne	irq_fail
+	/* 5: one-shot timer, 1 ms at divide 1: HLT until it fires */
+	incl	%ebx
+	movl	$0xb, LAPIC + LAPIC_TIMER_DIVIDE
+	movl	$VEC_TIMER, LAPIC + LAPIC_LVT_TIMER
+	movl	$1000000, LAPIC + LAPIC_TIMER_INITIAL
+	sti
+1:	hlt
+	cmpl	$1, timer_count
+	jb	1b
+	cli
+	cmpl	$1, timer_count
+	jne	irq_fail
+	movl	LAPIC + LAPIC_TIMER_CURRENT, %eax
+	testl	%eax, %eax
+	jnz	irq_fail
+	/* 6: periodic, 100 us: four more ticks */
+	incl	%ebx
+	movl	$(LVT_PERIODIC | VEC_TIMER), LAPIC + LAPIC_LVT_TIMER
+	movl	$100000, LAPIC + LAPIC_TIMER_INITIAL
+	sti
+1:	hlt
+	cmpl	$5, timer_count
+	jb	1b
+	cli
+	movl	$LVT_MASKED, LAPIC + LAPIC_LVT_TIMER
+	movl	$0, LAPIC + LAPIC_TIMER_INITIAL
+	movl	$irq_pass, %esi
+	call	puts
+	jmp	command_loop
+irq_fail:
+	cli
+	movl	$irq_failed, %esi
+	call	puts
+	movl	%ebx, %eax
+	call	puthex32
+	movl	$newline, %esi
+	call	puts
+	jmp	command_loop
+
+/* HLT with interrupts on until pongs reaches EAX. */
+wait_pongs:
+	sti
+1:	cmpl	%eax, pongs
+	jae	2f
+	hlt
+	jmp	1b
+2:	cli
+	ret
+
+/* INIT, then a start-up IPI to the trampoline, to APIC ID 1. */
+start_ap:
+	movl	$0x01000000, LAPIC + LAPIC_ICR_HI
+	movl	$ICR_INIT, LAPIC + LAPIC_ICR_LO
+	movl	$ICR_INIT_DEASSERT, LAPIC + LAPIC_ICR_LO
+	movl	$ap_trampoline, %eax
+	shrl	$12, %eax
+	orl	$ICR_STARTUP, %eax
+	movl	%eax, LAPIC + LAPIC_ICR_LO
+	/* A second one, as the MP start-up sequence sends, is ignored. */
+	movl	%eax, LAPIC + LAPIC_ICR_LO
+	ret
+
+cmd_smp:
+	call	irq_setup
+	movl	$1, %ebx
+	/* 1: vCPU 1 starts and says hello */
+	call	start_ap
+	movl	$1, %eax
+	call	wait_pongs
+	cmpl	$1, ap_alive
+	jne	smp_fail
+	/* 2: three pings, three pongs */
+	incl	%ebx
+	movl	$2, %esi
+1:	movl	$0x01000000, LAPIC + LAPIC_ICR_HI
+	movl	$VEC_PING, LAPIC + LAPIC_ICR_LO
+	movl	%esi, %eax
+	call	wait_pongs
+	incl	%esi
+	cmpl	$5, %esi
+	jne	1b
+	cmpl	$3, pings
+	jne	smp_fail
+	/* 3: INIT stops it while it runs; a start-up IPI starts it again */
+	incl	%ebx
+	call	start_ap
+	movl	$5, %eax
+	call	wait_pongs
+	cmpl	$2, ap_alive
+	jne	smp_fail
+	movl	$smp_pass, %esi
+	call	puts
+	jmp	command_loop
+smp_fail:
+	movl	$smp_failed, %esi
+	call	puts
+	movl	%ebx, %eax
+	call	puthex32
+	movl	$newline, %esi
+	call	puts
+	jmp	command_loop
+
+/* vCPU 1 in protected mode: its APIC on, hello, then wait for pings. */
+ap_main:
+	movw	$DATA_SEL, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	$ap_stack_top, %esp
+	lidt	idt_desc
+	lock incl	ap_alive
+	movl	$0x1ff, LAPIC + LAPIC_SVR
+	movl	$0, LAPIC + LAPIC_ICR_HI
+	movl	$VEC_PONG, LAPIC + LAPIC_ICR_LO
+	sti
+1:	hlt
+	jmp	1b
+
 cmd_triple:
 	movl	$triple_text, %esi
 	call	puts
@@ -202,6 +480,31 @@ cmd_quit:
 	movl	$FINISHER_PASS, FINISHER
 	hlt
 	jmp	cmd_quit
+
+/*
+ * Where a start-up IPI starts vCPU 1: real mode, CS = this page >> 4,
+ * IP 0. It loads the GDT (addresses relative to CS) and goes to 32 bits.
+ */
+	.balign	4096
+ap_trampoline:
+	.code16
+	cli
+	lgdtl	%cs:(ap_gdt_desc - ap_trampoline)
+	movl	%cr0, %eax
+	orl	$1, %eax
+	movl	%eax, %cr0
+	ljmpl	$CODE_SEL, $ap_main
+	.code32
+	.balign	8
+gdt:
+	.quad	0
+	.quad	0x00cf9b000000ffff	/* flat 32-bit code */
+	.quad	0x00cf93000000ffff	/* flat data */
+gdt_end:
+ap_gdt_desc:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	gdt
 
 /* putc: AL out, once the transmitter has room. */
 putc:
@@ -258,6 +561,8 @@ banner:		.asciz	"\nx86 probe: running\n"
 sig_text:	.asciz	"cpuid 0x40000000: "
 hv_yes:		.asciz	"cpuid 1: hypervisor bit set\n"
 hv_no:		.asciz	"cpuid 1: hypervisor bit clear\n"
+apic_yes:	.asciz	"cpuid 1: local APIC\n"
+apic_no:	.asciz	"cpuid 1: no local APIC\n"
 prompt:		.asciz	"probe> "
 unknown:	.asciz	"?\n"
 newline:	.asciz	"\n"
@@ -269,13 +574,30 @@ mmio_pass:	.asciz	"mmio: PASS\n"
 mmio_failed:	.asciz	"mmio: FAIL\n"
 triple_text:	.asciz	"triple fault now\n"
 quit_text:	.asciz	"probe: powering off\n"
+irq_pass:	.asciz	"irq: PASS\n"
+irq_failed:	.asciz	"irq: FAIL "
+smp_pass:	.asciz	"smp: PASS\n"
+smp_failed:	.asciz	"smp: FAIL "
+unexpected_text: .asciz	"unexpected interrupt\n"
 hex_digits:	.ascii	"0123456789abcdef"
 	.balign	4
 signature:	.space	16
 null_idt:	.word	0
 		.long	0
+idt_desc:	.word	256 * 8 - 1
+		.long	idt
+	.balign	4
+timer_count:	.long	0
+self_count:	.long	0
+pings:		.long	0
+pongs:		.long	0
+ap_alive:	.long	0
 
 	.bss
 	.balign	16
 	.space	4096
 stack_top:
+	.space	4096
+ap_stack_top:
+	.balign	8
+idt:	.space	256 * 8
