@@ -18,6 +18,7 @@
 #define REX_BASE 0x40
 #define REX_W 0x08
 #define REX_R 0x04
+#define REX_B 0x01
 #define OPCODE_TWO_BYTE 0x0f
 
 #define MODRM_MOD(m) ((m) >> 6)
@@ -133,36 +134,41 @@ static void set_register(struct x86_mmio_access *a, unsigned int reg, bool byte,
 	}
 }
 
-int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
-		    struct x86_mmio_access *out)
+struct prefixes {
+	bool opsize, adsize, rep, lock;
+	u8 rex;
+	unsigned int opcode_at; /* the index of the opcode's first byte */
+};
+
+/*
+ * Legacy prefixes in any order, then REX (64-bit mode) just before the
+ * opcode: a REX followed by another prefix is ignored.
+ */
+static int read_prefixes(const u8 *bytes, unsigned int n,
+			 enum x86_cpu_mode mode, struct prefixes *p)
 {
-	struct x86_mmio_access a = { 0 };
-	bool opsize = false, adsize = false, rep = false, lock = false;
-	unsigned int i, osz, asz, mem_len, imm_size;
-	u8 rex = 0, op, op2, modrm;
+	unsigned int i;
+	u8 op;
 	int err;
 
-	/*
-	 * Legacy prefixes in any order, then REX (64-bit mode) just before
-	 * the opcode: a REX followed by another prefix is ignored.
-	 */
+	*p = (struct prefixes){ 0 };
 	for (i = 0;; i++) {
 		err = byte_at(bytes, n, i, &op);
 		if (err)
 			return err;
 		switch (op) {
 		case PREFIX_OPSIZE:
-			opsize = true;
+			p->opsize = true;
 			break;
 		case PREFIX_ADSIZE:
-			adsize = true;
+			p->adsize = true;
 			break;
 		case PREFIX_LOCK:
-			lock = true;
+			p->lock = true;
 			break;
 		case PREFIX_REPNE:
 		case PREFIX_REP:
-			rep = true;
+			p->rep = true;
 			break;
 		case 0x26: /* ES, CS, SS, DS, FS, GS: the fault gave the address */
 		case 0x2e:
@@ -174,14 +180,79 @@ int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
 		default:
 			if (mode == X86_MODE_64 &&
 			    (op & REX_MASK) == REX_BASE) {
-				rex = op;
+				p->rex = op;
 				continue;
 			}
-			goto opcode;
+			p->opcode_at = i;
+			return 0;
 		}
-		rex = 0;
+		p->rex = 0;
 	}
-opcode:
+}
+
+int x86_decode_mov_cr(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
+		      struct x86_cr_access *out)
+{
+	struct prefixes p;
+	u8 op, op2, modrm;
+	unsigned int i;
+	int err;
+
+	err = read_prefixes(bytes, n, mode, &p);
+	if (err)
+		return err;
+	i = p.opcode_at;
+	err = byte_at(bytes, n, i, &op);
+	if (err)
+		return err;
+	if (op != OPCODE_TWO_BYTE || p.rep)
+		return -EINVAL;
+	err = byte_at(bytes, n, i + 1, &op2);
+	if (err)
+		return err;
+	if (op2 != 0x20 && op2 != 0x22)
+		return -EINVAL;
+	err = byte_at(bytes, n, i + 2, &modrm);
+	if (err)
+		return err;
+	err = ends_at(n, i + 3);
+	if (err)
+		return err;
+	*out = (struct x86_cr_access){
+		.len = i + 3,
+		.cr = MODRM_REG(modrm) | ((p.rex & REX_R) ? 8 : 0),
+		.reg = MODRM_RM(modrm) | ((p.rex & REX_B) ? 8 : 0),
+		.write = op2 == 0x22,
+	};
+	/* AMD's alternative encoding of CR8 (CPUID AltMovCr8). */
+	if (p.lock) {
+		if (out->cr != 0)
+			return -EINVAL;
+		out->cr = 8;
+	}
+	return 0;
+}
+
+int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
+		    struct x86_mmio_access *out)
+{
+	struct x86_mmio_access a = { 0 };
+	bool opsize, adsize, rep, lock;
+	unsigned int i, osz, asz, mem_len, imm_size;
+	struct prefixes p;
+	u8 rex, op, op2, modrm;
+	int err;
+
+	err = read_prefixes(bytes, n, mode, &p);
+	if (err)
+		return err;
+	opsize = p.opsize;
+	adsize = p.adsize;
+	rep = p.rep;
+	lock = p.lock;
+	rex = p.rex;
+	i = p.opcode_at;
+	op = bytes[i];
 	i++;
 	/* LOCK with any of these is #UD. */
 	if (lock)

@@ -98,6 +98,25 @@ struct x86_mmio_access {
 int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
 		    struct x86_mmio_access *out);
 
+/*
+ * MOV to or from a control register (0F 22 /r, 0F 20 /r), which SVM
+ * intercepts without saying which register (no decode assists): the CR
+ * (ModRM.reg with REX.R; AMD's LOCK prefix on CR0 names CR8) and the
+ * general register (ModRM.rm with REX.B: the mod field is ignored, the
+ * operand is always a register). Operand-size prefixes do not matter:
+ * 64 bits in 64-bit mode, 32 elsewhere.
+ */
+struct x86_cr_access {
+	unsigned int len;
+	unsigned int cr; /* 0-15 */
+	unsigned int reg; /* 0-15 */
+	bool write; /* to the control register */
+};
+
+/* 0 and *out; -EINVAL for another instruction; -ENODATA: bytes short. */
+int x86_decode_mov_cr(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
+		      struct x86_cr_access *out);
+
 /* A store's value: the size bytes of reg_value (its bits 15:8 for AH..BH). */
 u64 x86_mmio_store_value(const struct x86_mmio_access *a, u64 reg_value);
 

@@ -302,6 +302,10 @@ int arch_vcpu_init(struct vcpu *v)
 			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
 			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	/* CR8 is the local APIC's TPR. */
+	if (vlapic_of(v->guest))
+		c->intercept_cr =
+			SVM_INTERCEPT_CR8_READ | SVM_INTERCEPT_CR8_WRITE;
 	c->iopm_base_pa = arch_virt_to_phys(iopm);
 	c->msrpm_base_pa = arch_virt_to_phys(msrpm);
 	c->asid = v->guest->arch.asid;
@@ -643,7 +647,12 @@ static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
  * the guest given a fault when it cannot be (its page fault, or #GP for
  * an instruction Keel does not emulate).
  */
-static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
+/*
+ * The bytes of the instruction at the guest's RIP, read through its own
+ * page tables: 0 and *got of them; -EFAULT with the guest given the page
+ * fault that fetch would take; another error when it cannot be read.
+ */
+static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
 	struct x86_guest_paging p = {
@@ -655,21 +664,32 @@ static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 		.read_phys = read_guest_phys,
 		.ctx = v->guest,
 	};
-	enum x86_cpu_mode mode = cpu_mode(s);
-	u64 la = mode == X86_MODE_64 ? s->rip : (s->cs.base + s->rip) & ~0U;
-	struct x86_mmio_access acc;
-	u8 bytes[X86_INSN_MAX_LEN];
-	unsigned int got;
+	u64 la = cpu_mode(s) == X86_MODE_64 ? s->rip :
+					      (s->cs.base + s->rip) & ~0U;
 	u32 pf_error;
 	int err;
 
-	err = x86_guest_fetch(&p, la, s->cpl == 3, bytes, sizeof(bytes), &got,
+	err = x86_guest_fetch(&p, la, s->cpl == 3, bytes, X86_INSN_MAX_LEN, got,
 			      &pf_error);
 	if (err == -EFAULT) {
 		s->cr2 = la;
 		inject_exception(v, 14, true, pf_error);
-		return false;
 	}
+	return err;
+}
+
+static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	enum x86_cpu_mode mode = cpu_mode(s);
+	struct x86_mmio_access acc;
+	u8 bytes[X86_INSN_MAX_LEN];
+	unsigned int got;
+	int err;
+
+	err = fetch_insn(v, bytes, &got);
+	if (err == -EFAULT)
+		return false;
 	if (!err)
 		err = x86_decode_mmio(bytes, got, mode, &acc);
 	if (!err && acc.string != X86_STRING_NONE)
@@ -776,6 +796,45 @@ static void port_exit(struct vcpu *v, struct vcpu_exit *exit)
 		exit->value = vmcb->save.rax & ((1ULL << (size * 8)) - 1);
 }
 
+/*
+ * MOV to or from CR8, the local APIC's TPR bits 7:4 (APM 15.23): the
+ * instruction decoded, as SVM does not say which register it uses.
+ * Bits of CR8 above 3 are reserved: writing them is #GP.
+ */
+static void emulate_cr8(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	struct vlapic *vl = vlapic_of(v->guest);
+	struct x86_cr_access acc = { 0 };
+	u8 bytes[X86_INSN_MAX_LEN];
+	unsigned int got;
+	int err;
+	u64 *reg;
+
+	err = fetch_insn(v, bytes, &got);
+	if (err == -EFAULT)
+		return;
+	if (!err)
+		err = x86_decode_mov_cr(bytes, got, cpu_mode(s), &acc);
+	if (err || acc.cr != 8 || !vl) {
+		inject_exception(v, VEC_UD, false, 0);
+		return;
+	}
+	reg = reg_slot(v, acc.reg);
+	if (acc.write) {
+		u64 value = cpu_mode(s) == X86_MODE_64 ? *reg : (u32)*reg;
+
+		if (value & ~0xfULL) {
+			inject_exception(v, VEC_GP, true, 0);
+			return;
+		}
+		vlapic_cr8_write(vl, v, (u8)value);
+	} else {
+		*reg = vlapic_cr8_read(vl, v);
+	}
+	skip(v, acc.len);
+}
+
 /* ---- the run ---- */
 
 static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
@@ -794,6 +853,11 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 	case SVM_EXIT_HLT:
 		skip(v, 1);
 		exit->reason = VCPU_EXIT_WFI;
+		break;
+	case SVM_EXIT_READ_CR8:
+	case SVM_EXIT_WRITE_CR8:
+		emulate_cr8(v);
+		exit->reason = VCPU_EXIT_SYSREG;
 		break;
 	case SVM_EXIT_VINTR:
 		/* The window opened: the next entry injects the interrupt. */

@@ -733,4 +733,129 @@ UNIT_TEST(register_results_of_loads)
 	CHECK_EQ(x86_mmio_store_value(&a, old), old);
 }
 
+/* MOV to and from control registers, as SVM's CR8 intercepts need them. */
+struct cr_form {
+	const char *what;
+	enum x86_cpu_mode mode;
+	u8 bytes[X86_INSN_MAX_LEN];
+	unsigned int n;
+	int err;
+	unsigned int len, cr, reg;
+	bool write;
+};
+
+#define CR_REFUSED(w, m, count, e, ...)                             \
+	{                                                           \
+		.what = (w), .mode = (m), .bytes = { __VA_ARGS__ }, \
+		.n = (count), .err = (e)                            \
+	}
+
+static const struct cr_form cr_forms[] = {
+	{ "mov %rax,%cr8",
+	  M64,
+	  { 0x44, 0x0f, 0x22, 0xc0 },
+	  4,
+	  0,
+	  4,
+	  8,
+	  0,
+	  true },
+	{ "mov %cr8,%rcx",
+	  M64,
+	  { 0x44, 0x0f, 0x20, 0xc1 },
+	  4,
+	  0,
+	  4,
+	  8,
+	  1,
+	  false },
+	{ "mov %r9,%cr8",
+	  M64,
+	  { 0x45, 0x0f, 0x22, 0xc1 },
+	  4,
+	  0,
+	  4,
+	  8,
+	  9,
+	  true },
+	{ "mov %cr3,%r15",
+	  M64,
+	  { 0x41, 0x0f, 0x20, 0xdf },
+	  4,
+	  0,
+	  4,
+	  3,
+	  15,
+	  false },
+	{ "lock mov %eax,%cr0 (CR8)",
+	  M32,
+	  { 0xf0, 0x0f, 0x22, 0xc0 },
+	  4,
+	  0,
+	  4,
+	  8,
+	  0,
+	  true },
+	{ "lock mov %cr0,%ecx (CR8)",
+	  M32,
+	  { 0xf0, 0x0f, 0x20, 0xc1 },
+	  4,
+	  0,
+	  4,
+	  8,
+	  1,
+	  false },
+	{ "mov %eax,%cr3", M32, { 0x0f, 0x22, 0xd8 }, 3, 0, 3, 3, 0, true },
+	/* The mod field is ignored: 0x00 is still a register operand. */
+	{ "mov %eax,%cr0 (mod 0)",
+	  M32,
+	  { 0x0f, 0x22, 0x00 },
+	  3,
+	  0,
+	  3,
+	  0,
+	  0,
+	  true },
+	{ "66 mov %cr8,%rdx",
+	  M64,
+	  { 0x66, 0x44, 0x0f, 0x20, 0xc2 },
+	  5,
+	  0,
+	  5,
+	  8,
+	  2,
+	  false },
+	/* Refused */
+	CR_REFUSED("lock mov %eax,%cr3", M32, 4, -EINVAL, 0xf0, 0x0f, 0x22,
+		   0xd8),
+	CR_REFUSED("mov %eax,%dr0", M32, 3, -EINVAL, 0x0f, 0x23, 0xc0),
+	CR_REFUSED("rep mov %eax,%cr0", M32, 4, -EINVAL, 0xf3, 0x0f, 0x22,
+		   0xc0),
+	CR_REFUSED("REX in 32-bit mode is INC", M32, 4, -EINVAL, 0x44, 0x0f,
+		   0x22, 0xc0),
+	CR_REFUSED("nop", M64, 1, -EINVAL, 0x90),
+	CR_REFUSED("truncated", M64, 3, -ENODATA, 0x44, 0x0f, 0x22),
+	CR_REFUSED("prefixes only", M64, 2, -ENODATA, 0x66, 0x66),
+};
+
+UNIT_TEST(mov_control_register_forms)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(cr_forms); i++) {
+		const struct cr_form *f = &cr_forms[i];
+		struct x86_cr_access a = { .len = 99, .cr = 99, .reg = 99 };
+		int err = x86_decode_mov_cr(f->bytes, f->n, f->mode, &a);
+
+		if (err != f->err)
+			printf("  %s: error %d, expected %d\n", f->what, err,
+			       f->err);
+		CHECK_EQ(err, f->err);
+		if (err)
+			continue;
+		CHECK_EQ(a.len, f->len);
+		CHECK_EQ(a.cr, f->cr);
+		CHECK_EQ(a.reg, f->reg);
+		CHECK_EQ(a.write, f->write);
+	}
+}
+
 UNIT_MAIN();

@@ -41,6 +41,10 @@
 #define SVM_INTERCEPT_SKINIT (1U << 6)
 #define SVM_INTERCEPT_XSETBV (1U << 13)
 
+/* Control-register intercepts (the word at offset 0) */
+#define SVM_INTERCEPT_CR8_READ (1U << 8)
+#define SVM_INTERCEPT_CR8_WRITE (1U << 24)
+
 /* V_INTR fields of the VMCB's offset 0x60. */
 #define SVM_V_TPR_MASK 0xfULL
 #define SVM_V_IRQ (1ULL << 8)
@@ -57,6 +61,8 @@
 #define SVM_TLB_FLUSH_ASID 3
 
 /* EXITCODE values. */
+#define SVM_EXIT_READ_CR8 0x08
+#define SVM_EXIT_WRITE_CR8 0x18
 #define SVM_EXIT_EXCEPTION(v) (0x40 + (v))
 #define SVM_EXIT_INTR 0x60
 #define SVM_EXIT_NMI 0x61

@@ -18,7 +18,8 @@
  *   h  hypercall: VMMCALL's answer in EAX, in hex
  *   i  interrupts through the local APIC (its own GDT and IDT first): a
  *      self-IPI held in the IRR while IF is clear, then taken; one the
- *      TPR holds back, then lets through; the timer in one-shot (HLT
+ *      TPR holds back, then lets through, and again through CR8 (AMD's
+ *      LOCK MOV CR0 form); the timer in one-shot (HLT
  *      until it fires, the current count 0 after) and periodic modes;
  *      "irq: PASS" or "irq: FAIL <step>"
  *   s  SMP: vCPU 1 started by INIT and start-up IPIs into a real-mode
@@ -349,7 +350,36 @@ cmd_irq:
 	cli
 	cmpl	$2, self_count
 	jne	irq_fail
-	/* 5: one-shot timer, 1 ms at divide 1: HLT until it fires */
+	/*
+	 * 5: CR8 is the TPR's class (LOCK MOV CR0 is AMD's CR8 outside
+	 * 64-bit mode): 5 holds back vector 0x41 and reads back as 0x50
+	 */
+	incl	%ebx
+	movl	$5, %eax
+	.byte	0xf0, 0x0f, 0x22, 0xc0			/* mov %eax, %cr8 */
+	movl	LAPIC + LAPIC_TPR, %eax
+	cmpl	$0x50, %eax
+	jne	irq_fail
+	xorl	%ecx, %ecx
+	.byte	0xf0, 0x0f, 0x20, 0xc1			/* mov %cr8, %ecx */
+	cmpl	$5, %ecx
+	jne	irq_fail
+	movl	$(ICR_SELF | VEC_SELF), LAPIC + LAPIC_ICR_LO
+	sti
+	nop
+	cli
+	cmpl	$2, self_count
+	jne	irq_fail
+	/* 6: CR8 0 lets it through */
+	incl	%ebx
+	xorl	%eax, %eax
+	.byte	0xf0, 0x0f, 0x22, 0xc0			/* mov %eax, %cr8 */
+	sti
+	nop
+	cli
+	cmpl	$3, self_count
+	jne	irq_fail
+	/* 7: one-shot timer, 1 ms at divide 1: HLT until it fires */
 	incl	%ebx
 	movl	$0xb, LAPIC + LAPIC_TIMER_DIVIDE
 	movl	$VEC_TIMER, LAPIC + LAPIC_LVT_TIMER
@@ -364,7 +394,7 @@ cmd_irq:
 	movl	LAPIC + LAPIC_TIMER_CURRENT, %eax
 	testl	%eax, %eax
 	jnz	irq_fail
-	/* 6: periodic, 100 us: four more ticks */
+	/* 8: periodic, 100 us: four more ticks */
 	incl	%ebx
 	movl	$(LVT_PERIODIC | VEC_TIMER), LAPIC + LAPIC_LVT_TIMER
 	movl	$100000, LAPIC + LAPIC_TIMER_INITIAL
