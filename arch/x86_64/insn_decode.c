@@ -136,6 +136,7 @@ static void set_register(struct x86_mmio_access *a, unsigned int reg, bool byte,
 
 struct prefixes {
 	bool opsize, adsize, rep, lock;
+	int segment; /* an override's X86_SEG_*, or -1 */
 	u8 rex;
 	unsigned int opcode_at; /* the index of the opcode's first byte */
 };
@@ -151,7 +152,7 @@ static int read_prefixes(const u8 *bytes, unsigned int n,
 	u8 op;
 	int err;
 
-	*p = (struct prefixes){ 0 };
+	*p = (struct prefixes){ .segment = -1 };
 	for (i = 0;; i++) {
 		err = byte_at(bytes, n, i, &op);
 		if (err)
@@ -170,12 +171,17 @@ static int read_prefixes(const u8 *bytes, unsigned int n,
 		case PREFIX_REP:
 			p->rep = true;
 			break;
-		case 0x26: /* ES, CS, SS, DS, FS, GS: the fault gave the address */
+		case 0x26: /* ES, CS, SS, DS: bits 4:3 say which */
 		case 0x2e:
 		case 0x36:
 		case 0x3e:
+			p->segment = (op >> 3) & 3;
+			break;
 		case 0x64:
+			p->segment = X86_SEG_FS;
+			break;
 		case 0x65:
+			p->segment = X86_SEG_GS;
 			break;
 		default:
 			if (mode == X86_MODE_64 &&
@@ -188,6 +194,17 @@ static int read_prefixes(const u8 *bytes, unsigned int n,
 		}
 		p->rex = 0;
 	}
+}
+
+int x86_decode_string_segment(const u8 *bytes, unsigned int n,
+			      enum x86_cpu_mode mode)
+{
+	struct prefixes p;
+	int err = read_prefixes(bytes, n, mode, &p);
+
+	if (err)
+		return err;
+	return p.segment < 0 ? X86_SEG_DS : p.segment;
 }
 
 int x86_decode_mov_cr(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,

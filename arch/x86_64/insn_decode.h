@@ -98,6 +98,22 @@ struct x86_mmio_access {
 int x86_decode_mmio(const u8 *bytes, unsigned int n, enum x86_cpu_mode mode,
 		    struct x86_mmio_access *out);
 
+/* Segment registers as the override prefixes and SVM number them. */
+#define X86_SEG_ES 0
+#define X86_SEG_CS 1
+#define X86_SEG_SS 2
+#define X86_SEG_DS 3
+#define X86_SEG_FS 4
+#define X86_SEG_GS 5
+
+/*
+ * The segment a string instruction's source operand (OUTS, LODS, MOVS's
+ * [RSI]) is read through: its override prefix's, else DS; -ENODATA when
+ * the bytes end among the prefixes.
+ */
+int x86_decode_string_segment(const u8 *bytes, unsigned int n,
+			      enum x86_cpu_mode mode);
+
 /*
  * MOV to or from a control register (0F 22 /r, 0F 20 /r), which SVM
  * intercepts without saying which register (no decode assists): the CR

@@ -8,8 +8,8 @@
  *
  * What a guest has today: vCPUs started by IPIs through its local
  * APICs (emulators/irqchip/lapic.c), whose interrupts are injected here,
- * devices in MMIO windows and in the I/O-port space (IN/OUT; not
- * INS/OUTS), x87 and SSE but not XSAVE state.
+ * devices in MMIO windows and in the I/O-port space (IN/OUT, INS/OUTS),
+ * x87 and SSE but not XSAVE state.
  * QEMU 7.2's TCG has no next-RIP save and no decode assists, so the
  * length of each intercepted instruction is known here or decoded.
  */
@@ -52,6 +52,7 @@
 
 #define X86_CR0_ET (1UL << 4)
 #define X86_RFLAGS_FIXED 0x2
+#define X86_RFLAGS_DF (1ULL << 10)
 #define VEC_UD 6
 #define VEC_GP 13
 #define PAT_POWER_ON 0x0007040600070406ULL
@@ -652,10 +653,11 @@ static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
  * page tables: 0 and *got of them; -EFAULT with the guest given the page
  * fault that fetch would take; another error when it cannot be read.
  */
-static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
+static void guest_paging_of(struct vcpu *v, struct x86_guest_paging *p)
 {
-	struct vmcb_save *s = &v->arch.vmcb->save;
-	struct x86_guest_paging p = {
+	const struct vmcb_save *s = &v->arch.vmcb->save;
+
+	*p = (struct x86_guest_paging){
 		.cr0 = s->cr0,
 		.cr3 = s->cr3,
 		.cr4 = s->cr4,
@@ -664,11 +666,18 @@ static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
 		.read_phys = read_guest_phys,
 		.ctx = v->guest,
 	};
+}
+
+static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	struct x86_guest_paging p;
 	u64 la = cpu_mode(s) == X86_MODE_64 ? s->rip :
 					      (s->cs.base + s->rip) & ~0U;
 	u32 pf_error;
 	int err;
 
+	guest_paging_of(v, &p);
 	err = x86_guest_fetch(&p, la, s->cpl == 3, bytes, X86_INSN_MAX_LEN, got,
 			      &pf_error);
 	if (err == -EFAULT) {
@@ -726,10 +735,18 @@ static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 	return true;
 }
 
+static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
+			     u64 value);
+
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 			 u64 value)
 {
 	const struct svm_mmio *m = &v->arch.mmio;
+
+	if (m->string) {
+		string_port_done(v, exit, value);
+		return;
+	}
 
 	if (!exit->write) {
 		u64 *reg = reg_slot(v, m->reg);
@@ -767,10 +784,172 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 		arch_vcpu_mmio_done(v, exit, ~0ULL);
 }
 
+/* ---- INS and OUTS ---- */
+
+static u64 segment_base(const struct vmcb_save *s, int seg)
+{
+	const struct vmcb_segment *segs[] = { &s->es, &s->cs, &s->ss,
+					      &s->ds, &s->fs, &s->gs };
+
+	return segs[seg]->base;
+}
+
+/* A register stepped as an addr_size-byte address register is. */
+static void step_address_register(u64 *reg, s64 step, unsigned int addr_size)
+{
+	if (addr_size == 8)
+		*reg += (u64)step;
+	else if (addr_size == 4)
+		*reg = (u32)(*reg + (u64)step);
+	else
+		*reg = (*reg & ~0xffffULL) | ((*reg + (u64)step) & 0xffff);
+}
+
+/*
+ * Where a string element at linear address la is in guest RAM (two parts
+ * across a page): true, or false with the guest given its fault: the
+ * #PF its tables give, #GP where the element is not in RAM (string I/O
+ * between a port and a device is not emulated).
+ */
+static bool string_element(struct vcpu *v, u64 la, unsigned int size,
+			   bool write, struct svm_mmio *m)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	struct x86_guest_paging p;
+	unsigned int first = MIN(size, PAGE_SIZE - (unsigned int)(la & 0xfff));
+
+	guest_paging_of(v, &p);
+	m->mem_len[0] = first;
+	m->mem_len[1] = size - first;
+	for (unsigned int i = 0; i < 2 && m->mem_len[i]; i++) {
+		u64 part = i ? la + first : la;
+		struct region *r;
+		u32 pf_error;
+		int err;
+
+		if (cpu_mode(s) != X86_MODE_64)
+			part &= 0xffffffffULL;
+		err = x86_guest_translate(
+			&p, part, write ? X86_ACCESS_WRITE : X86_ACCESS_READ,
+			s->cpl == 3, &m->mem_gpa[i], &pf_error);
+		if (err == -EFAULT) {
+			s->cr2 = part;
+			inject_exception(v, 14, true, pf_error);
+			return false;
+		}
+		r = err ? NULL : aspace_find(&v->guest->aspace, m->mem_gpa[i]);
+		if (!r || r->type != REGION_RAM ||
+		    m->mem_gpa[i] + m->mem_len[i] > r->gpa + r->size) {
+			inject_exception(v, VEC_GP, true, 0);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * INS or OUTS, with or without REP: one element per exit, to or from
+ * ES:rDI or (segment override) DS:rSI; with REP the instruction stays at
+ * RIP until rCX runs out, so interrupts come between elements as on a
+ * CPU.
+ */
+static void string_port_exit(struct vcpu *v, struct vcpu_exit *exit, u64 info,
+			     unsigned int size)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct vmcb_save *s = &vmcb->save;
+	bool in = info & SVM_IOIO_IN, rep = info & SVM_IOIO_REP;
+	unsigned int addr_size = (info >> SVM_IOIO_ADDR_SHIFT) & 7;
+	struct svm_mmio *m = &v->arch.mmio;
+	int seg = X86_SEG_ES;
+	u64 mask, la, data = 0;
+
+	addr_size = addr_size == 4 ? 8 : addr_size == 2 ? 4 : 2;
+	mask = addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
+	if (rep && !(v->arch.gprs.r[X86_REG_RCX] & mask)) {
+		s->rip = vmcb->control.exit_info_2;
+		vmcb->control.interrupt_shadow = 0;
+		return;
+	}
+	if (!in) {
+		u8 bytes[X86_INSN_MAX_LEN];
+		unsigned int got;
+		int err = fetch_insn(v, bytes, &got);
+
+		if (err == -EFAULT)
+			return;
+		seg = err ? err :
+			    x86_decode_string_segment(bytes, got, cpu_mode(s));
+		if (seg < 0) {
+			inject_exception(v, VEC_GP, true, 0);
+			return;
+		}
+	}
+	*m = (struct svm_mmio){
+		.reg = in ? X86_REG_RDI : X86_REG_RSI,
+		.reg_size = size,
+		.port = true,
+		.next_rip = vmcb->control.exit_info_2,
+		.string = true,
+		.rep = rep,
+		.addr_size = addr_size,
+	};
+	la = segment_base(s, seg) + (*reg_slot(v, m->reg) & mask);
+	if (!string_element(v, la, size, in, m))
+		return;
+	if (!in) {
+		u8 *b = (u8 *)&data;
+
+		if (guest_memory_read(v->guest, m->mem_gpa[0], b,
+				      m->mem_len[0]) ||
+		    (m->mem_len[1] &&
+		     guest_memory_read(v->guest, m->mem_gpa[1],
+				       b + m->mem_len[0], m->mem_len[1]))) {
+			inject_exception(v, VEC_GP, true, 0);
+			return;
+		}
+	}
+	exit->reason = VCPU_EXIT_PORT_IO;
+	exit->gpa = (info >> SVM_IOIO_PORT_SHIFT) & 0xffff;
+	exit->size = size;
+	exit->write = !in;
+	exit->value = data;
+}
+
+static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
+			     u64 value)
+{
+	const struct svm_mmio *m = &v->arch.mmio;
+	struct vmcb *vmcb = v->arch.vmcb;
+	u64 mask = m->addr_size == 8 ? ~0ULL : (1ULL << (m->addr_size * 8)) - 1;
+	s64 step = (s64)m->reg_size;
+	u64 *rcx = reg_slot(v, X86_REG_RCX);
+
+	/* Checked RAM at the exit: the element is written whole. */
+	if (!exit->write) {
+		(void)guest_memory_write(v->guest, m->mem_gpa[0], &value,
+					 m->mem_len[0]);
+		if (m->mem_len[1])
+			(void)guest_memory_write(v->guest, m->mem_gpa[1],
+						 (u8 *)&value + m->mem_len[0],
+						 m->mem_len[1]);
+	}
+	if (vmcb->save.rflags & X86_RFLAGS_DF)
+		step = -step;
+	step_address_register(reg_slot(v, m->reg), step, m->addr_size);
+	if (m->rep) {
+		step_address_register(rcx, -1, m->addr_size);
+		if (*rcx & mask)
+			return; /* the next element: the same instruction */
+	}
+	vmcb->save.rip = m->next_rip;
+	vmcb->control.interrupt_shadow = 0;
+}
+
 /*
  * IN and OUT: an exit to the port's device (core answers a port nobody
  * claims with all ones). EXITINFO2 is the next instruction's address even
- * without next-RIP save. INS and OUTS are not emulated yet: #GP.
+ * without next-RIP save. INS and OUTS go through guest memory.
  */
 static void port_exit(struct vcpu *v, struct vcpu_exit *exit)
 {
@@ -778,8 +957,12 @@ static void port_exit(struct vcpu *v, struct vcpu_exit *exit)
 	u64 info = vmcb->control.exit_info_1;
 	unsigned int size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
 
-	if ((info & SVM_IOIO_STRING) || (size != 1 && size != 2 && size != 4)) {
+	if (size != 1 && size != 2 && size != 4) {
 		inject_exception(v, VEC_GP, true, 0);
+		return;
+	}
+	if (info & SVM_IOIO_STRING) {
+		string_port_exit(v, exit, info, size);
 		return;
 	}
 	v->arch.mmio = (struct svm_mmio){

@@ -93,6 +93,14 @@ def test_port_devices_and_empty_ports(probe_keel):
     assert int(re.search(r"^port-io\s+(\d+)", stats, re.M).group(1)) >= 6, stats
 
 
+def test_string_port_io(probe_keel):
+    """INS and OUTS, with and without REP, both directions of DF, a
+    segment override, a zero count, and an empty port."""
+    with Probe(probe_keel) as p:
+        m = p.run("n", r"strings: (PASS|FAIL \w+)")
+        assert m.group(1) == "PASS", m.group(1)
+
+
 def test_empty_port_reads_all_ones(probe_keel):
     """IN AL from a port nothing claims: 0xff, EAX's upper bytes kept."""
     with Probe(probe_keel) as p:

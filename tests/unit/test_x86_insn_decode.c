@@ -858,4 +858,23 @@ UNIT_TEST(mov_control_register_forms)
 	}
 }
 
+/* The source segment of OUTS/LODS/MOVS: an override's, else DS. */
+UNIT_TEST(string_source_segment)
+{
+	static const u8 outsb[] = { 0x6e };
+	static const u8 fs_outsb[] = { 0x64, 0x6e };
+	static const u8 es_rep_outsb[] = { 0x26, 0xf3, 0x6e };
+	static const u8 rep_gs_outsw[] = { 0xf3, 0x66, 0x65, 0x6f };
+	static const u8 ss_then_cs[] = { 0x36, 0x2e, 0x6e };
+	static const u8 only_prefix[] = { 0x64 };
+
+	CHECK_EQ(x86_decode_string_segment(outsb, 1, M32), X86_SEG_DS);
+	CHECK_EQ(x86_decode_string_segment(fs_outsb, 2, M64), X86_SEG_FS);
+	CHECK_EQ(x86_decode_string_segment(es_rep_outsb, 3, M32), X86_SEG_ES);
+	CHECK_EQ(x86_decode_string_segment(rep_gs_outsw, 4, M64), X86_SEG_GS);
+	/* The last override counts. */
+	CHECK_EQ(x86_decode_string_segment(ss_then_cs, 3, M16), X86_SEG_CS);
+	CHECK_EQ(x86_decode_string_segment(only_prefix, 1, M64), -ENODATA);
+}
+
 UNIT_MAIN();

@@ -92,6 +92,7 @@
 #define SVM_IOIO_STRING (1U << 2)
 #define SVM_IOIO_REP (1U << 3)
 #define SVM_IOIO_SIZE_SHIFT 4 /* bits 6:4: 1, 2 or 4 bytes, one-hot */
+#define SVM_IOIO_ADDR_SHIFT 7 /* bits 9:7: 16-, 32-, 64-bit addresses */
 #define SVM_IOIO_PORT_SHIFT 16
 
 /* NPF EXITINFO1: the fault came from the guest's own table walk. */

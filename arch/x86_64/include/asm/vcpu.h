@@ -25,6 +25,15 @@ struct svm_mmio {
 	bool high_byte, sign_extend;
 	bool port;
 	u64 next_rip;
+	/*
+	 * INS and OUTS, one element per exit: reg is RDI or RSI, stepped by
+	 * reg_size bytes of addr_size-byte address; the element's place in
+	 * guest RAM, in two parts where it crosses a page.
+	 */
+	bool string, rep;
+	unsigned int addr_size;
+	u64 mem_gpa[2];
+	unsigned int mem_len[2];
 };
 
 struct vmcb;

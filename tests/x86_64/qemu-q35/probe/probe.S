@@ -13,6 +13,11 @@
  *   o  ports: COM2's scratch register (an NS16550 in I/O ports, 0x2f8)
  *      written and read back by OUT/IN through DX, and 16- and 32-bit
  *      reads of empty ports; "ports: PASS" or "ports: FAIL"
+ *   n  string port I/O: REP OUTSB of "ABCD" to COM2's scratch register
+ *      leaves 'D' there and RSI past the string, REP INSB of three
+ *      bytes fills three of four; OUTSB backwards (DF set) and with an
+ *      FS override; REP with ECX 0 does nothing; "strings: PASS" or
+ *      "strings: FAIL <step>"
  *   m  mmio: the UART's scratch register written and read back through
  *      several instruction forms; "mmio: PASS" or "mmio: FAIL"
  *   h  hypercall: VMMCALL's answer in EAX, in hex
@@ -123,6 +128,8 @@ command_loop:
 	je	cmd_ports
 	cmpb	$'m', %al
 	je	cmd_mmio
+	cmpb	$'n', %al
+	je	cmd_strings
 	cmpb	$'h', %al
 	je	cmd_hypercall
 	cmpb	$'i', %al
@@ -189,6 +196,79 @@ cmd_ports:
 	jmp	command_loop
 ports_fail:
 	movl	$ports_failed, %esi
+	call	puts
+	jmp	command_loop
+
+cmd_strings:
+	cld
+	movl	$1, %ebx
+	/* 1: REP OUTSB: four bytes out, the last one stays */
+	movw	$COM2_SCR, %dx
+	movl	$abcd, %esi
+	movl	$4, %ecx
+	rep outsb
+	testl	%ecx, %ecx
+	jnz	strings_fail
+	cmpl	$abcd + 4, %esi
+	jne	strings_fail
+	inb	%dx, %al
+	cmpb	$'D', %al
+	jne	strings_fail
+	/* 2: REP INSB: three bytes in, the fourth untouched */
+	incl	%ebx
+	movl	$in_buf, %edi
+	movl	$0x2e2e2e2e, (%edi)
+	movl	$3, %ecx
+	rep insb
+	cmpl	$in_buf + 3, %edi
+	jne	strings_fail
+	cmpl	$0x2e444444, in_buf
+	jne	strings_fail
+	/* 3: DF set: OUTSB steps RSI down */
+	incl	%ebx
+	movl	$abcd + 1, %esi
+	std
+	outsb
+	cld
+	cmpl	$abcd, %esi
+	jne	strings_fail
+	inb	%dx, %al
+	cmpb	$'B', %al
+	jne	strings_fail
+	/* 4: an FS override (base 0 here) is the source's segment */
+	incl	%ebx
+	movl	$abcd + 2, %esi
+	fs outsb
+	inb	%dx, %al
+	cmpb	$'C', %al
+	jne	strings_fail
+	/* 5: REP with ECX 0: nothing moves */
+	incl	%ebx
+	xorl	%ecx, %ecx
+	movl	$in_buf, %edi
+	rep insb
+	cmpl	$in_buf, %edi
+	jne	strings_fail
+	/* 6: a 16-bit element from an empty port: all ones */
+	incl	%ebx
+	movl	$abcd, %esi
+	movw	$0x84, %dx				/* nothing there */
+	movl	$in_buf, %edi
+	insw
+	cmpw	$0xffff, in_buf
+	jne	strings_fail
+	cmpl	$in_buf + 2, %edi
+	jne	strings_fail
+	movl	$strings_pass, %esi
+	call	puts
+	jmp	command_loop
+strings_fail:
+	cld
+	movl	$strings_failed, %esi
+	call	puts
+	movl	%ebx, %eax
+	call	puthex32
+	movl	$newline, %esi
 	call	puts
 	jmp	command_loop
 
@@ -604,6 +684,9 @@ mmio_pass:	.asciz	"mmio: PASS\n"
 mmio_failed:	.asciz	"mmio: FAIL\n"
 triple_text:	.asciz	"triple fault now\n"
 quit_text:	.asciz	"probe: powering off\n"
+strings_pass:	.asciz	"strings: PASS\n"
+strings_failed:	.asciz	"strings: FAIL "
+abcd:		.ascii	"ABCD"
 irq_pass:	.asciz	"irq: PASS\n"
 irq_failed:	.asciz	"irq: FAIL "
 smp_pass:	.asciz	"smp: PASS\n"
@@ -617,6 +700,7 @@ null_idt:	.word	0
 idt_desc:	.word	256 * 8 - 1
 		.long	idt
 	.balign	4
+in_buf:		.long	0
 timer_count:	.long	0
 self_count:	.long	0
 pings:		.long	0
