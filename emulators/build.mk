@@ -14,6 +14,7 @@ obj-$(CONFIG_EMU_VGIC_V2) += emulators/irqchip/vgic-v2.o
 obj-$(CONFIG_EMU_PLIC) += emulators/irqchip/plic.o
 obj-$(CONFIG_EMU_I8259) += emulators/irqchip/i8259.o
 obj-$(CONFIG_EMU_LAPIC) += emulators/irqchip/lapic.o
+obj-$(CONFIG_EMU_IOAPIC) += emulators/irqchip/ioapic.o
 obj-$(CONFIG_EMU_ZERO) += emulators/memory/zero.o
 obj-$(CONFIG_EMU_VIRTIO) += emulators/virtio/mmio.o
 obj-$(CONFIG_EMU_VIRTIO_RNG) += emulators/virtio/rng.o

@@ -687,6 +687,106 @@ static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
 	return err;
 }
 
+static bool string_element(struct vcpu *v, u64 la, unsigned int size,
+			   bool write, struct svm_mmio *m);
+static u64 segment_base(const struct vmcb_save *s, int seg);
+
+static bool is_ram(struct guest *g, u64 gpa)
+{
+	struct region *r = aspace_find(&g->aspace, gpa);
+
+	return r && r->type == REGION_RAM;
+}
+
+/*
+ * MOVS, STOS or LODS with a device on one side (the faulting address),
+ * one element per exit as INS and OUTS are: STOS writes rAX's bytes to
+ * it, LODS reads it into rAX, MOVS moves an element between it and RAM
+ * (MOVS between two devices is not emulated: #GP).
+ */
+static bool string_mmio(struct vcpu *v, struct vcpu_exit *exit,
+			const struct x86_mmio_access *acc, const u8 *bytes,
+			unsigned int got)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	enum x86_cpu_mode mode = cpu_mode(s);
+	u64 mask = acc->addr_size == 8 ? ~0ULL :
+					 (1ULL << (acc->addr_size * 8)) - 1;
+	struct svm_mmio *m = &v->arch.mmio;
+	u64 la_src, la_dst, gpa_dst;
+	u32 pf_error;
+	int err, seg = x86_decode_string_segment(bytes, got, mode);
+	struct x86_guest_paging p;
+
+	if (seg < 0)
+		seg = X86_SEG_DS;
+	la_src = segment_base(s, seg) + (*reg_slot(v, X86_REG_RSI) & mask);
+	la_dst = segment_base(s, X86_SEG_ES) +
+		 (*reg_slot(v, X86_REG_RDI) & mask);
+	if (mode != X86_MODE_64) {
+		la_src &= 0xffffffffULL;
+		la_dst &= 0xffffffffULL;
+	}
+	*m = (struct svm_mmio){
+		.len = acc->len,
+		.reg_size = acc->size,
+		.next_rip = s->rip + acc->len,
+		.string = true,
+		.rep = acc->rep,
+		.addr_size = acc->addr_size,
+	};
+	exit->size = acc->size;
+	switch (acc->string) {
+	case X86_STRING_STOS:
+		m->step_rdi = true;
+		exit->write = true;
+		exit->value = acc->size == 8 ?
+				      s->rax :
+				      s->rax & ((1ULL << (acc->size * 8)) - 1);
+		break;
+	case X86_STRING_LODS:
+		m->step_rsi = true;
+		m->to_rax = true;
+		exit->write = false;
+		break;
+	default: /* MOVS: which side is RAM? */
+		m->step_rsi = true;
+		m->step_rdi = true;
+		guest_paging_of(v, &p);
+		err = x86_guest_translate(&p, la_dst, X86_ACCESS_WRITE,
+					  s->cpl == 3, &gpa_dst, &pf_error);
+		if (err == -EFAULT) {
+			s->cr2 = la_dst;
+			inject_exception(v, 14, true, pf_error);
+			return false;
+		}
+		if (!err && is_ram(v->guest, gpa_dst)) {
+			/* device to RAM */
+			if (!string_element(v, la_dst, acc->size, true, m))
+				return false;
+			exit->write = false;
+			break;
+		}
+		/* RAM to device */
+		if (!string_element(v, la_src, acc->size, false, m))
+			return false;
+		exit->write = true;
+		exit->value = 0;
+		if (guest_memory_read(v->guest, m->mem_gpa[0], &exit->value,
+				      m->mem_len[0]) ||
+		    (m->mem_len[1] &&
+		     guest_memory_read(v->guest, m->mem_gpa[1],
+				       (u8 *)&exit->value + m->mem_len[0],
+				       m->mem_len[1]))) {
+			inject_exception(v, VEC_GP, true, 0);
+			return false;
+		}
+		break;
+	}
+	exit->reason = VCPU_EXIT_MMIO;
+	return true;
+}
+
 static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
@@ -702,7 +802,7 @@ static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 	if (!err)
 		err = x86_decode_mmio(bytes, got, mode, &acc);
 	if (!err && acc.string != X86_STRING_NONE)
-		err = -EINVAL;
+		return string_mmio(v, exit, &acc, bytes, got);
 	if (err) {
 		printk(KERN_ERR "guest %s: vCPU%u: device access at 0x%llx by "
 				"an instruction Keel does not emulate "
@@ -735,8 +835,8 @@ static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 	return true;
 }
 
-static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
-			     u64 value);
+static void string_done(struct vcpu *v, const struct vcpu_exit *exit,
+			u64 value);
 
 void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 			 u64 value)
@@ -744,7 +844,7 @@ void arch_vcpu_mmio_done(struct vcpu *v, const struct vcpu_exit *exit,
 	const struct svm_mmio *m = &v->arch.mmio;
 
 	if (m->string) {
-		string_port_done(v, exit, value);
+		string_done(v, exit, value);
 		return;
 	}
 
@@ -886,15 +986,17 @@ static void string_port_exit(struct vcpu *v, struct vcpu_exit *exit, u64 info,
 		}
 	}
 	*m = (struct svm_mmio){
-		.reg = in ? X86_REG_RDI : X86_REG_RSI,
 		.reg_size = size,
 		.port = true,
 		.next_rip = vmcb->control.exit_info_2,
 		.string = true,
 		.rep = rep,
+		.step_rsi = !in,
+		.step_rdi = in,
 		.addr_size = addr_size,
 	};
-	la = segment_base(s, seg) + (*reg_slot(v, m->reg) & mask);
+	la = segment_base(s, seg) +
+	     (*reg_slot(v, in ? X86_REG_RDI : X86_REG_RSI) & mask);
 	if (!string_element(v, la, size, in, m))
 		return;
 	if (!in) {
@@ -916,8 +1018,8 @@ static void string_port_exit(struct vcpu *v, struct vcpu_exit *exit, u64 info,
 	exit->value = data;
 }
 
-static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
-			     u64 value)
+/* The element moved: RAX or RAM, the index registers, rCX and RIP. */
+static void string_done(struct vcpu *v, const struct vcpu_exit *exit, u64 value)
 {
 	const struct svm_mmio *m = &v->arch.mmio;
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -925,8 +1027,18 @@ static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
 	s64 step = (s64)m->reg_size;
 	u64 *rcx = reg_slot(v, X86_REG_RCX);
 
-	/* Checked RAM at the exit: the element is written whole. */
-	if (!exit->write) {
+	if (!exit->write && m->to_rax) {
+		u64 *rax = reg_slot(v, X86_REG_RAX);
+
+		if (m->reg_size == 8)
+			*rax = value;
+		else if (m->reg_size == 4)
+			*rax = (u32)value; /* a 32-bit result clears 63:32 */
+		else
+			*rax = (*rax & ~((1ULL << (m->reg_size * 8)) - 1)) |
+			       (value & ((1ULL << (m->reg_size * 8)) - 1));
+	} else if (!exit->write) {
+		/* Checked RAM at the exit: the element is written whole. */
 		(void)guest_memory_write(v->guest, m->mem_gpa[0], &value,
 					 m->mem_len[0]);
 		if (m->mem_len[1])
@@ -936,7 +1048,12 @@ static void string_port_done(struct vcpu *v, const struct vcpu_exit *exit,
 	}
 	if (vmcb->save.rflags & X86_RFLAGS_DF)
 		step = -step;
-	step_address_register(reg_slot(v, m->reg), step, m->addr_size);
+	if (m->step_rsi)
+		step_address_register(reg_slot(v, X86_REG_RSI), step,
+				      m->addr_size);
+	if (m->step_rdi)
+		step_address_register(reg_slot(v, X86_REG_RDI), step,
+				      m->addr_size);
 	if (m->rep) {
 		step_address_register(rcx, -1, m->addr_size);
 		if (*rcx & mask)

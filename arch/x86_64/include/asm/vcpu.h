@@ -26,11 +26,13 @@ struct svm_mmio {
 	bool port;
 	u64 next_rip;
 	/*
-	 * INS and OUTS, one element per exit: reg is RDI or RSI, stepped by
-	 * reg_size bytes of addr_size-byte address; the element's place in
-	 * guest RAM, in two parts where it crosses a page.
+	 * String forms (INS, OUTS; MOVS, STOS, LODS on a device), one
+	 * element of reg_size bytes per exit: the index registers stepped
+	 * (addr_size-byte addresses), a read's value to RAX or to the
+	 * element's place in guest RAM (two parts across a page).
 	 */
 	bool string, rep;
+	bool step_rsi, step_rdi, to_rax;
 	unsigned int addr_size;
 	u64 mem_gpa[2];
 	unsigned int mem_len[2];

@@ -19,7 +19,8 @@
  *      FS override; REP with ECX 0 does nothing; "strings: PASS" or
  *      "strings: FAIL <step>"
  *   m  mmio: the UART's scratch register written and read back through
- *      several instruction forms; "mmio: PASS" or "mmio: FAIL"
+ *      several instruction forms, STOS, LODS, MOVS both ways and REP
+ *      STOS among them; "mmio: PASS" or "mmio: FAIL"
  *   h  hypercall: VMMCALL's answer in EAX, in hex
  *   i  interrupts through the local APIC (its own GDT and IDT first): a
  *      self-IPI held in the IRR while IF is clear, then taken; one the
@@ -296,6 +297,45 @@ cmd_mmio:
 	movl	$SCR, %ecx
 	movb	(%edi, %ecx), %dh			/* base + index, into DH */
 	cmpb	$0x3c, %dh
+	jne	mmio_fail
+	/* The string forms, one element each exit */
+	cld
+	movl	$UART + SCR, %edi
+	movb	$0x77, %al
+	stosb						/* STOS to the device */
+	cmpl	$UART + SCR + 1, %edi
+	jne	mmio_fail
+	movl	$UART + SCR, %esi
+	xorl	%eax, %eax
+	lodsb						/* LODS from it */
+	cmpl	$0x77, %eax
+	jne	mmio_fail
+	cmpl	$UART + SCR + 1, %esi
+	jne	mmio_fail
+	movl	$abcd, %esi
+	movl	$UART + SCR, %edi
+	movsb						/* MOVS RAM to device */
+	movzbl	UART + SCR, %eax
+	cmpl	$'A', %eax
+	jne	mmio_fail
+	movl	$UART + SCR, %esi
+	movl	$in_buf, %edi
+	movl	$0, in_buf
+	movsb						/* MOVS device to RAM */
+	cmpl	$'A', in_buf
+	jne	mmio_fail
+	cmpl	$in_buf + 1, %edi
+	jne	mmio_fail
+	movl	$UART + SCR, %edi
+	movl	$2, %ecx
+	movb	$0x66, %al
+	rep stosb					/* the second is past it */
+	testl	%ecx, %ecx
+	jnz	mmio_fail
+	cmpl	$UART + SCR + 2, %edi
+	jne	mmio_fail
+	movzbl	UART + SCR, %eax
+	cmpl	$0x66, %eax
 	jne	mmio_fail
 	movl	$mmio_pass, %esi
 	call	puts
