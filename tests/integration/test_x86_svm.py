@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """x86-64 guests under AMD SVM, through the SVM probe (tests/x86_64/
 qemu-q35/probe): the world switch, CPUID, port I/O, decoded device
-accesses, VMMCALL, local APIC interrupts and timer, a second vCPU started
-by IPIs, a triple fault and the test finisher, as the guest's console and
+accesses, VMMCALL, local APIC interrupts and timer, device interrupts
+through the I/O APIC, a second vCPU started by IPIs, a triple fault and the test finisher, as the guest's console and
 Keel's terminal show them."""
 import os
 import re
@@ -129,6 +129,17 @@ def test_cpuid_reports_the_local_apic(probe_keel):
     with Probe(probe_keel) as p:
         p.run("c", r"cpuid 1: hypervisor bit set\r*\n")
         p.run("", r"cpuid 1: local APIC\r*\n")
+
+
+def test_device_interrupts_through_the_io_apic(probe_keel):
+    """The PIT on GSI 2 (edge) until its entry is masked; the UART on GSI
+    4 (level) delivered again after an EOI while its line stays high,
+    the remote IRR clear at the end."""
+    with Probe(probe_keel) as p:
+        m = p.run("a", r"ioapic: (PASS|FAIL \w+)")
+        assert m.group(1) == "PASS", m.group(1)
+    out = probe_keel.cmd("guest region list probe")
+    assert re.search(r"interrupt-controller@fec00000 ioapic", out), out
 
 
 def test_second_vcpu_started_by_init_and_startup_ipis(probe_keel):

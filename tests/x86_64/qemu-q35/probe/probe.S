@@ -28,6 +28,12 @@
  *      LOCK MOV CR0 form); the timer in one-shot (HLT
  *      until it fires, the current count 0 after) and periodic modes;
  *      "irq: PASS" or "irq: FAIL <step>"
+ *   a  device interrupts through the I/O APIC: the PIT's counter 0 in
+ *      rate-generator mode on GSI 2 (edge) gives three interrupts, then
+ *      none once its entry is masked; the UART's transmitter-empty
+ *      interrupt on GSI 4 (level) is delivered again after an EOI while
+ *      the line stays high, and no more once the handler reads IIR;
+ *      "ioapic: PASS" or "ioapic: FAIL <step>"
  *   s  SMP: vCPU 1 started by INIT and start-up IPIs into a real-mode
  *      trampoline; it says hello by IPI, answers three pings, and is
  *      stopped by INIT and started again while running; "smp: PASS" or
@@ -68,6 +74,18 @@
 #define ICR_STARTUP 0x4600
 #define LVT_MASKED 0x10000
 #define LVT_PERIODIC 0x20000
+#define VEC_PIT 0x44
+#define VEC_UART 0x45
+#define IOAPIC 0xfec00000
+#define IOAPIC_DATA 0x10
+#define ROUTE_LO(gsi) (0x10 + 2 * (gsi))
+#define ROUTE_LEVEL 0x8000
+#define ROUTE_REMOTE_IRR 0x4000
+#define IER 1
+#define IIR 2
+#define IER_THRE 0x02
+#define PIT_CH0 0x40
+#define PIT_CONTROL 0x43
 #define CODE_SEL 0x08
 #define DATA_SEL 0x10
 
@@ -137,6 +155,8 @@ command_loop:
 	je	cmd_irq
 	cmpb	$'s', %al
 	je	cmd_smp
+	cmpb	$'a', %al
+	je	cmd_ioapic
 	cmpb	$'t', %al
 	je	cmd_triple
 	cmpb	$'q', %al
@@ -383,6 +403,12 @@ irq_setup:
 	movl	$VEC_PING, %ecx
 	movl	$ping_isr, %eax
 	call	set_gate
+	movl	$VEC_PIT, %ecx
+	movl	$pit_isr, %eax
+	call	set_gate
+	movl	$VEC_UART, %ecx
+	movl	$uart_isr, %eax
+	call	set_gate
 	lidt	idt_desc
 	movl	$0x1ff, LAPIC + LAPIC_SVR		/* enabled, spurious 0xff */
 	ret
@@ -420,6 +446,26 @@ ping_isr:
 	movl	$0, LAPIC + LAPIC_ICR_HI
 	movl	$VEC_PONG, LAPIC + LAPIC_ICR_LO
 	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+pit_isr:
+	lock incl	pit_count
+	movl	$0, LAPIC + LAPIC_EOI
+	iret
+
+/*
+ * The UART's level interrupt: the first time only an EOI (the line stays
+ * high, so the I/O APIC sends it again), then IIR read, which takes the
+ * transmitter-empty interrupt and lowers the line.
+ */
+uart_isr:
+	lock incl	uart_count
+	cmpl	$1, uart_count
+	je	1f
+	pushl	%eax
+	movb	UART + IIR, %al
+	popl	%eax
+1:	movl	$0, LAPIC + LAPIC_EOI
 	iret
 
 unexpected_isr:
@@ -531,6 +577,100 @@ cmd_irq:
 irq_fail:
 	cli
 	movl	$irq_failed, %esi
+	call	puts
+	movl	%ebx, %eax
+	call	puthex32
+	movl	$newline, %esi
+	call	puts
+	jmp	command_loop
+
+/* set_route: I/O APIC entry ECX's low word to EAX, destination APIC 0. */
+set_route:
+	pushl	%edx
+	leal	0x11(%ecx, %ecx), %edx
+	movl	%edx, IOAPIC
+	movl	$0, IOAPIC + IOAPIC_DATA
+	decl	%edx
+	movl	%edx, IOAPIC
+	movl	%eax, IOAPIC + IOAPIC_DATA
+	popl	%edx
+	ret
+
+/* EAX = I/O APIC entry ECX's low word. */
+get_route:
+	leal	0x10(%ecx, %ecx), %eax
+	movl	%eax, IOAPIC
+	movl	IOAPIC + IOAPIC_DATA, %eax
+	ret
+
+cmd_ioapic:
+	call	irq_setup
+	movl	$1, %ebx
+	/* 1: the PIT at 1 kHz (mode 2, 1193 ticks) on GSI 2, edge */
+	movl	$2, %ecx
+	movl	$VEC_PIT, %eax
+	call	set_route
+	movb	$0x34, %al
+	outb	%al, $PIT_CONTROL
+	movb	$0xa9, %al
+	outb	%al, $PIT_CH0
+	movb	$0x04, %al
+	outb	%al, $PIT_CH0
+	sti
+1:	hlt
+	cmpl	$3, pit_count
+	jb	1b
+	cli
+	/* 2: masked, the PIT interrupts no more */
+	incl	%ebx
+	movl	$2, %ecx
+	movl	$(0x10000 | VEC_PIT), %eax
+	call	set_route
+	movl	pit_count, %esi
+	movl	$0x01000000, LAPIC + LAPIC_TIMER_INITIAL	/* 16 ms */
+	movl	$0xb, LAPIC + LAPIC_TIMER_DIVIDE
+	movl	$VEC_TIMER, LAPIC + LAPIC_LVT_TIMER
+	movl	timer_count, %edi
+	incl	%edi
+	sti
+1:	hlt
+	cmpl	%edi, timer_count
+	jb	1b
+	cli
+	movb	$0x30, %al				/* the PIT stopped */
+	outb	%al, $PIT_CONTROL
+	cmpl	%esi, pit_count
+	jne	ioapic_fail
+	/* 3: the UART's level interrupt, twice, then quiet */
+	incl	%ebx
+	movl	$4, %ecx
+	movl	$(ROUTE_LEVEL | VEC_UART), %eax
+	call	set_route
+	movb	$IER_THRE, UART + IER
+	sti
+1:	hlt
+	cmpl	$2, uart_count
+	jb	1b
+	nop
+	nop
+	cli
+	movb	$0, UART + IER
+	cmpl	$2, uart_count
+	jne	ioapic_fail
+	/* 4: the remote IRR is clear after the last EOI */
+	incl	%ebx
+	movl	$4, %ecx
+	call	get_route
+	testl	$ROUTE_REMOTE_IRR, %eax
+	jnz	ioapic_fail
+	movl	$(0x10000 | ROUTE_LEVEL | VEC_UART), %eax
+	call	set_route
+	movl	$ioapic_pass, %esi
+	call	puts
+	jmp	command_loop
+ioapic_fail:
+	cli
+	movl	$ioapic_failed, %esi
 	call	puts
 	movl	%ebx, %eax
 	call	puthex32
@@ -727,6 +867,8 @@ quit_text:	.asciz	"probe: powering off\n"
 strings_pass:	.asciz	"strings: PASS\n"
 strings_failed:	.asciz	"strings: FAIL "
 abcd:		.ascii	"ABCD"
+ioapic_pass:	.asciz	"ioapic: PASS\n"
+ioapic_failed:	.asciz	"ioapic: FAIL "
 irq_pass:	.asciz	"irq: PASS\n"
 irq_failed:	.asciz	"irq: FAIL "
 smp_pass:	.asciz	"smp: PASS\n"
@@ -746,6 +888,8 @@ self_count:	.long	0
 pings:		.long	0
 pongs:		.long	0
 ap_alive:	.long	0
+pit_count:	.long	0
+uart_count:	.long	0
 
 	.bss
 	.balign	16
