@@ -40,6 +40,13 @@
  * local APIC counts. Guests calibrate it against the PIT or HPET.
  */
 #define BUS_NS_PER_TICK 1
+/*
+ * The shortest wait between a periodic timer's host events: a guest that
+ * programs a period of a few ns gets its ticks coalesced (timer_fired
+ * delivers one interrupt for the periods passed) instead of a host CPU
+ * kept busy with events.
+ */
+#define LAPIC_MIN_EVENT_NS 20000ULL
 #define MAX_IOAPICS 4
 
 enum lvt_index {
@@ -254,8 +261,11 @@ static u64 timer_period_ns(const struct lapic_bank *b)
 
 static void timer_arm(struct lapic_bank *b)
 {
-	timer_event_set_nowait(&b->timer,
-			       b->timer_start_ns + timer_period_ns(b));
+	u64 deadline = b->timer_start_ns + timer_period_ns(b);
+
+	if (timer_periodic(b))
+		deadline = MAX(deadline, timer_now_ns() + LAPIC_MIN_EVENT_NS);
+	timer_event_set_nowait(&b->timer, deadline);
 }
 
 static void timer_stop(struct lapic_bank *b)
@@ -697,8 +707,9 @@ static void svr_write(struct lapic_bank *b, u32 value)
 }
 
 /*
- * A write: 0, or -ENOENT for a reserved or read-only register. *eoi
- * gets a level-triggered vector whose EOI the I/O APICs must hear.
+ * A write: 0 (a read-only register ignores it, as the SDM's table of
+ * registers says), or -ENOENT for a reserved one. *eoi gets a
+ * level-triggered vector whose EOI the I/O APICs must hear.
  */
 static int reg_write(struct vlapic *vl, struct lapic_bank *b, u64 reg,
 		     u32 value, int *eoi, struct deliveries *d)
@@ -750,8 +761,12 @@ static int reg_write(struct vlapic *vl, struct lapic_bank *b, u64 reg,
 	case LAPIC_TIMER_DIVIDE:
 		set_divide(b, value);
 		return 0;
-	default:
-		return -ENOENT;
+	default: {
+		u32 ignored;
+
+		/* Read-only: every other register reg_read() knows. */
+		return reg_read(b, reg, &ignored);
+	}
 	}
 }
 
@@ -794,15 +809,19 @@ static int lapic_read(struct devemu_instance *inst, u64 offset,
 	struct vlapic *vl = inst->priv;
 	struct lapic_bank *b = bank_of_current(vl);
 	unsigned long flags;
-	u32 v = 0;
+	u32 v = 0, kicks;
 
 	if (!b || size != 4 || (offset & 0xf) || offset >= LAPIC_WINDOW)
 		return -EINVAL;
 	spin_lock_irqsave(&vl->lock, flags);
 	/* A disabled APIC's window reads as zeros. */
-	if (b->hw_enabled && reg_read(b, offset, &v))
+	if (b->hw_enabled && reg_read(b, offset, &v)) {
 		v = 0;
+		raise_error(b, ESR_ILLEGAL_REGISTER);
+	}
+	kicks = take_kicks(vl);
 	spin_unlock_irqrestore(&vl->lock, flags);
+	kick_banks(vl, kicks, 0);
 	*value = v;
 	return 0;
 }
@@ -969,7 +988,9 @@ int vlapic_base_msr_write(struct vlapic *vl, struct vcpu *v, u64 value)
 	unsigned long flags;
 	bool enable = value & APIC_BASE_ENABLE;
 
-	if (!b || (value & ~APIC_BASE_ENABLE) != keep)
+	/* The BSP flag stays the hardware's: a write of it is ignored. */
+	if (!b || (value & ~(APIC_BASE_ENABLE | APIC_BASE_BSP)) !=
+			  (keep & ~APIC_BASE_BSP))
 		return -EINVAL;
 	spin_lock_irqsave(&vl->lock, flags);
 	if (b->hw_enabled && !enable) {
