@@ -156,7 +156,9 @@ int guest_load_images(struct guest *g)
 	const struct region *ram = lowest_ram(g);
 	struct bundle_file kernel, initrd = { 0 };
 	struct arch_kernel_placement place;
+	struct arch_boot_images boot;
 	u64 kernel_offset, bank_end, dtb_gpa, initrd_gpa = 0, below;
+	char why[128];
 	void *blob = NULL;
 	size_t blob_size = 0;
 	int err;
@@ -226,7 +228,23 @@ int guest_load_images(struct guest *g)
 	keel_free(blob);
 	if (err)
 		return err;
-	g->entry = place.entry;
-	g->boot_arg = dtb_gpa;
+	boot = (struct arch_boot_images){
+		.kernel = kernel.data,
+		.kernel_size = kernel.size,
+		.kernel_load = place.load,
+		.initrd = initrd_gpa,
+		.initrd_size = initrd.size,
+		.fdt = dtb_gpa,
+		.fdt_size = blob_size,
+		.entry = place.entry,
+		.arg = dtb_gpa,
+	};
+	err = arch_guest_boot_prepare(g, &boot, why, sizeof(why));
+	if (err) {
+		guest_config_error(g, NULL, "%s", why);
+		return err;
+	}
+	g->entry = boot.entry;
+	g->boot_arg = boot.arg;
 	return 0;
 }

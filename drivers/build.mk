@@ -6,6 +6,7 @@ obj-$(CONFIG_TIMER_ARM_ARCH) += drivers/timer/arm_arch_timer.o
 obj-$(CONFIG_FIRMWARE_PSCI) += drivers/firmware/psci.o
 obj-$(CONFIG_RTC_PL031) += drivers/rtc/pl031.o
 obj-$(CONFIG_RTC_GOLDFISH) += drivers/rtc/goldfish.o
+obj-$(CONFIG_RTC_MC146818_PORT_IO) += drivers/rtc/mc146818_pio.o
 obj-$(CONFIG_SERIAL_NS16550) += drivers/serial/ns16550.o \
 	drivers/serial/fdt_ns16550.o drivers/serial/serial.o \
 	drivers/serial/serial_tx.o drivers/serial/serial_fdt.o

@@ -6,9 +6,10 @@
 # package's own virtio modules (Debian builds them as modules), with
 # what they depend on, in the order init loads them.
 #
-#   tools/fetch-linux-guest.sh <arch>      (arm64 or riscv64)
+#   tools/fetch-linux-guest.sh <arch>      (arm64, riscv64 or amd64)
 #
-# arm64: bookworm's packages through apt, checked against apt's SHA256.
+# arm64 and amd64 (the cloud kernel, a bzImage): bookworm's packages
+# through apt, checked against apt's SHA256.
 # riscv64: bookworm has none; trixie's, from the same archive, pinned by
 # SHA256 in tools/linux-guest-riscv64.manifest.
 # and the result is cached in ${KEEL_CACHE:-$HOME/.cache/keel}/linux/<arch>/
@@ -30,6 +31,12 @@ case "$ARCH" in
 arm64)
 	KERNEL_RE='^linux-image-6\.1\.0-[0-9]+-arm64$'
 	KERNEL_PREFIX=linux-image-6.1.0-
+	KERNEL_META=linux-image-arm64
+	;;
+amd64)
+	KERNEL_RE='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
+	KERNEL_PREFIX=linux-image-6.1.0-
+	KERNEL_META=linux-image-cloud-amd64
 	;;
 riscv64)
 	KERNEL_RE='^linux-image-[0-9.]+\+deb13-riscv64$'
@@ -143,7 +150,8 @@ fill_cache() {
 	dpkg-deb -x "$bdeb" "$tmp/busybox"
 	rm -rf "$dir.partial"
 	mkdir -p "$dir.partial"
-	# Debian's arm64 vmlinuz and riscv64 vmlinux are uncompressed Images.
+	# Debian's arm64 vmlinuz and riscv64 vmlinux are uncompressed Images;
+	# amd64's vmlinuz is a bzImage, kept under the same name.
 	cp "$tmp"/kernel/boot/vmlinu[xz]-* "$dir.partial/Image"
 	make_initramfs "$tmp" "$dir.partial/rootfs.cpio"
 	(cd "$dir.partial" && sha256sum Image rootfs.cpio) >"$dir.partial/$STAMP"
@@ -167,7 +175,7 @@ main() {
 		cached="$2-$INIT_HASH"
 	elif [ -z "$cached" ]; then
 		command -v apt-get >/dev/null 2>&1 || die "needs apt-get (Debian)"
-		ensure_arch_lists "$ARCH" linux-image-arm64
+		ensure_arch_lists "$ARCH" "$KERNEL_META"
 		# shellcheck disable=SC2046 # "<package> <version>", split on purpose
 		set -- $(newest_package "$KERNEL_RE" "$ARCH" "$KERNEL_PREFIX")
 		[ $# -eq 2 ] || die "apt knows no kernel matching $KERNEL_RE"

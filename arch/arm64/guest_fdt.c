@@ -121,3 +121,10 @@ int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root)
 		err = add_timer(root);
 	return err;
 }
+
+/* The Image protocol needs nothing but the image and the device tree. */
+int arch_guest_boot_prepare(struct guest *g, struct arch_boot_images *b,
+			    char *why, size_t why_size)
+{
+	return 0;
+}

@@ -15,3 +15,6 @@ obj-y += arch/x86_64/insn_decode.o
 obj-y += arch/x86_64/acpi.o
 obj-y += arch/x86_64/pvh.o
 obj-y += arch/x86_64/host_fdt.o
+obj-y += arch/x86_64/bzimage.o
+obj-y += arch/x86_64/guest_acpi.o
+obj-y += arch/x86_64/linux_boot.o

@@ -283,7 +283,8 @@ int x86_guest_acpi_build(const struct x86_guest_acpi *m, u64 base, void *buf,
 			 size_t why_size)
 {
 	struct layout l = { buf, size, 0, base };
-	u64 rsdp_gpa, xsdt, rsdt, fadt, facs, dsdt, madt;
+	u64 rsdp_gpa = 0, xsdt = 0, rsdt = 0, fadt = 0, facs = 0, dsdt = 0,
+	    madt = 0;
 	u8 *p_rsdp, *p_xsdt, *p_rsdt, *p_fadt, *p_facs, *p_dsdt, *p_madt;
 
 	if (!m->nr_cpus || m->nr_cpus > GUEST_ACPI_MAX_CPUS) {

@@ -19,6 +19,9 @@
 #define COM1_CLOCK 1843200
 /* ISA unit addresses: "i" and the port for I/O space. */
 #define COM1_NODE "serial@i3f8"
+#define RTC_NODE "rtc@i70"
+#define RTC_PORT 0x70
+#define RTC_PORTS 2
 #define ISA_SPACE_IO 1 /* the first cell of an ISA address */
 #define PHANDLE_LAPIC 1
 #define PHANDLE_IOAPIC0 2
@@ -249,6 +252,7 @@ static void write_hpet_and_pci(struct writer *w, const struct acpi_machine *m)
 static void write_isa(struct writer *w, const struct acpi_machine *m)
 {
 	u32 reg[3] = { ISA_SPACE_IO, X86_COM1_PORT, COM1_PORTS };
+	u32 rtc_reg[3] = { ISA_SPACE_IO, RTC_PORT, RTC_PORTS };
 	u32 irq[2];
 	int ioapic;
 
@@ -267,6 +271,11 @@ static void write_isa(struct writer *w, const struct acpi_machine *m)
 		prop_u32(w, "interrupt-parent", PHANDLE_IOAPIC0 + (u32)ioapic);
 		prop_cells(w, "interrupts", irq, 2);
 	}
+	end(w);
+	/* The CMOS clock every PC has: the host's date (cmos-rtc). */
+	begin(w, RTC_NODE);
+	prop_string(w, "compatible", "motorola,mc146818");
+	prop_cells(w, "reg", rtc_reg, 3);
 	end(w);
 	end(w);
 }

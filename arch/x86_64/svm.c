@@ -33,6 +33,7 @@
 
 #include "guest_paging.h"
 #include "insn_decode.h"
+#include "linux_boot.h"
 #include "pgtable.h"
 #include "x86_64.h"
 
@@ -59,6 +60,12 @@
 
 #define MSR_TSC 0x10
 #define MSR_PAT 0x277
+/*
+ * AMD's northbridge configuration (BKDG): Linux sets its extended PCI
+ * configuration access bit; with no northbridge to configure, the value
+ * is only kept.
+ */
+#define MSR_AMD_NB_CFG 0xc001001f
 
 extern void svm_vcpu_enter(u64 vmcb_pa, u64 host_save_pa,
 			   struct svm_gprs *gprs);
@@ -90,6 +97,40 @@ static bool cpu_has_svm(void)
 }
 
 /*
+ * MSRs the guest reads and writes without an exit: the state VMLOAD and
+ * VMSAVE switch with the rest of the VMCB (APM 15.5.2), so that each
+ * guest has its own and Keel's comes back with its own VMLOAD.
+ */
+static const u32 msrs_in_vmcb[] = {
+	0x174,
+	0x175,
+	0x176, /* SYSENTER_CS, _ESP, _EIP */
+	0xc0000081,
+	0xc0000082,
+	0xc0000083,
+	0xc0000084, /* STAR, LSTAR, */
+	/* CSTAR, SFMASK; FS_BASE, GS_BASE, KERNEL_GS_BASE: */
+	0xc0000100,
+	0xc0000101,
+	0xc0000102,
+};
+
+/* The permission map's two bits (read, write) for msr: cleared. */
+static void msrpm_allow(u32 msr)
+{
+	u32 range_base[] = { 0, 0xc0000000, 0xc0010000 };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(range_base); i++) {
+		if (msr - range_base[i] < 0x2000) {
+			u32 bit = (msr - range_base[i]) * 2;
+
+			msrpm[i * 0x800 + bit / 8] &= (u8) ~(3U << (bit % 8));
+			return;
+		}
+	}
+}
+
+/*
  * Each CPU, from arch_cpu_init(): SVM on, and its host save page. The
  * boot CPU decides whether guests can run; a secondary without SVM would
  * be a machine Keel does not handle, and says so.
@@ -113,6 +154,8 @@ void x86_svm_cpu_init(void)
 			x86_cpuid(0x8000000a, 0).edx & CPUID_SVM_FLUSH_BY_ASID;
 		memset(iopm, 0xff, sizeof(iopm));
 		memset(msrpm, 0xff, sizeof(msrpm));
+		for (unsigned int i = 0; i < ARRAY_SIZE(msrs_in_vmcb); i++)
+			msrpm_allow(msrs_in_vmcb[i]);
 		guest_pa_bits = MIN(cpu_pa_bits(), 48U);
 		svm_ready = nr_asids > 1;
 	}
@@ -369,12 +412,6 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
 	s->rip = entry;
 	a->gprs.r[X86_REG_RBX] = arg;
-	if (arg == VLAPIC_SIPI_ARG)
-		reset_for_sipi(v, entry);
-	s->es = s->ds;
-	s->ss = s->ds;
-	s->fs = s->ds;
-	s->gs = s->ds;
 	set_segment(&s->tr, 0, SEG_TSS32_BUSY, 0xffff);
 	set_segment(&s->ldtr, 0, SEG_LDT, 0xffff);
 	set_segment(&s->gdtr, 0, 0, 0xffff);
@@ -384,6 +421,14 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	s->dr6 = 0xffff0ff0;
 	s->dr7 = 0x400;
 	s->g_pat = PAT_POWER_ON;
+	if (arg == VLAPIC_SIPI_ARG)
+		reset_for_sipi(v, entry);
+	else if (v->guest->arch.linux64)
+		x86_linux_boot_state(s, &a->gprs, entry, arg);
+	s->es = s->ds;
+	s->ss = s->ds;
+	s->fs = s->ds;
+	s->gs = s->ds;
 	a->vmcb->control.event_inj = 0;
 	a->vmcb->control.interrupt_shadow = 0;
 	a->vmcb->control.v_intr = SVM_V_INTR_MASKING;
@@ -395,6 +440,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	a->fpu[25] = 0x1f;
 	a->fpu_loaded = false;
 	a->apic_id = v->index;
+	a->nb_cfg = 0;
 }
 
 /* x87/SSE: loaded lazily, kept in the CPU until the vCPU's thread leaves. */
@@ -456,6 +502,10 @@ static void skip(struct vcpu *v, unsigned int len)
 #define CPUID1_ECX_OSXSAVE (1U << 27)
 #define CPUID1_ECX_AVX (1U << 28)
 #define CPUID1_EDX_APIC (1U << 9)
+#define CPUID1_EDX_MTRR (1U << 12)
+#define CPUID7_ECX_RDPID (1U << 22)
+#define CPUIDX1_EDX_MTRR (1U << 12)
+#define CPUIDX1_EDX_RDTSCP (1U << 27)
 #define CPUID7_EBX_AVX2 (1U << 5)
 #define CPUID7_EBX_AVX512 0xd0230000U
 /* AVX-512 forms, VAES/VPCLMULQDQ (AVX), PKU and OSPKE (PKRU unswitched). */
@@ -500,7 +550,7 @@ static void emulate_cpuid(struct vcpu *v)
 			   CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE |
 			   CPUID1_ECX_AVX | CPUID1_ECX_FMA | CPUID1_ECX_F16C);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
-		r.edx &= ~CPUID1_EDX_APIC;
+		r.edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR);
 		if (vlapic_of(v->guest))
 			r.edx |= CPUID1_EDX_APIC;
 		/* One logical processor, this initial APIC id. */
@@ -510,7 +560,7 @@ static void emulate_cpuid(struct vcpu *v)
 	case 7:
 		if (sub == 0) {
 			r.ebx &= ~(CPUID7_EBX_AVX2 | CPUID7_EBX_AVX512);
-			r.ecx &= ~CPUID7_ECX_HIDDEN;
+			r.ecx &= ~(CPUID7_ECX_HIDDEN | CPUID7_ECX_RDPID);
 			r.edx &= ~CPUID7_EDX_AVX512;
 		}
 		break;
@@ -524,6 +574,7 @@ static void emulate_cpuid(struct vcpu *v)
 	case 0x80000001:
 		r.ecx &=
 			~(CPUIDX1_ECX_SVM | CPUIDX1_ECX_XOP | CPUIDX1_ECX_FMA4);
+		r.edx &= ~(CPUIDX1_EDX_MTRR | CPUIDX1_EDX_RDTSCP);
 		break;
 	case 0x80000008:
 		/* The guest-physical width nested paging gives. */
@@ -557,8 +608,9 @@ static bool pat_valid(u64 pat)
 /*
  * The MSRs a guest may use today: EFER (its SVME bit is Keel's and
  * reads as clear), the TSC (with the guest's offset), PAT, and
- * IA32_APIC_BASE with local APICs. Any other faults (#GP), as on a CPU
- * without it.
+ * IA32_APIC_BASE with local APICs, NB_CFG kept; the SYSCALL, SYSENTER and
+ * segment base MSRs are the guest's own without an exit (msrs_in_vmcb).
+ * Any other faults (#GP), as on a CPU without it.
  */
 static void emulate_msr(struct vcpu *v, bool write)
 {
@@ -583,6 +635,9 @@ static void emulate_msr(struct vcpu *v, bool write)
 			ok = vl != NULL;
 			if (ok)
 				value = vlapic_base_msr_read(vl, v);
+			break;
+		case MSR_AMD_NB_CFG:
+			value = v->arch.nb_cfg;
 			break;
 		default:
 			ok = false;
@@ -613,6 +668,9 @@ static void emulate_msr(struct vcpu *v, bool write)
 			break;
 		case MSR_APIC_BASE:
 			ok = vl && !vlapic_base_msr_write(vl, v, value);
+			break;
+		case MSR_AMD_NB_CFG:
+			v->arch.nb_cfg = value;
 			break;
 		default:
 			ok = false;
@@ -1388,23 +1446,6 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
  * bzImages (bzimage.c) need the Linux boot protocol's 64-bit entry, which
  * comes next.
  */
-int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
-			    u64 bank_size, struct arch_kernel_placement *out,
-			    char *why, size_t why_size)
-{
-	const u8 *p = image;
-
-	if (size >= 0x206 && p[0x202] == 'H' && p[0x203] == 'd' &&
-	    p[0x204] == 'r' && p[0x205] == 'S') {
-		snprintf(why, why_size,
-			 "a Linux bzImage: x86_64 guests do not boot them yet");
-		return -ENOSYS;
-	}
-	out->load = bank_base;
-	out->entry = bank_base;
-	return 0;
-}
-
 /* The guest finds its one CPU in the device tree it gets in EBX. */
 int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root)
 {

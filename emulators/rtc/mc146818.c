@@ -27,15 +27,13 @@
  * 2500-01-01 (the clock counts nanoseconds in 64 bits, to 2554).
  */
 #include <keel/devemu.h>
+#include <keel/calendar.h>
 #include <keel/devtree.h>
 #include <keel/errno.h>
 #include <keel/timer.h>
 
 #include <hw/mc146818.h>
 
-#define SECS_PER_DAY 86400ULL
-#define DAYS_TO_1970 719468ULL /* from 0000-03-01, the civil-date epoch */
-#define DAYS_PER_ERA 146097ULL /* 400 years */
 #define RESET_A (MC_A_DV_32K | 0x06) /* 1024 Hz periodic rate */
 #define RESET_B MC_B_24H
 #define NO_EVENT (~0ULL)
@@ -44,12 +42,6 @@
  * nanoseconds in 64 bits, which end in 2554; this leaves it 54 years.
  */
 #define MAX_CLOCK_SECONDS 16725225600ULL
-
-struct civil {
-	unsigned int sec, min, hour, wday; /* wday 0-6, Sunday 0 */
-	unsigned int mday, mon; /* 1-31, 1-12 */
-	u64 year;
-};
 
 struct mc146818 {
 	struct devemu_instance *inst;
@@ -63,41 +55,10 @@ struct mc146818 {
 	struct timer_event timer;
 };
 
-static void civil_from_seconds(u64 secs, struct civil *t)
-{
-	u64 days = secs / SECS_PER_DAY, rem = secs % SECS_PER_DAY;
-	u64 z = days + DAYS_TO_1970, era = z / DAYS_PER_ERA;
-	u64 doe = z - era * DAYS_PER_ERA;
-	u64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	u64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	u64 mp = (5 * doy + 2) / 153; /* months from March */
-
-	t->sec = (unsigned int)(rem % 60);
-	t->min = (unsigned int)(rem / 60 % 60);
-	t->hour = (unsigned int)(rem / 3600);
-	t->wday = (unsigned int)((days + 4) % 7); /* 1970-01-01: Thursday */
-	t->mday = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
-	t->mon = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
-	t->year = yoe + era * 400 + (t->mon <= 2);
-}
-
 /* Seconds since 1970 of a date the guest wrote; 0 before 1970. */
 static u64 seconds_from_civil(const struct civil *t)
 {
-	u64 y = t->year - (t->mon <= 2);
-	u64 era = y / 400, yoe = y - era * 400;
-	u64 doy = (153 * (t->mon > 2 ? t->mon - 3 : t->mon + 9) + 2) / 5 +
-		  t->mday - 1;
-	u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	u64 days = era * DAYS_PER_ERA + doe;
-
-	u64 secs;
-
-	if (t->year < 1970 || days < DAYS_TO_1970)
-		return 0;
-	secs = (days - DAYS_TO_1970) * SECS_PER_DAY + t->hour * 3600ULL +
-	       t->min * 60ULL + t->sec;
-	return MIN(secs, MAX_CLOCK_SECONDS);
+	return MIN(civil_to_seconds(t), MAX_CLOCK_SECONDS);
 }
 
 static bool binary(const struct mc146818 *s)

@@ -186,6 +186,28 @@ struct arch_kernel_placement {
 int arch_guest_place_kernel(const void *image, size_t size, u64 bank_base,
 			    u64 bank_size, struct arch_kernel_placement *out,
 			    char *why, size_t why_size);
+/*
+ * What core put into guest RAM (core/guest_load.c), for a boot protocol
+ * that needs more than the image and a device tree. entry and arg come
+ * as core sets them (the placement's entry, the device tree's address)
+ * and the arch may change them.
+ */
+struct arch_boot_images {
+	const void *kernel;
+	size_t kernel_size;
+	u64 kernel_load;
+	u64 initrd, initrd_size; /* initrd_size 0: none */
+	u64 fdt, fdt_size;
+	u64 entry, arg;
+};
+/*
+ * After the images are in guest RAM, at every (re)start: what else the
+ * boot protocol puts there (x86 Linux: its zero page, ACPI tables, page
+ * tables for the 64-bit entry). 0, or -errno with the reason in why
+ * (core adds the guest's name).
+ */
+int arch_guest_boot_prepare(struct guest *g, struct arch_boot_images *b,
+			    char *why, size_t why_size);
 /* Add what the arch owns to a guest's device tree: CPUs, firmware, timer. */
 struct devtree_node;
 int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root);

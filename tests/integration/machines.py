@@ -322,6 +322,10 @@ MACHINES = {
         # Until the basic firmware runs on x86: the SVM probe
         # (tests/x86_64/qemu-q35/probe, test_x86_svm.py).
         "svm_probe": True,
+        # Debian's amd64 cloud kernel (test_x86_linux.py): its package
+        # architecture, description, guest and console.
+        "x86_linux": ("amd64", "linux0.dtb", "linux0"),
+        "guest_uart": "serial@i3f8",
     }},
 }
 

@@ -197,6 +197,11 @@ UNIT_TEST(q35_host_tree)
 	serial = devtree_find_path(root, s);
 	CHECK(serial != NULL);
 	CHECK(serial && devtree_is_compatible(serial, "ns16550a"));
+	/* The CMOS clock, in I/O space, for the host's date. */
+	n = devtree_find_path(root, "/isa/rtc@i70");
+	CHECK(n && devtree_is_compatible(n, "motorola,mc146818"));
+	CHECK_EQ(reg_base(n, 0, &size), (1ULL << 32) | 0x70);
+	CHECK_EQ(size, 2);
 
 	n = devtree_find_path(root, "/memory@100000");
 	CHECK(n != NULL);

@@ -15,5 +15,5 @@ GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86)
 GUEST_DIR := tests/x86_64/qemu-q35
 RUN_GUESTS := probe
 TEST_GUESTS := probe bad/isa-space bad/isa-ports bad/isa-cells \
-	bad/smp-no-lapic
+	bad/smp-no-lapic linux0
 OWN_BUNDLE_GUESTS :=

@@ -50,6 +50,7 @@ struct arch_vcpu {
 	int last_cpu; /* where it last ran: another CPU flushes its ASID */
 	u32 tlb_generation; /* the guest's, as of its last flush here */
 	u64 apic_id; /* the local APIC id the guest sees: its index */
+	u64 nb_cfg; /* MSR_AMD_NB_CFG as the guest wrote it */
 };
 
 struct arch_guest {
@@ -58,6 +59,7 @@ struct arch_guest {
 	/* Bumped when a translation is taken away: vCPUs flush their ASID. */
 	volatile u32 tlb_generation;
 	u64 tsc_offset; /* guest TSC = host TSC + tsc_offset */
+	bool linux64; /* vCPU 0 starts at a bzImage's 64-bit entry */
 	bool initialised;
 };
 #endif

@@ -35,6 +35,7 @@
 #define MSR_EFER 0xc0000080
 #define EFER_SCE (1ULL << 0)
 #define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
 #define EFER_SVME (1ULL << 12)
 #define MSR_GS_BASE 0xc0000101

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Linux guests' 64-bit entry (linux_boot.c): what svm.c asks of it when
+ * it resets vCPU 0 of a guest whose kernel is a bzImage.
+ */
+#ifndef X86_LINUX_BOOT_H
+#define X86_LINUX_BOOT_H
+
+#include <keel/types.h>
+#include <asm/svm.h>
+#include <asm/vcpu.h>
+#include <asm/x86.h>
+
+/* The boot GDT's segments, as VMCB attributes (bits 47:40, 55:52). */
+#define LINUX_SEG_CODE64 0xa9b /* G, L, P, S, execute/read, accessed */
+#define LINUX_SEG_DATA 0xc93 /* G, B, P, S, read/write, accessed */
+#define LINUX_CR0_ET (1ULL << 4)
+
+/*
+ * vCPU 0's state at the kernel's startup_64: long mode on the boot page
+ * tables and GDT, RSI = the zero page (the rest of s as after reset).
+ */
+void x86_linux_boot_state(struct vmcb_save *s, struct svm_gprs *gprs, u64 entry,
+			  u64 zero_page);
+
+#endif
