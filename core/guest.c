@@ -62,7 +62,14 @@ static void free_guest(struct guest *g)
 	for (unsigned int i = 0; i < g->nr_vcpus; i++)
 		if (g->vcpus[i])
 			vcpu_wait_stopped(g->vcpus[i]);
-	list_for_each_entry_safe(d, tmp, &g->devices, link) {
+	/*
+	 * Last probed first: a device may lean on one probed before it (an
+	 * I/O APIC on the local APICs, every device's lines on the
+	 * interrupt controller), which so outlives every line it could
+	 * still raise.
+	 */
+	list_for_each_entry_safe_reverse(d, tmp, &g->devices, link)
+	{
 		devemu_remove(d);
 		list_del(&d->link);
 		keel_free(d);

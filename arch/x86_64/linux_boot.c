@@ -315,10 +315,10 @@ int arch_guest_boot_prepare(struct guest *g, struct arch_boot_images *b,
 void x86_linux_boot_state(struct vmcb_save *s, struct svm_gprs *gprs, u64 entry,
 			  u64 zero_page)
 {
-	s->cs = (struct vmcb_segment){ 0x10, LINUX_SEG_CODE64, 0xffffffff, 0 };
-	s->ds = (struct vmcb_segment){ 0x18, LINUX_SEG_DATA, 0xffffffff, 0 };
+	s->cs = (struct vmcb_segment){ 0x10, SEG_CODE64, 0xffffffff, 0 };
+	s->ds = (struct vmcb_segment){ 0x18, SEG_DATA32, 0xffffffff, 0 };
 	s->gdtr = (struct vmcb_segment){ 0, 0, sizeof(boot_gdt) - 1, BOOT_GDT };
-	s->cr0 = X86_CR0_PE | LINUX_CR0_ET | X86_CR0_NE | X86_CR0_PG;
+	s->cr0 = X86_CR0_PE | X86_CR0_ET | X86_CR0_NE | X86_CR0_PG;
 	s->cr3 = BOOT_PML4;
 	s->cr4 = X86_CR4_PAE;
 	s->efer = EFER_SVME | EFER_LME | EFER_LMA;

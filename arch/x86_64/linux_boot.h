@@ -11,11 +11,6 @@
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 
-/* The boot GDT's segments, as VMCB attributes (bits 47:40, 55:52). */
-#define LINUX_SEG_CODE64 0xa9b /* G, L, P, S, execute/read, accessed */
-#define LINUX_SEG_DATA 0xc93 /* G, B, P, S, read/write, accessed */
-#define LINUX_CR0_ET (1ULL << 4)
-
 /*
  * vCPU 0's state at the kernel's startup_64: long mode on the boot page
  * tables and GDT, RSI = the zero page (the rest of s as after reset).

@@ -41,17 +41,6 @@
 #define MSRPM_PAGES 2
 #define MAX_ASIDS 4096
 
-/* Segment attributes (descriptor bits 47:40 and 55:52, packed). */
-#define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
-#define SEG_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
-#define SEG_TSS32_BUSY 0x08b
-#define SEG_LDT 0x082
-#define SEG_CODE16 0x09b /* P, S, execute/read, accessed */
-#define SEG_DATA16 0x093 /* P, S, read/write, accessed */
-#define SEG_ATTR_L (1U << 9)
-#define SEG_ATTR_DB (1U << 10)
-
-#define X86_CR0_ET (1UL << 4)
 #define X86_RFLAGS_FIXED 0x2
 #define X86_RFLAGS_DF (1ULL << 10)
 #define VEC_UD 6
@@ -83,6 +72,12 @@ static DEFINE_SPINLOCK(asid_lock);
 static u64 asid_map[MAX_ASIDS / 64];
 /* The vCPU whose x87/SSE state each CPU's registers hold. */
 static struct vcpu *fpu_owner[CONFIG_MAX_CPUS];
+/*
+ * The vCPU that last ran on each CPU: a guest's vCPUs share its ASID, and
+ * the TLB entries one leaves (its process's, which CR3 does not tag) must
+ * not serve another that runs there next.
+ */
+static struct vcpu *last_vcpu_on[CONFIG_MAX_CPUS];
 
 static unsigned int cpu_pa_bits(void)
 {
@@ -362,10 +357,14 @@ int arch_vcpu_init(struct vcpu *v)
 
 void arch_vcpu_destroy(struct vcpu *v)
 {
-	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++)
+	for (unsigned int c = 0; c < CONFIG_MAX_CPUS; c++) {
 		__atomic_compare_exchange_n(&fpu_owner[c],
 					    &(struct vcpu *){ v }, NULL, false,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		__atomic_compare_exchange_n(&last_vcpu_on[c],
+					    &(struct vcpu *){ v }, NULL, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	}
 	if (v->arch.vmcb)
 		page_free(v->arch.vmcb, 0);
 	v->arch.vmcb = NULL;
@@ -397,8 +396,8 @@ static void reset_for_sipi(struct vcpu *v, u64 entry)
  * segments and paging off (as a PVH loader leaves it), at entry with
  * EBX = arg (the device tree), interrupts off; x87 and SSE as after
  * FNINIT. A vCPU a start-up IPI starts (arg VLAPIC_SIPI_ARG) begins in
- * real mode instead. The Linux boot protocol's 64-bit entry comes with
- * bzImages.
+ * real mode instead, and vCPU 0 of a guest whose kernel is a bzImage at
+ * its 64-bit entry (linux_boot.c).
  */
 void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 {
@@ -501,8 +500,15 @@ static void skip(struct vcpu *v, unsigned int len)
 #define CPUID1_ECX_XSAVE (1U << 26)
 #define CPUID1_ECX_OSXSAVE (1U << 27)
 #define CPUID1_ECX_AVX (1U << 28)
+#define CPUID1_EDX_MCE (1U << 7)
 #define CPUID1_EDX_APIC (1U << 9)
 #define CPUID1_EDX_MTRR (1U << 12)
+#define CPUID1_EDX_MCA (1U << 14)
+/* IBRS/IBPB, STIBP, ARCH_CAPABILITIES, SSBD: their MSRs are not given. */
+#define CPUID7_EDX_SPEC_CTRL 0xac000000U
+/* IBPB, IBRS, STIBP, STIBP always on, SSBD, VIRT_SSBD (same reason). */
+#define CPUIDX8_EBX_SPEC_CTRL 0x0302d000U
+#define CPUIDX21_EAX_AUTOIBRS (1U << 8) /* an EFER bit Keel does not take */
 #define CPUID7_ECX_RDPID (1U << 22)
 #define CPUIDX1_EDX_MTRR (1U << 12)
 #define CPUIDX1_EDX_RDTSCP (1U << 27)
@@ -550,7 +556,8 @@ static void emulate_cpuid(struct vcpu *v)
 			   CPUID1_ECX_XSAVE | CPUID1_ECX_OSXSAVE |
 			   CPUID1_ECX_AVX | CPUID1_ECX_FMA | CPUID1_ECX_F16C);
 		r.ecx |= CPUID1_ECX_HYPERVISOR;
-		r.edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR);
+		r.edx &= ~(CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_MCE |
+			   CPUID1_EDX_MCA);
 		if (vlapic_of(v->guest))
 			r.edx |= CPUID1_EDX_APIC;
 		/* One logical processor, this initial APIC id. */
@@ -561,7 +568,7 @@ static void emulate_cpuid(struct vcpu *v)
 		if (sub == 0) {
 			r.ebx &= ~(CPUID7_EBX_AVX2 | CPUID7_EBX_AVX512);
 			r.ecx &= ~(CPUID7_ECX_HIDDEN | CPUID7_ECX_RDPID);
-			r.edx &= ~CPUID7_EDX_AVX512;
+			r.edx &= ~(CPUID7_EDX_AVX512 | CPUID7_EDX_SPEC_CTRL);
 		}
 		break;
 	case 0xb:
@@ -579,6 +586,10 @@ static void emulate_cpuid(struct vcpu *v)
 	case 0x80000008:
 		/* The guest-physical width nested paging gives. */
 		r.eax = (r.eax & ~0xffU) | arch_guest_pa_bits();
+		r.ebx &= ~CPUIDX8_EBX_SPEC_CTRL;
+		break;
+	case 0x80000021:
+		r.eax &= ~CPUIDX21_EAX_AUTOIBRS;
 		break;
 	case 0x8000000a:
 		r = (struct x86_cpuid){ 0 };
@@ -651,12 +662,18 @@ static void emulate_msr(struct vcpu *v, bool write)
 		case MSR_EFER:
 			/* SCE, LME, NXE; LMA is the CPU's own. */
 			if (value &
-			    ~(EFER_SCE | EFER_LME | EFER_NXE | (1ULL << 10))) {
+			    ~(EFER_SCE | EFER_LME | EFER_NXE | EFER_LMA)) {
 				ok = false;
 				break;
 			}
-			vmcb->save.efer = (vmcb->save.efer & (1ULL << 10)) |
-					  (value & ~(1ULL << 10)) | EFER_SVME;
+			/* LME may not change while paging is on (APM 3.1.7). */
+			if (((value ^ vmcb->save.efer) & EFER_LME) &&
+			    (vmcb->save.cr0 & X86_CR0_PG)) {
+				ok = false;
+				break;
+			}
+			vmcb->save.efer = (vmcb->save.efer & EFER_LMA) |
+					  (value & ~EFER_LMA) | EFER_SVME;
 			break;
 		case MSR_TSC:
 			v->guest->arch.tsc_offset = value - x86_rdtsc();
@@ -695,17 +712,11 @@ static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
 {
 	if (!(s->cr0 & X86_CR0_PE))
 		return X86_MODE_16;
-	if ((s->efer & (1ULL << 10)) && (s->cs.attrib & SEG_ATTR_L))
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_ATTR_L))
 		return X86_MODE_64;
 	return s->cs.attrib & SEG_ATTR_DB ? X86_MODE_32 : X86_MODE_16;
 }
 
-/*
- * A nested page fault outside RAM: the access of the instruction at the
- * guest's RIP, read through its own page tables and decoded. false and
- * the guest given a fault when it cannot be (its page fault, or #GP for
- * an instruction Keel does not emulate).
- */
 /*
  * The bytes of the instruction at the guest's RIP, read through its own
  * page tables: 0 and *got of them; -EFAULT with the guest given the page
@@ -845,6 +856,12 @@ static bool string_mmio(struct vcpu *v, struct vcpu_exit *exit,
 	return true;
 }
 
+/*
+ * A nested page fault outside RAM: the access of the instruction at the
+ * guest's RIP, read through its own page tables and decoded. false and
+ * the guest given a fault when it cannot be (its page fault, or #GP for
+ * an instruction Keel does not emulate).
+ */
 static bool decode_mmio(struct vcpu *v, struct vcpu_exit *exit)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
@@ -944,11 +961,15 @@ void arch_vcpu_inject_abort(struct vcpu *v, const struct vcpu_exit *exit)
 
 /* ---- INS and OUTS ---- */
 
+/* In 64-bit mode only FS and GS have a base (APM 4.5.3). */
 static u64 segment_base(const struct vmcb_save *s, int seg)
 {
 	const struct vmcb_segment *segs[] = { &s->es, &s->cs, &s->ss,
 					      &s->ds, &s->fs, &s->gs };
 
+	if (cpu_mode(s) == X86_MODE_64 && seg != X86_SEG_FS &&
+	    seg != X86_SEG_GS)
+		return 0;
 	return segs[seg]->base;
 }
 
@@ -1265,7 +1286,8 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		if (decode_mmio(v, exit) && r && r->type == REGION_ROM) {
 			exit->reason = VCPU_EXIT_NONE;
 			exit->stage2_fault = true;
-			skip(v, v->arch.mmio.len);
+			/* Done as a device that drops writes (string forms too). */
+			arch_vcpu_mmio_done(v, exit, 0);
 		}
 		break;
 	case SVM_EXIT_SHUTDOWN:
@@ -1309,6 +1331,9 @@ static void inject_interrupt(struct vcpu *v)
 	struct vmcb_control *c = &vmcb->control;
 	int vector;
 
+	/* A window asked for before is asked for again if still needed. */
+	c->v_intr &= ~SVM_V_IRQ;
+	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	if (!guest_irq_pending(v))
 		return;
 	if (!(vmcb->save.rflags & X86_RFLAGS_IF) ||
@@ -1366,11 +1391,13 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	if (!a->fpu_loaded)
 		fpu_load(v);
 	c->tlb_control = SVM_TLB_NOTHING;
-	if (a->last_cpu != cpu || a->tlb_generation != generation) {
+	if (a->last_cpu != cpu || a->tlb_generation != generation ||
+	    last_vcpu_on[cpu] != v) {
 		c->tlb_control =
 			flush_by_asid ? SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
 		a->last_cpu = cpu;
 		a->tlb_generation = generation;
+		last_vcpu_on[cpu] = v;
 	}
 	c->tsc_offset = v->guest->arch.tsc_offset;
 	c->clean = 0; /* Keel caches nothing of the VMCB in the CPU */
@@ -1442,11 +1469,9 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 }
 
 /*
- * Kernels: a raw binary (the basic firmware) starts at the base of RAM.
- * bzImages (bzimage.c) need the Linux boot protocol's 64-bit entry, which
- * comes next.
+ * A raw binary finds its CPUs in the device tree it gets in EBX (a Linux
+ * guest reads the ACPI MADT instead, linux_boot.c).
  */
-/* The guest finds its one CPU in the device tree it gets in EBX. */
 int arch_guest_fdt_fixup(struct guest *g, struct devtree_node *root)
 {
 	struct devtree_node *cpus_node, *cpu;

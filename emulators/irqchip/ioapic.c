@@ -313,9 +313,9 @@ static void ioapic_remove(struct devemu_instance *inst)
 	struct ioapic *s = inst->priv;
 
 	/*
-	 * A guest's devices go in the order they came, so the local APICs,
-	 * probed before us, may be gone already and their state freed: no
-	 * guest interrupt controller then, and nothing left to call.
+	 * A guest's devices go last first (core/guest.c), so the local
+	 * APICs, probed before us, are still there; the check keeps a
+	 * remove in another order from touching their freed state.
 	 */
 	if (vlapic_of(inst->guest) == s->vl)
 		vlapic_remove_ioapic(s->vl, s);

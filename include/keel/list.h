@@ -72,4 +72,11 @@ static inline bool list_empty(const struct list_head *h)
 	     &pos->member != (head);                                    \
 	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
 
+/* The same, last entry first. */
+#define list_for_each_entry_safe_reverse(pos, n, head, member)          \
+	for (pos = list_entry((head)->prev, __typeof__(*pos), member),  \
+	    n = list_entry(pos->member.prev, __typeof__(*pos), member); \
+	     &pos->member != (head);                                    \
+	     pos = n, n = list_entry(n->member.prev, __typeof__(*n), member))
+
 #endif

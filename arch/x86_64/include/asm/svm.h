@@ -104,6 +104,17 @@
 #define SVM_EVENT_TYPE_INTR (0ULL << 8)
 #define SVM_EVENT_TYPE_EXCEPTION (3ULL << 8)
 
+/* Segment attributes (descriptor bits 47:40 and 55:52, packed). */
+#define SEG_CODE32 0xc9b /* G, D, P, S, execute/read, accessed */
+#define SEG_CODE64 0xa9b /* G, L, P, S, execute/read, accessed */
+#define SEG_DATA32 0xc93 /* G, B, P, S, read/write, accessed */
+#define SEG_TSS32_BUSY 0x08b
+#define SEG_LDT 0x082
+#define SEG_CODE16 0x09b /* P, S, execute/read, accessed */
+#define SEG_DATA16 0x093 /* P, S, read/write, accessed */
+#define SEG_ATTR_L (1U << 9)
+#define SEG_ATTR_DB (1U << 10)
+
 /* A segment in the save area; attrib packs descriptor bits 47:40, 55:52. */
 struct vmcb_segment {
 	u16 selector;
