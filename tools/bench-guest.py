@@ -64,8 +64,8 @@ N = int(os.environ.get("BENCH_N", "1000"))
 SMOKE_N = 10
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 M = machine()
-OPS = [M["bench_call"], M["bench_fwcall"], "mmio-read", "mmio-write",
-       M["bench_irqchip"], "zero-read", "ipi", "ipi-spin", "timer", "cpu-loop"]
+OPS = [M.get("bench_call"), M.get("bench_fwcall"), "mmio-read", "mmio-write",
+       M.get("bench_irqchip"), "zero-read", "ipi", "ipi-spin", "timer", "cpu-loop"]
 # Operations that need a second CPU on bare QEMU.
 TWO_CPUS = {"ipi", "ipi-spin"}
 # Operations on devices that only Keel emulates: no bare QEMU figure.
@@ -198,6 +198,10 @@ def main():
                     "switch included), figures printed, no file written")
     args = ap.parse_args()
     smoke = args.smoke
+    if not M["guests"]:
+        print(f"guest operations: not run: the basic firmware does not run "
+              f"on {ARCH} yet")
+        return
     if args.ops:
         only = args.ops.split(",")
         unknown = set(only) - set(OPS + ["switch"])

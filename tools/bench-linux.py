@@ -125,7 +125,7 @@ def main():
     smoke = ap.parse_args().smoke
     if smoke:
         ICOUNT, TIMEOUT = [], 300
-    if "linux_guests" not in machine():
+    if "linux_bench" not in machine():
         print(f"no Linux guest for {ARCH} yet: skipped")
         return
     cache = keel.linux_payload(ARCH)

@@ -205,6 +205,10 @@ def main():
         print("scale: not run: QEMU 7.2's -icount hangs a riscv64 machine "
               "with more than one hart, and the bench needs a 4-CPU host")
         return
+    if not machine()["guests"]:
+        print(f"scale: not run: its guests are the basic firmware, which "
+              f"does not run on {ARCH} yet")
+        return
     window_ms = SMOKE_WINDOW_MS if smoke else WINDOW_MS
     rows = []
     for label, nvcpus, affinity, placement in RUNS:

@@ -6,7 +6,8 @@
 # package's own virtio modules (Debian builds them as modules), with
 # what they depend on, in the order init loads them.
 #
-#   tools/fetch-linux-guest.sh <arch>      (arm64, riscv64 or amd64)
+#   tools/fetch-linux-guest.sh <arch>      (arm64, riscv64, amd64 or its
+#                                           other name, x86_64)
 #
 # arm64 and amd64 (the cloud kernel, a bzImage): bookworm's packages
 # through apt, checked against apt's SHA256.
@@ -23,6 +24,8 @@ LOG_NAME=fetch-linux-guest
 . "$(dirname "$0")/debian-packages.sh"
 
 ARCH="${1:-arm64}"
+# Keel's name for the arch, Debian's for its packages.
+[ "$ARCH" = x86_64 ] && ARCH=amd64
 SRCTREE=$(cd "$(dirname "$0")/.." && pwd)
 CACHE_ROOT="${KEEL_CACHE:-${HOME:-/tmp}/.cache/keel}/linux/$ARCH"
 STAMP=".complete"

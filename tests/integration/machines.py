@@ -323,9 +323,16 @@ MACHINES = {
         # (tests/x86_64/qemu-q35/probe, test_x86_svm.py).
         "svm_probe": True,
         # Debian's amd64 cloud kernel (test_x86_linux.py): its package
-        # architecture, description, guest and console.
+        # architecture, description, guest and console; the same guest
+        # for the boot benchmark, and the kernel on QEMU alone (SeaBIOS
+        # and QEMU's own Linux loader) to compare with.
         "x86_linux": ("amd64", "linux0.dtb", "linux0"),
         "guest_uart": "serial@i3f8",
+        "linux_bench": ("linux0.dtb", "linux0"),
+        "linux_bench_cpus": 2,
+        "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
+            "qemu-system-x86_64", ["-M", "q35", "-cpu", "EPYC"], "ttyS0", smp,
+            cache, extra),
     }},
 }
 
