@@ -23,46 +23,10 @@
 #include <asm/x86.h>
 #include <drivers/x86_apic.h>
 
-#define LAPIC_WINDOW 0x1000
-#define LAPIC_ID 0x020
-#define LAPIC_TPR 0x080
-#define LAPIC_EOI 0x0b0
-#define LAPIC_SVR 0x0f0
-#define LAPIC_ESR 0x280
-#define LAPIC_ICR_LO 0x300
-#define LAPIC_ICR_HI 0x310
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
-#define LAPIC_TIMER_INITIAL 0x380
-#define LAPIC_TIMER_CURRENT 0x390
-#define LAPIC_TIMER_DIVIDE 0x3e0
+#include <hw/apic.h>
 
-#define SVR_ENABLE (1U << 8)
-#define LVT_MASKED (1U << 16)
-#define TIMER_DIVIDE_BY_1 0xb
-#define ICR_INIT (5U << 8)
-#define ICR_STARTUP (6U << 8)
-#define ICR_PENDING (1U << 12)
-#define ICR_ASSERT (1U << 14)
-#define ICR_LEVEL (1U << 15)
 #define ICR_WAIT_TRIES 100000
-
-#define IOAPIC_WINDOW 0x20
-#define IOAPIC_SELECT 0x00
-#define IOAPIC_DATA 0x10
-#define IOAPIC_VERSION 0x01
-#define IOAPIC_ROUTE(n) (0x10 + 2 * (n))
-#define ROUTE_ACTIVE_LOW (1U << 13)
-#define ROUTE_LEVEL (1U << 15)
-#define ROUTE_MASKED (1U << 16)
 #define MAX_IOAPICS 8
-
-/* dt-bindings/interrupt-controller/irq.h, as host_fdt.c writes them. */
-#define IRQ_TYPE_EDGE_FALLING 2
-#define IRQ_TYPE_LEVEL_HIGH 4
-#define IRQ_TYPE_LEVEL_LOW 8
 
 #define PIC_MASTER_DATA 0x21
 #define PIC_SLAVE_DATA 0xa1
