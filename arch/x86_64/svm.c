@@ -23,6 +23,7 @@
 #include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
+#include <keel/timer.h>
 #include <keel/vlapic.h>
 #include <arch/cpu.h>
 #include <arch/mmu.h>
@@ -522,11 +523,16 @@ static void skip(struct vcpu *v, unsigned int len)
 #define CPUIDX1_ECX_XOP (1U << 11)
 #define CPUIDX1_ECX_FMA4 (1U << 16)
 #define KEEL_CPUID_BASE 0x40000000U
-#define KEEL_CPUID_MAX 0x40000001U
+#define KEEL_CPUID_MAX 0x40000010U
+/* The timing leaf VMware defined and others followed: kHz of TSC, bus. */
+#define KEEL_CPUID_TIMING 0x40000010U
+/* Keel's yield hypercall, the function number it has on arm64 too. */
+#define KEEL_HYP_YIELD 0x86000001U
 
 /*
  * What a guest's CPUID says (docs/x86_64.md): the host's, but a
- * hypervisor (bit 31 of leaf 1 ECX; Keel's leaves at 0x40000000), no
+ * hypervisor (bit 31 of leaf 1 ECX; Keel's leaves at 0x40000000, with
+ * the TSC and local APIC bus frequencies at 0x40000010), no
  * SVM or VMX, a local APIC when the guest's machine has one ("keel,
  * x86-lapic") but no x2APIC or TSC-deadline timer, no XSAVE-managed state (no
  * AVX or what needs it), no PKU (PKRU is not switched), no MONITOR; one
@@ -545,6 +551,9 @@ static void emulate_cpuid(struct vcpu *v)
 			memcpy(&r.ebx, "Keel", 4);
 			memcpy(&r.ecx, "Keel", 4);
 			memcpy(&r.edx, "Keel", 4);
+		} else if (leaf == KEEL_CPUID_TIMING) {
+			r.eax = (u32)(timer_counter_freq() / 1000);
+			r.ebx = (u32)(VLAPIC_BUS_HZ / 1000);
 		}
 	} else {
 		r = x86_cpuid(leaf, sub);
@@ -1256,10 +1265,13 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 		exit->reason = VCPU_EXIT_SYSREG;
 		break;
 	case SVM_EXIT_VMMCALL:
-		/* No hypercalls yet: "not supported" (-ENOSYS) in RAX. */
-		vmcb->save.rax = (u64)(s64)-ENOSYS;
+		/* Yield, or "not supported" (-ENOSYS) in RAX. */
+		exit->reason = (u32)vmcb->save.rax == KEEL_HYP_YIELD ?
+				       VCPU_EXIT_YIELD :
+				       VCPU_EXIT_HYPERCALL;
+		vmcb->save.rax =
+			exit->reason == VCPU_EXIT_YIELD ? 0 : (u64)(s64)-ENOSYS;
 		skip(v, 3);
-		exit->reason = VCPU_EXIT_HYPERCALL;
 		break;
 	case SVM_EXIT_IOIO:
 		port_exit(v, exit);

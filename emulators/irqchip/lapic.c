@@ -36,10 +36,10 @@
 /* xAPIC version 0x14 with six LVT entries (max LVT index 5 in 23:16). */
 #define LAPIC_VERSION_VALUE (0x14U | (5U << 16))
 /*
- * The bus clock the timer counts: 1 GHz, one tick per ns, as QEMU's
- * local APIC counts. Guests calibrate it against the PIT or HPET.
+ * The bus clock the timer counts (VLAPIC_BUS_HZ): one tick per ns.
+ * Guests calibrate it against the PIT or HPET, or read it in CPUID.
  */
-#define BUS_NS_PER_TICK 1
+#define BUS_NS_PER_TICK (1000000000ULL / VLAPIC_BUS_HZ)
 /*
  * The shortest wait between a periodic timer's host events: a guest that
  * programs a period of a few ns gets its ticks coalesced (timer_fired

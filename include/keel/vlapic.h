@@ -29,6 +29,8 @@ struct vcpu;
 struct vlapic;
 
 #define VLAPIC_SIPI_ARG (~0ULL)
+/* The bus clock the local APIC timer counts, as QEMU's: 1 GHz. */
+#define VLAPIC_BUS_HZ 1000000000ULL
 
 /* An interrupt message: an I/O APIC redirection entry's fields. */
 struct vlapic_msg {

@@ -8,12 +8,12 @@ QEMU_MEM ?= 512
 QEMU_CPU ?= EPYC
 QEMU_ARGS = -M q35 -cpu $(QEMU_CPU) -nic none -kernel $(BUILD)/keel.elf
 
-# The guests `make run` and the tests boot: until the basic firmware runs
-# on x86, the SVM probe (docs/x86_64.md).
-GUEST_FIRMWARE_MK := tests/x86_64/qemu-q35/probe/build.mk
-GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86)
+# The guests `make run` and the tests boot: the basic firmware and the SVM
+# probe (docs/x86_64.md), descriptions.
+GUEST_FIRMWARE_MK := tests/x86_64/qemu-q35/basic/build.mk
+GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86_BASIC) $(GUEST_FIRMWARE_X86)
 GUEST_DIR := tests/x86_64/qemu-q35
-RUN_GUESTS := probe
-TEST_GUESTS := probe bad/isa-space bad/isa-ports bad/isa-cells \
+RUN_GUESTS := basic0
+TEST_GUESTS := basic0 probe bad/isa-space bad/isa-ports bad/isa-cells \
 	bad/smp-no-lapic linux0
 OWN_BUNDLE_GUESTS :=

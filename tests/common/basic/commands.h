@@ -41,6 +41,11 @@ int cmd_pit(int argc, char **argv);
 /* finisher.c: power off or reset: the SiFive test finisher, ACPI PM. */
 int cmd_finisher(int argc, char **argv);
 int cmd_acpi_pm(int argc, char **argv);
+/*
+ * S5 through the keel,acpi-pm the device tree names: returns only if it
+ * did not work, -1 if there is none, -2 if the machine is still on.
+ */
+long acpi_pm_poweroff(void);
 void bench_help(void);
 
 /* The timer test's state machine, shared with the timer benchmark. */

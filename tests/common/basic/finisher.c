@@ -49,6 +49,16 @@ int cmd_finisher(int argc, char **argv)
 #define PM_TO_RESET 0x6f9
 #define RESET_VALUE 0x06
 
+long acpi_pm_poweroff(void)
+{
+	struct basic_range r;
+
+	if (fdt_find_compatible(platform.fdt, "keel,acpi-pm", &r, NULL))
+		return -1;
+	arch_mmio_write(r.base + PM1_CNT, 2, PM1_SLP_TYP_S5 | PM1_CNT_SLP_EN);
+	return -2;
+}
+
 int cmd_acpi_pm(int argc, char **argv)
 {
 	struct basic_range r;
@@ -59,8 +69,7 @@ int cmd_acpi_pm(int argc, char **argv)
 		return fail("no keel,acpi-pm in the device tree");
 	if (argc > 1 && !strcmp(argv[1], "s5")) {
 		printf("acpi-pm: SLP_TYP 5 and SLP_EN\n");
-		arch_mmio_write(r.base + PM1_CNT, 2,
-				PM1_SLP_TYP_S5 | PM1_CNT_SLP_EN);
+		acpi_pm_poweroff();
 		return fail("still running after S5");
 	}
 	if (argc > 1 && !strcmp(argv[1], "reset")) {

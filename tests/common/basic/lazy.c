@@ -435,6 +435,7 @@ static int wake_round(void)
 	uint64_t ms = ticks_from_us(1000), second = arch_counter_freq();
 	unsigned int before, w;
 	uint64_t sent;
+	bool came;
 	int rc = 0;
 
 	/* vCPU 1 busy yielding, its own timer armed: vCPU 0's timer. */
@@ -454,8 +455,9 @@ static int wake_round(void)
 	before = READ_ONCE(wake_count[1]);
 	sent = arch_counter();
 	arch_ipi_send(1, IPI_LAZY_WAKE);
-	rc = wake_record(W_IPI, spin_changed(&wake_count[1], before, second),
-			 sent, READ_ONCE(wake_at[1]));
+	/* The wake-up time only once it came: arguments have no order. */
+	came = spin_changed(&wake_count[1], before, second);
+	rc = wake_record(W_IPI, came, sent, READ_ONCE(wake_at[1]));
 	if (rc)
 		return rc;
 
@@ -464,10 +466,10 @@ static int wake_round(void)
 	WRITE_ONCE(sleep_deadline, arch_counter() + 2 * ms);
 	if (basic_run_on(1, timer_sleep))
 		return -1;
-	rc = wake_record(W_TIMER,
-			 spin_changed(&wake_count[1], before, 2 * second) &&
-				 READ_ONCE(wake_at[1]),
-			 READ_ONCE(sleep_deadline), READ_ONCE(wake_at[1]));
+	came = spin_changed(&wake_count[1], before, 2 * second) &&
+	       READ_ONCE(wake_at[1]);
+	rc = wake_record(W_TIMER, came, READ_ONCE(sleep_deadline),
+			 READ_ONCE(wake_at[1]));
 	if (!basic_run_wait(1, second))
 		return rc ? rc : fail("vCPU1 did not finish its timer sleep");
 	return rc;
