@@ -431,6 +431,7 @@ void arch_vcpu_reset(struct vcpu *v, u64 entry, u64 arg)
 	s->gs = s->ds;
 	a->vmcb->control.event_inj = 0;
 	a->vmcb->control.interrupt_shadow = 0;
+	a->shadow_rip = ~0ULL;
 	a->vmcb->control.v_intr = SVM_V_INTR_MASKING;
 	a->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	memset(a->fpu, 0, sizeof(a->fpu));
@@ -1337,6 +1338,36 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
  * intercept makes the CPU exit as soon as it could, and the next entry
  * injects it then. The vector is taken (acknowledge) only when injected.
  */
+#define X86_OPCODE_HLT 0xf4
+
+/*
+ * QEMU before 9.1 does not load the VMCB's interrupt shadow at VMRUN: a
+ * guest resumed in the shadow of STI takes a pending interrupt before
+ * the next instruction, and an exit there reports no shadow. After STI;
+ * HLT that is a lost wake-up: the handler returns to the HLT, which then
+ * waits for the interrupt already taken. So when v is in the shadow at a
+ * HLT, or entered in it there and has not moved, with an interrupt to
+ * take, the HLT is done here as the CPU does it (executed, then woken by
+ * the interrupt: past it and out of the shadow). True if it was.
+ */
+static bool halt_in_shadow(struct vcpu *v)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+	struct x86_guest_paging p;
+	u64 la = cpu_mode(s) == X86_MODE_64 ? s->rip :
+					      (s->cs.base + s->rip) & ~0U;
+	unsigned int got = 0;
+	u32 pf_error;
+	u8 opcode;
+
+	guest_paging_of(v, &p);
+	if (x86_guest_fetch(&p, la, s->cpl == 3, &opcode, 1, &got, &pf_error) ||
+	    got != 1 || opcode != X86_OPCODE_HLT)
+		return false;
+	skip(v, 1);
+	return true;
+}
+
 static void inject_interrupt(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -1348,6 +1379,11 @@ static void inject_interrupt(struct vcpu *v)
 	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	if (!guest_irq_pending(v))
 		return;
+	if ((vmcb->save.rflags & X86_RFLAGS_IF) &&
+	    ((c->interrupt_shadow & SVM_INTERRUPT_SHADOW) ||
+	     v->arch.shadow_rip == vmcb->save.rip) &&
+	    !(c->event_inj & SVM_EVENT_VALID))
+		halt_in_shadow(v);
 	if (!(vmcb->save.rflags & X86_RFLAGS_IF) ||
 	    (c->interrupt_shadow & SVM_INTERRUPT_SHADOW) ||
 	    (c->event_inj & SVM_EVENT_VALID)) {
@@ -1413,6 +1449,9 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 	}
 	c->tsc_offset = v->guest->arch.tsc_offset;
 	c->clean = 0; /* Keel caches nothing of the VMCB in the CPU */
+	a->shadow_rip = c->interrupt_shadow & SVM_INTERRUPT_SHADOW ?
+				a->vmcb->save.rip :
+				~0ULL;
 	entry = x86_rdtsc();
 	exit->first_entry_cycles = entry;
 	exit->entry_cycles = entry;
@@ -1478,6 +1517,8 @@ void arch_vcpu_dump(struct vcpu *v, int (*print)(const char *fmt, ...))
 	      (unsigned long long)vmcb->control.exit_info_2);
 	print("apic 0x%llx   asid %u\n", (unsigned long long)v->arch.apic_id,
 	      v->guest->arch.asid);
+	if (vlapic_of(v->guest))
+		vlapic_dump(vlapic_of(v->guest), v, print);
 }
 
 /*

@@ -910,6 +910,36 @@ static const struct guest_irqchip lapic_irqchip_ops = {
 
 /* ---- for the arch and the I/O APICs (keel/vlapic.h) ---- */
 
+/* For `vcpu dumpreg`: what a vCPU's local APIC holds and waits for. */
+void vlapic_dump(struct vlapic *vl, struct vcpu *v,
+		 int (*print)(const char *fmt, ...))
+{
+	struct lapic_bank *b = bank_of(vl, v);
+	unsigned long flags;
+	int irr, isr;
+	u32 tpr, ppr_value, lvt, initial, current;
+	bool running, output;
+
+	if (!b)
+		return;
+	spin_lock_irqsave(&vl->lock, flags);
+	irr = vec_highest(b->irr);
+	isr = vec_highest(b->isr);
+	tpr = b->tpr;
+	ppr_value = ppr(b);
+	lvt = b->lvt[LVT_TIMER];
+	initial = b->timer_initial;
+	current = timer_current(b, timer_now_ns());
+	running = b->timer_running;
+	output = b->output;
+	spin_unlock_irqrestore(&vl->lock, flags);
+	print("lapic: IRR top %d, ISR top %d, TPR 0x%x, PPR 0x%x, %s\n", irr,
+	      isr, tpr, ppr_value,
+	      output ? "an interrupt to take" : "nothing to take");
+	print("lapic timer: LVT 0x%x, initial %u, current %u, %s\n", lvt,
+	      initial, current, running ? "running" : "stopped");
+}
+
 struct vlapic *vlapic_of(struct guest *g)
 {
 	if (!g || g->irqchip != &lapic_irqchip_ops)

@@ -79,6 +79,10 @@ void vlapic_cr8_write(struct vlapic *vl, struct vcpu *v, u8 cr8);
 u64 vlapic_base_msr_read(struct vlapic *vl, struct vcpu *v);
 int vlapic_base_msr_write(struct vlapic *vl, struct vcpu *v, u64 value);
 
+/* A vCPU's local APIC state, printed (`vcpu dumpreg`). */
+void vlapic_dump(struct vlapic *vl, struct vcpu *v,
+		 int (*print)(const char *fmt, ...));
+
 /*
  * What INIT and start-up IPIs made of v, asked by v's own thread before
  * each entry. VLAPIC_RUN: enter the guest. VLAPIC_WAIT_SIPI: an INIT

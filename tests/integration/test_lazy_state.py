@@ -24,7 +24,7 @@ ROUNDS = 40
 # Per host interrupt controller: the guest to create (None: basic0, which
 # starts at boot) and its name. A GICv2 host runs the GICv2 guest only.
 GUESTS = {"gicv3": (None, "basic0"), "gicv2": ("basic-gicv2.dtb", "basicv2"),
-          "plic": (None, "basic0")}
+          "plic": (None, "basic0"), "x86-apic": (None, "basic0")}
 IRQCHIPS = [c for c in M["irqchips"] if c in GUESTS]
 
 

@@ -105,6 +105,8 @@ def test_past_timer_deadline_pending_at_once(timer_limits):
     assert verdict == "PASS", out
 
 
+@pytest.mark.xfail(bool(M.get("guest_time_over_two_cpus")), strict=False,
+                   reason=M.get("guest_time_over_two_cpus", ""))
 def test_time_in_guest_fits_the_host_cpus(two_guests):
     """4 vCPUs spinning in guest mode on 2 host CPUs: each gets about
     half a CPU, so time in guest grows by at most 2 x wall time in all

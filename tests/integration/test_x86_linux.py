@@ -8,8 +8,6 @@ off through ACPI."""
 import datetime
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -21,7 +19,6 @@ LINUX = M.get("x86_linux")
 pytestmark = pytest.mark.skipif(not LINUX, reason="the x86 Linux guest is x86_64's")
 
 shell = keel.linux_shell
-TOOLS = os.path.join(os.path.dirname(__file__), "..", "..", "tools")
 
 
 def guest_state(k, name):
@@ -102,16 +99,3 @@ def test_reboot_restarts_and_poweroff_halts(linux):
     k.wait_prompt()
     assert guest_state(k, name) == "halted"
 
-
-def test_linux_boot_bench_smoke():
-    """make bench's Linux row for x86 (tools/bench-linux.py --smoke): the
-    same kernel to its shell on Keel and on QEMU alone, and Keel's exit
-    profile of the boot (device accesses and MSR/CPUID traps)."""
-    r = subprocess.run([sys.executable, os.path.join(TOOLS, "bench-linux.py"), "--smoke"],
-                       env=dict(os.environ, KEEL_BUILD=BUILD, KEEL_ARCH="x86_64"),
-                       capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, f"bench-linux.py --smoke failed:\n{r.stdout}\n{r.stderr}"
-    out = r.stdout
-    assert re.search(r"Keel [\d,]+, bare QEMU [\d,]+, ratio [\d.]+", out), out
-    for cls in ("mmio", "all"):
-        assert re.search(rf"^{cls}\s+[1-9][\d,]*\s+[1-9][\d,]*\s", out, re.M), out

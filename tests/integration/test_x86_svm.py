@@ -22,7 +22,15 @@ PORT = "probe/serial@fe000000"
 
 
 def boot():
-    return keel.start(smp=2, extra=["-initrd", BUNDLE])
+    """Keel with the probe created and started (basic0 starts at boot)."""
+    k = keel.start(smp=2, extra=["-initrd", BUNDLE])
+    try:
+        assert "guest probe created" in k.cmd("guest create probe.dtb")
+        k.started = k.cmd("guest kick probe")
+    except BaseException:
+        k.close()
+        raise
+    return k
 
 
 def guest_state(k, name="probe"):
@@ -60,7 +68,7 @@ def probe_keel():
 
 
 def test_probe_starts_under_svm(probe_keel):
-    assert "guest probe: started" in probe_keel.boot_log
+    assert "guest probe started" in probe_keel.started
     assert guest_state(probe_keel) == "running"
 
 
@@ -150,6 +158,16 @@ def test_second_vcpu_started_by_init_and_startup_ipis(probe_keel):
         assert m.group(1) == "PASS", m.group(1)
     out = probe_keel.cmd("vcpu list")
     assert re.search(r"^probe/1\s+(running|waiting)\s+0x1\b", out, re.M), out
+
+
+def test_dumpreg_shows_the_local_apic(probe_keel):
+    """`vcpu dumpreg` on x86 ends with the vCPU's local APIC: what it has
+    to take and its timer (the probe leaves both idle after its checks)."""
+    out = probe_keel.cmd("vcpu dumpreg probe/0")
+    assert re.search(r"^lapic: IRR top -?\d+, ISR top -?\d+, TPR 0x[0-9a-f]+, "
+                     r"PPR 0x[0-9a-f]+, (an interrupt|nothing) to take", out, re.M), out
+    assert re.search(r"^lapic timer: LVT 0x[0-9a-f]+, initial \d+, current \d+, "
+                     r"(running|stopped)$", out, re.M), out
 
 
 def test_exits_are_counted(probe_keel):

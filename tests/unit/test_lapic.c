@@ -12,6 +12,8 @@
  * time, so each timer test runs one bank's timer.
  */
 #include "unit.h"
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <hw/apic.h>
@@ -1407,6 +1409,51 @@ UNIT_TEST(timer_one_shot)
 	CHECK(irr(1, VEC_TIMER));
 	CHECK(lock_probes > 0);
 	stop_lock_probe();
+	teardown();
+}
+
+/* `vcpu dumpreg`'s lines: what vlapic_dump() prints, into a buffer. */
+static char dump_buf[512];
+static size_t dump_len;
+
+static int dump_print(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dump_buf + dump_len, sizeof(dump_buf) - dump_len, fmt,
+		      ap);
+	va_end(ap);
+	if (n > 0)
+		dump_len += (size_t)n;
+	return n;
+}
+
+UNIT_TEST(dump_shows_pending_vector_and_timer)
+{
+	setup(2);
+	fake_vcpus[1].state = VCPU_RUNNING;
+	timer_setup(1, TIMER_DIVIDE_BY_1, 0);
+	as_cpu(1);
+	wr(1, LAPIC_TIMER_INITIAL, 1000);
+	fake_clock_advance(400);
+	dump_len = 0;
+	vlapic_dump(vl, &fake_vcpus[1], dump_print);
+	CHECK(strstr(dump_buf, "lapic: IRR top -1, ISR top -1, TPR 0x0, "
+			       "PPR 0x0, nothing to take\n") != NULL);
+	CHECK(strstr(dump_buf, "initial 1000, current 600, running\n") != NULL);
+	fake_clock_advance(600);
+	dump_len = 0;
+	vlapic_dump(vl, &fake_vcpus[1], dump_print);
+	CHECK(strstr(dump_buf, "IRR top 236, ISR top -1") != NULL);
+	CHECK(strstr(dump_buf, "an interrupt to take") != NULL);
+	CHECK(strstr(dump_buf, "current 0, stopped\n") != NULL);
+	/* Not a vCPU of this guest: nothing printed. */
+	dump_len = 0;
+	dump_buf[0] = '\0';
+	vlapic_dump(vl, NULL, dump_print);
+	CHECK_EQ(dump_len, 0);
 	teardown();
 }
 

@@ -51,6 +51,8 @@ struct arch_vcpu {
 	u32 tlb_generation; /* the guest's, as of its last flush here */
 	u64 apic_id; /* the local APIC id the guest sees: its index */
 	u64 nb_cfg; /* MSR_AMD_NB_CFG as the guest wrote it */
+	/* RIP of the last entry in an interrupt shadow, else ~0 (svm.c). */
+	u64 shadow_rip;
 };
 
 struct arch_guest {

@@ -741,13 +741,20 @@ static int cmd_ipi(int argc, char **argv)
 	return test_ipi();
 }
 
-static int cmd_cpuid(int argc, char **argv)
+/*
+ * What the hypervisor tells and answers: CPUID's leaves (the hypervisor
+ * bit, Keel's signature and timing leaf, no VMX or SVM for a guest, a
+ * local APIC), VMMCALL of an unknown number (-ENOSYS) and Keel's yield.
+ */
+static int cmd_hyp(int argc, char **argv)
 {
 	struct cpuid_regs r = cpuid(1, 0), h = cpuid(CPUID_HYP_BASE, 0);
+	long unknown = vmmcall(0), yield = arch_hyp_yield();
 
-	printf("cpuid: leaf 1 ecx 0x%x edx 0x%x, hypervisor leaves to 0x%x, "
+	printf("hyp: leaf 1 ecx 0x%x edx 0x%x, hypervisor leaves to 0x%x, "
 	       "TSC %lu kHz, bus %lu kHz\n",
 	       r.ecx, r.edx, h.eax, tsc_hz / 1000, bus_hz / 1000);
+	printf("hyp: VMMCALL 0 returned %ld, yield %ld\n", unknown, yield);
 	if (!(r.ecx & CPUID1_ECX_HYPERVISOR))
 		return fail("leaf 1 does not say hypervisor");
 	if (!under_keel)
@@ -758,6 +765,11 @@ static int cmd_cpuid(int argc, char **argv)
 		return fail("SVM offered to a guest");
 	if (!(r.edx & (1U << 9)))
 		return fail("no local APIC in leaf 1");
+	if (unknown != -38)
+		return fail("VMMCALL 0 returned %ld, not -ENOSYS (-38)",
+			    unknown);
+	if (yield)
+		return fail("the yield hypercall returned %ld", yield);
 	return 0;
 }
 
@@ -796,8 +808,7 @@ const struct basic_command arch_commands[] = {
 	{ "tsc", "", "every vCPU's TSC in step with vCPU0's", cmd_tsc },
 	{ "ipi", "", "IPIs to every vCPU and back (starts secondaries)",
 	  cmd_ipi },
-	{ "cpuid", "", "what CPUID says of the hypervisor and the CPU",
-	  cmd_cpuid },
+	{ "hyp", "", "CPUID's hypervisor leaves, VMMCALL's answers", cmd_hyp },
 };
 const unsigned int arch_nr_commands = ARRAY_SIZE(arch_commands);
 

@@ -4,7 +4,8 @@
  * where Keel loads a raw x86 kernel and starts vCPU0 in 32-bit protected
  * mode, paging off, with EBX = the device tree. It loads its own GDT,
  * maps the first 4 GiB 1:1 in 2 MiB pages (the devices' top gigabyte
- * uncached), enters long mode and calls x86_main().
+ * uncached) and the first GiB at 512 GiB, enters long mode and calls
+ * x86_main().
  *
  * Secondary vCPUs come up by INIT and start-up IPIs at the trampoline,
  * 4 KiB in (vector 1): real mode, then the same way to long mode, then
@@ -19,6 +20,7 @@
 #define PTE_PCD 0x10
 #define PTE_LARGE 0x80
 #define DEVICE_SPACE 0xc0000000
+#define HIGH 0x8000000000
 
 	.section .text.head, "ax"
 	.code32
@@ -92,6 +94,17 @@ entry32:
 	addl	$8, %edi
 	loop	3b
 	movl	$(pdpt + PTE_PRESENT + PTE_WRITE), pml4
+	/* And 1 GiB at 512 GiB, RAM a guest may have beyond 39 bits. */
+	movl	$pd_high, %edi
+	movl	$(PTE_PRESENT | PTE_WRITE | PTE_LARGE), %eax
+	movl	$512, %ecx
+4:	movl	%eax, (%edi)
+	movl	$(HIGH >> 32), 4(%edi)
+	addl	$0x200000, %eax
+	addl	$8, %edi
+	loop	4b
+	movl	$(pd_high + PTE_PRESENT + PTE_WRITE), pdpt_high
+	movl	$(pdpt_high + PTE_PRESENT + PTE_WRITE), pml4 + 8 * (HIGH >> 39)
 	xorl	%esi, %esi		/* the boot CPU */
 	jmp	long_mode
 
@@ -240,6 +253,10 @@ pdpt:
 	.skip	4096
 pd:
 	.skip	4 * 4096
+pdpt_high:
+	.skip	4096
+pd_high:
+	.skip	4096
 boot_fdt:
 	.long	0
 
