@@ -323,7 +323,6 @@ MACHINES = {
             "test_firmware_bare.py": "the x86 firmware runs under Keel only",
             "test_guest_new.py": "no `guest new` machine for x86 yet",
             "test_host_disk.py": "no host block device on q35 (PCI)",
-            "test_icount_console.py": "not run on x86 yet",
             "test_isolation.py": "its mark/leak checks are arm64/riscv registers'",
             "test_linux.py": "x86 Linux is test_x86_linux.py",
             "test_linux_net.py": "x86 Linux has no virtio yet",
