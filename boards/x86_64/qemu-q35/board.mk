@@ -14,6 +14,8 @@ GUEST_FIRMWARE_MK := tests/x86_64/qemu-q35/basic/build.mk
 GUEST_FIRMWARE = $(GUEST_FIRMWARE_X86_BASIC) $(GUEST_FIRMWARE_X86)
 GUEST_DIR := tests/x86_64/qemu-q35
 RUN_GUESTS := basic0
-TEST_GUESTS := basic0 basic1 probe bad/isa-space bad/isa-ports bad/isa-cells \
+TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng basic-virtio-net \
+	bad/virtio-nosuch bad/virtio-no-backend bad/virtio-missing-file \
+	probe bad/isa-space bad/isa-ports bad/isa-cells \
 	bad/smp-no-lapic linux0
 OWN_BUNDLE_GUESTS :=

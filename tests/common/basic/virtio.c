@@ -1809,10 +1809,10 @@ static void add_bad_node(const char *what, const char *const *compat)
 
 static void find_bad_addresses(const struct vio *d)
 {
-	static const char *const irqchip[] = { "arm,gic-v3",
-					       "arm,cortex-a15-gic",
-					       "riscv,plic0",
-					       "sifive,plic-1.0.0", NULL };
+	static const char *const irqchip[] = {
+		"arm,gic-v3",	     "arm,cortex-a15-gic", "riscv,plic0",
+		"sifive,plic-1.0.0", "keel,x86-ioapic",	   NULL
+	};
 	static const char *const uart[] = { "arm,pl011", "ns16550a", NULL };
 	static const char *const rom[] = { "keel,rom", NULL };
 	const struct basic_range *ram = &platform.ram[0];
