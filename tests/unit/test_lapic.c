@@ -1426,7 +1426,7 @@ static int dump_print(const char *fmt, ...)
 		      ap);
 	va_end(ap);
 	if (n > 0)
-		dump_len += (size_t)n;
+		dump_len = MIN(dump_len + (size_t)n, sizeof(dump_buf) - 1);
 	return n;
 }
 

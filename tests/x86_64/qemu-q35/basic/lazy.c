@@ -168,12 +168,9 @@ void arch_lazy_end(void)
 
 const char *arch_lazy_exit(unsigned int kind)
 {
-	struct cpuid_regs r;
-
 	switch (kind) {
 	case 0:
-		r = cpuid(0x40000000, 0);
-		(void)r;
+		(void)cpuid(0x40000000, 0);
 		return "CPUID 0x40000000";
 	case 1:
 		(void)lapic_read(LAPIC_VERSION);

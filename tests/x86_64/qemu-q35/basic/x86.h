@@ -46,19 +46,6 @@ void x86_main(uint32_t fdt);
 void x86_secondary_main(unsigned int cpu);
 __noreturn void x86_park(void);
 
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-	return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ __volatile__("outb %0, %1" ::"a"(v), "Nd"(port) : "memory");
-}
-
 static inline uint32_t mmio_read32(uint64_t addr)
 {
 	uint32_t v;
