@@ -416,7 +416,8 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		wait_for_interrupt(v);
 		break;
 	case VCPU_EXIT_YIELD:
-		thread_yield();
+		if (!e->answered)
+			thread_yield();
 		break;
 	case VCPU_EXIT_CPU_OFF:
 		vcpu_power_off(v);
@@ -436,6 +437,23 @@ static struct devemu_instance *handle_exit(struct vcpu *v, struct vcpu_exit *e)
 		break;
 	}
 	return NULL;
+}
+
+void vcpu_switch_in_run(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct thread *self = v->thread;
+	struct vcpu_prof_window window;
+
+	vcpu_prof_exit(&window, e, self);
+	if (e->reason == VCPU_EXIT_YIELD) {
+		e->answered = true;
+		thread_yield();
+	} else {
+		schedule();
+	}
+	if (self->switches != window.switches)
+		vcpu_prof_off_cpu(&v->stats, vcpu_prof_class_of[e->reason],
+				  e->dev, &window, self);
 }
 
 static void vcpu_thread(void *arg)

@@ -74,24 +74,36 @@ static u64 off_cpu_ns(const struct vcpu_prof_window *w, const struct thread *t)
 	return between > ran ? between - ran : 0;
 }
 
+void vcpu_prof_off_cpu(struct vcpu_stats *s, unsigned int cls,
+		       struct devemu_instance *dev,
+		       const struct vcpu_prof_window *w, const struct thread *t)
+{
+	u64 off = off_cpu_ns(w, t);
+
+	s->prof[cls].off_cpu_ns += off;
+	if (dev && off)
+		__atomic_fetch_add(&dev->prof_off_cpu_ns, off,
+				   __ATOMIC_RELAXED);
+}
+
 void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			   const struct vcpu_prof_window *w, u64 entry_cycles,
 			   const struct thread *t)
 {
-	struct vcpu_prof_stat *st;
-	u64 cycles, off = 0;
+	struct vcpu_prof_stat *st = &s->prof[w->cls];
 
-	st = &s->prof[w->cls];
-	cycles = entry_cycles - w->exit_cycles;
+	vcpu_prof_stat_add(st, w->dev, entry_cycles - w->exit_cycles);
 	/* Only a thread switched in again can have been switched out. */
 	if (t->switches != w->switches)
-		off = off_cpu_ns(w, t);
+		vcpu_prof_off_cpu(s, w->cls, w->dev, w, t);
 	/* Waiting in place (a WFI alone on its CPU) is not Keel's time. */
-	if (t->halted_cycles != w->halted_cycles)
-		off += timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
-	vcpu_prof_stat_add(st, w->dev, cycles);
-	st->off_cpu_ns += off;
-	if (w->dev && off)
-		__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
-				   __ATOMIC_RELAXED);
+	if (t->halted_cycles != w->halted_cycles) {
+		u64 off =
+			timer_cycles_to_ns(t->halted_cycles - w->halted_cycles);
+
+		st->off_cpu_ns += off;
+		if (w->dev)
+			__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
+					   __ATOMIC_RELAXED);
+	}
 }

@@ -359,7 +359,14 @@ static int ns16550_read(struct devemu_instance *inst, u64 offset,
 	if (err)
 		return err;
 	*value = reg < 0 ? 0 : reg_read(s, (unsigned int)reg);
-	update_irq(s);
+	/*
+	 * A read clears causes (IIR's THR empty, LSR's errors, MSR's
+	 * deltas) and raises none, but for RBR's, which brings the next
+	 * character's errors to the top: with the line low, only that one
+	 * can change it. Drivers poll LSR, so this is the common read.
+	 */
+	if (s->irq_level || reg == UART_RBR)
+		update_irq(s);
 	return 0;
 }
 

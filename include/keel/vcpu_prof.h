@@ -81,6 +81,14 @@ static inline void vcpu_prof_exit(struct vcpu_prof_window *w,
 void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			   const struct vcpu_prof_window *w, u64 entry_cycles,
 			   const struct thread *t);
+/*
+ * The time thread t spent switched out since window w opened, added to
+ * class cls of s as off-CPU time (and to dev's).
+ */
+void vcpu_prof_off_cpu(struct vcpu_stats *s, unsigned int cls,
+		       struct devemu_instance *dev,
+		       const struct vcpu_prof_window *w,
+		       const struct thread *t);
 
 /* An exit's Keel cycles to its class, and to its device if MMIO. */
 static inline void vcpu_prof_stat_add(struct vcpu_prof_stat *st,

@@ -174,6 +174,21 @@ def mbr_image(path, partitions, size):
         f.truncate(size)
 
 
+PROFILE_ROW = re.compile(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", re.M)
+
+
+def vcpu_profile(k, spec):
+    """`vcpu profile spec`: ({row: (exits, Keel ns, per exit, off-CPU ns)}
+    of the classes, the same of the MMIO devices, guest-mode ns)."""
+    out = k.cmd(f"vcpu profile {spec}")
+    classes, _, devices = out.partition("MMIO DEVICE")
+    rows = lambda text: {m.group(1): tuple(map(int, m.group(2, 3, 4, 5)))
+                         for m in PROFILE_ROW.finditer(text)}
+    guest = re.search(r"^guest mode: (\d+) ns$", out, re.M)
+    assert guest, out
+    return rows(classes), rows(devices), int(guest.group(1))
+
+
 class Console:
     """The console bound to a guest's serial port (vserial bind)."""
 

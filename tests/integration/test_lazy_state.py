@@ -55,6 +55,29 @@ def test_registers_survive_exits_and_the_other_vcpu(guest):
         assert 2 * int(overlaps) >= int(yields), out
 
 
+def test_a_yield_counts_the_other_vcpu_as_off_cpu(guest):
+    """A yield to the other vCPU switches inside the run (keel/
+    vcpu_reentry.h, vcpu_switch_in_run) on arm64 and riscv64: the time
+    the yielder then spends switched out is off-CPU time in the profile,
+    not Keel's, as when core switches it."""
+    k = guest.keel
+    name = guest.port.split("/")[0]
+    guest.__exit__()
+    before = keel.vcpu_profile(k, name)[0]["yield"][3]
+    guest.__enter__()
+    verdict, out = guest.run("lazy-state 10", timeout=120)
+    assert verdict == "PASS", out
+    guest.__exit__()
+    try:
+        classes = keel.vcpu_profile(k, name)[0]
+    finally:
+        guest.__enter__()
+    exits, _, _, off_ns = classes["yield"]
+    assert exits > 0, classes
+    # Each yield let the other vCPU run before this one came back.
+    assert off_ns > before, classes
+
+
 def wake(con, bound_us):
     verdict, out = con.run(f"lazy-wake 3 {bound_us}", timeout=120)
     assert len(re.findall(r"^lazy-wake .*: 3 runs, worst \d+\.\d+ ms late", out,
