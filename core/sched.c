@@ -503,6 +503,20 @@ bool sched_yield_to(struct thread *t)
 	return due;
 }
 
+void sched_end_loan(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct sched_cpu *sc = &this_cpu()->sched;
+
+	/*
+	 * Only this CPU's schedule() sets and clears lender, and only while
+	 * the borrower runs is it set: a look with interrupts masked.
+	 */
+	if (sc->lender)
+		sc->need_resched = true;
+	arch_irq_restore(flags);
+}
+
 void sched_irq_exit(void)
 {
 	struct sched_cpu *sc = &this_cpu()->sched;

@@ -125,6 +125,11 @@ void vcpu_ipi_sent(struct vcpu *to)
 		sched_yield_to(to->thread);
 }
 
+void vcpu_interrupt_completed(void)
+{
+	sched_end_loan();
+}
+
 int vcpu_power_on(struct vcpu *v, u64 entry, u64 arg)
 {
 	unsigned long flags;

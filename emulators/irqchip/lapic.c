@@ -801,6 +801,8 @@ static void bank_write(struct vlapic *vl, struct lapic_bank *b, u64 reg,
 	finish_deliveries(vl, &d);
 	if (eoi >= 0)
 		eoi_to_ioapics(vl, (u8)eoi);
+	if (reg == LAPIC_EOI)
+		vcpu_interrupt_completed();
 }
 
 static int lapic_read(struct devemu_instance *inst, u64 offset,

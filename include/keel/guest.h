@@ -235,6 +235,14 @@ void vcpu_kick(struct vcpu *v);
  * its state alone.
  */
 void vcpu_ipi_sent(struct vcpu *to);
+/*
+ * The calling thread's vCPU completed an interrupt (an EOI its interrupt
+ * controller's emulator saw): a loan vcpu_ipi_sent() gave it has served
+ * its purpose and ends (sched_end_loan), instead of when
+ * CONFIG_SCHED_LEND_NS runs out. Only where completion traps (the local
+ * APIC's EOI register); elsewhere the loan's time ends it.
+ */
+void vcpu_interrupt_completed(void);
 /* The vCPU of g with hardware id hwid, or NULL. */
 struct vcpu *vcpu_find_by_hwid(struct guest *g, u64 hwid);
 /* The calling thread's vCPU, or NULL for plain hypervisor threads. */

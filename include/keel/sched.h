@@ -191,6 +191,12 @@ void sched_wake(struct thread *t);
  * its lender ends the loan instead. True when a switch is now due.
  */
 bool sched_yield_to(struct thread *t);
+/*
+ * The calling thread, if it runs on a loan, has done what it was lent
+ * the CPU for: give it back to the lender at the next schedule() rather
+ * than at the loan's end.
+ */
+void sched_end_loan(void);
 /* After an interrupt: switch if something more urgent became ready. */
 void sched_irq_exit(void);
 /* The reschedule IPI landed on this CPU. */

@@ -31,9 +31,13 @@ N = 65536
 
 # Per host interrupt controller: the guest to create (None: basic0, which
 # starts at boot) and its name; GICv2 SGIs come through GICD_SGIR (an MMIO
-# exit), GICv3 ones through ICC_SGI1R_EL1, riscv's through SBI IPI.
+# exit), GICv3 ones through ICC_SGI1R_EL1, riscv's through SBI IPI, x86's
+# through the local APIC's ICR (an MMIO exit, whose EOI ends the loan).
 GUESTS = {"gicv3": (None, "basic0"), "gicv2": ("basic-gicv2.dtb", "basicv2"),
-          "plic": (None, "basic0")}
+          "plic": (None, "basic0"), "x86-apic": (None, "basic0")}
+# The median an IPI may take (issue 11's goal is 5,000; without the
+# directed yield, 15 M).
+BOUND = M.get("ipi_spin_bound", 10000)
 IRQCHIPS = [c for c in M["irqchips"] if c in GUESTS]
 
 
@@ -66,12 +70,13 @@ def test_65536_ipis_to_a_spinning_vcpu_finish(irqchip):
     k, name = start(irqchip)
     try:
         with keel.Console(k, f"{name}/{UART}") as con:
-            ns, late, _ = ipi_spin(con, N, timeout=120)
-        # The goal of issue 11 is 5,000; without the yield, 15 M.
-        assert ns <= 10000, f"ipi-spin median {ns} instructions"
+            ns, late, us = ipi_spin(con, N, timeout=120)
+        assert ns <= BOUND, f"ipi-spin median {ns} instructions"
         # Late: those whose answer came after the sender's slice ran out
-        # (one a slice, its partner's turn) or when a loan was too short.
-        assert late <= N // 1000, f"{late} IPIs answered after 1 ms"
+        # (one a slice of 10 ms, its partner's turn) or when a loan was
+        # too short (one in a thousand).
+        assert late <= N // 1000 + us // 10000, \
+            f"{late} IPIs answered after 1 ms, in {us} us"
     finally:
         k.close()
 
@@ -136,7 +141,7 @@ def test_destroying_guests_in_the_middle_of_their_ipis():
             assert "destroyed" in k.cmd("guest destroy basic1")
         with keel.Console(k, f"{name}/{UART}") as con:
             ns, _, _ = ipi_spin(con, 1000, timeout=60)
-        assert ns <= 10000, f"ipi-spin median {ns} instructions"
+        assert ns <= BOUND, f"ipi-spin median {ns} instructions"
         assert "errors found:  0" in k.cmd("heap info")
     finally:
         k.close()

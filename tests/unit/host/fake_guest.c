@@ -63,6 +63,7 @@ void fake_guest_init(const char *name, unsigned int nr_vcpus)
 		fake_hwids[i] = i;
 	memset(fake_kicks, 0, sizeof(fake_kicks));
 	memset(fake_ipis_sent, 0, sizeof(fake_ipis_sent));
+	fake_interrupts_completed = 0;
 	fake_kick_forbidden_lock = NULL;
 	fake_kick_asks_irqchip = false;
 	memset(fake_irq_lines, 0, sizeof(fake_irq_lines));
@@ -115,6 +116,16 @@ void vcpu_kick(struct vcpu *v)
 	fake_kicks[v->index]++;
 	if (fake_kick_asks_irqchip && fake_guest.irqchip)
 		(void)fake_guest.irqchip->pending(fake_guest.irqchip_priv, v);
+}
+
+unsigned int fake_interrupts_completed;
+
+void vcpu_interrupt_completed(void)
+{
+	/* It may switch threads: never under the model's lock. */
+	CHECK(!fake_kick_forbidden_lock ||
+	      !spin_is_locked(fake_kick_forbidden_lock));
+	fake_interrupts_completed++;
 }
 
 void vcpu_ipi_sent(struct vcpu *v)

@@ -45,6 +45,11 @@ extern spinlock_t *fake_kick_forbidden_lock;
  */
 extern unsigned int fake_ipis_sent[GUEST_MAX_VCPUS];
 /*
+ * vcpu_interrupt_completed() calls (the calling vCPU ended a loan's
+ * purpose); under *fake_kick_forbidden_lock it fails as a kick does.
+ */
+extern unsigned int fake_interrupts_completed;
+/*
  * Set: each kick asks the guest's interrupt controller for the kicked
  * vCPU's answer (guest_irqchip.pending), as the woken vCPU does. For a
  * controller whose lock the test cannot name (its state is the
