@@ -74,6 +74,24 @@ static int aspace_copy(struct aspace *as, u64 gpa, void *buf, size_t len,
 	return 0;
 }
 
+void *aspace_ram_ptr(struct aspace *as, u64 gpa, size_t len,
+		     struct region **hint)
+{
+	struct region *r = hint ? *hint : NULL;
+
+	if (!r || gpa - r->gpa >= r->size) {
+		r = aspace_find(as, gpa);
+		if (!r)
+			return NULL;
+		if (hint)
+			*hint = r;
+	}
+	if ((r->type != REGION_RAM && r->type != REGION_ROM) ||
+	    len > r->gpa + r->size - gpa)
+		return NULL;
+	return (char *)r->host + (gpa - r->gpa);
+}
+
 int aspace_write(struct aspace *as, u64 gpa, const void *src, size_t len)
 {
 	return aspace_copy(as, gpa, (void *)src, len, true);

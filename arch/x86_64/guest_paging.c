@@ -44,10 +44,12 @@ static u64 bits(unsigned int n)
 	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
 }
 
-/* Bits an 8-byte entry must have clear: above pa_bits, NX without NXE. */
-static u64 reserved_bits(const struct x86_guest_paging *p,
-			 const struct paging_mode *m, unsigned int level,
-			 bool large)
+/*
+ * Bits every 8-byte entry must have clear: above pa_bits, NX without
+ * NXE. Once per walk; the level's own come from reserved_bits().
+ */
+static u64 reserved_bits_common(const struct x86_guest_paging *p,
+				const struct paging_mode *m)
 {
 	u64 rsvd = bits(52) & ~bits(p->pa_bits);
 
@@ -55,6 +57,15 @@ static u64 reserved_bits(const struct x86_guest_paging *p,
 		return 0;
 	if (!(p->efer & X86_EFER_NXE_BIT))
 		rsvd |= PTE_NX;
+	return rsvd;
+}
+
+/* Bits an entry of this level must have clear, given the common ones. */
+static u64 reserved_bits(const struct paging_mode *m, u64 rsvd,
+			 unsigned int level, bool large)
+{
+	if (m->entry_size == 4)
+		return 0;
 	if (m->pae_root && level == m->levels - 1)
 		/* PDPTEs (SDM 4.4.1): bits 2:1, 8:5 and 63 are reserved. */
 		rsvd |= 0x1e6 | PTE_NX;
@@ -120,7 +131,7 @@ int x86_guest_translate(const struct x86_guest_paging *p, u64 la,
 		  (user ? X86_PF_USER : 0) |
 		  (acc == X86_ACCESS_FETCH ? X86_PF_FETCH : 0);
 	bool writable = true, user_ok = true, exec_ok = true;
-	u64 table, e = 0;
+	u64 table, e = 0, rsvd;
 	int level;
 
 	if (!(p->cr0 & X86_CR0_PG_BIT)) {
@@ -140,6 +151,7 @@ int x86_guest_translate(const struct x86_guest_paging *p, u64 la,
 	if (!(p->cr4 & X86_CR4_SMEP_BIT) &&
 	    !(m->nx && (p->efer & X86_EFER_NXE_BIT)))
 		err &= ~X86_PF_FETCH;
+	rsvd = reserved_bits_common(p, m);
 	table = m->pae_root ? p->cr3 & bits(32) & ~0x1fULL :
 			      p->cr3 & bits(52) & ~PAGE_MASK_4K;
 	for (level = (int)m->levels - 1; level >= 0; level--) {
@@ -160,7 +172,7 @@ int x86_guest_translate(const struct x86_guest_paging *p, u64 la,
 		large = level > 0 && (m->large_levels >> level & 1) &&
 			(e & PTE_PS) &&
 			(m->entry_size == 8 || (p->cr4 & X86_CR4_PSE_BIT));
-		if (e & reserved_bits(p, m, level, large)) {
+		if (e & reserved_bits(m, rsvd, (unsigned int)level, large)) {
 			*pf_error = err | X86_PF_PRESENT | X86_PF_RSVD;
 			return -EFAULT;
 		}

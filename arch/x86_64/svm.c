@@ -711,11 +711,36 @@ static void emulate_msr(struct vcpu *v, bool write)
 
 /* ---- device accesses ---- */
 
+/*
+ * Reads of the guest's page-table entries and instruction bytes, several
+ * per MMIO exit: straight from the region the last one came from when
+ * it holds them (aspace_ram_ptr), a copy across regions otherwise.
+ */
 static int read_guest_phys(void *ctx, u64 gpa, void *buf, size_t len)
 {
-	struct guest *g = ctx;
+	struct vcpu *v = ctx;
+	const void *p =
+		aspace_ram_ptr(&v->guest->aspace, gpa, len, &v->arch.walk_hint);
 
-	return aspace_read(&g->aspace, gpa, buf, len);
+	if (!p)
+		return aspace_read(&v->guest->aspace, gpa, buf, len);
+	/*
+	 * An entry in one load, an instruction's bytes in two that may
+	 * overlap: not memcpy's byte loop for short copies (x86 loads need
+	 * no alignment).
+	 */
+	if (len == 8) {
+		__builtin_memcpy(buf, p, 8);
+	} else if (len == 4) {
+		__builtin_memcpy(buf, p, 4);
+	} else if (len > 8 && len <= 16) {
+		__builtin_memcpy(buf, p, 8);
+		__builtin_memcpy((u8 *)buf + len - 8, (const u8 *)p + len - 8,
+				 8);
+	} else {
+		memcpy(buf, p, len);
+	}
+	return 0;
 }
 
 static enum x86_cpu_mode cpu_mode(const struct vmcb_save *s)
@@ -743,7 +768,7 @@ static void guest_paging_of(struct vcpu *v, struct x86_guest_paging *p)
 		.efer = s->efer,
 		.pa_bits = arch_guest_pa_bits(),
 		.read_phys = read_guest_phys,
-		.ctx = v->guest,
+		.ctx = v,
 	};
 }
 

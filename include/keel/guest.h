@@ -57,6 +57,14 @@ int aspace_insert(struct aspace *as, const struct region *r,
  */
 int aspace_write(struct aspace *as, u64 gpa, const void *src, size_t len);
 int aspace_read(struct aspace *as, u64 gpa, void *dst, size_t len);
+/*
+ * Keel's pointer to [gpa, gpa + len) when one RAM or ROM region holds all
+ * of it, or NULL. *hint (may be NULL), a region looked up before, is
+ * tried first and replaced by the one found: a guest page walk reads
+ * its entries, nearly always from one region, without a search each.
+ */
+void *aspace_ram_ptr(struct aspace *as, u64 gpa, size_t len,
+		     struct region **hint);
 
 enum vcpu_state {
 	VCPU_OFF, /* not started (secondaries wait for PSCI CPU_ON) */

@@ -285,4 +285,30 @@ UNIT_TEST(copies_refuse_holes_and_devices)
 	CHECK_EQ(aspace_read(&as, 0xfffffffffffffff0ULL, buf, 4), -EFAULT);
 }
 
+UNIT_TEST(ram_ptr_inside_one_region_only)
+{
+	struct region dev = ram(0x20000, 0x1000), *hint = NULL;
+
+	reset();
+	CHECK_EQ(insert_backed(0x10000, 0x2000, REGION_RAM, mem_a), 0);
+	CHECK_EQ(insert_backed(0x12000, 0x1000, REGION_ROM, mem_b), 0);
+	dev.type = REGION_EMULATED;
+	CHECK_EQ(aspace_insert(&as, &dev, NULL), 0);
+	CHECK(aspace_ram_ptr(&as, 0x10008, 8, NULL) == mem_a + 8);
+	CHECK(aspace_ram_ptr(&as, 0x11ff8, 8, &hint) == mem_a + 0x1ff8);
+	CHECK(hint && hint->gpa == 0x10000);
+	/* The hint's region again, then another: the hint follows. */
+	CHECK(aspace_ram_ptr(&as, 0x10000, 0x2000, &hint) == mem_a);
+	CHECK(aspace_ram_ptr(&as, 0x12010, 4, &hint) == mem_b + 0x10);
+	CHECK(hint && hint->gpa == 0x12000);
+	/* Across the RAM-ROM seam, past the end, a device, a hole: NULL. */
+	CHECK(!aspace_ram_ptr(&as, 0x11ffc, 8, &hint));
+	CHECK(!aspace_ram_ptr(&as, 0x12ff9, 8, &hint));
+	CHECK(!aspace_ram_ptr(&as, 0x20000, 4, &hint));
+	CHECK(!aspace_ram_ptr(&as, 0x30000, 4, &hint));
+	CHECK(!aspace_ram_ptr(&as, 0xfffffffffffffff8ULL, 8, &hint));
+	/* A length that wraps is not inside anything. */
+	CHECK(!aspace_ram_ptr(&as, 0x10000, (size_t)-1, NULL));
+}
+
 UNIT_MAIN();

@@ -53,6 +53,8 @@ struct arch_vcpu {
 	u64 nb_cfg; /* MSR_AMD_NB_CFG as the guest wrote it */
 	/* RIP of the last entry in an interrupt shadow, else ~0 (svm.c). */
 	u64 shadow_rip;
+	/* The guest region its own page walks last read (aspace_ram_ptr). */
+	struct region *walk_hint;
 };
 
 struct arch_guest {
