@@ -373,12 +373,6 @@ MACHINES = {
         # No host device tree to put guests in: x86 firmware gives ACPI.
         "host_dt_guests_absent": "x86 firmware gives ACPI tables, not a "
                                  "device tree that could hold guests",
-        # virtio-hostile expects a refused register access to fault; on x86
-        # it reads all ones and a write is dropped, which its checks do not
-        # tell apart yet.
-        "virtio_hostile_not_yet": "virtio-hostile's checks expect a "
-                                  "refused access to fault; x86 reads all "
-                                  "ones",
         # The host's entropy for guests' virtio-rng: the CPU's RDRAND (q35
         # has no virtio-mmio bus for a virtio-rng-device).
         "entropy_extra": [],

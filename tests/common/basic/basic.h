@@ -176,6 +176,13 @@ uint64_t arch_mmio_read(uint64_t addr, unsigned int size);
 void arch_mmio_write(uint64_t addr, unsigned int size, uint64_t val);
 /* A full barrier between this CPU's memory accesses and a device's. */
 void arch_mb(void);
+/*
+ * Whether a device access the hypervisor refuses (a wrong width or
+ * place) faults: an external abort on arm64, an access fault on riscv64.
+ * On a PC the bus answers such a read with all ones and drops such a
+ * write, with no fault to give (false).
+ */
+extern const bool arch_refused_access_faults;
 
 /* Start counting retired instructions; false if there is no such counter. */
 bool arch_inst_counter_start(void);

@@ -690,6 +690,9 @@ static int mmio_write_run(struct bench_sample *s)
 	return 0;
 }
 
+/* A refused device access (basic.h): an external abort. */
+const bool arch_refused_access_faults = true;
+
 const struct bench_op arch_bench_ops[] = {
 	{ "hvc", "HVC 0x86000000 (unknown), must return -1", NULL, hvc_run,
 	  true },

@@ -1141,6 +1141,9 @@ static int mmio_write_run(struct bench_sample *s)
 	return 0;
 }
 
+/* A refused device access (basic.h): an access fault. */
+const bool arch_refused_access_faults = true;
+
 const struct bench_op arch_bench_ops[] = {
 	{ "ecall", "SBI call, unknown extension: must return -2", NULL,
 	  ecall_run, true },
