@@ -4,7 +4,8 @@
  * in the order a reader follows them: RSDP, XSDT, RSDT, FADT, FACS,
  * DSDT, MADT. Layouts from the ACPI 6.4 specification (5.2.5 RSDP,
  * 5.2.6 headers, 5.2.9 FADT, 5.2.10 FACS, 5.2.12 MADT) and the AML
- * grammar (20.2) for \_S5.
+ * grammar (20.2) for \_S5 and the virtio devices (with the resource
+ * descriptors of 6.4).
  */
 #include <keel/bitops.h>
 #include <keel/errno.h>
@@ -96,6 +97,22 @@
 #define AML_PACKAGE_OP 0x12
 #define AML_BYTE_PREFIX 0x0a
 #define AML_ZERO_OP 0x00
+#define AML_SCOPE_OP 0x10
+#define AML_BUFFER_OP 0x11
+#define AML_STRING_PREFIX 0x0d
+#define AML_EXT_OP_PREFIX 0x5b
+#define AML_DEVICE_OP 0x82 /* after the prefix */
+#define AML_ROOT_CHAR 0x5c
+/* Resource descriptors (6.4.3) */
+#define RES_MEMORY32_FIXED 0x86
+#define RES_MEMORY32_FIXED_LENGTH 9
+#define RES_READ_WRITE 0x01
+#define RES_EXT_IRQ 0x89
+#define RES_EXT_IRQ_LENGTH 6
+#define RES_EXT_IRQ_CONSUMER (1U << 0)
+#define RES_EXT_IRQ_EDGE (1U << 1)
+#define RES_EXT_IRQ_LOW (1U << 2)
+#define RES_END_TAG 0x79
 
 struct layout {
 	u8 *buf;
@@ -197,24 +214,112 @@ static void write_facs(u8 *f)
 }
 
 /* Name (_S5, Package (4) { typ, typ, Zero, Zero }) */
-static const size_t S5_AML_LENGTH = 14;
+#define S5_AML_LENGTH 14
+/*
+ * Device (VRnn) { Name (_HID, "LNRO0005") Name (_UID, n)
+ *	Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, base,
+ *	size) Interrupt (ResourceConsumer, Level or Edge, ActiveHigh or
+ *	ActiveLow, Exclusive) { gsi } }) }
+ * in 61 bytes: PkgLengths of one byte (below 64) throughout.
+ */
+#define CRS_BYTES (12 + 9 + 2)
+#define CRS_AML_LENGTH (1 + 4 + 1 + 1 + 2 + CRS_BYTES)
+#define DEVICE_BODY_LENGTH (4 + 15 + 7 + CRS_AML_LENGTH)
+#define DEVICE_AML_LENGTH (2 + 1 + DEVICE_BODY_LENGTH)
+/* Scope (\_SB) around them: a PkgLength of two bytes, then \_SB_. */
+#define SCOPE_HEAD_LENGTH (1 + 2 + 5)
 
-static void write_dsdt(u8 *t, u8 slp_typ)
+static size_t dsdt_aml_length(const struct x86_guest_acpi *m)
+{
+	if (!m->nr_virtio)
+		return S5_AML_LENGTH;
+	return S5_AML_LENGTH + SCOPE_HEAD_LENGTH +
+	       m->nr_virtio * DEVICE_AML_LENGTH;
+}
+
+/* A PkgLength of two bytes (20.2.4): up to 4095, itself included. */
+static u8 *pkg_length2(u8 *a, size_t len)
+{
+	a[0] = (u8)(0x40 | (len & 0xf));
+	a[1] = (u8)(len >> 4);
+	return a + 2;
+}
+
+static u8 *name_seg(u8 *a, const char *seg)
+{
+	memcpy(a, seg, 4);
+	return a + 4;
+}
+
+static u8 *virtio_device(u8 *a, unsigned int i,
+			 const struct x86_guest_acpi_mmio *d)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char seg[5] = { 'V', 'R', hex[i >> 4 & 0xf], hex[i & 0xf], 0 };
+
+	*a++ = AML_EXT_OP_PREFIX;
+	*a++ = AML_DEVICE_OP;
+	*a++ = (u8)(1 + DEVICE_BODY_LENGTH);
+	a = name_seg(a, seg);
+	*a++ = AML_NAME_OP;
+	a = name_seg(a, "_HID");
+	*a++ = AML_STRING_PREFIX;
+	memcpy(a, "LNRO0005", 9); /* with its NUL */
+	a += 9;
+	*a++ = AML_NAME_OP;
+	a = name_seg(a, "_UID");
+	*a++ = AML_BYTE_PREFIX;
+	*a++ = (u8)i;
+	*a++ = AML_NAME_OP;
+	a = name_seg(a, "_CRS");
+	*a++ = AML_BUFFER_OP;
+	*a++ = (u8)(1 + 2 + CRS_BYTES);
+	*a++ = AML_BYTE_PREFIX;
+	*a++ = CRS_BYTES;
+	*a++ = RES_MEMORY32_FIXED;
+	le16_put(a, RES_MEMORY32_FIXED_LENGTH);
+	a[2] = RES_READ_WRITE;
+	le32_put(a + 3, d->base);
+	le32_put(a + 7, d->size);
+	a += 11;
+	*a++ = RES_EXT_IRQ;
+	le16_put(a, RES_EXT_IRQ_LENGTH);
+	a[2] = (u8)(RES_EXT_IRQ_CONSUMER | (d->level ? 0 : RES_EXT_IRQ_EDGE) |
+		    (d->low ? RES_EXT_IRQ_LOW : 0));
+	a[3] = 1; /* one interrupt */
+	le32_put(a + 4, d->gsi);
+	a += 8;
+	*a++ = RES_END_TAG;
+	*a++ = 0; /* checksum 0: none */
+	return a;
+}
+
+static void write_dsdt(u8 *t, const struct x86_guest_acpi *m)
 {
 	u8 *a = t + HEADER_LENGTH;
 
-	header(t, "DSDT", HEADER_LENGTH + (u32)S5_AML_LENGTH, 2);
+	header(t, "DSDT", HEADER_LENGTH + (u32)dsdt_aml_length(m), 2);
 	a[0] = AML_NAME_OP;
 	memcpy(a + 1, "_S5_", 4);
 	a[5] = AML_PACKAGE_OP;
 	a[6] = 8; /* PkgLength: itself, NumElements and the elements */
 	a[7] = 4;
 	a[8] = AML_BYTE_PREFIX;
-	a[9] = slp_typ;
+	a[9] = m->s5_slp_typ;
 	a[10] = AML_BYTE_PREFIX;
-	a[11] = slp_typ;
+	a[11] = m->s5_slp_typ;
 	a[12] = AML_ZERO_OP;
 	a[13] = AML_ZERO_OP;
+	a += S5_AML_LENGTH;
+	if (m->nr_virtio) {
+		*a++ = AML_SCOPE_OP;
+		a = pkg_length2(a, SCOPE_HEAD_LENGTH - 1 +
+					   m->nr_virtio * DEVICE_AML_LENGTH);
+		*a++ = AML_ROOT_CHAR;
+		a = name_seg(a, "_SB_");
+		for (unsigned int i = 0; i < m->nr_virtio; i++)
+			a = virtio_device(a, i, &m->virtio[i]);
+	}
 	seal(t);
 }
 
@@ -293,6 +398,13 @@ int x86_guest_acpi_build(const struct x86_guest_acpi *m, u64 base, void *buf,
 			 m->nr_cpus, GUEST_ACPI_MAX_CPUS);
 		return -EINVAL;
 	}
+	if (m->nr_virtio > GUEST_ACPI_MAX_VIRTIO) {
+		snprintf(
+			why, why_size,
+			"ACPI: %u virtio devices (at most %u can be described)",
+			m->nr_virtio, GUEST_ACPI_MAX_VIRTIO);
+		return -EINVAL;
+	}
 	if (base % FACS_ALIGN || base >= (1ULL << 32) ||
 	    size > (1ULL << 32) - base) {
 		snprintf(
@@ -306,7 +418,8 @@ int x86_guest_acpi_build(const struct x86_guest_acpi *m, u64 base, void *buf,
 	p_rsdt = reserve(&l, HEADER_LENGTH + 2 * 4, TABLE_ALIGN, &rsdt);
 	p_fadt = reserve(&l, FADT_LENGTH, TABLE_ALIGN, &fadt);
 	p_facs = reserve(&l, FACS_LENGTH, FACS_ALIGN, &facs);
-	p_dsdt = reserve(&l, HEADER_LENGTH + S5_AML_LENGTH, TABLE_ALIGN, &dsdt);
+	p_dsdt = reserve(&l, HEADER_LENGTH + dsdt_aml_length(m), TABLE_ALIGN,
+			 &dsdt);
 	p_madt = reserve(&l, madt_length(m), TABLE_ALIGN, &madt);
 	if (!p_rsdp || !p_xsdt || !p_rsdt || !p_fadt || !p_facs || !p_dsdt ||
 	    !p_madt) {
@@ -315,7 +428,7 @@ int x86_guest_acpi_build(const struct x86_guest_acpi *m, u64 base, void *buf,
 		return -ENOSPC;
 	}
 	write_madt(p_madt, m);
-	write_dsdt(p_dsdt, m->s5_slp_typ);
+	write_dsdt(p_dsdt, m);
 	write_facs(p_facs);
 	write_fadt(p_fadt, m, facs, dsdt);
 	header(p_xsdt, "XSDT", HEADER_LENGTH + 2 * 8, 1);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The ACPI tables an x86 guest finds its machine in (ACPI 6.4): RSDP,
- * RSDT and XSDT, FADT with its FACS, a DSDT holding only \_S5, and the
+ * RSDT and XSDT, FADT with its FACS, a DSDT holding \_S5 and the
+ * virtio-mmio devices (\_SB.VRnn), and the
  * MADT with the guest's local APICs, its I/O APIC, the PC's interrupt
  * source overrides and LINT1 as NMI. guest_acpi.c writes them into a
  * buffer that the guest sees at a given guest-physical address;
@@ -14,6 +15,19 @@
 #include <keel/types.h>
 
 #define GUEST_ACPI_MAX_CPUS 255U /* xAPIC entries: 8-bit APIC IDs */
+#define GUEST_ACPI_MAX_VIRTIO 64U /* \_SB.VR00 to VR3F */
+
+/*
+ * A virtio-mmio device in the DSDT: an LNRO0005 device (the _HID Linux's
+ * virtio_mmio driver matches, as QEMU's microvm machine gives it) with
+ * its register window below 4 GiB and its I/O APIC input.
+ */
+struct x86_guest_acpi_mmio {
+	u32 base, size;
+	u32 gsi;
+	bool level; /* else edge */
+	bool low; /* active low, else high */
+};
 
 /*
  * The machine to describe. Ports are I/O ports; a zero pm_tmr means no
@@ -30,6 +44,8 @@ struct x86_guest_acpi {
 	u16 reset_port;
 	u8 reset_value;
 	u8 s5_slp_typ; /* what \_S5 tells the guest to write for S5 */
+	unsigned int nr_virtio;
+	struct x86_guest_acpi_mmio virtio[GUEST_ACPI_MAX_VIRTIO];
 };
 
 /*
@@ -38,8 +54,8 @@ struct x86_guest_acpi {
  * point into it). 0, *used (bytes written) and *rsdp (the RSDP's
  * guest-physical address, 16-byte aligned); -ENOSPC when size is too
  * small, -EINVAL for a machine that cannot be described (no CPU, more
- * than GUEST_ACPI_MAX_CPUS, base misaligned or above 4 GiB); why says
- * which.
+ * than GUEST_ACPI_MAX_CPUS, more than GUEST_ACPI_MAX_VIRTIO virtio
+ * devices, base misaligned or above 4 GiB); why says which.
  */
 int x86_guest_acpi_build(const struct x86_guest_acpi *m, u64 base, void *buf,
 			 size_t size, size_t *used, u64 *rsdp, char *why,

@@ -138,6 +138,58 @@ static int node_reg(const struct devtree_node *n, unsigned int index, u64 *addr)
 	return err;
 }
 
+/*
+ * The description's virtio-mmio devices, for the DSDT: Linux finds them
+ * there as QEMU's microvm machine gives them (its virtio_mmio driver
+ * matches LNRO0005), each with its window and its I/O APIC input (the
+ * <GSI type> the ioapic emulator took).
+ */
+static int describe_virtio(struct devtree_node *machine,
+			   struct x86_guest_acpi *m, char *why, size_t why_size)
+{
+	struct devtree_node *n = NULL;
+
+	while ((n = devtree_find_compatible(machine, n, "virtio,mmio"))) {
+		struct x86_guest_acpi_mmio *d = &m->virtio[m->nr_virtio];
+		u32 gsi, type;
+		u64 addr, size;
+
+		if (m->nr_virtio == GUEST_ACPI_MAX_VIRTIO) {
+			snprintf(why, why_size,
+				 "%s: more than %u virtio devices for ACPI",
+				 n->name, GUEST_ACPI_MAX_VIRTIO);
+			return -EINVAL;
+		}
+		if (devtree_read_reg(n, 0, &addr, &size) ||
+		    devtree_prop_read_u32_index(n, "interrupts", 0, &gsi) ||
+		    devtree_prop_read_u32_index(n, "interrupts", 1, &type)) {
+			snprintf(why, why_size,
+				 "%s: a virtio device needs reg and "
+				 "interrupts <GSI type>",
+				 n->name);
+			return -EINVAL;
+		}
+		if (!size || addr >= (1ULL << 32) ||
+		    size > (1ULL << 32) - addr) {
+			snprintf(why, why_size,
+				 "%s: ACPI describes windows below 4 GiB only",
+				 n->name);
+			return -EINVAL;
+		}
+		*d = (struct x86_guest_acpi_mmio){
+			.base = (u32)addr,
+			.size = (u32)size,
+			.gsi = gsi,
+			.level = type == IRQ_TYPE_LEVEL_HIGH ||
+				 type == IRQ_TYPE_LEVEL_LOW,
+			.low = type == IRQ_TYPE_LEVEL_LOW ||
+			       type == IRQ_TYPE_EDGE_FALLING,
+		};
+		m->nr_virtio++;
+	}
+	return 0;
+}
+
 /* The machine of the description, as the MADT and FADT describe it. */
 static int describe_machine(struct guest *g, struct x86_guest_acpi *m,
 			    char *why, size_t why_size)
@@ -180,7 +232,7 @@ static int describe_machine(struct guest *g, struct x86_guest_acpi *m,
 		m->s5_slp_typ = (u8)value;
 	if (!devtree_prop_read_u32_index(pm, "interrupts", 0, &value))
 		m->sci_irq = (u16)value;
-	return 0;
+	return describe_virtio(machine, m, why, why_size);
 }
 
 static int write_page_tables(struct guest *g)

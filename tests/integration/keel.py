@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Drive a Keel instance under QEMU through its serial console."""
+import hashlib
 import json
 import os
 import re
@@ -127,6 +128,82 @@ def linux_payload(arch):
     out = subprocess.run([tool, arch], check=True, capture_output=True,
                          text=True).stdout
     return out.split()[-1]
+
+
+# linuxvio's virtio disk: a bundle file of known bytes, this many MiB.
+LINUX_DISK_MIB = 16
+
+
+def linux_disk_image(path):
+    """Write the bundle file a Linux guest's virtio disk is made of (known
+    bytes, LINUX_DISK_MIB); its path."""
+    with open(path, "wb") as f:
+        for i in range(LINUX_DISK_MIB * 256):
+            f.write(hashlib.sha256(b"%d" % i).digest() * 128)
+    return path
+
+
+def linux_check_virtio(k, disk_image):
+    """A Linux guest's virtio disk (over disk_image, copied on write) and
+    entropy, through Debian's own virtio_mmio, virtio_blk and virtio-rng:
+    the disk reads what the file holds, writes read back past the page
+    cache, and the guest's hwrng is the virtio one and gives bytes."""
+    shell = linux_shell
+    out = shell(k, "echo size $(cat /sys/block/vda/size) ro $(cat /sys/block/vda/ro)")
+    assert re.search(rf"^size {LINUX_DISK_MIB * 2048} ro 0$", out, re.M), out
+    with open(disk_image, "rb") as f:
+        want = hashlib.md5(f.read()).hexdigest()
+    out = shell(k, f"dd if=/dev/vda bs=1M count={LINUX_DISK_MIB} 2>/dev/null | md5sum",
+                timeout=120)
+    assert re.search(rf"^{want}  -$", out, re.M), out
+    # 8 MiB of random data at 4 MiB, past the page cache and back.
+    out = shell(k, "dd if=/dev/urandom of=/r bs=1M count=8 2>/dev/null; md5sum </r; "
+                   "dd if=/r of=/dev/vda bs=1M seek=4 conv=fsync 2>/dev/null; "
+                   "echo 3 >/proc/sys/vm/drop_caches; "
+                   "dd if=/dev/vda bs=1M skip=4 count=8 2>/dev/null | md5sum", timeout=300)
+    sums = re.findall(r"^([0-9a-f]{32})", out, re.M)
+    assert len(sums) == 2 and sums[0] == sums[1], out
+    # Entropy from the host, through the guest's virtio-rng.
+    out = shell(k, "cat /sys/class/misc/hw_random/rng_current; "
+                   "dd if=/dev/hwrng bs=1024 count=64 2>/dev/null | wc -c", timeout=120)
+    # Kernel messages may come between the lines on the console.
+    assert re.search(r"^virtio_rng\.0$", out, re.M), out
+    assert re.search(r"^65536$", out, re.M), out
+
+
+def linux_check_hvc(k, name, hvc_node):
+    """A Linux guest's virtio console (the port name/hvc_node): init's
+    shell on hvc0 answers through the port, bound in the UART's place,
+    and the UART's shell is there after. The port."""
+    port = f"{name}/{hvc_node}"
+    uart = f"{name}/{machine()['guest_uart']}"
+    k.send_raw(ESCAPE)
+    k.wait_prompt()
+    k.send_raw(f"vserial bind {port}\r")
+    k.child.expect_exact(f"connected to {port}", timeout=30)
+    # The echo of the line says hvc-$((6*7)): only the shell says hvc-42.
+    k.send_raw("echo hvc-$((6*7)) $(readlink /proc/self/fd/0)\r")
+    k.child.expect(r"\nhvc-42 /dev/hvc0\r", timeout=60)
+    k.send_raw(ESCAPE)
+    k.wait_prompt()
+    k.send_raw(f"vserial bind {uart}\r")
+    k.child.expect_exact(f"connected to {uart}", timeout=30)
+    return port
+
+
+def linux_check_virtio_list(k, name, hvc_port):
+    """`virtio list` after linux_check_virtio and linux_check_hvc, the
+    guest halted or running: the disk running still or reset by Linux on
+    the way down (arm64's does), its requests, the entropy given, nothing
+    malformed, and what went through the console both ways."""
+    out = k.cmd(f"virtio list {name}")
+    assert re.search(r"virtio-block \(mmio\)  status (reset|ack,driver,features-ok,driver-ok)\n", out), out
+    assert re.search(r"backend bundle\d+ \(bundle, rw\), [1-9]\d* requests", out), out
+    given = re.search(r"source \S+, (\d+) bytes given", out)
+    assert given and int(given.group(1)) >= 65536, out
+    assert "needed reset 0" in out and " 0 malformed" in out, out
+    cons = re.search(rf"port {re.escape(hvc_port)}, (\d+) bytes in, (\d+) out, 0 dropped", out)
+    assert cons and int(cons.group(1)) >= 20 and int(cons.group(2)) >= 20, out
 
 
 LINUX_UP = re.compile(r"linux guest up: (\S+) (\d+) cpus, uptime (\d+) ns")

@@ -324,7 +324,8 @@ MACHINES = {
             "test_host_disk.py": "no host block device on q35 (PCI)",
             "test_isolation.py": "its mark/leak checks are arm64/riscv registers'",
             "test_linux.py": "x86 Linux is test_x86_linux.py",
-            "test_linux_net.py": "x86 Linux has no virtio yet",
+            "test_linux_net.py": "needs `guest new` and a virtio-mmio host "
+                                 "NIC (q35's are PCI)",
             "test_sbi_conformance.py": "riscv only",
         },
         "guest_dir": "x86_64/qemu-q35",
@@ -386,6 +387,8 @@ MACHINES = {
         # for the boot benchmark, and the kernel on QEMU alone (SeaBIOS
         # and QEMU's own Linux loader) to compare with.
         "x86_linux": ("amd64", "linux0.dtb", "linux0"),
+        # The same with virtio disk, entropy and console (hvc0's port).
+        "x86_linux_virtio": ("linux-virtio.dtb", "linuxvio", "virtio@fe202000"),
         "guest_uart": "serial@i3f8",
         "linux_bench": ("linux0.dtb", "linux0"),
         "linux_bench_cpus": 2,

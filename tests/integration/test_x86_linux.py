@@ -8,6 +8,8 @@ off through ACPI."""
 import datetime
 import os
 import re
+import shutil
+import tempfile
 
 import pytest
 
@@ -99,3 +101,40 @@ def test_reboot_restarts_and_poweroff_halts(linux):
     k.wait_prompt()
     assert guest_state(k, name) == "halted"
 
+
+
+def test_virtio_disk_entropy_and_console():
+    """linuxvio (linux-virtio.dts): Keel puts its virtio-mmio devices in
+    the DSDT as LNRO0005 devices with their windows and I/O APIC inputs,
+    and Debian's own virtio_mmio module finds them: the disk reads the
+    bundle file and writes back, the entropy device gives bytes, a shell
+    answers on hvc0, each interrupting through its GSI (level)."""
+    pkg_arch, _, _ = LINUX
+    dtb, name, hvc_node = M["x86_linux_virtio"]
+    cache = keel.linux_payload(pkg_arch)
+    tmp = tempfile.mkdtemp(prefix="keel-x86-linuxvio-")
+    try:
+        disk = keel.linux_disk_image(os.path.join(tmp, "disk.img"))
+        bundle = keel.make_bundle(os.path.join(tmp, "linuxvio.cpio"), [
+            os.path.join(cache, "Image"), os.path.join(cache, "rootfs.cpio"),
+            disk, os.path.join(BUILD, "guests", dtb)])
+        k = keel.start(smp=2, mem=1024, extra=["-initrd", bundle])
+        try:
+            assert "created" in k.cmd(f"guest create {dtb}")
+            assert "started" in k.cmd(f"guest kick {name}")
+            keel.linux_console(k, name)
+            out = shell(k, "ls /sys/bus/platform/drivers/virtio-mmio/; "
+                           "cat /proc/interrupts")
+            for slot in range(3):
+                assert f"LNRO0005:0{slot}" in out, out
+            for gsi in (16, 17, 18):
+                assert re.search(rf"^\s*\d+:.*IO-APIC\s+{gsi}-fasteoi\s+virtio", out, re.M), out
+            keel.linux_check_virtio(k, disk)
+            hvc = keel.linux_check_hvc(k, name, hvc_node)
+            k.send_raw(keel.ESCAPE)
+            k.wait_prompt()
+            keel.linux_check_virtio_list(k, name, hvc)
+        finally:
+            k.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

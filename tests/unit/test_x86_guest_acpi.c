@@ -39,6 +39,9 @@ static const struct x86_guest_acpi pc = {
 	.reset_port = 0xcf9,
 	.reset_value = 0x06,
 	.s5_slp_typ = 5,
+	.nr_virtio = 2,
+	.virtio = { { 0xfe200000, 0x1000, 16, true, false },
+		    { 0xfe201000, 0x200, 17, false, true } },
 };
 
 static const void *map(void *ctx, u64 phys, size_t len)
@@ -206,6 +209,20 @@ UNIT_TEST(iasl_reads_every_table)
 		found |= 1U << i;
 	}
 	CHECK_EQ(found, (1U << ARRAY_SIZE(sigs)) - 1);
+	/*
+	 * The virtio devices as Linux's virtio_mmio driver looks for them:
+	 * its _HID, the window, the GSI with its trigger, active high.
+	 */
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && grep -c 'Name (_HID, \"LNRO0005\")' DSDT.dsl && "
+		 "grep -A12 'Device (VR01)' DSDT.dsl | tr -s ' ' | "
+		 "grep -e 0xFE201000 -e 0x00000200 -e 'Edge, ActiveLow' "
+		 "-e 0x00000011 | wc -l",
+		 dir);
+	CHECK_EQ(run(cmd, out, sizeof(out)), 0);
+	CHECK(!strcmp(out, "2\n4\n"));
+	if (strcmp(out, "2\n4\n"))
+		printf("  DSDT's virtio devices:\n%s\n", out);
 	/* The disassembled DSDT compiles back, \_S5 and all. */
 	snprintf(
 		cmd, sizeof(cmd),
@@ -242,6 +259,11 @@ UNIT_TEST(too_small_and_undescribable)
 	m.nr_cpus = GUEST_ACPI_MAX_CPUS + 1;
 	CHECK_EQ(build(&m, sizeof(buf)), -EINVAL);
 	m.nr_cpus = GUEST_ACPI_MAX_CPUS;
+	CHECK_EQ(build(&m, sizeof(buf)), 0);
+	m.nr_virtio = GUEST_ACPI_MAX_VIRTIO + 1;
+	CHECK_EQ(build(&m, sizeof(buf)), -EINVAL);
+	CHECK(strstr(why, "virtio devices") != NULL);
+	m.nr_virtio = GUEST_ACPI_MAX_VIRTIO;
 	CHECK_EQ(build(&m, sizeof(buf)), 0);
 	CHECK_EQ(x86_guest_acpi_build(&pc, BASE + 8, buf, sizeof(buf), &used,
 				      &rsdp, why, sizeof(why)),

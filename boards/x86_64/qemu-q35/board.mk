@@ -17,5 +17,5 @@ RUN_GUESTS := basic0
 TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng basic-virtio-net \
 	bad/virtio-nosuch bad/virtio-no-backend bad/virtio-missing-file \
 	probe bad/isa-space bad/isa-ports bad/isa-cells \
-	bad/smp-no-lapic linux0
+	bad/smp-no-lapic linux0 linux-virtio
 OWN_BUNDLE_GUESTS :=
