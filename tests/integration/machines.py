@@ -390,8 +390,11 @@ MACHINES = {
         # The same with virtio disk, entropy and console (hvc0's port).
         "x86_linux_virtio": ("linux-virtio.dtb", "linuxvio", "virtio@fe202000"),
         "guest_uart": "serial@i3f8",
-        "linux_bench": ("linux0.dtb", "linux0"),
-        "linux_bench_cpus": 2,
+        # QEMU 7.2 -icount hangs a bare q35 of two CPUs when Linux starts
+        # the second: the Linux bench runs linux0 with one vCPU on one
+        # host CPU, as on riscv64.
+        "linux_bench": ("linux-1cpu.dtb", "linux0"),
+        "linux_bench_cpus": 1,
         "linux_bare": lambda smp, cache, extra=(): linux_bare_command(
             "qemu-system-x86_64", ["-M", "q35", "-cpu", "EPYC"], "ttyS0", smp,
             cache, extra),

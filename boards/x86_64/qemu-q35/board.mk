@@ -18,4 +18,4 @@ TEST_GUESTS := basic0 basic1 basic-virtio basic-virtio-rng basic-virtio-net \
 	bad/virtio-nosuch bad/virtio-no-backend bad/virtio-missing-file \
 	probe bad/isa-space bad/isa-ports bad/isa-cells \
 	bad/smp-no-lapic linux0 linux-virtio
-OWN_BUNDLE_GUESTS :=
+OWN_BUNDLE_GUESTS := linux-1cpu
