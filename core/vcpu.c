@@ -479,9 +479,13 @@ static void vcpu_thread(void *arg)
 		 * entry closes the last exit's window (keel/vcpu_prof.h).
 		 */
 		arch_irq_disable();
+		/*
+		 * The last exit's time off the CPU, before the run: the run
+		 * may switch in the loop, and charges that to its own exit.
+		 */
+		vcpu_prof_settle(&v->stats, &window, self);
 		arch_vcpu_run(v, &e);
-		vcpu_prof_charge(&v->stats, &window, e.first_entry_cycles,
-				 self);
+		vcpu_prof_charge(&v->stats, &window, e.first_entry_cycles);
 		v->stats.run_cycles += e.exit_cycles - e.entry_cycles;
 		v->stats.exits[e.reason]++;
 		vcpu_prof_exit(&window, &e, self);

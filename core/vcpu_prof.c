@@ -86,13 +86,11 @@ void vcpu_prof_off_cpu(struct vcpu_stats *s, unsigned int cls,
 				   __ATOMIC_RELAXED);
 }
 
-void vcpu_prof_charge_slow(struct vcpu_stats *s,
-			   const struct vcpu_prof_window *w, u64 entry_cycles,
+void vcpu_prof_settle_slow(struct vcpu_stats *s, struct vcpu_prof_window *w,
 			   const struct thread *t)
 {
 	struct vcpu_prof_stat *st = &s->prof[w->cls];
 
-	vcpu_prof_stat_add(st, w->dev, entry_cycles - w->exit_cycles);
 	/* Only a thread switched in again can have been switched out. */
 	if (t->switches != w->switches)
 		vcpu_prof_off_cpu(s, w->cls, w->dev, w, t);
@@ -106,4 +104,8 @@ void vcpu_prof_charge_slow(struct vcpu_stats *s,
 			__atomic_fetch_add(&w->dev->prof_off_cpu_ns, off,
 					   __ATOMIC_RELAXED);
 	}
+	w->switches = t->switches;
+	w->runtime_ns = t->runtime_ns;
+	w->switch_in_ns = t->last_switch_in_ns;
+	w->halted_cycles = t->halted_cycles;
 }

@@ -205,6 +205,9 @@ def main():
         print("scale: not run: QEMU 7.2's -icount hangs a riscv64 machine "
               "with more than one hart, and the bench needs a 4-CPU host")
         return
+    if machine().get("bench_scale_not_run"):
+        print(f"scale: not run: {machine()['bench_scale_not_run']}")
+        return
     if not machine()["guests"]:
         print(f"scale: not run: its guests are the basic firmware, which "
               f"does not run on {ARCH} yet")

@@ -74,12 +74,13 @@ static inline void vcpu_prof_exit(struct vcpu_prof_window *w,
 }
 
 /*
- * The vCPU entered its guest again at entry_cycles (still on thread t):
- * charge the window to its class in s (and to its device). Nothing for a
- * window never opened.
+ * The time thread t spent switched out or waiting in place since window
+ * w opened (or was last settled), added to w's class in s as off-CPU
+ * time (and to its device's); w then counts from now. Done before the
+ * run that closes w, with interrupts masked: the run itself may switch
+ * the thread (vcpu_switch_in_run), and charges that to its own exit.
  */
-void vcpu_prof_charge_slow(struct vcpu_stats *s,
-			   const struct vcpu_prof_window *w, u64 entry_cycles,
+void vcpu_prof_settle_slow(struct vcpu_stats *s, struct vcpu_prof_window *w,
 			   const struct thread *t);
 /*
  * The time thread t spent switched out since window w opened, added to
@@ -102,17 +103,27 @@ static inline void vcpu_prof_stat_add(struct vcpu_prof_stat *st,
 }
 
 /* Inline for the common window: the thread was not switched out or halted. */
+static inline void vcpu_prof_settle(struct vcpu_stats *s,
+				    struct vcpu_prof_window *w,
+				    const struct thread *t)
+{
+	if (w->cls < VCPU_PROF_CLASSES &&
+	    (t->switches != w->switches ||
+	     t->halted_cycles != w->halted_cycles))
+		vcpu_prof_settle_slow(s, w, t);
+}
+
+/*
+ * The vCPU entered its guest again at entry_cycles: charge the window
+ * (settled before the run) to its class in s and to its device. Nothing
+ * for a window never opened.
+ */
 static inline void vcpu_prof_charge(struct vcpu_stats *s,
 				    const struct vcpu_prof_window *w,
-				    u64 entry_cycles, const struct thread *t)
+				    u64 entry_cycles)
 {
 	if (w->cls >= VCPU_PROF_CLASSES)
 		return;
-	if (t->switches != w->switches ||
-	    t->halted_cycles != w->halted_cycles) {
-		vcpu_prof_charge_slow(s, w, entry_cycles, t);
-		return;
-	}
 	vcpu_prof_stat_add(&s->prof[w->cls], w->dev,
 			   entry_cycles - w->exit_cycles);
 }

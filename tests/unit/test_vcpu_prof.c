@@ -75,7 +75,8 @@ UNIT_TEST(nothing_charged_before_a_first_exit)
 	memset(&s, 0, sizeof(s));
 	memset(&t, 0, sizeof(t));
 	vcpu_prof_window_init(&w);
-	vcpu_prof_charge(&s, &w, 1000, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 1000);
 	for (unsigned int c = 0; c < VCPU_PROF_CLASSES; c++)
 		CHECK(!s.prof[c].exits && !s.prof[c].cycles);
 }
@@ -98,7 +99,8 @@ UNIT_TEST(window_charged_to_its_class_and_device)
 	vcpu_prof_exit(&w, &e, &t);
 	w.cls = VCPU_PROF_MMIO;
 	w.dev = &dev;
-	vcpu_prof_charge(&s, &w, 1040, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 1040);
 	CHECK_EQ(s.prof[VCPU_PROF_MMIO].exits, 1);
 	CHECK_EQ(s.prof[VCPU_PROF_MMIO].cycles, 40);
 	CHECK_EQ(s.prof[VCPU_PROF_MMIO].off_cpu_ns, 0);
@@ -108,7 +110,8 @@ UNIT_TEST(window_charged_to_its_class_and_device)
 	e.exit_cycles = 2000;
 	vcpu_prof_exit(&w, &e, &t);
 	w.cls = VCPU_PROF_HYPERCALL;
-	vcpu_prof_charge(&s, &w, 2010, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 2010);
 	CHECK_EQ(s.prof[VCPU_PROF_HYPERCALL].cycles, 10);
 	CHECK_EQ(s.prof[VCPU_PROF_MMIO].exits, 1);
 	CHECK_EQ(dev.prof_cycles, 40);
@@ -148,7 +151,8 @@ UNIT_TEST(switched_out_time_kept_apart)
 	t.runtime_ns += 20000 - 10000;
 	t.last_switch_in_ns = 50000;
 	t.switches++;
-	vcpu_prof_charge(&s, &w, 4000, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 4000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].exits, 1);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].cycles, 3000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 30000);
@@ -159,7 +163,8 @@ UNIT_TEST(switched_out_time_kept_apart)
 	vcpu_prof_exit(&w, &e, &t);
 	t.runtime_ns = 1;
 	w.cls = VCPU_PROF_WFI;
-	vcpu_prof_charge(&s, &w, 5100, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 5100);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 30000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].cycles, 3100);
 }
@@ -182,7 +187,8 @@ UNIT_TEST(waiting_in_place_kept_apart)
 	vcpu_prof_exit(&w, &e, &t);
 	w.cls = VCPU_PROF_WFI;
 	t.halted_cycles += 900;
-	vcpu_prof_charge(&s, &w, 2000, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 2000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].exits, 1);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].cycles, 1000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 900 * 16);
@@ -196,8 +202,46 @@ UNIT_TEST(waiting_in_place_kept_apart)
 	t.last_switch_in_ns = 20000;
 	t.switches++;
 	t.halted_cycles += 100;
-	vcpu_prof_charge(&s, &w, 5000, &t);
+	vcpu_prof_settle(&s, &w, &t);
+	vcpu_prof_charge(&s, &w, 5000);
 	CHECK_EQ(s.prof[VCPU_PROF_WFI].off_cpu_ns, 900 * 16 + 8000 + 100 * 16);
+}
+
+/*
+ * A window settled before the run (core's vCPU loop) is not charged
+ * again for a switch that the run makes itself (vcpu_switch_in_run,
+ * which charges its own exit): the charge after the run counts cycles
+ * only.
+ */
+UNIT_TEST(switch_inside_the_run_not_charged_twice)
+{
+	struct vcpu_stats s;
+	struct vcpu_prof_window w;
+	struct thread t;
+	struct vcpu_exit e = exit_of(VCPU_EXIT_IRQ);
+
+	memset(&s, 0, sizeof(s));
+	memset(&t, 0, sizeof(t));
+	t.switches = 1;
+	t.runtime_ns = 1000;
+	t.last_switch_in_ns = 0;
+	e.exit_cycles = 1000;
+	vcpu_prof_exit(&w, &e, &t);
+	w.cls = VCPU_PROF_IRQ_TIMER;
+	/* Switched out before the run: 4,000 ns of someone else's. */
+	t.runtime_ns += 2000;
+	t.last_switch_in_ns = 6000;
+	t.switches++;
+	vcpu_prof_settle(&s, &w, &t);
+	CHECK_EQ(s.prof[VCPU_PROF_IRQ_TIMER].off_cpu_ns, 4000);
+	/* In the run, a yield switches again: the yield's, not this one's. */
+	t.runtime_ns += 500;
+	t.last_switch_in_ns = 20000;
+	t.switches++;
+	vcpu_prof_charge(&s, &w, 2000);
+	CHECK_EQ(s.prof[VCPU_PROF_IRQ_TIMER].cycles, 1000);
+	CHECK_EQ(s.prof[VCPU_PROF_IRQ_TIMER].exits, 1);
+	CHECK_EQ(s.prof[VCPU_PROF_IRQ_TIMER].off_cpu_ns, 4000);
 }
 
 UNIT_MAIN();
