@@ -772,20 +772,34 @@ static void guest_paging_of(struct vcpu *v, struct x86_guest_paging *p)
 	};
 }
 
+/* The guest's RIP as a linear address (CS's base counts outside long mode). */
+static u64 rip_linear(const struct vmcb_save *s)
+{
+	return cpu_mode(s) == X86_MODE_64 ? s->rip :
+					    (s->cs.base + s->rip) & ~0U;
+}
+
+/* Up to n bytes at the guest's RIP, as x86_guest_fetch() reads them. */
+static int fetch_at_rip(struct vcpu *v, u8 *bytes, unsigned int n,
+			unsigned int *got, u32 *pf_error)
+{
+	const struct vmcb_save *s = &v->arch.vmcb->save;
+	struct x86_guest_paging p;
+
+	guest_paging_of(v, &p);
+	return x86_guest_fetch(&p, rip_linear(s), s->cpl == 3, bytes, n, got,
+			       pf_error);
+}
+
 static int fetch_insn(struct vcpu *v, u8 *bytes, unsigned int *got)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
-	struct x86_guest_paging p;
-	u64 la = cpu_mode(s) == X86_MODE_64 ? s->rip :
-					      (s->cs.base + s->rip) & ~0U;
 	u32 pf_error;
 	int err;
 
-	guest_paging_of(v, &p);
-	err = x86_guest_fetch(&p, la, s->cpl == 3, bytes, X86_INSN_MAX_LEN, got,
-			      &pf_error);
+	err = fetch_at_rip(v, bytes, X86_INSN_MAX_LEN, got, &pf_error);
 	if (err == -EFAULT) {
-		s->cr2 = la;
+		s->cr2 = rip_linear(s);
 		inject_exception(v, 14, true, pf_error);
 	}
 	return err;
@@ -1377,17 +1391,12 @@ static void handle_exit(struct vcpu *v, struct vcpu_exit *exit)
  */
 static bool halt_in_shadow(struct vcpu *v)
 {
-	struct vmcb_save *s = &v->arch.vmcb->save;
-	struct x86_guest_paging p;
-	u64 la = cpu_mode(s) == X86_MODE_64 ? s->rip :
-					      (s->cs.base + s->rip) & ~0U;
 	unsigned int got = 0;
 	u32 pf_error;
 	u8 opcode;
 
-	guest_paging_of(v, &p);
-	if (x86_guest_fetch(&p, la, s->cpl == 3, &opcode, 1, &got, &pf_error) ||
-	    got != 1 || opcode != X86_OPCODE_HLT)
+	if (fetch_at_rip(v, &opcode, 1, &got, &pf_error) || got != 1 ||
+	    opcode != X86_OPCODE_HLT)
 		return false;
 	skip(v, 1);
 	return true;
