@@ -35,11 +35,8 @@ int term_printf(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(term_out + term_len, sizeof(term_out) - term_len, fmt,
-		      ap);
+	n = unit_vappend(term_out, sizeof(term_out), &term_len, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		term_len = MIN(term_len + (size_t)n, sizeof(term_out) - 1);
 	return n;
 }
 

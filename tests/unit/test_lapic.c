@@ -1425,11 +1425,8 @@ static int dump_print(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(dump_buf + dump_len, sizeof(dump_buf) - dump_len, fmt,
-		      ap);
+	n = unit_vappend(dump_buf, sizeof(dump_buf), &dump_len, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		dump_len = MIN(dump_len + (size_t)n, sizeof(dump_buf) - 1);
 	return n;
 }
 

@@ -8,6 +8,7 @@
 #ifndef KEEL_UNIT_H
 #define KEEL_UNIT_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <inttypes.h>
@@ -23,6 +24,22 @@ struct unit_test {
 extern struct unit_test unit_tests[UNIT_MAX_TESTS];
 extern int unit_test_count;
 extern int unit_current_failed;
+
+/*
+ * Printed output captured in buf (size bytes, *len of them used), as a
+ * print callback or a terminal stand-in collects it: what does not fit
+ * is cut and buf stays a string. vsnprintf's answer.
+ */
+static inline int unit_vappend(char *buf, size_t size, size_t *len,
+			       const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf + *len, size - *len, fmt, ap);
+
+	if (n > 0)
+		*len = *len + (size_t)n < size - 1 ? *len + (size_t)n :
+						     size - 1;
+	return n;
+}
 
 /*
  * Add a test to the table (UNIT_TEST does, from a constructor). A test
