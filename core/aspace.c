@@ -53,20 +53,29 @@ int aspace_insert(struct aspace *as, const struct region *r,
 	return 0;
 }
 
+/* Keel's pointer to gpa, in region r (which holds it) if RAM or ROM. */
+static void *memory_ptr(const struct region *r, u64 gpa)
+{
+	if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
+		return NULL;
+	return (char *)r->host + (gpa - r->gpa);
+}
+
 static int aspace_copy(struct aspace *as, u64 gpa, void *buf, size_t len,
 		       bool to_guest)
 {
 	while (len) {
 		struct region *r = aspace_find(as, gpa);
+		void *p = memory_ptr(r, gpa);
 		size_t chunk;
 
-		if (!r || (r->type != REGION_RAM && r->type != REGION_ROM))
+		if (!p)
 			return -EFAULT;
 		chunk = MIN(len, r->gpa + r->size - gpa);
 		if (to_guest)
-			memcpy((char *)r->host + (gpa - r->gpa), buf, chunk);
+			memcpy(p, buf, chunk);
 		else
-			memcpy(buf, (char *)r->host + (gpa - r->gpa), chunk);
+			memcpy(buf, p, chunk);
 		gpa += chunk;
 		buf = (char *)buf + chunk;
 		len -= chunk;
@@ -86,10 +95,9 @@ void *aspace_ram_ptr(struct aspace *as, u64 gpa, size_t len,
 		if (hint)
 			*hint = r;
 	}
-	if ((r->type != REGION_RAM && r->type != REGION_ROM) ||
-	    len > r->gpa + r->size - gpa)
+	if (len > r->gpa + r->size - gpa)
 		return NULL;
-	return (char *)r->host + (gpa - r->gpa);
+	return memory_ptr(r, gpa);
 }
 
 int aspace_write(struct aspace *as, u64 gpa, const void *src, size_t len)
